@@ -1,0 +1,239 @@
+//! Converters between the models and Discord's JSON: decode from text, bytes or a
+//! [`serde_json::Value`], encode back, and merge partial updates.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// What went wrong while decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// The input is not JSON (or not UTF-8).
+    Syntax,
+    /// The input ended in the middle of a value.
+    Eof,
+    /// Valid JSON that does not fit the model: a wrong JSON type, a missing required field,
+    /// a malformed snowflake or timestamp.
+    Data,
+}
+
+/// A decode failure, with the place it happened.
+///
+/// ```
+/// use discord_invite::{Invite, Payload};
+/// let err = Invite::from_json_str("{\"type\": 0, \"code\": 7}").unwrap_err();
+/// assert_eq!(err.pointer(), "/code");
+/// assert_eq!((err.line(), err.column()), (Some(1), Some(22)));
+/// assert!(err.to_string().contains("invalid type"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    kind: DecodeErrorKind,
+    pointer: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+}
+
+impl DecodeError {
+    /// The class of failure.
+    pub fn kind(&self) -> DecodeErrorKind {
+        self.kind
+    }
+
+    /// Where the failure is, as a JSON pointer (RFC 6901), e.g. `/guild/features/0`; empty for
+    /// the whole document.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// The 1-based line of the failure, for text input.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// The 1-based column (in bytes) of the failure, for text input.
+    pub fn column(&self) -> Option<usize> {
+        self.column
+    }
+
+    /// The reason, without the position.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub(crate) fn from_parts(
+        err: &serde_json::Error,
+        path: Option<&serde_path_to_error::Path>,
+        text: bool,
+    ) -> Self {
+        use serde_json::error::Category;
+        let kind = match err.classify() {
+            Category::Syntax | Category::Io => DecodeErrorKind::Syntax,
+            Category::Eof => DecodeErrorKind::Eof,
+            Category::Data => DecodeErrorKind::Data,
+        };
+        // serde_json appends " at line L column C"; keep the bare reason.
+        let full = err.to_string();
+        let message = match full.rfind(" at line ") {
+            Some(i) if text && err.line() > 0 => full[..i].to_owned(),
+            _ => full,
+        };
+        DecodeError {
+            kind,
+            pointer: path.map(path_to_pointer).unwrap_or_default(),
+            line: (text && err.line() > 0).then(|| err.line()),
+            column: (text && err.line() > 0).then(|| err.column()),
+            message,
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "the document"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{} at {at}", self.message)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, " (line {l}, column {c})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Escapes one JSON-pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).
+pub fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => {
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+            Segment::Map { key } => {
+                out.push('/');
+                out.push_str(&escape_pointer_token(key));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// Decode a slice; only on failure decode again with path tracking, so the happy path pays
+/// nothing for good error messages.
+pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    match serde_json::from_slice(bytes) {
+        Ok(v) => Ok(v),
+        Err(first) => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            Err(match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(e) => DecodeError::from_parts(e.inner(), Some(e.path()), true),
+                // The value itself was fine: the failure is trailing input after it.
+                Ok(_) => DecodeError::from_parts(&first, None, true),
+            })
+        }
+    }
+}
+
+fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
+    match T::deserialize(value) {
+        Ok(v) => Ok(v),
+        Err(first) => Err(match serde_path_to_error::deserialize::<_, T>(value) {
+            Err(e) => DecodeError::from_parts(e.inner(), Some(e.path()), false),
+            Ok(_) => DecodeError::from_parts(&first, None, false),
+        }),
+    }
+}
+
+/// A failure to encode a model as JSON. Models built by this crate always encode; this comes
+/// only from a hand-built value that holds something JSON cannot carry.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot encode as JSON: {0}")]
+pub struct EncodeError(#[from] serde_json::Error);
+
+/// Decode and encode Discord's wire JSON.
+///
+/// Every generated model implements it. Decoding is lenient about fields Discord has left out of
+/// real payloads, keeps unknown fields and unknown enum values, and fails only on input that is
+/// not usable (see the README's decoding policy).
+///
+/// ```
+/// use discord_invite::{Invite, Payload};
+/// let json = r#"{"type":0,"code":"abc","channel":{"id":"1","type":0,"name":"general"},"new":1}"#;
+/// let invite = Invite::from_json_str(json).unwrap();
+/// assert_eq!(invite.code(), "abc");
+/// assert_eq!(invite.to_json_string().unwrap(), json); // unknown field `new` kept
+/// ```
+pub trait Payload: Serialize + DeserializeOwned {
+    /// The name of the schema this type comes from (upstream component name, or the overlay's
+    /// name for types the upstream spec lacks).
+    const SCHEMA_NAME: &'static str;
+
+    /// Decodes JSON text; errors carry the JSON pointer, line and column.
+    fn from_json_str(text: &str) -> Result<Self, DecodeError> {
+        decode_slice(text.as_bytes())
+    }
+
+    /// Decodes JSON bytes (UTF-8); errors carry the JSON pointer, line and column.
+    fn from_json_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
+        decode_slice(bytes)
+    }
+
+    /// Decodes an already-parsed JSON value; errors carry the JSON pointer.
+    fn from_json_value(value: &Value) -> Result<Self, DecodeError> {
+        decode_value(value)
+    }
+
+    /// Encodes as compact JSON text, as Discord sends it.
+    fn to_json_string(&self) -> Result<String, EncodeError> {
+        Ok(serde_json::to_string(self)?)
+    }
+
+    /// Encodes as a JSON value.
+    fn to_json_value(&self) -> Result<Value, EncodeError> {
+        Ok(serde_json::to_value(self)?)
+    }
+
+    /// Applies a partial update, as Discord's update events and NAFF's `update_from_dict` do:
+    /// every top-level key of `patch` replaces the same key of `self` (`null` included, which
+    /// sets a nullable field to `Null`); keys not in `patch` are left alone. On error `self` is
+    /// unchanged.
+    ///
+    /// ```
+    /// use discord_invite::{Invite, Payload};
+    /// let mut invite = Invite::from_json_str(r#"{"type":0,"code":"abc","uses":1}"#).unwrap();
+    /// invite.merge_json(&serde_json::json!({"uses": 2})).unwrap();
+    /// assert_eq!(invite.uses(), Some(2));
+    /// ```
+    fn merge_json(&mut self, patch: &Value) -> Result<(), DecodeError> {
+        let Value::Object(patch) = patch else {
+            let err = <serde_json::Error as serde::de::Error>::custom(
+                "a partial update must be a JSON object",
+            );
+            return Err(DecodeError::from_parts(&err, None, false));
+        };
+        let mut current = match serde_json::to_value(&*self) {
+            Ok(Value::Object(m)) => m,
+            Ok(_) | Err(_) => serde_json::Map::new(),
+        };
+        for (k, v) in patch {
+            current.insert(k.clone(), v.clone());
+        }
+        *self = decode_value(&Value::Object(current))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,4 @@
+//! Hand-written behaviour on generated types. Generated code never lives here, and nothing
+//! here is generated.
+
+pub mod url;

@@ -1,0 +1,46 @@
+//! # discord-invite
+//!
+//! A schema-first SDK for Discord's Invite API. The models and endpoint methods are generated at
+//! build time from Discord's own OpenAPI description (`schema/openapi.json`, pinned) plus a small
+//! overlay of ours (`schema/overlay.toml`); the runtime, extensions and validator are written by
+//! hand.
+//!
+//! ```
+//! use discord_invite::{Invite, Payload};
+//!
+//! let json = r#"{"type":0,"code":"0vCdhLbwjZZTWZLD","channel":{"id":"165176875973476352","type":0,"name":"illuminati"}}"#;
+//! let invite: Invite = serde_json::from_str(json).unwrap();
+//! assert_eq!(invite.code(), "0vCdhLbwjZZTWZLD");
+//! assert_eq!(invite.link(), "https://discord.gg/0vCdhLbwjZZTWZLD");
+//! assert_eq!(serde_json::to_string(&invite).unwrap(), json);
+//! ```
+//!
+//! ## Layout
+//! - [`model`]: every generated type (re-exported at the crate root);
+//! - [`Snowflake`], [`Timestamp`], [`Nullable`]: the hand-written value types models use;
+//! - [`Payload`]: decode / encode / merge for every model;
+//! - `ext`: hand-written behaviour on generated types ([`Invite::link`], [`InviteUrl`], expiry).
+#![warn(missing_docs)]
+#![deny(unsafe_code)]
+
+mod convert;
+mod ext;
+mod nullable;
+mod snowflake;
+mod timestamp;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub mod model;
+
+pub use convert::{escape_pointer_token, DecodeError, DecodeErrorKind, EncodeError, Payload};
+pub use ext::url::{InviteUrl, ParseInviteUrlError};
+pub use model::*;
+pub use nullable::Nullable;
+pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};
+pub use timestamp::{ParseTimestampError, Timestamp};
+
+/// Fields of a payload that this version of the crate does not know, kept in arrival order so
+/// they re-encode unchanged.
+pub type UnknownFields = serde_json::Map<String, serde_json::Value>;

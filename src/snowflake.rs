@@ -1,0 +1,215 @@
+//! Discord's snowflake ids.
+
+use std::fmt;
+use std::num::NonZeroU64;
+use std::str::FromStr;
+
+/// A Discord id ("snowflake"): a 64-bit integer that Discord sends as a decimal string.
+///
+/// It is `Copy`, orders by creation time, reads and writes Discord's string form, and rejects
+/// anything that is not a canonical decimal `u64` (`"0"` or digits without a leading zero).
+///
+/// ```
+/// use discord_invite::Snowflake;
+/// let id: Snowflake = serde_json::from_str("\"165176875973476352\"").unwrap();
+/// assert_eq!(id.get(), 165176875973476352);
+/// assert_eq!(serde_json::to_string(&id).unwrap(), "\"165176875973476352\"");
+/// assert!(serde_json::from_str::<Snowflake>("165176875973476352").is_err()); // not a string
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Snowflake(u64);
+
+/// Milliseconds between the Unix epoch and Discord's epoch (2015-01-01T00:00:00Z).
+pub const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
+
+impl Snowflake {
+    /// Wraps a raw id.
+    pub const fn new(id: u64) -> Self {
+        Snowflake(id)
+    }
+
+    /// The raw integer.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+
+    /// The raw integer as a non-zero value, if it is not zero.
+    pub const fn non_zero(self) -> Option<NonZeroU64> {
+        NonZeroU64::new(self.0)
+    }
+
+    /// When this id was minted, in milliseconds since the Unix epoch.
+    pub const fn timestamp_ms(self) -> u64 {
+        (self.0 >> 22) + DISCORD_EPOCH_MS
+    }
+}
+
+impl fmt::Debug for Snowflake {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Snowflake({})", self.0)
+    }
+}
+
+impl fmt::Display for Snowflake {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl From<u64> for Snowflake {
+    fn from(id: u64) -> Self {
+        Snowflake(id)
+    }
+}
+
+impl From<Snowflake> for u64 {
+    fn from(id: Snowflake) -> Self {
+        id.0
+    }
+}
+
+/// Why a string is not a snowflake.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseSnowflakeError {
+    /// The string is empty.
+    #[error("a snowflake cannot be empty")]
+    Empty,
+    /// A character other than an ASCII digit, or a leading zero.
+    #[error("a snowflake is decimal digits without a leading zero, found {0:?}")]
+    NotCanonical(String),
+    /// More than `u64::MAX`.
+    #[error("snowflake {0:?} is larger than the largest 64-bit id")]
+    Overflow(String),
+}
+
+fn clip(s: &str) -> String {
+    // Errors quote the input; keep hostile 50 MB strings out of messages.
+    if s.len() <= 40 {
+        s.to_owned()
+    } else {
+        let mut end = 40;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}…", &s[..end])
+    }
+}
+
+impl FromStr for Snowflake {
+    type Err = ParseSnowflakeError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bytes = s.as_bytes();
+        if bytes.is_empty() {
+            return Err(ParseSnowflakeError::Empty);
+        }
+        if !bytes.iter().all(u8::is_ascii_digit) || (bytes[0] == b'0' && bytes.len() > 1) {
+            return Err(ParseSnowflakeError::NotCanonical(clip(s)));
+        }
+        s.parse::<u64>()
+            .map(Snowflake)
+            .map_err(|_| ParseSnowflakeError::Overflow(clip(s)))
+    }
+}
+
+impl serde::Serialize for Snowflake {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut buf = itoa_buf(self.0);
+        serializer.serialize_str(buf.as_str())
+    }
+}
+
+/// A stack buffer holding a u64 in decimal, so serialising allocates nothing.
+struct DecBuf {
+    bytes: [u8; 20],
+    start: usize,
+}
+
+impl DecBuf {
+    fn as_str(&mut self) -> &str {
+        // Only ASCII digits were written.
+        std::str::from_utf8(&self.bytes[self.start..]).unwrap_or("0")
+    }
+}
+
+fn itoa_buf(mut n: u64) -> DecBuf {
+    let mut bytes = [0u8; 20];
+    let mut i = 20;
+    loop {
+        i -= 1;
+        bytes[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    DecBuf { bytes, start: i }
+}
+
+impl<'de> serde::Deserialize<'de> for Snowflake {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Snowflake;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a snowflake id as a decimal string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Snowflake, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+impl schemars::JsonSchema for Snowflake {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Snowflake".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^(0|[1-9][0-9]*)$",
+            "format": "snowflake",
+            "description": "A Discord id: a 64-bit integer written as a decimal string."
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_canonical_forms_only() {
+        assert_eq!("0".parse::<Snowflake>(), Ok(Snowflake(0)));
+        assert_eq!(
+            "18446744073709551615".parse::<Snowflake>(),
+            Ok(Snowflake(u64::MAX))
+        );
+        assert!(matches!(
+            "18446744073709551616".parse::<Snowflake>(),
+            Err(ParseSnowflakeError::Overflow(_))
+        ));
+        for bad in ["", "01", "-1", "+1", "1 ", "1e3", "0x10", "١٢"] {
+            assert!(bad.parse::<Snowflake>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn serialises_as_string_and_round_trips() {
+        for n in [0, 1, 9, 10, 165176875973476352, u64::MAX] {
+            let s = serde_json::to_string(&Snowflake(n)).unwrap();
+            assert_eq!(s, format!("\"{n}\""));
+            assert_eq!(serde_json::from_str::<Snowflake>(&s).unwrap(), Snowflake(n));
+        }
+    }
+
+    #[test]
+    fn creation_time() {
+        // The example id from Discord's docs, minted 2016-04-30.
+        assert_eq!(Snowflake(175928847299117063).timestamp_ms(), 1_462_015_105_796);
+    }
+}
