@@ -33,6 +33,7 @@ mod timestamp;
 pub mod __private;
 
 pub mod model;
+pub mod validate;
 
 pub use convert::{escape_pointer_token, DecodeError, DecodeErrorKind, EncodeError, Payload};
 pub use ext::url::{InviteUrl, ParseInviteUrlError};
