@@ -57,15 +57,15 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 self,
                 mut map: A,
             ) -> Result<ApiError, A::Error> {
-                let mut v_code = crate::Nullable::<i64>::Absent;
-                let mut v_message = crate::Nullable::<String>::Absent;
-                let mut v_errors = crate::Nullable::<serde_json::Value>::Absent;
+                let mut v_code = None::<i64>;
+                let mut v_message = None::<String>;
+                let mut v_errors = None::<serde_json::Value>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => v_code = map.next_value()?,
-                        "message" => v_message = map.next_value()?,
-                        "errors" => v_errors = map.next_value()?,
+                        "code" => v_code = Some(map.next_value()?),
+                        "message" => v_message = Some(map.next_value()?),
+                        "errors" => v_errors = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -73,9 +73,9 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                     }
                 }
                 Ok(ApiError {
-                    code: crate::__private::required(v_code, "code")?,
-                    message: crate::__private::required(v_message, "message")?,
-                    errors: crate::__private::optional(v_errors, "errors")?,
+                    code: crate::__private::present(v_code, "code")?,
+                    message: crate::__private::present(v_message, "message")?,
+                    errors: v_errors,
                     extra,
                 })
             }
@@ -134,13 +134,13 @@ impl<'de> serde::Deserialize<'de> for ApiErrorMessage {
                 self,
                 mut map: A,
             ) -> Result<ApiErrorMessage, A::Error> {
-                let mut v_code = crate::Nullable::<i64>::Absent;
-                let mut v_message = crate::Nullable::<String>::Absent;
+                let mut v_code = None::<i64>;
+                let mut v_message = None::<String>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => v_code = map.next_value()?,
-                        "message" => v_message = map.next_value()?,
+                        "code" => v_code = Some(map.next_value()?),
+                        "message" => v_message = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -148,8 +148,8 @@ impl<'de> serde::Deserialize<'de> for ApiErrorMessage {
                     }
                 }
                 Ok(ApiErrorMessage {
-                    code: crate::__private::required(v_code, "code")?,
-                    message: crate::__private::required(v_message, "message")?,
+                    code: crate::__private::present(v_code, "code")?,
+                    message: crate::__private::present(v_message, "message")?,
                     extra,
                 })
             }
@@ -279,12 +279,12 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
                 self,
                 mut map: A,
             ) -> Result<AvatarDecoration, A::Error> {
-                let mut v_asset = crate::Nullable::<String>::Absent;
+                let mut v_asset = None::<String>;
                 let mut v_sku_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "asset" => v_asset = map.next_value()?,
+                        "asset" => v_asset = Some(map.next_value()?),
                         "sku_id" => v_sku_id = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
@@ -293,7 +293,7 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
                     }
                 }
                 Ok(AvatarDecoration {
-                    asset: crate::__private::required(v_asset, "asset")?,
+                    asset: crate::__private::present(v_asset, "asset")?,
                     sku_id: crate::__private::required_nullable(v_sku_id, "sku_id")?,
                     extra,
                 })
@@ -353,13 +353,13 @@ impl<'de> serde::Deserialize<'de> for ByNWeekday {
                 self,
                 mut map: A,
             ) -> Result<ByNWeekday, A::Error> {
-                let mut v_n = crate::Nullable::<i64>::Absent;
-                let mut v_day = crate::Nullable::<RecurrenceRuleWeekday>::Absent;
+                let mut v_n = None::<i64>;
+                let mut v_day = None::<RecurrenceRuleWeekday>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "n" => v_n = map.next_value()?,
-                        "day" => v_day = map.next_value()?,
+                        "n" => v_n = Some(map.next_value()?),
+                        "day" => v_day = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -367,8 +367,8 @@ impl<'de> serde::Deserialize<'de> for ByNWeekday {
                     }
                 }
                 Ok(ByNWeekday {
-                    n: crate::__private::required(v_n, "n")?,
-                    day: crate::__private::required(v_day, "day")?,
+                    n: crate::__private::present(v_n, "n")?,
+                    day: crate::__private::present(v_day, "day")?,
                     extra,
                 })
             }
@@ -842,33 +842,33 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
                 self,
                 mut map: A,
             ) -> Result<FriendInvite, A::Error> {
-                let mut v_kind = crate::Nullable::<InviteType>::Absent;
-                let mut v_code = crate::Nullable::<String>::Absent;
-                let mut v_inviter = crate::Nullable::<User>::Absent;
-                let mut v_max_age = crate::Nullable::<i64>::Absent;
-                let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
+                let mut v_kind = None::<InviteType>;
+                let mut v_code = None::<String>;
+                let mut v_inviter = None::<User>;
+                let mut v_max_age = None::<i64>;
+                let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_friends_count = crate::Nullable::<i64>::Absent;
+                let mut v_friends_count = None::<i64>;
                 let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
-                let mut v_is_contact = crate::Nullable::<bool>::Absent;
-                let mut v_uses = crate::Nullable::<i64>::Absent;
-                let mut v_max_uses = crate::Nullable::<i64>::Absent;
-                let mut v_flags = crate::Nullable::<GuildInviteFlags>::Absent;
+                let mut v_is_contact = None::<bool>;
+                let mut v_uses = None::<i64>;
+                let mut v_max_uses = None::<i64>;
+                let mut v_flags = None::<GuildInviteFlags>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => v_kind = map.next_value()?,
-                        "code" => v_code = map.next_value()?,
-                        "inviter" => v_inviter = map.next_value()?,
-                        "max_age" => v_max_age = map.next_value()?,
-                        "created_at" => v_created_at = map.next_value()?,
+                        "type" => v_kind = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        "inviter" => v_inviter = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
                         "expires_at" => v_expires_at = map.next_value()?,
-                        "friends_count" => v_friends_count = map.next_value()?,
+                        "friends_count" => v_friends_count = Some(map.next_value()?),
                         "channel" => v_channel = map.next_value()?,
-                        "is_contact" => v_is_contact = map.next_value()?,
-                        "uses" => v_uses = map.next_value()?,
-                        "max_uses" => v_max_uses = map.next_value()?,
-                        "flags" => v_flags = map.next_value()?,
+                        "is_contact" => v_is_contact = Some(map.next_value()?),
+                        "uses" => v_uses = Some(map.next_value()?),
+                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "flags" => v_flags = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -876,21 +876,18 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
                     }
                 }
                 Ok(FriendInvite {
-                    kind: crate::__private::optional(v_kind, "type")?,
-                    code: crate::__private::required(v_code, "code")?,
-                    inviter: crate::__private::optional(v_inviter, "inviter")?,
-                    max_age: crate::__private::optional(v_max_age, "max_age")?,
-                    created_at: crate::__private::optional(v_created_at, "created_at")?,
+                    kind: v_kind,
+                    code: crate::__private::present(v_code, "code")?,
+                    inviter: v_inviter,
+                    max_age: v_max_age,
+                    created_at: v_created_at,
                     expires_at: v_expires_at,
-                    friends_count: crate::__private::optional(
-                        v_friends_count,
-                        "friends_count",
-                    )?,
+                    friends_count: v_friends_count,
                     channel: v_channel,
-                    is_contact: crate::__private::optional(v_is_contact, "is_contact")?,
-                    uses: crate::__private::optional(v_uses, "uses")?,
-                    max_uses: crate::__private::optional(v_max_uses, "max_uses")?,
-                    flags: crate::__private::optional(v_flags, "flags")?,
+                    is_contact: v_is_contact,
+                    uses: v_uses,
+                    max_uses: v_max_uses,
+                    flags: v_flags,
                     extra,
                 })
             }
@@ -999,24 +996,24 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
                 self,
                 mut map: A,
             ) -> Result<GroupDmInvite, A::Error> {
-                let mut v_kind = crate::Nullable::<InviteType>::Absent;
-                let mut v_code = crate::Nullable::<String>::Absent;
-                let mut v_inviter = crate::Nullable::<User>::Absent;
-                let mut v_max_age = crate::Nullable::<i64>::Absent;
-                let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
+                let mut v_kind = None::<InviteType>;
+                let mut v_code = None::<String>;
+                let mut v_inviter = None::<User>;
+                let mut v_max_age = None::<i64>;
+                let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
+                let mut v_channel = None::<InviteChannel>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => v_kind = map.next_value()?,
-                        "code" => v_code = map.next_value()?,
-                        "inviter" => v_inviter = map.next_value()?,
-                        "max_age" => v_max_age = map.next_value()?,
-                        "created_at" => v_created_at = map.next_value()?,
+                        "type" => v_kind = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        "inviter" => v_inviter = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
                         "expires_at" => v_expires_at = map.next_value()?,
-                        "channel" => v_channel = map.next_value()?,
+                        "channel" => v_channel = Some(map.next_value()?),
                         "approximate_member_count" => {
                             v_approximate_member_count = map.next_value()?;
                         }
@@ -1027,13 +1024,13 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
                     }
                 }
                 Ok(GroupDmInvite {
-                    kind: crate::__private::optional(v_kind, "type")?,
-                    code: crate::__private::required(v_code, "code")?,
-                    inviter: crate::__private::optional(v_inviter, "inviter")?,
-                    max_age: crate::__private::optional(v_max_age, "max_age")?,
-                    created_at: crate::__private::optional(v_created_at, "created_at")?,
+                    kind: v_kind,
+                    code: crate::__private::present(v_code, "code")?,
+                    inviter: v_inviter,
+                    max_age: v_max_age,
+                    created_at: v_created_at,
                     expires_at: v_expires_at,
-                    channel: crate::__private::optional(v_channel, "channel")?,
+                    channel: v_channel,
                     approximate_member_count: v_approximate_member_count,
                     extra,
                 })
@@ -1468,65 +1465,63 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
                 self,
                 mut map: A,
             ) -> Result<GuildInvite, A::Error> {
-                let mut v_kind = crate::Nullable::<InviteType>::Absent;
-                let mut v_code = crate::Nullable::<String>::Absent;
-                let mut v_inviter = crate::Nullable::<User>::Absent;
-                let mut v_max_age = crate::Nullable::<i64>::Absent;
-                let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
+                let mut v_kind = None::<InviteType>;
+                let mut v_code = None::<String>;
+                let mut v_inviter = None::<User>;
+                let mut v_max_age = None::<i64>;
+                let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_is_contact = crate::Nullable::<bool>::Absent;
-                let mut v_flags = crate::Nullable::<GuildInviteFlags>::Absent;
-                let mut v_guild = crate::Nullable::<InviteGuild>::Absent;
-                let mut v_guild_id = crate::Nullable::<crate::Snowflake>::Absent;
+                let mut v_is_contact = None::<bool>;
+                let mut v_flags = None::<GuildInviteFlags>;
+                let mut v_guild = None::<InviteGuild>;
+                let mut v_guild_id = None::<crate::Snowflake>;
                 let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
-                let mut v_target_type = crate::Nullable::<InviteTargetType>::Absent;
-                let mut v_target_user = crate::Nullable::<User>::Absent;
-                let mut v_target_application = crate::Nullable::<
-                    InviteApplication,
-                >::Absent;
-                let mut v_guild_scheduled_event = crate::Nullable::<
-                    ScheduledEvent,
-                >::Absent;
-                let mut v_target_channel_id = crate::Nullable::<
-                    crate::Snowflake,
-                >::Absent;
-                let mut v_target_message_id = crate::Nullable::<
-                    crate::Snowflake,
-                >::Absent;
+                let mut v_target_type = None::<InviteTargetType>;
+                let mut v_target_user = None::<User>;
+                let mut v_target_application = None::<InviteApplication>;
+                let mut v_guild_scheduled_event = None::<ScheduledEvent>;
+                let mut v_target_channel_id = None::<crate::Snowflake>;
+                let mut v_target_message_id = None::<crate::Snowflake>;
                 let mut v_liveliness = crate::Nullable::<GuildLiveliness>::Absent;
-                let mut v_uses = crate::Nullable::<i64>::Absent;
-                let mut v_max_uses = crate::Nullable::<i64>::Absent;
-                let mut v_temporary = crate::Nullable::<bool>::Absent;
+                let mut v_uses = None::<i64>;
+                let mut v_max_uses = None::<i64>;
+                let mut v_temporary = None::<bool>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut v_approximate_presence_count = crate::Nullable::<i64>::Absent;
-                let mut v_is_nickname_changeable = crate::Nullable::<bool>::Absent;
+                let mut v_is_nickname_changeable = None::<bool>;
                 let mut v_roles = crate::Nullable::<Vec<InviteGuildRole>>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => v_kind = map.next_value()?,
-                        "code" => v_code = map.next_value()?,
-                        "inviter" => v_inviter = map.next_value()?,
-                        "max_age" => v_max_age = map.next_value()?,
-                        "created_at" => v_created_at = map.next_value()?,
+                        "type" => v_kind = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        "inviter" => v_inviter = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
                         "expires_at" => v_expires_at = map.next_value()?,
-                        "is_contact" => v_is_contact = map.next_value()?,
-                        "flags" => v_flags = map.next_value()?,
-                        "guild" => v_guild = map.next_value()?,
-                        "guild_id" => v_guild_id = map.next_value()?,
+                        "is_contact" => v_is_contact = Some(map.next_value()?),
+                        "flags" => v_flags = Some(map.next_value()?),
+                        "guild" => v_guild = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
                         "channel" => v_channel = map.next_value()?,
-                        "target_type" => v_target_type = map.next_value()?,
-                        "target_user" => v_target_user = map.next_value()?,
-                        "target_application" => v_target_application = map.next_value()?,
-                        "guild_scheduled_event" => {
-                            v_guild_scheduled_event = map.next_value()?;
+                        "target_type" => v_target_type = Some(map.next_value()?),
+                        "target_user" => v_target_user = Some(map.next_value()?),
+                        "target_application" => {
+                            v_target_application = Some(map.next_value()?);
                         }
-                        "target_channel_id" => v_target_channel_id = map.next_value()?,
-                        "target_message_id" => v_target_message_id = map.next_value()?,
+                        "guild_scheduled_event" => {
+                            v_guild_scheduled_event = Some(map.next_value()?);
+                        }
+                        "target_channel_id" => {
+                            v_target_channel_id = Some(map.next_value()?);
+                        }
+                        "target_message_id" => {
+                            v_target_message_id = Some(map.next_value()?);
+                        }
                         "liveliness" => v_liveliness = map.next_value()?,
-                        "uses" => v_uses = map.next_value()?,
-                        "max_uses" => v_max_uses = map.next_value()?,
-                        "temporary" => v_temporary = map.next_value()?,
+                        "uses" => v_uses = Some(map.next_value()?),
+                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "temporary" => v_temporary = Some(map.next_value()?),
                         "approximate_member_count" => {
                             v_approximate_member_count = map.next_value()?;
                         }
@@ -1534,7 +1529,7 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
                             v_approximate_presence_count = map.next_value()?;
                         }
                         "is_nickname_changeable" => {
-                            v_is_nickname_changeable = map.next_value()?;
+                            v_is_nickname_changeable = Some(map.next_value()?);
                         }
                         "roles" => v_roles = map.next_value()?,
                         _ => {
@@ -1544,51 +1539,30 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
                     }
                 }
                 Ok(GuildInvite {
-                    kind: crate::__private::optional(v_kind, "type")?,
-                    code: crate::__private::required(v_code, "code")?,
-                    inviter: crate::__private::optional(v_inviter, "inviter")?,
-                    max_age: crate::__private::optional(v_max_age, "max_age")?,
-                    created_at: crate::__private::optional(v_created_at, "created_at")?,
+                    kind: v_kind,
+                    code: crate::__private::present(v_code, "code")?,
+                    inviter: v_inviter,
+                    max_age: v_max_age,
+                    created_at: v_created_at,
                     expires_at: v_expires_at,
-                    is_contact: crate::__private::optional(v_is_contact, "is_contact")?,
-                    flags: crate::__private::optional(v_flags, "flags")?,
-                    guild: crate::__private::optional(v_guild, "guild")?,
-                    guild_id: crate::__private::optional(v_guild_id, "guild_id")?,
+                    is_contact: v_is_contact,
+                    flags: v_flags,
+                    guild: v_guild,
+                    guild_id: v_guild_id,
                     channel: v_channel,
-                    target_type: crate::__private::optional(
-                        v_target_type,
-                        "target_type",
-                    )?,
-                    target_user: crate::__private::optional(
-                        v_target_user,
-                        "target_user",
-                    )?,
-                    target_application: crate::__private::optional(
-                        v_target_application,
-                        "target_application",
-                    )?,
-                    guild_scheduled_event: crate::__private::optional(
-                        v_guild_scheduled_event,
-                        "guild_scheduled_event",
-                    )?,
-                    target_channel_id: crate::__private::optional(
-                        v_target_channel_id,
-                        "target_channel_id",
-                    )?,
-                    target_message_id: crate::__private::optional(
-                        v_target_message_id,
-                        "target_message_id",
-                    )?,
+                    target_type: v_target_type,
+                    target_user: v_target_user,
+                    target_application: v_target_application,
+                    guild_scheduled_event: v_guild_scheduled_event,
+                    target_channel_id: v_target_channel_id,
+                    target_message_id: v_target_message_id,
                     liveliness: v_liveliness,
-                    uses: crate::__private::optional(v_uses, "uses")?,
-                    max_uses: crate::__private::optional(v_max_uses, "max_uses")?,
-                    temporary: crate::__private::optional(v_temporary, "temporary")?,
+                    uses: v_uses,
+                    max_uses: v_max_uses,
+                    temporary: v_temporary,
                     approximate_member_count: v_approximate_member_count,
                     approximate_presence_count: v_approximate_presence_count,
-                    is_nickname_changeable: crate::__private::optional(
-                        v_is_nickname_changeable,
-                        "is_nickname_changeable",
-                    )?,
+                    is_nickname_changeable: v_is_nickname_changeable,
                     roles: v_roles,
                     extra,
                 })
@@ -1739,12 +1713,14 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
                 self,
                 mut map: A,
             ) -> Result<GuildLiveliness, A::Error> {
-                let mut v_msg_activity_bins = crate::Nullable::<Vec<i64>>::Absent;
+                let mut v_msg_activity_bins = None::<Vec<i64>>;
                 let mut v_last_updated_ts = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "msg_activity_bins" => v_msg_activity_bins = map.next_value()?,
+                        "msg_activity_bins" => {
+                            v_msg_activity_bins = Some(map.next_value()?);
+                        }
                         "last_updated_ts" => v_last_updated_ts = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
@@ -1753,7 +1729,7 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
                     }
                 }
                 Ok(GuildLiveliness {
-                    msg_activity_bins: crate::__private::required(
+                    msg_activity_bins: crate::__private::present(
                         v_msg_activity_bins,
                         "msg_activity_bins",
                     )?,
@@ -1916,16 +1892,16 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                 let mut v_communication_disabled_until = crate::Nullable::<
                     crate::Timestamp,
                 >::Absent;
-                let mut v_flags = crate::Nullable::<i64>::Absent;
-                let mut v_joined_at = crate::Nullable::<crate::Timestamp>::Absent;
+                let mut v_flags = None::<i64>;
+                let mut v_joined_at = None::<crate::Timestamp>;
                 let mut v_nick = crate::Nullable::<String>::Absent;
-                let mut v_pending = crate::Nullable::<bool>::Absent;
+                let mut v_pending = None::<bool>;
                 let mut v_premium_since = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_roles = crate::Nullable::<Vec<crate::Snowflake>>::Absent;
+                let mut v_roles = None::<Vec<crate::Snowflake>>;
                 let mut v_collectibles = crate::Nullable::<UserCollectibles>::Absent;
-                let mut v_user = crate::Nullable::<User>::Absent;
-                let mut v_mute = crate::Nullable::<bool>::Absent;
-                let mut v_deaf = crate::Nullable::<bool>::Absent;
+                let mut v_user = None::<User>;
+                let mut v_mute = None::<bool>;
+                let mut v_deaf = None::<bool>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -1937,16 +1913,16 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                         "communication_disabled_until" => {
                             v_communication_disabled_until = map.next_value()?;
                         }
-                        "flags" => v_flags = map.next_value()?,
-                        "joined_at" => v_joined_at = map.next_value()?,
+                        "flags" => v_flags = Some(map.next_value()?),
+                        "joined_at" => v_joined_at = Some(map.next_value()?),
                         "nick" => v_nick = map.next_value()?,
-                        "pending" => v_pending = map.next_value()?,
+                        "pending" => v_pending = Some(map.next_value()?),
                         "premium_since" => v_premium_since = map.next_value()?,
-                        "roles" => v_roles = map.next_value()?,
+                        "roles" => v_roles = Some(map.next_value()?),
                         "collectibles" => v_collectibles = map.next_value()?,
-                        "user" => v_user = map.next_value()?,
-                        "mute" => v_mute = map.next_value()?,
-                        "deaf" => v_deaf = map.next_value()?,
+                        "user" => v_user = Some(map.next_value()?),
+                        "mute" => v_mute = Some(map.next_value()?),
+                        "deaf" => v_deaf = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -1958,16 +1934,16 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                     avatar_decoration_data: v_avatar_decoration_data,
                     banner: v_banner,
                     communication_disabled_until: v_communication_disabled_until,
-                    flags: crate::__private::optional(v_flags, "flags")?,
-                    joined_at: crate::__private::required(v_joined_at, "joined_at")?,
+                    flags: v_flags,
+                    joined_at: crate::__private::present(v_joined_at, "joined_at")?,
                     nick: v_nick,
-                    pending: crate::__private::optional(v_pending, "pending")?,
+                    pending: v_pending,
                     premium_since: v_premium_since,
-                    roles: crate::__private::required(v_roles, "roles")?,
+                    roles: crate::__private::present(v_roles, "roles")?,
                     collectibles: v_collectibles,
-                    user: crate::__private::required(v_user, "user")?,
-                    mute: crate::__private::optional(v_mute, "mute")?,
-                    deaf: crate::__private::optional(v_deaf, "deaf")?,
+                    user: crate::__private::present(v_user, "user")?,
+                    mute: v_mute,
+                    deaf: v_deaf,
                     extra,
                 })
             }
@@ -2114,13 +2090,13 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
                 self,
                 mut map: A,
             ) -> Result<GuildRoleColors, A::Error> {
-                let mut v_primary_color = crate::Nullable::<i64>::Absent;
+                let mut v_primary_color = None::<i64>;
                 let mut v_secondary_color = crate::Nullable::<i64>::Absent;
                 let mut v_tertiary_color = crate::Nullable::<i64>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "primary_color" => v_primary_color = map.next_value()?,
+                        "primary_color" => v_primary_color = Some(map.next_value()?),
                         "secondary_color" => v_secondary_color = map.next_value()?,
                         "tertiary_color" => v_tertiary_color = map.next_value()?,
                         _ => {
@@ -2130,7 +2106,7 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
                     }
                 }
                 Ok(GuildRoleColors {
-                    primary_color: crate::__private::required(
+                    primary_color: crate::__private::present(
                         v_primary_color,
                         "primary_color",
                     )?,
@@ -2196,11 +2172,11 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
                 self,
                 mut map: A,
             ) -> Result<InnerErrors, A::Error> {
-                let mut v_errors = crate::Nullable::<Vec<ApiErrorMessage>>::Absent;
+                let mut v_errors = None::<Vec<ApiErrorMessage>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "_errors" => v_errors = map.next_value()?,
+                        "_errors" => v_errors = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2208,7 +2184,7 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
                     }
                 }
                 Ok(InnerErrors {
-                    errors: crate::__private::required(v_errors, "_errors")?,
+                    errors: crate::__private::present(v_errors, "_errors")?,
                     extra,
                 })
             }
@@ -2267,13 +2243,13 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
                 self,
                 mut map: A,
             ) -> Result<InstallParams, A::Error> {
-                let mut v_scopes = crate::Nullable::<Vec<OAuth2Scope>>::Absent;
-                let mut v_permissions = crate::Nullable::<String>::Absent;
+                let mut v_scopes = None::<Vec<OAuth2Scope>>;
+                let mut v_permissions = None::<String>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "scopes" => v_scopes = map.next_value()?,
-                        "permissions" => v_permissions = map.next_value()?,
+                        "scopes" => v_scopes = Some(map.next_value()?),
+                        "permissions" => v_permissions = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2281,8 +2257,8 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
                     }
                 }
                 Ok(InstallParams {
-                    scopes: crate::__private::required(v_scopes, "scopes")?,
-                    permissions: crate::__private::required(
+                    scopes: crate::__private::present(v_scopes, "scopes")?,
+                    permissions: crate::__private::present(
                         v_permissions,
                         "permissions",
                     )?,
@@ -2341,14 +2317,12 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
                 self,
                 mut map: A,
             ) -> Result<IntegrationTypeConfiguration, A::Error> {
-                let mut v_oauth2_install_params = crate::Nullable::<
-                    InstallParams,
-                >::Absent;
+                let mut v_oauth2_install_params = None::<InstallParams>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "oauth2_install_params" => {
-                            v_oauth2_install_params = map.next_value()?;
+                            v_oauth2_install_params = Some(map.next_value()?);
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -2357,10 +2331,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
                     }
                 }
                 Ok(IntegrationTypeConfiguration {
-                    oauth2_install_params: crate::__private::optional(
-                        v_oauth2_install_params,
-                        "oauth2_install_params",
-                    )?,
+                    oauth2_install_params: v_oauth2_install_params,
                     extra,
                 })
             }
@@ -2734,65 +2705,63 @@ impl<'de> serde::Deserialize<'de> for Invite {
                 mut map: A,
             ) -> Result<Invite, A::Error> {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
-                let mut v_code = crate::Nullable::<String>::Absent;
-                let mut v_inviter = crate::Nullable::<User>::Absent;
-                let mut v_max_age = crate::Nullable::<i64>::Absent;
-                let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
+                let mut v_code = None::<String>;
+                let mut v_inviter = None::<User>;
+                let mut v_max_age = None::<i64>;
+                let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_is_contact = crate::Nullable::<bool>::Absent;
-                let mut v_flags = crate::Nullable::<GuildInviteFlags>::Absent;
-                let mut v_guild = crate::Nullable::<InviteGuild>::Absent;
-                let mut v_guild_id = crate::Nullable::<crate::Snowflake>::Absent;
+                let mut v_is_contact = None::<bool>;
+                let mut v_flags = None::<GuildInviteFlags>;
+                let mut v_guild = None::<InviteGuild>;
+                let mut v_guild_id = None::<crate::Snowflake>;
                 let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
-                let mut v_target_type = crate::Nullable::<InviteTargetType>::Absent;
-                let mut v_target_user = crate::Nullable::<User>::Absent;
-                let mut v_target_application = crate::Nullable::<
-                    InviteApplication,
-                >::Absent;
-                let mut v_guild_scheduled_event = crate::Nullable::<
-                    ScheduledEvent,
-                >::Absent;
-                let mut v_target_channel_id = crate::Nullable::<
-                    crate::Snowflake,
-                >::Absent;
-                let mut v_target_message_id = crate::Nullable::<
-                    crate::Snowflake,
-                >::Absent;
+                let mut v_target_type = None::<InviteTargetType>;
+                let mut v_target_user = None::<User>;
+                let mut v_target_application = None::<InviteApplication>;
+                let mut v_guild_scheduled_event = None::<ScheduledEvent>;
+                let mut v_target_channel_id = None::<crate::Snowflake>;
+                let mut v_target_message_id = None::<crate::Snowflake>;
                 let mut v_liveliness = crate::Nullable::<GuildLiveliness>::Absent;
-                let mut v_uses = crate::Nullable::<i64>::Absent;
-                let mut v_max_uses = crate::Nullable::<i64>::Absent;
-                let mut v_temporary = crate::Nullable::<bool>::Absent;
+                let mut v_uses = None::<i64>;
+                let mut v_max_uses = None::<i64>;
+                let mut v_temporary = None::<bool>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut v_approximate_presence_count = crate::Nullable::<i64>::Absent;
-                let mut v_is_nickname_changeable = crate::Nullable::<bool>::Absent;
+                let mut v_is_nickname_changeable = None::<bool>;
                 let mut v_roles = crate::Nullable::<Vec<InviteGuildRole>>::Absent;
-                let mut v_friends_count = crate::Nullable::<i64>::Absent;
+                let mut v_friends_count = None::<i64>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_tag = map.next_value()?,
-                        "code" => v_code = map.next_value()?,
-                        "inviter" => v_inviter = map.next_value()?,
-                        "max_age" => v_max_age = map.next_value()?,
-                        "created_at" => v_created_at = map.next_value()?,
+                        "code" => v_code = Some(map.next_value()?),
+                        "inviter" => v_inviter = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
                         "expires_at" => v_expires_at = map.next_value()?,
-                        "is_contact" => v_is_contact = map.next_value()?,
-                        "flags" => v_flags = map.next_value()?,
-                        "guild" => v_guild = map.next_value()?,
-                        "guild_id" => v_guild_id = map.next_value()?,
+                        "is_contact" => v_is_contact = Some(map.next_value()?),
+                        "flags" => v_flags = Some(map.next_value()?),
+                        "guild" => v_guild = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
                         "channel" => v_channel = map.next_value()?,
-                        "target_type" => v_target_type = map.next_value()?,
-                        "target_user" => v_target_user = map.next_value()?,
-                        "target_application" => v_target_application = map.next_value()?,
-                        "guild_scheduled_event" => {
-                            v_guild_scheduled_event = map.next_value()?;
+                        "target_type" => v_target_type = Some(map.next_value()?),
+                        "target_user" => v_target_user = Some(map.next_value()?),
+                        "target_application" => {
+                            v_target_application = Some(map.next_value()?);
                         }
-                        "target_channel_id" => v_target_channel_id = map.next_value()?,
-                        "target_message_id" => v_target_message_id = map.next_value()?,
+                        "guild_scheduled_event" => {
+                            v_guild_scheduled_event = Some(map.next_value()?);
+                        }
+                        "target_channel_id" => {
+                            v_target_channel_id = Some(map.next_value()?);
+                        }
+                        "target_message_id" => {
+                            v_target_message_id = Some(map.next_value()?);
+                        }
                         "liveliness" => v_liveliness = map.next_value()?,
-                        "uses" => v_uses = map.next_value()?,
-                        "max_uses" => v_max_uses = map.next_value()?,
-                        "temporary" => v_temporary = map.next_value()?,
+                        "uses" => v_uses = Some(map.next_value()?),
+                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "temporary" => v_temporary = Some(map.next_value()?),
                         "approximate_member_count" => {
                             v_approximate_member_count = map.next_value()?;
                         }
@@ -2800,10 +2769,10 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             v_approximate_presence_count = map.next_value()?;
                         }
                         "is_nickname_changeable" => {
-                            v_is_nickname_changeable = map.next_value()?;
+                            v_is_nickname_changeable = Some(map.next_value()?);
                         }
                         "roles" => v_roles = map.next_value()?,
-                        "friends_count" => v_friends_count = map.next_value()?,
+                        "friends_count" => v_friends_count = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -2821,65 +2790,29 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         Ok(
                             Invite::Guild(GuildInvite {
                                 kind: tag,
-                                code: crate::__private::required(v_code, "code")?,
-                                inviter: crate::__private::optional(v_inviter, "inviter")?,
-                                max_age: crate::__private::optional(v_max_age, "max_age")?,
-                                created_at: crate::__private::optional(
-                                    v_created_at,
-                                    "created_at",
-                                )?,
+                                code: crate::__private::present(v_code, "code")?,
+                                inviter: v_inviter,
+                                max_age: v_max_age,
+                                created_at: v_created_at,
                                 expires_at: v_expires_at,
-                                is_contact: crate::__private::optional(
-                                    v_is_contact,
-                                    "is_contact",
-                                )?,
-                                flags: crate::__private::optional(v_flags, "flags")?,
-                                guild: crate::__private::optional(v_guild, "guild")?,
-                                guild_id: crate::__private::optional(
-                                    v_guild_id,
-                                    "guild_id",
-                                )?,
+                                is_contact: v_is_contact,
+                                flags: v_flags,
+                                guild: v_guild,
+                                guild_id: v_guild_id,
                                 channel: v_channel,
-                                target_type: crate::__private::optional(
-                                    v_target_type,
-                                    "target_type",
-                                )?,
-                                target_user: crate::__private::optional(
-                                    v_target_user,
-                                    "target_user",
-                                )?,
-                                target_application: crate::__private::optional(
-                                    v_target_application,
-                                    "target_application",
-                                )?,
-                                guild_scheduled_event: crate::__private::optional(
-                                    v_guild_scheduled_event,
-                                    "guild_scheduled_event",
-                                )?,
-                                target_channel_id: crate::__private::optional(
-                                    v_target_channel_id,
-                                    "target_channel_id",
-                                )?,
-                                target_message_id: crate::__private::optional(
-                                    v_target_message_id,
-                                    "target_message_id",
-                                )?,
+                                target_type: v_target_type,
+                                target_user: v_target_user,
+                                target_application: v_target_application,
+                                guild_scheduled_event: v_guild_scheduled_event,
+                                target_channel_id: v_target_channel_id,
+                                target_message_id: v_target_message_id,
                                 liveliness: v_liveliness,
-                                uses: crate::__private::optional(v_uses, "uses")?,
-                                max_uses: crate::__private::optional(
-                                    v_max_uses,
-                                    "max_uses",
-                                )?,
-                                temporary: crate::__private::optional(
-                                    v_temporary,
-                                    "temporary",
-                                )?,
+                                uses: v_uses,
+                                max_uses: v_max_uses,
+                                temporary: v_temporary,
                                 approximate_member_count: v_approximate_member_count,
                                 approximate_presence_count: v_approximate_presence_count,
-                                is_nickname_changeable: crate::__private::optional(
-                                    v_is_nickname_changeable,
-                                    "is_nickname_changeable",
-                                )?,
+                                is_nickname_changeable: v_is_nickname_changeable,
                                 roles: v_roles,
                                 extra,
                             }),
@@ -2943,13 +2876,10 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         Ok(
                             Invite::GroupDm(GroupDmInvite {
                                 kind: tag,
-                                code: crate::__private::required(v_code, "code")?,
-                                inviter: crate::__private::optional(v_inviter, "inviter")?,
-                                max_age: crate::__private::optional(v_max_age, "max_age")?,
-                                created_at: crate::__private::optional(
-                                    v_created_at,
-                                    "created_at",
-                                )?,
+                                code: crate::__private::present(v_code, "code")?,
+                                inviter: v_inviter,
+                                max_age: v_max_age,
+                                created_at: v_created_at,
                                 expires_at: v_expires_at,
                                 channel: crate::__private::optional(v_channel, "channel")?,
                                 approximate_member_count: v_approximate_member_count,
@@ -3011,29 +2941,17 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         Ok(
                             Invite::Friend(FriendInvite {
                                 kind: tag,
-                                code: crate::__private::required(v_code, "code")?,
-                                inviter: crate::__private::optional(v_inviter, "inviter")?,
-                                max_age: crate::__private::optional(v_max_age, "max_age")?,
-                                created_at: crate::__private::optional(
-                                    v_created_at,
-                                    "created_at",
-                                )?,
+                                code: crate::__private::present(v_code, "code")?,
+                                inviter: v_inviter,
+                                max_age: v_max_age,
+                                created_at: v_created_at,
                                 expires_at: v_expires_at,
-                                is_contact: crate::__private::optional(
-                                    v_is_contact,
-                                    "is_contact",
-                                )?,
-                                flags: crate::__private::optional(v_flags, "flags")?,
+                                is_contact: v_is_contact,
+                                flags: v_flags,
                                 channel: v_channel,
-                                uses: crate::__private::optional(v_uses, "uses")?,
-                                max_uses: crate::__private::optional(
-                                    v_max_uses,
-                                    "max_uses",
-                                )?,
-                                friends_count: crate::__private::optional(
-                                    v_friends_count,
-                                    "friends_count",
-                                )?,
+                                uses: v_uses,
+                                max_uses: v_max_uses,
+                                friends_count: v_friends_count,
                                 extra,
                             }),
                         )
@@ -3109,7 +3027,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         Ok(
                             Invite::Unknown(UnknownInvite {
                                 kind: tag,
-                                code: crate::__private::required(v_code, "code")?,
+                                code: crate::__private::present(v_code, "code")?,
                                 extra,
                             }),
                         )
@@ -3324,63 +3242,67 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                 self,
                 mut map: A,
             ) -> Result<InviteApplication, A::Error> {
-                let mut v_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_name = crate::Nullable::<String>::Absent;
+                let mut v_id = None::<crate::Snowflake>;
+                let mut v_name = None::<String>;
                 let mut v_icon = crate::Nullable::<String>::Absent;
-                let mut v_description = crate::Nullable::<String>::Absent;
+                let mut v_description = None::<String>;
                 let mut v_kind = crate::Nullable::<ApplicationType>::Absent;
-                let mut v_cover_image = crate::Nullable::<String>::Absent;
-                let mut v_primary_sku_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_bot = crate::Nullable::<User>::Absent;
-                let mut v_slug = crate::Nullable::<String>::Absent;
-                let mut v_guild_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_rpc_origins = crate::Nullable::<Vec<String>>::Absent;
-                let mut v_bot_public = crate::Nullable::<bool>::Absent;
-                let mut v_bot_require_code_grant = crate::Nullable::<bool>::Absent;
-                let mut v_terms_of_service_url = crate::Nullable::<String>::Absent;
-                let mut v_privacy_policy_url = crate::Nullable::<String>::Absent;
-                let mut v_custom_install_url = crate::Nullable::<String>::Absent;
-                let mut v_install_params = crate::Nullable::<InstallParams>::Absent;
-                let mut v_integration_types_config = crate::Nullable::<
+                let mut v_cover_image = None::<String>;
+                let mut v_primary_sku_id = None::<crate::Snowflake>;
+                let mut v_bot = None::<User>;
+                let mut v_slug = None::<String>;
+                let mut v_guild_id = None::<crate::Snowflake>;
+                let mut v_rpc_origins = None::<Vec<String>>;
+                let mut v_bot_public = None::<bool>;
+                let mut v_bot_require_code_grant = None::<bool>;
+                let mut v_terms_of_service_url = None::<String>;
+                let mut v_privacy_policy_url = None::<String>;
+                let mut v_custom_install_url = None::<String>;
+                let mut v_install_params = None::<InstallParams>;
+                let mut v_integration_types_config = None::<
                     std::collections::BTreeMap<String, IntegrationTypeConfiguration>,
-                >::Absent;
-                let mut v_verify_key = crate::Nullable::<String>::Absent;
-                let mut v_flags = crate::Nullable::<i64>::Absent;
-                let mut v_flags_new = crate::Nullable::<String>::Absent;
+                >;
+                let mut v_verify_key = None::<String>;
+                let mut v_flags = None::<i64>;
+                let mut v_flags_new = None::<String>;
                 let mut v_max_participants = crate::Nullable::<i64>::Absent;
-                let mut v_tags = crate::Nullable::<Vec<String>>::Absent;
+                let mut v_tags = None::<Vec<String>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "name" => v_name = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
                         "icon" => v_icon = map.next_value()?,
-                        "description" => v_description = map.next_value()?,
+                        "description" => v_description = Some(map.next_value()?),
                         "type" => v_kind = map.next_value()?,
-                        "cover_image" => v_cover_image = map.next_value()?,
-                        "primary_sku_id" => v_primary_sku_id = map.next_value()?,
-                        "bot" => v_bot = map.next_value()?,
-                        "slug" => v_slug = map.next_value()?,
-                        "guild_id" => v_guild_id = map.next_value()?,
-                        "rpc_origins" => v_rpc_origins = map.next_value()?,
-                        "bot_public" => v_bot_public = map.next_value()?,
+                        "cover_image" => v_cover_image = Some(map.next_value()?),
+                        "primary_sku_id" => v_primary_sku_id = Some(map.next_value()?),
+                        "bot" => v_bot = Some(map.next_value()?),
+                        "slug" => v_slug = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
+                        "rpc_origins" => v_rpc_origins = Some(map.next_value()?),
+                        "bot_public" => v_bot_public = Some(map.next_value()?),
                         "bot_require_code_grant" => {
-                            v_bot_require_code_grant = map.next_value()?;
+                            v_bot_require_code_grant = Some(map.next_value()?);
                         }
                         "terms_of_service_url" => {
-                            v_terms_of_service_url = map.next_value()?;
+                            v_terms_of_service_url = Some(map.next_value()?);
                         }
-                        "privacy_policy_url" => v_privacy_policy_url = map.next_value()?,
-                        "custom_install_url" => v_custom_install_url = map.next_value()?,
-                        "install_params" => v_install_params = map.next_value()?,
+                        "privacy_policy_url" => {
+                            v_privacy_policy_url = Some(map.next_value()?);
+                        }
+                        "custom_install_url" => {
+                            v_custom_install_url = Some(map.next_value()?);
+                        }
+                        "install_params" => v_install_params = Some(map.next_value()?),
                         "integration_types_config" => {
-                            v_integration_types_config = map.next_value()?;
+                            v_integration_types_config = Some(map.next_value()?);
                         }
-                        "verify_key" => v_verify_key = map.next_value()?,
-                        "flags" => v_flags = map.next_value()?,
-                        "flags_new" => v_flags_new = map.next_value()?,
+                        "verify_key" => v_verify_key = Some(map.next_value()?),
+                        "flags" => v_flags = Some(map.next_value()?),
+                        "flags_new" => v_flags_new = Some(map.next_value()?),
                         "max_participants" => v_max_participants = map.next_value()?,
-                        "tags" => v_tags = map.next_value()?,
+                        "tags" => v_tags = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3388,59 +3310,29 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                     }
                 }
                 Ok(InviteApplication {
-                    id: crate::__private::required(v_id, "id")?,
-                    name: crate::__private::required(v_name, "name")?,
+                    id: crate::__private::present(v_id, "id")?,
+                    name: crate::__private::present(v_name, "name")?,
                     icon: v_icon,
-                    description: crate::__private::optional(
-                        v_description,
-                        "description",
-                    )?,
+                    description: v_description,
                     kind: v_kind,
-                    cover_image: crate::__private::optional(
-                        v_cover_image,
-                        "cover_image",
-                    )?,
-                    primary_sku_id: crate::__private::optional(
-                        v_primary_sku_id,
-                        "primary_sku_id",
-                    )?,
-                    bot: crate::__private::optional(v_bot, "bot")?,
-                    slug: crate::__private::optional(v_slug, "slug")?,
-                    guild_id: crate::__private::optional(v_guild_id, "guild_id")?,
-                    rpc_origins: crate::__private::optional(
-                        v_rpc_origins,
-                        "rpc_origins",
-                    )?,
-                    bot_public: crate::__private::optional(v_bot_public, "bot_public")?,
-                    bot_require_code_grant: crate::__private::optional(
-                        v_bot_require_code_grant,
-                        "bot_require_code_grant",
-                    )?,
-                    terms_of_service_url: crate::__private::optional(
-                        v_terms_of_service_url,
-                        "terms_of_service_url",
-                    )?,
-                    privacy_policy_url: crate::__private::optional(
-                        v_privacy_policy_url,
-                        "privacy_policy_url",
-                    )?,
-                    custom_install_url: crate::__private::optional(
-                        v_custom_install_url,
-                        "custom_install_url",
-                    )?,
-                    install_params: crate::__private::optional(
-                        v_install_params,
-                        "install_params",
-                    )?,
-                    integration_types_config: crate::__private::optional(
-                        v_integration_types_config,
-                        "integration_types_config",
-                    )?,
-                    verify_key: crate::__private::optional(v_verify_key, "verify_key")?,
-                    flags: crate::__private::optional(v_flags, "flags")?,
-                    flags_new: crate::__private::optional(v_flags_new, "flags_new")?,
+                    cover_image: v_cover_image,
+                    primary_sku_id: v_primary_sku_id,
+                    bot: v_bot,
+                    slug: v_slug,
+                    guild_id: v_guild_id,
+                    rpc_origins: v_rpc_origins,
+                    bot_public: v_bot_public,
+                    bot_require_code_grant: v_bot_require_code_grant,
+                    terms_of_service_url: v_terms_of_service_url,
+                    privacy_policy_url: v_privacy_policy_url,
+                    custom_install_url: v_custom_install_url,
+                    install_params: v_install_params,
+                    integration_types_config: v_integration_types_config,
+                    verify_key: v_verify_key,
+                    flags: v_flags,
+                    flags_new: v_flags_new,
                     max_participants: v_max_participants,
-                    tags: crate::__private::optional(v_tags, "tags")?,
+                    tags: v_tags,
                     extra,
                 })
             }
@@ -3522,21 +3414,19 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                 self,
                 mut map: A,
             ) -> Result<InviteChannel, A::Error> {
-                let mut v_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_kind = crate::Nullable::<ChannelType>::Absent;
+                let mut v_id = None::<crate::Snowflake>;
+                let mut v_kind = None::<ChannelType>;
                 let mut v_name = crate::Nullable::<String>::Absent;
-                let mut v_icon = crate::Nullable::<String>::Absent;
-                let mut v_recipients = crate::Nullable::<
-                    Vec<InviteChannelRecipient>,
-                >::Absent;
+                let mut v_icon = None::<String>;
+                let mut v_recipients = None::<Vec<InviteChannelRecipient>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "type" => v_kind = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "type" => v_kind = Some(map.next_value()?),
                         "name" => v_name = map.next_value()?,
-                        "icon" => v_icon = map.next_value()?,
-                        "recipients" => v_recipients = map.next_value()?,
+                        "icon" => v_icon = Some(map.next_value()?),
+                        "recipients" => v_recipients = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3544,11 +3434,11 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                     }
                 }
                 Ok(InviteChannel {
-                    id: crate::__private::required(v_id, "id")?,
-                    kind: crate::__private::required(v_kind, "type")?,
+                    id: crate::__private::present(v_id, "id")?,
+                    kind: crate::__private::present(v_kind, "type")?,
                     name: v_name,
-                    icon: crate::__private::optional(v_icon, "icon")?,
-                    recipients: crate::__private::optional(v_recipients, "recipients")?,
+                    icon: v_icon,
+                    recipients: v_recipients,
                     extra,
                 })
             }
@@ -3612,14 +3502,14 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
                 self,
                 mut map: A,
             ) -> Result<InviteChannelRecipient, A::Error> {
-                let mut v_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_username = crate::Nullable::<String>::Absent;
+                let mut v_id = None::<crate::Snowflake>;
+                let mut v_username = None::<String>;
                 let mut v_avatar = crate::Nullable::<String>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "username" => v_username = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "username" => v_username = Some(map.next_value()?),
                         "avatar" => v_avatar = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
@@ -3628,8 +3518,8 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
                     }
                 }
                 Ok(InviteChannelRecipient {
-                    id: crate::__private::required(v_id, "id")?,
-                    username: crate::__private::required(v_username, "username")?,
+                    id: crate::__private::present(v_id, "id")?,
+                    username: crate::__private::present(v_username, "username")?,
                     avatar: crate::__private::required_nullable(v_avatar, "avatar")?,
                     extra,
                 })
@@ -3769,39 +3659,39 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                 self,
                 mut map: A,
             ) -> Result<InviteCreateEvent, A::Error> {
-                let mut v_channel_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_code = crate::Nullable::<String>::Absent;
-                let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_guild_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_inviter = crate::Nullable::<User>::Absent;
-                let mut v_max_age = crate::Nullable::<i64>::Absent;
-                let mut v_max_uses = crate::Nullable::<i64>::Absent;
-                let mut v_target_type = crate::Nullable::<InviteTargetType>::Absent;
-                let mut v_target_user = crate::Nullable::<User>::Absent;
-                let mut v_target_application = crate::Nullable::<
-                    InviteApplication,
-                >::Absent;
-                let mut v_temporary = crate::Nullable::<bool>::Absent;
-                let mut v_uses = crate::Nullable::<i64>::Absent;
+                let mut v_channel_id = None::<crate::Snowflake>;
+                let mut v_code = None::<String>;
+                let mut v_created_at = None::<crate::Timestamp>;
+                let mut v_guild_id = None::<crate::Snowflake>;
+                let mut v_inviter = None::<User>;
+                let mut v_max_age = None::<i64>;
+                let mut v_max_uses = None::<i64>;
+                let mut v_target_type = None::<InviteTargetType>;
+                let mut v_target_user = None::<User>;
+                let mut v_target_application = None::<InviteApplication>;
+                let mut v_temporary = None::<bool>;
+                let mut v_uses = None::<i64>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_role_ids = crate::Nullable::<Vec<crate::Snowflake>>::Absent;
+                let mut v_role_ids = None::<Vec<crate::Snowflake>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "channel_id" => v_channel_id = map.next_value()?,
-                        "code" => v_code = map.next_value()?,
-                        "created_at" => v_created_at = map.next_value()?,
-                        "guild_id" => v_guild_id = map.next_value()?,
-                        "inviter" => v_inviter = map.next_value()?,
-                        "max_age" => v_max_age = map.next_value()?,
-                        "max_uses" => v_max_uses = map.next_value()?,
-                        "target_type" => v_target_type = map.next_value()?,
-                        "target_user" => v_target_user = map.next_value()?,
-                        "target_application" => v_target_application = map.next_value()?,
-                        "temporary" => v_temporary = map.next_value()?,
-                        "uses" => v_uses = map.next_value()?,
+                        "channel_id" => v_channel_id = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
+                        "inviter" => v_inviter = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "target_type" => v_target_type = Some(map.next_value()?),
+                        "target_user" => v_target_user = Some(map.next_value()?),
+                        "target_application" => {
+                            v_target_application = Some(map.next_value()?);
+                        }
+                        "temporary" => v_temporary = Some(map.next_value()?),
+                        "uses" => v_uses = Some(map.next_value()?),
                         "expires_at" => v_expires_at = map.next_value()?,
-                        "role_ids" => v_role_ids = map.next_value()?,
+                        "role_ids" => v_role_ids = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3809,29 +3699,20 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                     }
                 }
                 Ok(InviteCreateEvent {
-                    channel_id: crate::__private::required(v_channel_id, "channel_id")?,
-                    code: crate::__private::required(v_code, "code")?,
-                    created_at: crate::__private::required(v_created_at, "created_at")?,
-                    guild_id: crate::__private::optional(v_guild_id, "guild_id")?,
-                    inviter: crate::__private::optional(v_inviter, "inviter")?,
-                    max_age: crate::__private::required(v_max_age, "max_age")?,
-                    max_uses: crate::__private::required(v_max_uses, "max_uses")?,
-                    target_type: crate::__private::optional(
-                        v_target_type,
-                        "target_type",
-                    )?,
-                    target_user: crate::__private::optional(
-                        v_target_user,
-                        "target_user",
-                    )?,
-                    target_application: crate::__private::optional(
-                        v_target_application,
-                        "target_application",
-                    )?,
-                    temporary: crate::__private::required(v_temporary, "temporary")?,
-                    uses: crate::__private::required(v_uses, "uses")?,
+                    channel_id: crate::__private::present(v_channel_id, "channel_id")?,
+                    code: crate::__private::present(v_code, "code")?,
+                    created_at: crate::__private::present(v_created_at, "created_at")?,
+                    guild_id: v_guild_id,
+                    inviter: v_inviter,
+                    max_age: crate::__private::present(v_max_age, "max_age")?,
+                    max_uses: crate::__private::present(v_max_uses, "max_uses")?,
+                    target_type: v_target_type,
+                    target_user: v_target_user,
+                    target_application: v_target_application,
+                    temporary: crate::__private::present(v_temporary, "temporary")?,
+                    uses: crate::__private::present(v_uses, "uses")?,
                     expires_at: v_expires_at,
-                    role_ids: crate::__private::optional(v_role_ids, "role_ids")?,
+                    role_ids: v_role_ids,
                     extra,
                 })
             }
@@ -3902,15 +3783,15 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
                 self,
                 mut map: A,
             ) -> Result<InviteDeleteEvent, A::Error> {
-                let mut v_channel_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_guild_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_code = crate::Nullable::<String>::Absent;
+                let mut v_channel_id = None::<crate::Snowflake>;
+                let mut v_guild_id = None::<crate::Snowflake>;
+                let mut v_code = None::<String>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "channel_id" => v_channel_id = map.next_value()?,
-                        "guild_id" => v_guild_id = map.next_value()?,
-                        "code" => v_code = map.next_value()?,
+                        "channel_id" => v_channel_id = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -3918,9 +3799,9 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
                     }
                 }
                 Ok(InviteDeleteEvent {
-                    channel_id: crate::__private::required(v_channel_id, "channel_id")?,
-                    guild_id: crate::__private::optional(v_guild_id, "guild_id")?,
-                    code: crate::__private::required(v_code, "code")?,
+                    channel_id: crate::__private::present(v_channel_id, "channel_id")?,
+                    guild_id: v_guild_id,
+                    code: crate::__private::present(v_code, "code")?,
                     extra,
                 })
             }
@@ -4057,36 +3938,36 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
                 self,
                 mut map: A,
             ) -> Result<InviteGuild, A::Error> {
-                let mut v_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_name = crate::Nullable::<String>::Absent;
+                let mut v_id = None::<crate::Snowflake>;
+                let mut v_name = None::<String>;
                 let mut v_splash = crate::Nullable::<String>::Absent;
                 let mut v_banner = crate::Nullable::<String>::Absent;
                 let mut v_description = crate::Nullable::<String>::Absent;
                 let mut v_icon = crate::Nullable::<String>::Absent;
-                let mut v_features = crate::Nullable::<Vec<GuildFeature>>::Absent;
+                let mut v_features = None::<Vec<GuildFeature>>;
                 let mut v_verification_level = crate::Nullable::<
                     VerificationLevel,
                 >::Absent;
                 let mut v_vanity_url_code = crate::Nullable::<String>::Absent;
                 let mut v_nsfw_level = crate::Nullable::<GuildNsfwLevel>::Absent;
                 let mut v_nsfw = crate::Nullable::<bool>::Absent;
-                let mut v_premium_subscription_count = crate::Nullable::<i64>::Absent;
+                let mut v_premium_subscription_count = None::<i64>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "name" => v_name = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
                         "splash" => v_splash = map.next_value()?,
                         "banner" => v_banner = map.next_value()?,
                         "description" => v_description = map.next_value()?,
                         "icon" => v_icon = map.next_value()?,
-                        "features" => v_features = map.next_value()?,
+                        "features" => v_features = Some(map.next_value()?),
                         "verification_level" => v_verification_level = map.next_value()?,
                         "vanity_url_code" => v_vanity_url_code = map.next_value()?,
                         "nsfw_level" => v_nsfw_level = map.next_value()?,
                         "nsfw" => v_nsfw = map.next_value()?,
                         "premium_subscription_count" => {
-                            v_premium_subscription_count = map.next_value()?;
+                            v_premium_subscription_count = Some(map.next_value()?);
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -4095,21 +3976,18 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
                     }
                 }
                 Ok(InviteGuild {
-                    id: crate::__private::required(v_id, "id")?,
-                    name: crate::__private::required(v_name, "name")?,
+                    id: crate::__private::present(v_id, "id")?,
+                    name: crate::__private::present(v_name, "name")?,
                     splash: v_splash,
                     banner: v_banner,
                     description: v_description,
                     icon: v_icon,
-                    features: crate::__private::optional(v_features, "features")?,
+                    features: v_features,
                     verification_level: v_verification_level,
                     vanity_url_code: v_vanity_url_code,
                     nsfw_level: v_nsfw_level,
                     nsfw: v_nsfw,
-                    premium_subscription_count: crate::__private::optional(
-                        v_premium_subscription_count,
-                        "premium_subscription_count",
-                    )?,
+                    premium_subscription_count: v_premium_subscription_count,
                     extra,
                 })
             }
@@ -4208,25 +4086,25 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                 self,
                 mut map: A,
             ) -> Result<InviteGuildRole, A::Error> {
-                let mut v_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_name = crate::Nullable::<String>::Absent;
-                let mut v_position = crate::Nullable::<i64>::Absent;
-                let mut v_color = crate::Nullable::<i64>::Absent;
-                let mut v_colors = crate::Nullable::<GuildRoleColors>::Absent;
+                let mut v_id = None::<crate::Snowflake>;
+                let mut v_name = None::<String>;
+                let mut v_position = None::<i64>;
+                let mut v_color = None::<i64>;
+                let mut v_colors = None::<GuildRoleColors>;
                 let mut v_icon = crate::Nullable::<String>::Absent;
                 let mut v_unicode_emoji = crate::Nullable::<String>::Absent;
-                let mut v_permissions = crate::Nullable::<String>::Absent;
+                let mut v_permissions = None::<String>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "name" => v_name = map.next_value()?,
-                        "position" => v_position = map.next_value()?,
-                        "color" => v_color = map.next_value()?,
-                        "colors" => v_colors = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
+                        "position" => v_position = Some(map.next_value()?),
+                        "color" => v_color = Some(map.next_value()?),
+                        "colors" => v_colors = Some(map.next_value()?),
                         "icon" => v_icon = map.next_value()?,
                         "unicode_emoji" => v_unicode_emoji = map.next_value()?,
-                        "permissions" => v_permissions = map.next_value()?,
+                        "permissions" => v_permissions = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4234,17 +4112,14 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                     }
                 }
                 Ok(InviteGuildRole {
-                    id: crate::__private::required(v_id, "id")?,
-                    name: crate::__private::required(v_name, "name")?,
-                    position: crate::__private::required(v_position, "position")?,
-                    color: crate::__private::required(v_color, "color")?,
-                    colors: crate::__private::optional(v_colors, "colors")?,
+                    id: crate::__private::present(v_id, "id")?,
+                    name: crate::__private::present(v_name, "name")?,
+                    position: crate::__private::present(v_position, "position")?,
+                    color: crate::__private::present(v_color, "color")?,
+                    colors: v_colors,
                     icon: v_icon,
                     unicode_emoji: v_unicode_emoji,
-                    permissions: crate::__private::optional(
-                        v_permissions,
-                        "permissions",
-                    )?,
+                    permissions: v_permissions,
                     extra,
                 })
             }
@@ -4318,19 +4193,19 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
                 self,
                 mut map: A,
             ) -> Result<InviteMetadata, A::Error> {
-                let mut v_uses = crate::Nullable::<i64>::Absent;
-                let mut v_max_uses = crate::Nullable::<i64>::Absent;
-                let mut v_max_age = crate::Nullable::<i64>::Absent;
-                let mut v_temporary = crate::Nullable::<bool>::Absent;
-                let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
+                let mut v_uses = None::<i64>;
+                let mut v_max_uses = None::<i64>;
+                let mut v_max_age = None::<i64>;
+                let mut v_temporary = None::<bool>;
+                let mut v_created_at = None::<crate::Timestamp>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "uses" => v_uses = map.next_value()?,
-                        "max_uses" => v_max_uses = map.next_value()?,
-                        "max_age" => v_max_age = map.next_value()?,
-                        "temporary" => v_temporary = map.next_value()?,
-                        "created_at" => v_created_at = map.next_value()?,
+                        "uses" => v_uses = Some(map.next_value()?),
+                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "temporary" => v_temporary = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4338,11 +4213,11 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
                     }
                 }
                 Ok(InviteMetadata {
-                    uses: crate::__private::required(v_uses, "uses")?,
-                    max_uses: crate::__private::required(v_max_uses, "max_uses")?,
-                    max_age: crate::__private::required(v_max_age, "max_age")?,
-                    temporary: crate::__private::required(v_temporary, "temporary")?,
-                    created_at: crate::__private::required(v_created_at, "created_at")?,
+                    uses: crate::__private::present(v_uses, "uses")?,
+                    max_uses: crate::__private::present(v_max_uses, "max_uses")?,
+                    max_age: crate::__private::present(v_max_age, "max_age")?,
+                    temporary: crate::__private::present(v_temporary, "temporary")?,
+                    created_at: crate::__private::present(v_created_at, "created_at")?,
                     extra,
                 })
             }
@@ -4413,19 +4288,19 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                 self,
                 mut map: A,
             ) -> Result<InviteStageInstance, A::Error> {
-                let mut v_members = crate::Nullable::<
-                    Vec<InviteStageInstanceMember>,
-                >::Absent;
-                let mut v_participant_count = crate::Nullable::<i64>::Absent;
-                let mut v_speaker_count = crate::Nullable::<i64>::Absent;
-                let mut v_topic = crate::Nullable::<String>::Absent;
+                let mut v_members = None::<Vec<InviteStageInstanceMember>>;
+                let mut v_participant_count = None::<i64>;
+                let mut v_speaker_count = None::<i64>;
+                let mut v_topic = None::<String>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "members" => v_members = map.next_value()?,
-                        "participant_count" => v_participant_count = map.next_value()?,
-                        "speaker_count" => v_speaker_count = map.next_value()?,
-                        "topic" => v_topic = map.next_value()?,
+                        "members" => v_members = Some(map.next_value()?),
+                        "participant_count" => {
+                            v_participant_count = Some(map.next_value()?);
+                        }
+                        "speaker_count" => v_speaker_count = Some(map.next_value()?),
+                        "topic" => v_topic = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4433,16 +4308,16 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                     }
                 }
                 Ok(InviteStageInstance {
-                    members: crate::__private::required(v_members, "members")?,
-                    participant_count: crate::__private::required(
+                    members: crate::__private::present(v_members, "members")?,
+                    participant_count: crate::__private::present(
                         v_participant_count,
                         "participant_count",
                     )?,
-                    speaker_count: crate::__private::required(
+                    speaker_count: crate::__private::present(
                         v_speaker_count,
                         "speaker_count",
                     )?,
-                    topic: crate::__private::required(v_topic, "topic")?,
+                    topic: crate::__private::present(v_topic, "topic")?,
                     extra,
                 })
             }
@@ -4543,23 +4418,23 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
                 self,
                 mut map: A,
             ) -> Result<InviteStageInstanceMember, A::Error> {
-                let mut v_roles = crate::Nullable::<Vec<crate::Snowflake>>::Absent;
+                let mut v_roles = None::<Vec<crate::Snowflake>>;
                 let mut v_nick = crate::Nullable::<String>::Absent;
                 let mut v_avatar = crate::Nullable::<String>::Absent;
                 let mut v_premium_since = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_joined_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_pending = crate::Nullable::<bool>::Absent;
-                let mut v_user = crate::Nullable::<serde_json::Value>::Absent;
+                let mut v_joined_at = None::<crate::Timestamp>;
+                let mut v_pending = None::<bool>;
+                let mut v_user = None::<serde_json::Value>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "roles" => v_roles = map.next_value()?,
+                        "roles" => v_roles = Some(map.next_value()?),
                         "nick" => v_nick = map.next_value()?,
                         "avatar" => v_avatar = map.next_value()?,
                         "premium_since" => v_premium_since = map.next_value()?,
-                        "joined_at" => v_joined_at = map.next_value()?,
-                        "pending" => v_pending = map.next_value()?,
-                        "user" => v_user = map.next_value()?,
+                        "joined_at" => v_joined_at = Some(map.next_value()?),
+                        "pending" => v_pending = Some(map.next_value()?),
+                        "user" => v_user = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4567,13 +4442,13 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
                     }
                 }
                 Ok(InviteStageInstanceMember {
-                    roles: crate::__private::optional(v_roles, "roles")?,
+                    roles: v_roles,
                     nick: v_nick,
                     avatar: v_avatar,
                     premium_since: v_premium_since,
-                    joined_at: crate::__private::optional(v_joined_at, "joined_at")?,
-                    pending: crate::__private::optional(v_pending, "pending")?,
-                    user: crate::__private::optional(v_user, "user")?,
+                    joined_at: v_joined_at,
+                    pending: v_pending,
+                    user: v_user,
                     extra,
                 })
             }
@@ -4785,11 +4660,11 @@ impl<'de> serde::Deserialize<'de> for LobbyGuildInvite {
                 self,
                 mut map: A,
             ) -> Result<LobbyGuildInvite, A::Error> {
-                let mut v_code = crate::Nullable::<String>::Absent;
+                let mut v_code = None::<String>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => v_code = map.next_value()?,
+                        "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4797,7 +4672,7 @@ impl<'de> serde::Deserialize<'de> for LobbyGuildInvite {
                     }
                 }
                 Ok(LobbyGuildInvite {
-                    code: crate::__private::required(v_code, "code")?,
+                    code: crate::__private::present(v_code, "code")?,
                     extra,
                 })
             }
@@ -4867,16 +4742,16 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
                 mut map: A,
             ) -> Result<Nameplate, A::Error> {
                 let mut v_sku_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_asset = crate::Nullable::<String>::Absent;
-                let mut v_label = crate::Nullable::<String>::Absent;
-                let mut v_palette = crate::Nullable::<NameplatePalette>::Absent;
+                let mut v_asset = None::<String>;
+                let mut v_label = None::<String>;
+                let mut v_palette = None::<NameplatePalette>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "sku_id" => v_sku_id = map.next_value()?,
-                        "asset" => v_asset = map.next_value()?,
-                        "label" => v_label = map.next_value()?,
-                        "palette" => v_palette = map.next_value()?,
+                        "asset" => v_asset = Some(map.next_value()?),
+                        "label" => v_label = Some(map.next_value()?),
+                        "palette" => v_palette = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -4885,9 +4760,9 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
                 }
                 Ok(Nameplate {
                     sku_id: crate::__private::required_nullable(v_sku_id, "sku_id")?,
-                    asset: crate::__private::required(v_asset, "asset")?,
-                    label: crate::__private::required(v_label, "label")?,
-                    palette: crate::__private::required(v_palette, "palette")?,
+                    asset: crate::__private::present(v_asset, "asset")?,
+                    label: crate::__private::present(v_label, "label")?,
+                    palette: crate::__private::present(v_palette, "palette")?,
                     extra,
                 })
             }
@@ -5388,17 +5263,17 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
                 self,
                 mut map: A,
             ) -> Result<RateLimitedError, A::Error> {
-                let mut v_code = crate::Nullable::<i64>::Absent;
-                let mut v_message = crate::Nullable::<String>::Absent;
-                let mut v_retry_after = crate::Nullable::<f64>::Absent;
-                let mut v_global = crate::Nullable::<bool>::Absent;
+                let mut v_code = None::<i64>;
+                let mut v_message = None::<String>;
+                let mut v_retry_after = None::<f64>;
+                let mut v_global = None::<bool>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => v_code = map.next_value()?,
-                        "message" => v_message = map.next_value()?,
-                        "retry_after" => v_retry_after = map.next_value()?,
-                        "global" => v_global = map.next_value()?,
+                        "code" => v_code = Some(map.next_value()?),
+                        "message" => v_message = Some(map.next_value()?),
+                        "retry_after" => v_retry_after = Some(map.next_value()?),
+                        "global" => v_global = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -5406,13 +5281,13 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
                     }
                 }
                 Ok(RateLimitedError {
-                    code: crate::__private::required(v_code, "code")?,
-                    message: crate::__private::required(v_message, "message")?,
-                    retry_after: crate::__private::required(
+                    code: crate::__private::present(v_code, "code")?,
+                    message: crate::__private::present(v_message, "message")?,
+                    retry_after: crate::__private::present(
                         v_retry_after,
                         "retry_after",
                     )?,
-                    global: crate::__private::required(v_global, "global")?,
+                    global: crate::__private::present(v_global, "global")?,
                     extra,
                 })
             }
@@ -5520,10 +5395,10 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                 self,
                 mut map: A,
             ) -> Result<RecurrenceRule, A::Error> {
-                let mut v_start = crate::Nullable::<crate::Timestamp>::Absent;
+                let mut v_start = None::<crate::Timestamp>;
                 let mut v_end = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_frequency = crate::Nullable::<RecurrenceRuleFrequency>::Absent;
-                let mut v_interval = crate::Nullable::<i64>::Absent;
+                let mut v_frequency = None::<RecurrenceRuleFrequency>;
+                let mut v_interval = None::<i64>;
                 let mut v_by_weekday = crate::Nullable::<
                     Vec<RecurrenceRuleWeekday>,
                 >::Absent;
@@ -5535,10 +5410,10 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "start" => v_start = map.next_value()?,
+                        "start" => v_start = Some(map.next_value()?),
                         "end" => v_end = map.next_value()?,
-                        "frequency" => v_frequency = map.next_value()?,
-                        "interval" => v_interval = map.next_value()?,
+                        "frequency" => v_frequency = Some(map.next_value()?),
+                        "interval" => v_interval = Some(map.next_value()?),
                         "by_weekday" => v_by_weekday = map.next_value()?,
                         "by_n_weekday" => v_by_n_weekday = map.next_value()?,
                         "by_month" => v_by_month = map.next_value()?,
@@ -5552,10 +5427,10 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                     }
                 }
                 Ok(RecurrenceRule {
-                    start: crate::__private::required(v_start, "start")?,
+                    start: crate::__private::present(v_start, "start")?,
                     end: v_end,
-                    frequency: crate::__private::required(v_frequency, "frequency")?,
-                    interval: crate::__private::required(v_interval, "interval")?,
+                    frequency: crate::__private::present(v_frequency, "frequency")?,
+                    interval: crate::__private::present(v_interval, "interval")?,
                     by_weekday: crate::__private::required_nullable(
                         v_by_weekday,
                         "by_weekday",
@@ -6037,58 +5912,52 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                 self,
                 mut map: A,
             ) -> Result<ScheduledEvent, A::Error> {
-                let mut v_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_guild_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_name = crate::Nullable::<String>::Absent;
+                let mut v_id = None::<crate::Snowflake>;
+                let mut v_guild_id = None::<crate::Snowflake>;
+                let mut v_name = None::<String>;
                 let mut v_description = crate::Nullable::<String>::Absent;
                 let mut v_channel_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut v_creator_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_creator = crate::Nullable::<User>::Absent;
+                let mut v_creator = None::<User>;
                 let mut v_image = crate::Nullable::<String>::Absent;
-                let mut v_scheduled_start_time = crate::Nullable::<
-                    crate::Timestamp,
-                >::Absent;
+                let mut v_scheduled_start_time = None::<crate::Timestamp>;
                 let mut v_scheduled_end_time = crate::Nullable::<
                     crate::Timestamp,
                 >::Absent;
-                let mut v_status = crate::Nullable::<ScheduledEventStatus>::Absent;
-                let mut v_entity_type = crate::Nullable::<
-                    ScheduledEventEntityType,
-                >::Absent;
+                let mut v_status = None::<ScheduledEventStatus>;
+                let mut v_entity_type = None::<ScheduledEventEntityType>;
                 let mut v_entity_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut v_recurrence_rule = crate::Nullable::<RecurrenceRule>::Absent;
-                let mut v_user_count = crate::Nullable::<i64>::Absent;
-                let mut v_privacy_level = crate::Nullable::<
-                    ScheduledEventPrivacyLevel,
-                >::Absent;
+                let mut v_user_count = None::<i64>;
+                let mut v_privacy_level = None::<ScheduledEventPrivacyLevel>;
                 let mut v_user_rsvp = crate::Nullable::<ScheduledEventUser>::Absent;
-                let mut v_guild_scheduled_event_exceptions = crate::Nullable::<
+                let mut v_guild_scheduled_event_exceptions = None::<
                     Vec<ScheduledEventException>,
-                >::Absent;
+                >;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "guild_id" => v_guild_id = map.next_value()?,
-                        "name" => v_name = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
                         "description" => v_description = map.next_value()?,
                         "channel_id" => v_channel_id = map.next_value()?,
                         "creator_id" => v_creator_id = map.next_value()?,
-                        "creator" => v_creator = map.next_value()?,
+                        "creator" => v_creator = Some(map.next_value()?),
                         "image" => v_image = map.next_value()?,
                         "scheduled_start_time" => {
-                            v_scheduled_start_time = map.next_value()?;
+                            v_scheduled_start_time = Some(map.next_value()?);
                         }
                         "scheduled_end_time" => v_scheduled_end_time = map.next_value()?,
-                        "status" => v_status = map.next_value()?,
-                        "entity_type" => v_entity_type = map.next_value()?,
+                        "status" => v_status = Some(map.next_value()?),
+                        "entity_type" => v_entity_type = Some(map.next_value()?),
                         "entity_id" => v_entity_id = map.next_value()?,
                         "recurrence_rule" => v_recurrence_rule = map.next_value()?,
-                        "user_count" => v_user_count = map.next_value()?,
-                        "privacy_level" => v_privacy_level = map.next_value()?,
+                        "user_count" => v_user_count = Some(map.next_value()?),
+                        "privacy_level" => v_privacy_level = Some(map.next_value()?),
                         "user_rsvp" => v_user_rsvp = map.next_value()?,
                         "guild_scheduled_event_exceptions" => {
-                            v_guild_scheduled_event_exceptions = map.next_value()?;
+                            v_guild_scheduled_event_exceptions = Some(map.next_value()?);
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -6097,36 +5966,30 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                     }
                 }
                 Ok(ScheduledEvent {
-                    id: crate::__private::required(v_id, "id")?,
-                    guild_id: crate::__private::required(v_guild_id, "guild_id")?,
-                    name: crate::__private::required(v_name, "name")?,
+                    id: crate::__private::present(v_id, "id")?,
+                    guild_id: crate::__private::present(v_guild_id, "guild_id")?,
+                    name: crate::__private::present(v_name, "name")?,
                     description: v_description,
                     channel_id: v_channel_id,
                     creator_id: v_creator_id,
-                    creator: crate::__private::optional(v_creator, "creator")?,
+                    creator: v_creator,
                     image: v_image,
-                    scheduled_start_time: crate::__private::required(
+                    scheduled_start_time: crate::__private::present(
                         v_scheduled_start_time,
                         "scheduled_start_time",
                     )?,
                     scheduled_end_time: v_scheduled_end_time,
-                    status: crate::__private::required(v_status, "status")?,
-                    entity_type: crate::__private::required(
+                    status: crate::__private::present(v_status, "status")?,
+                    entity_type: crate::__private::present(
                         v_entity_type,
                         "entity_type",
                     )?,
                     entity_id: v_entity_id,
                     recurrence_rule: v_recurrence_rule,
-                    user_count: crate::__private::optional(v_user_count, "user_count")?,
-                    privacy_level: crate::__private::optional(
-                        v_privacy_level,
-                        "privacy_level",
-                    )?,
+                    user_count: v_user_count,
+                    privacy_level: v_privacy_level,
                     user_rsvp: v_user_rsvp,
-                    guild_scheduled_event_exceptions: crate::__private::optional(
-                        v_guild_scheduled_event_exceptions,
-                        "guild_scheduled_event_exceptions",
-                    )?,
+                    guild_scheduled_event_exceptions: v_guild_scheduled_event_exceptions,
                     extra,
                 })
             }
@@ -6283,27 +6146,27 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
                 self,
                 mut map: A,
             ) -> Result<ScheduledEventException, A::Error> {
-                let mut v_event_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_event_exception_id = crate::Nullable::<
-                    crate::Snowflake,
-                >::Absent;
+                let mut v_event_id = None::<crate::Snowflake>;
+                let mut v_event_exception_id = None::<crate::Snowflake>;
                 let mut v_scheduled_start_time = crate::Nullable::<
                     crate::Timestamp,
                 >::Absent;
                 let mut v_scheduled_end_time = crate::Nullable::<
                     crate::Timestamp,
                 >::Absent;
-                let mut v_is_canceled = crate::Nullable::<bool>::Absent;
+                let mut v_is_canceled = None::<bool>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "event_id" => v_event_id = map.next_value()?,
-                        "event_exception_id" => v_event_exception_id = map.next_value()?,
+                        "event_id" => v_event_id = Some(map.next_value()?),
+                        "event_exception_id" => {
+                            v_event_exception_id = Some(map.next_value()?);
+                        }
                         "scheduled_start_time" => {
                             v_scheduled_start_time = map.next_value()?;
                         }
                         "scheduled_end_time" => v_scheduled_end_time = map.next_value()?,
-                        "is_canceled" => v_is_canceled = map.next_value()?,
+                        "is_canceled" => v_is_canceled = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -6311,8 +6174,8 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
                     }
                 }
                 Ok(ScheduledEventException {
-                    event_id: crate::__private::required(v_event_id, "event_id")?,
-                    event_exception_id: crate::__private::required(
+                    event_id: crate::__private::present(v_event_id, "event_id")?,
+                    event_exception_id: crate::__private::present(
                         v_event_exception_id,
                         "event_exception_id",
                     )?,
@@ -6324,7 +6187,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
                         v_scheduled_end_time,
                         "scheduled_end_time",
                     )?,
-                    is_canceled: crate::__private::required(
+                    is_canceled: crate::__private::present(
                         v_is_canceled,
                         "is_canceled",
                     )?,
@@ -6570,31 +6433,27 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
                 self,
                 mut map: A,
             ) -> Result<ScheduledEventUser, A::Error> {
-                let mut v_guild_scheduled_event_id = crate::Nullable::<
-                    crate::Snowflake,
-                >::Absent;
+                let mut v_guild_scheduled_event_id = None::<crate::Snowflake>;
                 let mut v_guild_scheduled_event_exception_id = crate::Nullable::<
                     crate::Snowflake,
                 >::Absent;
-                let mut v_user_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_user = crate::Nullable::<User>::Absent;
-                let mut v_member = crate::Nullable::<GuildMember>::Absent;
-                let mut v_response = crate::Nullable::<
-                    ScheduledEventUserResponseKind,
-                >::Absent;
+                let mut v_user_id = None::<crate::Snowflake>;
+                let mut v_user = None::<User>;
+                let mut v_member = None::<GuildMember>;
+                let mut v_response = None::<ScheduledEventUserResponseKind>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "guild_scheduled_event_id" => {
-                            v_guild_scheduled_event_id = map.next_value()?;
+                            v_guild_scheduled_event_id = Some(map.next_value()?);
                         }
                         "guild_scheduled_event_exception_id" => {
                             v_guild_scheduled_event_exception_id = map.next_value()?;
                         }
-                        "user_id" => v_user_id = map.next_value()?,
-                        "user" => v_user = map.next_value()?,
-                        "member" => v_member = map.next_value()?,
-                        "response" => v_response = map.next_value()?,
+                        "user_id" => v_user_id = Some(map.next_value()?),
+                        "user" => v_user = Some(map.next_value()?),
+                        "member" => v_member = Some(map.next_value()?),
+                        "response" => v_response = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -6602,15 +6461,15 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
                     }
                 }
                 Ok(ScheduledEventUser {
-                    guild_scheduled_event_id: crate::__private::required(
+                    guild_scheduled_event_id: crate::__private::present(
                         v_guild_scheduled_event_id,
                         "guild_scheduled_event_id",
                     )?,
                     guild_scheduled_event_exception_id: v_guild_scheduled_event_exception_id,
-                    user_id: crate::__private::required(v_user_id, "user_id")?,
-                    user: crate::__private::optional(v_user, "user")?,
-                    member: crate::__private::optional(v_member, "member")?,
-                    response: crate::__private::required(v_response, "response")?,
+                    user_id: crate::__private::present(v_user_id, "user_id")?,
+                    user: v_user,
+                    member: v_member,
+                    response: crate::__private::present(v_response, "response")?,
                     extra,
                 })
             }
@@ -6770,18 +6629,18 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
                 self,
                 mut map: A,
             ) -> Result<TargetUsersJobStatus, A::Error> {
-                let mut v_status = crate::Nullable::<TargetUsersJobStatusKind>::Absent;
-                let mut v_total_users = crate::Nullable::<i64>::Absent;
-                let mut v_processed_users = crate::Nullable::<i64>::Absent;
+                let mut v_status = None::<TargetUsersJobStatusKind>;
+                let mut v_total_users = None::<i64>;
+                let mut v_processed_users = None::<i64>;
                 let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_completed_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_error_message = crate::Nullable::<String>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "status" => v_status = map.next_value()?,
-                        "total_users" => v_total_users = map.next_value()?,
-                        "processed_users" => v_processed_users = map.next_value()?,
+                        "status" => v_status = Some(map.next_value()?),
+                        "total_users" => v_total_users = Some(map.next_value()?),
+                        "processed_users" => v_processed_users = Some(map.next_value()?),
                         "created_at" => v_created_at = map.next_value()?,
                         "completed_at" => v_completed_at = map.next_value()?,
                         "error_message" => v_error_message = map.next_value()?,
@@ -6792,12 +6651,12 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
                     }
                 }
                 Ok(TargetUsersJobStatus {
-                    status: crate::__private::required(v_status, "status")?,
-                    total_users: crate::__private::required(
+                    status: crate::__private::present(v_status, "status")?,
+                    total_users: crate::__private::present(
                         v_total_users,
                         "total_users",
                     )?,
-                    processed_users: crate::__private::required(
+                    processed_users: crate::__private::present(
                         v_processed_users,
                         "processed_users",
                     )?,
@@ -6945,11 +6804,13 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
                 self,
                 mut map: A,
             ) -> Result<UpdateTargetUsersError, A::Error> {
-                let mut v_target_users_file = crate::Nullable::<Vec<String>>::Absent;
+                let mut v_target_users_file = None::<Vec<String>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "target_users_file" => v_target_users_file = map.next_value()?,
+                        "target_users_file" => {
+                            v_target_users_file = Some(map.next_value()?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -6957,10 +6818,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
                     }
                 }
                 Ok(UpdateTargetUsersError {
-                    target_users_file: crate::__private::optional(
-                        v_target_users_file,
-                        "target_users_file",
-                    )?,
+                    target_users_file: v_target_users_file,
                     extra,
                 })
             }
@@ -7110,14 +6968,14 @@ impl<'de> serde::Deserialize<'de> for User {
                 self,
                 mut map: A,
             ) -> Result<User, A::Error> {
-                let mut v_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_username = crate::Nullable::<String>::Absent;
+                let mut v_id = None::<crate::Snowflake>;
+                let mut v_username = None::<String>;
                 let mut v_avatar = crate::Nullable::<String>::Absent;
-                let mut v_discriminator = crate::Nullable::<String>::Absent;
-                let mut v_public_flags = crate::Nullable::<i64>::Absent;
-                let mut v_flags = crate::Nullable::<i64>::Absent;
-                let mut v_bot = crate::Nullable::<bool>::Absent;
-                let mut v_system = crate::Nullable::<bool>::Absent;
+                let mut v_discriminator = None::<String>;
+                let mut v_public_flags = None::<i64>;
+                let mut v_flags = None::<i64>;
+                let mut v_bot = None::<bool>;
+                let mut v_system = None::<bool>;
                 let mut v_banner = crate::Nullable::<String>::Absent;
                 let mut v_accent_color = crate::Nullable::<i64>::Absent;
                 let mut v_global_name = crate::Nullable::<String>::Absent;
@@ -7129,14 +6987,14 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "username" => v_username = map.next_value()?,
+                        "id" => v_id = Some(map.next_value()?),
+                        "username" => v_username = Some(map.next_value()?),
                         "avatar" => v_avatar = map.next_value()?,
-                        "discriminator" => v_discriminator = map.next_value()?,
-                        "public_flags" => v_public_flags = map.next_value()?,
-                        "flags" => v_flags = map.next_value()?,
-                        "bot" => v_bot = map.next_value()?,
-                        "system" => v_system = map.next_value()?,
+                        "discriminator" => v_discriminator = Some(map.next_value()?),
+                        "public_flags" => v_public_flags = Some(map.next_value()?),
+                        "flags" => v_flags = Some(map.next_value()?),
+                        "bot" => v_bot = Some(map.next_value()?),
+                        "system" => v_system = Some(map.next_value()?),
                         "banner" => v_banner = map.next_value()?,
                         "accent_color" => v_accent_color = map.next_value()?,
                         "global_name" => v_global_name = map.next_value()?,
@@ -7152,20 +7010,14 @@ impl<'de> serde::Deserialize<'de> for User {
                     }
                 }
                 Ok(User {
-                    id: crate::__private::required(v_id, "id")?,
-                    username: crate::__private::required(v_username, "username")?,
+                    id: crate::__private::present(v_id, "id")?,
+                    username: crate::__private::present(v_username, "username")?,
                     avatar: v_avatar,
-                    discriminator: crate::__private::optional(
-                        v_discriminator,
-                        "discriminator",
-                    )?,
-                    public_flags: crate::__private::optional(
-                        v_public_flags,
-                        "public_flags",
-                    )?,
-                    flags: crate::__private::optional(v_flags, "flags")?,
-                    bot: crate::__private::optional(v_bot, "bot")?,
-                    system: crate::__private::optional(v_system, "system")?,
+                    discriminator: v_discriminator,
+                    public_flags: v_public_flags,
+                    flags: v_flags,
+                    bot: v_bot,
+                    system: v_system,
                     banner: v_banner,
                     accent_color: v_accent_color,
                     global_name: v_global_name,
@@ -7308,13 +7160,13 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
                 mut map: A,
             ) -> Result<VanityUrl, A::Error> {
                 let mut v_code = crate::Nullable::<String>::Absent;
-                let mut v_uses = crate::Nullable::<i64>::Absent;
+                let mut v_uses = None::<i64>;
                 let mut v_error = crate::Nullable::<VanityUrlError>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = map.next_value()?,
-                        "uses" => v_uses = map.next_value()?,
+                        "uses" => v_uses = Some(map.next_value()?),
                         "error" => v_error = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
@@ -7324,7 +7176,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
                 }
                 Ok(VanityUrl {
                     code: crate::__private::required_nullable(v_code, "code")?,
-                    uses: crate::__private::required(v_uses, "uses")?,
+                    uses: crate::__private::present(v_uses, "uses")?,
                     error: v_error,
                     extra,
                 })
@@ -7384,13 +7236,13 @@ impl<'de> serde::Deserialize<'de> for VanityUrlError {
                 self,
                 mut map: A,
             ) -> Result<VanityUrlError, A::Error> {
-                let mut v_message = crate::Nullable::<String>::Absent;
-                let mut v_code = crate::Nullable::<i64>::Absent;
+                let mut v_message = None::<String>;
+                let mut v_code = None::<i64>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        "code" => v_code = map.next_value()?,
+                        "message" => v_message = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert(key.into_string(), value);
@@ -7398,8 +7250,8 @@ impl<'de> serde::Deserialize<'de> for VanityUrlError {
                     }
                 }
                 Ok(VanityUrlError {
-                    message: crate::__private::required(v_message, "message")?,
-                    code: crate::__private::required(v_code, "code")?,
+                    message: crate::__private::present(v_message, "message")?,
+                    code: crate::__private::present(v_code, "code")?,
                     extra,
                 })
             }

@@ -5,6 +5,15 @@ use serde::de::{Error, Unexpected};
 
 use crate::Nullable;
 
+/// A required, non-nullable field decoded straight into `Option<T>`: absent is "missing field".
+#[inline]
+pub fn present<T, E: Error>(v: Option<T>, name: &'static str) -> Result<T, E> {
+    match v {
+        Some(v) => Ok(v),
+        None => Err(E::missing_field(name)),
+    }
+}
+
 /// A required field: absent is "missing field", `null` is a type error.
 #[inline]
 pub fn required<T, E: Error>(v: Nullable<T>, name: &'static str) -> Result<T, E> {
@@ -44,9 +53,9 @@ impl serde::de::Expected for NotNull {
 pub fn stash<T: serde::Serialize, E: Error>(
     extra: &mut crate::UnknownFields,
     key: &str,
-    v: Nullable<T>,
+    v: impl Local<T>,
 ) -> Result<(), E> {
-    let value = match v {
+    let value = match v.into_nullable() {
         Nullable::Absent => return Ok(()),
         Nullable::Null => serde_json::Value::Null,
         Nullable::Value(v) => serde_json::to_value(v).map_err(E::custom)?,
@@ -151,4 +160,27 @@ pub fn debug_flags<F: bitflags::Flags<Bits = u64>>(
         write!(f, "{rest:#x}")?;
     }
     f.write_str(")")
+}
+
+/// A decode local: `Option<T>` (never null) or `Nullable<T>`.
+pub trait Local<T> {
+    /// As the three states (`None` of an `Option` is absent).
+    fn into_nullable(self) -> Nullable<T>;
+}
+
+impl<T> Local<T> for Option<T> {
+    #[inline]
+    fn into_nullable(self) -> Nullable<T> {
+        match self {
+            Some(v) => Nullable::Value(v),
+            None => Nullable::Absent,
+        }
+    }
+}
+
+impl<T> Local<T> for Nullable<T> {
+    #[inline]
+    fn into_nullable(self) -> Nullable<T> {
+        self
+    }
 }

@@ -68,13 +68,45 @@ fn wrapped(t: &Ty, p: Presence) -> TokenStream {
     }
 }
 
-/// Converts a decoded `Nullable<T>` local into the field's representation.
-fn convert(local: &proc_macro2::Ident, json: &str, p: Presence) -> TokenStream {
-    match p {
-        Presence::Required => quote!(crate::__private::required(#local, #json)?),
-        Presence::RequiredNullable => quote!(crate::__private::required_nullable(#local, #json)?),
-        Presence::Optional => quote!(crate::__private::optional(#local, #json)?),
-        Presence::Nullable => quote!(#local),
+/// Whether a field's decode local is `Nullable<T>` (it may be `null`) or `Option<T>` (a
+/// `null` is then a type error raised inside the value, so its path names the field).
+fn nullable_local(p: Presence) -> bool {
+    matches!(p, Presence::RequiredNullable | Presence::Nullable)
+}
+
+fn local_decl(local: &proc_macro2::Ident, t: &Ty, nullable: bool) -> TokenStream {
+    let t = ty(t);
+    if nullable {
+        quote! { let mut #local = crate::Nullable::<#t>::Absent; }
+    } else {
+        quote! { let mut #local = None::<#t>; }
+    }
+}
+
+fn local_arm(local: &proc_macro2::Ident, json: &str, nullable: bool) -> TokenStream {
+    if nullable {
+        quote! { #json => #local = map.next_value()?, }
+    } else {
+        quote! { #json => #local = Some(map.next_value()?), }
+    }
+}
+
+/// Converts a decode local into the field's representation.
+fn convert(
+    local: &proc_macro2::Ident,
+    json: &str,
+    p: Presence,
+    nullable_local: bool,
+) -> TokenStream {
+    match (p, nullable_local) {
+        (Presence::Required, false) => quote!(crate::__private::present(#local, #json)?),
+        (Presence::Optional, false) => quote!(#local),
+        (Presence::Required, true) => quote!(crate::__private::required(#local, #json)?),
+        (Presence::RequiredNullable, _) => {
+            quote!(crate::__private::required_nullable(#local, #json)?)
+        }
+        (Presence::Optional, true) => quote!(crate::__private::optional(#local, #json)?),
+        (Presence::Nullable, _) => quote!(#local),
     }
 }
 
@@ -145,19 +177,22 @@ fn structure(s: &Struct) -> TokenStream {
         }
     });
 
-    let locals = s.fields.iter().map(|f| {
-        let l = local(&f.rust);
-        let t = ty(&f.ty);
-        quote! { let mut #l = crate::Nullable::<#t>::Absent; }
-    });
-    let arms = s.fields.iter().map(|f| {
-        let l = local(&f.rust);
-        let json = &f.json;
-        quote! { #json => #l = map.next_value()?, }
-    });
+    let locals = s
+        .fields
+        .iter()
+        .map(|f| local_decl(&local(&f.rust), &f.ty, nullable_local(f.presence)));
+    let arms = s
+        .fields
+        .iter()
+        .map(|f| local_arm(&local(&f.rust), &f.json, nullable_local(f.presence)));
     let builds = s.fields.iter().map(|f| {
         let fname = ident(&f.rust);
-        let c = convert(&local(&f.rust), &f.json, f.presence);
+        let c = convert(
+            &local(&f.rust),
+            &f.json,
+            f.presence,
+            nullable_local(f.presence),
+        );
         quote! { #fname: #c, }
     });
     let expecting = format!("a `{schema}` object");
@@ -544,16 +579,17 @@ fn union(u: &Union) -> TokenStream {
 
     // Decode: one pass into Nullable locals for every field of every variant.
     let tag_local = format_ident!("v_tag");
-    let locals = u.fields.iter().map(|f| {
-        let l = local(&f.rust);
-        let t = ty(&f.ty);
-        quote! { let mut #l = crate::Nullable::<#t>::Absent; }
-    });
-    let arms = u.fields.iter().map(|f| {
-        let l = local(&f.rust);
-        let json = &f.json;
-        quote! { #json => #l = map.next_value()?, }
-    });
+    // A union field's local is nullable if any variant lets it be null.
+    let union_nullable =
+        |f: &crate::ir::UnionField| f.presence.iter().flatten().any(|p| nullable_local(*p));
+    let locals = u
+        .fields
+        .iter()
+        .map(|f| local_decl(&local(&f.rust), &f.ty, union_nullable(f)));
+    let arms = u
+        .fields
+        .iter()
+        .map(|f| local_arm(&local(&f.rust), &f.json, union_nullable(f)));
     let required: Vec<&crate::ir::UnionField> = u
         .fields
         .iter()
@@ -590,7 +626,7 @@ fn union(u: &Union) -> TokenStream {
         let builds = u.fields.iter().filter_map(|f| {
             let p = f.presence[i]?;
             let fname = ident(&f.rust);
-            let c = convert(&local(&f.rust), &f.json, p);
+            let c = convert(&local(&f.rust), &f.json, p, union_nullable(f));
             Some(quote! { #fname: #c, })
         });
         quote! {
@@ -615,7 +651,12 @@ fn union(u: &Union) -> TokenStream {
         });
     let unknown_builds = required.iter().map(|f| {
         let fname = ident(&f.rust);
-        let c = convert(&local(&f.rust), &f.json, Presence::Required);
+        let c = convert(
+            &local(&f.rust),
+            &f.json,
+            Presence::Required,
+            union_nullable(f),
+        );
         quote! { #fname: #c, }
     });
     let unknown_fields = required.iter().map(|f| {
