@@ -341,3 +341,13 @@ fn check_all_listed(names: &[&str], string: bool) {
     listed.sort();
     assert_eq!(listed, generated, "add the new enum to the test list");
 }
+
+#[test]
+fn numbers_in_unknown_fields_are_kept_exactly() {
+    // Found by the round-trip property test: without arbitrary precision, floats drift in the
+    // last digit and integers beyond u64 become floats.
+    let text =
+        r#"{"code":"a","big":123456789012345678901234567890,"f":960861.2527696092,"neg":-0.0}"#;
+    let invite = Invite::from_json_str(text).unwrap();
+    assert_eq!(invite.to_json_string().unwrap(), text);
+}
