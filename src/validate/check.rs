@@ -28,7 +28,7 @@ const LEGACY_FIELDS: &[(&str, &str)] = &[
 ];
 
 /// How many alternatives the messages of a closed enum list before eliding.
-const ENUM_LIST_MAX: usize = 12;
+const ENUM_LIST_MAX: usize = 8;
 
 pub(crate) struct Checker<'s> {
     spec: &'s Spec,
@@ -49,6 +49,15 @@ impl<'s> Checker<'s> {
     /// The pointer of the node being checked (the prefix, between checks).
     pub fn prefix(&self) -> &str {
         &self.pointer
+    }
+
+    /// Checks `node`, the member `token` of the current object, against schema `id`.
+    pub fn check_member(&mut self, node: &Node<'_>, token: &str, id: Id) {
+        let len = self.pointer.len();
+        self.pointer.push('/');
+        push_escaped(&mut self.pointer, token);
+        self.check(node, id, false, &[]);
+        self.pointer.truncate(len);
     }
 
     /// Reports a value of the wrong JSON type at the current pointer.
@@ -109,7 +118,7 @@ impl<'s> Checker<'s> {
             self.alternatives(node, &s.alternatives);
         }
         for (name, values) in &s.enums {
-            if let Some(msg) = enum_miss(node, name.as_deref(), values) {
+            if let Some(msg) = enum_miss(node, name.as_deref().or(s.name.as_deref()), values) {
                 self.report(Code::UnknownEnumValue, node.start, msg);
                 break;
             }
@@ -353,7 +362,14 @@ fn enum_miss(node: &Node<'_>, name: Option<&str>, values: &[Lit]) -> Option<Stri
     if known {
         return None;
     }
-    let mut list: Vec<String> = values
+    let mut sorted: Vec<&Lit> = values.iter().collect();
+    sorted.sort_by(|a, b| match (a, b) {
+        (Lit::Int(x), Lit::Int(y)) => x.cmp(y),
+        (Lit::Str(x), Lit::Str(y)) => x.cmp(y),
+        (Lit::Int(_), Lit::Str(_)) => std::cmp::Ordering::Less,
+        (Lit::Str(_), Lit::Int(_)) => std::cmp::Ordering::Greater,
+    });
+    let mut list: Vec<String> = sorted
         .iter()
         .take(ENUM_LIST_MAX)
         .map(|l| match l {

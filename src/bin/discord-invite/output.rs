@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use discord_invite::validate::input::{Batch, FileFormat, Record};
-use discord_invite::validate::{Finding, Severity, Status};
+use discord_invite::validate::{Code, Finding, Severity, Status};
 
 /// How findings are printed.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +57,7 @@ pub fn json(record: &Record) -> String {
 /// `batch` gives the source lines for snippets (`None` for I/O failures).
 pub fn human(style: &Style, record: &Record, batch: Option<(&Batch, usize)>) -> String {
     let r = &record.report;
-    if r.findings.is_empty() && r.status == Status::Valid && !style.verbose {
+    if !style.verbose && (r.findings.is_empty() && r.status == Status::Valid || is_not_invite(record)) {
         return String::new();
     }
     let mut out = String::new();
@@ -77,6 +77,13 @@ pub fn human(style: &Style, record: &Record, batch: Option<(&Batch, usize)>) -> 
         finding(style, &mut out, record, f, batch);
     }
     out
+}
+
+/// A payload skipped only because it is not invite-related (another gateway event): listed
+/// with `-v` and in JSON, counted in the summaries.
+fn is_not_invite(record: &Record) -> bool {
+    record.report.status == Status::Skipped
+        && record.report.findings.iter().all(|f| f.code == Code::NotInvite)
 }
 
 fn where_(record: &Record) -> String {
@@ -171,6 +178,7 @@ pub struct Counts {
     pub warning: u64,
     pub error: u64,
     pub skipped: u64,
+    pub not_invite: u64,
     pub errors: u64,
     pub warnings: u64,
     pub notes: u64,
@@ -186,6 +194,9 @@ impl Counts {
             Status::Error => self.error += 1,
             Status::Skipped => self.skipped += 1,
         }
+        if is_not_invite(record) {
+            self.not_invite += 1;
+        }
         self.errors += r.count(Severity::Error) as u64;
         self.warnings += r.count(Severity::Warning) as u64;
         self.notes += r.count(Severity::Note) as u64;
@@ -197,6 +208,7 @@ impl Counts {
         self.warning += o.warning;
         self.error += o.error;
         self.skipped += o.skipped;
+        self.not_invite += o.not_invite;
         self.errors += o.errors;
         self.warnings += o.warnings;
         self.notes += o.notes;
@@ -218,10 +230,17 @@ impl Counts {
             s.push_str(": ");
             s.push_str(&parts.join(", "));
         }
+        if self.not_invite > 0 {
+            let _ = write!(
+                s,
+                " ({} not invite-related: listed with -v or --format json)",
+                self.not_invite
+            );
+        }
         if self.errors + self.warnings + self.notes > 0 {
             let _ = write!(
                 s,
-                " ({} error{}, {} warning{}, {} note{})",
+                "; findings: {} error{}, {} warning{}, {} note{}",
                 self.errors,
                 plural(self.errors),
                 self.warnings,
