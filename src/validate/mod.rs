@@ -444,7 +444,15 @@ pub fn validate_payload(
             pointer.push('/');
             position::push_escaped(&mut pointer, field);
         }
-        raw.retain(|f| f.pointer != pointer);
+        // Type and presence findings at the same place restate the SDK's error; range, enum
+        // and format findings are facts about the spec and stay.
+        raw.retain(|f| {
+            f.pointer != pointer
+                || !matches!(
+                    f.code,
+                    Code::WrongType | Code::UnexpectedNull | Code::MissingRequired
+                )
+        });
         raw.push(RawFinding {
             code: Code::DecodeError,
             pointer,
