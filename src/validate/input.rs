@@ -238,6 +238,14 @@ impl Batch {
         }
     }
 
+    /// The bytes of payload `index` as read (a HAR body after base64 decoding; empty for a
+    /// body that is missing).
+    pub fn payload(&self, index: usize) -> &[u8] {
+        self.items
+            .get(index)
+            .map_or(&[][..], |item| &self.buf[item.range.clone()])
+    }
+
     /// Validates every payload, in order.
     pub fn validate_all(&self, options: &Options) -> Vec<Record> {
         (0..self.len()).map(|i| self.validate(i, options)).collect()
