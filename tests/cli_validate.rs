@@ -14,7 +14,8 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("discord-invite-cli-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("discord-invite-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -31,7 +32,12 @@ fn records(out: &Output) -> Vec<serde_json::Value> {
 #[test]
 fn exit_0_when_nothing_is_an_error() {
     let out = run(&["validate", "captures/docs", "captures/discord-web.har"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -41,9 +47,15 @@ fn exit_1_on_an_error_finding() {
     let text = String::from_utf8(out.stdout).unwrap();
     // rustc-style: the finding, the place, the source line and a caret under the value.
     assert!(text.contains("error[decode-error]"), "{text}");
-    assert!(text.contains("captures/broken/invite-code-is-a-number.json:3:307 at /code"), "{text}");
+    assert!(
+        text.contains("captures/broken/invite-code-is-a-number.json:3:307 at /code"),
+        "{text}"
+    );
     assert!(text.contains("\"code\": 7,"), "{text}");
-    assert!(!text.contains("\x1b["), "no colour when stdout is not a terminal");
+    assert!(
+        !text.contains("\x1b["),
+        "no colour when stdout is not a terminal"
+    );
 }
 
 #[test]
@@ -55,7 +67,13 @@ fn exit_1_with_strict_on_spec_drift_only() {
 
 #[test]
 fn exit_2_on_io_and_usage_problems_and_the_run_goes_on() {
-    let out = run(&["validate", "--format", "json", "does/not/exist.json", "captures/docs/invite-metadata.json"]);
+    let out = run(&[
+        "validate",
+        "--format",
+        "json",
+        "does/not/exist.json",
+        "captures/docs/invite-metadata.json",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let recs = records(&out);
     assert_eq!(recs.len(), 2);
@@ -63,20 +81,38 @@ fn exit_2_on_io_and_usage_problems_and_the_run_goes_on() {
     assert_eq!(recs[1]["status"], "valid");
 
     assert_eq!(run(&["validate"]).status.code(), Some(2), "no path");
-    assert_eq!(run(&["validate", "--kind", "nope", "x"]).status.code(), Some(2));
-    assert_eq!(run(&["validate", "--format", "xml", "x"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["validate", "--kind", "nope", "x"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["validate", "--format", "xml", "x"]).status.code(),
+        Some(2)
+    );
     assert_eq!(run(&["schema", "export", "nope"]).status.code(), Some(2));
 }
 
 #[test]
 fn stdin_and_kind() {
     let mut child = bin()
-        .args(["validate", "--format", "json", "--kind", "create-guild-invite-request", "-"])
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "--kind",
+            "create-guild-invite-request",
+            "-",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"{}\n{\"max_uses\": 101}\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{}\n{\"max_uses\": 101}\n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let recs = records(&out);
@@ -92,7 +128,11 @@ fn stdin_and_kind() {
 #[test]
 fn captures_end_to_end() {
     let out = run(&["validate", "--format", "json", "captures"]);
-    assert_eq!(out.status.code(), Some(1), "captures/broken has deliberate errors");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "captures/broken has deliberate errors"
+    );
     let recs = records(&out);
     for r in &recs {
         for key in ["source", "location", "kind", "status", "findings"] {
@@ -104,16 +144,30 @@ fn captures_end_to_end() {
             }
         }
     }
-    let count = |source: &str| recs.iter().filter(|r| r["source"].as_str().unwrap().ends_with(source)).count();
-    assert_eq!(count("gateway.ndjson"), 10, "every line, the broken one and other events included");
+    let count = |source: &str| {
+        recs.iter()
+            .filter(|r| r["source"].as_str().unwrap().ends_with(source))
+            .count()
+    };
+    assert_eq!(
+        count("gateway.ndjson"),
+        10,
+        "every line, the broken one and other events included"
+    );
     assert_eq!(count("discord-web.har"), 7);
     assert_eq!(count("invites.json"), 5);
     let status = |s: &str| recs.iter().filter(|r| r["status"] == s).count();
     let total = recs.len();
-    assert_eq!(status("valid") + status("warning") + status("error") + status("skipped"), total);
+    assert_eq!(
+        status("valid") + status("warning") + status("error") + status("skipped"),
+        total
+    );
 
     // The gateway dump: the malformed line is reported where it is, the rest goes on.
-    let gw: Vec<&serde_json::Value> = recs.iter().filter(|r| r["source"].as_str().unwrap().ends_with("gateway.ndjson")).collect();
+    let gw: Vec<&serde_json::Value> = recs
+        .iter()
+        .filter(|r| r["source"].as_str().unwrap().ends_with("gateway.ndjson"))
+        .collect();
     assert_eq!(gw[6]["location"]["line"], 7);
     assert_eq!(gw[6]["findings"][0]["code"], "invalid-json");
     assert_eq!(gw[7]["kind"], "invite-delete-event");
@@ -123,8 +177,14 @@ fn captures_end_to_end() {
     let human = run(&["validate", "captures"]);
     let text = String::from_utf8(human.stdout).unwrap();
     let last = text.lines().last().unwrap();
-    assert!(last.starts_with(&format!("total: 18 files, {total} payloads")), "{last}");
-    assert!(text.contains("summary: captures/gateway.ndjson (ndjson): 10 payloads"), "{text}");
+    assert!(
+        last.starts_with(&format!("total: 18 files, {total} payloads")),
+        "{last}"
+    );
+    assert!(
+        text.contains("summary: captures/gateway.ndjson (ndjson): 10 payloads"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -132,9 +192,14 @@ fn schema_export_prints_a_2020_12_schema() {
     let out = run(&["schema", "export", "invite"]);
     assert_eq!(out.status.code(), Some(0));
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
     let list = run(&["schema", "export"]);
-    assert!(String::from_utf8(list.stdout).unwrap().contains("invite-create-event"));
+    assert!(String::from_utf8(list.stdout)
+        .unwrap()
+        .contains("invite-create-event"));
 }
 
 /// Streaming: validating a large NDJSON keeps memory flat. Slow in debug builds; run with
@@ -143,7 +208,10 @@ fn schema_export_prints_a_2020_12_schema() {
 #[test]
 #[ignore = "generates a few hundred MB; run with --release -- --ignored"]
 fn streaming_a_large_ndjson_keeps_memory_flat() {
-    let mb: usize = std::env::var("STREAM_TEST_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let mb: usize = std::env::var("STREAM_TEST_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
     let dir = temp_dir("stream");
     let path = dir.join("big.ndjson");
     let lines = [
@@ -198,5 +266,8 @@ fn streaming_a_large_ndjson_keeps_memory_flat() {
         peak_kb / 1024
     );
     assert!(peak_kb > 0, "peak RSS was read");
-    assert!(peak_kb < 100 * 1024, "peak RSS {peak_kb} kB must stay under 100 MB");
+    assert!(
+        peak_kb < 100 * 1024,
+        "peak RSS {peak_kb} kB must stay under 100 MB"
+    );
 }

@@ -13,7 +13,9 @@ fn every_decoding_capture_validates_against_the_exported_schema() {
         let Event::Batch(batch) = event else { continue };
         for i in 0..batch.len() {
             let record = batch.validate(i, &options);
-            let Some(kind) = record.report.kind else { continue };
+            let Some(kind) = record.report.kind else {
+                continue;
+            };
             if matches!(record.report.status, Status::Error | Status::Skipped) {
                 continue;
             }
@@ -21,7 +23,9 @@ fn every_decoding_capture_validates_against_the_exported_schema() {
                 Ok(v) => v,
                 Err(e) => panic!("{}: {e}", record.source),
             };
-            if matches!(kind, Kind::InviteCreateEvent | Kind::InviteDeleteEvent) && value.get("op").is_some() {
+            if matches!(kind, Kind::InviteCreateEvent | Kind::InviteDeleteEvent)
+                && value.get("op").is_some()
+            {
                 value = value["d"].take();
             }
             let schema = kind.json_schema();
@@ -32,7 +36,10 @@ fn every_decoding_capture_validates_against_the_exported_schema() {
                 .map(|e| format!("{} at {}", e, e.instance_path()))
                 .collect();
             if !errors.is_empty() {
-                failures.push(format!("{} {} ({kind}): {errors:?}", record.source, record.location));
+                failures.push(format!(
+                    "{} {} ({kind}): {errors:?}",
+                    record.source, record.location
+                ));
             }
             checked += 1;
         }

@@ -46,7 +46,10 @@ fn code_invalid_json() {
     let r = validate(b"{\"code\": }", None);
     assert_eq!(r.status, Status::Error);
     let f = find(&r, Code::InvalidJson);
-    assert_eq!((f.severity, f.line, f.column), (Severity::Error, Some(1), Some(10)));
+    assert_eq!(
+        (f.severity, f.line, f.column),
+        (Severity::Error, Some(1), Some(10))
+    );
     assert_eq!(validate(b"", None).findings[0].code, Code::InvalidJson);
     assert_eq!(validate(b"\xff", None).findings[0].code, Code::InvalidJson);
 }
@@ -69,18 +72,27 @@ fn code_missing_required_and_strict() {
     let r = validate(&text, None);
     assert_eq!(r.status, Status::Warning);
     let f = find(&r, Code::MissingRequired);
-    assert_eq!((f.severity, f.pointer.as_str()), (Severity::Warning, "/expires_at"));
+    assert_eq!(
+        (f.severity, f.pointer.as_str()),
+        (Severity::Warning, "/expires_at")
+    );
     assert!(codes(&r).contains(&(Code::MissingRequired, "/guild_id")));
     assert!(codes(&r).contains(&(Code::MissingRequired, "/inviter/global_name")));
 
     let strict = validate_payload(&text, None, Origin::START, &Options::new(None, true));
     assert_eq!(strict.status, Status::Error);
-    assert_eq!(find(&strict, Code::MissingRequired).severity, Severity::Error);
+    assert_eq!(
+        find(&strict, Code::MissingRequired).severity,
+        Severity::Error
+    );
 }
 
 #[test]
 fn code_unknown_field() {
-    let r = validate(br#"{"code": "abc", "uses": 1, "shiny": true}"#, Some(Kind::VanityUrl));
+    let r = validate(
+        br#"{"code": "abc", "uses": 1, "shiny": true}"#,
+        Some(Kind::VanityUrl),
+    );
     assert_eq!(r.status, Status::Warning);
     let f = find(&r, Code::UnknownField);
     assert_eq!((f.pointer.as_str(), f.column), ("/shiny", Some(28)));
@@ -94,24 +106,49 @@ fn code_unknown_enum_value_and_strict() {
     assert_eq!(r.status, Status::Warning, "the SDK keeps unknown values");
     let f = find(&r, Code::UnknownEnumValue);
     assert_eq!(f.pointer, "/status");
-    assert!(f.message.contains("TargetUsersJobStatusTypes"), "{}", f.message);
+    assert!(
+        f.message.contains("TargetUsersJobStatusTypes"),
+        "{}",
+        f.message
+    );
     let strict = validate_payload(text, None, Origin::START, &Options::new(None, true));
     assert_eq!(strict.status, Status::Error);
 
     // A closed enum the overlay extends is still drift from the upstream spec.
-    let r = validate(guild_invite("").replace("\"features\": []", "\"features\": [\"GUESTS_ENABLED\"]").as_bytes(), None);
-    assert_eq!(find(&r, Code::UnknownEnumValue).pointer, "/guild/features/0");
+    let r = validate(
+        guild_invite("")
+            .replace("\"features\": []", "\"features\": [\"GUESTS_ENABLED\"]")
+            .as_bytes(),
+        None,
+    );
+    assert_eq!(
+        find(&r, Code::UnknownEnumValue).pointer,
+        "/guild/features/0"
+    );
 }
 
 #[test]
 fn code_out_of_range() {
-    let r = validate(br#"{"max_age": 9999999, "max_uses": 101}"#, Some(Kind::CreateGuildInviteRequest));
+    let r = validate(
+        br#"{"max_age": 9999999, "max_uses": 101}"#,
+        Some(Kind::CreateGuildInviteRequest),
+    );
     assert_eq!(
         codes(&r),
-        vec![(Code::OutOfRange, "/max_age"), (Code::OutOfRange, "/max_uses")]
+        vec![
+            (Code::OutOfRange, "/max_age"),
+            (Code::OutOfRange, "/max_uses")
+        ]
     );
     let r = validate(
-        format!(r#"{{"role_ids": [{}]}}"#, (1..=251).map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(",")).as_bytes(),
+        format!(
+            r#"{{"role_ids": [{}]}}"#,
+            (1..=251)
+                .map(|i| format!("\"{i}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+        .as_bytes(),
         Some(Kind::CreateGuildInviteRequest),
     );
     assert_eq!(find(&r, Code::OutOfRange).pointer, "/role_ids");
@@ -121,7 +158,10 @@ fn code_out_of_range() {
 fn code_deprecated_field() {
     let r = validate(guild_invite(r#", "target_user_type": 1"#).as_bytes(), None);
     let f = find(&r, Code::DeprecatedField);
-    assert_eq!((f.severity, f.pointer.as_str()), (Severity::Warning, "/target_user_type"));
+    assert_eq!(
+        (f.severity, f.pointer.as_str()),
+        (Severity::Warning, "/target_user_type")
+    );
 }
 
 #[test]
@@ -140,7 +180,10 @@ fn code_wrong_variant_field() {
 #[test]
 fn code_wrong_type_where_the_sdk_still_decodes() {
     // The SDK keeps `errors` as raw JSON; the spec wants an object.
-    let r = validate(br#"{"code": 50035, "message": "Invalid Form Body", "errors": [1]}"#, None);
+    let r = validate(
+        br#"{"code": 50035, "message": "Invalid Form Body", "errors": [1]}"#,
+        None,
+    );
     assert_eq!(r.kind, Some(Kind::ApiError));
     assert_eq!(r.status, Status::Warning);
     assert_eq!(codes(&r), vec![(Code::WrongType, "/errors")]);
@@ -150,31 +193,49 @@ fn code_wrong_type_where_the_sdk_still_decodes() {
 fn code_duplicate_key() {
     let r = validate(b"{\"code\": \"a\",\n \"uses\": 1,\n \"uses\": 2}", None);
     let f = find(&r, Code::DuplicateKey);
-    assert_eq!((f.pointer.as_str(), f.line, f.column), ("/uses", Some(3), Some(2)));
+    assert_eq!(
+        (f.pointer.as_str(), f.line, f.column),
+        ("/uses", Some(3), Some(2))
+    );
     assert!(f.message.contains("line 2, column 2"), "{}", f.message);
 }
 
 #[test]
 fn code_invalid_format() {
-    let r = validate(br#"{"channel_id": "0123", "code": "x"}"#, Some(Kind::InviteDeleteEvent));
+    let r = validate(
+        br#"{"channel_id": "0123", "code": "x"}"#,
+        Some(Kind::InviteDeleteEvent),
+    );
     let f = find(&r, Code::InvalidFormat);
-    assert_eq!((f.severity, f.pointer.as_str()), (Severity::Warning, "/channel_id"));
+    assert_eq!(
+        (f.severity, f.pointer.as_str()),
+        (Severity::Warning, "/channel_id")
+    );
     // The SDK rejects it too.
     assert_eq!(find(&r, Code::DecodeError).pointer, "/channel_id");
 }
 
 #[test]
 fn code_duplicate_item() {
-    let r = validate(br#"{"role_ids": ["1", "2", "1"]}"#, Some(Kind::CreateGuildInviteRequest));
+    let r = validate(
+        br#"{"role_ids": ["1", "2", "1"]}"#,
+        Some(Kind::CreateGuildInviteRequest),
+    );
     assert_eq!(codes(&r), vec![(Code::DuplicateItem, "/role_ids/2")]);
 }
 
 #[test]
 fn code_unexpected_null() {
     // `errors` may be absent but not null in the spec; the SDK reads null as absent.
-    let r = validate(br#"{"code": 10006, "message": "Unknown Invite", "errors": null}"#, None);
+    let r = validate(
+        br#"{"code": 10006, "message": "Unknown Invite", "errors": null}"#,
+        None,
+    );
     let f = find(&r, Code::UnexpectedNull);
-    assert_eq!((f.severity, f.pointer.as_str()), (Severity::Note, "/errors"));
+    assert_eq!(
+        (f.severity, f.pointer.as_str()),
+        (Severity::Note, "/errors")
+    );
     assert_eq!(r.status, Status::Valid);
 }
 
@@ -184,12 +245,18 @@ fn code_unknown_kind() {
     assert_eq!((r.status, r.kind), (Status::Skipped, None));
     assert_eq!(find(&r, Code::UnknownKind).severity, Severity::Note);
     // The same payload with a kind is validated.
-    assert_eq!(validate(b"{}", Some(Kind::CreateGuildInviteRequest)).status, Status::Valid);
+    assert_eq!(
+        validate(b"{}", Some(Kind::CreateGuildInviteRequest)).status,
+        Status::Valid
+    );
 }
 
 #[test]
 fn code_not_invite() {
-    let r = validate(br#"{"op": 0, "s": 3, "t": "MESSAGE_CREATE", "d": {"id": "1"}}"#, None);
+    let r = validate(
+        br#"{"op": 0, "s": 3, "t": "MESSAGE_CREATE", "d": {"id": "1"}}"#,
+        None,
+    );
     assert_eq!(r.status, Status::Skipped);
     assert!(find(&r, Code::NotInvite).message.contains("MESSAGE_CREATE"));
     let r = validate(br#"{"op": 11, "d": null}"#, None);
@@ -217,7 +284,8 @@ fn codes_no_body_and_not_json_from_a_har() {
 
 #[test]
 fn code_io_error() {
-    let events: Vec<Event> = Reader::new(["no/such/file.json", "captures/docs/invite-metadata.json"]).collect();
+    let events: Vec<Event> =
+        Reader::new(["no/such/file.json", "captures/docs/invite-metadata.json"]).collect();
     let Event::Failed(rec) = &events[0] else {
         panic!("{events:?}")
     };
@@ -232,10 +300,7 @@ fn every_code_is_tested_above() {
     let src = include_str!("validate.rs");
     for code in Code::ALL {
         let name = format!("{code:?}");
-        assert!(
-            src.contains(&format!("Code::{name}")),
-            "no test for {code}"
-        );
+        assert!(src.contains(&format!("Code::{name}")), "no test for {code}");
     }
 }
 
@@ -255,7 +320,10 @@ fn columns_count_characters_after_multibyte_utf8() {
     let text = "{\n  \"name\": \"ünï\", \"code\": \"a\",\n  \"uses\": \"1\"\n}";
     let r = validate(text.as_bytes(), Some(Kind::VanityUrl));
     let f = find(&r, Code::DecodeError);
-    assert_eq!((f.line, f.column, f.pointer.as_str()), (Some(3), Some(11), "/uses"));
+    assert_eq!(
+        (f.line, f.column, f.pointer.as_str()),
+        (Some(3), Some(11), "/uses")
+    );
     let f = find(&r, Code::UnknownField);
     assert_eq!((f.line, f.column), (Some(2), Some(3)));
 }
@@ -270,7 +338,15 @@ fn syntax_error_position_after_multibyte_utf8() {
 
 #[test]
 fn origin_moves_positions_into_the_file() {
-    let r = validate_payload(br#"{"type": 0, "code": 7}"#, None, Origin { line: 40, column: 5 }, &Options::default());
+    let r = validate_payload(
+        br#"{"type": 0, "code": 7}"#,
+        None,
+        Origin {
+            line: 40,
+            column: 5,
+        },
+        &Options::default(),
+    );
     let f = find(&r, Code::DecodeError);
     assert_eq!((f.line, f.column), (Some(40), Some(25)));
 }
@@ -284,13 +360,20 @@ fn gateway_envelopes_are_unwrapped_and_pointers_keep_the_prefix() {
     assert_eq!(f.pointer, "/d/surprise");
     let del = br#"{"op":0,"s":3,"t":"INVITE_DELETE","d":{"guild_id":"1","code":"x"}}"#;
     let r = validate(del, Some(Kind::VanityUrl));
-    assert_eq!(r.kind, Some(Kind::InviteDeleteEvent), "the envelope beats --kind");
+    assert_eq!(
+        r.kind,
+        Some(Kind::InviteDeleteEvent),
+        "the envelope beats --kind"
+    );
     assert_eq!(find(&r, Code::DecodeError).pointer, "/d/channel_id");
 }
 
 #[test]
 fn a_list_of_invites() {
-    let text = format!("[{}, null, {{\"type\": 9, \"code\": \"n\"}}]", guild_invite(""));
+    let text = format!(
+        "[{}, null, {{\"type\": 9, \"code\": \"n\"}}]",
+        guild_invite("")
+    );
     let r = validate(text.as_bytes(), None);
     assert_eq!(r.kind, Some(Kind::InviteList));
     assert_eq!(codes(&r), vec![(Code::UnknownEnumValue, "/2/type")]);
@@ -299,9 +382,19 @@ fn a_list_of_invites() {
 #[test]
 fn arbitrary_bytes_never_panic() {
     let samples: &[&[u8]] = &[
-        b"", b"[", b"{\"a\":", b"\"\\ud800\"", b"[[[[[[[[", b"nul", b"{\"op\":0,\"d\":1}",
-        b"{\"type\":\"0\",\"code\":\"a\"}", b"{\"type\":1.5,\"code\":\"a\"}", b"[null]", b"[1,2]",
-        b"{\"op\":0,\"t\":\"INVITE_CREATE\",\"d\":[]}", b"{\"code\":\"a\",\"type\":0,\"guild\":[]}",
+        b"",
+        b"[",
+        b"{\"a\":",
+        b"\"\\ud800\"",
+        b"[[[[[[[[",
+        b"nul",
+        b"{\"op\":0,\"d\":1}",
+        b"{\"type\":\"0\",\"code\":\"a\"}",
+        b"{\"type\":1.5,\"code\":\"a\"}",
+        b"[null]",
+        b"[1,2]",
+        b"{\"op\":0,\"t\":\"INVITE_CREATE\",\"d\":[]}",
+        b"{\"code\":\"a\",\"type\":0,\"guild\":[]}",
     ];
     for s in samples {
         for &k in Kind::ALL {
@@ -316,7 +409,10 @@ fn arbitrary_bytes_never_panic() {
 // ---- readers --------------------------------------------------------------------------------
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("discord-invite-validate-{}-{name}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "discord-invite-validate-{}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -349,7 +445,11 @@ fn har_fixture_entries_by_method_and_url() {
         }
     }
     assert_eq!(formats, vec![FileFormat::Har]);
-    assert_eq!(ignored, Some(2), "/users/@me and /gateway are not invite endpoints");
+    assert_eq!(
+        ignored,
+        Some(2),
+        "/users/@me and /gateway are not invite endpoints"
+    );
     let summary: Vec<(usize, &str, Option<Kind>, Status)> = records
         .iter()
         .map(|r| {
@@ -361,12 +461,22 @@ fn har_fixture_entries_by_method_and_url() {
         summary,
         vec![
             (1, "response", Some(Kind::Invite), Status::Warning),
-            (2, "request", Some(Kind::CreateGuildInviteRequest), Status::Valid),
+            (
+                2,
+                "request",
+                Some(Kind::CreateGuildInviteRequest),
+                Status::Valid
+            ),
             (2, "response", Some(Kind::Invite), Status::Warning),
             (3, "response", Some(Kind::VanityUrl), Status::Valid),
             (4, "response", Some(Kind::ApiError), Status::Valid),
             (5, "response", Some(Kind::Invite), Status::Valid),
-            (6, "response", Some(Kind::TargetUsersJobStatus), Status::Valid),
+            (
+                6,
+                "response",
+                Some(Kind::TargetUsersJobStatus),
+                Status::Valid
+            ),
         ]
     );
     // Entry 5's body is base64 in the HAR: decoded, it is a group DM invite.
@@ -395,7 +505,10 @@ fn ndjson_with_a_malformed_middle_line_reports_every_line() {
             records.extend(b.validate_all(&options));
         }
     }
-    let got: Vec<(Option<usize>, Status)> = records.iter().map(|r| (r.location.line, r.report.status)).collect();
+    let got: Vec<(Option<usize>, Status)> = records
+        .iter()
+        .map(|r| (r.location.line, r.report.status))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -406,14 +519,21 @@ fn ndjson_with_a_malformed_middle_line_reports_every_line() {
         ]
     );
     let f = &records[1].report.findings[0];
-    assert_eq!((f.code, f.line, f.column), (Code::InvalidJson, Some(2), Some(23)));
+    assert_eq!(
+        (f.code, f.line, f.column),
+        (Code::InvalidJson, Some(2), Some(23))
+    );
 }
 
 #[test]
 fn a_json_file_with_a_broken_first_line_is_still_read_line_by_line() {
     let dir = temp_dir("ndjson-json-ext");
     let path = dir.join("log.json");
-    std::fs::write(&path, "{\"code\": \n{\"code\": \"a\", \"uses\": 1}\n{\"code\": \"b\", \"uses\": 2}\n").unwrap();
+    std::fs::write(
+        &path,
+        "{\"code\": \n{\"code\": \"a\", \"uses\": 1}\n{\"code\": \"b\", \"uses\": 2}\n",
+    )
+    .unwrap();
     let records = read_all(&path);
     assert_eq!(records.len(), 3);
     assert_eq!(records[0].report.status, Status::Error);
@@ -426,7 +546,10 @@ fn json_arrays_give_elements_with_file_positions() {
     assert_eq!(records.len(), 5);
     assert_eq!(records[4].location.index, Some(4));
     let f = find(&records[0].report, Code::UnknownEnumValue);
-    assert_eq!((f.pointer.as_str(), f.line, f.column), ("/channel/type", Some(4), Some(52)));
+    assert_eq!(
+        (f.pointer.as_str(), f.line, f.column),
+        ("/channel/type", Some(4), Some(52))
+    );
 }
 
 #[test]

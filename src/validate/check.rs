@@ -349,7 +349,9 @@ fn enum_miss(node: &Node<'_>, name: Option<&str>, values: &[Lit]) -> Option<Stri
         Value::Number(raw) => {
             let v = raw.parse::<i64>().ok();
             (
-                values.iter().any(|l| matches!(l, Lit::Int(i) if Some(*i) == v)),
+                values
+                    .iter()
+                    .any(|l| matches!(l, Lit::Int(i) if Some(*i) == v)),
                 (*raw).to_owned(),
             )
         }

@@ -229,7 +229,12 @@ impl Batch {
         let item = &self.items[index];
         let report = match &item.fixed {
             Some(r) => r.clone(),
-            None => validate_payload(&self.buf[item.range.clone()], item.known, item.origin, options),
+            None => validate_payload(
+                &self.buf[item.range.clone()],
+                item.known,
+                item.origin,
+                options,
+            ),
         };
         Record {
             source: self.source.clone(),
@@ -452,12 +457,12 @@ impl Reader {
             if blank_lines > 0 {
                 // Blank lines between the first line and the rest: keep line numbers right.
                 if let Some(n) = self.ndjson.as_mut() {
-                    n.carry.as_mut().map(|c| {
+                    if let Some(c) = n.carry.as_mut() {
                         if !c.ends_with(b"\n") {
                             c.push(b'\n');
                         }
-                        c.extend(std::iter::repeat_n(b'\n', blank_lines.saturating_sub(1)))
-                    });
+                        c.extend(std::iter::repeat_n(b'\n', blank_lines.saturating_sub(1)));
+                    }
                 }
             }
             return;
@@ -575,7 +580,10 @@ impl Reader {
         }
         if let Some(e) = error {
             let line = st.line;
-            self.failed(&source, format!("cannot read {source} after line {line}: {e}"));
+            self.failed(
+                &source,
+                format!("cannot read {source} after line {line}: {e}"),
+            );
         }
         if eof {
             self.ndjson = None;
@@ -654,10 +662,7 @@ fn looks_like_ndjson(buf: &[u8]) -> bool {
         .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
         .take(5)
         .collect();
-    let whole = lines
-        .iter()
-        .filter(|l| position::parse(l).is_ok())
-        .count();
+    let whole = lines.iter().filter(|l| position::parse(l).is_ok()).count();
     lines.len() >= 2 && whole * 2 >= lines.len()
 }
 
@@ -702,7 +707,10 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
                 url: url.clone(),
             }),
         };
-        let mut push = |buf: &mut Vec<u8>, part, known: Option<Kind>, body: Result<Vec<u8>, Report>| {
+        let mut push = |buf: &mut Vec<u8>,
+                        part,
+                        known: Option<Kind>,
+                        body: Result<Vec<u8>, Report>| {
             match body {
                 Ok(bytes) => {
                     let start = buf.len();
@@ -740,7 +748,12 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
                 _ => None,
             };
             if let Some(pj) = payload_json {
-                push(&mut buf, HarPart::Request, Some(kind), Ok(pj.as_bytes().to_vec()));
+                push(
+                    &mut buf,
+                    HarPart::Request,
+                    Some(kind),
+                    Ok(pj.as_bytes().to_vec()),
+                );
             } else if mime.starts_with("multipart/") {
                 push(
                     &mut buf,
@@ -753,7 +766,12 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
                     )),
                 );
             } else if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
-                push(&mut buf, HarPart::Request, Some(kind), Ok(text.as_bytes().to_vec()));
+                push(
+                    &mut buf,
+                    HarPart::Request,
+                    Some(kind),
+                    Ok(text.as_bytes().to_vec()),
+                );
             } else {
                 push(
                     &mut buf,
@@ -773,7 +791,17 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
             Some(Value::Number(n)) => n.parse::<u16>().unwrap_or(0),
             _ => 0,
         };
-        if status == 204 || (status < 400 && matches!(op, HarOp::Invite { target_users: true, .. }) && method.eq_ignore_ascii_case("PUT")) {
+        if status == 204
+            || (status < 400
+                && matches!(
+                    op,
+                    HarOp::Invite {
+                        target_users: true,
+                        ..
+                    }
+                )
+                && method.eq_ignore_ascii_case("PUT"))
+        {
             continue; // no content by design
         }
         let kind = har_kind(op, HarPart::Response, status);
@@ -796,7 +824,7 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
                 Code::NoBody,
                 "the HAR has no response body for this entry (devtools drops bodies it did not keep)".into(),
             )),
-            (_, Some(k), Some(t)) if t.is_empty() => Err(Report::single(
+            (_, Some(k), Some("")) => Err(Report::single(
                 Some(k),
                 Code::NoBody,
                 "the response body in the HAR is empty".into(),

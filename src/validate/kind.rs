@@ -337,10 +337,9 @@ pub(crate) fn har_operation(method: &str, url: &str) -> HarOp {
         ("GET", ["channels", _, "invites"]) | ("GET", ["guilds", _, "invites"]) => {
             invite(None, Some(Kind::InviteList))
         }
-        ("POST", ["channels", _, "invites"]) => invite(
-            Some(Kind::CreateGuildInviteRequest),
-            Some(Kind::Invite),
-        ),
+        ("POST", ["channels", _, "invites"]) => {
+            invite(Some(Kind::CreateGuildInviteRequest), Some(Kind::Invite))
+        }
         ("GET", ["guilds", _, "vanity-url"]) => invite(None, Some(Kind::VanityUrl)),
         ("GET" | "DELETE", ["invites", _]) => invite(None, Some(Kind::Invite)),
         ("GET", ["invites", _, "target-users"]) => invite(None, None),
@@ -415,7 +414,10 @@ mod tests {
 
     #[test]
     fn har_paths() {
-        let op = har_operation("get", "https://discord.com/api/v10/invites/abc?with_counts=true");
+        let op = har_operation(
+            "get",
+            "https://discord.com/api/v10/invites/abc?with_counts=true",
+        );
         assert_eq!(har_kind(op, HarPart::Response, 200), Some(Kind::Invite));
         assert_eq!(har_kind(op, HarPart::Response, 404), Some(Kind::ApiError));
         let op = har_operation("POST", "https://discord.com/api/channels/1/invites");

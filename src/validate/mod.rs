@@ -373,7 +373,15 @@ pub fn validate_payload(
                 offset: e.offset,
                 message: e.message,
             };
-            return finish(bytes, origin, options, known.or(options.kind), None, vec![raw], false);
+            return finish(
+                bytes,
+                origin,
+                options,
+                known.or(options.kind),
+                None,
+                vec![raw],
+                false,
+            );
         }
     };
     let mut raw: Vec<RawFinding> = doc

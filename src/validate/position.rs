@@ -91,7 +91,8 @@ pub(crate) fn number_is_integer(raw: &str) -> bool {
     if !raw.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
         return true;
     }
-    raw.parse::<f64>().is_ok_and(|f| f.is_finite() && f.fract() == 0.0)
+    raw.parse::<f64>()
+        .is_ok_and(|f| f.is_finite() && f.fract() == 0.0)
 }
 
 /// A duplicate key: the object's pointer is not kept here; the parser reports the key and
@@ -289,9 +290,8 @@ impl<'a> Parser<'a> {
                     run = self.pos;
                 }
                 0x00..=0x1f => {
-                    return Err(self.error(
-                        "control character (\\u0000-\\u001F) found while parsing a string",
-                    ))
+                    return Err(self
+                        .error("control character (\\u0000-\\u001F) found while parsing a string"))
                 }
                 _ => self.pos += 1,
             }
@@ -505,10 +505,38 @@ mod tests {
     #[test]
     fn agrees_with_serde_json_on_validity() {
         let cases = [
-            "{}", "[]", "0", "-0", "1.5e3", "\"a\\u00e9\\ud83d\\ude00\"", " null ", "[1,]", "{,}",
-            "01", "1.", "-", "1e", "\"\\x\"", "\"\t\"", "\"\\ud800\"", "\"\\udc00\"", "{\"a\" 1}",
-            "[1 2]", "tru", "nul", "{\"a\":1}x", "", "  ", "{\"a\":[{\"b\":null}]}", "[\"é\"]",
-            "1E+2", "-0.0e-0", "\"\\/\"", "{\"a\":1,}", "[[[]]]", "\u{feff}{}",
+            "{}",
+            "[]",
+            "0",
+            "-0",
+            "1.5e3",
+            "\"a\\u00e9\\ud83d\\ude00\"",
+            " null ",
+            "[1,]",
+            "{,}",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "\"\\x\"",
+            "\"\t\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "{\"a\" 1}",
+            "[1 2]",
+            "tru",
+            "nul",
+            "{\"a\":1}x",
+            "",
+            "  ",
+            "{\"a\":[{\"b\":null}]}",
+            "[\"é\"]",
+            "1E+2",
+            "-0.0e-0",
+            "\"\\/\"",
+            "{\"a\":1,}",
+            "[[[]]]",
+            "\u{feff}{}",
         ];
         for c in cases {
             let ours = parse(c.as_bytes()).is_ok();

@@ -270,7 +270,11 @@ impl Compiler {
         match o.get("type") {
             Some(J::String(t)) => s.types = type_bit(t),
             Some(J::Array(ts)) => {
-                s.types = ts.iter().filter_map(J::as_str).map(type_bit).fold(0, |a, b| a | b)
+                s.types = ts
+                    .iter()
+                    .filter_map(J::as_str)
+                    .map(type_bit)
+                    .fold(0, |a, b| a | b)
             }
             _ => {}
         }
@@ -301,13 +305,20 @@ impl Compiler {
             .and_then(J::as_array);
         if let Some(alts) = alts {
             if !alts.is_empty() && alts.iter().all(|a| a.get("const").is_some()) {
-                s.enums
-                    .push((None, alts.iter().filter_map(|a| a.get("const")).filter_map(lit).collect()));
+                s.enums.push((
+                    None,
+                    alts.iter()
+                        .filter_map(|a| a.get("const"))
+                        .filter_map(lit)
+                        .collect(),
+                ));
             } else {
                 let mut nullable = false;
                 let mut ids = Vec::new();
                 for a in alts {
-                    if a.get("type").and_then(J::as_str) == Some("null") && a.as_object().is_some_and(|m| m.len() == 1) {
+                    if a.get("type").and_then(J::as_str) == Some("null")
+                        && a.as_object().is_some_and(|m| m.len() == 1)
+                    {
                         nullable = true;
                     } else {
                         ids.push(self.id_of(a)?);
@@ -344,7 +355,11 @@ impl Compiler {
             }
         }
         if let Some(J::Array(req)) = o.get("required") {
-            s.required = req.iter().filter_map(J::as_str).map(str::to_owned).collect();
+            s.required = req
+                .iter()
+                .filter_map(J::as_str)
+                .map(str::to_owned)
+                .collect();
         }
         match o.get("additionalProperties") {
             Some(J::Bool(false)) => s.additional = Some(None),
@@ -355,7 +370,11 @@ impl Compiler {
             }
             _ => {}
         }
-        if s.types == ty::OBJECT && s.properties.is_empty() && s.additional.is_none() && o.get("allOf").is_none() {
+        if s.types == ty::OBJECT
+            && s.properties.is_empty()
+            && s.additional.is_none()
+            && o.get("allOf").is_none()
+        {
             s.free_form = true;
         }
         if let Some(items) = o.get("items") {
@@ -452,7 +471,11 @@ mod tests {
     fn nullable_refs_and_enums_compile() {
         let spec = Spec::get();
         let guild = spec.schema(spec.component("InviteGuildResponse").unwrap());
-        let (_, vl) = guild.properties.iter().find(|(n, _)| n == "verification_level").unwrap();
+        let (_, vl) = guild
+            .properties
+            .iter()
+            .find(|(n, _)| n == "verification_level")
+            .unwrap();
         let vl = spec.schema(*vl);
         assert_eq!(vl.types, ty::NULL | ty::INTEGER);
         assert_eq!(vl.enums.len(), 1);
@@ -463,7 +486,11 @@ mod tests {
         assert!(err.properties.iter().any(|(n, _)| n == "errors"));
 
         let req = spec.schema(spec.component("CreateGuildInviteRequest").unwrap());
-        let (_, roles) = req.properties.iter().find(|(n, _)| n == "role_ids").unwrap();
+        let (_, roles) = req
+            .properties
+            .iter()
+            .find(|(n, _)| n == "role_ids")
+            .unwrap();
         let roles = spec.schema(*roles);
         assert_eq!(roles.alternatives.len(), 2);
         assert_eq!(roles.types, ty::NULL | ty::STRING | ty::ARRAY);

@@ -46,9 +46,8 @@ impl Style {
 
 /// One record as an NDJSON line.
 pub fn json(record: &Record) -> String {
-    let mut line = serde_json::to_string(record).unwrap_or_else(|e| {
-        format!("{{\"source\":null,\"error\":\"cannot encode record: {e}\"}}")
-    });
+    let mut line = serde_json::to_string(record)
+        .unwrap_or_else(|e| format!("{{\"source\":null,\"error\":\"cannot encode record: {e}\"}}"));
     line.push('\n');
     line
 }
@@ -57,7 +56,9 @@ pub fn json(record: &Record) -> String {
 /// `batch` gives the source lines for snippets (`None` for I/O failures).
 pub fn human(style: &Style, record: &Record, batch: Option<(&Batch, usize)>) -> String {
     let r = &record.report;
-    if !style.verbose && (r.findings.is_empty() && r.status == Status::Valid || is_not_invite(record)) {
+    if !style.verbose
+        && (r.findings.is_empty() && r.status == Status::Valid || is_not_invite(record))
+    {
         return String::new();
     }
     let mut out = String::new();
@@ -83,7 +84,11 @@ pub fn human(style: &Style, record: &Record, batch: Option<(&Batch, usize)>) -> 
 /// with `-v` and in JSON, counted in the summaries.
 fn is_not_invite(record: &Record) -> bool {
     record.report.status == Status::Skipped
-        && record.report.findings.iter().all(|f| f.code == Code::NotInvite)
+        && record
+            .report
+            .findings
+            .iter()
+            .all(|f| f.code == Code::NotInvite)
 }
 
 fn where_(record: &Record) -> String {
@@ -99,7 +104,13 @@ fn where_(record: &Record) -> String {
     }
 }
 
-fn finding(style: &Style, out: &mut String, record: &Record, f: &Finding, batch: Option<(&Batch, usize)>) {
+fn finding(
+    style: &Style,
+    out: &mut String,
+    record: &Record,
+    f: &Finding,
+    batch: Option<(&Batch, usize)>,
+) {
     let _ = writeln!(
         out,
         "{}{} {}",
@@ -262,7 +273,13 @@ fn plural(n: u64) -> &'static str {
 }
 
 /// The summary line of one file.
-pub fn file_summary(style: &Style, source: &str, format: FileFormat, c: &Counts, ignored: usize) -> String {
+pub fn file_summary(
+    style: &Style,
+    source: &str,
+    format: FileFormat,
+    c: &Counts,
+    ignored: usize,
+) -> String {
     let mut s = format!(
         "{} {source} ({}): {}",
         style.paint("1", "summary:"),
