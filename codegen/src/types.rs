@@ -709,7 +709,7 @@ fn union(u: &Union) -> TokenStream {
             .map(|(v, _)| format!("`{}`", v.variant))
             .collect();
         let d = doc(&format!(
-            "{}\n\nCarried by {} invites; `None` when absent or `null`, and for other variants.",
+            "{}\n\nCarried by the {} variant(s); `None` when absent or `null`, and for other variants.",
             f.doc,
             have.join(", ")
         ));
@@ -733,7 +733,6 @@ fn union(u: &Union) -> TokenStream {
             pub fn #fname(&self) -> #ret {
                 match self {
                     #(#arms)*
-                    #[allow(unreachable_patterns)]
                     _ => None,
                 }
             }
