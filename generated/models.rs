@@ -2402,256 +2402,232 @@ impl Invite {
     }
     /// The user who created the invite; absent for invites with no known creator, such as a vanity URL.
     ///
-    /// Carried by `Guild`, `GroupDm`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn inviter(&self) -> Option<&User> {
         match self {
             Self::Guild(v) => v.inviter.as_ref(),
             Self::GroupDm(v) => v.inviter.as_ref(),
             Self::Friend(v) => v.inviter.as_ref(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
-    /// Carried by `Guild`, `GroupDm`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn max_age(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.max_age,
             Self::GroupDm(v) => v.max_age,
             Self::Friend(v) => v.max_age,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// When the invite was created (ISO 8601 timestamp).
     ///
-    /// Carried by `Guild`, `GroupDm`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn created_at(&self) -> Option<crate::Timestamp> {
         match self {
             Self::Guild(v) => v.created_at,
             Self::GroupDm(v) => v.created_at,
             Self::Friend(v) => v.created_at,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires. Discord now always sends it, but older payloads may leave it out.
     ///
-    /// Carried by `Guild`, `GroupDm`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn expires_at(&self) -> Option<crate::Timestamp> {
         match self {
             Self::Guild(v) => v.expires_at.as_option().copied(),
             Self::GroupDm(v) => v.expires_at.as_option().copied(),
             Self::Friend(v) => v.expires_at.as_option().copied(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Not described in Discord's public docs; it appears to mark invites shared with the inviter's synced contacts. Usually `false`.
     ///
-    /// Carried by `Guild`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn is_contact(&self) -> Option<bool> {
         match self {
             Self::Guild(v) => v.is_contact,
             Self::Friend(v) => v.is_contact,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Guild invite flags as a bit set (see `GuildInviteFlags`); `IS_GUEST_INVITE` marks an invite that grants guest access.
     ///
-    /// Carried by `Guild`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn flags(&self) -> Option<GuildInviteFlags> {
         match self {
             Self::Guild(v) => v.flags,
             Self::Friend(v) => v.flags,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// A partial object for the guild the invite joins. Older or trimmed payloads may omit it.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn guild(&self) -> Option<&InviteGuild> {
         match self {
             Self::Guild(v) => v.guild.as_ref(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The ID of the guild the invite joins. Required by the spec, but Discord's own examples leave it out, so it may be absent.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn guild_id(&self) -> Option<crate::Snowflake> {
         match self {
             Self::Guild(v) => v.guild_id,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
     ///
-    /// Carried by `Guild`, `GroupDm`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn channel(&self) -> Option<&InviteChannel> {
         match self {
             Self::Guild(v) => v.channel.as_option(),
             Self::GroupDm(v) => v.channel.as_ref(),
             Self::Friend(v) => v.channel.as_option(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_type(&self) -> Option<InviteTargetType> {
         match self {
             Self::Guild(v) => v.target_type,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The user whose Go Live stream the invite opens; present when `target_type` is `STREAM`.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_user(&self) -> Option<&User> {
         match self {
             Self::Guild(v) => v.target_user.as_ref(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// A partial object for the embedded application (activity) the invite opens; present when `target_type` is `EMBEDDED_APPLICATION`.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_application(&self) -> Option<&InviteApplication> {
         match self {
             Self::Guild(v) => v.target_application.as_ref(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The scheduled event the invite points to; only included when Get Invite is called with a valid `guild_scheduled_event_id`.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn guild_scheduled_event(&self) -> Option<&ScheduledEvent> {
         match self {
             Self::Guild(v) => v.guild_scheduled_event.as_ref(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The channel inside the guild that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_channel_id(&self) -> Option<crate::Snowflake> {
         match self {
             Self::Guild(v) => v.target_channel_id,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The message that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_message_id(&self) -> Option<crate::Snowflake> {
         match self {
             Self::Guild(v) => v.target_message_id,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// A summary of the guild's recent chat activity shown on invite cards, or null when Discord has none. Not described in Discord's public docs.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn liveliness(&self) -> Option<&GuildLiveliness> {
         match self {
             Self::Guild(v) => v.liveliness.as_option(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// How many times the invite has been used so far.
     ///
-    /// Carried by `Guild`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn uses(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.uses,
             Self::Friend(v) => v.uses,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
-    /// Carried by `Guild`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn max_uses(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.max_uses,
             Self::Friend(v) => v.max_uses,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Whether people who join through this invite get only temporary membership: they are removed when they disconnect unless someone gives them a role.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn temporary(&self) -> Option<bool> {
         match self {
             Self::Guild(v) => v.temporary,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Roughly how many members the guild has; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
-    /// Carried by `Guild`, `GroupDm` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm` variant(s); `None` when absent or `null`, and for other variants.
     pub fn approximate_member_count(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.approximate_member_count.as_option().copied(),
             Self::GroupDm(v) => v.approximate_member_count.as_option().copied(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Roughly how many of the guild's members are online; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn approximate_presence_count(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.approximate_presence_count.as_option().copied(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Whether a member who joins through this invite is allowed to change their nickname in the guild. Not described in Discord's public docs.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn is_nickname_changeable(&self) -> Option<bool> {
         match self {
             Self::Guild(v) => v.is_nickname_changeable,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The roles a member is given on joining through this invite (community invites created with `role_ids`), as partial role objects; null or absent when none.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn roles(&self) -> Option<&Vec<InviteGuildRole>> {
         match self {
             Self::Guild(v) => v.roles.as_option(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The number of friends the inviter has, as shown on the friend invite card. Not described in Discord's public docs.
     ///
-    /// Carried by `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn friends_count(&self) -> Option<i64> {
         match self {
             Self::Friend(v) => v.friends_count,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
