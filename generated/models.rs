@@ -734,7 +734,7 @@ pub struct FriendInvite {
     /// The user who created the invite and whom accepting it befriends.
     ///
     /// `None` when the key is absent.
-    pub inviter: Option<User>,
+    pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
@@ -756,7 +756,7 @@ pub struct FriendInvite {
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub channel: crate::Nullable<InviteChannel>,
+    pub channel: crate::Nullable<Box<InviteChannel>>,
     /// Not described in Discord's public docs; it appears to mark friend invites shared with the inviter's synced contacts. Usually `false`.
     ///
     /// `None` when the key is absent.
@@ -844,12 +844,12 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
             ) -> Result<FriendInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<User>;
+                let mut v_inviter = None::<Box<User>>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_friends_count = None::<i64>;
-                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
+                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_uses = None::<i64>;
                 let mut v_max_uses = None::<i64>;
@@ -913,7 +913,7 @@ pub struct GroupDmInvite {
     /// The group DM member who created the invite.
     ///
     /// `None` when the key is absent.
-    pub inviter: Option<User>,
+    pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds.
     ///
     /// `None` when the key is absent.
@@ -930,7 +930,7 @@ pub struct GroupDmInvite {
     /// A partial object for the group DM, including its name, icon and recipients.
     ///
     /// `None` when the key is absent.
-    pub channel: Option<InviteChannel>,
+    pub channel: Option<Box<InviteChannel>>,
     /// Roughly how many people are in the group DM; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -998,11 +998,11 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
             ) -> Result<GroupDmInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<User>;
+                let mut v_inviter = None::<Box<User>>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_channel = None::<InviteChannel>;
+                let mut v_channel = None::<Box<InviteChannel>>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -1256,7 +1256,7 @@ pub struct GuildInvite {
     /// The user who created the invite; absent for invites with no known creator, such as a vanity URL.
     ///
     /// `None` when the key is absent.
-    pub inviter: Option<User>,
+    pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
@@ -1281,7 +1281,7 @@ pub struct GuildInvite {
     /// A partial object for the guild the invite joins. Older or trimmed payloads may omit it.
     ///
     /// `None` when the key is absent.
-    pub guild: Option<InviteGuild>,
+    pub guild: Option<Box<InviteGuild>>,
     /// The ID of the guild the invite joins. Required by the spec, but Discord's own examples leave it out, so it may be absent.
     ///
     /// `None` when the key is absent.
@@ -1290,7 +1290,7 @@ pub struct GuildInvite {
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub channel: crate::Nullable<InviteChannel>,
+    pub channel: crate::Nullable<Box<InviteChannel>>,
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
     ///
     /// `None` when the key is absent.
@@ -1298,15 +1298,15 @@ pub struct GuildInvite {
     /// The user whose Go Live stream the invite opens; present when `target_type` is `STREAM`.
     ///
     /// `None` when the key is absent.
-    pub target_user: Option<User>,
+    pub target_user: Option<Box<User>>,
     /// A partial object for the embedded application (activity) the invite opens; present when `target_type` is `EMBEDDED_APPLICATION`.
     ///
     /// `None` when the key is absent.
-    pub target_application: Option<InviteApplication>,
+    pub target_application: Option<Box<InviteApplication>>,
     /// The scheduled event the invite points to; only included when Get Invite is called with a valid `guild_scheduled_event_id`.
     ///
     /// `None` when the key is absent.
-    pub guild_scheduled_event: Option<ScheduledEvent>,
+    pub guild_scheduled_event: Option<Box<ScheduledEvent>>,
     /// The channel inside the guild that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
@@ -1319,7 +1319,7 @@ pub struct GuildInvite {
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub liveliness: crate::Nullable<GuildLiveliness>,
+    pub liveliness: crate::Nullable<Box<GuildLiveliness>>,
     /// How many times the invite has been used so far.
     ///
     /// `None` when the key is absent.
@@ -1350,7 +1350,7 @@ pub struct GuildInvite {
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub roles: crate::Nullable<Vec<InviteGuildRole>>,
+    pub roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -1467,29 +1467,29 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
             ) -> Result<GuildInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<User>;
+                let mut v_inviter = None::<Box<User>>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_flags = None::<GuildInviteFlags>;
-                let mut v_guild = None::<InviteGuild>;
+                let mut v_guild = None::<Box<InviteGuild>>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
+                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
                 let mut v_target_type = None::<InviteTargetType>;
-                let mut v_target_user = None::<User>;
-                let mut v_target_application = None::<InviteApplication>;
-                let mut v_guild_scheduled_event = None::<ScheduledEvent>;
+                let mut v_target_user = None::<Box<User>>;
+                let mut v_target_application = None::<Box<InviteApplication>>;
+                let mut v_guild_scheduled_event = None::<Box<ScheduledEvent>>;
                 let mut v_target_channel_id = None::<crate::Snowflake>;
                 let mut v_target_message_id = None::<crate::Snowflake>;
-                let mut v_liveliness = crate::Nullable::<GuildLiveliness>::Absent;
+                let mut v_liveliness = crate::Nullable::<Box<GuildLiveliness>>::Absent;
                 let mut v_uses = None::<i64>;
                 let mut v_max_uses = None::<i64>;
                 let mut v_temporary = None::<bool>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut v_approximate_presence_count = crate::Nullable::<i64>::Absent;
                 let mut v_is_nickname_changeable = None::<bool>;
-                let mut v_roles = crate::Nullable::<Vec<InviteGuildRole>>::Absent;
+                let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -1756,7 +1756,7 @@ pub struct GuildMember {
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub avatar_decoration_data: crate::Nullable<AvatarDecoration>,
+    pub avatar_decoration_data: crate::Nullable<Box<AvatarDecoration>>,
     /// The hash of the member's guild-specific profile banner, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -1797,11 +1797,11 @@ pub struct GuildMember {
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub collectibles: crate::Nullable<UserCollectibles>,
+    pub collectibles: crate::Nullable<Box<UserCollectibles>>,
     /// The user account this membership belongs to.
     ///
     /// Always present.
-    pub user: User,
+    pub user: Box<User>,
     /// Whether a moderator has server-muted the member, silencing them in every voice channel of the guild.
     ///
     /// `None` when the key is absent.
@@ -1886,7 +1886,7 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
             ) -> Result<GuildMember, A::Error> {
                 let mut v_avatar = crate::Nullable::<String>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
-                    AvatarDecoration,
+                    Box<AvatarDecoration>,
                 >::Absent;
                 let mut v_banner = crate::Nullable::<String>::Absent;
                 let mut v_communication_disabled_until = crate::Nullable::<
@@ -1898,8 +1898,10 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                 let mut v_pending = None::<bool>;
                 let mut v_premium_since = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_roles = None::<Vec<crate::Snowflake>>;
-                let mut v_collectibles = crate::Nullable::<UserCollectibles>::Absent;
-                let mut v_user = None::<User>;
+                let mut v_collectibles = crate::Nullable::<
+                    Box<UserCollectibles>,
+                >::Absent;
+                let mut v_user = None::<Box<User>>;
                 let mut v_mute = None::<bool>;
                 let mut v_deaf = None::<bool>;
                 let mut extra = crate::UnknownFields::new();
@@ -2135,7 +2137,7 @@ pub struct InnerErrors {
     ///
     /// Wire name `_errors`. Always present.
     #[schemars(rename = "_errors")]
-    pub errors: Vec<ApiErrorMessage>,
+    pub errors: Vec<Box<ApiErrorMessage>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -2172,7 +2174,7 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
                 self,
                 mut map: A,
             ) -> Result<InnerErrors, A::Error> {
-                let mut v_errors = None::<Vec<ApiErrorMessage>>;
+                let mut v_errors = None::<Vec<Box<ApiErrorMessage>>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -2278,7 +2280,7 @@ pub struct IntegrationTypeConfiguration {
     /// The default scopes and permissions for installs in this context, when the application sets them.
     ///
     /// `None` when the key is absent.
-    pub oauth2_install_params: Option<InstallParams>,
+    pub oauth2_install_params: Option<Box<InstallParams>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -2317,7 +2319,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
                 self,
                 mut map: A,
             ) -> Result<IntegrationTypeConfiguration, A::Error> {
-                let mut v_oauth2_install_params = None::<InstallParams>;
+                let mut v_oauth2_install_params = None::<Box<InstallParams>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -2344,6 +2346,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
 #[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
 #[schemars(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Invite {
     /// `type` 0: [`GuildInvite`].
     Guild(GuildInvite),
@@ -2405,9 +2408,9 @@ impl Invite {
     /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn inviter(&self) -> Option<&User> {
         match self {
-            Self::Guild(v) => v.inviter.as_ref(),
-            Self::GroupDm(v) => v.inviter.as_ref(),
-            Self::Friend(v) => v.inviter.as_ref(),
+            Self::Guild(v) => v.inviter.as_deref(),
+            Self::GroupDm(v) => v.inviter.as_deref(),
+            Self::Friend(v) => v.inviter.as_deref(),
             _ => None,
         }
     }
@@ -2469,7 +2472,7 @@ impl Invite {
     /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn guild(&self) -> Option<&InviteGuild> {
         match self {
-            Self::Guild(v) => v.guild.as_ref(),
+            Self::Guild(v) => v.guild.as_deref(),
             _ => None,
         }
     }
@@ -2487,9 +2490,9 @@ impl Invite {
     /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn channel(&self) -> Option<&InviteChannel> {
         match self {
-            Self::Guild(v) => v.channel.as_option(),
-            Self::GroupDm(v) => v.channel.as_ref(),
-            Self::Friend(v) => v.channel.as_option(),
+            Self::Guild(v) => v.channel.as_option().map(|b| &**b),
+            Self::GroupDm(v) => v.channel.as_deref(),
+            Self::Friend(v) => v.channel.as_option().map(|b| &**b),
             _ => None,
         }
     }
@@ -2507,7 +2510,7 @@ impl Invite {
     /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_user(&self) -> Option<&User> {
         match self {
-            Self::Guild(v) => v.target_user.as_ref(),
+            Self::Guild(v) => v.target_user.as_deref(),
             _ => None,
         }
     }
@@ -2516,7 +2519,7 @@ impl Invite {
     /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_application(&self) -> Option<&InviteApplication> {
         match self {
-            Self::Guild(v) => v.target_application.as_ref(),
+            Self::Guild(v) => v.target_application.as_deref(),
             _ => None,
         }
     }
@@ -2525,7 +2528,7 @@ impl Invite {
     /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn guild_scheduled_event(&self) -> Option<&ScheduledEvent> {
         match self {
-            Self::Guild(v) => v.guild_scheduled_event.as_ref(),
+            Self::Guild(v) => v.guild_scheduled_event.as_deref(),
             _ => None,
         }
     }
@@ -2552,7 +2555,7 @@ impl Invite {
     /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn liveliness(&self) -> Option<&GuildLiveliness> {
         match self {
-            Self::Guild(v) => v.liveliness.as_option(),
+            Self::Guild(v) => v.liveliness.as_option().map(|b| &**b),
             _ => None,
         }
     }
@@ -2616,7 +2619,7 @@ impl Invite {
     /// The roles a member is given on joining through this invite (community invites created with `role_ids`), as partial role objects; null or absent when none.
     ///
     /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
-    pub fn roles(&self) -> Option<&Vec<InviteGuildRole>> {
+    pub fn roles(&self) -> Option<&Vec<Box<InviteGuildRole>>> {
         match self {
             Self::Guild(v) => v.roles.as_option(),
             _ => None,
@@ -2682,29 +2685,29 @@ impl<'de> serde::Deserialize<'de> for Invite {
             ) -> Result<Invite, A::Error> {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<User>;
+                let mut v_inviter = None::<Box<User>>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_flags = None::<GuildInviteFlags>;
-                let mut v_guild = None::<InviteGuild>;
+                let mut v_guild = None::<Box<InviteGuild>>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
+                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
                 let mut v_target_type = None::<InviteTargetType>;
-                let mut v_target_user = None::<User>;
-                let mut v_target_application = None::<InviteApplication>;
-                let mut v_guild_scheduled_event = None::<ScheduledEvent>;
+                let mut v_target_user = None::<Box<User>>;
+                let mut v_target_application = None::<Box<InviteApplication>>;
+                let mut v_guild_scheduled_event = None::<Box<ScheduledEvent>>;
                 let mut v_target_channel_id = None::<crate::Snowflake>;
                 let mut v_target_message_id = None::<crate::Snowflake>;
-                let mut v_liveliness = crate::Nullable::<GuildLiveliness>::Absent;
+                let mut v_liveliness = crate::Nullable::<Box<GuildLiveliness>>::Absent;
                 let mut v_uses = None::<i64>;
                 let mut v_max_uses = None::<i64>;
                 let mut v_temporary = None::<bool>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut v_approximate_presence_count = crate::Nullable::<i64>::Absent;
                 let mut v_is_nickname_changeable = None::<bool>;
-                let mut v_roles = crate::Nullable::<Vec<InviteGuildRole>>::Absent;
+                let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
                 let mut v_friends_count = None::<i64>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -3054,7 +3057,7 @@ pub struct InviteApplication {
     /// A partial user object for the application's bot user, when it has one.
     ///
     /// `None` when the key is absent.
-    pub bot: Option<User>,
+    pub bot: Option<Box<User>>,
     /// For a game sold on Discord: the URL slug of its store page.
     ///
     /// `None` when the key is absent.
@@ -3090,12 +3093,12 @@ pub struct InviteApplication {
     /// The default scopes and permissions used when adding the application to a guild.
     ///
     /// `None` when the key is absent.
-    pub install_params: Option<InstallParams>,
+    pub install_params: Option<Box<InstallParams>>,
     /// Install settings per installation context, keyed by context: `0` for guild install and `1` for user install.
     ///
     /// `None` when the key is absent.
     pub integration_types_config: Option<
-        std::collections::BTreeMap<String, IntegrationTypeConfiguration>,
+        std::collections::BTreeMap<String, Box<IntegrationTypeConfiguration>>,
     >,
     /// The application's public key, as hex, for verifying the signatures of interaction requests.
     ///
@@ -3225,7 +3228,7 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                 let mut v_kind = crate::Nullable::<ApplicationType>::Absent;
                 let mut v_cover_image = None::<String>;
                 let mut v_primary_sku_id = None::<crate::Snowflake>;
-                let mut v_bot = None::<User>;
+                let mut v_bot = None::<Box<User>>;
                 let mut v_slug = None::<String>;
                 let mut v_guild_id = None::<crate::Snowflake>;
                 let mut v_rpc_origins = None::<Vec<String>>;
@@ -3234,9 +3237,9 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                 let mut v_terms_of_service_url = None::<String>;
                 let mut v_privacy_policy_url = None::<String>;
                 let mut v_custom_install_url = None::<String>;
-                let mut v_install_params = None::<InstallParams>;
+                let mut v_install_params = None::<Box<InstallParams>>;
                 let mut v_integration_types_config = None::<
-                    std::collections::BTreeMap<String, IntegrationTypeConfiguration>,
+                    std::collections::BTreeMap<String, Box<IntegrationTypeConfiguration>>,
                 >;
                 let mut v_verify_key = None::<String>;
                 let mut v_flags = None::<i64>;
@@ -3343,7 +3346,7 @@ pub struct InviteChannel {
     /// For a group DM: its members, with just ID, username and avatar.
     ///
     /// `None` when the key is absent.
-    pub recipients: Option<Vec<InviteChannelRecipient>>,
+    pub recipients: Option<Vec<Box<InviteChannelRecipient>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -3394,7 +3397,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                 let mut v_kind = None::<ChannelType>;
                 let mut v_name = crate::Nullable::<String>::Absent;
                 let mut v_icon = None::<String>;
-                let mut v_recipients = None::<Vec<InviteChannelRecipient>>;
+                let mut v_recipients = None::<Vec<Box<InviteChannelRecipient>>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -3529,7 +3532,7 @@ pub struct InviteCreateEvent {
     /// The user who created the invite, when known.
     ///
     /// `None` when the key is absent.
-    pub inviter: Option<User>,
+    pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// Always present.
@@ -3545,11 +3548,11 @@ pub struct InviteCreateEvent {
     /// The user whose stream the invite opens; present for `STREAM` invites.
     ///
     /// `None` when the key is absent.
-    pub target_user: Option<User>,
+    pub target_user: Option<Box<User>>,
     /// A partial object for the embedded application the invite opens; present for `EMBEDDED_APPLICATION` invites.
     ///
     /// `None` when the key is absent.
-    pub target_application: Option<InviteApplication>,
+    pub target_application: Option<Box<InviteApplication>>,
     /// Whether joining through the invite grants only temporary membership, ended on disconnect unless the member is given a role.
     ///
     /// Always present.
@@ -3639,12 +3642,12 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                 let mut v_code = None::<String>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_inviter = None::<User>;
+                let mut v_inviter = None::<Box<User>>;
                 let mut v_max_age = None::<i64>;
                 let mut v_max_uses = None::<i64>;
                 let mut v_target_type = None::<InviteTargetType>;
-                let mut v_target_user = None::<User>;
-                let mut v_target_application = None::<InviteApplication>;
+                let mut v_target_user = None::<Box<User>>;
+                let mut v_target_application = None::<Box<InviteApplication>>;
                 let mut v_temporary = None::<bool>;
                 let mut v_uses = None::<i64>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
@@ -3996,7 +3999,7 @@ pub struct InviteGuildRole {
     /// The role's colours, including the gradient colours of enhanced role styles.
     ///
     /// `None` when the key is absent.
-    pub colors: Option<GuildRoleColors>,
+    pub colors: Option<Box<GuildRoleColors>>,
     /// The hash of the role's icon image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -4066,7 +4069,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                 let mut v_name = None::<String>;
                 let mut v_position = None::<i64>;
                 let mut v_color = None::<i64>;
-                let mut v_colors = None::<GuildRoleColors>;
+                let mut v_colors = None::<Box<GuildRoleColors>>;
                 let mut v_icon = crate::Nullable::<String>::Absent;
                 let mut v_unicode_emoji = crate::Nullable::<String>::Absent;
                 let mut v_permissions = None::<String>;
@@ -4212,7 +4215,7 @@ pub struct InviteStageInstance {
     /// Partial guild member objects for the people currently speaking on the Stage.
     ///
     /// Always present.
-    pub members: Vec<InviteStageInstanceMember>,
+    pub members: Vec<Box<InviteStageInstanceMember>>,
     /// How many people are in the Stage, listeners and speakers together.
     ///
     /// Always present.
@@ -4264,7 +4267,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                 self,
                 mut map: A,
             ) -> Result<InviteStageInstance, A::Error> {
-                let mut v_members = None::<Vec<InviteStageInstanceMember>>;
+                let mut v_members = None::<Vec<Box<InviteStageInstanceMember>>>;
                 let mut v_participant_count = None::<i64>;
                 let mut v_speaker_count = None::<i64>;
                 let mut v_topic = None::<String>;
@@ -5301,7 +5304,7 @@ pub struct RecurrenceRule {
     /// Specific weekdays in specific weeks of the month to repeat on (such as the second Tuesday), or null when not used.
     ///
     /// Always present; `None` is `null`.
-    pub by_n_weekday: Option<Vec<ByNWeekday>>,
+    pub by_n_weekday: Option<Vec<Box<ByNWeekday>>>,
     /// The months the event repeats in, or null when not used.
     ///
     /// Always present; `None` is `null`.
@@ -5378,7 +5381,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                 let mut v_by_weekday = crate::Nullable::<
                     Vec<RecurrenceRuleWeekday>,
                 >::Absent;
-                let mut v_by_n_weekday = crate::Nullable::<Vec<ByNWeekday>>::Absent;
+                let mut v_by_n_weekday = crate::Nullable::<Vec<Box<ByNWeekday>>>::Absent;
                 let mut v_by_month = crate::Nullable::<Vec<RecurrenceRuleMonth>>::Absent;
                 let mut v_by_month_day = crate::Nullable::<Vec<i64>>::Absent;
                 let mut v_by_year_day = crate::Nullable::<Vec<i64>>::Absent;
@@ -5761,7 +5764,7 @@ pub struct ScheduledEvent {
     /// The user who created the event, when included.
     ///
     /// `None` when the key is absent.
-    pub creator: Option<User>,
+    pub creator: Option<Box<User>>,
     /// The hash of the event's cover image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -5793,7 +5796,7 @@ pub struct ScheduledEvent {
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub recurrence_rule: crate::Nullable<RecurrenceRule>,
+    pub recurrence_rule: crate::Nullable<Box<RecurrenceRule>>,
     /// How many users have marked themselves interested in the event; only included when requested.
     ///
     /// `None` when the key is absent.
@@ -5806,11 +5809,11 @@ pub struct ScheduledEvent {
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub user_rsvp: crate::Nullable<ScheduledEventUser>,
+    pub user_rsvp: crate::Nullable<Box<ScheduledEventUser>>,
     /// Changes made to single occurrences of a repeating event, such as a moved or canceled date.
     ///
     /// `None` when the key is absent.
-    pub guild_scheduled_event_exceptions: Option<Vec<ScheduledEventException>>,
+    pub guild_scheduled_event_exceptions: Option<Vec<Box<ScheduledEventException>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -5894,7 +5897,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                 let mut v_description = crate::Nullable::<String>::Absent;
                 let mut v_channel_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut v_creator_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_creator = None::<User>;
+                let mut v_creator = None::<Box<User>>;
                 let mut v_image = crate::Nullable::<String>::Absent;
                 let mut v_scheduled_start_time = None::<crate::Timestamp>;
                 let mut v_scheduled_end_time = crate::Nullable::<
@@ -5903,12 +5906,14 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                 let mut v_status = None::<ScheduledEventStatus>;
                 let mut v_entity_type = None::<ScheduledEventEntityType>;
                 let mut v_entity_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_recurrence_rule = crate::Nullable::<RecurrenceRule>::Absent;
+                let mut v_recurrence_rule = crate::Nullable::<
+                    Box<RecurrenceRule>,
+                >::Absent;
                 let mut v_user_count = None::<i64>;
                 let mut v_privacy_level = None::<ScheduledEventPrivacyLevel>;
-                let mut v_user_rsvp = crate::Nullable::<ScheduledEventUser>::Absent;
+                let mut v_user_rsvp = crate::Nullable::<Box<ScheduledEventUser>>::Absent;
                 let mut v_guild_scheduled_event_exceptions = None::<
-                    Vec<ScheduledEventException>,
+                    Vec<Box<ScheduledEventException>>,
                 >;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -6350,11 +6355,11 @@ pub struct ScheduledEventUser {
     /// The user who responded, when included.
     ///
     /// `None` when the key is absent.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// The responding user's guild member object, when included.
     ///
     /// `None` when the key is absent.
-    pub member: Option<GuildMember>,
+    pub member: Option<Box<GuildMember>>,
     /// Whether the user is interested or not.
     ///
     /// Always present.
@@ -6414,8 +6419,8 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
                     crate::Snowflake,
                 >::Absent;
                 let mut v_user_id = None::<crate::Snowflake>;
-                let mut v_user = None::<User>;
-                let mut v_member = None::<GuildMember>;
+                let mut v_user = None::<Box<User>>;
+                let mut v_member = None::<Box<GuildMember>>;
                 let mut v_response = None::<ScheduledEventUserResponseKind>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -6860,17 +6865,17 @@ pub struct User {
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub avatar_decoration_data: crate::Nullable<AvatarDecoration>,
+    pub avatar_decoration_data: crate::Nullable<Box<AvatarDecoration>>,
     /// The collectibles the user has equipped, such as a nameplate, or null when none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub collectibles: crate::Nullable<UserCollectibles>,
+    pub collectibles: crate::Nullable<Box<UserCollectibles>>,
     /// The server tag the user displays from their primary guild, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub primary_guild: crate::Nullable<PrimaryGuild>,
+    pub primary_guild: crate::Nullable<Box<PrimaryGuild>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -6956,10 +6961,12 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut v_accent_color = crate::Nullable::<i64>::Absent;
                 let mut v_global_name = crate::Nullable::<String>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
-                    AvatarDecoration,
+                    Box<AvatarDecoration>,
                 >::Absent;
-                let mut v_collectibles = crate::Nullable::<UserCollectibles>::Absent;
-                let mut v_primary_guild = crate::Nullable::<PrimaryGuild>::Absent;
+                let mut v_collectibles = crate::Nullable::<
+                    Box<UserCollectibles>,
+                >::Absent;
+                let mut v_primary_guild = crate::Nullable::<Box<PrimaryGuild>>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -7016,7 +7023,7 @@ pub struct UserCollectibles {
     /// The user's nameplate, or null when they have none equipped.
     ///
     /// Always present; `None` is `null`.
-    pub nameplate: Option<Nameplate>,
+    pub nameplate: Option<Box<Nameplate>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -7053,7 +7060,7 @@ impl<'de> serde::Deserialize<'de> for UserCollectibles {
                 self,
                 mut map: A,
             ) -> Result<UserCollectibles, A::Error> {
-                let mut v_nameplate = crate::Nullable::<Nameplate>::Absent;
+                let mut v_nameplate = crate::Nullable::<Box<Nameplate>>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -7094,7 +7101,7 @@ pub struct VanityUrl {
     ///
     /// Absent, `null` or a value: the three are kept apart.
     #[schemars(default)]
-    pub error: crate::Nullable<VanityUrlError>,
+    pub error: crate::Nullable<Box<VanityUrlError>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -7137,7 +7144,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
             ) -> Result<VanityUrl, A::Error> {
                 let mut v_code = crate::Nullable::<String>::Absent;
                 let mut v_uses = None::<i64>;
-                let mut v_error = crate::Nullable::<VanityUrlError>::Absent;
+                let mut v_error = crate::Nullable::<Box<VanityUrlError>>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {

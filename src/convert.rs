@@ -26,7 +26,7 @@ pub enum DecodeErrorKind {
 /// use discord_invite::{Invite, Payload};
 /// let err = Invite::from_json_str("{\"type\": 0, \"code\": 7}").unwrap_err();
 /// assert_eq!(err.pointer(), "/code");
-/// assert_eq!((err.line(), err.column()), (Some(1), Some(22)));
+/// assert_eq!((err.line(), err.column()), (Some(1), Some(21)));
 /// assert!(err.to_string().contains("invalid type"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
