@@ -16,6 +16,7 @@ pub struct ApiError {
     /// Per-field details, nested to follow the shape of the request body, with lists of errors under `_errors` keys; absent when there are none. Kept as raw JSON.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<serde_json :: Value>")]
     pub errors: Option<serde_json::Value>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -241,6 +242,7 @@ pub struct AvatarDecoration {
     /// The ID of the SKU the decoration is sold as, or null when it is not a store item.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")]
     pub sku_id: Option<crate::Snowflake>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -506,7 +508,6 @@ pub struct CreateGroupDmInviteRequest {
     /// How long the invite stays valid, in seconds, from `1` up to `604800` (7 days); group DM invites cannot be permanent. Defaults to `86400` (24 hours).
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub max_age: crate::Nullable<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -575,42 +576,34 @@ pub struct CreateGuildInviteRequest {
     /// How long the invite stays valid, in seconds, from `0` (never expires) up to `5184000` (60 days); Discord's docs still state a `604800` (7 day) limit. Defaults to `86400` (24 hours).
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub max_age: crate::Nullable<i64>,
     /// Whether joining through the invite grants only temporary membership, ended on disconnect unless the member is given a role. Defaults to `false`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub temporary: crate::Nullable<bool>,
     /// How many times the invite may be used, from `0` (unlimited, the default) up to `100`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub max_uses: crate::Nullable<i64>,
     /// When `true`, always create a new invite instead of returning an existing one with the same settings; useful for single-use invites. Defaults to `false`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub unique: crate::Nullable<bool>,
     /// For a `STREAM` invite: the ID of the user whose stream to open; that user must be streaming in the channel.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub target_user_id: crate::Nullable<crate::Snowflake>,
     /// For an `EMBEDDED_APPLICATION` invite: the ID of the application to open, which must have the `EMBEDDED` flag.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub target_application_id: crate::Nullable<crate::Snowflake>,
     /// What the invite opens in a voice channel: `1` (`STREAM`) or `2` (`EMBEDDED_APPLICATION`); leave out for an ordinary invite.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub target_type: crate::Nullable<InviteTargetType>,
     /// IDs of roles to give people who join through the invite (a community invite), at most 250. The bot needs `MANAGE_ROLES` and each role must sit below its highest role.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub role_ids: crate::Nullable<Vec<crate::Snowflake>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -726,6 +719,7 @@ pub struct FriendInvite {
     ///
     /// Wire name `type`. `None` when the key is absent.
     #[schemars(rename = "type")]
+    #[schemars(with = "crate::__private::SchemaOptional<InviteType>")]
     pub kind: Option<InviteType>,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
@@ -734,44 +728,50 @@ pub struct FriendInvite {
     /// The user who created the invite and whom accepting it befriends.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
     pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub max_age: Option<i64>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
     pub created_at: Option<crate::Timestamp>,
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub expires_at: crate::Nullable<crate::Timestamp>,
     /// The number of friends the inviter has, as shown on the friend invite card. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub friends_count: Option<i64>,
     /// Usually null, since a friend invite does not lead to a channel; the field is always sent.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub channel: crate::Nullable<Box<InviteChannel>>,
     /// Not described in Discord's public docs; it appears to mark friend invites shared with the inviter's synced contacts. Usually `false`.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub is_contact: Option<bool>,
     /// How many times the invite has been used so far.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub uses: Option<i64>,
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub max_uses: Option<i64>,
     /// Invite flags as a bit set; undocumented for friend invites and usually `0`.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<GuildInviteFlags>")]
     pub flags: Option<GuildInviteFlags>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -905,6 +905,7 @@ pub struct GroupDmInvite {
     ///
     /// Wire name `type`. `None` when the key is absent.
     #[schemars(rename = "type")]
+    #[schemars(with = "crate::__private::SchemaOptional<InviteType>")]
     pub kind: Option<InviteType>,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
@@ -913,28 +914,30 @@ pub struct GroupDmInvite {
     /// The group DM member who created the invite.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
     pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub max_age: Option<i64>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
     pub created_at: Option<crate::Timestamp>,
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub expires_at: crate::Nullable<crate::Timestamp>,
     /// A partial object for the group DM, including its name, icon and recipients.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteChannel >>")]
     pub channel: Option<Box<InviteChannel>>,
     /// Roughly how many people are in the group DM; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub approximate_member_count: crate::Nullable<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -1248,6 +1251,7 @@ pub struct GuildInvite {
     ///
     /// Wire name `type`. `None` when the key is absent.
     #[schemars(rename = "type")]
+    #[schemars(with = "crate::__private::SchemaOptional<InviteType>")]
     pub kind: Option<InviteType>,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
@@ -1256,100 +1260,111 @@ pub struct GuildInvite {
     /// The user who created the invite; absent for invites with no known creator, such as a vanity URL.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
     pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub max_age: Option<i64>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
     pub created_at: Option<crate::Timestamp>,
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires. Discord now always sends it, but older payloads may leave it out.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub expires_at: crate::Nullable<crate::Timestamp>,
     /// Not described in Discord's public docs; it appears to mark invites shared with the inviter's synced contacts. Usually `false`.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub is_contact: Option<bool>,
     /// Guild invite flags as a bit set (see `GuildInviteFlags`); `IS_GUEST_INVITE` marks an invite that grants guest access.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<GuildInviteFlags>")]
     pub flags: Option<GuildInviteFlags>,
     /// A partial object for the guild the invite joins. Older or trimmed payloads may omit it.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteGuild >>")]
     pub guild: Option<Box<InviteGuild>>,
     /// The ID of the guild the invite joins. Required by the spec, but Discord's own examples leave it out, so it may be absent.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub guild_id: Option<crate::Snowflake>,
     /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub channel: crate::Nullable<Box<InviteChannel>>,
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<InviteTargetType>")]
     pub target_type: Option<InviteTargetType>,
     /// The user whose Go Live stream the invite opens; present when `target_type` is `STREAM`.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
     pub target_user: Option<Box<User>>,
     /// A partial object for the embedded application (activity) the invite opens; present when `target_type` is `EMBEDDED_APPLICATION`.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteApplication >>")]
     pub target_application: Option<Box<InviteApplication>>,
     /// The scheduled event the invite points to; only included when Get Invite is called with a valid `guild_scheduled_event_id`.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < ScheduledEvent >>")]
     pub guild_scheduled_event: Option<Box<ScheduledEvent>>,
     /// The channel inside the guild that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub target_channel_id: Option<crate::Snowflake>,
     /// The message that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub target_message_id: Option<crate::Snowflake>,
     /// A summary of the guild's recent chat activity shown on invite cards, or null when Discord has none. Not described in Discord's public docs.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub liveliness: crate::Nullable<Box<GuildLiveliness>>,
     /// How many times the invite has been used so far.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub uses: Option<i64>,
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub max_uses: Option<i64>,
     /// Whether people who join through this invite get only temporary membership: they are removed when they disconnect unless someone gives them a role.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub temporary: Option<bool>,
     /// Roughly how many members the guild has; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub approximate_member_count: crate::Nullable<i64>,
     /// Roughly how many of the guild's members are online; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub approximate_presence_count: crate::Nullable<i64>,
     /// Whether a member who joins through this invite is allowed to change their nickname in the guild. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub is_nickname_changeable: Option<bool>,
     /// The roles a member is given on joining through this invite (community invites created with `role_ids`), as partial role objects; null or absent when none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -1672,7 +1687,6 @@ pub struct GuildLiveliness {
     /// When these numbers were last refreshed (ISO 8601 timestamp), or null if unknown.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub last_updated_ts: crate::Nullable<crate::Timestamp>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -1750,26 +1764,23 @@ pub struct GuildMember {
     /// The hash of the member's guild-specific avatar, or null when they use their account avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub avatar: crate::Nullable<String>,
     /// The member's guild-specific avatar decoration, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub avatar_decoration_data: crate::Nullable<Box<AvatarDecoration>>,
     /// The hash of the member's guild-specific profile banner, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub banner: crate::Nullable<String>,
     /// When the member's timeout ends (ISO 8601 timestamp); null, or a time in the past, when they are not timed out.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub communication_disabled_until: crate::Nullable<crate::Timestamp>,
     /// The member's guild flags as a bit set; `0` when none are set.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub flags: Option<i64>,
     /// When the user joined the guild (ISO 8601 timestamp).
     ///
@@ -1778,16 +1789,15 @@ pub struct GuildMember {
     /// The member's nickname in the guild, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub nick: crate::Nullable<String>,
     /// `true` while the member still has to accept the guild's membership screening rules; they cannot talk until then.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub pending: Option<bool>,
     /// When the member started boosting the guild (ISO 8601 timestamp), or null when they are not boosting.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub premium_since: crate::Nullable<crate::Timestamp>,
     /// The IDs of the member's roles.
     ///
@@ -1796,7 +1806,6 @@ pub struct GuildMember {
     /// The collectibles the member has equipped in this guild, or null when none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub collectibles: crate::Nullable<Box<UserCollectibles>>,
     /// The user account this membership belongs to.
     ///
@@ -1805,10 +1814,12 @@ pub struct GuildMember {
     /// Whether a moderator has server-muted the member, silencing them in every voice channel of the guild.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub mute: Option<bool>,
     /// Whether a moderator has server-deafened the member, so they hear nothing in the guild's voice channels.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub deaf: Option<bool>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -2049,10 +2060,12 @@ pub struct GuildRoleColors {
     /// The second colour of a gradient style as an RGB integer, or null when the role is a single colour.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<i64>")]
     pub secondary_color: Option<i64>,
     /// The third colour of the holographic style as an RGB integer, or null when that style is not used.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<i64>")]
     pub tertiary_color: Option<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -2280,6 +2293,7 @@ pub struct IntegrationTypeConfiguration {
     /// The default scopes and permissions for installs in this context, when the application sets them.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InstallParams >>")]
     pub oauth2_install_params: Option<Box<InstallParams>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -3034,92 +3048,109 @@ pub struct InviteApplication {
     /// The hash of the application's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub icon: crate::Nullable<String>,
     /// The application's description; may be empty.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub description: Option<String>,
     /// The application's kind, or null for an ordinary application.
     ///
     /// Wire name `type`. Absent, `null` or a value: the three are kept apart.
     #[schemars(rename = "type")]
-    #[schemars(default)]
     pub kind: crate::Nullable<ApplicationType>,
     /// The hash of the application's default rich presence invite cover image.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub cover_image: Option<String>,
     /// For a game sold on Discord: the ID of the game SKU the application was created for.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub primary_sku_id: Option<crate::Snowflake>,
     /// A partial user object for the application's bot user, when it has one.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
     pub bot: Option<Box<User>>,
     /// For a game sold on Discord: the URL slug of its store page.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub slug: Option<String>,
     /// The ID of the guild linked to the application, such as its support server.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub guild_id: Option<crate::Snowflake>,
     /// The allowed origins for RPC connections to the application.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < String >>")]
     pub rpc_origins: Option<Vec<String>>,
     /// Whether anyone can add the application's bot to a guild, not just its owner.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub bot_public: Option<bool>,
     /// Whether adding the bot requires completing the full OAuth2 authorization code grant.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub bot_require_code_grant: Option<bool>,
     /// The URL of the application's terms of service.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub terms_of_service_url: Option<String>,
     /// The URL of the application's privacy policy.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub privacy_policy_url: Option<String>,
     /// The application's custom authorization URL, used instead of the default install flow.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub custom_install_url: Option<String>,
     /// The default scopes and permissions used when adding the application to a guild.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InstallParams >>")]
     pub install_params: Option<Box<InstallParams>>,
     /// Install settings per installation context, keyed by context: `0` for guild install and `1` for user install.
     ///
     /// `None` when the key is absent.
+    #[schemars(
+        with = "crate::__private::SchemaOptional<std :: collections :: BTreeMap < String , Box < IntegrationTypeConfiguration > >>"
+    )]
     pub integration_types_config: Option<
         std::collections::BTreeMap<String, Box<IntegrationTypeConfiguration>>,
     >,
     /// The application's public key, as hex, for verifying the signatures of interaction requests.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub verify_key: Option<String>,
     /// The application's public flags as a bit set.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub flags: Option<i64>,
     /// The application's flags as a decimal string, which can carry bits that do not fit in `flags`. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub flags_new: Option<String>,
     /// For an activity: the most participants it allows, or null when not set.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub max_participants: crate::Nullable<i64>,
     /// Up to five short tags describing the application.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < String >>")]
     pub tags: Option<Vec<String>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -3337,15 +3368,18 @@ pub struct InviteChannel {
     /// The channel's name, or null for a group DM that has no name.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub name: crate::Nullable<String>,
     /// For a group DM: the hash of its icon, when it has one.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub icon: Option<String>,
     /// For a group DM: its members, with just ID, username and avatar.
     ///
     /// `None` when the key is absent.
+    #[schemars(
+        with = "crate::__private::SchemaOptional<Vec < Box < InviteChannelRecipient > >>"
+    )]
     pub recipients: Option<Vec<Box<InviteChannelRecipient>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -3442,6 +3476,7 @@ pub struct InviteChannelRecipient {
     /// The hash of the user's avatar, or null when they use a default avatar.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
     pub avatar: Option<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -3528,10 +3563,12 @@ pub struct InviteCreateEvent {
     /// The ID of the guild the invite is for; absent for invites outside a guild.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub guild_id: Option<crate::Snowflake>,
     /// The user who created the invite, when known.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
     pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
@@ -3544,14 +3581,17 @@ pub struct InviteCreateEvent {
     /// What the invite opens in a voice channel, when it targets a stream or an embedded application.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<InviteTargetType>")]
     pub target_type: Option<InviteTargetType>,
     /// The user whose stream the invite opens; present for `STREAM` invites.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
     pub target_user: Option<Box<User>>,
     /// A partial object for the embedded application the invite opens; present for `EMBEDDED_APPLICATION` invites.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteApplication >>")]
     pub target_application: Option<Box<InviteApplication>>,
     /// Whether joining through the invite grants only temporary membership, ended on disconnect unless the member is given a role.
     ///
@@ -3564,11 +3604,11 @@ pub struct InviteCreateEvent {
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub expires_at: crate::Nullable<crate::Timestamp>,
     /// IDs of the roles given to people who join through the invite, when it is a community invite.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Snowflake >>")]
     pub role_ids: Option<Vec<crate::Snowflake>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -3712,6 +3752,7 @@ pub struct InviteDeleteEvent {
     /// The ID of the guild the deleted invite was for; absent for invites outside a guild.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub guild_id: Option<crate::Snowflake>,
     /// The code of the deleted invite.
     ///
@@ -3805,50 +3846,44 @@ pub struct InviteGuild {
     /// The hash of the guild's invite splash background image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub splash: crate::Nullable<String>,
     /// The hash of the guild's banner image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub banner: crate::Nullable<String>,
     /// The guild's description, or null when it has none (usually only Community guilds set one).
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub description: crate::Nullable<String>,
     /// The hash of the guild's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub icon: crate::Nullable<String>,
     /// The guild features that are enabled, such as `COMMUNITY` or `VERIFIED`; unknown values are kept.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < GuildFeature >>")]
     pub features: Option<Vec<GuildFeature>>,
     /// What a user must satisfy before talking in the guild, or null when not given.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub verification_level: crate::Nullable<VerificationLevel>,
     /// The guild's vanity invite code, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub vanity_url_code: crate::Nullable<String>,
     /// The guild's age-restriction (NSFW) level, or null when not given.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub nsfw_level: crate::Nullable<GuildNsfwLevel>,
     /// Legacy flag for whether the guild is marked NSFW, or null; prefer `nsfw_level`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub nsfw: crate::Nullable<bool>,
     /// How many boosts the guild currently has.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub premium_subscription_count: Option<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -3999,20 +4034,20 @@ pub struct InviteGuildRole {
     /// The role's colours, including the gradient colours of enhanced role styles.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < GuildRoleColors >>")]
     pub colors: Option<Box<GuildRoleColors>>,
     /// The hash of the role's icon image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub icon: crate::Nullable<String>,
     /// The standard emoji used as the role's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub unicode_emoji: crate::Nullable<String>,
     /// The role's permissions as a decimal string of the permission bit set.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub permissions: Option<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -4313,33 +4348,34 @@ pub struct InviteStageInstanceMember {
     /// The IDs of the member's roles in the guild.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Snowflake >>")]
     pub roles: Option<Vec<crate::Snowflake>>,
     /// The member's guild nickname, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub nick: crate::Nullable<String>,
     /// The hash of the member's guild-specific avatar, or null when they use their account avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub avatar: crate::Nullable<String>,
     /// When the member started boosting the guild (ISO 8601 timestamp), or null when they are not boosting.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub premium_since: crate::Nullable<crate::Timestamp>,
     /// When the member joined the guild (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
     pub joined_at: Option<crate::Timestamp>,
     /// `true` while the member still has to accept the guild's membership screening rules; they cannot talk until then.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub pending: Option<bool>,
     /// The member's user object; Discord's own example shows an empty placeholder here, so it is kept as raw JSON.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<serde_json :: Value>")]
     pub user: Option<serde_json::Value>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -4668,6 +4704,7 @@ pub struct Nameplate {
     /// The ID of the SKU the nameplate is sold as, or null when it is not a store item.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")]
     pub sku_id: Option<crate::Snowflake>,
     /// The path of the nameplate's image asset.
     ///
@@ -5092,18 +5129,22 @@ pub struct PrimaryGuild {
     /// The ID of the user's primary guild, or null when they have not chosen one.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")]
     pub identity_guild_id: Option<crate::Snowflake>,
     /// Whether the user is currently showing the guild's server tag, or null when unknown; it may become `false` if the guild turns tags off.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<bool>")]
     pub identity_enabled: Option<bool>,
     /// The server tag text, at most 4 characters, or null when there is none.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
     pub tag: Option<String>,
     /// The hash of the server tag's badge image, or null when there is none.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
     pub badge: Option<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -5287,7 +5328,6 @@ pub struct RecurrenceRule {
     /// When the repetition ends (ISO 8601 timestamp), or null when it has no end; Discord does not currently let you set it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub end: crate::Nullable<crate::Timestamp>,
     /// The base unit of repetition: daily, weekly, monthly or yearly.
     ///
@@ -5300,28 +5340,36 @@ pub struct RecurrenceRule {
     /// The weekdays the event repeats on, or null when not used.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(
+        with = "crate::__private::SchemaRequiredNullable<Vec < RecurrenceRuleWeekday >>"
+    )]
     pub by_weekday: Option<Vec<RecurrenceRuleWeekday>>,
     /// Specific weekdays in specific weeks of the month to repeat on (such as the second Tuesday), or null when not used.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(
+        with = "crate::__private::SchemaRequiredNullable<Vec < Box < ByNWeekday > >>"
+    )]
     pub by_n_weekday: Option<Vec<Box<ByNWeekday>>>,
     /// The months the event repeats in, or null when not used.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(
+        with = "crate::__private::SchemaRequiredNullable<Vec < RecurrenceRuleMonth >>"
+    )]
     pub by_month: Option<Vec<RecurrenceRuleMonth>>,
     /// The days of the month the event repeats on, or null when not used.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<Vec < i64 >>")]
     pub by_month_day: Option<Vec<i64>>,
     /// The days of the year the event repeats on, or null when not used; Discord does not currently let you set it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub by_year_day: crate::Nullable<Vec<i64>>,
     /// How many times the event repeats in total, or null when there is no limit; Discord does not currently let you set it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub count: crate::Nullable<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -5749,26 +5797,23 @@ pub struct ScheduledEvent {
     /// The event's description (up to 1000 characters), or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub description: crate::Nullable<String>,
     /// The ID of the stage or voice channel the event takes place in, or null for an `EXTERNAL` event.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub channel_id: crate::Nullable<crate::Snowflake>,
     /// The ID of the user who created the event, or null for events created before late 2021.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub creator_id: crate::Nullable<crate::Snowflake>,
     /// The user who created the event, when included.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
     pub creator: Option<Box<User>>,
     /// The hash of the event's cover image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub image: crate::Nullable<String>,
     /// When the event is set to start (ISO 8601 timestamp).
     ///
@@ -5777,7 +5822,6 @@ pub struct ScheduledEvent {
     /// When the event is set to end (ISO 8601 timestamp), or null when it has no end time; always set for `EXTERNAL` events.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub scheduled_end_time: crate::Nullable<crate::Timestamp>,
     /// Whether the event is upcoming, in progress, finished or canceled.
     ///
@@ -5790,29 +5834,31 @@ pub struct ScheduledEvent {
     /// The ID of the entity hosting the event, such as a stage instance, or null when there is none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub entity_id: crate::Nullable<crate::Snowflake>,
     /// How the event repeats, or null when it happens only once.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub recurrence_rule: crate::Nullable<Box<RecurrenceRule>>,
     /// How many users have marked themselves interested in the event; only included when requested.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub user_count: Option<i64>,
     /// Who can see the event; currently always guild members only.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<ScheduledEventPrivacyLevel>")]
     pub privacy_level: Option<ScheduledEventPrivacyLevel>,
     /// The requesting user's own RSVP to the event, or null when they have none. Not described in Discord's public docs.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub user_rsvp: crate::Nullable<Box<ScheduledEventUser>>,
     /// Changes made to single occurrences of a repeating event, such as a moved or canceled date.
     ///
     /// `None` when the key is absent.
+    #[schemars(
+        with = "crate::__private::SchemaOptional<Vec < Box < ScheduledEventException > >>"
+    )]
     pub guild_scheduled_event_exceptions: Option<Vec<Box<ScheduledEventException>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -6078,10 +6124,12 @@ pub struct ScheduledEventException {
     /// The occurrence's new start time (ISO 8601 timestamp), or null when the start time is unchanged.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")]
     pub scheduled_start_time: Option<crate::Timestamp>,
     /// The occurrence's new end time (ISO 8601 timestamp), or null when the end time is unchanged.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")]
     pub scheduled_end_time: Option<crate::Timestamp>,
     /// `true` when this single occurrence will not take place.
     ///
@@ -6346,7 +6394,6 @@ pub struct ScheduledEventUser {
     /// The ID of the single occurrence the RSVP is for, or null when it covers the whole event.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub guild_scheduled_event_exception_id: crate::Nullable<crate::Snowflake>,
     /// The ID of the user who responded.
     ///
@@ -6355,10 +6402,12 @@ pub struct ScheduledEventUser {
     /// The user who responded, when included.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
     pub user: Option<Box<User>>,
     /// The responding user's guild member object, when included.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Box < GuildMember >>")]
     pub member: Option<Box<GuildMember>>,
     /// Whether the user is interested or not.
     ///
@@ -6554,16 +6603,15 @@ pub struct TargetUsersJobStatus {
     /// When the job started (ISO 8601 timestamp), or null if unknown.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")]
     pub created_at: Option<crate::Timestamp>,
     /// When the job finished successfully (ISO 8601 timestamp); null while it is still running or if it failed.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub completed_at: crate::Nullable<crate::Timestamp>,
     /// Why the job failed; null unless `status` is `FAILED`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub error_message: crate::Nullable<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -6746,6 +6794,7 @@ pub struct UpdateTargetUsersError {
     /// One message per problem in the uploaded file, each naming the offending line, for example an invalid user ID.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < String >>")]
     pub target_users_file: Option<Vec<String>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -6824,57 +6873,55 @@ pub struct User {
     /// The hash of the user's avatar, or null when they use a default avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub avatar: crate::Nullable<String>,
     /// The user's legacy four-digit tag, or `0` for accounts that have moved to unique usernames.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub discriminator: Option<String>,
     /// The user's publicly visible flags (badges) as a bit set.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub public_flags: Option<i64>,
     /// All of the user's account flags as a bit set.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub flags: Option<i64>,
     /// Whether the account is an application's bot user.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub bot: Option<bool>,
     /// Whether the account is an official Discord system user, used for urgent messages.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub system: Option<bool>,
     /// The hash of the user's profile banner, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub banner: crate::Nullable<String>,
     /// The user's profile banner colour as an RGB integer, or null when not set.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub accent_color: crate::Nullable<i64>,
     /// The user's display name, or null when they have not set one and their username is shown instead.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub global_name: crate::Nullable<String>,
     /// The user's avatar decoration, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub avatar_decoration_data: crate::Nullable<Box<AvatarDecoration>>,
     /// The collectibles the user has equipped, such as a nameplate, or null when none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub collectibles: crate::Nullable<Box<UserCollectibles>>,
     /// The server tag the user displays from their primary guild, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub primary_guild: crate::Nullable<Box<PrimaryGuild>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -7023,6 +7070,7 @@ pub struct UserCollectibles {
     /// The user's nameplate, or null when they have none equipped.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<Box < Nameplate >>")]
     pub nameplate: Option<Box<Nameplate>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -7092,6 +7140,7 @@ pub struct VanityUrl {
     /// The vanity code, or null when the guild has no vanity URL set.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
     pub code: Option<String>,
     /// How many times the vanity invite has been used.
     ///
@@ -7100,7 +7149,6 @@ pub struct VanityUrl {
     /// An error describing why the vanity URL is unavailable, or null/absent when there is none. Not described in Discord's public docs.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub error: crate::Nullable<Box<VanityUrlError>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.

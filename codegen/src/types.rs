@@ -161,7 +161,19 @@ fn structure(s: &Struct) -> TokenStream {
         let fty = wrapped(&f.ty, f.presence);
         let json = &f.json;
         let rename = (f.rust != f.json).then(|| quote!(#[schemars(rename = #json)]));
-        let opt = (f.presence == Presence::Nullable).then(|| quote!(#[schemars(default)]));
+        // schemars reads every `Option` as "optional and nullable"; say what we decode.
+        let inner = ty(&f.ty).to_string();
+        let opt = match f.presence {
+            Presence::Optional => {
+                let with = format!("crate::__private::SchemaOptional<{inner}>");
+                Some(quote!(#[schemars(with = #with)]))
+            }
+            Presence::RequiredNullable => {
+                let with = format!("crate::__private::SchemaRequiredNullable<{inner}>");
+                Some(quote!(#[schemars(with = #with)]))
+            }
+            Presence::Required | Presence::Nullable => None,
+        };
         quote! { #fd #rename #opt pub #fname: #fty, }
     });
 
