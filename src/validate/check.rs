@@ -30,34 +30,54 @@ const LEGACY_FIELDS: &[(&str, &str)] = &[
 /// How many alternatives the messages of a closed enum list before eliding.
 const ENUM_LIST_MAX: usize = 8;
 
-pub(crate) struct Checker<'s> {
-    spec: &'s Spec,
-    pub out: Vec<RawFinding>,
-    pointer: String,
+/// One step of the path to the node being checked; the pointer text is built only for a
+/// finding.
+#[derive(Debug, Clone, Copy)]
+enum Seg<'n> {
+    Key(&'n str),
+    Index(usize),
 }
 
-impl<'s> Checker<'s> {
+pub(crate) struct Checker<'s, 'n> {
+    spec: &'s Spec,
+    pub out: Vec<RawFinding>,
+    prefix: String,
+    path: Vec<Seg<'n>>,
+}
+
+impl<'s, 'n> Checker<'s, 'n> {
     /// A checker whose pointers start with `prefix` (e.g. `/d` inside a gateway envelope).
     pub fn new(spec: &'s Spec, prefix: &str) -> Self {
         Checker {
             spec,
             out: Vec::new(),
-            pointer: prefix.to_owned(),
+            prefix: prefix.to_owned(),
+            path: Vec::new(),
         }
     }
 
-    /// The pointer of the node being checked (the prefix, between checks).
-    pub fn prefix(&self) -> &str {
-        &self.pointer
+    /// The pointer of the node being checked.
+    pub fn pointer(&self) -> String {
+        let mut p = self.prefix.clone();
+        for seg in &self.path {
+            match seg {
+                Seg::Key(k) => {
+                    p.push('/');
+                    push_escaped(&mut p, k);
+                }
+                Seg::Index(i) => {
+                    let _ = write!(p, "/{i}");
+                }
+            }
+        }
+        p
     }
 
     /// Checks `node`, the member `token` of the current object, against schema `id`.
-    pub fn check_member(&mut self, node: &Node<'_>, token: &str, id: Id) {
-        let len = self.pointer.len();
-        self.pointer.push('/');
-        push_escaped(&mut self.pointer, token);
+    pub fn check_member(&mut self, node: &'n Node<'_>, token: &'n str, id: Id) {
+        self.path.push(Seg::Key(token));
         self.check(node, id, false, &[]);
-        self.pointer.truncate(len);
+        self.path.pop();
     }
 
     /// Reports a value of the wrong JSON type at the current pointer.
@@ -73,7 +93,7 @@ impl<'s> Checker<'s> {
     fn report(&mut self, code: Code, offset: usize, message: String) {
         self.out.push(RawFinding {
             code,
-            pointer: self.pointer.clone(),
+            pointer: self.pointer(),
             offset,
             message,
         });
@@ -81,11 +101,11 @@ impl<'s> Checker<'s> {
 
     /// Checks `node` against schema `id`. `siblings` are the schemas of the other variants of a
     /// union, whose fields on this object are reported as `wrong-variant-field`.
-    pub fn check_root(&mut self, node: &Node<'_>, id: Id, siblings: &[Id]) {
+    pub fn check_root(&mut self, node: &'n Node<'_>, id: Id, siblings: &[Id]) {
         self.check(node, id, false, siblings);
     }
 
-    fn check(&mut self, node: &Node<'_>, id: Id, optional: bool, siblings: &[Id]) {
+    fn check(&mut self, node: &'n Node<'_>, id: Id, optional: bool, siblings: &[Id]) {
         let spec = self.spec;
         let s = spec.schema(id);
         let found = type_bit(node);
@@ -153,10 +173,9 @@ impl<'s> Checker<'s> {
                 }
                 if let Some(item) = s.items {
                     for (i, it) in items.iter().enumerate() {
-                        let len = self.pointer.len();
-                        let _ = write!(self.pointer, "/{i}");
+                        self.path.push(Seg::Index(i));
                         self.check(it, item, false, &[]);
-                        self.pointer.truncate(len);
+                        self.path.pop();
                     }
                 }
             }
@@ -165,7 +184,7 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn alternatives(&mut self, node: &Node<'_>, alts: &[Id]) {
+    fn alternatives(&mut self, node: &'n Node<'_>, alts: &[Id]) {
         let found = type_bit(node);
         let fitting: Vec<Id> = alts
             .iter()
@@ -182,7 +201,8 @@ impl<'s> Checker<'s> {
                     let mut sub = Checker {
                         spec: self.spec,
                         out: Vec::new(),
-                        pointer: self.pointer.clone(),
+                        prefix: self.prefix.clone(),
+                        path: self.path.clone(),
                     };
                     sub.check(node, a, false, &[]);
                     if best.as_ref().is_none_or(|b| sub.out.len() < b.len()) {
@@ -241,14 +261,13 @@ impl<'s> Checker<'s> {
         for i in 1..n {
             let lo = if n > 1000 { i - 1 } else { 0 };
             if let Some(j) = (lo..i).find(|&j| same(&items[j], &items[i])) {
-                let len = self.pointer.len();
-                let _ = write!(self.pointer, "/{i}");
+                self.path.push(Seg::Index(i));
                 self.report(
                     Code::DuplicateItem,
                     items[i].start,
                     format!("item {i} repeats item {j}; the spec requires unique items"),
                 );
-                self.pointer.truncate(len);
+                self.path.pop();
             }
         }
     }
@@ -256,7 +275,7 @@ impl<'s> Checker<'s> {
     fn object(
         &mut self,
         node: &Node<'_>,
-        members: &[super::position::Member<'_>],
+        members: &'n [super::position::Member<'_>],
         id: Id,
         siblings: &[Id],
     ) {
@@ -267,9 +286,7 @@ impl<'s> Checker<'s> {
             if members[..i].iter().any(|p| p.key == m.key) {
                 continue;
             }
-            let len = self.pointer.len();
-            self.pointer.push('/');
-            push_escaped(&mut self.pointer, &m.key);
+            self.path.push(Seg::Key(&m.key));
             if let Some(&(_, pid)) = s.properties.iter().find(|(n, _)| *n == m.key) {
                 if spec.schema(pid).deprecated {
                     self.report(
@@ -313,20 +330,21 @@ impl<'s> Checker<'s> {
                     format!("`{}` is not a field of {what} in the spec", m.key),
                 );
             }
-            self.pointer.truncate(len);
+            self.path.pop();
         }
         for r in &s.required {
             if !members.iter().any(|m| m.key == *r) {
-                let len = self.pointer.len();
-                self.pointer.push('/');
-                push_escaped(&mut self.pointer, r);
                 let what = s.name.as_deref().unwrap_or("this object");
-                self.report(
-                    Code::MissingRequired,
-                    node.start,
-                    format!("`{r}` is required by {what} in the spec but absent"),
-                );
-                self.pointer.truncate(len);
+                let message = format!("`{r}` is required by {what} in the spec but absent");
+                let mut pointer = self.pointer();
+                pointer.push('/');
+                push_escaped(&mut pointer, r);
+                self.out.push(RawFinding {
+                    code: Code::MissingRequired,
+                    pointer,
+                    offset: node.start,
+                    message,
+                });
             }
         }
     }

@@ -471,38 +471,47 @@ pub fn validate_payload(
     finish(bytes, origin, options, Some(kind), schema, raw, false)
 }
 
+/// The three invite variants, by `type`.
+const VARIANTS: [&str; 3] = [
+    "GuildInviteResponse",
+    "GroupDMInviteResponse",
+    "FriendInviteResponse",
+];
+
+/// Checks an invite against one variant; the other variants' fields are `wrong-variant-field`.
+fn variant_check<'n>(
+    checker: &mut Checker<'_, 'n>,
+    spec: &Spec,
+    node: &'n Node<'_>,
+    name: &'static str,
+) -> Option<&'static str> {
+    let id = spec.component(name)?;
+    let siblings: Vec<usize> = VARIANTS
+        .iter()
+        .filter(|v| **v != name)
+        .filter_map(|v| spec.component(v))
+        .collect();
+    checker.check_root(node, id, &siblings);
+    Some(name)
+}
+
 /// Runs the spec check of `kind` on `node`; returns the schema used.
-fn check_kind(
-    checker: &mut Checker<'_>,
+fn check_kind<'n>(
+    checker: &mut Checker<'_, 'n>,
     spec: &Spec,
     kind: Kind,
-    node: &Node<'_>,
+    node: &'n Node<'_>,
 ) -> Option<&'static str> {
-    const VARIANTS: [&str; 3] = [
-        "GuildInviteResponse",
-        "GroupDMInviteResponse",
-        "FriendInviteResponse",
-    ];
-    let variant_check = |checker: &mut Checker<'_>, node: &Node<'_>, name: &'static str| {
-        let id = spec.component(name)?;
-        let siblings: Vec<usize> = VARIANTS
-            .iter()
-            .filter(|v| **v != name)
-            .filter_map(|v| spec.component(v))
-            .collect();
-        checker.check_root(node, id, &siblings);
-        Some(name)
-    };
     match kind {
         Kind::Invite => match invite_variant(node) {
-            Some(name) => variant_check(checker, node, name),
+            Some(name) => variant_check(checker, spec, node, name),
             None => {
                 unknown_invite_type(checker, spec, node);
                 None
             }
         },
         Kind::GuildInvite | Kind::GroupDmInvite | Kind::FriendInvite => {
-            variant_check(checker, node, kind.schema_name())
+            variant_check(checker, spec, node, kind.schema_name())
         }
         Kind::InviteList => {
             if let Value::Array(items) = &node.value {
@@ -510,18 +519,16 @@ fn check_kind(
                     if matches!(item.value, Value::Null) {
                         continue;
                     }
-                    let mut sub = Checker::new(spec, &format!("{}/{i}", checker.prefix()));
+                    let mut sub = Checker::new(spec, &format!("{}/{i}", checker.pointer()));
                     match invite_variant(item) {
                         Some(name) => {
-                            variant_check(&mut sub, item, name);
+                            variant_check(&mut sub, spec, item, name);
                         }
                         None => unknown_invite_type(&mut sub, spec, item),
                     }
                     checker.out.append(&mut sub.out);
                 }
-            } else if let Some(id) = spec.component("GuildInviteResponse") {
-                // Not a list: the type check reports it.
-                let _ = id;
+            } else {
                 checker.wrong_type(node, "array (of invites)");
             }
             None
@@ -536,7 +543,7 @@ fn check_kind(
 
 /// An invite whose `type` is no known variant: the SDK keeps it as `Invite::Unknown`; only the
 /// `type` itself can be checked.
-fn unknown_invite_type(checker: &mut Checker<'_>, spec: &Spec, node: &Node<'_>) {
+fn unknown_invite_type<'n>(checker: &mut Checker<'_, 'n>, spec: &Spec, node: &'n Node<'_>) {
     if let (Some(t), Some(id)) = (node.get("type"), spec.component("InviteTypes")) {
         checker.check_member(t, "type", id);
     }

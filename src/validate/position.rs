@@ -95,8 +95,7 @@ pub(crate) fn number_is_integer(raw: &str) -> bool {
         .is_ok_and(|f| f.is_finite() && f.fract() == 0.0)
 }
 
-/// A duplicate key: the object's pointer is not kept here; the parser reports the key and
-/// where its second occurrence starts, with the pointer of the object that holds it.
+/// A repeated key in one object: where the repeat and the first occurrence start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DuplicateKey {
     /// Pointer to the duplicated member (e.g. `/guild/name`).
@@ -128,7 +127,6 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
         pos: 0,
         depth: 0,
         duplicates: Vec::new(),
-        pointer: String::new(),
     };
     p.skip_ws();
     let root = p.value()?;
@@ -136,10 +134,16 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
     if p.pos < src.len() {
         return Err(p.error("trailing characters"));
     }
-    Ok(Document {
-        root,
-        duplicates: p.duplicates,
-    })
+    let mut duplicates = p.duplicates;
+    // Pointers are built only when there is a duplicate (rare): find each repeated key's
+    // member by its offset.
+    for d in &mut duplicates {
+        let mut path = String::new();
+        if find_key(&root, d.offset, &mut path) {
+            d.pointer = path;
+        }
+    }
+    Ok(Document { root, duplicates })
 }
 
 /// Where the first complete JSON value in `src` ends, if it is complete and well formed (used
@@ -150,7 +154,6 @@ pub(crate) fn complete_value_len(src: &[u8]) -> Option<usize> {
         pos: 0,
         depth: 0,
         duplicates: Vec::new(),
-        pointer: String::new(),
     };
     p.skip_ws();
     p.value().ok()?;
@@ -162,8 +165,38 @@ struct Parser<'a> {
     pos: usize,
     depth: usize,
     duplicates: Vec<DuplicateKey>,
-    /// The pointer of the value being parsed; kept only for duplicate-key reports.
-    pointer: String,
+}
+
+/// Appends to `path` the pointer of the member whose key starts at `offset`.
+fn find_key(node: &Node<'_>, offset: usize, path: &mut String) -> bool {
+    if offset < node.start || offset >= node.end {
+        return false;
+    }
+    let len = path.len();
+    match &node.value {
+        Value::Object(members) => {
+            for m in members {
+                path.push('/');
+                push_escaped(path, &m.key);
+                if m.key_start == offset || find_key(&m.value, offset, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push('/');
+                path.push_str(&i.to_string());
+                if find_key(item, offset, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    false
 }
 
 impl<'a> Parser<'a> {
@@ -389,12 +422,7 @@ impl<'a> Parser<'a> {
         }
         loop {
             self.skip_ws();
-            let len = self.pointer.len();
-            self.pointer.push('/');
-            self.pointer.push_str(&items.len().to_string());
-            let item = self.value();
-            self.pointer.truncate(len);
-            items.push(item?);
+            items.push(self.value()?);
             self.skip_ws();
             match self.src.get(self.pos) {
                 Some(b',') => self.pos += 1,
@@ -435,22 +463,18 @@ impl<'a> Parser<'a> {
                 Some(_) => return Err(self.error("expected `:`")),
             }
             self.skip_ws();
-            let len = self.pointer.len();
-            self.pointer.push('/');
-            push_escaped(&mut self.pointer, &key);
             if let Some(first) = members.iter().find(|m| m.key == key) {
                 self.duplicates.push(DuplicateKey {
-                    pointer: self.pointer.clone(),
+                    pointer: String::new(),
                     offset: key_start,
                     first: first.key_start,
                 });
             }
-            let value = self.value();
-            self.pointer.truncate(len);
+            let value = self.value()?;
             members.push(Member {
                 key,
                 key_start,
-                value: value?,
+                value,
             });
             self.skip_ws();
             match self.src.get(self.pos) {
