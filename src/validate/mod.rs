@@ -4,16 +4,15 @@
 //! ```
 //! use discord_invite::validate::{validate, Code, Kind, Severity, Status};
 //!
-//! let json = br#"{"type": 2, "code": "abc", "expires_at": null, "channel": null,
-//!                 "guild": {"id": "1"}}"#;
+//! let json = br#"{"type": 2, "code": "abc", "expires_at": null, "channel": null, "guild_id": "1"}"#;
 //! let report = validate(json, None);
 //! assert_eq!(report.kind, Some(Kind::Invite));
 //! assert_eq!(report.schema, Some("FriendInviteResponse"));
 //! assert_eq!(report.status, Status::Warning);
 //! let f = &report.findings[0];
 //! assert_eq!((f.severity, f.code), (Severity::Warning, Code::WrongVariantField));
-//! assert_eq!(f.pointer, "/guild");
-//! assert_eq!((f.line, f.column), (Some(2), Some(18)));
+//! assert_eq!(f.pointer, "/guild_id");
+//! assert_eq!((f.line, f.column), (Some(1), Some(65)));
 //! ```
 //!
 //! Three severities (see [`Severity`]): an **error** is something the SDK cannot decode (or
