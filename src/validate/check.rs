@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::position::{number_is_integer, push_escaped, Node, Value};
+use super::position::{key_eq, number_is_integer, push_escaped, Node, Value};
 use super::spec::{ty, type_names, Format, Id, Lit, Spec};
 use super::Code;
 
@@ -43,6 +43,8 @@ pub(crate) struct Checker<'s, 'n> {
     pub out: Vec<RawFinding>,
     prefix: String,
     path: Vec<Seg<'n>>,
+    /// Whether the document has repeated keys (only then are repeats skipped).
+    pub duplicates: bool,
 }
 
 impl<'s, 'n> Checker<'s, 'n> {
@@ -53,6 +55,7 @@ impl<'s, 'n> Checker<'s, 'n> {
             out: Vec::new(),
             prefix: prefix.to_owned(),
             path: Vec::new(),
+            duplicates: true,
         }
     }
 
@@ -203,6 +206,7 @@ impl<'s, 'n> Checker<'s, 'n> {
                         out: Vec::new(),
                         prefix: self.prefix.clone(),
                         path: self.path.clone(),
+                        duplicates: self.duplicates,
                     };
                     sub.check(node, a, false, &[]);
                     if best.as_ref().is_none_or(|b| sub.out.len() < b.len()) {
@@ -283,11 +287,11 @@ impl<'s, 'n> Checker<'s, 'n> {
         let s = spec.schema(id);
         for (i, m) in members.iter().enumerate() {
             // A repeated key is reported as `duplicate-key`; check the first occurrence only.
-            if members[..i].iter().any(|p| p.key == m.key) {
+            if self.duplicates && members[..i].iter().any(|p| key_eq(&p.key, &m.key)) {
                 continue;
             }
             self.path.push(Seg::Key(&m.key));
-            if let Some(&(_, pid)) = s.properties.iter().find(|(n, _)| *n == m.key) {
+            if let Some(&(_, pid)) = s.properties.iter().find(|(n, _)| key_eq(n, &m.key)) {
                 if spec.schema(pid).deprecated {
                     self.report(
                         Code::DeprecatedField,
@@ -310,7 +314,7 @@ impl<'s, 'n> Checker<'s, 'n> {
                 let sib = spec.schema(sid);
                 sib.properties
                     .iter()
-                    .any(|(n, _)| *n == m.key)
+                    .any(|(n, _)| key_eq(n, &m.key))
                     .then(|| sib.name.clone().unwrap_or_default())
             }) {
                 let here = s.name.clone().unwrap_or_default();
@@ -333,7 +337,7 @@ impl<'s, 'n> Checker<'s, 'n> {
             self.path.pop();
         }
         for r in &s.required {
-            if !members.iter().any(|m| m.key == *r) {
+            if !members.iter().any(|m| key_eq(&m.key, r)) {
                 let what = s.name.as_deref().unwrap_or("this object");
                 let message = format!("`{r}` is required by {what} in the spec but absent");
                 let mut pointer = self.pointer();

@@ -434,6 +434,7 @@ pub fn validate_payload(
 
     let spec = Spec::get();
     let mut checker = Checker::new(spec, prefix);
+    checker.duplicates = !doc.duplicates.is_empty();
     let schema = check_kind(&mut checker, spec, kind, node);
     raw.append(&mut checker.out);
 
@@ -519,6 +520,7 @@ fn check_kind<'n>(
                         continue;
                     }
                     let mut sub = Checker::new(spec, &format!("{}/{i}", checker.pointer()));
+                    sub.duplicates = checker.duplicates;
                     match invite_variant(item) {
                         Some(name) => {
                             variant_check(&mut sub, spec, item, name);

@@ -49,7 +49,10 @@ impl<'a> Node<'a> {
     /// duplicate is reported separately).
     pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         match &self.value {
-            Value::Object(members) => members.iter().find(|m| m.key == key).map(|m| &m.value),
+            Value::Object(members) => members
+                .iter()
+                .find(|m| key_eq(&m.key, key))
+                .map(|m| &m.value),
             _ => None,
         }
     }
@@ -463,7 +466,7 @@ impl<'a> Parser<'a> {
                 Some(_) => return Err(self.error("expected `:`")),
             }
             self.skip_ws();
-            if let Some(first) = members.iter().find(|m| m.key == key) {
+            if let Some(first) = members.iter().find(|m| key_eq(&m.key, &key)) {
                 self.duplicates.push(DuplicateKey {
                     pointer: String::new(),
                     offset: key_start,
@@ -489,6 +492,13 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+/// String equality that rejects on length and first byte before comparing bytes (object keys
+/// are short and mostly differ early; this keeps `memcmp` calls out of the hot loops).
+#[inline]
+pub(crate) fn key_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 /// Appends one JSON-pointer token, escaped (RFC 6901).
