@@ -570,3 +570,62 @@ fn directories_are_walked_in_order_and_symlink_loops_end() {
     assert_eq!(sources.len(), 2, "{sources:?}");
     assert!(sources[0].ends_with("a.json") && sources[1].ends_with("z.json"));
 }
+
+// ---- no panics on any input -------------------------------------------------------------------
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes that are often almost-JSON: fragments of invite payloads glued at random.
+    fn jsonish() -> impl Strategy<Value = Vec<u8>> {
+        let parts = prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"type\"",
+            "\"code\"",
+            "\"guild\"",
+            "\"d\"",
+            "\"op\"",
+            "\"t\"",
+            "\"INVITE_CREATE\"",
+            "0",
+            "1",
+            "2",
+            "-1",
+            "1.5e3",
+            "null",
+            "true",
+            "\"é🎮\"",
+            "\"\\u00e9\"",
+            "\"\\ud83c\"",
+            " ",
+            "\n",
+            "\"channel_id\"",
+            "\"165176875973476352\"",
+        ]);
+        prop::collection::vec(parts, 0..40).prop_map(|v| v.concat().into_bytes())
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            let r = validate(&bytes, None);
+            prop_assert!(r.findings.iter().all(|f| f.line.is_some()));
+        }
+
+        #[test]
+        fn never_panics_on_jsonish_input_and_agrees_with_serde_on_syntax(bytes in jsonish()) {
+            for kind in [None, Some(Kind::Invite), Some(Kind::InviteList), Some(Kind::CreateGuildInviteRequest)] {
+                let r = validate(&bytes, kind);
+                let syntax_ok = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok();
+                let ours = !r.findings.iter().any(|f| f.code == Code::InvalidJson);
+                prop_assert_eq!(ours, syntax_ok, "{}", String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+}
