@@ -7,6 +7,8 @@
 
 use std::path::Path;
 
+pub mod endpoints;
+
 /// One generated source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -42,7 +44,7 @@ pub fn generate(schema_dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
         },
         GeneratedFile {
             name: "endpoints.rs".into(),
-            contents: "// @generated\n".into(),
+            contents: endpoints::generate_file(schema_dir)?,
         },
     ])
 }
