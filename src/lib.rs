@@ -40,7 +40,8 @@ pub use client::{Client, ClientBuilder, Error as ClientError};
 pub mod model;
 
 pub use convert::{escape_pointer_token, DecodeError, DecodeErrorKind, EncodeError, Payload};
-pub use ext::url::{InviteUrl, ParseInviteUrlError};
+pub use ext::invite::INVITE_BASE;
+pub use ext::url::{is_valid_code, InviteUrl, ParseInviteUrlError, MAX_CODE_LEN};
 pub use model::*;
 pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};

@@ -20,78 +20,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::overlay::{Header, Overlay};
 use crate::Error;
-
-/// A request header the spec does not declare, from the overlay's `[[headers]]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeaderRule {
-    /// The operations (`operationId`) that take it.
-    pub operations: Vec<String>,
-    /// The header name, e.g. `X-Audit-Log-Reason`.
-    pub name: String,
-    /// Fewest characters (before percent-encoding).
-    pub min_length: u64,
-    /// Most characters (before percent-encoding).
-    pub max_length: u64,
-}
-
-/// Reads `[[headers]]` from the overlay.
-pub fn header_rules(overlay: &toml::Value) -> Result<Vec<HeaderRule>, Error> {
-    let Some(list) = overlay.get("headers") else {
-        return Ok(Vec::new());
-    };
-    let list = list
-        .as_array()
-        .ok_or_else(|| schema_err("overlay: `headers` must be an array of tables"))?;
-    list.iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let ctx = |what: &str| schema_err(format!("overlay: [[headers]] #{}: {what}", i + 1));
-            let operations = h
-                .get("operations")
-                .and_then(toml::Value::as_array)
-                .ok_or_else(|| ctx("needs `operations = [...]`"))?
-                .iter()
-                .map(|o| o.as_str().map(str::to_owned).ok_or_else(|| ctx("operations are strings")))
-                .collect::<Result<Vec<_>, _>>()?;
-            let name = h
-                .get("name")
-                .and_then(toml::Value::as_str)
-                .ok_or_else(|| ctx("needs `name`"))?
-                .to_owned();
-            let int = |k: &str| -> Result<u64, Error> {
-                h.get(k)
-                    .and_then(toml::Value::as_integer)
-                    .and_then(|v| u64::try_from(v).ok())
-                    .ok_or_else(|| ctx(&format!("needs a non-negative integer `{k}`")))
-            };
-            Ok(HeaderRule {
-                operations,
-                name,
-                min_length: int("min_length")?,
-                max_length: int("max_length")?,
-            })
-        })
-        .collect()
-}
-
-/// The overlay's unions: Rust name → the component names of its variants.
-pub fn unions(overlay: &toml::Value) -> Vec<(String, BTreeSet<String>)> {
-    let Some(table) = overlay.get("unions").and_then(toml::Value::as_table) else {
-        return Vec::new();
-    };
-    table
-        .iter()
-        .map(|(name, u)| {
-            let variants = u
-                .get("variants")
-                .and_then(toml::Value::as_array)
-                .map(|vs| vs.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-                .unwrap_or_default();
-            (name.clone(), variants)
-        })
-        .collect()
-}
 
 /// Emits the `impl Client` methods, the request builders and the body enums for every
 /// operation of `spec`, in path order then method order as the spec lists them.
@@ -100,15 +30,23 @@ pub fn unions(overlay: &toml::Value) -> Vec<(String, BTreeSet<String>)> {
 /// (`VanityUrl`); the generated code names it `crate::<name>`.
 pub fn generate(
     spec: &Value,
-    overlay: &toml::Value,
+    overlay: &Overlay,
     type_name: &dyn Fn(&str) -> String,
 ) -> Result<TokenStream, Error> {
-    let headers = header_rules(overlay)?;
-    let unions = unions(overlay);
-    let paths = spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .ok_or_else(|| schema_err("openapi.json has no `paths`"))?;
+    let headers = &overlay.headers;
+    let unions: Vec<(String, BTreeSet<String>)> = overlay
+        .unions
+        .iter()
+        .map(|(name, u)| (name.clone(), u.variants.iter().cloned().collect()))
+        .collect();
+    // A schema without operations (the generator's golden fixtures) has no endpoints.
+    let empty = serde_json::Map::new();
+    let paths = match spec.get("paths") {
+        None => &empty,
+        Some(p) => p
+            .as_object()
+            .ok_or_else(|| schema_err("openapi.json: `paths` is not an object"))?,
+    };
     let mut known_ops = BTreeSet::new();
     let mut out = TokenStream::new();
     for (path, item) in paths {
@@ -130,7 +68,7 @@ pub fn generate(
                 method,
                 op,
                 shared_params: &shared_params,
-                headers: &headers,
+                headers,
                 unions: &unions,
                 type_name,
             };
@@ -139,7 +77,7 @@ pub fn generate(
             out.extend(tokens);
         }
     }
-    for h in &headers {
+    for h in headers {
         for op in &h.operations {
             if !known_ops.contains(op) {
                 return Err(schema_err(format!(
@@ -162,7 +100,7 @@ struct Ctx<'a> {
     method: &'a str,
     op: &'a Value,
     shared_params: &'a [Value],
-    headers: &'a [HeaderRule],
+    headers: &'a [Header],
     unions: &'a [(String, BTreeSet<String>)],
     type_name: &'a dyn Fn(&str) -> String,
 }
@@ -246,7 +184,7 @@ impl Ctx<'_> {
         };
         let body = self.body(&builder)?;
         let decoder = self.decoder()?;
-        let headers: Vec<&HeaderRule> =
+        let headers: Vec<&Header> =
             self.headers.iter().filter(|h| h.operations.contains(&id)).collect();
 
         // Struct fields, constructor arguments and their initialisers.
@@ -325,8 +263,8 @@ impl Ctx<'_> {
             let hname = h.name.as_str();
             let lower = h.name.to_ascii_lowercase();
             let (min, max) = (
-                proc_macro2::Literal::u64_unsuffixed(h.min_length),
-                proc_macro2::Literal::u64_unsuffixed(h.max_length),
+                proc_macro2::Literal::usize_unsuffixed(h.min_length.unwrap_or(0)),
+                proc_macro2::Literal::usize_unsuffixed(h.max_length.unwrap_or(usize::MAX)),
             );
             let doc = format!(
                 " Sets the `{hname}` header: {min}..={max} characters, percent-encoded when sent."
@@ -821,72 +759,18 @@ fn camel_words(name: &str) -> Vec<String> {
     words
 }
 
-/// The name rule the models use when the overlay has no `[names]` entry: the component name
-/// minus a trailing `Response`, in Rust casing (`GroupDMInviteResponse` → `GroupDmInvite`,
-/// `VanityURLResponse` → `VanityUrl`). Entries of `[names]` win.
-pub fn default_type_name(overlay: &toml::Value, component: &str) -> String {
-    if let Some(n) = overlay
-        .get("names")
-        .and_then(|n| n.get(component))
-        .and_then(toml::Value::as_str)
-    {
-        return n.to_owned();
-    }
-    let base = component.strip_suffix("Response").unwrap_or(component);
-    // Runs of capitals become one word: `DM` → `Dm`, `URL` → `Url`, `OAuth2` stays.
-    let chars: Vec<char> = base.chars().collect();
-    let mut out = String::new();
-    for (i, c) in chars.iter().enumerate() {
-        let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
-        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-        if c.is_ascii_uppercase() && prev_upper && !next_lower {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(*c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn names() {
-        let overlay = toml::Value::Table(Default::default());
-        assert_eq!(default_type_name(&overlay, "GroupDMInviteResponse"), "GroupDmInvite");
-        assert_eq!(default_type_name(&overlay, "VanityURLResponse"), "VanityUrl");
-        assert_eq!(default_type_name(&overlay, "CreateGroupDMInviteRequest"), "CreateGroupDmInviteRequest");
+        assert_eq!(
+            camel_words("CreateGroupDmInviteRequest"),
+            ["Create", "Group", "Dm", "Invite", "Request"]
+        );
         assert_eq!(upper_camel("invite_resolve"), "InviteResolve");
         assert_eq!(header_field("X-Audit-Log-Reason"), "audit_log_reason");
     }
 }
 
-/// Reads `openapi.json` and `overlay.toml` from `schema_dir` and renders the whole
-/// `endpoints.rs` (header, formatted code), naming types with [`default_type_name`].
-pub fn generate_file(schema_dir: &std::path::Path) -> Result<String, Error> {
-    let read = |name: &str| {
-        let path = schema_dir.join(name);
-        std::fs::read_to_string(&path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })
-    };
-    let spec: Value = serde_json::from_str(&read("openapi.json")?)
-        .map_err(|e| schema_err(format!("openapi.json: {e}")))?;
-    let overlay: toml::Value = toml::from_str(&read("overlay.toml")?)
-        .map_err(|e| schema_err(format!("overlay.toml: {e}")))?;
-    let tokens = generate(&spec, &overlay, &|name| default_type_name(&overlay, name))?;
-    render(tokens)
-}
-
-/// tokens → `syn::File` → prettyplease text with the `@generated` header.
-pub fn render(tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| schema_err(format!("generated endpoint code does not parse: {e}")))?;
-    Ok(format!(
-        "// @generated by codegen from schema/ — do not edit\n\n{}",
-        prettyplease::unparse(&file)
-    ))
-}

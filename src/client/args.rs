@@ -111,16 +111,26 @@ pub fn target(
 
 /// The audit-log reason: 1..=512 characters (percent-encoding happens when sending).
 pub fn audit_log_reason(reason: &str) -> Result<(), Error> {
-    let n = reason.chars().count();
-    if AUDIT_LOG_REASON_CHARS.contains(&n) {
+    header_chars("X-Audit-Log-Reason", reason, AUDIT_LOG_REASON_CHARS)
+}
+
+/// A header value's length in characters, counted before percent-encoding (the limits come
+/// from the overlay's `[[headers]]`).
+pub fn header_chars(
+    header: &'static str,
+    value: &str,
+    allowed: std::ops::RangeInclusive<usize>,
+) -> Result<(), Error> {
+    let n = value.chars().count();
+    if allowed.contains(&n) {
         Ok(())
     } else {
         Err(Error::invalid_argument(
-            "X-Audit-Log-Reason",
+            header,
             format!(
                 "must be {}..={} characters, got {n}",
-                AUDIT_LOG_REASON_CHARS.start(),
-                AUDIT_LOG_REASON_CHARS.end()
+                allowed.start(),
+                allowed.end()
             ),
         ))
     }
@@ -143,6 +153,34 @@ pub fn invite_code(code: &str) -> Result<(), Error> {
                 INVITE_CODE_LEN.end()
             ),
         ))
+    }
+}
+
+impl Check for crate::CreateGuildInviteRequest {
+    fn check(&self) -> Result<(), Error> {
+        if let Some(v) = self.max_age.as_option() {
+            max_age_guild(*v)?;
+        }
+        if let Some(v) = self.max_uses.as_option() {
+            max_uses(*v)?;
+        }
+        if let Some(ids) = self.role_ids.as_option() {
+            role_ids(ids)?;
+        }
+        target(
+            self.target_type.as_option().map(|t| t.value()),
+            self.target_user_id.is_value(),
+            self.target_application_id.is_value(),
+        )
+    }
+}
+
+impl Check for crate::CreateGroupDmInviteRequest {
+    fn check(&self) -> Result<(), Error> {
+        match self.max_age.as_option() {
+            Some(v) => max_age_group_dm(*v),
+            None => Ok(()),
+        }
     }
 }
 

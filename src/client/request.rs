@@ -151,6 +151,7 @@ impl RequestSpec {
     }
 
     /// The encoded path, e.g. `/invites/abc`.
+    #[cfg(test)]
     pub fn path(&self) -> &str {
         &self.path
     }
@@ -171,6 +172,11 @@ impl RequestSpec {
         }
         Ok(())
     }
+}
+
+/// Encodes a JSON body.
+pub(crate) fn to_json<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(body).map_err(|e| Error::invalid_argument("body", e.to_string()))
 }
 
 #[cfg(test)]
