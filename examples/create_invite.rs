@@ -14,7 +14,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .ok_or("usage: create_invite <channel id> [reason]")?
         .parse()?;
-    let reason = args.next().unwrap_or_else(|| "created by the example".to_owned());
+    let reason = args
+        .next()
+        .unwrap_or_else(|| "created by the example".to_owned());
     let token = std::env::var("DISCORD_TOKEN").map_err(|_| "set DISCORD_TOKEN")?;
     let client = Client::new(Token::bot(token)?)?;
 

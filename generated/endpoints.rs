@@ -490,7 +490,8 @@ pub struct UpdateInviteTargetUsers<'a> {
 impl UpdateInviteTargetUsers<'_> {
     /// Checks the arguments, sends the request and returns nothing (Discord answers 204 No Content).
     pub async fn send(self) -> Result<(), Error> {
-        Ok(self.send_with_meta().await?.into_model())
+        self.send_with_meta().await?;
+        Ok(())
     }
     /// Like `send()`, also returning the HTTP status and rate-limit headers.
     pub async fn send_with_meta(self) -> Result<Response<()>, Error> {

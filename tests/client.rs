@@ -48,7 +48,10 @@ fn header_of<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
 }
 
 fn assert_common_headers(req: &Request) {
-    assert_eq!(header_of(req, "authorization"), Some("Bot test.token-secret"));
+    assert_eq!(
+        header_of(req, "authorization"),
+        Some("Bot test.token-secret")
+    );
     assert_eq!(header_of(req, "user-agent"), Some(DEFAULT_USER_AGENT));
 }
 
@@ -71,7 +74,10 @@ fn multipart_parts(req: &Request) -> Vec<(String, Option<String>, String)> {
             .to_owned();
         let ctype = head
             .lines()
-            .find_map(|l| l.strip_prefix("Content-Type: ").or(l.strip_prefix("content-type: ")))
+            .find_map(|l| {
+                l.strip_prefix("Content-Type: ")
+                    .or(l.strip_prefix("content-type: "))
+            })
             .map(str::to_owned);
         out.push((name, ctype, content.trim_end_matches("\r\n").to_owned()));
     }
@@ -134,7 +140,10 @@ async fn invite_revoke_sends_an_encoded_reason() {
     let server = MockServer::start().await;
     Mock::given(method("DELETE"))
         .and(path("/invites/abc"))
-        .and(header("x-audit-log-reason", "spam%20%26%20eggs%2F%C3%BC%0D%0AX-Evil%3A%201"))
+        .and(header(
+            "x-audit-log-reason",
+            "spam%20%26%20eggs%2F%C3%BC%0D%0AX-Evil%3A%201",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_string(INVITE))
         .expect(1)
         .mount(&server)
@@ -313,7 +322,11 @@ async fn create_channel_invite_defaults_to_empty_object_and_handles_204() {
         .expect(1)
         .mount(&server)
         .await;
-    let created = client(&server).create_channel_invite(10).send().await.unwrap();
+    let created = client(&server)
+        .create_channel_invite(10)
+        .send()
+        .await
+        .unwrap();
     assert!(created.is_none());
 }
 
@@ -357,7 +370,11 @@ async fn create_channel_invite_multipart_with_target_users() {
     client(&server)
         .create_channel_invite(10)
         .body(body)
-        .target_users_file([Snowflake::new(5), Snowflake::new(6)].into_iter().collect::<TargetUsers>())
+        .target_users_file(
+            [Snowflake::new(5), Snowflake::new(6)]
+                .into_iter()
+                .collect::<TargetUsers>(),
+        )
         .audit_log_reason("community")
         .send()
         .await
@@ -453,7 +470,12 @@ async fn arguments_are_checked_before_sending() {
         ),
     ];
     for (argument, body) in cases {
-        let err = client.create_channel_invite(1).body(body).send().await.unwrap_err();
+        let err = client
+            .create_channel_invite(1)
+            .body(body)
+            .send()
+            .await
+            .unwrap_err();
         match &err {
             discord_invite::client::Error::InvalidArgument { argument: a, .. } => {
                 assert_eq!(*a, argument, "{err}")
@@ -473,7 +495,10 @@ async fn arguments_are_checked_before_sending() {
         .await
         .unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("max_age") && msg.contains("1..=604800"), "{msg}");
+    assert!(
+        msg.contains("max_age") && msg.contains("1..=604800"),
+        "{msg}"
+    );
     for reason in [String::new(), "x".repeat(513)] {
         let err = client
             .invite_revoke("abc")
@@ -535,7 +560,10 @@ async fn hostile_codes_never_reach_the_server() {
         header_of(&reqs[0], "x-audit-log-reason"),
         Some("a%0D%0AAuthorization%3A%20Bot%20stolen%0A%00")
     );
-    assert_eq!(header_of(&reqs[0], "authorization"), Some("Bot test.token-secret"));
+    assert_eq!(
+        header_of(&reqs[0], "authorization"),
+        Some("Bot test.token-secret")
+    );
 }
 
 #[tokio::test]
@@ -558,7 +586,11 @@ async fn retry_after_429_is_honoured() {
         .await;
     let start = Instant::now();
     let invite = client(&server).invite_resolve("abc").send().await.unwrap();
-    assert!(start.elapsed() >= Duration::from_millis(250), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(250),
+        "{:?}",
+        start.elapsed()
+    );
     assert_eq!(invite.code(), "0vCdhLbwjZZTWZLD");
     assert_eq!(requests(&server).await.len(), 2);
 }
@@ -642,7 +674,11 @@ async fn exhausted_bucket_waits_before_sending() {
     assert_eq!(rl.reset_after(), Some(Duration::from_millis(400)));
     let start = Instant::now();
     client.list_guild_invites(1).send().await.unwrap();
-    assert!(start.elapsed() >= Duration::from_millis(300), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
     assert_eq!(requests(&server).await.len(), 2);
 
     // A wait longer than the client may wait fails without sending.
@@ -671,7 +707,11 @@ async fn server_errors_are_retried_then_succeed() {
         .respond_with(ResponseTemplate::new(200).set_body_string(VANITY))
         .mount(&server)
         .await;
-    let vanity = client(&server).get_guild_vanity_url(1).send().await.unwrap();
+    let vanity = client(&server)
+        .get_guild_vanity_url(1)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(vanity.uses, 12);
     assert_eq!(requests(&server).await.len(), 2);
 
@@ -684,7 +724,10 @@ async fn server_errors_are_retried_then_succeed() {
         .await;
     Mock::given(method("GET"))
         .and(path("/guilds/2/vanity-url"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"code": 50013, "message": "Missing Permissions"})))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"code": 50013, "message": "Missing Permissions"})),
+        )
         .mount(&server)
         .await;
     let client = builder(&server)
@@ -712,27 +755,39 @@ async fn unknown_invite_is_a_typed_api_error() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = client(&server).invite_resolve("gone").send().await.unwrap_err();
+    let err = client(&server)
+        .invite_resolve("gone")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Api);
     assert_eq!(err.code(), Some(ErrorCode::UNKNOWN_INVITE));
     let api = err.api().unwrap();
     assert_eq!(api.status(), 404);
     assert_eq!(api.message(), "Unknown Invite");
-    assert_eq!(err.to_string(), "Discord answered HTTP 404, code 10006: Unknown Invite");
+    assert_eq!(
+        err.to_string(),
+        "Discord answered HTTP 404, code 10006: Unknown Invite"
+    );
     assert!(!format!("{err:?}").contains(TOKEN));
 }
 
 #[tokio::test]
 async fn invalid_form_body_keeps_the_errors_tree() {
     let server = MockServer::start().await;
-    let errors = json!({"max_age": {"_errors": [{"code": "NUMBER_TYPE_MAX", "message": "too big"}]}});
+    let errors =
+        json!({"max_age": {"_errors": [{"code": "NUMBER_TYPE_MAX", "message": "too big"}]}});
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
             "code": 50035, "message": "Invalid Form Body", "errors": errors
         })))
         .mount(&server)
         .await;
-    let err = client(&server).create_channel_invite(1).send().await.unwrap_err();
+    let err = client(&server)
+        .create_channel_invite(1)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::INVALID_FORM_BODY));
     assert_eq!(err.api().unwrap().errors(), Some(&errors));
 }
@@ -764,7 +819,11 @@ async fn malformed_body_is_a_decode_error_with_the_path() {
         .respond_with(ResponseTemplate::new(200).set_body_string(body))
         .mount(&server)
         .await;
-    let err = client(&server).invite_resolve("abc").send().await.unwrap_err();
+    let err = client(&server)
+        .invite_resolve("abc")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     let discord_invite::client::Error::Decode(d) = &err else {
         panic!("{err:?}")
@@ -802,7 +861,11 @@ async fn redirects_are_not_followed() {
         )
         .mount(&server)
         .await;
-    let err = client(&server).invite_resolve("abc").send().await.unwrap_err();
+    let err = client(&server)
+        .invite_resolve("abc")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(307));
     assert!(requests(&elsewhere).await.is_empty());
 }

@@ -141,7 +141,11 @@ struct BodyShape {
 
 impl Ctx<'_> {
     fn err(&self, msg: impl std::fmt::Display) -> Error {
-        schema_err(format!("{} {}: {msg}", self.method.to_uppercase(), self.path))
+        schema_err(format!(
+            "{} {}: {msg}",
+            self.method.to_uppercase(),
+            self.path
+        ))
     }
 
     fn operation(&self) -> Result<(String, TokenStream), Error> {
@@ -151,7 +155,10 @@ impl Ctx<'_> {
             .and_then(Value::as_str)
             .ok_or_else(|| self.err("no operationId"))?
             .to_owned();
-        if !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        if !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
             return Err(self.err(format!("operationId `{id}` is not snake_case")));
         }
         let method_ident = format_ident!("{}", id);
@@ -176,7 +183,10 @@ impl Ctx<'_> {
             .op
             .get("security")
             .and_then(Value::as_array)
-            .is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|o| o.is_empty())));
+            .is_some_and(|s| {
+                s.iter()
+                    .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
+            });
         let auth = if optional_auth {
             quote! { crate::client::request::Auth::Optional }
         } else {
@@ -184,8 +194,11 @@ impl Ctx<'_> {
         };
         let body = self.body(&builder)?;
         let decoder = self.decoder()?;
-        let headers: Vec<&Header> =
-            self.headers.iter().filter(|h| h.operations.contains(&id)).collect();
+        let headers: Vec<&Header> = self
+            .headers
+            .iter()
+            .filter(|h| h.operations.contains(&id))
+            .collect();
 
         // Struct fields, constructor arguments and their initialisers.
         let mut fields = vec![quote! { client: &'a Client }];
@@ -215,7 +228,9 @@ impl Ctx<'_> {
                     spec_stmts.push(quote! { spec.path_param(#pname, &self.#name)?; });
                 }
                 ParamKind::Bool | ParamKind::Int => {
-                    return Err(self.err(format!("path parameter `{pname}` must be a string or snowflake")));
+                    return Err(self.err(format!(
+                        "path parameter `{pname}` must be a string or snowflake"
+                    )));
                 }
             }
             arg_docs.push(format!(" - `{pname}`: path parameter."));
@@ -226,7 +241,10 @@ impl Ctx<'_> {
                 fields.push(quote! { #name: crate::client::TargetUsers });
                 args.push(quote! { #name: impl Into<crate::client::TargetUsers> });
                 inits.push(quote! { #name: #name.into() });
-                arg_docs.push(format!(" - `{}`: the multipart file (a CSV of user ids).", f.name));
+                arg_docs.push(format!(
+                    " - `{}`: the multipart file (a CSV of user ids).",
+                    f.name
+                ));
             }
         }
 
@@ -241,7 +259,11 @@ impl Ctx<'_> {
                     quote! { impl Into<crate::Snowflake> },
                     quote! { value.into() },
                 ),
-                ParamKind::Str => (quote! { String }, quote! { impl Into<String> }, quote! { value.into() }),
+                ParamKind::Str => (
+                    quote! { String },
+                    quote! { impl Into<String> },
+                    quote! { value.into() },
+                ),
                 ParamKind::Bool => (quote! { bool }, quote! { bool }, quote! { value }),
                 ParamKind::Int => (quote! { i64 }, quote! { i64 }, quote! { value }),
             };
@@ -336,7 +358,10 @@ impl Ctx<'_> {
                         }
                     }
                 });
-                let checks = b.json.iter().map(|(v, _)| quote! { #enum_name::#v(body) => args::Check::check(body) });
+                let checks = b
+                    .json
+                    .iter()
+                    .map(|(v, _)| quote! { #enum_name::#v(body) => args::Check::check(body) });
                 extra_items.extend(quote! {
                     #[doc = #enum_doc]
                     #[derive(Debug, Clone, serde::Serialize)]
@@ -352,9 +377,7 @@ impl Ctx<'_> {
                 });
                 fields.push(quote! { body: Option<#enum_name> });
                 inits.push(quote! { body: None });
-                let doc = format!(
-                    " Sets the JSON body (without one, `{{}}` is sent). Checked by `send()`."
-                );
+                let doc = " Sets the JSON body (without one, `{}` is sent). Checked by `send()`.";
                 setters.push(quote! {
                     #[doc = #doc]
                     pub fn body(mut self, body: impl Into<#enum_name>) -> Self {
@@ -401,10 +424,19 @@ impl Ctx<'_> {
         };
         let returns = match &decoder {
             Decoder::Json(_) => "the decoded answer",
-            Decoder::JsonOrEmpty(_) => "the decoded answer, or `None` when Discord answers 204 No Content",
+            Decoder::JsonOrEmpty(_) => {
+                "the decoded answer, or `None` when Discord answers 204 No Content"
+            }
             Decoder::List(_) => "the decoded list (`null` from Discord is an empty list)",
             Decoder::Csv => "the user ids of the CSV answer",
             Decoder::Empty => "nothing (Discord answers 204 No Content)",
+        };
+        let send_body = match &decoder {
+            Decoder::Empty => quote! {
+                self.send_with_meta().await?;
+                Ok(())
+            },
+            _ => quote! { Ok(self.send_with_meta().await?.into_model()) },
         };
         let send_doc = format!(" Checks the arguments, sends the request and returns {returns}.");
         let arg_doc = if arg_docs.is_empty() {
@@ -438,7 +470,7 @@ impl Ctx<'_> {
 
                 #[doc = #send_doc]
                 pub async fn send(self) -> Result<#model_ty, Error> {
-                    Ok(self.send_with_meta().await?.into_model())
+                    #send_body
                 }
 
                 #[doc = " Like `send()`, also returning the HTTP status and rate-limit headers."]
@@ -496,7 +528,10 @@ impl Ctx<'_> {
                 .get("name")
                 .and_then(Value::as_str)
                 .ok_or_else(|| self.err("a parameter has no name"))?;
-            if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            if !name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
                 return Err(self.err(format!("parameter `{name}` is not snake_case")));
             }
             let schema = p.get("schema").unwrap_or(&Value::Null);
@@ -512,9 +547,9 @@ impl Ctx<'_> {
                     Some("boolean") => ParamKind::Bool,
                     Some("integer") => ParamKind::Int,
                     other => {
-                        return Err(self.err(format!(
-                            "parameter `{name}` has unsupported type {other:?}"
-                        )))
+                        return Err(
+                            self.err(format!("parameter `{name}` has unsupported type {other:?}"))
+                        )
                     }
                 }
             };
@@ -526,7 +561,9 @@ impl Ctx<'_> {
                 Some("path") => path.push(param),
                 Some("query") => query.push(param),
                 other => {
-                    return Err(self.err(format!("parameter `{name}` in {other:?} is not supported")))
+                    return Err(
+                        self.err(format!("parameter `{name}` in {other:?} is not supported"))
+                    )
                 }
             }
         }
@@ -600,7 +637,10 @@ impl Ctx<'_> {
             };
         };
         let content = ok.get("content").and_then(Value::as_object);
-        if let Some(schema) = content.and_then(|c| c.get("application/json")).and_then(|j| j.get("schema")) {
+        if let Some(schema) = content
+            .and_then(|c| c.get("application/json"))
+            .and_then(|j| j.get("schema"))
+        {
             let is_array = match schema.get("type") {
                 Some(Value::String(t)) => t == "array",
                 Some(Value::Array(ts)) => ts.iter().any(|t| t == "array"),
@@ -638,12 +678,18 @@ impl Ctx<'_> {
             .and_then(Value::as_object)
             .ok_or_else(|| self.err("requestBody without content"))?;
         let mut json = Vec::new();
-        if let Some(schema) = content.get("application/json").and_then(|j| j.get("schema")) {
+        if let Some(schema) = content
+            .get("application/json")
+            .and_then(|j| j.get("schema"))
+        {
             json = self.body_variants(schema)?;
         }
         let mut file = None;
         let mut file_only = false;
-        if let Some(schema) = content.get("multipart/form-data").and_then(|j| j.get("schema")) {
+        if let Some(schema) = content
+            .get("multipart/form-data")
+            .and_then(|j| j.get("schema"))
+        {
             // The file property: a binary string, directly or in one `allOf` member.
             let members: Vec<&Value> = match schema.get("allOf").and_then(Value::as_array) {
                 Some(all) => all.iter().collect(),
@@ -773,4 +819,3 @@ mod tests {
         assert_eq!(header_field("X-Audit-Log-Reason"), "audit_log_reason");
     }
 }
-

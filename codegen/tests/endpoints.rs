@@ -26,14 +26,23 @@ fn one_method_per_operation() {
     for (op, route) in [
         ("invite_resolve", "GET /invites/{code}"),
         ("invite_revoke", "DELETE /invites/{code}"),
-        ("get_invite_target_users", "GET /invites/{code}/target-users"),
-        ("update_invite_target_users", "PUT /invites/{code}/target-users"),
+        (
+            "get_invite_target_users",
+            "GET /invites/{code}/target-users",
+        ),
+        (
+            "update_invite_target_users",
+            "PUT /invites/{code}/target-users",
+        ),
         (
             "get_invite_target_users_job_status",
             "GET /invites/{code}/target-users/job-status",
         ),
         ("list_channel_invites", "GET /channels/{channel_id}/invites"),
-        ("create_channel_invite", "POST /channels/{channel_id}/invites"),
+        (
+            "create_channel_invite",
+            "POST /channels/{channel_id}/invites",
+        ),
         ("list_guild_invites", "GET /guilds/{guild_id}/invites"),
         ("get_guild_vanity_url", "GET /guilds/{guild_id}/vanity-url"),
         (

@@ -50,12 +50,22 @@ pub(crate) fn range(
 
 /// `max_age` of a guild-channel invite.
 pub fn max_age_guild(value: i64) -> Result<(), Error> {
-    range("max_age", value, &MAX_AGE_GUILD, " seconds for a guild channel")
+    range(
+        "max_age",
+        value,
+        &MAX_AGE_GUILD,
+        " seconds for a guild channel",
+    )
 }
 
 /// `max_age` of a group-DM invite.
 pub fn max_age_group_dm(value: i64) -> Result<(), Error> {
-    range("max_age", value, &MAX_AGE_GROUP_DM, " seconds for a group DM")
+    range(
+        "max_age",
+        value,
+        &MAX_AGE_GROUP_DM,
+        " seconds for a group DM",
+    )
 }
 
 /// `max_uses`.
@@ -226,7 +236,16 @@ mod tests {
             assert!(invite_code(good).is_ok(), "{good}");
         }
         for bad in [
-            "", "../x", "a/b", "a?b", "a#b", "%2e%2e", "..", "a b", "a\r\nb", "ä",
+            "",
+            "../x",
+            "a/b",
+            "a?b",
+            "a#b",
+            "%2e%2e",
+            "..",
+            "a b",
+            "a\r\nb",
+            "ä",
             "https://discord.gg/abc",
         ] {
             assert!(invite_code(bad).is_err(), "{bad}");

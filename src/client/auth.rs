@@ -65,9 +65,8 @@ impl Token {
                 "must be non-empty visible ASCII without spaces or line breaks",
             ));
         }
-        let mut header = HeaderValue::from_str(&format!("{prefix}{secret}")).map_err(|_| {
-            Error::invalid_argument("token", "is not a valid HTTP header value")
-        })?;
+        let mut header = HeaderValue::from_str(&format!("{prefix}{secret}"))
+            .map_err(|_| Error::invalid_argument("token", "is not a valid HTTP header value"))?;
         header.set_sensitive(true);
         Ok(Token { scheme, header })
     }

@@ -64,7 +64,11 @@ impl<T: Into<Snowflake>> FromIterator<T> for TargetUsers {
 /// Reads Discord's target-users CSV. On failure: the 1-based line and the reason.
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<Snowflake>, (usize, String)> {
     let text = std::str::from_utf8(body).map_err(|e| {
-        let line = body[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = body[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
         (line, "the CSV is not UTF-8".to_owned())
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

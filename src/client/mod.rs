@@ -358,10 +358,7 @@ impl Client {
 
     async fn read_body(&self, mut resp: reqwest::Response) -> Result<Vec<u8>, Error> {
         let limit = self.inner.max_response_bytes;
-        if resp
-            .content_length()
-            .is_some_and(|n| n > limit as u64)
-        {
+        if resp.content_length().is_some_and(|n| n > limit as u64) {
             return Err(Error::ResponseTooLarge { limit });
         }
         let mut body = Vec::new();
