@@ -3,7 +3,7 @@
 impl Client {
     /// Sends `GET /channels/{channel_id}/invites`.
     ///
-    /// - `channel_id`: path parameter.
+    /// - `channel_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
     pub fn list_channel_invites(
@@ -49,7 +49,7 @@ impl ListChannelInvites<'_> {
 impl Client {
     /// Sends `POST /channels/{channel_id}/invites`.
     ///
-    /// - `channel_id`: path parameter.
+    /// - `channel_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
     pub fn create_channel_invite(
@@ -175,7 +175,7 @@ impl args::Check for CreateChannelInviteBody {
 impl Client {
     /// Sends `GET /guilds/{guild_id}/invites`.
     ///
-    /// - `guild_id`: path parameter.
+    /// - `guild_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
     pub fn list_guild_invites(
@@ -221,7 +221,7 @@ impl ListGuildInvites<'_> {
 impl Client {
     /// Sends `GET /guilds/{guild_id}/vanity-url`.
     ///
-    /// - `guild_id`: path parameter.
+    /// - `guild_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
     pub fn get_guild_vanity_url(
@@ -267,7 +267,7 @@ impl GetGuildVanityUrl<'_> {
 impl Client {
     /// Sends `GET /invites/{code}`.
     ///
-    /// - `code`: path parameter.
+    /// - `code`: the invite code, 1..=64 characters of `A-Z a-z 0-9 -`; anything else is refused before sending.
     ///
     /// Returns a request builder; nothing is sent until `send()`.
     pub fn invite_resolve(&self, code: impl Into<String>) -> InviteResolve<'_> {
@@ -355,7 +355,7 @@ impl InviteResolve<'_> {
 impl Client {
     /// Sends `DELETE /invites/{code}`.
     ///
-    /// - `code`: path parameter.
+    /// - `code`: the invite code, 1..=64 characters of `A-Z a-z 0-9 -`; anything else is refused before sending.
     ///
     /// Returns a request builder; nothing is sent until `send()`.
     pub fn invite_revoke(&self, code: impl Into<String>) -> InviteRevoke<'_> {
@@ -412,7 +412,7 @@ impl Client {
     ///
     /// Get the target users for an invite.
     ///
-    /// - `code`: path parameter.
+    /// - `code`: the invite code, 1..=64 characters of `A-Z a-z 0-9 -`; anything else is refused before sending.
     ///
     /// Returns a request builder; nothing is sent until `send()`.
     pub fn get_invite_target_users(
@@ -461,7 +461,7 @@ impl Client {
     ///
     /// Update the target users for an existing invite.
     ///
-    /// - `code`: path parameter.
+    /// - `code`: the invite code, 1..=64 characters of `A-Z a-z 0-9 -`; anything else is refused before sending.
     /// - `target_users_file`: the multipart file (a CSV of user ids).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
@@ -520,7 +520,7 @@ impl Client {
     ///
     /// Get the target users job status for an invite.
     ///
-    /// - `code`: path parameter.
+    /// - `code`: the invite code, 1..=64 characters of `A-Z a-z 0-9 -`; anything else is refused before sending.
     ///
     /// Returns a request builder; nothing is sent until `send()`.
     pub fn get_invite_target_users_job_status(
@@ -569,7 +569,7 @@ impl GetInviteTargetUsersJobStatus<'_> {
 impl Client {
     /// Sends `POST /lobbies/{lobby_id}/members/@me/invites`.
     ///
-    /// - `lobby_id`: path parameter.
+    /// - `lobby_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
     pub fn create_linked_lobby_guild_invite_for_self(
@@ -617,8 +617,8 @@ impl CreateLinkedLobbyGuildInviteForSelf<'_> {
 impl Client {
     /// Sends `POST /lobbies/{lobby_id}/members/{user_id}/invites`.
     ///
-    /// - `lobby_id`: path parameter.
-    /// - `user_id`: path parameter.
+    /// - `lobby_id`: path parameter (an id).
+    /// - `user_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
     pub fn create_linked_lobby_guild_invite_for_user(

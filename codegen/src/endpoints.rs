@@ -233,7 +233,13 @@ impl Ctx<'_> {
                     )));
                 }
             }
-            arg_docs.push(format!(" - `{pname}`: path parameter."));
+            arg_docs.push(match (&p.kind, pname) {
+                (ParamKind::Str, "code") => format!(
+                    " - `{pname}`: the invite code, 1..=64 characters of `A-Z a-z 0-9 -`; anything else is refused before sending."
+                ),
+                (ParamKind::Snowflake, _) => format!(" - `{pname}`: path parameter (an id)."),
+                _ => format!(" - `{pname}`: path parameter (percent-encoded)."),
+            });
         }
         if body.as_ref().is_some_and(|b| b.file_only) {
             if let Some(f) = body.as_ref().and_then(|b| b.file.as_ref()) {
@@ -338,7 +344,8 @@ impl Ctx<'_> {
                         }
                     }
                     (None, _) => quote! {
-                        spec.body(crate::client::request::Body::Json(#json));
+                        let json = #json;
+                        spec.body(crate::client::request::Body::Json(json));
                     },
                 }
             };

@@ -81,3 +81,26 @@ fn stale_overlay_header_is_an_error() {
     let err = codegen::endpoints::generate(&spec, &overlay, &|n| n.to_owned()).unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");
 }
+
+/// Golden test: a tiny schema exercising path, query, optional token, overlay header, a JSON
+/// body union and a 200-or-204 answer. Refresh with `UPDATE_GENERATED=1`.
+#[test]
+fn golden_union_body_header_query() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/endpoints");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    let spec: serde_json::Value =
+        serde_json::from_str(&read("union-body-header-query.json")).unwrap();
+    let overlay = codegen::overlay::parse_overlay(&read("union-body-header-query.toml")).unwrap();
+    let tokens =
+        codegen::endpoints::generate(&spec, &overlay, &codegen::naming::type_name).unwrap();
+    let text = codegen::emit::format(tokens).unwrap();
+    let expected_path = dir.join("union-body-header-query.rs");
+    if std::env::var_os("UPDATE_GENERATED").is_some_and(|v| v == "1") {
+        std::fs::write(&expected_path, &text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    assert!(
+        expected == text,
+        "golden output differs; run with UPDATE_GENERATED=1 and review:\n{text}"
+    );
+}
