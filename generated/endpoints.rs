@@ -46,6 +46,17 @@ impl ListChannelInvites<'_> {
     }
 }
 
+impl<'a> std::future::IntoFuture for ListChannelInvites<'a> {
+    type Output = Result<Vec<crate::Invite>, Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 impl Client {
     /// Sends `POST /channels/{channel_id}/invites`.
     ///
@@ -140,6 +151,17 @@ impl CreateChannelInvite<'_> {
     }
 }
 
+impl<'a> std::future::IntoFuture for CreateChannelInvite<'a> {
+    type Output = Result<Option<crate::Invite>, Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The JSON body of [`Client::create_channel_invite`]: one of the request shapes `POST /channels/{channel_id}/invites` accepts.
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
@@ -218,6 +240,17 @@ impl ListGuildInvites<'_> {
     }
 }
 
+impl<'a> std::future::IntoFuture for ListGuildInvites<'a> {
+    type Output = Result<Vec<crate::Invite>, Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 impl Client {
     /// Sends `GET /guilds/{guild_id}/vanity-url`.
     ///
@@ -261,6 +294,17 @@ impl GetGuildVanityUrl<'_> {
         );
         spec.path_param("guild_id", &self.guild_id.to_string())?;
         Ok(spec)
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetGuildVanityUrl<'a> {
+    type Output = Result<crate::VanityUrl, Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -352,6 +396,17 @@ impl InviteResolve<'_> {
     }
 }
 
+impl<'a> std::future::IntoFuture for InviteResolve<'a> {
+    type Output = Result<crate::Invite, Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 impl Client {
     /// Sends `DELETE /invites/{code}`.
     ///
@@ -407,6 +462,17 @@ impl InviteRevoke<'_> {
     }
 }
 
+impl<'a> std::future::IntoFuture for InviteRevoke<'a> {
+    type Output = Result<crate::Invite, Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 impl Client {
     /// Sends `GET /invites/{code}/target-users`.
     ///
@@ -453,6 +519,17 @@ impl GetInviteTargetUsers<'_> {
         args::invite_code(&self.code)?;
         spec.path_param("code", &self.code)?;
         Ok(spec)
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetInviteTargetUsers<'a> {
+    type Output = Result<Vec<crate::Snowflake>, Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -515,6 +592,17 @@ impl UpdateInviteTargetUsers<'_> {
     }
 }
 
+impl<'a> std::future::IntoFuture for UpdateInviteTargetUsers<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 impl Client {
     /// Sends `GET /invites/{code}/target-users/job-status`.
     ///
@@ -566,6 +654,17 @@ impl GetInviteTargetUsersJobStatus<'_> {
     }
 }
 
+impl<'a> std::future::IntoFuture for GetInviteTargetUsersJobStatus<'a> {
+    type Output = Result<crate::TargetUsersJobStatus, Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 impl Client {
     /// Sends `POST /lobbies/{lobby_id}/members/@me/invites`.
     ///
@@ -611,6 +710,17 @@ impl CreateLinkedLobbyGuildInviteForSelf<'_> {
         );
         spec.path_param("lobby_id", &self.lobby_id.to_string())?;
         Ok(spec)
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateLinkedLobbyGuildInviteForSelf<'a> {
+    type Output = Result<crate::LobbyGuildInvite, Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -664,5 +774,16 @@ impl CreateLinkedLobbyGuildInviteForUser<'_> {
         spec.path_param("lobby_id", &self.lobby_id.to_string())?;
         spec.path_param("user_id", &self.user_id.to_string())?;
         Ok(spec)
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateLinkedLobbyGuildInviteForUser<'a> {
+    type Output = Result<crate::LobbyGuildInvite, Error>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Awaiting the builder is `send()`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

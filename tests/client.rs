@@ -124,7 +124,8 @@ async fn invite_resolve_works_without_a_token() {
         .mount(&server)
         .await;
     let client = builder(&server).build().unwrap();
-    let invite = client.invite_resolve("abc").send().await.unwrap();
+    // Awaiting the builder sends it.
+    let invite = client.invite_resolve("abc").await.unwrap();
     assert_eq!(invite.code(), "0vCdhLbwjZZTWZLD");
     let reqs = requests(&server).await;
     assert!(reqs[0].headers.get("authorization").is_none());
@@ -868,6 +869,44 @@ async fn redirects_are_not_followed() {
         .unwrap_err();
     assert_eq!(err.status(), Some(307));
     assert!(requests(&elsewhere).await.is_empty());
+}
+
+#[tokio::test]
+async fn long_retry_after_fails_at_once_and_errors_hide_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "3600")
+                .set_body_json(
+                    json!({"message": "slow down", "retry_after": 3600.0, "global": false}),
+                ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let start = Instant::now();
+    let err = client(&server)
+        .list_guild_invites(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert!(start.elapsed() < Duration::from_secs(60));
+    assert_eq!(err.status(), Some(429));
+
+    // A refused connection is a transport error, and no error text carries the token.
+    let closed = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .allow_insecure_http(true)
+        .token(Token::bot(TOKEN).unwrap())
+        .build()
+        .unwrap();
+    let err = closed.list_guild_invites(1).send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    for text in [format!("{err}"), format!("{err:?}")] {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
 }
 
 #[test]

@@ -497,6 +497,18 @@ impl Ctx<'_> {
                 }
             }
 
+            impl<'a> std::future::IntoFuture for #builder<'a> {
+                type Output = Result<#model_ty, Error>;
+                type IntoFuture = std::pin::Pin<
+                    Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+                >;
+
+                /// Awaiting the builder is `send()`.
+                fn into_future(self) -> Self::IntoFuture {
+                    Box::pin(self.send())
+                }
+            }
+
             #extra_items
         };
         Ok((id, tokens))
