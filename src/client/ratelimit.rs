@@ -82,7 +82,12 @@ pub(crate) fn parse_seconds(v: &str) -> Option<Duration> {
 #[derive(Debug)]
 struct Bucket {
     remaining: u32,
+    /// Requests per window (from `X-RateLimit-Limit`), for the window after a reset.
+    limit: u32,
     reset_at: Instant,
+    /// The last `Reset-After` seen: a stand-in for the next window's length until Discord
+    /// answers again.
+    window: Duration,
 }
 
 #[derive(Debug, Default)]
@@ -145,8 +150,10 @@ impl RateLimiter {
         let id = (bucket_id, key.major.clone());
         if let Some(b) = st.buckets.get_mut(&id) {
             if b.reset_at <= now {
-                // The window has reset; the next answer tells us the new numbers.
-                st.buckets.remove(&id);
+                // A new window: assume the same limit and length until the next answer says
+                // otherwise, so a crowd of waiters does not all go at once.
+                b.remaining = b.limit.saturating_sub(1);
+                b.reset_at = now + b.window;
             } else if b.remaining == 0 {
                 return Permit::Wait {
                     wait: b.reset_at - now,
@@ -167,13 +174,16 @@ impl RateLimiter {
         else {
             return;
         };
+        let limit = info.limit.unwrap_or(remaining.saturating_add(1)).max(1);
         let mut st = self.lock();
         st.routes.insert(key.route.clone(), bucket.clone());
         st.buckets.insert(
             (bucket.clone(), key.major.clone()),
             Bucket {
                 remaining,
+                limit,
                 reset_at: Instant::now() + reset_after,
+                window: reset_after,
             },
         );
     }
@@ -185,13 +195,17 @@ impl RateLimiter {
         if global {
             st.global_until = Some(st.global_until.map_or(until, |g| g.max(until)));
         } else if let Some(bucket) = st.routes.get(&key.route).cloned() {
-            st.buckets.insert(
-                (bucket, key.major.clone()),
-                Bucket {
+            let b = st
+                .buckets
+                .entry((bucket, key.major.clone()))
+                .or_insert(Bucket {
                     remaining: 0,
+                    limit: 1,
                     reset_at: until,
-                },
-            );
+                    window: retry_after,
+                });
+            b.remaining = 0;
+            b.reset_at = b.reset_at.max(until);
         }
     }
 }
@@ -231,6 +245,25 @@ mod tests {
             ..key()
         };
         assert_eq!(rl.acquire(&other), Permit::Go);
+    }
+
+    #[tokio::test]
+    async fn a_new_window_keeps_the_limit() {
+        let rl = RateLimiter::default();
+        let info = RateLimitInfo {
+            bucket: Some("b".into()),
+            limit: Some(2),
+            remaining: Some(0),
+            reset_after: Some(Duration::from_millis(300)),
+            ..RateLimitInfo::default()
+        };
+        rl.update(&key(), &info);
+        assert!(matches!(rl.acquire(&key()), Permit::Wait { .. }));
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        // Two per window: two go, the third waits for the next window.
+        assert_eq!(rl.acquire(&key()), Permit::Go);
+        assert_eq!(rl.acquire(&key()), Permit::Go);
+        assert!(matches!(rl.acquire(&key()), Permit::Wait { .. }));
     }
 
     #[tokio::test]
