@@ -70,12 +70,12 @@ pub fn generate_from(
             .cloned()
             .unwrap_or_else(|| naming::type_name(c))
     };
-    let endpoints = endpoints::generate(&openapi, &overlay, &type_name)?;
     let docs = overlay::parse_docs(docs_toml)?;
-    let mut spec = spec::Spec::new(openapi)?;
+    let mut spec = spec::Spec::new(openapi.clone())?;
     spec.add_schemas(&overlay.add.schemas)?;
     overlay.check(&spec, &docs)?;
     let model = ir::build(&spec, &overlay, &docs)?;
+    let endpoints = endpoints::generate(&openapi, &overlay, &type_name)?;
     Ok(vec![
         GeneratedFile {
             name: "models.rs".into(),
