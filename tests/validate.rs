@@ -270,15 +270,30 @@ fn codes_no_body_and_not_json_from_a_har() {
       {"request": {"method": "GET", "url": "https://discord.com/api/v10/invites/abc"},
        "response": {"status": 200, "content": {"size": 0, "mimeType": "application/json"}}},
       {"request": {"method": "GET", "url": "https://discord.com/api/v10/invites/abc/target-users"},
-       "response": {"status": 200, "content": {"mimeType": "text/csv", "text": "user_id\n1\n"}}}
+       "response": {"status": 200, "content": {"mimeType": "text/csv", "text": "user_id\n1\n"}}},
+      {"request": {"method": "GET", "url": "https://discord.com/api/v10/invites/abc"},
+       "response": {"status": 502, "content": {"mimeType": "text/html", "text": "<html>Bad Gateway</html>"}}},
+      {"request": {"method": "POST", "url": "https://discord.com/api/v10/channels/1/invites",
+                   "postData": {"mimeType": "application/x-www-form-urlencoded", "text": "max_age=0"}},
+       "response": {"status": 204, "content": {"mimeType": "application/json"}}}
     ]}}"#;
     let path = dir.join("notes.har");
     std::fs::write(&path, har).unwrap();
     let records = read_all(&path);
-    assert_eq!(records.len(), 2);
+    assert_eq!(records.len(), 4);
     assert_eq!(records[0].report.findings[0].code, Code::NoBody);
     assert_eq!(records[0].report.kind, Some(Kind::Invite));
     assert_eq!(records[1].report.findings[0].code, Code::NotJson);
+    assert_eq!(
+        records[2].report.findings[0].code,
+        Code::NotJson,
+        "an HTML error page"
+    );
+    assert_eq!(
+        records[3].report.findings[0].code,
+        Code::NotJson,
+        "a form-encoded request"
+    );
     assert!(records.iter().all(|r| r.report.status == Status::Skipped));
 }
 

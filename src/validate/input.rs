@@ -754,7 +754,7 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
                     Some(kind),
                     Ok(pj.as_bytes().to_vec()),
                 );
-            } else if mime.starts_with("multipart/") {
+            } else if mime.starts_with("multipart/") || mime.contains("form-urlencoded") {
                 push(
                     &mut buf,
                     HarPart::Request,
@@ -762,7 +762,7 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
                     Err(Report::single(
                         Some(kind),
                         Code::NotJson,
-                        "multipart request body without a recorded payload_json part; not validated".into(),
+                        format!("a {mime} request body (without a payload_json part) is not JSON; not validated"),
                     )),
                 );
             } else if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
@@ -829,6 +829,14 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
                 Code::NoBody,
                 "the response body in the HAR is empty".into(),
             )),
+            // An HTML error page from a proxy, say: not a Discord payload.
+            (_, Some(k), Some(_)) if !mime.is_empty() && !mime.contains("json") => {
+                Err(Report::single(
+                    Some(k),
+                    Code::NotJson,
+                    format!("the response is {mime}, not JSON; not validated"),
+                ))
+            }
             (_, Some(k), Some(t)) => {
                 if encoding == Some("base64") {
                     base64::engine::general_purpose::STANDARD
