@@ -63,6 +63,7 @@ pub fn human(style: &Style, record: &Record, batch: Option<(&Batch, usize)>) -> 
     }
     let mut out = String::new();
     let what = match (r.kind, r.schema) {
+        (Some(k), Some(s)) if !k.in_upstream_spec() => format!("{k} ({s}, from Discord's docs)"),
         (Some(k), Some(s)) => format!("{k} ({s})"),
         (Some(k), None) => k.to_string(),
         (None, _) => "payload".to_owned(),
