@@ -541,6 +541,22 @@ fn ndjson_with_a_malformed_middle_line_reports_every_line() {
 }
 
 #[test]
+fn ndjson_blank_and_indented_lines_keep_lines_and_columns() {
+    let dir = temp_dir("ndjson-blank");
+    let path = dir.join("dump.json");
+    std::fs::write(
+        &path,
+        "{\"code\": \"a\", \"uses\": 1}\n\n  \n   {\"code\": 1, \"uses\": 2}\n",
+    )
+    .unwrap();
+    let records = read_all(&path);
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[1].location.line, Some(4));
+    let f = find(&records[1].report, Code::DecodeError);
+    assert_eq!((f.line, f.column), (Some(4), Some(13)));
+}
+
+#[test]
 fn a_json_file_with_a_broken_first_line_is_still_read_line_by_line() {
     let dir = temp_dir("ndjson-json-ext");
     let path = dir.join("log.json");

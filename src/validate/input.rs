@@ -419,7 +419,8 @@ impl Reader {
         }
         let ndjson_ext = matches!(ext, Some("ndjson" | "jsonl" | "log"));
         let mut ndjson = ndjson_ext;
-        let mut blank_lines = 0;
+        // Whitespace read past the first line; kept so later lines keep their line and column.
+        let mut skipped: Vec<u8> = Vec::new();
         if !ndjson && ext != Some("har") && position::complete_value_len(&first).is_some() {
             // A whole value on the first line: NDJSON if anything follows.
             loop {
@@ -434,7 +435,7 @@ impl Reader {
                     .iter()
                     .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
                     .count();
-                blank_lines += buf[..n].iter().filter(|&&b| b == b'\n').count();
+                skipped.extend_from_slice(&buf[..n]);
                 let all = n == buf.len();
                 reader.consume(n);
                 if !all {
@@ -448,23 +449,13 @@ impl Reader {
                 source: source.clone(),
                 format: FileFormat::Ndjson,
             });
+            first.extend_from_slice(&skipped);
             self.ndjson = Some(Ndjson {
                 source,
                 reader,
                 line: 1,
                 carry: Some(first),
             });
-            if blank_lines > 0 {
-                // Blank lines between the first line and the rest: keep line numbers right.
-                if let Some(n) = self.ndjson.as_mut() {
-                    if let Some(c) = n.carry.as_mut() {
-                        if !c.ends_with(b"\n") {
-                            c.push(b'\n');
-                        }
-                        c.extend(std::iter::repeat_n(b'\n', blank_lines.saturating_sub(1)));
-                    }
-                }
-            }
             return;
         }
         let mut buf = first;
