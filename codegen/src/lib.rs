@@ -46,3 +46,4 @@ pub fn generate(schema_dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
         },
     ])
 }
+pub mod sync;
