@@ -129,16 +129,20 @@ fn similar<'a>(name: &str, candidates: impl IntoIterator<Item = &'a String>) -> 
     candidates
         .into_iter()
         .filter(|c| c.as_str() != name)
-        .map(|c| {
+        .filter_map(|c| {
             let cl = c.to_lowercase();
-            let d = if cl.contains(&lower) || lower.contains(&cl) {
-                1
+            let (short, long) = if cl.len() < lower.len() {
+                (&cl, &lower)
             } else {
-                distance(name, c)
+                (&lower, &cl)
             };
-            (d, c)
+            // `flags` / `flags_new`: a prefix or suffix with a short difference.
+            let affix = short.len() >= 4
+                && long.len() - short.len() <= 4
+                && (long.starts_with(short.as_str()) || long.ends_with(short.as_str()));
+            let d = if affix { 1 } else { distance(name, c) };
+            (d <= (long.len() / 6).max(2)).then_some((d, c))
         })
-        .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(2))
         .min_by_key(|(d, c)| (*d, (*c).clone()))
         .map(|(_, c)| c)
 }
