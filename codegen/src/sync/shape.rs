@@ -343,7 +343,7 @@ fn scalar_expr(map: &Map<String, Value>, t: &str) -> String {
         "array" => {
             let inner = map
                 .get("items")
-                .map(|i| type_expr(i))
+                .map(type_expr)
                 .unwrap_or(("any".into(), false));
             let inner = if inner.1 {
                 format!("{} | null", inner.0)
