@@ -5,6 +5,15 @@ use serde::de::{Error, Unexpected};
 
 use crate::Nullable;
 
+/// A required, non-nullable field decoded straight into `Option<T>`: absent is "missing field".
+#[inline]
+pub fn present<T, E: Error>(v: Option<T>, name: &'static str) -> Result<T, E> {
+    match v {
+        Some(v) => Ok(v),
+        None => Err(E::missing_field(name)),
+    }
+}
+
 /// A required field: absent is "missing field", `null` is a type error.
 #[inline]
 pub fn required<T, E: Error>(v: Nullable<T>, name: &'static str) -> Result<T, E> {
@@ -44,9 +53,9 @@ impl serde::de::Expected for NotNull {
 pub fn stash<T: serde::Serialize, E: Error>(
     extra: &mut crate::UnknownFields,
     key: &str,
-    v: Nullable<T>,
+    v: impl Local<T>,
 ) -> Result<(), E> {
-    let value = match v {
+    let value = match v.into_nullable() {
         Nullable::Absent => return Ok(()),
         Nullable::Null => serde_json::Value::Null,
         Nullable::Value(v) => serde_json::to_value(v).map_err(E::custom)?,
@@ -55,22 +64,123 @@ pub fn stash<T: serde::Serialize, E: Error>(
     Ok(())
 }
 
-/// Writes `name: value` unless the field is absent.
-pub trait MaybeAbsent {
-    /// `false` when the key must not be written.
-    fn is_present(&self) -> bool;
-}
-
-impl<T> MaybeAbsent for Option<T> {
-    #[inline]
-    fn is_present(&self) -> bool {
-        self.is_some()
+/// A required, nullable field: absent is "missing field", `null` is `None`.
+#[inline]
+pub fn required_nullable<T, E: Error>(v: Nullable<T>, name: &'static str) -> Result<Option<T>, E> {
+    match v {
+        Nullable::Value(v) => Ok(Some(v)),
+        Nullable::Null => Ok(None),
+        Nullable::Absent => Err(E::missing_field(name)),
     }
 }
 
-impl<T> MaybeAbsent for Nullable<T> {
+/// An object key, borrowed from the input when the deserializer allows it, so that matching
+/// known field names allocates nothing.
+pub struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    /// The key text.
     #[inline]
-    fn is_present(&self) -> bool {
-        !self.is_absent()
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key as an owned string (for unknown fields).
+    #[inline]
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+/// The JSON Schema of an open enum: its JSON type and a description listing known values
+/// (no `enum` keyword, because decoding accepts values this version does not know).
+pub fn open_enum_schema(json_type: &str, description: &str) -> schemars::Schema {
+    let mut map = serde_json::Map::new();
+    map.insert("type".into(), json_type.into());
+    map.insert("description".into(), description.into());
+    schemars::Schema::from(map)
+}
+
+/// The JSON Schema of a bit-flags integer.
+pub fn flags_schema(description: &str) -> schemars::Schema {
+    let mut map = serde_json::Map::new();
+    map.insert("type".into(), "integer".into());
+    map.insert("minimum".into(), 0.into());
+    map.insert("description".into(), description.into());
+    schemars::Schema::from(map)
+}
+
+/// `Name(IS_GUEST_INVITE | 0x4)`: named bits, then any unnamed rest in hex.
+pub fn debug_flags<F: bitflags::Flags<Bits = u64>>(
+    flags: &F,
+    name: &str,
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    write!(f, "{name}(")?;
+    let mut rest = flags.bits();
+    let mut first = true;
+    for flag in F::FLAGS {
+        let bits = flag.value().bits();
+        if bits != 0 && flags.bits() & bits == bits {
+            if !first {
+                f.write_str(" | ")?;
+            }
+            f.write_str(flag.name())?;
+            rest &= !bits;
+            first = false;
+        }
+    }
+    if rest != 0 || first {
+        if !first {
+            f.write_str(" | ")?;
+        }
+        write!(f, "{rest:#x}")?;
+    }
+    f.write_str(")")
+}
+
+/// A decode local: `Option<T>` (never null) or `Nullable<T>`.
+pub trait Local<T> {
+    /// As the three states (`None` of an `Option` is absent).
+    fn into_nullable(self) -> Nullable<T>;
+}
+
+impl<T> Local<T> for Option<T> {
+    #[inline]
+    fn into_nullable(self) -> Nullable<T> {
+        match self {
+            Some(v) => Nullable::Value(v),
+            None => Nullable::Absent,
+        }
+    }
+}
+
+impl<T> Local<T> for Nullable<T> {
+    #[inline]
+    fn into_nullable(self) -> Nullable<T> {
+        self
     }
 }

@@ -35,7 +35,8 @@ pub mod __private;
 pub mod model;
 
 pub use convert::{escape_pointer_token, DecodeError, DecodeErrorKind, EncodeError, Payload};
-pub use ext::url::{InviteUrl, ParseInviteUrlError};
+pub use ext::invite::INVITE_BASE;
+pub use ext::url::{is_valid_code, InviteUrl, ParseInviteUrlError, MAX_CODE_LEN};
 pub use model::*;
 pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};

@@ -210,6 +210,9 @@ mod tests {
     #[test]
     fn creation_time() {
         // The example id from Discord's docs, minted 2016-04-30.
-        assert_eq!(Snowflake(175928847299117063).timestamp_ms(), 1_462_015_105_796);
+        assert_eq!(
+            Snowflake(175928847299117063).timestamp_ms(),
+            1_462_015_105_796
+        );
     }
 }

@@ -7,6 +7,13 @@
 
 use std::path::Path;
 
+pub mod emit;
+pub mod ir;
+pub mod naming;
+pub mod overlay;
+pub mod spec;
+pub mod types;
+
 /// One generated source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -32,18 +39,37 @@ pub enum Error {
     Schema(String),
 }
 
-/// Generates every file from the schema directory.
+/// Generates every file from the schema directory (`openapi.json`, `overlay.toml`,
+/// `docs.toml`).
 pub fn generate(schema_dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
-    let _ = schema_dir;
-    Ok(vec![
-        GeneratedFile {
-            name: "models.rs".into(),
-            contents: "// @generated\n".into(),
-        },
-        GeneratedFile {
-            name: "endpoints.rs".into(),
-            contents: "// @generated\n".into(),
-        },
-    ])
+    let read = |name: &str| {
+        let path = schema_dir.join(name);
+        std::fs::read_to_string(&path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    let spec: serde_json::Value = serde_json::from_str(&read("openapi.json")?)
+        .map_err(|e| Error::Schema(format!("schema/openapi.json is not valid JSON: {e}")))?;
+    generate_from(spec, &read("overlay.toml")?, &read("docs.toml")?)
+}
+
+/// Generates every file from an OpenAPI document and the overlay texts. Golden tests call
+/// this with tiny fixture schemas.
+pub fn generate_from(
+    openapi: serde_json::Value,
+    overlay_toml: &str,
+    docs_toml: &str,
+) -> Result<Vec<GeneratedFile>, Error> {
+    let overlay = overlay::parse_overlay(overlay_toml)?;
+    let docs = overlay::parse_docs(docs_toml)?;
+    let mut spec = spec::Spec::new(openapi)?;
+    spec.add_schemas(&overlay.add.schemas)?;
+    overlay.check(&spec, &docs)?;
+    let model = ir::build(&spec, &overlay, &docs)?;
+    Ok(vec![GeneratedFile {
+        name: "models.rs".into(),
+        contents: emit::format(types::models(&model))?,
+    }])
 }
 pub mod sync;

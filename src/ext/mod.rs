@@ -1,4 +1,5 @@
 //! Hand-written behaviour on generated types. Generated code never lives here, and nothing
 //! here is generated.
 
+pub mod invite;
 pub mod url;

@@ -1,0 +1,861 @@
+//! IR types → Rust tokens: structs with hand-rolled serde impls (one pass, unknown fields kept
+//! without `#[serde(flatten)]` buffering), open enums, bit flags and tagged unions.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Enum, Field, Flags, Item, Model, Presence, Struct, Ty, Union};
+
+/// Tokens for every model item.
+pub fn models(model: &Model) -> TokenStream {
+    let items = model.items.iter().map(|item| match item {
+        Item::Struct(s) => structure(s),
+        Item::Enum(e) => enumeration(e),
+        Item::Flags(f) => flags(f),
+        Item::Union(u) => union(u),
+    });
+    quote! { #(#items)* }
+}
+
+/// `#[doc = ...]` attributes, one per line.
+pub fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote! { #[doc = #l] }
+    });
+    quote! { #(#lines)* }
+}
+
+fn ident(name: &str) -> proc_macro2::Ident {
+    format_ident!("{}", name)
+}
+
+/// The Rust type of a value.
+pub fn ty(t: &Ty) -> TokenStream {
+    match t {
+        Ty::Bool => quote!(bool),
+        Ty::Int => quote!(i64),
+        Ty::Float => quote!(f64),
+        Ty::String => quote!(String),
+        Ty::Snowflake => quote!(crate::Snowflake),
+        Ty::Timestamp => quote!(crate::Timestamp),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::Named { name, .. } => {
+            let n = ident(name);
+            quote!(#n)
+        }
+        Ty::Vec(inner) => {
+            let i = ty(inner);
+            quote!(Vec<#i>)
+        }
+        Ty::Map(inner) => {
+            let i = ty(inner);
+            quote!(std::collections::BTreeMap<String, #i>)
+        }
+    }
+}
+
+fn wrapped(t: &Ty, p: Presence) -> TokenStream {
+    let t = ty(t);
+    match p {
+        Presence::Required => t,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#t>),
+        Presence::Nullable => quote!(crate::Nullable<#t>),
+    }
+}
+
+/// Whether a field's decode local is `Nullable<T>` (it may be `null`) or `Option<T>` (a
+/// `null` is then a type error raised inside the value, so its path names the field).
+fn nullable_local(p: Presence) -> bool {
+    matches!(p, Presence::RequiredNullable | Presence::Nullable)
+}
+
+fn local_decl(local: &proc_macro2::Ident, t: &Ty, nullable: bool) -> TokenStream {
+    let t = ty(t);
+    if nullable {
+        quote! { let mut #local = crate::Nullable::<#t>::Absent; }
+    } else {
+        quote! { let mut #local = None::<#t>; }
+    }
+}
+
+fn local_arm(local: &proc_macro2::Ident, json: &str, nullable: bool) -> TokenStream {
+    if nullable {
+        quote! { #json => #local = map.next_value()?, }
+    } else {
+        quote! { #json => #local = Some(map.next_value()?), }
+    }
+}
+
+/// Converts a decode local into the field's representation.
+fn convert(
+    local: &proc_macro2::Ident,
+    json: &str,
+    p: Presence,
+    nullable_local: bool,
+) -> TokenStream {
+    match (p, nullable_local) {
+        (Presence::Required, false) => quote!(crate::__private::present(#local, #json)?),
+        (Presence::Optional, false) => quote!(#local),
+        (Presence::Required, true) => quote!(crate::__private::required(#local, #json)?),
+        (Presence::RequiredNullable, _) => {
+            quote!(crate::__private::required_nullable(#local, #json)?)
+        }
+        (Presence::Optional, true) => quote!(crate::__private::optional(#local, #json)?),
+        (Presence::Nullable, _) => quote!(#local),
+    }
+}
+
+fn presence_note(p: Presence) -> &'static str {
+    match p {
+        Presence::Required => "Always present.",
+        Presence::RequiredNullable => "Always present; `None` is `null`.",
+        Presence::Optional => "`None` when the key is absent.",
+        Presence::Nullable => "Absent, `null` or a value: the three are kept apart.",
+    }
+}
+
+fn field_doc(f: &Field) -> TokenStream {
+    let mut text = f.doc.clone();
+    text.push_str("\n\n");
+    if f.rust != f.json {
+        text.push_str(&format!("Wire name `{}`. ", f.json));
+    }
+    text.push_str(presence_note(f.presence));
+    doc(&text)
+}
+
+fn local(rust: &str) -> proc_macro2::Ident {
+    format_ident!("v_{}", rust)
+}
+
+fn structure(s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let schema = &s.schema;
+    let mut text = s.doc.clone();
+    text.push_str(&format!("\n\nSchema: `{schema}`."));
+    if let Some(ev) = &s.event {
+        text.push_str(&format!(" The `d` of the gateway event `{ev}`."));
+    }
+    let docs = doc(&text);
+    let deprecated = s
+        .deprecated
+        .then(|| quote!(#[doc = ""] #[doc = " Discord has deprecated this object."]));
+    let default = s
+        .fields
+        .iter()
+        .all(|f| f.presence != Presence::Required)
+        .then(|| quote!(Default,));
+
+    let defs = s.fields.iter().map(|f| {
+        let fd = field_doc(f);
+        let fname = ident(&f.rust);
+        let fty = wrapped(&f.ty, f.presence);
+        let json = &f.json;
+        let rename = (f.rust != f.json).then(|| quote!(#[schemars(rename = #json)]));
+        let opt = (f.presence == Presence::Nullable).then(|| quote!(#[schemars(default)]));
+        quote! { #fd #rename #opt pub #fname: #fty, }
+    });
+
+    let ser = s.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let json = &f.json;
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable => {
+                quote! { map.serialize_entry(#json, &self.#fname)?; }
+            }
+            Presence::Optional => quote! {
+                if let Some(value) = &self.#fname { map.serialize_entry(#json, value)?; }
+            },
+            Presence::Nullable => quote! {
+                if !self.#fname.is_absent() { map.serialize_entry(#json, &self.#fname)?; }
+            },
+        }
+    });
+
+    let locals = s
+        .fields
+        .iter()
+        .map(|f| local_decl(&local(&f.rust), &f.ty, nullable_local(f.presence)));
+    let arms = s
+        .fields
+        .iter()
+        .map(|f| local_arm(&local(&f.rust), &f.json, nullable_local(f.presence)));
+    let builds = s.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let c = convert(
+            &local(&f.rust),
+            &f.json,
+            f.presence,
+            nullable_local(f.presence),
+        );
+        quote! { #fname: #c, }
+    });
+    let expecting = format!("a `{schema}` object");
+    let event = s.event.as_ref().map(|ev| {
+        quote! {
+            impl #name {
+                /// The gateway event name (`t`) whose `d` this type is.
+                pub const EVENT: &'static str = #ev;
+            }
+        }
+    });
+
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Clone, Debug, PartialEq, #default schemars::JsonSchema)]
+        pub struct #name {
+            #(#defs)*
+            /// Fields this version of the crate does not know, kept as sent so that they
+            /// re-encode unchanged.
+            #[schemars(skip)]
+            pub extra: crate::UnknownFields,
+        }
+
+        #event
+
+        impl crate::Payload for #name {
+            const SCHEMA_NAME: &'static str = #schema;
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                #(#ser)*
+                for (key, value) in &self.extra {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#locals)*
+                        let mut extra = crate::UnknownFields::new();
+                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => {
+                                    let value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        Ok(#name {
+                            #(#builds)*
+                            extra,
+                        })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
+}
+
+fn enumeration(e: &Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let schema = &e.schema;
+    let docs = doc(&format!(
+        "{}\n\nSchema: `{schema}`. Values this version does not know decode to `Unknown` and re-encode unchanged.",
+        e.doc
+    ));
+    let variants = e.values.iter().map(|v| {
+        let vn = ident(&v.variant);
+        let mut text = format!("{} (`{}`)", v.doc, v.value);
+        if v.overlay {
+            text.push_str("\n\nNot in Discord's published spec yet; seen in real payloads.");
+        }
+        let d = doc(&text);
+        quote! { #d #vn, }
+    });
+    let vnames: Vec<_> = e.values.iter().map(|v| ident(&v.variant)).collect();
+    let desc = format!(
+        "{} Known values: {}.",
+        e.doc,
+        e.values
+            .iter()
+            .map(|v| format!("{} = {}", v.title, v.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if e.string {
+        let lits: Vec<String> = e
+            .values
+            .iter()
+            .map(|v| v.value.as_str().unwrap_or_default().to_owned())
+            .collect();
+        quote! {
+            #docs
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants)*
+                /// A value this version of the crate does not know, kept as sent.
+                Unknown(String),
+            }
+
+            impl #name {
+                /// The wire value.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#vnames => #lits,)*
+                        Self::Unknown(value) => value,
+                    }
+                }
+
+                /// The variant for a wire value; values this crate does not know become `Unknown`.
+                pub fn from_value(value: &str) -> Self {
+                    match value {
+                        #(#lits => Self::#vnames,)*
+                        other => Self::Unknown(other.to_owned()),
+                    }
+                }
+
+                /// `true` for a value this version of the crate does not know.
+                pub fn is_unknown(&self) -> bool {
+                    matches!(self, Self::Unknown(_))
+                }
+            }
+
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    Self::from_value(value)
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let key = crate::__private::Key::deserialize(deserializer)?;
+                    Ok(match Self::from_value(key.as_str()) {
+                        Self::Unknown(_) => Self::Unknown(key.into_string()),
+                        known => known,
+                    })
+                }
+            }
+
+            impl schemars::JsonSchema for #name {
+                fn schema_name() -> std::borrow::Cow<'static, str> {
+                    #schema.into()
+                }
+
+                fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                    crate::__private::open_enum_schema("string", #desc)
+                }
+            }
+        }
+    } else {
+        let lits: Vec<Literal> = e
+            .values
+            .iter()
+            .map(|v| Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default()))
+            .collect();
+        quote! {
+            #docs
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants)*
+                /// A value this version of the crate does not know, kept as sent.
+                Unknown(i64),
+            }
+
+            impl #name {
+                /// The wire value.
+                pub const fn value(self) -> i64 {
+                    match self {
+                        #(Self::#vnames => #lits,)*
+                        Self::Unknown(value) => value,
+                    }
+                }
+
+                /// The variant for a wire value; values this crate does not know become `Unknown`.
+                pub const fn from_value(value: i64) -> Self {
+                    match value {
+                        #(#lits => Self::#vnames,)*
+                        other => Self::Unknown(other),
+                    }
+                }
+
+                /// `true` for a value this version of the crate does not know.
+                pub const fn is_unknown(self) -> bool {
+                    matches!(self, Self::Unknown(_))
+                }
+            }
+
+            impl From<i64> for #name {
+                fn from(value: i64) -> Self {
+                    Self::from_value(value)
+                }
+            }
+
+            impl From<#name> for i64 {
+                fn from(value: #name) -> Self {
+                    value.value()
+                }
+            }
+
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_i64(self.value())
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+                }
+            }
+
+            impl schemars::JsonSchema for #name {
+                fn schema_name() -> std::borrow::Cow<'static, str> {
+                    #schema.into()
+                }
+
+                fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                    crate::__private::open_enum_schema("integer", #desc)
+                }
+            }
+        }
+    }
+}
+
+fn flags(f: &Flags) -> TokenStream {
+    let name = ident(&f.name);
+    let docs = doc(&format!(
+        "{}\n\nBits this version of the crate does not name are kept and re-encoded. The \
+         [`bitflags::Flags`] trait gives the full set of flag operations.",
+        f.doc
+    ));
+    let consts = f.bits.iter().map(|(n, i, d)| {
+        let bn = ident(n);
+        let d = doc(d);
+        let i = Literal::u32_unsuffixed(*i);
+        quote! { #d pub const #bn: Self = Self(1 << #i); }
+    });
+    let table = f.bits.iter().map(|(n, _, _)| {
+        let bn = ident(n);
+        quote! { bitflags::Flag::new(#n, Self::#bn), }
+    });
+    let desc = format!("{} Bit flags; unknown bits are allowed.", f.doc);
+    let fname = &f.name;
+    quote! {
+        #docs
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+        pub struct #name(u64);
+
+        impl #name {
+            #(#consts)*
+
+            /// No flags set.
+            pub const fn empty() -> Self {
+                Self(0)
+            }
+
+            /// The raw bits, named or not.
+            pub const fn bits(self) -> u64 {
+                self.0
+            }
+
+            /// Flags from raw bits, keeping bits this version does not name.
+            pub const fn from_bits_retain(bits: u64) -> Self {
+                Self(bits)
+            }
+
+            /// `true` if every bit of `other` is set.
+            pub const fn contains(self, other: Self) -> bool {
+                self.0 & other.0 == other.0
+            }
+
+            /// `true` if no bit is set.
+            pub const fn is_empty(self) -> bool {
+                self.0 == 0
+            }
+        }
+
+        impl bitflags::Flags for #name {
+            const FLAGS: &'static [bitflags::Flag<Self>] = &[#(#table)*];
+            type Bits = u64;
+
+            fn bits(&self) -> u64 {
+                self.0
+            }
+
+            fn from_bits_retain(bits: u64) -> Self {
+                Self(bits)
+            }
+        }
+
+        impl std::ops::BitOr for #name {
+            type Output = Self;
+
+            fn bitor(self, other: Self) -> Self {
+                Self(self.0 | other.0)
+            }
+        }
+
+        impl std::ops::BitAnd for #name {
+            type Output = Self;
+
+            fn bitand(self, other: Self) -> Self {
+                Self(self.0 & other.0)
+            }
+        }
+
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::__private::debug_flags(self, #fname, f)
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_u64(self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <u64 as serde::Deserialize>::deserialize(deserializer).map(Self)
+            }
+        }
+
+        impl schemars::JsonSchema for #name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                #fname.into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                crate::__private::flags_schema(#desc)
+            }
+        }
+    }
+}
+
+fn union(u: &Union) -> TokenStream {
+    let name = ident(&u.name);
+    let unknown = format_ident!("Unknown{}", u.name);
+    let tag_enum = ident(&u.tag_enum);
+    let tag_json = &u.tag_json;
+    let tag_rust = ident(&u.tag_rust);
+    let docs = doc(&u.doc);
+    let schema_name = &u.name;
+
+    let variant_defs = u.variants.iter().map(|v| {
+        let vn = ident(&v.variant);
+        let vt = ident(&v.ty);
+        let d = doc(&format!("`{tag_json}` {}: [`{}`].", v.tag_value, v.ty));
+        quote! { #d #vn(#vt), }
+    });
+    let unknown_doc = doc(&format!(
+        "A `{tag_json}` this version of the crate does not know; every field is kept."
+    ));
+
+    // Decode: one pass into Nullable locals for every field of every variant.
+    let tag_local = format_ident!("v_tag");
+    // A union field's local is nullable if any variant lets it be null.
+    let union_nullable =
+        |f: &crate::ir::UnionField| f.presence.iter().flatten().any(|p| nullable_local(*p));
+    let locals = u
+        .fields
+        .iter()
+        .map(|f| local_decl(&local(&f.rust), &f.ty, union_nullable(f)));
+    let arms = u
+        .fields
+        .iter()
+        .map(|f| local_arm(&local(&f.rust), &f.json, union_nullable(f)));
+    let required: Vec<&crate::ir::UnionField> = u
+        .fields
+        .iter()
+        .filter(|f| u.required.contains(&f.json))
+        .collect();
+
+    let variant_arms = u.variants.iter().enumerate().map(|(i, v)| {
+        let vn = ident(&v.variant);
+        let vt = ident(&v.ty);
+        let tv = Literal::i64_unsuffixed(v.tag_value);
+        let pat = if u.default == Some(i) {
+            quote!(Some(#tv) | None)
+        } else {
+            quote!(Some(#tv))
+        };
+        let tag_build = match v.tag_presence {
+            Presence::Required => quote! {
+                #tag_rust: match tag {
+                    Some(tag) => tag,
+                    None => return Err(serde::de::Error::missing_field(#tag_json)),
+                },
+            },
+            _ => quote! { #tag_rust: tag, },
+        };
+        let stash = u
+            .fields
+            .iter()
+            .filter(|f| f.presence[i].is_none())
+            .map(|f| {
+                let l = local(&f.rust);
+                let json = &f.json;
+                quote! { crate::__private::stash(&mut extra, #json, #l)?; }
+            });
+        let builds = u.fields.iter().filter_map(|f| {
+            let p = f.presence[i]?;
+            let fname = ident(&f.rust);
+            let c = convert(&local(&f.rust), &f.json, p, union_nullable(f));
+            Some(quote! { #fname: #c, })
+        });
+        quote! {
+            #pat => {
+                #(#stash)*
+                Ok(#name::#vn(#vt {
+                    #tag_build
+                    #(#builds)*
+                    extra,
+                }))
+            }
+        }
+    });
+    let unknown_stash = u
+        .fields
+        .iter()
+        .filter(|f| !u.required.contains(&f.json))
+        .map(|f| {
+            let l = local(&f.rust);
+            let json = &f.json;
+            quote! { crate::__private::stash(&mut extra, #json, #l)?; }
+        });
+    let unknown_builds = required.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let c = convert(
+            &local(&f.rust),
+            &f.json,
+            Presence::Required,
+            union_nullable(f),
+        );
+        quote! { #fname: #c, }
+    });
+    let unknown_fields = required.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let t = ty(&f.ty);
+        let d = doc(&f.doc);
+        let json = &f.json;
+        let rename = (f.rust != f.json).then(|| quote!(#[schemars(rename = #json)]));
+        quote! { #d #rename pub #fname: #t, }
+    });
+    let unknown_ser = required.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let json = &f.json;
+        quote! { map.serialize_entry(#json, &self.#fname)?; }
+    });
+
+    // Accessors that work without matching the variant.
+    let vnames: Vec<_> = u.variants.iter().map(|v| ident(&v.variant)).collect();
+    let tag_values: Vec<Literal> = u
+        .variants
+        .iter()
+        .map(|v| Literal::i64_unsuffixed(v.tag_value))
+        .collect();
+    let accessors = u.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let t = ty(&f.ty);
+        if required.iter().any(|r| r.json == f.json) {
+            let d = doc(&f.doc);
+            return quote! {
+                #d
+                pub fn #fname(&self) -> &str {
+                    match self {
+                        #(Self::#vnames(v) => &v.#fname,)*
+                        Self::Unknown(v) => &v.#fname,
+                    }
+                }
+            };
+        }
+        let copy = f.ty.is_copy();
+        let ret = if copy {
+            quote!(Option<#t>)
+        } else {
+            quote!(Option<&#t>)
+        };
+        let have: Vec<String> = u
+            .variants
+            .iter()
+            .zip(&f.presence)
+            .filter(|(_, p)| p.is_some())
+            .map(|(v, _)| format!("`{}`", v.variant))
+            .collect();
+        let d = doc(&format!(
+            "{}\n\nCarried by the {} variant(s); `None` when absent or `null`, and for other variants.",
+            f.doc,
+            have.join(", ")
+        ));
+        let arms = u.variants.iter().zip(&f.presence).filter_map(|(v, p)| {
+            let vn = ident(&v.variant);
+            let expr = match (p.as_ref()?, copy) {
+                (Presence::Required, true) => quote!(Some(v.#fname)),
+                (Presence::Required, false) => quote!(Some(&v.#fname)),
+                (Presence::RequiredNullable | Presence::Optional, true) => quote!(v.#fname),
+                (Presence::RequiredNullable | Presence::Optional, false) => {
+                    quote!(v.#fname.as_ref())
+                }
+                (Presence::Nullable, true) => quote!(v.#fname.as_option().copied()),
+                (Presence::Nullable, false) => quote!(v.#fname.as_option()),
+            };
+            Some(quote! { Self::#vn(v) => #expr, })
+        });
+        // Every variant's arm is listed; `Unknown` (and future variants) have no such field.
+        quote! {
+            #d
+            pub fn #fname(&self) -> #ret {
+                match self {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        }
+    });
+    let froms = u.variants.iter().map(|v| {
+        let vn = ident(&v.variant);
+        let vt = ident(&v.ty);
+        quote! {
+            impl From<#vt> for #name {
+                fn from(value: #vt) -> Self {
+                    Self::#vn(value)
+                }
+            }
+        }
+    });
+    let expecting = format!("a `{}` object", u.name);
+    let tag_doc = doc(&format!("The `{tag_json}` value as sent."));
+
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+        #[schemars(untagged)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_defs)*
+            #unknown_doc
+            Unknown(#unknown),
+        }
+
+        #unknown_doc
+        #[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+        pub struct #unknown {
+            #tag_doc
+            #[schemars(rename = #tag_json)]
+            pub #tag_rust: #tag_enum,
+            #(#unknown_fields)*
+            /// Every other field, as sent.
+            #[schemars(skip)]
+            pub extra: crate::UnknownFields,
+        }
+
+        impl serde::Serialize for #unknown {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry(#tag_json, &self.#tag_rust)?;
+                #(#unknown_ser)*
+                for (key, value) in &self.extra {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+
+        impl #name {
+            /// The variant's `type`, also for variants this version does not know.
+            pub fn #tag_rust(&self) -> #tag_enum {
+                match self {
+                    #(Self::#vnames(_) => #tag_enum::from_value(#tag_values),)*
+                    Self::Unknown(v) => v.#tag_rust,
+                }
+            }
+
+            #(#accessors)*
+        }
+
+        #(#froms)*
+
+        impl crate::Payload for #name {
+            const SCHEMA_NAME: &'static str = #schema_name;
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#vnames(v) => v.serialize(serializer),)*
+                    Self::Unknown(v) => v.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        let mut #tag_local = crate::Nullable::<#tag_enum>::Absent;
+                        #(#locals)*
+                        let mut extra = crate::UnknownFields::new();
+                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                            match key.as_str() {
+                                #tag_json => #tag_local = map.next_value()?,
+                                #(#arms)*
+                                _ => {
+                                    let value = map.next_value()?;
+                                    extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        let tag = crate::__private::optional(#tag_local, #tag_json)?;
+                        match tag.map(#tag_enum::value) {
+                            #(#variant_arms)*
+                            _ => {
+                                let Some(tag) = tag else {
+                                    return Err(serde::de::Error::missing_field(#tag_json));
+                                };
+                                #(#unknown_stash)*
+                                Ok(#name::Unknown(#unknown {
+                                    #tag_rust: tag,
+                                    #(#unknown_builds)*
+                                    extra,
+                                }))
+                            }
+                        }
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
+}
