@@ -154,10 +154,11 @@ fn sync_writes_schema_then_reports_overlay_conflicts() {
     );
     // Written, but the overlay now names things that do not exist: exit 1.
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("\nOverlay conflicts ("), "{text}");
     assert!(
-        stdout(&out).contains("Overlay conflicts (12)"),
-        "{}",
-        stdout(&out)
+        text.contains("  ! overlay.toml [lenient] TargetUsersJobStatusResponse: schema `TargetUsersJobStatusResponse` no longer exists\n    fix: remove the `TargetUsersJobStatusResponse` line from [lenient]\n"),
+        "{text}"
     );
     assert!(stderr(&out).contains("wrote"), "{}", stderr(&out));
     assert_eq!(
