@@ -273,3 +273,42 @@ fn unwritable_schema_dir_is_an_io_error() {
     );
     assert!(!dir.exists());
 }
+
+/// Step 4 and the generator's own overlay validation must agree: after syncing to an older
+/// spec, `generate` fails exactly when `sync` reports conflicts, and on as many entries.
+#[test]
+fn overlay_conflicts_agree_with_the_generator() {
+    for (version, commit) in [
+        ("2026-07-18", CURRENT_COMMIT),
+        ("2026-02-18", "e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d"),
+        ("2025-07-10", "200a60ab17895eb458aa23b00d522ee24db01ba7"),
+    ] {
+        let dir = schema_copy("agree");
+        let mut opts = options(
+            fixture(&format!("invite-subset.{version}.json")),
+            &dir,
+            false,
+        );
+        opts.commit = Some(commit.into());
+        let conflicts = sync::run(&opts).unwrap().report.conflicts;
+        match codegen::generate(&dir) {
+            Ok(_) => assert_eq!(
+                conflicts,
+                vec![],
+                "{version}: generate accepted the overlay"
+            ),
+            Err(e) => {
+                let message = e.to_string();
+                assert!(
+                    !conflicts.is_empty(),
+                    "{version}: generate failed: {message}"
+                );
+                let count = format!("({} problem(s))", conflicts.len());
+                if message.contains("problem(s))") {
+                    assert!(message.contains(&count), "{version}: {count} vs {message}");
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
