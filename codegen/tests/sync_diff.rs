@@ -37,7 +37,7 @@ fn each_change_class_renders_exactly() {
         assert_eq!(report.render_text(), expected, "case {name}");
         cases += 1;
     }
-    assert_eq!(cases, 28);
+    assert_eq!(cases, 29);
 }
 
 fn one(base: &str, case: &str) -> Report {
@@ -143,6 +143,11 @@ fn classification_and_bump_per_class() {
         (
             "field-nullable-changed",
             Some((FieldNullableChanged, Class::Breaking)),
+            Bump::Major,
+        ),
+        (
+            "field-required-and-nullable-changed",
+            Some((FieldRequiredChanged, Class::Breaking)),
             Bump::Major,
         ),
         (

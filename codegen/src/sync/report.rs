@@ -323,8 +323,32 @@ impl Report {
                     }
                     changes => {
                         rows.push((format!("  {}", ty.name), None));
-                        for c in changes {
-                            rows.push((format!("    {} {}", c.marker(), c.summary), Some(c.class)));
+                        let mut i = 0;
+                        while i < changes.len() {
+                            let c = &changes[i];
+                            // A field that flips both presence and nullability: one line.
+                            let merged = changes.get(i + 1).and_then(|next| {
+                                let field = c.summary.split_once(": ")?.0;
+                                let rest = next.summary.strip_prefix(field)?.strip_prefix(": ")?;
+                                (c.kind == ChangeKind::FieldRequiredChanged
+                                    && next.kind == ChangeKind::FieldNullableChanged)
+                                    .then(|| {
+                                        (format!("{}, {rest}", c.summary), c.class.max(next.class))
+                                    })
+                            });
+                            match merged {
+                                Some((summary, class)) => {
+                                    rows.push((format!("    ~ {summary}"), Some(class)));
+                                    i += 2;
+                                }
+                                None => {
+                                    rows.push((
+                                        format!("    {} {}", c.marker(), c.summary),
+                                        Some(c.class),
+                                    ));
+                                    i += 1;
+                                }
+                            }
                         }
                     }
                 }
