@@ -283,3 +283,45 @@ fn deeply_nested_json_does_not_overflow() {
     let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     assert!(serde_json::from_str::<Value>(&text).is_err());
 }
+
+#[test]
+fn extraction_never_panics_on_odd_documents() {
+    let odd = [
+        json!({"openapi": "3.0.0", "info": {}, "paths": {"/invites": 3}}),
+        json!({"openapi": "3.0.0", "info": {}, "paths": {"/invites": {"get": {"security": 3}, "post": {"security": [3, {"": 1}]}}}}),
+        json!({"openapi": "3.0.0", "info": {"title": 5}, "paths": {"/invites": {"$ref": 7}}}),
+        json!({"openapi": "3.0.0", "info": {}, "paths": {"/invites": {"$ref": "#/components/"}}}),
+        json!({"openapi": "3.0.0", "info": {}, "paths": {"/invites": {"$ref": "#/components/schemas/a/b"}}}),
+        json!({"openapi": "3.0.0", "info": {}, "paths": {"/invites": {}}, "components": {"schemas": 4}}),
+        json!({"openapi": "3.0.0", "info": {}, "paths": {"/invites": {}}, "components": {"schemas": {"Invite": 4}}}),
+        json!({"openapi": "3.0.0", "info": {}, "paths": {"/invites": {"$ref": "#/components/schemas/A~1B"}},
+            "components": {"schemas": {"A/B": {"$ref": "#/components/schemas/A~1B"}}}}),
+    ];
+    for doc in odd {
+        match sync::extract_subset(&doc) {
+            Ok(subset) => {
+                let _ = sync::to_pinned_text(&subset);
+                let _ = sync::diff(&subset, &doc).render_text();
+            }
+            Err(e) => assert!(!e.to_string().is_empty()),
+        }
+    }
+    // A self-referencing alias is a cycle, reported as such.
+    let looped = json!({"openapi": "3.0.0", "info": {}, "paths": {"/invites": {"$ref": "#/components/schemas/A~1B"}},
+        "components": {"schemas": {"A/B": {"$ref": "#/components/schemas/A~1B"}}}});
+    assert!(matches!(
+        sync::extract_subset(&looped),
+        Err(SyncError::RefCycle { .. })
+    ));
+}
+
+#[test]
+fn report_labels_survive_odd_commits_and_dates() {
+    let mut report = sync::diff(&json!({}), &json!({}));
+    report.from.commit = Some("ééééééééé".into());
+    report.from.date = Some("é".into());
+    report.to.date = Some("2026-07-18T00:38:55Z".into());
+    assert!(report
+        .render_text()
+        .starts_with("Schema change report: é (ééééééé) -> 2026-07-18\n"));
+}

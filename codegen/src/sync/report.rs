@@ -172,13 +172,22 @@ pub struct VersionLabel {
 
 impl VersionLabel {
     fn render(&self, fallback: &str) -> String {
-        let short = self.commit.as_deref().map(|c| &c[..c.len().min(7)]);
+        let short: Option<String> = self.commit.as_deref().map(|c| c.chars().take(7).collect());
+        let short = short.as_deref();
         match (self.date.as_deref(), short) {
-            (Some(d), Some(c)) => format!("{} ({c})", d.get(..10).unwrap_or(d)),
-            (Some(d), None) => d.get(..10).unwrap_or(d).to_owned(),
+            (Some(d), Some(c)) => format!("{} ({c})", day(d)),
+            (Some(d), None) => day(d).to_owned(),
             (None, Some(c)) => c.to_owned(),
             (None, None) => fallback.to_owned(),
         }
+    }
+}
+
+/// `2026-07-18` out of `2026-07-18T00:38:55Z`; anything else as given.
+fn day(date: &str) -> &str {
+    match date.get(..10) {
+        Some(d) if date.len() > 10 && date[10..].starts_with('T') => d,
+        _ => date,
     }
 }
 
