@@ -63,7 +63,7 @@ fn self_sync_changes_nothing() {
     let dir = schema_copy("self");
     let before = snapshot(&dir);
     let mut opts = options(dir.join("openapi.json"), &dir, true);
-    let outcome = sync::run(&opts).unwrap();
+    let outcome = sync::run(opts.clone()).unwrap();
     assert!(!outcome.changed);
     assert!(!outcome.written);
     assert!(outcome.report.is_empty());
@@ -76,7 +76,7 @@ fn self_sync_changes_nothing() {
     opts.commit = Some(CURRENT_COMMIT.into());
     opts.date = Some("2026-07-18T00:38:55Z".into());
     opts.from = fixture("invite-subset.2026-07-18.json");
-    let outcome = sync::run(&opts).unwrap();
+    let outcome = sync::run(opts.clone()).unwrap();
     assert!(!outcome.changed);
     // SOURCE.md records the SHA-256 of the file given to --from; here that is the subset, not
     // the whole upstream file, so that one line differs and nothing else.
@@ -102,7 +102,7 @@ fn sync_to_an_older_spec_rewrites_schema_and_reports_conflicts() {
     let mut opts = options(fixture("invite-subset.2026-02-18.json"), &dir, false);
     opts.commit = Some("e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d".into());
     opts.date = Some("2026-02-18".into());
-    let outcome = sync::run(&opts).unwrap();
+    let outcome = sync::run(opts.clone()).unwrap();
     assert!(outcome.changed && outcome.written);
     let text = outcome.report.render_text();
     assert!(
@@ -142,7 +142,7 @@ fn sync_to_an_older_spec_rewrites_schema_and_reports_conflicts() {
     let mut back = options(fixture("invite-subset.2026-07-18.json"), &dir, false);
     back.commit = Some(CURRENT_COMMIT.into());
     back.date = Some("2026-07-18T00:38:55Z".into());
-    let outcome = sync::run(&back).unwrap();
+    let outcome = sync::run(back).unwrap();
     assert!(outcome.changed);
     assert!(outcome.report.conflicts.is_empty());
     assert_eq!(
@@ -156,7 +156,7 @@ fn sync_to_an_older_spec_rewrites_schema_and_reports_conflicts() {
 fn check_reports_but_never_writes() {
     let dir = schema_copy("check");
     let before = snapshot(&dir);
-    let outcome = sync::run(&options(
+    let outcome = sync::run(options(
         fixture("invite-subset.2025-07-10.json"),
         &dir,
         true,
@@ -175,11 +175,11 @@ fn history_report_header_uses_source_md() {
     let mut opts = options(fixture("invite-subset.2025-07-10.json"), &dir, false);
     opts.commit = Some("200a60ab17895eb458aa23b00d522ee24db01ba7".into());
     opts.date = Some("2025-07-10".into());
-    sync::run(&opts).unwrap();
+    sync::run(opts.clone()).unwrap();
     let mut opts = options(fixture("invite-subset.2026-02-18.json"), &dir, true);
     opts.commit = Some("e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d".into());
     opts.date = Some("2026-02-18".into());
-    let text = sync::run(&opts).unwrap().report.render_text();
+    let text = sync::run(opts.clone()).unwrap().report.render_text();
     assert!(
         text.starts_with("Schema change report: 2025-07-10 (200a60a) -> 2026-02-18 (e4c6589)\nSuggested version bump: MAJOR (112 breaking, 16 additive, 3 patch)\n"),
         "{text}"
@@ -199,13 +199,13 @@ fn malformed_input_leaves_schema_untouched() {
         let dir = schema_copy("malformed");
         let before = snapshot(&dir);
         let err =
-            sync::run(&options(fixture(&format!("malformed/{name}")), &dir, false)).unwrap_err();
+            sync::run(options(fixture(&format!("malformed/{name}")), &dir, false)).unwrap_err();
         assert!(err.to_string().contains(expect), "{name}: {err}");
         assert_eq!(snapshot(&dir), before, "{name}");
         let _ = std::fs::remove_dir_all(&dir);
     }
     let dir = schema_copy("missing");
-    let err = sync::run(&options(dir.join("nope.json"), &dir, false)).unwrap_err();
+    let err = sync::run(options(dir.join("nope.json"), &dir, false)).unwrap_err();
     assert!(matches!(err, SyncError::Io { action: "read", .. }), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -214,7 +214,7 @@ fn malformed_input_leaves_schema_untouched() {
 fn corrupt_pinned_schema_is_an_error_not_an_overwrite() {
     let dir = schema_copy("corrupt");
     std::fs::write(dir.join("openapi.json"), "{ half").unwrap();
-    let err = sync::run(&options(
+    let err = sync::run(options(
         fixture("invite-subset.2026-07-18.json"),
         &dir,
         false,
@@ -236,7 +236,7 @@ fn first_sync_into_an_empty_directory() {
     }
     let mut opts = options(fixture("invite-subset.2026-07-18.json"), &dir, false);
     opts.commit = Some(CURRENT_COMMIT.into());
-    let outcome = sync::run(&opts).unwrap();
+    let outcome = sync::run(opts.clone()).unwrap();
     assert!(outcome.written);
     assert_eq!(outcome.report.bump(), Bump::Minor, "everything is new");
     let source = std::fs::read_to_string(dir.join("SOURCE.md")).unwrap();
@@ -255,7 +255,7 @@ fn unwritable_schema_dir_is_an_io_error() {
     let dir =
         std::env::temp_dir().join(format!("discord-invite-sync-absent-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let err = sync::run(&options(
+    let err = sync::run(options(
         fixture("invite-subset.2026-07-18.json"),
         &dir,
         false,
@@ -290,7 +290,7 @@ fn overlay_conflicts_agree_with_the_generator() {
             false,
         );
         opts.commit = Some(commit.into());
-        let conflicts = sync::run(&opts).unwrap().report.conflicts;
+        let conflicts = sync::run(opts.clone()).unwrap().report.conflicts;
         match codegen::generate(&dir) {
             Ok(_) => assert_eq!(
                 conflicts,

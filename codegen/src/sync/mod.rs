@@ -8,6 +8,8 @@
 //!
 //! The whole procedure, and how changes are classified, is in `docs/UPDATING.md`.
 
+#![warn(missing_docs)]
+
 mod diff;
 mod overlay;
 mod report;
@@ -127,7 +129,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Value, SyncError> {
 ///
 /// # Errors
 /// Any [`SyncError`]; in that case `schema/` is untouched.
-pub fn run(options: &SyncOptions) -> Result<Outcome, SyncError> {
+pub fn run(options: SyncOptions) -> Result<Outcome, SyncError> {
     let upstream_bytes = read(&options.from)?;
     let upstream = parse(&options.from, &upstream_bytes)?;
     let new = extract_subset(&upstream)?;

@@ -51,7 +51,7 @@ pub fn run(args: SyncArgs) -> ExitCode {
         check: args.check,
         schema_dir: args.schema_dir,
     };
-    let outcome = match sync::run(&options) {
+    let outcome = match sync::run(options.clone()) {
         Ok(outcome) => outcome,
         Err(e) => {
             eprintln!("error: schema sync failed, nothing was written: {e}");
