@@ -165,6 +165,21 @@ fn sync_writes_schema_then_reports_overlay_conflicts() {
         std::fs::read(dir.join("openapi.json")).unwrap(),
         std::fs::read(fixture("invite-subset.2025-07-10.json")).unwrap()
     );
+    // Re-checking after the write: no changes left, but the conflicts still fail the check.
+    let out = sync(
+        &dir,
+        &fixture("invite-subset.2025-07-10.json"),
+        &["--check"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("\nNo changes: "), "{text}");
+    assert!(text.contains("\nOverlay conflicts ("), "{text}");
+    assert!(
+        stderr(&out).contains("conflict(s) with the upstream schema"),
+        "{}",
+        stderr(&out)
+    );
     // And back to the current spec: exit 0, byte-identical to the real schema/.
     let out = sync(
         &dir,

@@ -1,8 +1,9 @@
 //! `discord-invite schema sync`: the command-line front of [`codegen::sync`].
 //!
-//! Exit codes: 0 when nothing changed, or the sync succeeded and the overlay still fits;
-//! 1 when `--check` found changes, or the schema was rewritten but the overlay now has
-//! conflicts to fix; 2 for usage errors, unreadable files and malformed input (nothing written).
+//! Exit codes: 0 when there is nothing left to do (no change under `--check`, or the sync
+//! succeeded) and the overlay fits; 1 when `--check` found changes, or the overlay has
+//! conflicts with the (new) schema; 2 for usage errors, unreadable files and malformed input
+//! (nothing written).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,7 +32,7 @@ pub struct SyncArgs {
     /// The upstream commit's date, e.g. 2026-07-18T00:38:55Z (recorded in `schema/SOURCE.md`).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// Only report; write nothing; exit 1 if anything changed.
+    /// Only report; write nothing; exit 1 if anything changed or the overlay has conflicts.
     #[arg(long)]
     pub check: bool,
     /// Report format.
@@ -63,24 +64,23 @@ pub fn run(args: SyncArgs) -> ExitCode {
         Format::Text => print!("{}", outcome.report.render_text()),
     }
     let dir = options.schema_dir.display();
-    if options.check {
-        if outcome.changed {
-            eprintln!("{dir}/openapi.json is out of date: run without --check to update it");
-            return ExitCode::from(1);
-        }
-        return ExitCode::SUCCESS;
+    let mut code = ExitCode::SUCCESS;
+    if options.check && outcome.changed {
+        eprintln!("{dir}/openapi.json is out of date: run without --check to update it");
+        code = ExitCode::from(1);
     }
     if outcome.written {
         eprintln!(
-            "wrote {dir}/openapi.json and {dir}/SOURCE.md; next: cargo build, then UPDATE_GENERATED=1 cargo test (see docs/UPDATING.md)"
+            "wrote {dir}/openapi.json and {dir}/SOURCE.md; next: fix any overlay conflicts, then cargo build and UPDATE_GENERATED=1 cargo test (see docs/UPDATING.md)"
         );
     }
     if !outcome.report.conflicts.is_empty() {
         eprintln!(
-            "the overlay has {} conflict(s) with the new schema: fix them before building",
-            outcome.report.conflicts.len()
+            "the overlay has {} conflict(s) with the {} schema: fix them before building",
+            outcome.report.conflicts.len(),
+            if options.check { "upstream" } else { "new" }
         );
-        return ExitCode::from(1);
+        code = ExitCode::from(1);
     }
-    ExitCode::SUCCESS
+    code
 }
