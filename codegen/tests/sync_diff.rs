@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use codegen::sync::{self, Bump, ChangeKind, Class, Report};
+use codegen::sync::{self, Bump, ChangeKind, Class, Report, VersionLabel};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -32,12 +32,55 @@ fn each_change_class_renders_exactly() {
             continue;
         }
         let new = load(&format!("classes/{name}.json"));
-        let expected = std::fs::read_to_string(path.with_extension("txt")).unwrap();
         let report = sync::diff(&base, &new);
-        assert_eq!(report.render_text(), expected, "case {name}");
+        expect_file(&path.with_extension("txt"), &report.render_text());
         cases += 1;
     }
     assert_eq!(cases, 29);
+}
+
+/// Compares with an expected-output file; `UPDATE_SYNC_FIXTURES=1` rewrites it instead (then
+/// review the diff by hand before committing).
+fn expect_file(path: &std::path::Path, actual: &str) {
+    if std::env::var_os("UPDATE_SYNC_FIXTURES").is_some_and(|v| v == "1") {
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (UPDATE_SYNC_FIXTURES=1 creates it)",
+            path.display()
+        )
+    });
+    assert_eq!(actual, expected, "{}", path.display());
+}
+
+/// The whole text report between two real versions, labelled, against the committed copy that
+/// was checked by hand.
+#[test]
+fn history_reports_render_exactly() {
+    let versions = [
+        ("2025-07-10", "200a60ab17895eb458aa23b00d522ee24db01ba7"),
+        ("2026-02-18", "e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d"),
+        ("2026-07-18", "74fda0fad044407ea280043a03ffc9bc64c4e49e"),
+    ];
+    for pair in versions.windows(2) {
+        let ((d0, c0), (d1, c1)) = (pair[0], pair[1]);
+        let mut report = one(
+            &format!("invite-subset.{d0}.json"),
+            &format!("invite-subset.{d1}.json"),
+        );
+        report.from = VersionLabel {
+            commit: Some(c0.into()),
+            date: Some(d0.into()),
+        };
+        report.to = VersionLabel {
+            commit: Some(c1.into()),
+            date: Some(d1.into()),
+        };
+        let path = fixtures().join(format!("history/{d0}_to_{d1}.txt"));
+        expect_file(&path, &report.render_text());
+    }
 }
 
 fn one(base: &str, case: &str) -> Report {
