@@ -312,3 +312,39 @@ fn overlay_conflicts_agree_with_the_generator() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[test]
+fn presence_changes_on_lenient_fields_are_marked() {
+    // 2025-07-10 -> 2026-02-18 makes GuildInviteResponse.expires_at required; the overlay
+    // already decodes it leniently.
+    let dir = schema_copy("lenient");
+    sync::run(options(
+        fixture("invite-subset.2025-07-10.json"),
+        &dir,
+        false,
+    ))
+    .unwrap();
+    let outcome = sync::run(options(
+        fixture("invite-subset.2026-02-18.json"),
+        &dir,
+        true,
+    ))
+    .unwrap();
+    let text = outcome.report.render_text();
+    assert!(
+        text.contains("    ~ field `expires_at`: optional -> required [overlay: lenient]"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "    ~ field `type`: optional -> required, nullable -> not nullable [overlay: lenient]"
+        ),
+        "{text}"
+    );
+    // Not lenient: no marker.
+    assert!(
+        text.contains("    ~ field `inviter`: nullable -> not nullable "),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -215,12 +215,45 @@ pub fn run(options: SyncOptions) -> Result<Outcome, SyncError> {
     if let Ok(overlay_text) = std::fs::read_to_string(&overlay_path) {
         let docs = std::fs::read_to_string(options.schema_dir.join("docs.toml")).ok();
         report.conflicts = overlay_conflicts(&new, &overlay_text, docs.as_deref());
+        note_lenient(&mut report, &overlay_text);
     }
     Ok(Outcome {
         report,
         changed,
         written,
     })
+}
+
+/// Marks presence changes on fields the overlay's `[lenient]` already decodes as optional, so
+/// whoever picks the version bump can see that the Rust type may not change. The class is left
+/// as is (conservative).
+fn note_lenient(report: &mut Report, overlay_text: &str) {
+    let Ok(overlay) = overlay_text.parse::<toml::Table>() else {
+        return;
+    };
+    let Some(lenient) = overlay.get("lenient").and_then(toml::Value::as_table) else {
+        return;
+    };
+    for ty in &mut report.types {
+        let Some(fields) = lenient.get(&ty.name).and_then(toml::Value::as_array) else {
+            continue;
+        };
+        for change in &mut ty.changes {
+            if !matches!(
+                change.kind,
+                ChangeKind::FieldRequiredChanged | ChangeKind::FieldAdded
+            ) {
+                continue;
+            }
+            let named = fields
+                .iter()
+                .filter_map(toml::Value::as_str)
+                .any(|f| change.summary.starts_with(&format!("field `{f}`:")));
+            if named {
+                change.summary.push_str(" [overlay: lenient]");
+            }
+        }
+    }
 }
 
 /// Writes every file to a temporary sibling first, then renames them all into place. If any

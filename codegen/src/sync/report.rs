@@ -342,7 +342,14 @@ impl Report {
                                 (c.kind == ChangeKind::FieldRequiredChanged
                                     && next.kind == ChangeKind::FieldNullableChanged)
                                     .then(|| {
-                                        (format!("{}, {rest}", c.summary), c.class.max(next.class))
+                                        // A trailing `[note]` on the first part goes last.
+                                        let (first, note) = match c.summary.rsplit_once(" [") {
+                                            Some((f, n)) if n.ends_with(']') => {
+                                                (f, format!(" [{n}"))
+                                            }
+                                            _ => (c.summary.as_str(), String::new()),
+                                        };
+                                        (format!("{first}, {rest}{note}"), c.class.max(next.class))
                                     })
                             });
                             match merged {
