@@ -42,6 +42,11 @@ pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};
 pub use timestamp::{ParseTimestampError, Timestamp};
 
+/// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Fields of a payload that this version of the crate does not know, kept in arrival order so
 /// they re-encode unchanged.
 pub type UnknownFields = serde_json::Map<String, serde_json::Value>;

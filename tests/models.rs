@@ -37,7 +37,7 @@ fn absent_null_and_value_are_three_states() {
     with_value["approximate_member_count"] = json!(7);
     let value: Invite = rt(with_value);
     let get = |i: &Invite| match i {
-        Invite::Guild(g) => (g.expires_at.clone(), g.approximate_member_count.clone()),
+        Invite::Guild(g) => (g.expires_at, g.approximate_member_count),
         other => panic!("not a guild invite: {other:?}"),
     };
     assert_eq!(get(&absent), (Nullable::Absent, Nullable::Absent));

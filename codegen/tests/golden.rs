@@ -9,18 +9,23 @@ fn check(dir: &Path) -> Result<(), String> {
     let read = |n: &str| std::fs::read_to_string(dir.join(n)).unwrap_or_default();
     let spec: serde_json::Value = serde_json::from_str(&read("openapi.json"))
         .map_err(|e| format!("{}: openapi.json: {e}", dir.display()))?;
-    let (name, actual) = match codegen::generate_from(spec, &read("overlay.toml"), &read("docs.toml")) {
-        Ok(files) => (
-            "expected.rs",
-            files
-                .into_iter()
-                .find(|f| f.name == "models.rs")
-                .map(|f| f.contents)
-                .unwrap_or_default(),
-        ),
-        Err(e) => ("expected.err", format!("{e}\n")),
+    let (name, actual) =
+        match codegen::generate_from(spec, &read("overlay.toml"), &read("docs.toml")) {
+            Ok(files) => (
+                "expected.rs",
+                files
+                    .into_iter()
+                    .find(|f| f.name == "models.rs")
+                    .map(|f| f.contents)
+                    .unwrap_or_default(),
+            ),
+            Err(e) => ("expected.err", format!("{e}\n")),
+        };
+    let other = if name == "expected.rs" {
+        "expected.err"
+    } else {
+        "expected.rs"
     };
-    let other = if name == "expected.rs" { "expected.err" } else { "expected.rs" };
     let update = std::env::var_os("UPDATE_GENERATED").is_some_and(|v| v == "1");
     if update {
         std::fs::write(dir.join(name), &actual).map_err(|e| e.to_string())?;
@@ -28,7 +33,10 @@ fn check(dir: &Path) -> Result<(), String> {
         return Ok(());
     }
     if dir.join(other).exists() {
-        return Err(format!("{}: expected {other}, got {name}:\n{actual}", dir.display()));
+        return Err(format!(
+            "{}: expected {other}, got {name}:\n{actual}",
+            dir.display()
+        ));
     }
     let expected = read(name);
     if expected != actual {
