@@ -36,7 +36,7 @@ fn each_change_class_renders_exactly() {
         expect_file(&path.with_extension("txt"), &report.render_text());
         cases += 1;
     }
-    assert_eq!(cases, 29);
+    assert_eq!(cases, 30);
 }
 
 /// Compares with an expected-output file; `UPDATE_SYNC_FIXTURES=1` rewrites it instead (then
@@ -217,6 +217,11 @@ fn classification_and_bump_per_class() {
             "limit-loosened-request",
             Some((LimitChanged, Class::Additive)),
             Bump::Minor,
+        ),
+        (
+            "limit-pattern-changed",
+            Some((LimitChanged, Class::Breaking)),
+            Bump::Major,
         ),
         (
             "limit-changed-response",

@@ -425,7 +425,8 @@ fn diff_operation(
             )),
             (Some(a), Some(b)) => {
                 let (ta, tb) = (with_null(&a.ty, a.nullable), with_null(&b.ty, b.nullable));
-                if ta != tb {
+                let same_type = ta == tb;
+                if !same_type {
                     changes.push(change(
                         ChangeKind::ParameterTypeChanged,
                         Class::Breaking,
@@ -444,7 +445,10 @@ fn diff_operation(
                         Some(rb.into()),
                     ));
                 }
-                diff_limits(&label, &a.limits, &b.limits, true, changes);
+                // After a type change the old limits say nothing about the new type.
+                if same_type {
+                    diff_limits(&label, &a.limits, &b.limits, true, changes);
+                }
             }
             (None, None) => {}
         }
@@ -519,17 +523,16 @@ fn diff_limits(
         }
         let keyword = k.rsplit('.').next().unwrap_or(k);
         let lower = is_lower_bound(keyword);
-        let tightened = match (va.and_then(number), vb.and_then(number)) {
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-            (Some(x), Some(y)) => {
-                if lower {
-                    y > x
-                } else {
-                    y < x
-                }
-            }
-            (None, None) => true,
+        // A new constraint tightens, a dropped one loosens; a changed `pattern` cannot be
+        // ordered and counts as tightened (conservative).
+        let (tightened, verb) = match (va, vb) {
+            (None, _) => (true, "tightened"),
+            (_, None) => (false, "loosened"),
+            (Some(x), Some(y)) => match (number(x), number(y)) {
+                (Some(x), Some(y)) if (lower && y > x) || (!lower && y < x) => (true, "tightened"),
+                (Some(_), Some(_)) => (false, "loosened"),
+                _ => (true, "changed"),
+            },
         };
         let class = if is_request && tightened {
             Class::Breaking
@@ -538,7 +541,6 @@ fn diff_limits(
         };
         let show = |v: Option<&Value>| v.map(Value::to_string).unwrap_or_else(|| "none".into());
         let (sa, sb) = (show(va), show(vb));
-        let verb = if tightened { "tightened" } else { "loosened" };
         let side = if is_request { "" } else { ", response only" };
         let prefix = if label.is_empty() {
             String::new()
@@ -653,8 +655,9 @@ fn diff_shapes(a: &Shape, b: &Shape, is_request: bool, changes: &mut Vec<Change>
                     Some(sa),
                     Some(sb),
                 ));
+            } else {
+                diff_limits("", la, lb, is_request, changes);
             }
-            diff_limits("", la, lb, is_request, changes);
         }
         _ => changes.push(change(
             ChangeKind::TypeKindChanged,
@@ -741,13 +744,15 @@ fn diff_fields(
                         Some(nb.into()),
                     ));
                 }
-                diff_limits(
-                    &format!("field `{name}`"),
-                    &a.limits,
-                    &b.limits,
-                    is_request,
-                    changes,
-                );
+                if a.ty == b.ty {
+                    diff_limits(
+                        &format!("field `{name}`"),
+                        &a.limits,
+                        &b.limits,
+                        is_request,
+                        changes,
+                    );
+                }
             }
             (None, None) => {}
         }

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use super::subset::parse_ref;
 
-/// The limit keywords the report tracks.
-pub(crate) const LIMIT_KEYWORDS: [&str; 8] = [
+/// The limit keywords the report tracks (`pattern` too: it limits what validates).
+pub(crate) const LIMIT_KEYWORDS: [&str; 9] = [
     "minimum",
     "maximum",
     "exclusiveMinimum",
@@ -18,6 +18,7 @@ pub(crate) const LIMIT_KEYWORDS: [&str; 8] = [
     "maxLength",
     "minItems",
     "maxItems",
+    "pattern",
 ];
 
 /// Whether a larger value of this limit keyword accepts fewer values.
