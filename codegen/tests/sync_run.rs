@@ -353,3 +353,22 @@ fn presence_changes_on_lenient_fields_are_marked() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn formatting_only_differences_are_not_changes_but_are_rewritten() {
+    let dir = schema_copy("crlf");
+    let pinned = std::fs::read_to_string(dir.join("openapi.json")).unwrap();
+    std::fs::write(dir.join("openapi.json"), pinned.replace('\n', "\r\n")).unwrap();
+    let check = sync::run(options(dir.join("openapi.json"), &dir, true)).unwrap();
+    assert!(!check.changed && !check.written);
+    assert!(check.report.is_empty());
+    let mut opts = options(fixture("invite-subset.2026-07-18.json"), &dir, false);
+    opts.commit = Some(CURRENT_COMMIT.into());
+    let outcome = sync::run(opts).unwrap();
+    assert!(!outcome.changed && outcome.written);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("openapi.json")).unwrap(),
+        pinned
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

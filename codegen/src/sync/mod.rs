@@ -92,7 +92,8 @@ pub struct SyncOptions {
 pub struct Outcome {
     /// The change report, overlay conflicts included.
     pub report: Report,
-    /// Whether the new `openapi.json` differs (byte for byte) from the pinned one.
+    /// Whether the new subset differs from the pinned one as JSON (formatting-only differences
+    /// do not count, but are rewritten).
     pub changed: bool,
     /// Whether `schema/` was rewritten (false with `check`, or when nothing changed).
     pub written: bool,
@@ -200,10 +201,13 @@ pub fn run(options: SyncOptions) -> Result<Outcome, SyncError> {
         date: provenance.date.clone(),
     };
 
-    let changed = new_text != old_text;
+    // A change is a change of content; a pinned file that differs only in formatting (say, CRLF
+    // line endings from a Windows checkout) is rewritten but does not fail `--check`.
+    let changed = new != old;
     let new_source = provenance.render_into(old_source.as_deref());
     let mut written = false;
-    if !options.check && (changed || old_source.as_deref() != Some(new_source.as_str())) {
+    let rewrite = new_text != old_text || old_source.as_deref() != Some(new_source.as_str());
+    if !options.check && rewrite {
         write_atomically(&[
             (&subset_path, new_text.as_bytes()),
             (&source_path, new_source.as_bytes()),
