@@ -87,3 +87,4 @@ pub fn generate_from(
         },
     ])
 }
+pub mod sync;

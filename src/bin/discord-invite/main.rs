@@ -1,6 +1,12 @@
-//! `discord-invite`: validate captured Discord invite payloads, and work with the schema.
+//! The `discord-invite` command-line tool.
 //!
-//! Exit codes: 0 success (no finding at error severity), 1 a finding at error severity, 2 a
+//! - `discord-invite validate [PATH…]`: do captured payloads decode with the SDK, and where do
+//!   they drift from Discord's spec? (see `docs/VALIDATE.md`).
+//! - `discord-invite schema export [KIND]`: the JSON Schema (2020-12) of a payload kind.
+//! - `discord-invite schema sync --from openapi.json [--commit SHA] [--date DATE] [--check]
+//!   [--format text|json]`: bring a new upstream spec into `schema/` (see `docs/UPDATING.md`).
+//!
+//! Exit codes: 0 success, 1 a finding at error severity (validate) or a failed check (sync), 2 a
 //! usage or I/O problem.
 
 use std::process::ExitCode;
@@ -8,11 +14,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod output;
+mod schema_sync;
 mod validate_cmd;
 
-/// Discord invite payloads: validate captures against the SDK and Discord's spec.
+/// Tools for Discord's Invite API: payload validation and schema maintenance.
 #[derive(Debug, Parser)]
-#[command(name = "discord-invite", version, about, long_about = None)]
+#[command(name = "discord-invite", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,7 +35,6 @@ enum Command {
     Schema(SchemaCommand),
 }
 
-/// `schema` subcommands.
 #[derive(Debug, Subcommand)]
 enum SchemaCommand {
     /// Print the JSON Schema (draft 2020-12) of a payload kind, derived from the SDK's Rust
@@ -37,13 +43,28 @@ enum SchemaCommand {
         /// A payload kind, e.g. `invite`, `vanity-url`, `invite-create-event`.
         kind: Option<String>,
     },
+    /// Cut the invite subset out of a new upstream spec, report what changed, rewrite `schema/`
+    /// and check the overlay against it.
+    Sync(schema_sync::SyncArgs),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Help and version are not errors; anything else is a usage error (2).
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     match cli.command {
         Command::Validate(args) => validate_cmd::run(args),
         Command::Schema(SchemaCommand::Export { kind }) => schema_export(kind.as_deref()),
+        Command::Schema(SchemaCommand::Sync(args)) => schema_sync::run(args),
     }
 }
 
