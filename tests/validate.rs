@@ -653,7 +653,7 @@ mod props {
         fn never_panics_on_jsonish_input_and_agrees_with_serde_on_syntax(bytes in jsonish()) {
             for kind in [None, Some(Kind::Invite), Some(Kind::InviteList), Some(Kind::CreateGuildInviteRequest)] {
                 let r = validate(&bytes, kind);
-                let syntax_ok = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok();
+                let syntax_ok = serde_json::from_slice::<serde_json::Value>(&bytes).is_ok();
                 let ours = !r.findings.iter().any(|f| f.code == Code::InvalidJson);
                 prop_assert_eq!(ours, syntax_ok, "{}", String::from_utf8_lossy(&bytes));
             }
