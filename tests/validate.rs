@@ -261,6 +261,12 @@ fn code_not_invite() {
     assert!(find(&r, Code::NotInvite).message.contains("MESSAGE_CREATE"));
     let r = validate(br#"{"op": 11, "d": null}"#, None);
     assert_eq!(find(&r, Code::NotInvite).severity, Severity::Note);
+    // Keys a logger adds beside the envelope do not hide it.
+    let r = validate(br#"{"received_at": "2026-11-26T14:02:11Z", "op": 0, "t": "INVITE_DELETE", "s": 9, "d": {"channel_id": "1", "code": "x"}}"#, None);
+    assert_eq!(
+        (r.kind, r.status),
+        (Some(Kind::InviteDeleteEvent), Status::Valid)
+    );
 }
 
 #[test]

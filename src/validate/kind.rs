@@ -197,13 +197,14 @@ pub(crate) enum Envelope<'n, 'a> {
     Other(String),
 }
 
-/// Reads a gateway envelope: an object with `op` and `d` (dispatches also have `t` and `s`).
+/// Reads a gateway envelope: an object with an integer `op` and a `d` (dispatches also have `t`
+/// and `s`; other keys a logger adds are ignored).
 pub(crate) fn envelope<'n, 'a>(root: &'n Node<'a>) -> Envelope<'n, 'a> {
     let (Some(op), Some(d)) = (root.get("op"), root.get("d")) else {
         return Envelope::None;
     };
-    if !matches!(root.value, Value::Object(ref m) if m.iter().all(|m| matches!(&*m.key, "op" | "d" | "t" | "s")))
-    {
+    // `op` is an integer in every gateway message; loggers may add their own keys beside it.
+    if !matches!(&op.value, Value::Number(n) if n.bytes().all(|b| b.is_ascii_digit())) {
         return Envelope::None;
     }
     let t = match root.get("t").map(|t| &t.value) {
