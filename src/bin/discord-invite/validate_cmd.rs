@@ -87,6 +87,7 @@ pub fn run(args: Args) -> ExitCode {
         verbose: args.verbose,
     };
     let progress = progress_bar();
+    let started = std::time::Instant::now();
 
     // The reader runs ahead by at most two batches: memory stays flat on any input size.
     let (tx, rx) = sync_channel::<Event>(2);
@@ -135,6 +136,10 @@ pub fn run(args: Args) -> ExitCode {
                 }
                 bytes += batch.bytes();
                 if let Some(pb) = &progress {
+                    // Only long runs get a spinner: it appears after the first second.
+                    if pb.is_hidden() && started.elapsed() > std::time::Duration::from_secs(1) {
+                        pb.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+                    }
                     pb.set_message(format!(
                         "{} MiB, {} payloads",
                         bytes >> 20,
@@ -194,12 +199,12 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// A spinner on stderr, only when stderr is a terminal.
+/// A spinner for stderr, only when stderr is a terminal; hidden until the run proves long.
 fn progress_bar() -> Option<ProgressBar> {
     if !io::stderr().is_terminal() {
         return None;
     }
-    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(4));
+    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     pb.set_style(
         ProgressStyle::with_template("{spinner} validating: {msg} [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
