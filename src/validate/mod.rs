@@ -363,6 +363,24 @@ pub fn validate_payload(
     origin: Origin,
     options: &Options,
 ) -> Report {
+    // Most of a gateway dump is other events: read their `op` and `t` without building `d`.
+    if known.is_none() {
+        if let Some(env) = position::sniff_envelope(bytes) {
+            if !matches!(env.t.as_deref(), Some("INVITE_CREATE" | "INVITE_DELETE")) {
+                let what = match env.t {
+                    Some(t) => format!("gateway dispatch {t}"),
+                    None => format!("gateway opcode {}", env.op),
+                };
+                let raw = vec![RawFinding {
+                    code: Code::NotInvite,
+                    pointer: String::new(),
+                    offset: env.start,
+                    message: format!("{what}: not invite-related, not validated"),
+                }];
+                return finish(bytes, origin, options, None, None, raw, true);
+            }
+        }
+    }
     let doc = match position::parse(bytes) {
         Ok(doc) => doc,
         Err(e) => {

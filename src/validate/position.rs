@@ -163,6 +163,78 @@ pub(crate) fn complete_value_len(src: &[u8]) -> Option<usize> {
     Some(p.pos)
 }
 
+/// What a gateway envelope's `op` and `t` say, read without building its `d`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EnvelopeSniff {
+    /// Offset of the envelope's `{`.
+    pub start: usize,
+    /// The raw `op` number.
+    pub op: String,
+    /// `t`, when it is a string.
+    pub t: Option<String>,
+}
+
+/// Reads a gateway envelope shallowly: every member is parsed except `d`, which is only checked
+/// for syntax (no allocation), so a large event that is not invite-related costs one scan.
+/// `None` when `src` is not a well-formed envelope with an integer `op` and a `d`, or has a
+/// repeated top-level key: the caller then parses fully, which reports any problem.
+pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
+    let mut p = Parser {
+        src,
+        pos: 0,
+        depth: 1,
+        duplicates: Vec::new(),
+    };
+    p.skip_ws();
+    let start = p.pos;
+    if src.get(p.pos) != Some(&b'{') {
+        return None;
+    }
+    p.pos += 1;
+    let (mut op, mut t, mut has_d) = (None, None, false);
+    let mut keys: Vec<Cow<'_, str>> = Vec::new();
+    loop {
+        p.skip_ws();
+        if src.get(p.pos) != Some(&b'"') {
+            return None;
+        }
+        let key = p.string().ok()?;
+        if keys.iter().any(|k| key_eq(k, &key)) {
+            return None;
+        }
+        p.skip_ws();
+        if src.get(p.pos) != Some(&b':') {
+            return None;
+        }
+        p.pos += 1;
+        p.skip_ws();
+        if key == "d" {
+            p.skip().ok()?;
+            has_d = true;
+        } else {
+            let node = p.value().ok()?;
+            match (key.as_ref(), node.value) {
+                ("op", Value::Number(raw)) => op = Some(raw.to_owned()),
+                ("t", Value::String(text)) => t = Some(text.into_owned()),
+                _ => {}
+            }
+        }
+        keys.push(key);
+        p.skip_ws();
+        match src.get(p.pos) {
+            Some(b',') => p.pos += 1,
+            Some(b'}') => {
+                p.pos += 1;
+                break;
+            }
+            _ => return None,
+        }
+    }
+    p.skip_ws();
+    let op = op.filter(|o| o.bytes().all(|b| b.is_ascii_digit()))?;
+    (p.pos == src.len() && has_d).then_some(EnvelopeSniff { start, op, t })
+}
+
 struct Parser<'a> {
     src: &'a [u8],
     pos: usize,
@@ -241,6 +313,110 @@ impl<'a> Parser<'a> {
             end: self.pos,
             value,
         })
+    }
+
+    /// Checks one value's syntax without building it.
+    fn skip(&mut self) -> Result<(), SyntaxError> {
+        match self.src.get(self.pos) {
+            None => Err(self.eof("a value")),
+            Some(b'n') => self.literal(b"null", Value::Null).map(drop),
+            Some(b't') => self.literal(b"true", Value::Null).map(drop),
+            Some(b'f') => self.literal(b"false", Value::Null).map(drop),
+            Some(b'"') => self.skip_string(),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            Some(b'[') => {
+                self.enter()?;
+                self.pos += 1;
+                self.skip_ws();
+                if self.src.get(self.pos) == Some(&b']') {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_ws();
+                    self.skip()?;
+                    self.skip_ws();
+                    match self.src.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b']') => {
+                            self.pos += 1;
+                            self.depth -= 1;
+                            return Ok(());
+                        }
+                        None => return Err(self.eof("a list")),
+                        Some(_) => return Err(self.error("expected `,` or `]`")),
+                    }
+                }
+            }
+            Some(b'{') => {
+                self.enter()?;
+                self.pos += 1;
+                self.skip_ws();
+                if self.src.get(self.pos) == Some(&b'}') {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_ws();
+                    match self.src.get(self.pos) {
+                        Some(b'"') => self.skip_string()?,
+                        None => return Err(self.eof("an object")),
+                        Some(_) => return Err(self.error("key must be a string")),
+                    }
+                    self.skip_ws();
+                    match self.src.get(self.pos) {
+                        Some(b':') => self.pos += 1,
+                        None => return Err(self.eof("an object")),
+                        Some(_) => return Err(self.error("expected `:`")),
+                    }
+                    self.skip_ws();
+                    self.skip()?;
+                    self.skip_ws();
+                    match self.src.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b'}') => {
+                            self.pos += 1;
+                            self.depth -= 1;
+                            return Ok(());
+                        }
+                        None => return Err(self.eof("an object")),
+                        Some(_) => return Err(self.error("expected `,` or `}`")),
+                    }
+                }
+            }
+            Some(_) => Err(self.error("expected value")),
+        }
+    }
+
+    /// Checks a string's syntax (escapes, UTF-8, no control characters) without building it.
+    fn skip_string(&mut self) -> Result<(), SyntaxError> {
+        self.pos += 1;
+        let mut run = self.pos;
+        loop {
+            let Some(&b) = self.src.get(self.pos) else {
+                return Err(self.eof("a string"));
+            };
+            match b {
+                b'"' => {
+                    self.utf8(run, self.pos)?;
+                    self.pos += 1;
+                    return Ok(());
+                }
+                b'\\' => {
+                    self.utf8(run, self.pos)?;
+                    self.pos += 1;
+                    self.escape()?;
+                    run = self.pos;
+                }
+                0x00..=0x1f => {
+                    return Err(self
+                        .error("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
+                _ => self.pos += 1,
+            }
+        }
     }
 
     fn literal(&mut self, word: &[u8], value: Value<'a>) -> Result<Value<'a>, SyntaxError> {
@@ -577,6 +753,28 @@ mod tests {
             let theirs = serde_json::from_str::<serde_json::Value>(c).is_ok();
             assert_eq!(ours, theirs, "{c:?}");
         }
+    }
+
+    #[test]
+    fn envelopes_are_sniffed_without_building_d() {
+        let e = sniff_envelope(
+            br#" {"op":0,"d":{"a":[1,"\u00e9",{"b":null}]},"t":"MESSAGE_CREATE","s":1}"#,
+        );
+        assert_eq!(
+            e,
+            Some(EnvelopeSniff {
+                start: 1,
+                op: "0".into(),
+                t: Some("MESSAGE_CREATE".into())
+            })
+        );
+        assert_eq!(sniff_envelope(br#"{"op":11,"d":null}"#).unwrap().t, None);
+        // A broken `d`, a repeated key, no `op`: left to the full parser.
+        assert!(sniff_envelope(br#"{"op":0,"d":{"a":},"t":"X"}"#).is_none());
+        assert!(sniff_envelope(br#"{"op":0,"d":1,"t":"X","t":"Y"}"#).is_none());
+        assert!(sniff_envelope(br#"{"d":1,"t":"X"}"#).is_none());
+        assert!(sniff_envelope(br#"{"op":"0","d":1}"#).is_none());
+        assert!(sniff_envelope(br#"{"op":0,"d":"\x"}"#).is_none());
     }
 
     #[test]
