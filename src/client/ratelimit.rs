@@ -5,6 +5,7 @@
 //! waits while the bucket has `Remaining: 0` and has not reset, or while a global 429 is in
 //! force.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -85,8 +86,8 @@ struct Bucket {
     /// Requests per window (from `X-RateLimit-Limit`), for the window after a reset.
     limit: u32,
     reset_at: Instant,
-    /// The last `Reset-After` seen: a stand-in for the next window's length until Discord
-    /// answers again.
+    /// The longest `Reset-After` seen: the length of a window, used for the next window until
+    /// Discord answers again.
     window: Duration,
 }
 
@@ -168,6 +169,13 @@ impl RateLimiter {
     }
 
     /// Learns from an answer's headers.
+    ///
+    /// Answers come back out of order and while other requests of the same window are still
+    /// in flight, so an answer never *raises* what is left of a window the client is still
+    /// in: `remaining` is the smaller of the local count and Discord's, and the reset the later
+    /// of the two. Only once the local window has passed are Discord's figures taken as they
+    /// are. The window length kept for the next window is the longest `Reset-After` seen (an
+    /// answer late in a window announces only the rest of it).
     pub(crate) fn update(&self, key: &RouteKey, info: &RateLimitInfo) {
         let (Some(bucket), Some(remaining), Some(reset_after)) =
             (&info.bucket, info.remaining, info.reset_after)
@@ -175,17 +183,32 @@ impl RateLimiter {
             return;
         };
         let limit = info.limit.unwrap_or(remaining.saturating_add(1)).max(1);
+        let now = Instant::now();
+        let reset_at = now + reset_after;
         let mut st = self.lock();
         st.routes.insert(key.route.clone(), bucket.clone());
-        st.buckets.insert(
-            (bucket.clone(), key.major.clone()),
-            Bucket {
-                remaining,
-                limit,
-                reset_at: Instant::now() + reset_after,
-                window: reset_after,
-            },
-        );
+        match st.buckets.entry((bucket.clone(), key.major.clone())) {
+            Entry::Occupied(mut e) => {
+                let b = e.get_mut();
+                if b.reset_at > now {
+                    b.remaining = b.remaining.min(remaining);
+                    b.reset_at = b.reset_at.max(reset_at);
+                } else {
+                    b.remaining = remaining;
+                    b.reset_at = reset_at;
+                }
+                b.limit = limit;
+                b.window = b.window.max(reset_after);
+            }
+            Entry::Vacant(e) => {
+                e.insert(Bucket {
+                    remaining,
+                    limit,
+                    reset_at,
+                    window: reset_after,
+                });
+            }
+        }
     }
 
     /// Records a 429: the global limit, or the route's bucket, is closed for `retry_after`.
@@ -264,6 +287,33 @@ mod tests {
         assert_eq!(rl.acquire(&key()), Permit::Go);
         assert_eq!(rl.acquire(&key()), Permit::Go);
         assert!(matches!(rl.acquire(&key()), Permit::Wait { .. }));
+    }
+
+    #[tokio::test]
+    async fn late_answers_do_not_reopen_a_window() {
+        let rl = RateLimiter::default();
+        let info = |remaining, reset_ms| RateLimitInfo {
+            bucket: Some("b".into()),
+            limit: Some(3),
+            remaining: Some(remaining),
+            reset_after: Some(Duration::from_millis(reset_ms)),
+            ..RateLimitInfo::default()
+        };
+        rl.update(&key(), &info(2, 5_000));
+        // Two more requests go out; the window is used up locally.
+        assert_eq!(rl.acquire(&key()), Permit::Go);
+        assert_eq!(rl.acquire(&key()), Permit::Go);
+        assert!(matches!(rl.acquire(&key()), Permit::Wait { .. }));
+        // The answer of the first of them arrives late, saying one is left: it was, before
+        // the second went out. The client must not send a third.
+        rl.update(&key(), &info(1, 4_000));
+        assert!(matches!(rl.acquire(&key()), Permit::Wait { .. }));
+        // A late answer with a short Reset-After neither shortens this window nor the next.
+        rl.update(&key(), &info(0, 10));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(
+            matches!(rl.acquire(&key()), Permit::Wait { wait, .. } if wait > Duration::from_secs(4))
+        );
     }
 
     #[tokio::test]
