@@ -6,8 +6,7 @@
 //! `POST /channels/{id}/invites`, or the code of `GET /invites/{code}`), and the server echoes it
 //! as the answer's invite code, so the test checks that every request got its own answer,
 //! exactly one successful server-side execution, and no error. Figures are printed; run with
-//! `--nocapture` to see them. The full 2,000-request run is `load_2000_requests` (see
-//! docs/CLIENT.md, "Hardening").
+//! `cargo test --test client_load -- --nocapture` to see them (docs/CLIENT.md, "Hardening").
 #![cfg(feature = "http")]
 
 #[path = "support/raw_http.rs"]
@@ -38,6 +37,8 @@ struct Window {
 
 #[derive(Default)]
 struct MockState {
+    /// Slots of each new window taken by "another client" before ours gets any.
+    stolen_per_window: u32,
     windows: HashMap<String, Window>,
     /// Tag → successful (200) executions.
     ok: HashMap<String, u32>,
@@ -83,13 +84,14 @@ fn handle(state: &Mutex<MockState>, template: &Value, req: &RawRequest) -> Reply
     let mut st = state.lock().unwrap();
     st.received.push(now);
     *st.attempts.entry(tag.clone()).or_default() += 1;
+    let stolen = st.stolen_per_window;
     let w = st.windows.entry(key).or_insert(Window {
         start: now,
-        count: 0,
+        count: stolen,
     });
     if now >= w.start + WINDOW {
         w.start = now;
-        w.count = 0;
+        w.count = stolen;
     }
     let reset_after = secs((w.start + WINDOW).saturating_duration_since(now));
     let mut headers = vec![
@@ -101,7 +103,7 @@ fn handle(state: &Mutex<MockState>, template: &Value, req: &RawRequest) -> Reply
     if w.count < PER_WINDOW {
         w.count += 1;
         let count = w.count;
-        st.max_in_window = st.max_in_window.max(count);
+        st.max_in_window = st.max_in_window.max(count - stolen);
         *st.ok.entry(tag.clone()).or_default() += 1;
         drop(st);
         headers.push(format!("x-ratelimit-remaining: {}", PER_WINDOW - count));
@@ -126,9 +128,20 @@ fn handle(state: &Mutex<MockState>, template: &Value, req: &RawRequest) -> Reply
     }
 }
 
-/// Fires `n` requests at once over the five buckets and checks and reports the outcome.
-async fn run_load(n: usize) {
-    let state = Arc::new(Mutex::new(MockState::default()));
+/// What a run measured.
+struct Figures {
+    wall: Duration,
+    limited_after_first_window: usize,
+    received_after_first_window: usize,
+}
+
+/// Fires `n` requests at once over the five buckets; checks that each got its own answer and
+/// was executed exactly once by the server; prints and returns the figures.
+async fn run_load(n: usize, stolen_per_window: u32, max_retries: u32) -> Figures {
+    let state = Arc::new(Mutex::new(MockState {
+        stolen_per_window,
+        ..MockState::default()
+    }));
     let template: Value = serde_json::from_str(INVITE).unwrap();
     let server = {
         let state = state.clone();
@@ -139,6 +152,7 @@ async fn run_load(n: usize) {
         .allow_insecure_http(true)
         .token(Token::bot(TOKEN).unwrap())
         .timeout(Duration::from_secs(30))
+        .max_retries(max_retries)
         .build()
         .unwrap();
 
@@ -187,7 +201,8 @@ async fn run_load(n: usize) {
     let limited_after = st.limited.iter().filter(|t| **t >= after_first).count();
     let limited_first = total_429 - limited_after;
     println!(
-        "load: {n} requests over {BUCKETS} buckets ({PER_WINDOW}/{WINDOW:?} each): wall {wall:.2?}; \
+        "load: {n} requests over {BUCKETS} buckets ({PER_WINDOW}/{WINDOW:?} each, \
+         {stolen_per_window} taken by another client): wall {wall:.2?}; \
          server received {received} ({retries} retries); 429s: {total_429} in all, \
          {limited_first} in the first window, {limited_after} after it \
          (of {received_after} requests after the first window); \
@@ -213,25 +228,34 @@ async fn run_load(n: usize) {
         assert_eq!(st.ok.get(&tag), Some(&1), "{tag} executed once");
     }
     assert!(st.max_in_window <= PER_WINDOW);
-    // Within the limits: 429s are under 1% once the first window has passed.
-    assert!(
-        limited_after * 100 < received_after.max(1),
-        "{limited_after} 429s out of {received_after} requests after the first window"
-    );
     // Every retry was caused by a 429 (nothing else fails here).
     assert_eq!(retries as usize, total_429);
+    Figures {
+        wall,
+        limited_after_first_window: limited_after,
+        received_after_first_window: received_after,
+    }
 }
 
-/// The default run: 400 requests (80 per bucket, about two windows).
+/// The run from the hardening issue: 2,000 concurrent requests, 400 per bucket, so about
+/// eight windows (some 8 s). The client keeps within the buckets: under 1% of the requests
+/// after the first window meet a 429.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn load_400_requests() {
-    run_load(400).await;
+async fn load_2000_requests_within_the_limits() {
+    let f = run_load(2000, 0, 3).await;
+    assert!(
+        f.limited_after_first_window * 100 < f.received_after_first_window.max(1),
+        "{} 429s out of {} requests after the first window",
+        f.limited_after_first_window,
+        f.received_after_first_window
+    );
+    assert!(f.wall < Duration::from_secs(120));
 }
 
-/// The full run from the hardening issue: 2,000 requests (400 per bucket, about eight
-/// windows). `cargo test --test client_load -- --ignored --nocapture`.
+/// Another client takes 20 of each window's 50 slots, so the headers of the first answers
+/// overstate what is left and some requests meet 429s and are retried: still each is
+/// executed exactly once and gets its own answer (checked in `run_load`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "about 10 s; run with --ignored"]
-async fn load_2000_requests() {
-    run_load(2000).await;
+async fn load_with_a_competing_client_retries_without_duplicates() {
+    run_load(500, 20, 20).await;
 }
