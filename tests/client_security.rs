@@ -609,7 +609,7 @@ async fn the_token_appears_in_no_output() {
             )),
             "hangup" => Reply::Close(Vec::new()),
             "nonsense" => Reply::Close(b"NOT HTTP AT ALL\r\n\r\n".to_vec()),
-            "slow" => Reply::Hang(Duration::from_secs(10)),
+            "slow" => Reply::Hang(Duration::from_secs(30)),
             _ => Reply::Full(response(
                 "200 OK",
                 &[
@@ -628,7 +628,7 @@ async fn the_token_appears_in_no_output() {
     let b = builder(&server.uri())
         .max_retries(1)
         .max_response_bytes(1024)
-        .timeout(Duration::from_secs(2));
+        .timeout(Duration::from_secs(5));
     let client = b.clone().build().unwrap();
     let mut outputs: Vec<String> = vec![
         format!("{token:?}"),
