@@ -16,6 +16,7 @@ pub struct ApiError {
     /// Per-field details, nested to follow the shape of the request body, with lists of errors under `_errors` keys; absent when there are none. Kept as raw JSON.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<serde_json :: Value>")]
     pub errors: Option<serde_json::Value>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -241,6 +242,7 @@ pub struct AvatarDecoration {
     /// The ID of the SKU the decoration is sold as, or null when it is not a store item.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")]
     pub sku_id: Option<crate::Snowflake>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -506,7 +508,6 @@ pub struct CreateGroupDmInviteRequest {
     /// How long the invite stays valid, in seconds, from `1` up to `604800` (7 days); group DM invites cannot be permanent. Defaults to `86400` (24 hours).
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub max_age: crate::Nullable<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -575,42 +576,34 @@ pub struct CreateGuildInviteRequest {
     /// How long the invite stays valid, in seconds, from `0` (never expires) up to `5184000` (60 days); Discord's docs still state a `604800` (7 day) limit. Defaults to `86400` (24 hours).
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub max_age: crate::Nullable<i64>,
     /// Whether joining through the invite grants only temporary membership, ended on disconnect unless the member is given a role. Defaults to `false`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub temporary: crate::Nullable<bool>,
     /// How many times the invite may be used, from `0` (unlimited, the default) up to `100`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub max_uses: crate::Nullable<i64>,
     /// When `true`, always create a new invite instead of returning an existing one with the same settings; useful for single-use invites. Defaults to `false`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub unique: crate::Nullable<bool>,
     /// For a `STREAM` invite: the ID of the user whose stream to open; that user must be streaming in the channel.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub target_user_id: crate::Nullable<crate::Snowflake>,
     /// For an `EMBEDDED_APPLICATION` invite: the ID of the application to open, which must have the `EMBEDDED` flag.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub target_application_id: crate::Nullable<crate::Snowflake>,
     /// What the invite opens in a voice channel: `1` (`STREAM`) or `2` (`EMBEDDED_APPLICATION`); leave out for an ordinary invite.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub target_type: crate::Nullable<InviteTargetType>,
     /// IDs of roles to give people who join through the invite (a community invite), at most 250. The bot needs `MANAGE_ROLES` and each role must sit below its highest role.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub role_ids: crate::Nullable<Vec<crate::Snowflake>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -726,6 +719,7 @@ pub struct FriendInvite {
     ///
     /// Wire name `type`. `None` when the key is absent.
     #[schemars(rename = "type")]
+    #[schemars(with = "crate::__private::SchemaOptional<InviteType>")]
     pub kind: Option<InviteType>,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
@@ -734,44 +728,50 @@ pub struct FriendInvite {
     /// The user who created the invite and whom accepting it befriends.
     ///
     /// `None` when the key is absent.
-    pub inviter: Option<User>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub max_age: Option<i64>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
     pub created_at: Option<crate::Timestamp>,
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub expires_at: crate::Nullable<crate::Timestamp>,
     /// The number of friends the inviter has, as shown on the friend invite card. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub friends_count: Option<i64>,
     /// Usually null, since a friend invite does not lead to a channel; the field is always sent.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub channel: crate::Nullable<InviteChannel>,
+    pub channel: crate::Nullable<Box<InviteChannel>>,
     /// Not described in Discord's public docs; it appears to mark friend invites shared with the inviter's synced contacts. Usually `false`.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub is_contact: Option<bool>,
     /// How many times the invite has been used so far.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub uses: Option<i64>,
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub max_uses: Option<i64>,
     /// Invite flags as a bit set; undocumented for friend invites and usually `0`.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<GuildInviteFlags>")]
     pub flags: Option<GuildInviteFlags>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -844,12 +844,12 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
             ) -> Result<FriendInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<User>;
+                let mut v_inviter = None::<Box<User>>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_friends_count = None::<i64>;
-                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
+                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_uses = None::<i64>;
                 let mut v_max_uses = None::<i64>;
@@ -905,6 +905,7 @@ pub struct GroupDmInvite {
     ///
     /// Wire name `type`. `None` when the key is absent.
     #[schemars(rename = "type")]
+    #[schemars(with = "crate::__private::SchemaOptional<InviteType>")]
     pub kind: Option<InviteType>,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
@@ -913,28 +914,30 @@ pub struct GroupDmInvite {
     /// The group DM member who created the invite.
     ///
     /// `None` when the key is absent.
-    pub inviter: Option<User>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub max_age: Option<i64>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
     pub created_at: Option<crate::Timestamp>,
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub expires_at: crate::Nullable<crate::Timestamp>,
     /// A partial object for the group DM, including its name, icon and recipients.
     ///
     /// `None` when the key is absent.
-    pub channel: Option<InviteChannel>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteChannel >>")]
+    pub channel: Option<Box<InviteChannel>>,
     /// Roughly how many people are in the group DM; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub approximate_member_count: crate::Nullable<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -998,11 +1001,11 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
             ) -> Result<GroupDmInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<User>;
+                let mut v_inviter = None::<Box<User>>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_channel = None::<InviteChannel>;
+                let mut v_channel = None::<Box<InviteChannel>>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -1248,6 +1251,7 @@ pub struct GuildInvite {
     ///
     /// Wire name `type`. `None` when the key is absent.
     #[schemars(rename = "type")]
+    #[schemars(with = "crate::__private::SchemaOptional<InviteType>")]
     pub kind: Option<InviteType>,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
@@ -1256,101 +1260,112 @@ pub struct GuildInvite {
     /// The user who created the invite; absent for invites with no known creator, such as a vanity URL.
     ///
     /// `None` when the key is absent.
-    pub inviter: Option<User>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub max_age: Option<i64>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
     pub created_at: Option<crate::Timestamp>,
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires. Discord now always sends it, but older payloads may leave it out.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub expires_at: crate::Nullable<crate::Timestamp>,
     /// Not described in Discord's public docs; it appears to mark invites shared with the inviter's synced contacts. Usually `false`.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub is_contact: Option<bool>,
     /// Guild invite flags as a bit set (see `GuildInviteFlags`); `IS_GUEST_INVITE` marks an invite that grants guest access.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<GuildInviteFlags>")]
     pub flags: Option<GuildInviteFlags>,
     /// A partial object for the guild the invite joins. Older or trimmed payloads may omit it.
     ///
     /// `None` when the key is absent.
-    pub guild: Option<InviteGuild>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteGuild >>")]
+    pub guild: Option<Box<InviteGuild>>,
     /// The ID of the guild the invite joins. Required by the spec, but Discord's own examples leave it out, so it may be absent.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub guild_id: Option<crate::Snowflake>,
     /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub channel: crate::Nullable<InviteChannel>,
+    pub channel: crate::Nullable<Box<InviteChannel>>,
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<InviteTargetType>")]
     pub target_type: Option<InviteTargetType>,
     /// The user whose Go Live stream the invite opens; present when `target_type` is `STREAM`.
     ///
     /// `None` when the key is absent.
-    pub target_user: Option<User>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    pub target_user: Option<Box<User>>,
     /// A partial object for the embedded application (activity) the invite opens; present when `target_type` is `EMBEDDED_APPLICATION`.
     ///
     /// `None` when the key is absent.
-    pub target_application: Option<InviteApplication>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteApplication >>")]
+    pub target_application: Option<Box<InviteApplication>>,
     /// The scheduled event the invite points to; only included when Get Invite is called with a valid `guild_scheduled_event_id`.
     ///
     /// `None` when the key is absent.
-    pub guild_scheduled_event: Option<ScheduledEvent>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < ScheduledEvent >>")]
+    pub guild_scheduled_event: Option<Box<ScheduledEvent>>,
     /// The channel inside the guild that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub target_channel_id: Option<crate::Snowflake>,
     /// The message that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub target_message_id: Option<crate::Snowflake>,
     /// A summary of the guild's recent chat activity shown on invite cards, or null when Discord has none. Not described in Discord's public docs.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub liveliness: crate::Nullable<GuildLiveliness>,
+    pub liveliness: crate::Nullable<Box<GuildLiveliness>>,
     /// How many times the invite has been used so far.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub uses: Option<i64>,
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub max_uses: Option<i64>,
     /// Whether people who join through this invite get only temporary membership: they are removed when they disconnect unless someone gives them a role.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub temporary: Option<bool>,
     /// Roughly how many members the guild has; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub approximate_member_count: crate::Nullable<i64>,
     /// Roughly how many of the guild's members are online; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub approximate_presence_count: crate::Nullable<i64>,
     /// Whether a member who joins through this invite is allowed to change their nickname in the guild. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub is_nickname_changeable: Option<bool>,
     /// The roles a member is given on joining through this invite (community invites created with `role_ids`), as partial role objects; null or absent when none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub roles: crate::Nullable<Vec<InviteGuildRole>>,
+    pub roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -1467,29 +1482,29 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
             ) -> Result<GuildInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<User>;
+                let mut v_inviter = None::<Box<User>>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_flags = None::<GuildInviteFlags>;
-                let mut v_guild = None::<InviteGuild>;
+                let mut v_guild = None::<Box<InviteGuild>>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
+                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
                 let mut v_target_type = None::<InviteTargetType>;
-                let mut v_target_user = None::<User>;
-                let mut v_target_application = None::<InviteApplication>;
-                let mut v_guild_scheduled_event = None::<ScheduledEvent>;
+                let mut v_target_user = None::<Box<User>>;
+                let mut v_target_application = None::<Box<InviteApplication>>;
+                let mut v_guild_scheduled_event = None::<Box<ScheduledEvent>>;
                 let mut v_target_channel_id = None::<crate::Snowflake>;
                 let mut v_target_message_id = None::<crate::Snowflake>;
-                let mut v_liveliness = crate::Nullable::<GuildLiveliness>::Absent;
+                let mut v_liveliness = crate::Nullable::<Box<GuildLiveliness>>::Absent;
                 let mut v_uses = None::<i64>;
                 let mut v_max_uses = None::<i64>;
                 let mut v_temporary = None::<bool>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut v_approximate_presence_count = crate::Nullable::<i64>::Absent;
                 let mut v_is_nickname_changeable = None::<bool>;
-                let mut v_roles = crate::Nullable::<Vec<InviteGuildRole>>::Absent;
+                let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -1672,7 +1687,6 @@ pub struct GuildLiveliness {
     /// When these numbers were last refreshed (ISO 8601 timestamp), or null if unknown.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub last_updated_ts: crate::Nullable<crate::Timestamp>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -1750,26 +1764,23 @@ pub struct GuildMember {
     /// The hash of the member's guild-specific avatar, or null when they use their account avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub avatar: crate::Nullable<String>,
     /// The member's guild-specific avatar decoration, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub avatar_decoration_data: crate::Nullable<AvatarDecoration>,
+    pub avatar_decoration_data: crate::Nullable<Box<AvatarDecoration>>,
     /// The hash of the member's guild-specific profile banner, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub banner: crate::Nullable<String>,
     /// When the member's timeout ends (ISO 8601 timestamp); null, or a time in the past, when they are not timed out.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub communication_disabled_until: crate::Nullable<crate::Timestamp>,
     /// The member's guild flags as a bit set; `0` when none are set.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub flags: Option<i64>,
     /// When the user joined the guild (ISO 8601 timestamp).
     ///
@@ -1778,16 +1789,15 @@ pub struct GuildMember {
     /// The member's nickname in the guild, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub nick: crate::Nullable<String>,
     /// `true` while the member still has to accept the guild's membership screening rules; they cannot talk until then.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub pending: Option<bool>,
     /// When the member started boosting the guild (ISO 8601 timestamp), or null when they are not boosting.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub premium_since: crate::Nullable<crate::Timestamp>,
     /// The IDs of the member's roles.
     ///
@@ -1796,19 +1806,20 @@ pub struct GuildMember {
     /// The collectibles the member has equipped in this guild, or null when none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub collectibles: crate::Nullable<UserCollectibles>,
+    pub collectibles: crate::Nullable<Box<UserCollectibles>>,
     /// The user account this membership belongs to.
     ///
     /// Always present.
-    pub user: User,
+    pub user: Box<User>,
     /// Whether a moderator has server-muted the member, silencing them in every voice channel of the guild.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub mute: Option<bool>,
     /// Whether a moderator has server-deafened the member, so they hear nothing in the guild's voice channels.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub deaf: Option<bool>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -1886,7 +1897,7 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
             ) -> Result<GuildMember, A::Error> {
                 let mut v_avatar = crate::Nullable::<String>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
-                    AvatarDecoration,
+                    Box<AvatarDecoration>,
                 >::Absent;
                 let mut v_banner = crate::Nullable::<String>::Absent;
                 let mut v_communication_disabled_until = crate::Nullable::<
@@ -1898,8 +1909,10 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                 let mut v_pending = None::<bool>;
                 let mut v_premium_since = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_roles = None::<Vec<crate::Snowflake>>;
-                let mut v_collectibles = crate::Nullable::<UserCollectibles>::Absent;
-                let mut v_user = None::<User>;
+                let mut v_collectibles = crate::Nullable::<
+                    Box<UserCollectibles>,
+                >::Absent;
+                let mut v_user = None::<Box<User>>;
                 let mut v_mute = None::<bool>;
                 let mut v_deaf = None::<bool>;
                 let mut extra = crate::UnknownFields::new();
@@ -2047,10 +2060,12 @@ pub struct GuildRoleColors {
     /// The second colour of a gradient style as an RGB integer, or null when the role is a single colour.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<i64>")]
     pub secondary_color: Option<i64>,
     /// The third colour of the holographic style as an RGB integer, or null when that style is not used.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<i64>")]
     pub tertiary_color: Option<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -2135,7 +2150,7 @@ pub struct InnerErrors {
     ///
     /// Wire name `_errors`. Always present.
     #[schemars(rename = "_errors")]
-    pub errors: Vec<ApiErrorMessage>,
+    pub errors: Vec<Box<ApiErrorMessage>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -2172,7 +2187,7 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
                 self,
                 mut map: A,
             ) -> Result<InnerErrors, A::Error> {
-                let mut v_errors = None::<Vec<ApiErrorMessage>>;
+                let mut v_errors = None::<Vec<Box<ApiErrorMessage>>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -2278,7 +2293,8 @@ pub struct IntegrationTypeConfiguration {
     /// The default scopes and permissions for installs in this context, when the application sets them.
     ///
     /// `None` when the key is absent.
-    pub oauth2_install_params: Option<InstallParams>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InstallParams >>")]
+    pub oauth2_install_params: Option<Box<InstallParams>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -2317,7 +2333,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
                 self,
                 mut map: A,
             ) -> Result<IntegrationTypeConfiguration, A::Error> {
-                let mut v_oauth2_install_params = None::<InstallParams>;
+                let mut v_oauth2_install_params = None::<Box<InstallParams>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -2344,6 +2360,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
 #[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
 #[schemars(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Invite {
     /// `type` 0: [`GuildInvite`].
     Guild(GuildInvite),
@@ -2402,256 +2419,232 @@ impl Invite {
     }
     /// The user who created the invite; absent for invites with no known creator, such as a vanity URL.
     ///
-    /// Carried by `Guild`, `GroupDm`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn inviter(&self) -> Option<&User> {
         match self {
-            Self::Guild(v) => v.inviter.as_ref(),
-            Self::GroupDm(v) => v.inviter.as_ref(),
-            Self::Friend(v) => v.inviter.as_ref(),
-            #[allow(unreachable_patterns)]
+            Self::Guild(v) => v.inviter.as_deref(),
+            Self::GroupDm(v) => v.inviter.as_deref(),
+            Self::Friend(v) => v.inviter.as_deref(),
             _ => None,
         }
     }
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
-    /// Carried by `Guild`, `GroupDm`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn max_age(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.max_age,
             Self::GroupDm(v) => v.max_age,
             Self::Friend(v) => v.max_age,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// When the invite was created (ISO 8601 timestamp).
     ///
-    /// Carried by `Guild`, `GroupDm`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn created_at(&self) -> Option<crate::Timestamp> {
         match self {
             Self::Guild(v) => v.created_at,
             Self::GroupDm(v) => v.created_at,
             Self::Friend(v) => v.created_at,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires. Discord now always sends it, but older payloads may leave it out.
     ///
-    /// Carried by `Guild`, `GroupDm`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn expires_at(&self) -> Option<crate::Timestamp> {
         match self {
             Self::Guild(v) => v.expires_at.as_option().copied(),
             Self::GroupDm(v) => v.expires_at.as_option().copied(),
             Self::Friend(v) => v.expires_at.as_option().copied(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Not described in Discord's public docs; it appears to mark invites shared with the inviter's synced contacts. Usually `false`.
     ///
-    /// Carried by `Guild`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn is_contact(&self) -> Option<bool> {
         match self {
             Self::Guild(v) => v.is_contact,
             Self::Friend(v) => v.is_contact,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Guild invite flags as a bit set (see `GuildInviteFlags`); `IS_GUEST_INVITE` marks an invite that grants guest access.
     ///
-    /// Carried by `Guild`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn flags(&self) -> Option<GuildInviteFlags> {
         match self {
             Self::Guild(v) => v.flags,
             Self::Friend(v) => v.flags,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// A partial object for the guild the invite joins. Older or trimmed payloads may omit it.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn guild(&self) -> Option<&InviteGuild> {
         match self {
-            Self::Guild(v) => v.guild.as_ref(),
-            #[allow(unreachable_patterns)]
+            Self::Guild(v) => v.guild.as_deref(),
             _ => None,
         }
     }
     /// The ID of the guild the invite joins. Required by the spec, but Discord's own examples leave it out, so it may be absent.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn guild_id(&self) -> Option<crate::Snowflake> {
         match self {
             Self::Guild(v) => v.guild_id,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
     ///
-    /// Carried by `Guild`, `GroupDm`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn channel(&self) -> Option<&InviteChannel> {
         match self {
-            Self::Guild(v) => v.channel.as_option(),
-            Self::GroupDm(v) => v.channel.as_ref(),
-            Self::Friend(v) => v.channel.as_option(),
-            #[allow(unreachable_patterns)]
+            Self::Guild(v) => v.channel.as_option().map(|b| &**b),
+            Self::GroupDm(v) => v.channel.as_deref(),
+            Self::Friend(v) => v.channel.as_option().map(|b| &**b),
             _ => None,
         }
     }
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_type(&self) -> Option<InviteTargetType> {
         match self {
             Self::Guild(v) => v.target_type,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The user whose Go Live stream the invite opens; present when `target_type` is `STREAM`.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_user(&self) -> Option<&User> {
         match self {
-            Self::Guild(v) => v.target_user.as_ref(),
-            #[allow(unreachable_patterns)]
+            Self::Guild(v) => v.target_user.as_deref(),
             _ => None,
         }
     }
     /// A partial object for the embedded application (activity) the invite opens; present when `target_type` is `EMBEDDED_APPLICATION`.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_application(&self) -> Option<&InviteApplication> {
         match self {
-            Self::Guild(v) => v.target_application.as_ref(),
-            #[allow(unreachable_patterns)]
+            Self::Guild(v) => v.target_application.as_deref(),
             _ => None,
         }
     }
     /// The scheduled event the invite points to; only included when Get Invite is called with a valid `guild_scheduled_event_id`.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn guild_scheduled_event(&self) -> Option<&ScheduledEvent> {
         match self {
-            Self::Guild(v) => v.guild_scheduled_event.as_ref(),
-            #[allow(unreachable_patterns)]
+            Self::Guild(v) => v.guild_scheduled_event.as_deref(),
             _ => None,
         }
     }
     /// The channel inside the guild that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_channel_id(&self) -> Option<crate::Snowflake> {
         match self {
             Self::Guild(v) => v.target_channel_id,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The message that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn target_message_id(&self) -> Option<crate::Snowflake> {
         match self {
             Self::Guild(v) => v.target_message_id,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// A summary of the guild's recent chat activity shown on invite cards, or null when Discord has none. Not described in Discord's public docs.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn liveliness(&self) -> Option<&GuildLiveliness> {
         match self {
-            Self::Guild(v) => v.liveliness.as_option(),
-            #[allow(unreachable_patterns)]
+            Self::Guild(v) => v.liveliness.as_option().map(|b| &**b),
             _ => None,
         }
     }
     /// How many times the invite has been used so far.
     ///
-    /// Carried by `Guild`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn uses(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.uses,
             Self::Friend(v) => v.uses,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
-    /// Carried by `Guild`, `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn max_uses(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.max_uses,
             Self::Friend(v) => v.max_uses,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Whether people who join through this invite get only temporary membership: they are removed when they disconnect unless someone gives them a role.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn temporary(&self) -> Option<bool> {
         match self {
             Self::Guild(v) => v.temporary,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Roughly how many members the guild has; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
-    /// Carried by `Guild`, `GroupDm` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm` variant(s); `None` when absent or `null`, and for other variants.
     pub fn approximate_member_count(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.approximate_member_count.as_option().copied(),
             Self::GroupDm(v) => v.approximate_member_count.as_option().copied(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Roughly how many of the guild's members are online; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn approximate_presence_count(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.approximate_presence_count.as_option().copied(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// Whether a member who joins through this invite is allowed to change their nickname in the guild. Not described in Discord's public docs.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn is_nickname_changeable(&self) -> Option<bool> {
         match self {
             Self::Guild(v) => v.is_nickname_changeable,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The roles a member is given on joining through this invite (community invites created with `role_ids`), as partial role objects; null or absent when none.
     ///
-    /// Carried by `Guild` invites; `None` when absent or `null`, and for other variants.
-    pub fn roles(&self) -> Option<&Vec<InviteGuildRole>> {
+    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
+    pub fn roles(&self) -> Option<&Vec<Box<InviteGuildRole>>> {
         match self {
             Self::Guild(v) => v.roles.as_option(),
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
     /// The number of friends the inviter has, as shown on the friend invite card. Not described in Discord's public docs.
     ///
-    /// Carried by `Friend` invites; `None` when absent or `null`, and for other variants.
+    /// Carried by the `Friend` variant(s); `None` when absent or `null`, and for other variants.
     pub fn friends_count(&self) -> Option<i64> {
         match self {
             Self::Friend(v) => v.friends_count,
-            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
@@ -2706,29 +2699,29 @@ impl<'de> serde::Deserialize<'de> for Invite {
             ) -> Result<Invite, A::Error> {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<User>;
+                let mut v_inviter = None::<Box<User>>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_flags = None::<GuildInviteFlags>;
-                let mut v_guild = None::<InviteGuild>;
+                let mut v_guild = None::<Box<InviteGuild>>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
+                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
                 let mut v_target_type = None::<InviteTargetType>;
-                let mut v_target_user = None::<User>;
-                let mut v_target_application = None::<InviteApplication>;
-                let mut v_guild_scheduled_event = None::<ScheduledEvent>;
+                let mut v_target_user = None::<Box<User>>;
+                let mut v_target_application = None::<Box<InviteApplication>>;
+                let mut v_guild_scheduled_event = None::<Box<ScheduledEvent>>;
                 let mut v_target_channel_id = None::<crate::Snowflake>;
                 let mut v_target_message_id = None::<crate::Snowflake>;
-                let mut v_liveliness = crate::Nullable::<GuildLiveliness>::Absent;
+                let mut v_liveliness = crate::Nullable::<Box<GuildLiveliness>>::Absent;
                 let mut v_uses = None::<i64>;
                 let mut v_max_uses = None::<i64>;
                 let mut v_temporary = None::<bool>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut v_approximate_presence_count = crate::Nullable::<i64>::Absent;
                 let mut v_is_nickname_changeable = None::<bool>;
-                let mut v_roles = crate::Nullable::<Vec<InviteGuildRole>>::Absent;
+                let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
                 let mut v_friends_count = None::<i64>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -3055,92 +3048,109 @@ pub struct InviteApplication {
     /// The hash of the application's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub icon: crate::Nullable<String>,
     /// The application's description; may be empty.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub description: Option<String>,
     /// The application's kind, or null for an ordinary application.
     ///
     /// Wire name `type`. Absent, `null` or a value: the three are kept apart.
     #[schemars(rename = "type")]
-    #[schemars(default)]
     pub kind: crate::Nullable<ApplicationType>,
     /// The hash of the application's default rich presence invite cover image.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub cover_image: Option<String>,
     /// For a game sold on Discord: the ID of the game SKU the application was created for.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub primary_sku_id: Option<crate::Snowflake>,
     /// A partial user object for the application's bot user, when it has one.
     ///
     /// `None` when the key is absent.
-    pub bot: Option<User>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    pub bot: Option<Box<User>>,
     /// For a game sold on Discord: the URL slug of its store page.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub slug: Option<String>,
     /// The ID of the guild linked to the application, such as its support server.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub guild_id: Option<crate::Snowflake>,
     /// The allowed origins for RPC connections to the application.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < String >>")]
     pub rpc_origins: Option<Vec<String>>,
     /// Whether anyone can add the application's bot to a guild, not just its owner.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub bot_public: Option<bool>,
     /// Whether adding the bot requires completing the full OAuth2 authorization code grant.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub bot_require_code_grant: Option<bool>,
     /// The URL of the application's terms of service.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub terms_of_service_url: Option<String>,
     /// The URL of the application's privacy policy.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub privacy_policy_url: Option<String>,
     /// The application's custom authorization URL, used instead of the default install flow.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub custom_install_url: Option<String>,
     /// The default scopes and permissions used when adding the application to a guild.
     ///
     /// `None` when the key is absent.
-    pub install_params: Option<InstallParams>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InstallParams >>")]
+    pub install_params: Option<Box<InstallParams>>,
     /// Install settings per installation context, keyed by context: `0` for guild install and `1` for user install.
     ///
     /// `None` when the key is absent.
+    #[schemars(
+        with = "crate::__private::SchemaOptional<std :: collections :: BTreeMap < String , Box < IntegrationTypeConfiguration > >>"
+    )]
     pub integration_types_config: Option<
-        std::collections::BTreeMap<String, IntegrationTypeConfiguration>,
+        std::collections::BTreeMap<String, Box<IntegrationTypeConfiguration>>,
     >,
     /// The application's public key, as hex, for verifying the signatures of interaction requests.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub verify_key: Option<String>,
     /// The application's public flags as a bit set.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub flags: Option<i64>,
     /// The application's flags as a decimal string, which can carry bits that do not fit in `flags`. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub flags_new: Option<String>,
     /// For an activity: the most participants it allows, or null when not set.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub max_participants: crate::Nullable<i64>,
     /// Up to five short tags describing the application.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < String >>")]
     pub tags: Option<Vec<String>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -3249,7 +3259,7 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                 let mut v_kind = crate::Nullable::<ApplicationType>::Absent;
                 let mut v_cover_image = None::<String>;
                 let mut v_primary_sku_id = None::<crate::Snowflake>;
-                let mut v_bot = None::<User>;
+                let mut v_bot = None::<Box<User>>;
                 let mut v_slug = None::<String>;
                 let mut v_guild_id = None::<crate::Snowflake>;
                 let mut v_rpc_origins = None::<Vec<String>>;
@@ -3258,9 +3268,9 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                 let mut v_terms_of_service_url = None::<String>;
                 let mut v_privacy_policy_url = None::<String>;
                 let mut v_custom_install_url = None::<String>;
-                let mut v_install_params = None::<InstallParams>;
+                let mut v_install_params = None::<Box<InstallParams>>;
                 let mut v_integration_types_config = None::<
-                    std::collections::BTreeMap<String, IntegrationTypeConfiguration>,
+                    std::collections::BTreeMap<String, Box<IntegrationTypeConfiguration>>,
                 >;
                 let mut v_verify_key = None::<String>;
                 let mut v_flags = None::<i64>;
@@ -3358,16 +3368,19 @@ pub struct InviteChannel {
     /// The channel's name, or null for a group DM that has no name.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub name: crate::Nullable<String>,
     /// For a group DM: the hash of its icon, when it has one.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub icon: Option<String>,
     /// For a group DM: its members, with just ID, username and avatar.
     ///
     /// `None` when the key is absent.
-    pub recipients: Option<Vec<InviteChannelRecipient>>,
+    #[schemars(
+        with = "crate::__private::SchemaOptional<Vec < Box < InviteChannelRecipient > >>"
+    )]
+    pub recipients: Option<Vec<Box<InviteChannelRecipient>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -3418,7 +3431,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                 let mut v_kind = None::<ChannelType>;
                 let mut v_name = crate::Nullable::<String>::Absent;
                 let mut v_icon = None::<String>;
-                let mut v_recipients = None::<Vec<InviteChannelRecipient>>;
+                let mut v_recipients = None::<Vec<Box<InviteChannelRecipient>>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -3463,6 +3476,7 @@ pub struct InviteChannelRecipient {
     /// The hash of the user's avatar, or null when they use a default avatar.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
     pub avatar: Option<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -3549,11 +3563,13 @@ pub struct InviteCreateEvent {
     /// The ID of the guild the invite is for; absent for invites outside a guild.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub guild_id: Option<crate::Snowflake>,
     /// The user who created the invite, when known.
     ///
     /// `None` when the key is absent.
-    pub inviter: Option<User>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// Always present.
@@ -3565,15 +3581,18 @@ pub struct InviteCreateEvent {
     /// What the invite opens in a voice channel, when it targets a stream or an embedded application.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<InviteTargetType>")]
     pub target_type: Option<InviteTargetType>,
     /// The user whose stream the invite opens; present for `STREAM` invites.
     ///
     /// `None` when the key is absent.
-    pub target_user: Option<User>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    pub target_user: Option<Box<User>>,
     /// A partial object for the embedded application the invite opens; present for `EMBEDDED_APPLICATION` invites.
     ///
     /// `None` when the key is absent.
-    pub target_application: Option<InviteApplication>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteApplication >>")]
+    pub target_application: Option<Box<InviteApplication>>,
     /// Whether joining through the invite grants only temporary membership, ended on disconnect unless the member is given a role.
     ///
     /// Always present.
@@ -3585,11 +3604,11 @@ pub struct InviteCreateEvent {
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub expires_at: crate::Nullable<crate::Timestamp>,
     /// IDs of the roles given to people who join through the invite, when it is a community invite.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Snowflake >>")]
     pub role_ids: Option<Vec<crate::Snowflake>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -3663,12 +3682,12 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                 let mut v_code = None::<String>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_inviter = None::<User>;
+                let mut v_inviter = None::<Box<User>>;
                 let mut v_max_age = None::<i64>;
                 let mut v_max_uses = None::<i64>;
                 let mut v_target_type = None::<InviteTargetType>;
-                let mut v_target_user = None::<User>;
-                let mut v_target_application = None::<InviteApplication>;
+                let mut v_target_user = None::<Box<User>>;
+                let mut v_target_application = None::<Box<InviteApplication>>;
                 let mut v_temporary = None::<bool>;
                 let mut v_uses = None::<i64>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
@@ -3733,6 +3752,7 @@ pub struct InviteDeleteEvent {
     /// The ID of the guild the deleted invite was for; absent for invites outside a guild.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
     pub guild_id: Option<crate::Snowflake>,
     /// The code of the deleted invite.
     ///
@@ -3826,50 +3846,44 @@ pub struct InviteGuild {
     /// The hash of the guild's invite splash background image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub splash: crate::Nullable<String>,
     /// The hash of the guild's banner image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub banner: crate::Nullable<String>,
     /// The guild's description, or null when it has none (usually only Community guilds set one).
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub description: crate::Nullable<String>,
     /// The hash of the guild's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub icon: crate::Nullable<String>,
     /// The guild features that are enabled, such as `COMMUNITY` or `VERIFIED`; unknown values are kept.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < GuildFeature >>")]
     pub features: Option<Vec<GuildFeature>>,
     /// What a user must satisfy before talking in the guild, or null when not given.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub verification_level: crate::Nullable<VerificationLevel>,
     /// The guild's vanity invite code, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub vanity_url_code: crate::Nullable<String>,
     /// The guild's age-restriction (NSFW) level, or null when not given.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub nsfw_level: crate::Nullable<GuildNsfwLevel>,
     /// Legacy flag for whether the guild is marked NSFW, or null; prefer `nsfw_level`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub nsfw: crate::Nullable<bool>,
     /// How many boosts the guild currently has.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub premium_subscription_count: Option<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -4020,20 +4034,20 @@ pub struct InviteGuildRole {
     /// The role's colours, including the gradient colours of enhanced role styles.
     ///
     /// `None` when the key is absent.
-    pub colors: Option<GuildRoleColors>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < GuildRoleColors >>")]
+    pub colors: Option<Box<GuildRoleColors>>,
     /// The hash of the role's icon image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub icon: crate::Nullable<String>,
     /// The standard emoji used as the role's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub unicode_emoji: crate::Nullable<String>,
     /// The role's permissions as a decimal string of the permission bit set.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub permissions: Option<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -4090,7 +4104,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                 let mut v_name = None::<String>;
                 let mut v_position = None::<i64>;
                 let mut v_color = None::<i64>;
-                let mut v_colors = None::<GuildRoleColors>;
+                let mut v_colors = None::<Box<GuildRoleColors>>;
                 let mut v_icon = crate::Nullable::<String>::Absent;
                 let mut v_unicode_emoji = crate::Nullable::<String>::Absent;
                 let mut v_permissions = None::<String>;
@@ -4236,7 +4250,7 @@ pub struct InviteStageInstance {
     /// Partial guild member objects for the people currently speaking on the Stage.
     ///
     /// Always present.
-    pub members: Vec<InviteStageInstanceMember>,
+    pub members: Vec<Box<InviteStageInstanceMember>>,
     /// How many people are in the Stage, listeners and speakers together.
     ///
     /// Always present.
@@ -4288,7 +4302,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                 self,
                 mut map: A,
             ) -> Result<InviteStageInstance, A::Error> {
-                let mut v_members = None::<Vec<InviteStageInstanceMember>>;
+                let mut v_members = None::<Vec<Box<InviteStageInstanceMember>>>;
                 let mut v_participant_count = None::<i64>;
                 let mut v_speaker_count = None::<i64>;
                 let mut v_topic = None::<String>;
@@ -4334,33 +4348,34 @@ pub struct InviteStageInstanceMember {
     /// The IDs of the member's roles in the guild.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Snowflake >>")]
     pub roles: Option<Vec<crate::Snowflake>>,
     /// The member's guild nickname, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub nick: crate::Nullable<String>,
     /// The hash of the member's guild-specific avatar, or null when they use their account avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub avatar: crate::Nullable<String>,
     /// When the member started boosting the guild (ISO 8601 timestamp), or null when they are not boosting.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub premium_since: crate::Nullable<crate::Timestamp>,
     /// When the member joined the guild (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
     pub joined_at: Option<crate::Timestamp>,
     /// `true` while the member still has to accept the guild's membership screening rules; they cannot talk until then.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub pending: Option<bool>,
     /// The member's user object; Discord's own example shows an empty placeholder here, so it is kept as raw JSON.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<serde_json :: Value>")]
     pub user: Option<serde_json::Value>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -4689,6 +4704,7 @@ pub struct Nameplate {
     /// The ID of the SKU the nameplate is sold as, or null when it is not a store item.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")]
     pub sku_id: Option<crate::Snowflake>,
     /// The path of the nameplate's image asset.
     ///
@@ -5113,18 +5129,22 @@ pub struct PrimaryGuild {
     /// The ID of the user's primary guild, or null when they have not chosen one.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")]
     pub identity_guild_id: Option<crate::Snowflake>,
     /// Whether the user is currently showing the guild's server tag, or null when unknown; it may become `false` if the guild turns tags off.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<bool>")]
     pub identity_enabled: Option<bool>,
     /// The server tag text, at most 4 characters, or null when there is none.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
     pub tag: Option<String>,
     /// The hash of the server tag's badge image, or null when there is none.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
     pub badge: Option<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -5308,7 +5328,6 @@ pub struct RecurrenceRule {
     /// When the repetition ends (ISO 8601 timestamp), or null when it has no end; Discord does not currently let you set it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub end: crate::Nullable<crate::Timestamp>,
     /// The base unit of repetition: daily, weekly, monthly or yearly.
     ///
@@ -5321,28 +5340,36 @@ pub struct RecurrenceRule {
     /// The weekdays the event repeats on, or null when not used.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(
+        with = "crate::__private::SchemaRequiredNullable<Vec < RecurrenceRuleWeekday >>"
+    )]
     pub by_weekday: Option<Vec<RecurrenceRuleWeekday>>,
     /// Specific weekdays in specific weeks of the month to repeat on (such as the second Tuesday), or null when not used.
     ///
     /// Always present; `None` is `null`.
-    pub by_n_weekday: Option<Vec<ByNWeekday>>,
+    #[schemars(
+        with = "crate::__private::SchemaRequiredNullable<Vec < Box < ByNWeekday > >>"
+    )]
+    pub by_n_weekday: Option<Vec<Box<ByNWeekday>>>,
     /// The months the event repeats in, or null when not used.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(
+        with = "crate::__private::SchemaRequiredNullable<Vec < RecurrenceRuleMonth >>"
+    )]
     pub by_month: Option<Vec<RecurrenceRuleMonth>>,
     /// The days of the month the event repeats on, or null when not used.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<Vec < i64 >>")]
     pub by_month_day: Option<Vec<i64>>,
     /// The days of the year the event repeats on, or null when not used; Discord does not currently let you set it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub by_year_day: crate::Nullable<Vec<i64>>,
     /// How many times the event repeats in total, or null when there is no limit; Discord does not currently let you set it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub count: crate::Nullable<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -5402,7 +5429,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                 let mut v_by_weekday = crate::Nullable::<
                     Vec<RecurrenceRuleWeekday>,
                 >::Absent;
-                let mut v_by_n_weekday = crate::Nullable::<Vec<ByNWeekday>>::Absent;
+                let mut v_by_n_weekday = crate::Nullable::<Vec<Box<ByNWeekday>>>::Absent;
                 let mut v_by_month = crate::Nullable::<Vec<RecurrenceRuleMonth>>::Absent;
                 let mut v_by_month_day = crate::Nullable::<Vec<i64>>::Absent;
                 let mut v_by_year_day = crate::Nullable::<Vec<i64>>::Absent;
@@ -5770,26 +5797,23 @@ pub struct ScheduledEvent {
     /// The event's description (up to 1000 characters), or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub description: crate::Nullable<String>,
     /// The ID of the stage or voice channel the event takes place in, or null for an `EXTERNAL` event.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub channel_id: crate::Nullable<crate::Snowflake>,
     /// The ID of the user who created the event, or null for events created before late 2021.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub creator_id: crate::Nullable<crate::Snowflake>,
     /// The user who created the event, when included.
     ///
     /// `None` when the key is absent.
-    pub creator: Option<User>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    pub creator: Option<Box<User>>,
     /// The hash of the event's cover image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub image: crate::Nullable<String>,
     /// When the event is set to start (ISO 8601 timestamp).
     ///
@@ -5798,7 +5822,6 @@ pub struct ScheduledEvent {
     /// When the event is set to end (ISO 8601 timestamp), or null when it has no end time; always set for `EXTERNAL` events.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub scheduled_end_time: crate::Nullable<crate::Timestamp>,
     /// Whether the event is upcoming, in progress, finished or canceled.
     ///
@@ -5811,30 +5834,32 @@ pub struct ScheduledEvent {
     /// The ID of the entity hosting the event, such as a stage instance, or null when there is none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub entity_id: crate::Nullable<crate::Snowflake>,
     /// How the event repeats, or null when it happens only once.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub recurrence_rule: crate::Nullable<RecurrenceRule>,
+    pub recurrence_rule: crate::Nullable<Box<RecurrenceRule>>,
     /// How many users have marked themselves interested in the event; only included when requested.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub user_count: Option<i64>,
     /// Who can see the event; currently always guild members only.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<ScheduledEventPrivacyLevel>")]
     pub privacy_level: Option<ScheduledEventPrivacyLevel>,
     /// The requesting user's own RSVP to the event, or null when they have none. Not described in Discord's public docs.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub user_rsvp: crate::Nullable<ScheduledEventUser>,
+    pub user_rsvp: crate::Nullable<Box<ScheduledEventUser>>,
     /// Changes made to single occurrences of a repeating event, such as a moved or canceled date.
     ///
     /// `None` when the key is absent.
-    pub guild_scheduled_event_exceptions: Option<Vec<ScheduledEventException>>,
+    #[schemars(
+        with = "crate::__private::SchemaOptional<Vec < Box < ScheduledEventException > >>"
+    )]
+    pub guild_scheduled_event_exceptions: Option<Vec<Box<ScheduledEventException>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -5918,7 +5943,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                 let mut v_description = crate::Nullable::<String>::Absent;
                 let mut v_channel_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut v_creator_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_creator = None::<User>;
+                let mut v_creator = None::<Box<User>>;
                 let mut v_image = crate::Nullable::<String>::Absent;
                 let mut v_scheduled_start_time = None::<crate::Timestamp>;
                 let mut v_scheduled_end_time = crate::Nullable::<
@@ -5927,12 +5952,14 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                 let mut v_status = None::<ScheduledEventStatus>;
                 let mut v_entity_type = None::<ScheduledEventEntityType>;
                 let mut v_entity_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_recurrence_rule = crate::Nullable::<RecurrenceRule>::Absent;
+                let mut v_recurrence_rule = crate::Nullable::<
+                    Box<RecurrenceRule>,
+                >::Absent;
                 let mut v_user_count = None::<i64>;
                 let mut v_privacy_level = None::<ScheduledEventPrivacyLevel>;
-                let mut v_user_rsvp = crate::Nullable::<ScheduledEventUser>::Absent;
+                let mut v_user_rsvp = crate::Nullable::<Box<ScheduledEventUser>>::Absent;
                 let mut v_guild_scheduled_event_exceptions = None::<
-                    Vec<ScheduledEventException>,
+                    Vec<Box<ScheduledEventException>>,
                 >;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -6097,10 +6124,12 @@ pub struct ScheduledEventException {
     /// The occurrence's new start time (ISO 8601 timestamp), or null when the start time is unchanged.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")]
     pub scheduled_start_time: Option<crate::Timestamp>,
     /// The occurrence's new end time (ISO 8601 timestamp), or null when the end time is unchanged.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")]
     pub scheduled_end_time: Option<crate::Timestamp>,
     /// `true` when this single occurrence will not take place.
     ///
@@ -6365,7 +6394,6 @@ pub struct ScheduledEventUser {
     /// The ID of the single occurrence the RSVP is for, or null when it covers the whole event.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub guild_scheduled_event_exception_id: crate::Nullable<crate::Snowflake>,
     /// The ID of the user who responded.
     ///
@@ -6374,11 +6402,13 @@ pub struct ScheduledEventUser {
     /// The user who responded, when included.
     ///
     /// `None` when the key is absent.
-    pub user: Option<User>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    pub user: Option<Box<User>>,
     /// The responding user's guild member object, when included.
     ///
     /// `None` when the key is absent.
-    pub member: Option<GuildMember>,
+    #[schemars(with = "crate::__private::SchemaOptional<Box < GuildMember >>")]
+    pub member: Option<Box<GuildMember>>,
     /// Whether the user is interested or not.
     ///
     /// Always present.
@@ -6438,8 +6468,8 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
                     crate::Snowflake,
                 >::Absent;
                 let mut v_user_id = None::<crate::Snowflake>;
-                let mut v_user = None::<User>;
-                let mut v_member = None::<GuildMember>;
+                let mut v_user = None::<Box<User>>;
+                let mut v_member = None::<Box<GuildMember>>;
                 let mut v_response = None::<ScheduledEventUserResponseKind>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -6573,16 +6603,15 @@ pub struct TargetUsersJobStatus {
     /// When the job started (ISO 8601 timestamp), or null if unknown.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")]
     pub created_at: Option<crate::Timestamp>,
     /// When the job finished successfully (ISO 8601 timestamp); null while it is still running or if it failed.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub completed_at: crate::Nullable<crate::Timestamp>,
     /// Why the job failed; null unless `status` is `FAILED`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub error_message: crate::Nullable<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -6765,6 +6794,7 @@ pub struct UpdateTargetUsersError {
     /// One message per problem in the uploaded file, each naming the offending line, for example an invalid user ID.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<Vec < String >>")]
     pub target_users_file: Option<Vec<String>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
@@ -6843,58 +6873,56 @@ pub struct User {
     /// The hash of the user's avatar, or null when they use a default avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub avatar: crate::Nullable<String>,
     /// The user's legacy four-digit tag, or `0` for accounts that have moved to unique usernames.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<String>")]
     pub discriminator: Option<String>,
     /// The user's publicly visible flags (badges) as a bit set.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub public_flags: Option<i64>,
     /// All of the user's account flags as a bit set.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
     pub flags: Option<i64>,
     /// Whether the account is an application's bot user.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub bot: Option<bool>,
     /// Whether the account is an official Discord system user, used for urgent messages.
     ///
     /// `None` when the key is absent.
+    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
     pub system: Option<bool>,
     /// The hash of the user's profile banner, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub banner: crate::Nullable<String>,
     /// The user's profile banner colour as an RGB integer, or null when not set.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub accent_color: crate::Nullable<i64>,
     /// The user's display name, or null when they have not set one and their username is shown instead.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
     pub global_name: crate::Nullable<String>,
     /// The user's avatar decoration, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub avatar_decoration_data: crate::Nullable<AvatarDecoration>,
+    pub avatar_decoration_data: crate::Nullable<Box<AvatarDecoration>>,
     /// The collectibles the user has equipped, such as a nameplate, or null when none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub collectibles: crate::Nullable<UserCollectibles>,
+    pub collectibles: crate::Nullable<Box<UserCollectibles>>,
     /// The server tag the user displays from their primary guild, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub primary_guild: crate::Nullable<PrimaryGuild>,
+    pub primary_guild: crate::Nullable<Box<PrimaryGuild>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -6980,10 +7008,12 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut v_accent_color = crate::Nullable::<i64>::Absent;
                 let mut v_global_name = crate::Nullable::<String>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
-                    AvatarDecoration,
+                    Box<AvatarDecoration>,
                 >::Absent;
-                let mut v_collectibles = crate::Nullable::<UserCollectibles>::Absent;
-                let mut v_primary_guild = crate::Nullable::<PrimaryGuild>::Absent;
+                let mut v_collectibles = crate::Nullable::<
+                    Box<UserCollectibles>,
+                >::Absent;
+                let mut v_primary_guild = crate::Nullable::<Box<PrimaryGuild>>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -7040,7 +7070,8 @@ pub struct UserCollectibles {
     /// The user's nameplate, or null when they have none equipped.
     ///
     /// Always present; `None` is `null`.
-    pub nameplate: Option<Nameplate>,
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<Box < Nameplate >>")]
+    pub nameplate: Option<Box<Nameplate>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -7077,7 +7108,7 @@ impl<'de> serde::Deserialize<'de> for UserCollectibles {
                 self,
                 mut map: A,
             ) -> Result<UserCollectibles, A::Error> {
-                let mut v_nameplate = crate::Nullable::<Nameplate>::Absent;
+                let mut v_nameplate = crate::Nullable::<Box<Nameplate>>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -7109,6 +7140,7 @@ pub struct VanityUrl {
     /// The vanity code, or null when the guild has no vanity URL set.
     ///
     /// Always present; `None` is `null`.
+    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
     pub code: Option<String>,
     /// How many times the vanity invite has been used.
     ///
@@ -7117,8 +7149,7 @@ pub struct VanityUrl {
     /// An error describing why the vanity URL is unavailable, or null/absent when there is none. Not described in Discord's public docs.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    #[schemars(default)]
-    pub error: crate::Nullable<VanityUrlError>,
+    pub error: crate::Nullable<Box<VanityUrlError>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[schemars(skip)]
@@ -7161,7 +7192,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
             ) -> Result<VanityUrl, A::Error> {
                 let mut v_code = crate::Nullable::<String>::Absent;
                 let mut v_uses = None::<i64>;
-                let mut v_error = crate::Nullable::<VanityUrlError>::Absent;
+                let mut v_error = crate::Nullable::<Box<VanityUrlError>>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {

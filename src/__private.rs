@@ -184,3 +184,43 @@ impl<T> Local<T> for Nullable<T> {
         self
     }
 }
+
+/// Schema-only stand-in for an `Option<T>` field that may be absent but never `null`: not
+/// required, and not nullable (schemars would otherwise describe every `Option` as nullable).
+pub struct SchemaOptional<T>(std::marker::PhantomData<T>);
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for SchemaOptional<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        generator.subschema_for::<T>()
+    }
+
+    fn _schemars_private_is_option() -> bool {
+        true
+    }
+}
+
+/// Schema-only stand-in for an `Option<T>` field that is always present and may be `null`:
+/// required and nullable.
+pub struct SchemaRequiredNullable<T>(std::marker::PhantomData<T>);
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for SchemaRequiredNullable<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Nullable_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Option<T> as schemars::JsonSchema>::json_schema(generator)
+    }
+}

@@ -32,6 +32,11 @@ mod timestamp;
 #[doc(hidden)]
 pub mod __private;
 
+#[cfg(feature = "http")]
+pub mod client;
+#[cfg(feature = "http")]
+pub use client::{Client, ClientBuilder, Error as ClientError};
+
 pub mod model;
 
 pub use convert::{escape_pointer_token, DecodeError, DecodeErrorKind, EncodeError, Payload};
@@ -41,6 +46,11 @@ pub use model::*;
 pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};
 pub use timestamp::{ParseTimestampError, Timestamp};
+
+/// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// Fields of a payload that this version of the crate does not know, kept in arrival order so
 /// they re-encode unchanged.

@@ -117,4 +117,9 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Nullable<T> {
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         <Option<T> as schemars::JsonSchema>::json_schema(generator)
     }
+
+    // Not required in the enclosing object: the key may be absent.
+    fn _schemars_private_is_option() -> bool {
+        true
+    }
 }

@@ -98,6 +98,9 @@ pub enum Ty {
         name: String,
         /// Whether it is `Copy`.
         copy: bool,
+        /// Held in a `Box`: nested objects are boxed so that a parent stays small (an invite
+        /// with every nested object inline is over 7 KB, and every move copies it).
+        boxed: bool,
     },
     /// `Vec<T>`.
     Vec(Box<Ty>),
@@ -110,7 +113,7 @@ impl Ty {
     pub fn is_copy(&self) -> bool {
         match self {
             Ty::Bool | Ty::Int | Ty::Float | Ty::Snowflake | Ty::Timestamp => true,
-            Ty::Named { copy, .. } => *copy,
+            Ty::Named { copy, boxed, .. } => *copy && !*boxed,
             _ => false,
         }
     }
@@ -326,10 +329,10 @@ fn classify(spec: &Spec, c: &str) -> Kind {
             _ => Kind::IntEnum,
         };
     }
-    if s.get("type").and_then(Value::as_str) == Some("object") || s.get("allOf").is_some() {
-        if spec.object(c).is_some() {
-            return Kind::Struct;
-        }
+    let objectish =
+        s.get("type").and_then(Value::as_str) == Some("object") || s.get("allOf").is_some();
+    if objectish && spec.object(c).is_some() {
+        return Kind::Struct;
     }
     Kind::Other
 }
@@ -432,6 +435,7 @@ impl Ctx<'_> {
                 Ty::Named {
                     name: f.clone(),
                     copy: true,
+                    boxed: false,
                 },
                 nullable,
             ));
@@ -526,6 +530,7 @@ impl Ctx<'_> {
             return Ok(Ty::Named {
                 name: name.clone(),
                 copy: self.copy.contains(name),
+                boxed: classify(self.spec, r) == Kind::Struct,
             });
         }
         let s = self.spec.schema(r).ok_or_else(|| {

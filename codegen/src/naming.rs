@@ -5,7 +5,7 @@
 /// case run as one word (`GroupDMInvite` → group, dm, invite; `GUILD_TEXT` → guild, text).
 fn words(name: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for part in name.split(|c: char| c == '_' || c == '-' || c == '.' || c == ' ') {
+    for part in name.split(['_', '-', '.', ' ']) {
         let chars: Vec<char> = part.chars().collect();
         let mut cur = String::new();
         for (i, &c) in chars.iter().enumerate() {

@@ -7,6 +7,9 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 
+/// An object's properties in document order, and the names it requires.
+pub type ObjectShape = (Vec<(String, Value)>, BTreeSet<String>);
+
 /// The OpenAPI document plus the overlay's added schemas.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -71,7 +74,7 @@ impl Spec {
     }
 
     /// An object component's properties and required list, with `allOf` parts merged.
-    pub fn object(&self, name: &str) -> Option<(Vec<(String, Value)>, BTreeSet<String>)> {
+    pub fn object(&self, name: &str) -> Option<ObjectShape> {
         let mut props = Vec::new();
         let mut required = BTreeSet::new();
         let mut seen = BTreeSet::new();

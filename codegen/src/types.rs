@@ -44,9 +44,13 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::Snowflake => quote!(crate::Snowflake),
         Ty::Timestamp => quote!(crate::Timestamp),
         Ty::Json => quote!(serde_json::Value),
-        Ty::Named { name, .. } => {
+        Ty::Named { name, boxed, .. } => {
             let n = ident(name);
-            quote!(#n)
+            if *boxed {
+                quote!(Box<#n>)
+            } else {
+                quote!(#n)
+            }
         }
         Ty::Vec(inner) => {
             let i = ty(inner);
@@ -157,7 +161,19 @@ fn structure(s: &Struct) -> TokenStream {
         let fty = wrapped(&f.ty, f.presence);
         let json = &f.json;
         let rename = (f.rust != f.json).then(|| quote!(#[schemars(rename = #json)]));
-        let opt = (f.presence == Presence::Nullable).then(|| quote!(#[schemars(default)]));
+        // schemars reads every `Option` as "optional and nullable"; say what we decode.
+        let inner = ty(&f.ty).to_string();
+        let opt = match f.presence {
+            Presence::Optional => {
+                let with = format!("crate::__private::SchemaOptional<{inner}>");
+                Some(quote!(#[schemars(with = #with)]))
+            }
+            Presence::RequiredNullable => {
+                let with = format!("crate::__private::SchemaRequiredNullable<{inner}>");
+                Some(quote!(#[schemars(with = #with)]))
+            }
+            Presence::Required | Presence::Nullable => None,
+        };
         quote! { #fd #rename #opt pub #fname: #fty, }
     });
 
@@ -696,10 +712,18 @@ fn union(u: &Union) -> TokenStream {
             };
         }
         let copy = f.ty.is_copy();
+        let boxed = matches!(f.ty, Ty::Named { boxed: true, .. });
+        let inner = match &f.ty {
+            Ty::Named { name, boxed: true, .. } => {
+                let n = ident(name);
+                quote!(#n)
+            }
+            _ => t.clone(),
+        };
         let ret = if copy {
             quote!(Option<#t>)
         } else {
-            quote!(Option<&#t>)
+            quote!(Option<&#inner>)
         };
         let have: Vec<String> = u
             .variants
@@ -709,21 +733,27 @@ fn union(u: &Union) -> TokenStream {
             .map(|(v, _)| format!("`{}`", v.variant))
             .collect();
         let d = doc(&format!(
-            "{}\n\nCarried by {} invites; `None` when absent or `null`, and for other variants.",
+            "{}\n\nCarried by the {} variant(s); `None` when absent or `null`, and for other variants.",
             f.doc,
             have.join(", ")
         ));
         let arms = u.variants.iter().zip(&f.presence).filter_map(|(v, p)| {
             let vn = ident(&v.variant);
-            let expr = match (p.as_ref()?, copy) {
-                (Presence::Required, true) => quote!(Some(v.#fname)),
-                (Presence::Required, false) => quote!(Some(&v.#fname)),
-                (Presence::RequiredNullable | Presence::Optional, true) => quote!(v.#fname),
-                (Presence::RequiredNullable | Presence::Optional, false) => {
+            let expr = match (p.as_ref()?, copy, boxed) {
+                (Presence::Required, true, _) => quote!(Some(v.#fname)),
+                (Presence::Required, false, _) => quote!(Some(&v.#fname)),
+                (Presence::RequiredNullable | Presence::Optional, true, _) => quote!(v.#fname),
+                (Presence::RequiredNullable | Presence::Optional, false, false) => {
                     quote!(v.#fname.as_ref())
                 }
-                (Presence::Nullable, true) => quote!(v.#fname.as_option().copied()),
-                (Presence::Nullable, false) => quote!(v.#fname.as_option()),
+                (Presence::RequiredNullable | Presence::Optional, false, true) => {
+                    quote!(v.#fname.as_deref())
+                }
+                (Presence::Nullable, true, _) => quote!(v.#fname.as_option().copied()),
+                (Presence::Nullable, false, false) => quote!(v.#fname.as_option()),
+                (Presence::Nullable, false, true) => {
+                    quote!(v.#fname.as_option().map(|b| &**b))
+                }
             };
             Some(quote! { Self::#vn(v) => #expr, })
         });
@@ -733,7 +763,6 @@ fn union(u: &Union) -> TokenStream {
             pub fn #fname(&self) -> #ret {
                 match self {
                     #(#arms)*
-                    #[allow(unreachable_patterns)]
                     _ => None,
                 }
             }
@@ -758,6 +787,7 @@ fn union(u: &Union) -> TokenStream {
         #[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
         #[schemars(untagged)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)] // boxing would cost an allocation per decode
         pub enum #name {
             #(#variant_defs)*
             #unknown_doc

@@ -79,7 +79,7 @@ impl Invite {
 
 fn remaining(max_uses: Option<i64>, uses: Option<i64>) -> Option<i64> {
     match (max_uses, uses) {
-        (Some(max), Some(used)) if max > 0 => Some(max.saturating_sub(used).max(0)),
+        (Some(max), Some(used)) if max > 0 => Some(max.saturating_sub(used.max(0)).clamp(0, max)),
         _ => None,
     }
 }
