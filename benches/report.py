@@ -20,6 +20,7 @@ ORDER = [
     ("decode", "serde_json_value", "serde_json::Value (IndexMap)"),
     ("decode", "discord_invite", "discord-invite Invite"),
     ("decode", "twilight_model", "twilight-model Invite"),
+    ("decode", "twilight_model_from_str", "twilight-model Invite (UTF-8 once + from_str)"),
     ("decode_no_target_user", "serde_json_ignored_any", "parse floor (serde_json IgnoredAny)"),
     ("decode_no_target_user", "discord_invite", "discord-invite Invite"),
     ("decode_no_target_user", "twilight_model", "twilight-model Invite"),
@@ -178,6 +179,7 @@ def main(argv):
     ratios = []
     for group, num, den in [
         ("decode", "discord_invite", "twilight_model"),
+        ("decode", "discord_invite", "twilight_model_from_str"),
         ("decode", "serde_json_ignored_any", "discord_invite"),
         ("decode_no_target_user", "discord_invite", "twilight_model"),
         ("decode_no_target_user", "discord_invite", "serenity"),

@@ -97,6 +97,13 @@ fn decode(c: &mut Criterion) {
         serde_json::from_slice::<twilight_model::guild::invite::Invite>(p)
             .map_err(|e| e.to_string())
     });
+    // What a twilight user could do by hand, and what our `from_json_slice` does inside: check
+    // UTF-8 once, then decode as text (serde_json then skips its per-string UTF-8 check).
+    decode_bench(&mut g, "twilight_model_from_str", &corpus.all, |p| {
+        let text = std::str::from_utf8(p).map_err(|e| e.to_string())?;
+        serde_json::from_str::<twilight_model::guild::invite::Invite>(text)
+            .map_err(|e| e.to_string())
+    });
     g.finish();
 
     // The subset serenity accepts (no `target_user`: serenity models it as a bare ID), so that
