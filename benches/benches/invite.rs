@@ -48,7 +48,10 @@ fn decode_bench<T>(
 ) {
     for (i, p) in payloads.iter().enumerate() {
         if let Err(e) = f(p) {
-            panic!("{name} rejects payload {i}: {e}\n{}", String::from_utf8_lossy(p));
+            panic!(
+                "{name} rejects payload {i}: {e}\n{}",
+                String::from_utf8_lossy(p)
+            );
         }
     }
     g.bench_function(name, |b| {
@@ -138,7 +141,8 @@ fn encode(c: &mut Criterion) {
         .iter()
         .map(|p| serde_json::from_slice(p).unwrap())
         .collect();
-    let out_bytes = |f: &dyn Fn(usize) -> Vec<u8>| (0..corpus.all.len()).map(|i| f(i).len() as u64).sum();
+    let out_bytes =
+        |f: &dyn Fn(usize) -> Vec<u8>| (0..corpus.all.len()).map(|i| f(i).len() as u64).sum();
     let ours_bytes = out_bytes(&|i| serde_json::to_vec(&ours[i]).unwrap());
     let twilight_bytes = out_bytes(&|i| serde_json::to_vec(&twilight[i]).unwrap());
 
@@ -172,7 +176,8 @@ fn encode(c: &mut Criterion) {
     // model's order, unknown ones after them, so compared as JSON values).
     for p in &corpus.all {
         let v = discord_invite::Invite::from_json_slice(p).unwrap();
-        let back: serde_json::Value = serde_json::from_slice(&serde_json::to_vec(&v).unwrap()).unwrap();
+        let back: serde_json::Value =
+            serde_json::from_slice(&serde_json::to_vec(&v).unwrap()).unwrap();
         let orig: serde_json::Value = serde_json::from_slice(p).unwrap();
         assert_eq!(back, orig, "round trip is lossless");
     }

@@ -71,7 +71,11 @@ impl Rng {
 
     /// An image hash: 32 lowercase hex digits, `a_`-prefixed when animated.
     pub fn hash(&mut self, animated_one_in: u64) -> String {
-        let prefix = if self.one_in(animated_one_in) { "a_" } else { "" };
+        let prefix = if self.one_in(animated_one_in) {
+            "a_"
+        } else {
+            ""
+        };
         format!("{prefix}{:016x}{:016x}", self.next(), self.next())
     }
 
@@ -79,9 +83,7 @@ impl Rng {
     pub fn code(&mut self) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         let len = if self.one_in(3) { 10 } else { 8 };
-        (0..len)
-            .map(|_| *self.pick(ALPHABET) as char)
-            .collect()
+        (0..len).map(|_| *self.pick(ALPHABET) as char).collect()
     }
 
     /// An RFC 3339 timestamp in 2026 with microseconds, as Discord formats them.
@@ -114,9 +116,32 @@ const SYLLABLES: &[&str] = &[
     "gor", "pix", "ul", "wren", "yo", "sky",
 ];
 const WORDS: &[&str] = &[
-    "Pixel", "Lounge", "Raiders", "Study", "Hub", "Collective", "Garden", "Arcade", "Cafe",
-    "Guild", "Nexus", "Den", "Society", "Club", "Workshop", "Archive", "Harbor", "Crew",
-    "Valorant", "Minecraft", "Lo-fi", "Anime", "Rust", "Photography", "Chess", "Speedrun",
+    "Pixel",
+    "Lounge",
+    "Raiders",
+    "Study",
+    "Hub",
+    "Collective",
+    "Garden",
+    "Arcade",
+    "Cafe",
+    "Guild",
+    "Nexus",
+    "Den",
+    "Society",
+    "Club",
+    "Workshop",
+    "Archive",
+    "Harbor",
+    "Crew",
+    "Valorant",
+    "Minecraft",
+    "Lo-fi",
+    "Anime",
+    "Rust",
+    "Photography",
+    "Chess",
+    "Speedrun",
 ];
 const DESCRIPTIONS: &[&str] = &[
     "A friendly community for gamers, artists and night owls. Read #rules first!",
@@ -127,21 +152,48 @@ const DESCRIPTIONS: &[&str] = &[
     "Ein Server für alle, die gerne zusammen spielen – jeder ist willkommen!",
 ];
 const CHANNELS: &[&str] = &[
-    "general", "welcome", "rules", "lobby", "announcements", "\u{1F4AC}-chat", "start-here",
-    "voice-1", "stage", "help-forum",
+    "general",
+    "welcome",
+    "rules",
+    "lobby",
+    "announcements",
+    "\u{1F4AC}-chat",
+    "start-here",
+    "voice-1",
+    "stage",
+    "help-forum",
 ];
 /// Features the spec's `GuildFeatures` enum names.
 const KNOWN_FEATURES: &[&str] = &[
-    "ANIMATED_BANNER", "ANIMATED_ICON", "AUTO_MODERATION", "BANNER", "COMMUNITY", "DISCOVERABLE",
-    "INVITE_SPLASH", "MEMBER_VERIFICATION_GATE_ENABLED", "NEWS", "PREVIEW_ENABLED",
-    "ROLE_ICONS", "VANITY_URL", "WELCOME_SCREEN_ENABLED", "PARTNERED", "VERIFIED",
+    "ANIMATED_BANNER",
+    "ANIMATED_ICON",
+    "AUTO_MODERATION",
+    "BANNER",
+    "COMMUNITY",
+    "DISCOVERABLE",
+    "INVITE_SPLASH",
+    "MEMBER_VERIFICATION_GATE_ENABLED",
+    "NEWS",
+    "PREVIEW_ENABLED",
+    "ROLE_ICONS",
+    "VANITY_URL",
+    "WELCOME_SCREEN_ENABLED",
+    "PARTNERED",
+    "VERIFIED",
 ];
 /// Features real traffic carries that the spec's closed enum lacks.
 const EXTRA_FEATURES: &[&str] = &[
-    "GUESTS_ENABLED", "SOUNDBOARD", "ENHANCED_ROLE_COLORS", "TIERLESS_BOOSTING",
-    "CHANNEL_ICON_EMOJIS_GENERATED", "NEW_THREAD_PERMISSIONS", "THREADS_ENABLED",
+    "GUESTS_ENABLED",
+    "SOUNDBOARD",
+    "ENHANCED_ROLE_COLORS",
+    "TIERLESS_BOOSTING",
+    "CHANNEL_ICON_EMOJIS_GENERATED",
+    "NEW_THREAD_PERMISSIONS",
+    "THREADS_ENABLED",
 ];
-const PALETTES: &[&str] = &["crimson", "berry", "sky", "teal", "forest", "violet", "cobalt"];
+const PALETTES: &[&str] = &[
+    "crimson", "berry", "sky", "teal", "forest", "violet", "cobalt",
+];
 const PUBLIC_FLAGS: &[u64] = &[0, 0, 0, 64, 128, 256, 576, 4_194_304, 4_194_368, 131_072];
 const MAX_AGES: &[u64] = &[0, 1800, 3600, 21_600, 43_200, 86_400, 604_800];
 const MAX_USES: &[u64] = &[0, 0, 1, 5, 10, 25, 50, 100];
@@ -183,17 +235,30 @@ pub fn user(rng: &mut Rng) -> Value {
         let syllables = 2 + rng.below(2);
         Value::String(name(rng, syllables))
     };
-    let tag = if rng.one_in(3) { server_tag(rng) } else { Value::Null };
+    let tag = if rng.one_in(3) {
+        server_tag(rng)
+    } else {
+        Value::Null
+    };
     let mut u = Map::new();
     u.insert("id".into(), rng.snowflake().into());
     u.insert("username".into(), username.into());
     u.insert(
         "avatar".into(),
-        if rng.one_in(10) { Value::Null } else { rng.hash(6).into() },
+        if rng.one_in(10) {
+            Value::Null
+        } else {
+            rng.hash(6).into()
+        },
     );
     u.insert(
         "discriminator".into(),
-        if bot { format!("{:04}", 1 + rng.below(9999)) } else { "0".into() }.into(),
+        if bot {
+            format!("{:04}", 1 + rng.below(9999))
+        } else {
+            "0".into()
+        }
+        .into(),
     );
     u.insert("public_flags".into(), public_flags.into());
     u.insert("flags".into(), public_flags.into());
@@ -202,11 +267,19 @@ pub fn user(rng: &mut Rng) -> Value {
     }
     u.insert(
         "banner".into(),
-        if rng.one_in(4) { rng.hash(2).into() } else { Value::Null },
+        if rng.one_in(4) {
+            rng.hash(2).into()
+        } else {
+            Value::Null
+        },
     );
     u.insert(
         "accent_color".into(),
-        if rng.one_in(3) { rng.below(0x100_0000).into() } else { Value::Null },
+        if rng.one_in(3) {
+            rng.below(0x100_0000).into()
+        } else {
+            Value::Null
+        },
     );
     u.insert("global_name".into(), global_name);
     u.insert(
@@ -241,7 +314,11 @@ pub fn user(rng: &mut Rng) -> Value {
     );
     u.insert(
         "banner_color".into(),
-        if rng.one_in(3) { format!("#{:06x}", rng.below(0x100_0000)).into() } else { Value::Null },
+        if rng.one_in(3) {
+            format!("#{:06x}", rng.below(0x100_0000)).into()
+        } else {
+            Value::Null
+        },
     );
     // Discord still sends the pre-rename `clan` next to `primary_guild`, with the same value.
     u.insert("clan".into(), tag.clone());
@@ -273,15 +350,27 @@ fn guild(rng: &mut Rng, vanity: Option<&str>) -> Value {
     );
     g.insert(
         "splash".into(),
-        if rng.one_in(4) { rng.hash(u64::MAX).into() } else { Value::Null },
+        if rng.one_in(4) {
+            rng.hash(u64::MAX).into()
+        } else {
+            Value::Null
+        },
     );
     g.insert(
         "banner".into(),
-        if rng.one_in(3) { rng.hash(3).into() } else { Value::Null },
+        if rng.one_in(3) {
+            rng.hash(3).into()
+        } else {
+            Value::Null
+        },
     );
     g.insert(
         "description".into(),
-        if rng.one_in(2) { (*rng.pick(DESCRIPTIONS)).into() } else { Value::Null },
+        if rng.one_in(2) {
+            (*rng.pick(DESCRIPTIONS)).into()
+        } else {
+            Value::Null
+        },
     );
     g.insert("icon".into(), rng.hash(5).into());
     g.insert("features".into(), features.into());
@@ -290,7 +379,10 @@ fn guild(rng: &mut Rng, vanity: Option<&str>) -> Value {
         "vanity_url_code".into(),
         vanity.map_or(Value::Null, |v| v.into()),
     );
-    g.insert("nsfw_level".into(), if rng.one_in(10) { 3 } else { 0 }.into());
+    g.insert(
+        "nsfw_level".into(),
+        if rng.one_in(10) { 3 } else { 0 }.into(),
+    );
     g.insert("nsfw".into(), false.into());
     g.insert("premium_subscription_count".into(), rng.below(60).into());
     Value::Object(g)
@@ -302,7 +394,11 @@ pub fn invite_value(seed: u64, index: u64) -> Value {
     let vanity = rng.one_in(12);
     let stream = !vanity && rng.one_in(8);
     let metadata = index % 2 == 0;
-    let code = if vanity { name(&mut rng, 3) } else { rng.code() };
+    let code = if vanity {
+        name(&mut rng, 3)
+    } else {
+        rng.code()
+    };
 
     let created = BASE_SECS + rng.below(30 * 86_400);
     let max_age = if vanity { 0 } else { *rng.pick(MAX_AGES) };
@@ -321,12 +417,20 @@ pub fn invite_value(seed: u64, index: u64) -> Value {
     }
     inv.insert(
         "expires_at".into(),
-        if max_age == 0 { Value::Null } else { rng.timestamp(created + max_age).into() },
+        if max_age == 0 {
+            Value::Null
+        } else {
+            rng.timestamp(created + max_age).into()
+        },
     );
     inv.insert("flags".into(), if rng.one_in(10) { 1 } else { 0 }.into());
     inv.insert("guild".into(), guild_value);
     inv.insert("guild_id".into(), guild_id);
-    let channel_type = if stream { 2 } else { *rng.pick(&[0, 0, 0, 0, 2, 5, 13, 15]) };
+    let channel_type = if stream {
+        2
+    } else {
+        *rng.pick(&[0, 0, 0, 0, 2, 5, 13, 15])
+    };
     inv.insert(
         "channel".into(),
         json!({"id": rng.snowflake(), "type": channel_type, "name": rng.pick(CHANNELS)}),
@@ -401,6 +505,9 @@ mod tests {
     #[test]
     fn timestamps() {
         assert_eq!(format_ts(BASE_SECS, 0), "2026-03-01T00:00:00.000000+00:00");
-        assert_eq!(format_ts(951_782_400, 5), "2000-02-29T00:00:00.000005+00:00");
+        assert_eq!(
+            format_ts(951_782_400, 5),
+            "2000-02-29T00:00:00.000005+00:00"
+        );
     }
 }

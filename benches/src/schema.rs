@@ -35,9 +35,9 @@ fn rewrite(v: Value) -> Value {
             m.into_iter()
                 .map(|(k, v)| {
                     let v = match (k.as_str(), v) {
-                        ("$ref", Value::String(s)) => Value::String(
-                            s.replace("#/components/schemas/", "#/$defs/"),
-                        ),
+                        ("$ref", Value::String(s)) => {
+                            Value::String(s.replace("#/components/schemas/", "#/$defs/"))
+                        }
                         (_, v) => rewrite(v),
                     };
                     (k, v)

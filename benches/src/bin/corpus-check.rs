@@ -15,7 +15,10 @@ fn main() {
         all.iter().map(Vec::len).min().unwrap_or(0),
         all.iter().map(Vec::len).max().unwrap_or(0),
     );
-    println!("{n} invites, {bytes} bytes, mean {} B, min {min} B, max {max} B", bytes / n.max(1));
+    println!(
+        "{n} invites, {bytes} bytes, mean {} B, min {min} B, max {max} B",
+        bytes / n.max(1)
+    );
     let count = |k: &str| {
         let pat = format!("\"{k}");
         all.iter()
@@ -56,7 +59,9 @@ fn main() {
         }
     }
     check("discord-invite", &all, |p| {
-        discord_invite::Invite::from_json_slice(p).map(|_| ()).map_err(|e| e.to_string())
+        discord_invite::Invite::from_json_slice(p)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     });
     check("twilight-model", &all, |p| {
         serde_json::from_slice::<twilight_model::guild::invite::Invite>(p)
@@ -68,14 +73,21 @@ fn main() {
             .map(|_| ())
             .map_err(|e| e.to_string())
     });
-    let no_target: Vec<Vec<u8>> = all.iter().filter(|p| !corpus::has_target_user(p)).cloned().collect();
+    let no_target: Vec<Vec<u8>> = all
+        .iter()
+        .filter(|p| !corpus::has_target_user(p))
+        .cloned()
+        .collect();
     check("serenity (no target_user)", &no_target, |p| {
         serde_json::from_slice::<serenity::model::invite::Invite>(p)
             .map(|_| ())
             .map_err(|e| e.to_string())
     });
     let doc = schema::standalone("GuildInviteResponse");
-    let v = jsonschema::options().should_validate_formats(true).build(&doc).unwrap();
+    let v = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&doc)
+        .unwrap();
     check("jsonschema (upstream GuildInviteResponse)", &all, |p| {
         let value: serde_json::Value = serde_json::from_slice(p).unwrap();
         let first = v

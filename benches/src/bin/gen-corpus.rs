@@ -44,10 +44,12 @@ fn main() {
         if written + line.len() as u64 + 1 > limit_bytes {
             break;
         }
-        out.write_all(&line).and_then(|()| out.write_all(b"\n")).unwrap_or_else(|e| {
-            eprintln!("gen-corpus: write failed: {e}");
-            std::process::exit(2)
-        });
+        out.write_all(&line)
+            .and_then(|()| out.write_all(b"\n"))
+            .unwrap_or_else(|e| {
+                eprintln!("gen-corpus: write failed: {e}");
+                std::process::exit(2)
+            });
         written += line.len() as u64 + 1;
         count += 1;
     }

@@ -88,12 +88,27 @@ fn main() {
         println!("GuildInvite {}", size_of::<discord_invite::GuildInvite>());
         println!("User {}", size_of::<discord_invite::User>());
         println!("InviteGuild {}", size_of::<discord_invite::InviteGuild>());
-        println!("ScheduledEvent {}", size_of::<discord_invite::ScheduledEvent>());
-        println!("InviteApplication {}", size_of::<discord_invite::InviteApplication>());
-        println!("UnknownFields {}", size_of::<discord_invite::UnknownFields>());
+        println!(
+            "ScheduledEvent {}",
+            size_of::<discord_invite::ScheduledEvent>()
+        );
+        println!(
+            "InviteApplication {}",
+            size_of::<discord_invite::InviteApplication>()
+        );
+        println!(
+            "UnknownFields {}",
+            size_of::<discord_invite::UnknownFields>()
+        );
         println!("Timestamp {}", size_of::<discord_invite::Timestamp>());
-        println!("twilight Invite {}", size_of::<twilight_model::guild::invite::Invite>());
-        println!("serenity Invite {}", size_of::<serenity::model::invite::Invite>());
+        println!(
+            "twilight Invite {}",
+            size_of::<twilight_model::guild::invite::Invite>()
+        );
+        println!(
+            "serenity Invite {}",
+            size_of::<serenity::model::invite::Invite>()
+        );
         return;
     }
     let what = args.next().unwrap_or_else(|| "ours".into());
@@ -107,7 +122,9 @@ fn main() {
     let jsonschema = (what == "jsonschema").then(|| {
         jsonschema::options()
             .should_validate_formats(true)
-            .build(&discord_invite_benches::schema::standalone("GuildInviteResponse"))
+            .build(&discord_invite_benches::schema::standalone(
+                "GuildInviteResponse",
+            ))
             .unwrap()
     });
     let start = std::time::Instant::now();

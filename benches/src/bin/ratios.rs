@@ -40,16 +40,99 @@ fn main() {
         .unwrap();
 
     let contenders: Vec<(&str, f64, Work)> = vec![
-        ("floor", all_b, Box::new(|| for p in &all { black_box(serde_json::from_slice::<serde::de::IgnoredAny>(p).unwrap()); })),
-        ("ours", all_b, Box::new(|| for p in &all { black_box(discord_invite::Invite::from_json_slice(p).unwrap()); })),
-        ("twilight", all_b, Box::new(|| for p in &all { black_box(serde_json::from_slice::<twilight_model::guild::invite::Invite>(p).unwrap()); })),
-        ("twilight_from_str", all_b, Box::new(|| for p in &all { black_box(serde_json::from_str::<twilight_model::guild::invite::Invite>(std::str::from_utf8(p).unwrap()).unwrap()); })),
-        ("ours_subset", sub_b, Box::new(|| for p in &sub { black_box(discord_invite::Invite::from_json_slice(p).unwrap()); })),
-        ("serenity_subset", sub_b, Box::new(|| for p in &sub { black_box(serde_json::from_slice::<serenity::model::invite::Invite>(p).unwrap()); })),
+        (
+            "floor",
+            all_b,
+            Box::new(|| {
+                for p in &all {
+                    black_box(serde_json::from_slice::<serde::de::IgnoredAny>(p).unwrap());
+                }
+            }),
+        ),
+        (
+            "ours",
+            all_b,
+            Box::new(|| {
+                for p in &all {
+                    black_box(discord_invite::Invite::from_json_slice(p).unwrap());
+                }
+            }),
+        ),
+        (
+            "twilight",
+            all_b,
+            Box::new(|| {
+                for p in &all {
+                    black_box(
+                        serde_json::from_slice::<twilight_model::guild::invite::Invite>(p).unwrap(),
+                    );
+                }
+            }),
+        ),
+        (
+            "twilight_from_str",
+            all_b,
+            Box::new(|| {
+                for p in &all {
+                    black_box(
+                        serde_json::from_str::<twilight_model::guild::invite::Invite>(
+                            std::str::from_utf8(p).unwrap(),
+                        )
+                        .unwrap(),
+                    );
+                }
+            }),
+        ),
+        (
+            "ours_subset",
+            sub_b,
+            Box::new(|| {
+                for p in &sub {
+                    black_box(discord_invite::Invite::from_json_slice(p).unwrap());
+                }
+            }),
+        ),
+        (
+            "serenity_subset",
+            sub_b,
+            Box::new(|| {
+                for p in &sub {
+                    black_box(
+                        serde_json::from_slice::<serenity::model::invite::Invite>(p).unwrap(),
+                    );
+                }
+            }),
+        ),
         #[cfg(feature = "validate")]
-        ("validate", all_b, Box::new(|| for p in &all { black_box(discord_invite::validate::validate(p, None)); })),
-        ("jsonschema_is_valid", all_b, Box::new(|| for p in &all { let v: serde_json::Value = serde_json::from_slice(p).unwrap(); black_box(js.is_valid(&v)); })),
-        ("jsonschema_iter_errors", all_b, Box::new(|| for p in &all { let v: serde_json::Value = serde_json::from_slice(p).unwrap(); black_box(js.iter_errors(&v).count()); })),
+        (
+            "validate",
+            all_b,
+            Box::new(|| {
+                for p in &all {
+                    black_box(discord_invite::validate::validate(p, None));
+                }
+            }),
+        ),
+        (
+            "jsonschema_is_valid",
+            all_b,
+            Box::new(|| {
+                for p in &all {
+                    let v: serde_json::Value = serde_json::from_slice(p).unwrap();
+                    black_box(js.is_valid(&v));
+                }
+            }),
+        ),
+        (
+            "jsonschema_iter_errors",
+            all_b,
+            Box::new(|| {
+                for p in &all {
+                    let v: serde_json::Value = serde_json::from_slice(p).unwrap();
+                    black_box(js.iter_errors(&v).count());
+                }
+            }),
+        ),
     ];
     // One warm-up round.
     for (_, _, f) in &contenders {
@@ -68,8 +151,16 @@ fn main() {
     for (i, (name, b, _)) in contenders.iter().enumerate() {
         let mut s = secs[i].clone();
         let m = median(&mut s);
-        let n = if name.ends_with("subset") { sub.len() } else { all.len() };
-        println!("| {name} | {:.0} | {:.2} |", b / m / 1e6, m * 1e6 / n as f64);
+        let n = if name.ends_with("subset") {
+            sub.len()
+        } else {
+            all.len()
+        };
+        println!(
+            "| {name} | {:.0} | {:.2} |",
+            b / m / 1e6,
+            m * 1e6 / n as f64
+        );
     }
     println!("\n| ratio (throughput, same round) | median | min–max over {rounds} rounds |\n|---|---:|---|");
     for (a, b) in [
@@ -80,7 +171,9 @@ fn main() {
         ("validate", "jsonschema_is_valid"),
         ("validate", "jsonschema_iter_errors"),
     ] {
-        let (Some(ia), Some(ib)) = (idx(a), idx(b)) else { continue };
+        let (Some(ia), Some(ib)) = (idx(a), idx(b)) else {
+            continue;
+        };
         // Throughput ratio a/b = (bytes_a / t_a) / (bytes_b / t_b).
         let (ba, bb) = (contenders[ia].1, contenders[ib].1);
         let mut r: Vec<f64> = (0..rounds)
