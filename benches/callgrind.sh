@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 n="${1:-1000}"
 shift || true
 whats=("$@")
-[ ${#whats[@]} -gt 0 ] || whats=(ignored value ours twilight twilight-str ours-subset twilight-subset serenity jsonschema)
+[ ${#whats[@]} -gt 0 ] || whats=(ignored value ours twilight twilight-str ours-subset twilight-subset serenity ours-known-only twilight-known-only jsonschema)
 target="${CARGO_TARGET_DIR:-target}"
 features=()
 if grep -q "pub mod validate" ../src/lib.rs; then
