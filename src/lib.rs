@@ -32,6 +32,11 @@ mod timestamp;
 #[doc(hidden)]
 pub mod __private;
 
+#[cfg(feature = "http")]
+pub mod client;
+#[cfg(feature = "http")]
+pub use client::{Client, ClientBuilder, Error as ClientError};
+
 pub mod model;
 
 pub use convert::{escape_pointer_token, DecodeError, DecodeErrorKind, EncodeError, Payload};

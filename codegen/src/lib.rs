@@ -8,6 +8,7 @@
 use std::path::Path;
 
 pub mod emit;
+pub mod endpoints;
 pub mod ir;
 pub mod naming;
 pub mod overlay;
@@ -62,13 +63,28 @@ pub fn generate_from(
     docs_toml: &str,
 ) -> Result<Vec<GeneratedFile>, Error> {
     let overlay = overlay::parse_overlay(overlay_toml)?;
+    let type_name = |c: &str| {
+        overlay
+            .names
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| naming::type_name(c))
+    };
     let docs = overlay::parse_docs(docs_toml)?;
-    let mut spec = spec::Spec::new(openapi)?;
+    let mut spec = spec::Spec::new(openapi.clone())?;
     spec.add_schemas(&overlay.add.schemas)?;
     overlay.check(&spec, &docs)?;
     let model = ir::build(&spec, &overlay, &docs)?;
-    Ok(vec![GeneratedFile {
-        name: "models.rs".into(),
-        contents: emit::format(types::models(&model))?,
-    }])
+    let endpoints = endpoints::generate(&openapi, &overlay, &type_name)?;
+    Ok(vec![
+        GeneratedFile {
+            name: "models.rs".into(),
+            contents: emit::format(types::models(&model))?,
+        },
+        GeneratedFile {
+            name: "endpoints.rs".into(),
+            contents: emit::format(endpoints)?,
+        },
+    ])
 }
+pub mod sync;

@@ -1,0 +1,538 @@
+//! Step 4 of a sync: checking `schema/overlay.toml` and `schema/docs.toml` against the new
+//! subset. Every entry must name a schema, field, enum value or operation that exists (in the
+//! subset or under `[add.schemas]`); entries that upstream has made redundant are reported too.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::shape::{enum_values, object_fields, schemas};
+use super::subset::METHODS;
+
+/// An overlay entry that no longer matches the schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// Where the entry is, e.g. `overlay.toml [lenient] UserResponse` or
+    /// `docs.toml [ChannelTypes.values]`.
+    pub entry: String,
+    /// What it names that is missing (or now redundant), e.g. ``field `UserResponse.flags` no
+    /// longer exists``.
+    pub missing: String,
+    /// A concrete fix.
+    pub fix: String,
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}; fix: {}", self.entry, self.missing, self.fix)
+    }
+}
+
+/// The schema as the overlay sees it: the subset plus `[add.schemas]`.
+struct View<'a> {
+    subset: &'a Value,
+    added: Option<&'a toml::Table>,
+    /// The overlay's own type names (`[unions.X]`, `[flags.X]`).
+    extra: BTreeSet<String>,
+}
+
+impl View<'_> {
+    fn upstream_schema(&self, name: &str) -> Option<&Value> {
+        schemas(self.subset)?.get(name)
+    }
+
+    fn has_schema(&self, name: &str) -> bool {
+        self.upstream_schema(name).is_some() || self.added.is_some_and(|a| a.contains_key(name))
+    }
+
+    fn schema_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = schemas(self.subset)
+            .map(|s| s.keys().cloned().collect())
+            .unwrap_or_default();
+        if let Some(a) = self.added {
+            names.extend(a.keys().cloned());
+        }
+        names
+    }
+
+    /// Field names of a schema (upstream: flattened properties; added: TOML properties).
+    fn fields(&self, schema: &str) -> Option<Vec<String>> {
+        if let Some(s) = self.upstream_schema(schema) {
+            return Some(
+                object_fields(self.subset, s)
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect(),
+            );
+        }
+        let added = self.added?.get(schema)?;
+        Some(
+            added
+                .get("properties")
+                .and_then(toml::Value::as_table)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// (title, JSON value) of an upstream enum.
+    fn enum_values(&self, schema: &str) -> Vec<(Option<String>, String)> {
+        self.upstream_schema(schema)
+            .and_then(enum_values)
+            .map(|vs| vs.into_iter().map(|v| (v.title, v.value)).collect())
+            .unwrap_or_default()
+    }
+
+    fn operation_ids(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for item in self
+            .subset
+            .get("paths")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|p| p.values())
+        {
+            for m in METHODS {
+                if let Some(id) = item
+                    .get(m)
+                    .and_then(|op| op.get("operationId"))
+                    .and_then(Value::as_str)
+                {
+                    out.push(id.to_owned());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Levenshtein distance, for "rename to" suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The most similar candidate, if it is similar enough to be a likely rename.
+fn similar<'a>(name: &str, candidates: impl IntoIterator<Item = &'a String>) -> Option<&'a String> {
+    let lower = name.to_lowercase();
+    candidates
+        .into_iter()
+        .filter(|c| c.as_str() != name)
+        .filter_map(|c| {
+            let cl = c.to_lowercase();
+            let (short, long) = if cl.len() < lower.len() {
+                (&cl, &lower)
+            } else {
+                (&lower, &cl)
+            };
+            // `flags` / `flags_new`: a prefix or suffix with a short difference.
+            let affix = short.len() >= 4
+                && long.len() - short.len() <= 4
+                && (long.starts_with(short.as_str()) || long.ends_with(short.as_str()));
+            let d = if affix { 1 } else { distance(name, c) };
+            (d <= (long.len() / 6).max(2)).then_some((d, c))
+        })
+        .min_by_key(|(d, c)| (*d, (*c).clone()))
+        .map(|(_, c)| c)
+}
+
+struct Checker<'a> {
+    view: View<'a>,
+    out: Vec<Conflict>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, entry: String, missing: String, fix: String) {
+        self.out.push(Conflict {
+            entry,
+            missing,
+            fix,
+        });
+    }
+
+    /// Checks a schema name; returns whether it exists.
+    fn schema(&mut self, entry: &str, name: &str, remove: &str) -> bool {
+        if self.view.has_schema(name) {
+            return true;
+        }
+        let names = self.view.schema_names();
+        let fix = match similar(name, &names) {
+            Some(s) => format!(
+                "rename `{name}` to `{s}` in {entry} if that is the same type, otherwise {remove}"
+            ),
+            None => remove.to_owned(),
+        };
+        self.push(
+            entry.to_owned(),
+            format!("schema `{name}` no longer exists"),
+            fix,
+        );
+        false
+    }
+
+    /// Checks a field of an existing schema.
+    fn field(&mut self, entry: &str, schema: &str, field: &str, remove: String) {
+        let Some(fields) = self.view.fields(schema) else {
+            return;
+        };
+        if fields.iter().any(|f| f == field) {
+            return;
+        }
+        let fix = match similar(field, &fields) {
+            Some(s) => format!("{remove}, or rename it to `{s}` if that is the same field"),
+            None => remove,
+        };
+        self.push(
+            entry.to_owned(),
+            format!("field `{schema}.{field}` no longer exists"),
+            fix,
+        );
+    }
+
+    /// Checks a `Schema.field` reference.
+    fn field_ref(&mut self, entry: &str, reference: &str) {
+        let Some((schema, field)) = reference.split_once('.') else {
+            self.push(
+                entry.to_owned(),
+                format!("`{reference}` is not of the form `Schema.field`"),
+                "write it as `Schema.field`".into(),
+            );
+            return;
+        };
+        let remove = format!("remove `{reference}` from {entry}");
+        if self.schema(entry, schema, &remove) {
+            self.field(
+                entry,
+                schema,
+                field,
+                format!("{remove}, the field no longer exists"),
+            );
+        }
+    }
+}
+
+fn strs(v: Option<&toml::Value>) -> Vec<String> {
+    v.and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Checks every overlay (and docs) entry against a subset.
+///
+/// Unparsable TOML is itself reported as one conflict (the check never fails). Reported:
+/// entries naming a schema, field, enum value or operation the subset (plus `[add.schemas]`)
+/// lacks; `[enum_additions]` values upstream now defines; `[add.schemas]` types upstream now
+/// defines; `$ref`s inside `[add.schemas]` that point nowhere.
+pub fn overlay_conflicts(
+    subset: &Value,
+    overlay_toml: &str,
+    docs_toml: Option<&str>,
+) -> Vec<Conflict> {
+    let overlay: toml::Table = match overlay_toml.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            return vec![Conflict {
+                entry: "overlay.toml".into(),
+                missing: format!("the file is not valid TOML: {}", e.message()),
+                fix: "fix the TOML syntax".into(),
+            }]
+        }
+    };
+    let added = overlay
+        .get("add")
+        .and_then(|a| a.get("schemas"))
+        .and_then(toml::Value::as_table);
+    let mut extra = BTreeSet::new();
+    for table in ["unions", "flags"] {
+        if let Some(t) = overlay.get(table).and_then(toml::Value::as_table) {
+            extra.extend(t.keys().cloned());
+        }
+    }
+    let mut c = Checker {
+        view: View {
+            subset,
+            added,
+            extra,
+        },
+        out: Vec::new(),
+    };
+
+    let table = |name: &str| overlay.get(name).and_then(toml::Value::as_table);
+
+    if let Some(names) = table("names") {
+        for name in names.keys() {
+            let entry = format!("overlay.toml [names] {name}");
+            c.schema(
+                &entry,
+                name,
+                &format!("remove the `{name}` line from [names]"),
+            );
+        }
+    }
+    if let Some(unions) = table("unions") {
+        for (uname, u) in unions {
+            let entry = format!("overlay.toml [unions.{uname}]");
+            let tag = u
+                .get("tag")
+                .and_then(toml::Value::as_str)
+                .map(str::to_owned);
+            let mut variants = strs(u.get("variants"));
+            if let Some(d) = u.get("default").and_then(toml::Value::as_str) {
+                variants.push(d.to_owned());
+            }
+            let required = strs(u.get("required"));
+            for v in &variants {
+                if c.schema(&entry, v, &format!("remove `{v}` from [unions.{uname}]")) {
+                    for f in tag.iter().chain(&required) {
+                        c.field(
+                            &entry,
+                            v,
+                            f,
+                            format!("variant `{v}` lacks `{f}`: remove `{f}` from [unions.{uname}] or the variant"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for section in ["lenient", "nullable"] {
+        if let Some(t) = table(section) {
+            for (schema, fields) in t {
+                let entry = format!("overlay.toml [{section}] {schema}");
+                if c.schema(
+                    &entry,
+                    schema,
+                    &format!("remove the `{schema}` line from [{section}]"),
+                ) {
+                    for f in strs(Some(fields)) {
+                        c.field(
+                            &entry,
+                            schema,
+                            &f,
+                            format!("remove `{section}.{schema}` entry `{f}`, the field no longer exists"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if let Some(t) = table("enum_additions") {
+        for (schema, values) in t {
+            let entry = format!("overlay.toml [enum_additions.{schema}]");
+            if !c.schema(
+                &entry,
+                schema,
+                &format!("remove the [enum_additions.{schema}] table"),
+            ) {
+                continue;
+            }
+            let known = c.view.enum_values(schema);
+            if known.is_empty() && c.view.upstream_schema(schema).is_some() {
+                c.push(
+                    entry.clone(),
+                    format!("`{schema}` is no longer an enum"),
+                    format!("remove the [enum_additions.{schema}] table"),
+                );
+                continue;
+            }
+            for (title, v) in values.as_table().into_iter().flatten() {
+                let json = match v {
+                    toml::Value::Integer(i) => i.to_string(),
+                    toml::Value::String(s) => Value::String(s.clone()).to_string(),
+                    other => other.to_string(),
+                };
+                if let Some((t, _)) = known
+                    .iter()
+                    .find(|(t, val)| t.as_deref() == Some(title.as_str()) || *val == json)
+                {
+                    let name = t.clone().unwrap_or_else(|| json.clone());
+                    c.push(
+                        entry.clone(),
+                        format!("`{title} = {json}` is now in the upstream spec (as `{name}`)"),
+                        format!(
+                            "remove `{title}` from [enum_additions.{schema}], upstream defines it"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(t) = table("flags") {
+        for (fname, f) in t {
+            let entry = format!("overlay.toml [flags.{fname}]");
+            for r in strs(f.get("fields")) {
+                c.field_ref(&entry, &r);
+            }
+        }
+    }
+    if let Some(t) = table("types") {
+        for key in t.keys() {
+            c.field_ref(&format!("overlay.toml [types] \"{key}\""), key);
+        }
+    }
+    if let Some(headers) = overlay.get("headers").and_then(toml::Value::as_array) {
+        let ops = c.view.operation_ids();
+        for h in headers {
+            let hname = h.get("name").and_then(toml::Value::as_str).unwrap_or("?");
+            let entry = format!("overlay.toml [[headers]] {hname}");
+            for op in strs(h.get("operations")) {
+                if !ops.contains(&op) {
+                    let remove =
+                        format!("remove `{op}` from the `operations` of [[headers]] {hname}");
+                    let fix = match similar(&op, &ops) {
+                        Some(s) => {
+                            format!("{remove}, or rename it to `{s}` if that is the same operation")
+                        }
+                        None => remove,
+                    };
+                    c.push(
+                        entry.clone(),
+                        format!("operation `{op}` no longer exists"),
+                        fix,
+                    );
+                }
+            }
+        }
+    }
+    if let Some(added) = added {
+        for (name, body) in added {
+            let entry = format!("overlay.toml [add.schemas.{name}]");
+            if c.view.upstream_schema(name).is_some() {
+                c.push(
+                    entry.clone(),
+                    format!("`{name}` is now defined upstream, the addition clashes with it"),
+                    format!("remove [add.schemas.{name}] and move what it adds into the other sections (names, lenient, docs)"),
+                );
+            }
+            let mut refs = Vec::new();
+            toml_refs(body, &mut refs);
+            for r in refs {
+                let target = r.strip_prefix("#/components/schemas/");
+                if !target.is_some_and(|t| c.view.has_schema(t)) {
+                    c.push(
+                        entry.clone(),
+                        format!("`$ref` `{r}` points to no schema"),
+                        format!("point the `$ref` in [add.schemas.{name}] at an existing schema"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(docs) = docs_toml {
+        check_docs(&mut c, &overlay, docs);
+    }
+    c.out
+}
+
+fn toml_refs(v: &toml::Value, out: &mut Vec<String>) {
+    match v {
+        toml::Value::Table(t) => {
+            for (k, x) in t {
+                match (k.as_str(), x) {
+                    ("$ref", toml::Value::String(s)) => out.push(s.clone()),
+                    _ => toml_refs(x, out),
+                }
+            }
+        }
+        toml::Value::Array(items) => items.iter().for_each(|x| toml_refs(x, out)),
+        _ => {}
+    }
+}
+
+fn check_docs(c: &mut Checker<'_>, overlay: &toml::Table, docs: &str) {
+    let docs: toml::Table = match docs.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            c.push(
+                "docs.toml".into(),
+                format!("the file is not valid TOML: {}", e.message()),
+                "fix the TOML syntax".into(),
+            );
+            return;
+        }
+    };
+    let flags = overlay.get("flags").and_then(toml::Value::as_table);
+    for (ty, d) in &docs {
+        let entry = format!("docs.toml [{ty}]");
+        let extra = c.view.extra.contains(ty);
+        if !extra
+            && !c.schema(
+                &entry,
+                ty,
+                &format!("remove the [{ty}] table (and its .fields/.values) from docs.toml"),
+            )
+        {
+            continue;
+        }
+        if !extra {
+            if let Some(fields) = d.get("fields").and_then(toml::Value::as_table) {
+                for f in fields.keys() {
+                    c.field(
+                        &format!("docs.toml [{ty}.fields]"),
+                        ty,
+                        f,
+                        format!(
+                            "remove the `{f}` line from [{ty}.fields], the field no longer exists"
+                        ),
+                    );
+                }
+            }
+        }
+        let Some(values) = d.get("values").and_then(toml::Value::as_table) else {
+            continue;
+        };
+        let entry = format!("docs.toml [{ty}.values]");
+        let known: Vec<String> = if let Some(bits) = flags
+            .and_then(|f| f.get(ty))
+            .and_then(|f| f.get("bits"))
+            .and_then(toml::Value::as_table)
+        {
+            bits.keys().cloned().collect()
+        } else if extra {
+            continue;
+        } else {
+            let mut known: Vec<String> = c
+                .view
+                .enum_values(ty)
+                .into_iter()
+                .filter_map(|(t, _)| t)
+                .collect();
+            if let Some(add) = overlay
+                .get("enum_additions")
+                .and_then(|a| a.get(ty))
+                .and_then(toml::Value::as_table)
+            {
+                known.extend(add.keys().cloned());
+            }
+            known
+        };
+        for v in values.keys() {
+            if !known.contains(v) {
+                let remove =
+                    format!("remove the `{v}` line from [{ty}.values], the value no longer exists");
+                let fix = match similar(v, &known) {
+                    Some(s) => format!("{remove}, or rename it to `{s}` if that is the same value"),
+                    None => remove,
+                };
+                c.push(
+                    entry.clone(),
+                    format!("value `{ty}.{v}` no longer exists"),
+                    fix,
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! `sync::run` end to end on temporary copies of `schema/` (the real one is never touched).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use codegen::sync::{self, Bump, SyncError, SyncOptions};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/sync").join(name)
+}
+
+/// A fresh copy of the real `schema/` in a temporary directory.
+fn schema_copy(tag: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "discord-invite-sync-{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(root().join("../schema")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn options(from: PathBuf, dir: &Path, check: bool) -> SyncOptions {
+    SyncOptions {
+        from,
+        commit: None,
+        date: None,
+        check,
+        schema_dir: dir.to_owned(),
+    }
+}
+
+const CURRENT_COMMIT: &str = "74fda0fad044407ea280043a03ffc9bc64c4e49e";
+
+#[test]
+fn self_sync_changes_nothing() {
+    let dir = schema_copy("self");
+    let before = snapshot(&dir);
+    let mut opts = options(dir.join("openapi.json"), &dir, true);
+    let outcome = sync::run(opts.clone()).unwrap();
+    assert!(!outcome.changed);
+    assert!(!outcome.written);
+    assert!(outcome.report.is_empty());
+    assert_eq!(outcome.report.bump(), Bump::None);
+    assert_eq!(outcome.report.conflicts, vec![]);
+    assert_eq!(snapshot(&dir), before);
+
+    // Not --check, with the pinned commit and date: still byte-identical.
+    opts.check = false;
+    opts.commit = Some(CURRENT_COMMIT.into());
+    opts.date = Some("2026-07-18T00:38:55Z".into());
+    opts.from = fixture("invite-subset.2026-07-18.json");
+    let outcome = sync::run(opts.clone()).unwrap();
+    assert!(!outcome.changed);
+    // SOURCE.md records the SHA-256 of the file given to --from; here that is the subset, not
+    // the whole upstream file, so that one line differs and nothing else.
+    let after = snapshot(&dir);
+    assert_eq!(after["openapi.json"], before["openapi.json"]);
+    let old = String::from_utf8(before["SOURCE.md"].clone()).unwrap();
+    let new = String::from_utf8(after["SOURCE.md"].clone()).unwrap();
+    let differing: Vec<_> = old
+        .lines()
+        .zip(new.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(differing.len(), 1, "{differing:?}");
+    assert!(differing[0]
+        .1
+        .starts_with("- SHA-256 of the whole upstream file: `17dbe970"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sync_to_an_older_spec_rewrites_schema_and_reports_conflicts() {
+    let dir = schema_copy("older");
+    let mut opts = options(fixture("invite-subset.2026-02-18.json"), &dir, false);
+    opts.commit = Some("e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d".into());
+    opts.date = Some("2026-02-18".into());
+    let outcome = sync::run(opts.clone()).unwrap();
+    assert!(outcome.changed && outcome.written);
+    let text = outcome.report.render_text();
+    assert!(
+        text.starts_with("Schema change report: 2026-07-18 (74fda0f) -> 2026-02-18 (e4c6589)\nSuggested version bump: MAJOR ("),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(dir.join("openapi.json")).unwrap(),
+        std::fs::read(fixture("invite-subset.2026-02-18.json")).unwrap()
+    );
+    let source = std::fs::read_to_string(dir.join("SOURCE.md")).unwrap();
+    assert!(source.contains("- Commit: `e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d`\n"));
+    assert!(source.contains("- Commit date: 2026-02-18\n"));
+    assert!(source.contains(
+        "- SHA-256 of this subset: `3e26487c62286fcac185d646c12f9e7fbbb3388e3a5412f1d65df4f4cc4e795c`\n"
+    ));
+    // Everything but the provenance lines is kept as it was.
+    let original = std::fs::read_to_string(root().join("../schema/SOURCE.md")).unwrap();
+    let differing = original
+        .lines()
+        .zip(source.lines())
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(original.lines().count(), source.lines().count());
+    assert_eq!(differing, 4, "commit, date and the two checksums");
+    // The overlay talks about things 2026-02-18 does not have.
+    let conflicts: Vec<String> = outcome
+        .report
+        .conflicts
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        conflicts.iter().any(|c| c.starts_with(
+            "overlay.toml [types] \"CreateGuildInviteRequest.role_ids\": field `CreateGuildInviteRequest.role_ids` no longer exists"
+        )),
+        "{conflicts:#?}"
+    );
+    assert!(text.contains("Overlay conflicts ("), "{text}");
+
+    // Syncing forward again restores the original bytes exactly.
+    let mut back = options(fixture("invite-subset.2026-07-18.json"), &dir, false);
+    back.commit = Some(CURRENT_COMMIT.into());
+    back.date = Some("2026-07-18T00:38:55Z".into());
+    let outcome = sync::run(back).unwrap();
+    assert!(outcome.changed);
+    assert!(outcome.report.conflicts.is_empty());
+    assert_eq!(
+        std::fs::read(dir.join("openapi.json")).unwrap(),
+        std::fs::read(root().join("../schema/openapi.json")).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_reports_but_never_writes() {
+    let dir = schema_copy("check");
+    let before = snapshot(&dir);
+    let outcome = sync::run(options(
+        fixture("invite-subset.2025-07-10.json"),
+        &dir,
+        true,
+    ))
+    .unwrap();
+    assert!(outcome.changed);
+    assert!(!outcome.written);
+    assert_eq!(outcome.report.bump(), Bump::Major);
+    assert_eq!(snapshot(&dir), before);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn history_report_header_uses_source_md() {
+    let dir = schema_copy("history");
+    let mut opts = options(fixture("invite-subset.2025-07-10.json"), &dir, false);
+    opts.commit = Some("200a60ab17895eb458aa23b00d522ee24db01ba7".into());
+    opts.date = Some("2025-07-10".into());
+    sync::run(opts.clone()).unwrap();
+    let mut opts = options(fixture("invite-subset.2026-02-18.json"), &dir, true);
+    opts.commit = Some("e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d".into());
+    opts.date = Some("2026-02-18".into());
+    let text = sync::run(opts.clone()).unwrap().report.render_text();
+    assert!(
+        text.starts_with("Schema change report: 2025-07-10 (200a60a) -> 2026-02-18 (e4c6589)\nSuggested version bump: MAJOR (112 breaking, 16 additive, 3 patch)\n"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn malformed_input_leaves_schema_untouched() {
+    for (name, expect) in [
+        ("not-json.json", "is not JSON"),
+        ("not-openapi.json", "not an OpenAPI 3 document"),
+        ("ref-cycle.json", "`$ref` cycle"),
+        ("dangling-ref.json", "dangling `$ref`"),
+        ("no-invite-paths.json", "no invite paths"),
+    ] {
+        let dir = schema_copy("malformed");
+        let before = snapshot(&dir);
+        let err =
+            sync::run(options(fixture(&format!("malformed/{name}")), &dir, false)).unwrap_err();
+        assert!(err.to_string().contains(expect), "{name}: {err}");
+        assert_eq!(snapshot(&dir), before, "{name}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let dir = schema_copy("missing");
+    let err = sync::run(options(dir.join("nope.json"), &dir, false)).unwrap_err();
+    assert!(matches!(err, SyncError::Io { action: "read", .. }), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn corrupt_pinned_schema_is_an_error_not_an_overwrite() {
+    let dir = schema_copy("corrupt");
+    std::fs::write(dir.join("openapi.json"), "{ half").unwrap();
+    let err = sync::run(options(
+        fixture("invite-subset.2026-07-18.json"),
+        &dir,
+        false,
+    ))
+    .unwrap_err();
+    assert!(matches!(err, SyncError::NotJson { .. }), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("openapi.json")).unwrap(),
+        "{ half"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn first_sync_into_an_empty_directory() {
+    let dir = schema_copy("empty");
+    for f in ["openapi.json", "SOURCE.md", "overlay.toml", "docs.toml"] {
+        let _ = std::fs::remove_file(dir.join(f));
+    }
+    let mut opts = options(fixture("invite-subset.2026-07-18.json"), &dir, false);
+    opts.commit = Some(CURRENT_COMMIT.into());
+    let outcome = sync::run(opts.clone()).unwrap();
+    assert!(outcome.written);
+    assert_eq!(outcome.report.bump(), Bump::Minor, "everything is new");
+    let source = std::fs::read_to_string(dir.join("SOURCE.md")).unwrap();
+    assert!(source.starts_with("# Where `schema/` comes from\n"));
+    assert!(source.contains(&format!("- Commit: `{CURRENT_COMMIT}`\n")));
+    assert!(source.contains("- Commit date: unknown (not given to `schema sync`)\n"));
+    assert!(source.contains("- Licence: MIT (declared in the spec's `info.license`)\n"));
+    // No temporary files left behind.
+    let names: Vec<String> = snapshot(&dir).into_keys().collect();
+    assert_eq!(names, vec!["SOURCE.md", "openapi.json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unwritable_schema_dir_is_an_io_error() {
+    let dir =
+        std::env::temp_dir().join(format!("discord-invite-sync-absent-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = sync::run(options(
+        fixture("invite-subset.2026-07-18.json"),
+        &dir,
+        false,
+    ))
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SyncError::Io {
+                action: "write",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(!dir.exists());
+}
+
+/// Step 4 and the generator's own overlay validation must agree: after syncing to an older
+/// spec, `generate` fails exactly when `sync` reports conflicts, and on as many entries.
+#[test]
+fn overlay_conflicts_agree_with_the_generator() {
+    for (version, commit) in [
+        ("2026-07-18", CURRENT_COMMIT),
+        ("2026-02-18", "e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d"),
+        ("2025-07-10", "200a60ab17895eb458aa23b00d522ee24db01ba7"),
+    ] {
+        let dir = schema_copy("agree");
+        let mut opts = options(
+            fixture(&format!("invite-subset.{version}.json")),
+            &dir,
+            false,
+        );
+        opts.commit = Some(commit.into());
+        let conflicts = sync::run(opts.clone()).unwrap().report.conflicts;
+        match codegen::generate(&dir) {
+            Ok(_) => assert_eq!(
+                conflicts,
+                vec![],
+                "{version}: generate accepted the overlay"
+            ),
+            Err(e) => {
+                let message = e.to_string();
+                assert!(
+                    !conflicts.is_empty(),
+                    "{version}: generate failed: {message}"
+                );
+                let count = format!("({} problem(s))", conflicts.len());
+                if message.contains("problem(s))") {
+                    assert!(message.contains(&count), "{version}: {count} vs {message}");
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn presence_changes_on_lenient_fields_are_marked() {
+    // 2025-07-10 -> 2026-02-18 makes GuildInviteResponse.expires_at required; the overlay
+    // already decodes it leniently.
+    let dir = schema_copy("lenient");
+    sync::run(options(
+        fixture("invite-subset.2025-07-10.json"),
+        &dir,
+        false,
+    ))
+    .unwrap();
+    let outcome = sync::run(options(
+        fixture("invite-subset.2026-02-18.json"),
+        &dir,
+        true,
+    ))
+    .unwrap();
+    let text = outcome.report.render_text();
+    assert!(
+        text.contains("    ~ field `expires_at`: optional -> required [overlay: lenient]"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "    ~ field `type`: optional -> required, nullable -> not nullable [overlay: lenient]"
+        ),
+        "{text}"
+    );
+    // Not lenient: no marker.
+    assert!(
+        text.contains("    ~ field `inviter`: nullable -> not nullable "),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn formatting_only_differences_are_not_changes_but_are_rewritten() {
+    let dir = schema_copy("crlf");
+    let pinned = std::fs::read_to_string(dir.join("openapi.json")).unwrap();
+    std::fs::write(dir.join("openapi.json"), pinned.replace('\n', "\r\n")).unwrap();
+    let check = sync::run(options(dir.join("openapi.json"), &dir, true)).unwrap();
+    assert!(!check.changed && !check.written);
+    assert!(check.report.is_empty());
+    let mut opts = options(fixture("invite-subset.2026-07-18.json"), &dir, false);
+    opts.commit = Some(CURRENT_COMMIT.into());
+    let outcome = sync::run(opts).unwrap();
+    assert!(!outcome.changed && outcome.written);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("openapi.json")).unwrap(),
+        pinned
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
