@@ -2732,39 +2732,136 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         "max_age" => v_max_age = Some(map.next_value()?),
                         "created_at" => v_created_at = Some(map.next_value()?),
                         "expires_at" => v_expires_at = map.next_value()?,
+                        "is_contact" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "is_contact" => v_is_contact = Some(map.next_value()?),
+                        "flags" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "flags" => v_flags = Some(map.next_value()?),
+                        "guild" if crate::__private::foreign(&v_tag, &[0]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "guild" => v_guild = Some(map.next_value()?),
+                        "guild_id" if crate::__private::foreign(&v_tag, &[0]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "guild_id" => v_guild_id = Some(map.next_value()?),
                         "channel" => v_channel = map.next_value()?,
+                        "target_type" if crate::__private::foreign(&v_tag, &[0]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "target_type" => v_target_type = Some(map.next_value()?),
+                        "target_user" if crate::__private::foreign(&v_tag, &[0]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "target_user" => v_target_user = Some(map.next_value()?),
+                        "target_application" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "target_application" => {
                             v_target_application = Some(map.next_value()?);
+                        }
+                        "guild_scheduled_event" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
                         }
                         "guild_scheduled_event" => {
                             v_guild_scheduled_event = Some(map.next_value()?);
                         }
+                        "target_channel_id" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "target_channel_id" => {
                             v_target_channel_id = Some(map.next_value()?);
+                        }
+                        "target_message_id" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
                         }
                         "target_message_id" => {
                             v_target_message_id = Some(map.next_value()?);
                         }
+                        "liveliness" if crate::__private::foreign(&v_tag, &[0]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "liveliness" => v_liveliness = map.next_value()?,
+                        "uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "uses" => v_uses = Some(map.next_value()?),
+                        "max_uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "temporary" if crate::__private::foreign(&v_tag, &[0]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "temporary" => v_temporary = Some(map.next_value()?),
+                        "approximate_member_count" if crate::__private::foreign(
+                            &v_tag,
+                            &[0, 1],
+                        ) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "approximate_member_count" => {
                             v_approximate_member_count = map.next_value()?;
+                        }
+                        "approximate_presence_count" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
                         }
                         "approximate_presence_count" => {
                             v_approximate_presence_count = map.next_value()?;
                         }
+                        "is_nickname_changeable" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "is_nickname_changeable" => {
                             v_is_nickname_changeable = Some(map.next_value()?);
                         }
+                        "roles" if crate::__private::foreign(&v_tag, &[0]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "roles" => v_roles = map.next_value()?,
+                        "friends_count" if crate::__private::foreign(&v_tag, &[2]) => {
+                            let value = map.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
                         "friends_count" => v_friends_count = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;

@@ -224,3 +224,12 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for SchemaRequiredNullable<T>
         <Option<T> as schemars::JsonSchema>::json_schema(generator)
     }
 }
+
+/// `true` once a union's tag has been read and names a variant that is not in `having`.
+#[inline]
+pub fn foreign<T: Copy + Into<i64>>(tag: &Nullable<T>, having: &[i64]) -> bool {
+    match tag {
+        Nullable::Value(t) => !having.contains(&(*t).into()),
+        _ => false,
+    }
+}

@@ -38,6 +38,7 @@ pub mod client;
 pub use client::{Client, ClientBuilder, Error as ClientError};
 
 pub mod model;
+pub mod validate;
 
 pub use convert::{escape_pointer_token, DecodeError, DecodeErrorKind, EncodeError, Payload};
 pub use ext::invite::INVITE_BASE;

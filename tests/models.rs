@@ -351,3 +351,17 @@ fn numbers_in_unknown_fields_are_kept_exactly() {
     let invite = Invite::from_json_str(text).unwrap();
     assert_eq!(invite.to_json_string().unwrap(), text);
 }
+
+#[test]
+fn a_malformed_field_of_another_variant_is_kept_raw_when_the_tag_comes_first() {
+    // A friend invite with a partial guild (no `name`): `guild` is not a friend-invite field,
+    // so it is kept as sent instead of failing as an incomplete guild.
+    let invite: Invite = rt(json!({"type": 2, "code": "f", "guild": {"id": "1"}}));
+    let Invite::Friend(f) = &invite else {
+        panic!("{invite:?}")
+    };
+    assert_eq!(f.extra.get("guild"), Some(&json!({"id": "1"})));
+    // An unknown type keeps it too.
+    let invite: Invite = rt(json!({"type": 7, "code": "u", "guild": {"id": "1"}}));
+    assert_eq!(invite.kind(), InviteType::Unknown(7));
+}

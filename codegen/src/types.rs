@@ -602,10 +602,29 @@ fn union(u: &Union) -> TokenStream {
         .fields
         .iter()
         .map(|f| local_decl(&local(&f.rust), &f.ty, union_nullable(f)));
-    let arms = u
-        .fields
-        .iter()
-        .map(|f| local_arm(&local(&f.rust), &f.json, union_nullable(f)));
+    // Once the tag has been read (Discord sends it first), a field the chosen variant lacks is
+    // kept raw: it is not decoded with another variant's type, so it cannot fail there.
+    let arms = u.fields.iter().map(|f| {
+        let typed = local_arm(&local(&f.rust), &f.json, union_nullable(f));
+        let having: Vec<Literal> = u
+            .variants
+            .iter()
+            .zip(&f.presence)
+            .filter(|(_, p)| p.is_some())
+            .map(|(v, _)| Literal::i64_unsuffixed(v.tag_value))
+            .collect();
+        if having.len() == u.variants.len() {
+            return typed;
+        }
+        let json = &f.json;
+        quote! {
+            #json if crate::__private::foreign(&v_tag, &[#(#having),*]) => {
+                let value = map.next_value()?;
+                extra.insert(key.into_string(), value);
+            }
+            #typed
+        }
+    });
     let required: Vec<&crate::ir::UnionField> = u
         .fields
         .iter()

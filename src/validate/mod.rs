@@ -1,0 +1,672 @@
+//! The payload validator: does a captured JSON payload decode with this SDK, and where does it
+//! drift from Discord's (pinned, upstream) spec?
+//!
+//! ```
+//! use discord_invite::validate::{validate, Code, Kind, Severity, Status};
+//!
+//! let json = br#"{"type": 2, "code": "abc", "expires_at": null, "channel": null, "guild_id": "1"}"#;
+//! let report = validate(json, None);
+//! assert_eq!(report.kind, Some(Kind::Invite));
+//! assert_eq!(report.schema, Some("FriendInviteResponse"));
+//! assert_eq!(report.status, Status::Warning);
+//! let f = &report.findings[0];
+//! assert_eq!((f.severity, f.code), (Severity::Warning, Code::WrongVariantField));
+//! assert_eq!(f.pointer, "/guild_id");
+//! assert_eq!((f.line, f.column), (Some(1), Some(65)));
+//! ```
+//!
+//! Three severities (see [`Severity`]): an **error** is something the SDK cannot decode (or
+//! input that is not JSON); a **warning** is drift from Discord's spec that the SDK tolerates;
+//! a **note** is anything else worth knowing. Every finding has a stable [`Code`].
+//!
+//! How a payload's kind is found, first match wins: the context (a HAR entry's method and URL,
+//! passed as `known` to [`validate_payload`]); a gateway envelope `{op, t, d}`
+//! (`INVITE_CREATE` / `INVITE_DELETE`; other events are reported as `not-invite`);
+//! [`Options::kind`]; the payload's shape. A payload whose kind cannot be found is reported
+//! with the note `unknown-kind`.
+//!
+//! Positions: [`Finding::line`] and [`Finding::column`] are 1-based; the column counts
+//! characters (Unicode scalar values), not bytes. [`Finding::offset`] is the byte offset within
+//! the bytes given to the validator.
+//!
+//! The multi-payload readers (files, NDJSON, HAR, directories, stdin) are in [`input`].
+
+use std::fmt;
+
+use serde::Serialize;
+
+mod check;
+pub mod input;
+mod kind;
+mod models;
+mod position;
+mod spec;
+
+pub use kind::{HarPart, Kind, UnknownKindError};
+
+use check::{Checker, RawFinding};
+use position::{Node, Value};
+use spec::Spec;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; neither breaks the SDK nor contradicts the spec.
+    Note,
+    /// Drift from Discord's spec that the SDK tolerates.
+    Warning,
+    /// The SDK cannot decode the payload (or it is not JSON).
+    Error,
+}
+
+impl Severity {
+    /// `note`, `warning` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The stable, machine-readable code of a finding. `docs/VALIDATE.md` describes each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Code {
+    /// Not JSON: a syntax error, invalid UTF-8, an empty input (error).
+    InvalidJson,
+    /// The SDK model rejects the payload (error).
+    DecodeError,
+    /// A field the spec requires is absent (warning; error with `--strict`).
+    MissingRequired,
+    /// A field the spec does not declare (warning).
+    UnknownField,
+    /// A value outside a closed enum of the spec (warning; error with `--strict`).
+    UnknownEnumValue,
+    /// A number outside the spec's range, or an array longer than it allows (warning).
+    OutOfRange,
+    /// A deprecated or legacy field, e.g. `target_user_type` (warning).
+    DeprecatedField,
+    /// A field that belongs to another invite variant, e.g. `guild` on a friend invite
+    /// (warning).
+    WrongVariantField,
+    /// A JSON type the spec does not allow, where the SDK still decodes (warning).
+    WrongType,
+    /// A key repeated in one object (warning).
+    DuplicateKey,
+    /// A string that does not match the spec's format: a snowflake, an RFC 3339 date-time
+    /// (warning).
+    InvalidFormat,
+    /// A repeated item in an array the spec says holds unique items (warning).
+    DuplicateItem,
+    /// `null` for a field the spec allows to be absent but not null (note).
+    UnexpectedNull,
+    /// The payload's kind could not be found; it was not validated (note).
+    UnknownKind,
+    /// A payload that is not invite-related (another gateway event); not validated (note).
+    NotInvite,
+    /// An invite-related HAR entry whose body is missing (note).
+    NoBody,
+    /// An invite-related HAR body that is not JSON (a CSV download, a multipart upload) (note).
+    NotJson,
+    /// A file or directory could not be read (error; exit code 2).
+    IoError,
+}
+
+impl Code {
+    /// Every code.
+    pub const ALL: &'static [Code] = &[
+        Code::InvalidJson,
+        Code::DecodeError,
+        Code::MissingRequired,
+        Code::UnknownField,
+        Code::UnknownEnumValue,
+        Code::OutOfRange,
+        Code::DeprecatedField,
+        Code::WrongVariantField,
+        Code::WrongType,
+        Code::DuplicateKey,
+        Code::InvalidFormat,
+        Code::DuplicateItem,
+        Code::UnexpectedNull,
+        Code::UnknownKind,
+        Code::NotInvite,
+        Code::NoBody,
+        Code::NotJson,
+        Code::IoError,
+    ];
+
+    /// The kebab-case code, e.g. `missing-required`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidJson => "invalid-json",
+            Code::DecodeError => "decode-error",
+            Code::MissingRequired => "missing-required",
+            Code::UnknownField => "unknown-field",
+            Code::UnknownEnumValue => "unknown-enum-value",
+            Code::OutOfRange => "out-of-range",
+            Code::DeprecatedField => "deprecated-field",
+            Code::WrongVariantField => "wrong-variant-field",
+            Code::WrongType => "wrong-type",
+            Code::DuplicateKey => "duplicate-key",
+            Code::InvalidFormat => "invalid-format",
+            Code::DuplicateItem => "duplicate-item",
+            Code::UnexpectedNull => "unexpected-null",
+            Code::UnknownKind => "unknown-kind",
+            Code::NotInvite => "not-invite",
+            Code::NoBody => "no-body",
+            Code::NotJson => "not-json",
+            Code::IoError => "io-error",
+        }
+    }
+
+    /// The severity of the code, with `--strict` or without.
+    pub fn severity(self, strict: bool) -> Severity {
+        match self {
+            Code::InvalidJson | Code::DecodeError | Code::IoError => Severity::Error,
+            Code::MissingRequired | Code::UnknownEnumValue if strict => Severity::Error,
+            Code::MissingRequired
+            | Code::UnknownField
+            | Code::UnknownEnumValue
+            | Code::OutOfRange
+            | Code::DeprecatedField
+            | Code::WrongVariantField
+            | Code::WrongType
+            | Code::DuplicateKey
+            | Code::InvalidFormat
+            | Code::DuplicateItem => Severity::Warning,
+            Code::UnexpectedNull
+            | Code::UnknownKind
+            | Code::NotInvite
+            | Code::NoBody
+            | Code::NotJson => Severity::Note,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One thing the validator found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// How serious it is.
+    pub severity: Severity,
+    /// The stable code.
+    pub code: Code,
+    /// Where, as a JSON pointer (RFC 6901) into the payload; for a missing field, the pointer
+    /// the field would have. Empty for the whole payload.
+    pub pointer: String,
+    /// 1-based line in the source (`None` when there is no position, e.g. an I/O error).
+    pub line: Option<usize>,
+    /// 1-based column in the source, counted in characters (Unicode scalar values).
+    pub column: Option<usize>,
+    /// Byte offset within the bytes that were validated (for a missing field: the object).
+    #[serde(skip)]
+    pub offset: Option<usize>,
+    /// What is wrong, for humans.
+    pub message: String,
+}
+
+/// The verdict on one payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Decodes, no drift (notes allowed).
+    Valid,
+    /// Decodes, with drift from the spec.
+    Warning,
+    /// Does not decode (or is not JSON).
+    Error,
+    /// Not validated: not invite-related, or of unknown kind (a note says which).
+    Skipped,
+}
+
+impl Status {
+    /// `valid`, `warning`, `error` or `skipped`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Warning => "warning",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result of validating one payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The kind it was validated as (`None` when not validated).
+    pub kind: Option<Kind>,
+    /// The spec component it was checked against, e.g. `FriendInviteResponse`.
+    pub schema: Option<&'static str>,
+    /// The verdict.
+    pub status: Status,
+    /// Findings in source order.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// The number of findings of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// A report that only says something (an I/O error, a missing body); used by the readers.
+    pub fn single(kind: Option<Kind>, code: Code, message: String) -> Report {
+        let severity = code.severity(false);
+        Report {
+            kind,
+            schema: None,
+            status: match severity {
+                Severity::Error => Status::Error,
+                _ => Status::Skipped,
+            },
+            findings: vec![Finding {
+                severity,
+                code,
+                pointer: String::new(),
+                line: None,
+                column: None,
+                offset: None,
+                message,
+            }],
+        }
+    }
+}
+
+/// Settings for a validation run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// The kind to use when neither the context nor a gateway envelope says (`--kind`).
+    pub kind: Option<Kind>,
+    /// Treat the spec's required fields and closed enums as errors (`--strict`).
+    pub strict: bool,
+}
+
+impl Options {
+    /// Options with a kind and strictness.
+    pub fn new(kind: Option<Kind>, strict: bool) -> Self {
+        Options { kind, strict }
+    }
+}
+
+/// Where the first byte of a payload sits in its source file (1-based), so findings get file
+/// positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// Line of the first byte.
+    pub line: usize,
+    /// Column (characters) of the first byte.
+    pub column: usize,
+}
+
+impl Origin {
+    /// The start of a file.
+    pub const START: Origin = Origin { line: 1, column: 1 };
+}
+
+impl Default for Origin {
+    fn default() -> Self {
+        Origin::START
+    }
+}
+
+/// Validates one JSON payload. `kind` works like `--kind`: a gateway envelope still wins, and
+/// without either the kind is guessed from the payload's shape.
+///
+/// ```
+/// use discord_invite::validate::{validate, Kind, Status};
+/// let r = validate(br#"{"code": "abc", "uses": 12}"#, Some(Kind::VanityUrl));
+/// assert_eq!(r.status, Status::Valid);
+/// let r = validate(b"{\"code\": ", None);
+/// assert_eq!(r.status, Status::Error);
+/// assert_eq!(r.findings[0].code.as_str(), "invalid-json");
+/// ```
+pub fn validate(bytes: &[u8], kind: Option<Kind>) -> Report {
+    validate_payload(bytes, None, Origin::START, &Options::new(kind, false))
+}
+
+/// Validates one payload with full control: `known` is the kind the context dictates (a HAR
+/// entry; it beats an envelope), `origin` places the bytes in their source file.
+pub fn validate_payload(
+    bytes: &[u8],
+    known: Option<Kind>,
+    origin: Origin,
+    options: &Options,
+) -> Report {
+    // Most of a gateway dump is other events: read their `op` and `t` without building `d`.
+    if known.is_none() {
+        if let Some(env) = position::sniff_envelope(bytes) {
+            if !matches!(env.t.as_deref(), Some("INVITE_CREATE" | "INVITE_DELETE")) {
+                let what = match env.t {
+                    Some(t) => format!("gateway dispatch {t}"),
+                    None => format!("gateway opcode {}", env.op),
+                };
+                let raw = vec![RawFinding {
+                    code: Code::NotInvite,
+                    pointer: String::new(),
+                    offset: env.start,
+                    message: format!("{what}: not invite-related, not validated"),
+                }];
+                return finish(bytes, origin, options, None, None, raw, true);
+            }
+        }
+    }
+    let doc = match position::parse(bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let raw = RawFinding {
+                code: Code::InvalidJson,
+                pointer: String::new(),
+                offset: e.offset,
+                message: e.message,
+            };
+            return finish(
+                bytes,
+                origin,
+                options,
+                known.or(options.kind),
+                None,
+                vec![raw],
+                false,
+            );
+        }
+    };
+    let mut raw: Vec<RawFinding> = doc
+        .duplicates
+        .iter()
+        .map(|d| {
+            let (l, c) = position::line_col(bytes, d.first);
+            let (l, c) = place(origin, l, c);
+            RawFinding {
+                code: Code::DuplicateKey,
+                pointer: d.pointer.clone(),
+                offset: d.offset,
+                message: format!(
+                    "key repeated in one object (first at line {l}, column {c}); readers disagree on which one wins"
+                ),
+            }
+        })
+        .collect();
+
+    // Which kind, and which node is the payload.
+    let (kind, node, prefix): (Kind, &Node<'_>, &str) = match known {
+        Some(k) => (k, &doc.root, ""),
+        None => match kind::envelope(&doc.root) {
+            kind::Envelope::Invite(k, d) => (k, d, "/d"),
+            kind::Envelope::Other(what) => {
+                raw.push(RawFinding {
+                    code: Code::NotInvite,
+                    pointer: String::new(),
+                    offset: doc.root.start,
+                    message: format!("{what}: not invite-related, not validated"),
+                });
+                return finish(bytes, origin, options, None, None, raw, true);
+            }
+            kind::Envelope::None => match options.kind.or_else(|| kind::from_shape(&doc.root)) {
+                Some(k) => (k, &doc.root, ""),
+                None => {
+                    raw.push(RawFinding {
+                        code: Code::UnknownKind,
+                        pointer: String::new(),
+                        offset: doc.root.start,
+                        message: format!(
+                            "cannot tell what this {} is; pass --kind to validate it",
+                            doc.root.type_name()
+                        ),
+                    });
+                    return finish(bytes, origin, options, None, None, raw, true);
+                }
+            },
+        },
+    };
+
+    let spec = Spec::get();
+    let mut checker = Checker::new(spec, prefix);
+    checker.duplicates = !doc.duplicates.is_empty();
+    let schema = check_kind(&mut checker, spec, kind, node);
+    raw.append(&mut checker.out);
+
+    // The SDK's verdict; its failure hides spec findings at the same place (they say less).
+    if let Err(e) = models::decode(kind, &bytes[node.start..node.end]) {
+        let mut pointer = format!("{prefix}{}", e.pointer());
+        let target = node.pointer(e.pointer());
+        let mut offset = target.map_or(node.start, |n| n.start);
+        if target.is_none() {
+            if let (Some(l), Some(c)) = (e.line(), e.column()) {
+                offset = node.start + offset_of(&bytes[node.start..node.end], l, c);
+            }
+        }
+        if let Some(field) = missing_field(e.message()) {
+            pointer.push('/');
+            position::push_escaped(&mut pointer, field);
+        }
+        // Type and presence findings at the same place restate the SDK's error; range, enum
+        // and format findings are facts about the spec and stay.
+        raw.retain(|f| {
+            f.pointer != pointer
+                || !matches!(
+                    f.code,
+                    Code::WrongType | Code::UnexpectedNull | Code::MissingRequired
+                )
+        });
+        raw.push(RawFinding {
+            code: Code::DecodeError,
+            pointer,
+            offset,
+            message: format!("the SDK cannot decode this: {}", e.message()),
+        });
+    }
+    finish(bytes, origin, options, Some(kind), schema, raw, false)
+}
+
+/// The three invite variants, by `type`.
+const VARIANTS: [&str; 3] = [
+    "GuildInviteResponse",
+    "GroupDMInviteResponse",
+    "FriendInviteResponse",
+];
+
+/// Checks an invite against one variant; the other variants' fields are `wrong-variant-field`.
+fn variant_check<'n>(
+    checker: &mut Checker<'_, 'n>,
+    spec: &Spec,
+    node: &'n Node<'_>,
+    name: &'static str,
+) -> Option<&'static str> {
+    let id = spec.component(name)?;
+    let siblings: Vec<usize> = VARIANTS
+        .iter()
+        .filter(|v| **v != name)
+        .filter_map(|v| spec.component(v))
+        .collect();
+    checker.check_root(node, id, &siblings);
+    Some(name)
+}
+
+/// Runs the spec check of `kind` on `node`; returns the schema used.
+fn check_kind<'n>(
+    checker: &mut Checker<'_, 'n>,
+    spec: &Spec,
+    kind: Kind,
+    node: &'n Node<'_>,
+) -> Option<&'static str> {
+    match kind {
+        Kind::Invite => match invite_variant(node) {
+            Some(name) => variant_check(checker, spec, node, name),
+            None => {
+                unknown_invite_type(checker, spec, node);
+                None
+            }
+        },
+        Kind::GuildInvite | Kind::GroupDmInvite | Kind::FriendInvite => {
+            variant_check(checker, spec, node, kind.schema_name())
+        }
+        Kind::InviteList => {
+            if let Value::Array(items) = &node.value {
+                for (i, item) in items.iter().enumerate() {
+                    if matches!(item.value, Value::Null) {
+                        continue;
+                    }
+                    let mut sub = Checker::new(spec, &format!("{}/{i}", checker.pointer()));
+                    sub.duplicates = checker.duplicates;
+                    match invite_variant(item) {
+                        Some(name) => {
+                            variant_check(&mut sub, spec, item, name);
+                        }
+                        None => unknown_invite_type(&mut sub, spec, item),
+                    }
+                    checker.out.append(&mut sub.out);
+                }
+            } else {
+                checker.wrong_type(node, "array (of invites)");
+            }
+            None
+        }
+        _ => {
+            let id = spec.component(kind.schema_name())?;
+            checker.check_root(node, id, &[]);
+            Some(kind.schema_name())
+        }
+    }
+}
+
+/// An invite whose `type` is no known variant: the SDK keeps it as `Invite::Unknown`; only the
+/// `type` itself can be checked.
+fn unknown_invite_type<'n>(checker: &mut Checker<'_, 'n>, spec: &Spec, node: &'n Node<'_>) {
+    if let (Some(t), Some(id)) = (node.get("type"), spec.component("InviteTypes")) {
+        checker.check_member(t, "type", id);
+    }
+}
+
+/// The variant schema an invite's `type` picks: absent means guild (as the SDK decodes it);
+/// an unknown value picks none (the `type` check reports it).
+fn invite_variant(node: &Node<'_>) -> Option<&'static str> {
+    match node.get("type").map(|t| &t.value) {
+        None => Some("GuildInviteResponse"),
+        Some(Value::Number("0")) => Some("GuildInviteResponse"),
+        Some(Value::Number("1")) => Some("GroupDMInviteResponse"),
+        Some(Value::Number("2")) => Some("FriendInviteResponse"),
+        Some(_) => None,
+    }
+}
+
+/// `missing field `x`` → `x`.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+}
+
+/// Byte offset of a 1-based line and byte column.
+fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    (start + column.saturating_sub(1)).min(bytes.len())
+}
+
+/// A payload-relative line and column placed in the source file.
+fn place(origin: Origin, line: usize, column: usize) -> (usize, usize) {
+    if line == 1 {
+        (origin.line, origin.column + column - 1)
+    } else {
+        (origin.line + line - 1, column)
+    }
+}
+
+fn finish(
+    bytes: &[u8],
+    origin: Origin,
+    options: &Options,
+    kind: Option<Kind>,
+    schema: Option<&'static str>,
+    mut raw: Vec<RawFinding>,
+    skipped: bool,
+) -> Report {
+    raw.sort_by_key(|f| f.offset);
+    let findings: Vec<Finding> = raw
+        .into_iter()
+        .map(|f| {
+            let (l, c) = position::line_col(bytes, f.offset);
+            let (line, column) = place(origin, l, c);
+            Finding {
+                severity: f.code.severity(options.strict),
+                code: f.code,
+                pointer: f.pointer,
+                line: Some(line),
+                column: Some(column),
+                offset: Some(f.offset),
+                message: f.message,
+            }
+        })
+        .collect();
+    let worst = findings.iter().map(|f| f.severity).max();
+    let status = if skipped {
+        Status::Skipped
+    } else {
+        match worst {
+            Some(Severity::Error) => Status::Error,
+            Some(Severity::Warning) => Status::Warning,
+            _ => Status::Valid,
+        }
+    };
+    Report {
+        kind,
+        schema,
+        status,
+        findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_distinct_name() {
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn origin_places_positions() {
+        assert_eq!(place(Origin { line: 5, column: 3 }, 1, 2), (5, 4));
+        assert_eq!(place(Origin { line: 5, column: 3 }, 2, 2), (6, 2));
+    }
+}

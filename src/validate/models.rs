@@ -1,0 +1,88 @@
+//! The one table from [`Kind`] to SDK model: decode with the SDK, export its JSON Schema.
+
+use crate::convert::decode_slice;
+use crate::model::*;
+use crate::DecodeError;
+
+use super::Kind;
+
+/// Calls `$f::<Model>()` with the SDK model of a kind.
+macro_rules! with_model {
+    ($kind:expr, $f:ident) => {
+        match $kind {
+            Kind::Invite => $f::<Invite>(),
+            Kind::GuildInvite => $f::<GuildInvite>(),
+            Kind::GroupDmInvite => $f::<GroupDmInvite>(),
+            Kind::FriendInvite => $f::<FriendInvite>(),
+            Kind::InviteList => $f::<Vec<Option<Invite>>>(),
+            Kind::InviteCreateEvent => $f::<InviteCreateEvent>(),
+            Kind::InviteDeleteEvent => $f::<InviteDeleteEvent>(),
+            Kind::TargetUsersJobStatus => $f::<TargetUsersJobStatus>(),
+            Kind::VanityUrl => $f::<VanityUrl>(),
+            Kind::InviteMetadata => $f::<InviteMetadata>(),
+            Kind::InviteStageInstance => $f::<InviteStageInstance>(),
+            Kind::CreateGuildInviteRequest => $f::<CreateGuildInviteRequest>(),
+            Kind::CreateGroupDmInviteRequest => $f::<CreateGroupDmInviteRequest>(),
+            Kind::ApiError => $f::<ApiError>(),
+            Kind::RateLimitedError => $f::<RateLimitedError>(),
+            Kind::UpdateTargetUsersError => $f::<UpdateTargetUsersError>(),
+            Kind::LobbyGuildInvite => $f::<LobbyGuildInvite>(),
+        }
+    };
+}
+
+/// Decodes `bytes` with the SDK model of `kind`, keeping only the verdict.
+pub(crate) fn decode(kind: Kind, bytes: &[u8]) -> Result<(), DecodeError> {
+    fn one<T: serde::de::DeserializeOwned>() -> fn(&[u8]) -> Result<(), DecodeError> {
+        |b| decode_slice::<T>(b).map(drop)
+    }
+    with_model!(kind, one)(bytes)
+}
+
+/// The JSON Schema (draft 2020-12) of the SDK model of `kind`, derived from the Rust types.
+pub(crate) fn json_schema(kind: Kind) -> serde_json::Value {
+    fn one<T: schemars::JsonSchema>() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default()
+    }
+    with_model!(kind, one)
+}
+
+/// The upstream schema name each model declares, for a consistency test.
+#[cfg(test)]
+pub(crate) fn model_schema_name(kind: Kind) -> Option<&'static str> {
+    fn named<T: crate::Payload>() -> Option<&'static str> {
+        Some(T::SCHEMA_NAME)
+    }
+    match kind {
+        Kind::Invite | Kind::InviteList => None,
+        Kind::GuildInvite => named::<GuildInvite>(),
+        Kind::GroupDmInvite => named::<GroupDmInvite>(),
+        Kind::FriendInvite => named::<FriendInvite>(),
+        Kind::InviteCreateEvent => named::<InviteCreateEvent>(),
+        Kind::InviteDeleteEvent => named::<InviteDeleteEvent>(),
+        Kind::TargetUsersJobStatus => named::<TargetUsersJobStatus>(),
+        Kind::VanityUrl => named::<VanityUrl>(),
+        Kind::InviteMetadata => named::<InviteMetadata>(),
+        Kind::InviteStageInstance => named::<InviteStageInstance>(),
+        Kind::CreateGuildInviteRequest => named::<CreateGuildInviteRequest>(),
+        Kind::CreateGroupDmInviteRequest => named::<CreateGroupDmInviteRequest>(),
+        Kind::ApiError => named::<ApiError>(),
+        Kind::RateLimitedError => named::<RateLimitedError>(),
+        Kind::UpdateTargetUsersError => named::<UpdateTargetUsersError>(),
+        Kind::LobbyGuildInvite => named::<LobbyGuildInvite>(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_declare_the_schema_the_kind_checks() {
+        for &k in Kind::ALL {
+            if let Some(name) = model_schema_name(k) {
+                assert_eq!(name, k.schema_name(), "{k}");
+            }
+        }
+    }
+}

@@ -1,0 +1,838 @@
+//! A small JSON parser that keeps positions.
+//!
+//! `serde_json::Value` forgets where things were and silently keeps the last of duplicate keys,
+//! so the validator parses each payload once with this parser instead: every node carries its
+//! byte offset, strings borrow from the input unless they hold escapes, and duplicate keys are
+//! recorded as they are met. Line and column are computed from an offset only for findings.
+//!
+//! The grammar is RFC 8259, as strict as `serde_json` (no comments, no trailing commas, no
+//! lone surrogates, no control characters in strings), with the same nesting limit (128).
+
+use std::borrow::Cow;
+
+/// Deepest nesting accepted, as in `serde_json`: deeper input is an error, never a stack
+/// overflow.
+const MAX_DEPTH: usize = 128;
+
+/// A parsed JSON value with its position.
+#[derive(Debug, Clone)]
+pub(crate) struct Node<'a> {
+    /// Byte offset of the first byte of the value.
+    pub start: usize,
+    /// Byte offset just past the value.
+    pub end: usize,
+    pub value: Value<'a>,
+}
+
+/// A member of an object: the key, where the key starts, and the value.
+#[derive(Debug, Clone)]
+pub(crate) struct Member<'a> {
+    pub key: Cow<'a, str>,
+    pub key_start: usize,
+    pub value: Node<'a>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Value<'a> {
+    Null,
+    Bool(bool),
+    /// The number's source text, already checked against the JSON grammar.
+    Number(&'a str),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    /// Members in source order, duplicates included.
+    Object(Vec<Member<'a>>),
+}
+
+impl<'a> Node<'a> {
+    /// The first member named `key` (JSON pointer semantics pick the first as well; the
+    /// duplicate is reported separately).
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        match &self.value {
+            Value::Object(members) => members
+                .iter()
+                .find(|m| key_eq(&m.key, key))
+                .map(|m| &m.value),
+            _ => None,
+        }
+    }
+
+    /// The node a JSON pointer names, if any.
+    pub fn pointer(&self, pointer: &str) -> Option<&Node<'a>> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let rest = pointer.strip_prefix('/')?;
+        let mut node = self;
+        for token in rest.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            node = match &node.value {
+                Value::Object(_) => node.get(&token)?,
+                Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The JSON type name, as JSON Schema spells it (`integer` for integral numbers).
+    pub fn type_name(&self) -> &'static str {
+        match &self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(raw) if number_is_integer(raw) => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+/// Whether a JSON number's text denotes an integer (JSON Schema counts `1.0` as one).
+pub(crate) fn number_is_integer(raw: &str) -> bool {
+    if !raw.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        return true;
+    }
+    raw.parse::<f64>()
+        .is_ok_and(|f| f.is_finite() && f.fract() == 0.0)
+}
+
+/// A repeated key in one object: where the repeat and the first occurrence start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DuplicateKey {
+    /// Pointer to the duplicated member (e.g. `/guild/name`).
+    pub pointer: String,
+    /// Byte offset of the repeated key.
+    pub offset: usize,
+    /// Byte offset of the first occurrence of the key.
+    pub first: usize,
+}
+
+/// A syntax error: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SyntaxError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// A parsed document: the root node and the duplicate keys met on the way.
+#[derive(Debug)]
+pub(crate) struct Document<'a> {
+    pub root: Node<'a>,
+    pub duplicates: Vec<DuplicateKey>,
+}
+
+/// Parses one JSON document; trailing whitespace is allowed, anything else after it is not.
+pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
+    let mut p = Parser {
+        src,
+        pos: 0,
+        depth: 0,
+        duplicates: Vec::new(),
+    };
+    p.skip_ws();
+    let root = p.value()?;
+    p.skip_ws();
+    if p.pos < src.len() {
+        return Err(p.error("trailing characters"));
+    }
+    let mut duplicates = p.duplicates;
+    // Pointers are built only when there is a duplicate (rare): find each repeated key's
+    // member by its offset.
+    for d in &mut duplicates {
+        let mut path = String::new();
+        if find_key(&root, d.offset, &mut path) {
+            d.pointer = path;
+        }
+    }
+    Ok(Document { root, duplicates })
+}
+
+/// Where the first complete JSON value in `src` ends, if it is complete and well formed (used
+/// to sniff NDJSON: a first line that is a whole value).
+pub(crate) fn complete_value_len(src: &[u8]) -> Option<usize> {
+    let mut p = Parser {
+        src,
+        pos: 0,
+        depth: 0,
+        duplicates: Vec::new(),
+    };
+    p.skip_ws();
+    p.value().ok()?;
+    Some(p.pos)
+}
+
+/// What a gateway envelope's `op` and `t` say, read without building its `d`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EnvelopeSniff {
+    /// Offset of the envelope's `{`.
+    pub start: usize,
+    /// The raw `op` number.
+    pub op: String,
+    /// `t`, when it is a string.
+    pub t: Option<String>,
+}
+
+/// Reads a gateway envelope shallowly: every member is parsed except `d`, which is only checked
+/// for syntax (no allocation), so a large event that is not invite-related costs one scan.
+/// `None` when `src` is not a well-formed envelope with an integer `op` and a `d`, or has a
+/// repeated top-level key: the caller then parses fully, which reports any problem.
+pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
+    let mut p = Parser {
+        src,
+        pos: 0,
+        depth: 1,
+        duplicates: Vec::new(),
+    };
+    p.skip_ws();
+    let start = p.pos;
+    if src.get(p.pos) != Some(&b'{') {
+        return None;
+    }
+    p.pos += 1;
+    let (mut op, mut t, mut has_d) = (None, None, false);
+    let mut keys: Vec<Cow<'_, str>> = Vec::new();
+    loop {
+        p.skip_ws();
+        if src.get(p.pos) != Some(&b'"') {
+            return None;
+        }
+        let key = p.string().ok()?;
+        if keys.iter().any(|k| key_eq(k, &key)) {
+            return None;
+        }
+        p.skip_ws();
+        if src.get(p.pos) != Some(&b':') {
+            return None;
+        }
+        p.pos += 1;
+        p.skip_ws();
+        if key == "d" {
+            p.skip().ok()?;
+            has_d = true;
+        } else {
+            let node = p.value().ok()?;
+            match (key.as_ref(), node.value) {
+                ("op", Value::Number(raw)) => op = Some(raw.to_owned()),
+                ("t", Value::String(text)) => t = Some(text.into_owned()),
+                _ => {}
+            }
+        }
+        keys.push(key);
+        p.skip_ws();
+        match src.get(p.pos) {
+            Some(b',') => p.pos += 1,
+            Some(b'}') => {
+                p.pos += 1;
+                break;
+            }
+            _ => return None,
+        }
+    }
+    p.skip_ws();
+    let op = op.filter(|o| o.bytes().all(|b| b.is_ascii_digit()))?;
+    (p.pos == src.len() && has_d).then_some(EnvelopeSniff { start, op, t })
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    pos: usize,
+    depth: usize,
+    duplicates: Vec<DuplicateKey>,
+}
+
+/// Appends to `path` the pointer of the member whose key starts at `offset`.
+fn find_key(node: &Node<'_>, offset: usize, path: &mut String) -> bool {
+    if offset < node.start || offset >= node.end {
+        return false;
+    }
+    let len = path.len();
+    match &node.value {
+        Value::Object(members) => {
+            for m in members {
+                path.push('/');
+                push_escaped(path, &m.key);
+                if m.key_start == offset || find_key(&m.value, offset, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push('/');
+                path.push_str(&i.to_string());
+                if find_key(item, offset, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    false
+}
+
+impl<'a> Parser<'a> {
+    fn error(&self, message: &str) -> SyntaxError {
+        SyntaxError {
+            offset: self.pos.min(self.src.len()),
+            message: message.to_owned(),
+        }
+    }
+
+    fn eof(&self, what: &str) -> SyntaxError {
+        SyntaxError {
+            offset: self.src.len(),
+            message: format!("EOF while parsing {what}"),
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.src.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn value(&mut self) -> Result<Node<'a>, SyntaxError> {
+        let start = self.pos;
+        let value = match self.src.get(self.pos) {
+            None => return Err(self.eof("a value")),
+            Some(b'n') => self.literal(b"null", Value::Null)?,
+            Some(b't') => self.literal(b"true", Value::Bool(true))?,
+            Some(b'f') => self.literal(b"false", Value::Bool(false))?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
+            Some(b'[') => self.array()?,
+            Some(b'{') => self.object()?,
+            Some(_) => return Err(self.error("expected value")),
+        };
+        Ok(Node {
+            start,
+            end: self.pos,
+            value,
+        })
+    }
+
+    /// Checks one value's syntax without building it.
+    fn skip(&mut self) -> Result<(), SyntaxError> {
+        match self.src.get(self.pos) {
+            None => Err(self.eof("a value")),
+            Some(b'n') => self.literal(b"null", Value::Null).map(drop),
+            Some(b't') => self.literal(b"true", Value::Null).map(drop),
+            Some(b'f') => self.literal(b"false", Value::Null).map(drop),
+            Some(b'"') => self.skip_string(),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            Some(b'[') => {
+                self.enter()?;
+                self.pos += 1;
+                self.skip_ws();
+                if self.src.get(self.pos) == Some(&b']') {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_ws();
+                    self.skip()?;
+                    self.skip_ws();
+                    match self.src.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b']') => {
+                            self.pos += 1;
+                            self.depth -= 1;
+                            return Ok(());
+                        }
+                        None => return Err(self.eof("a list")),
+                        Some(_) => return Err(self.error("expected `,` or `]`")),
+                    }
+                }
+            }
+            Some(b'{') => {
+                self.enter()?;
+                self.pos += 1;
+                self.skip_ws();
+                if self.src.get(self.pos) == Some(&b'}') {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_ws();
+                    match self.src.get(self.pos) {
+                        Some(b'"') => self.skip_string()?,
+                        None => return Err(self.eof("an object")),
+                        Some(_) => return Err(self.error("key must be a string")),
+                    }
+                    self.skip_ws();
+                    match self.src.get(self.pos) {
+                        Some(b':') => self.pos += 1,
+                        None => return Err(self.eof("an object")),
+                        Some(_) => return Err(self.error("expected `:`")),
+                    }
+                    self.skip_ws();
+                    self.skip()?;
+                    self.skip_ws();
+                    match self.src.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b'}') => {
+                            self.pos += 1;
+                            self.depth -= 1;
+                            return Ok(());
+                        }
+                        None => return Err(self.eof("an object")),
+                        Some(_) => return Err(self.error("expected `,` or `}`")),
+                    }
+                }
+            }
+            Some(_) => Err(self.error("expected value")),
+        }
+    }
+
+    /// Checks a string's syntax (escapes, UTF-8, no control characters) without building it.
+    fn skip_string(&mut self) -> Result<(), SyntaxError> {
+        self.pos += 1;
+        let mut run = self.pos;
+        loop {
+            let Some(&b) = self.src.get(self.pos) else {
+                return Err(self.eof("a string"));
+            };
+            match b {
+                b'"' => {
+                    self.utf8(run, self.pos)?;
+                    self.pos += 1;
+                    return Ok(());
+                }
+                b'\\' => {
+                    self.utf8(run, self.pos)?;
+                    self.pos += 1;
+                    self.escape()?;
+                    run = self.pos;
+                }
+                0x00..=0x1f => {
+                    return Err(self
+                        .error("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], value: Value<'a>) -> Result<Value<'a>, SyntaxError> {
+        for &b in word {
+            match self.src.get(self.pos) {
+                None => return Err(self.eof("a value")),
+                Some(&c) if c == b => self.pos += 1,
+                Some(_) => return Err(self.error("expected ident")),
+            }
+        }
+        Ok(value)
+    }
+
+    fn digits(&mut self) -> usize {
+        let from = self.pos;
+        while let Some(b'0'..=b'9') = self.src.get(self.pos) {
+            self.pos += 1;
+        }
+        self.pos - from
+    }
+
+    fn number(&mut self) -> Result<&'a str, SyntaxError> {
+        let start = self.pos;
+        if self.src.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.src.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            None => return Err(self.eof("a number")),
+            Some(_) => return Err(self.error("invalid number")),
+        }
+        if self.src.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.src.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.src.get(self.pos) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        // Only ASCII digits and signs were consumed.
+        std::str::from_utf8(&self.src[start..self.pos]).map_err(|_| self.error("invalid number"))
+    }
+
+    /// A string at `self.pos` (which is a `"`); borrowed unless it holds escapes.
+    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut owned: Option<String> = None;
+        let mut run = start;
+        loop {
+            let Some(&b) = self.src.get(self.pos) else {
+                return Err(self.eof("a string"));
+            };
+            match b {
+                b'"' => {
+                    let tail = self.utf8(run, self.pos)?;
+                    self.pos += 1;
+                    return Ok(match owned {
+                        None => Cow::Borrowed(tail),
+                        Some(mut s) => {
+                            s.push_str(tail);
+                            Cow::Owned(s)
+                        }
+                    });
+                }
+                b'\\' => {
+                    let head = self.utf8(run, self.pos)?;
+                    let s = owned.get_or_insert_with(String::new);
+                    s.push_str(head);
+                    self.pos += 1;
+                    let c = self.escape()?;
+                    owned.get_or_insert_with(String::new).push(c);
+                    run = self.pos;
+                }
+                0x00..=0x1f => {
+                    return Err(self
+                        .error("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn utf8(&self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
+        std::str::from_utf8(&self.src[from..to]).map_err(|e| SyntaxError {
+            offset: from + e.valid_up_to(),
+            message: "invalid UTF-8 in string".to_owned(),
+        })
+    }
+
+    /// After a backslash: one escape, `\uXXXX` pairs included.
+    fn escape(&mut self) -> Result<char, SyntaxError> {
+        let Some(&b) = self.src.get(self.pos) else {
+            return Err(self.eof("a string"));
+        };
+        self.pos += 1;
+        Ok(match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4()?;
+                match hi {
+                    0xD800..=0xDBFF => {
+                        if self.src.get(self.pos) != Some(&b'\\')
+                            || self.src.get(self.pos + 1) != Some(&b'u')
+                        {
+                            return Err(self.error("lone leading surrogate in hex escape"));
+                        }
+                        self.pos += 2;
+                        let lo = self.hex4()?;
+                        if !(0xDC00..=0xDFFF).contains(&lo) {
+                            return Err(self.error("lone leading surrogate in hex escape"));
+                        }
+                        let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                        char::from_u32(c).ok_or_else(|| self.error("invalid unicode code point"))?
+                    }
+                    0xDC00..=0xDFFF => {
+                        return Err(self.error("lone trailing surrogate in hex escape"))
+                    }
+                    _ => char::from_u32(hi)
+                        .ok_or_else(|| self.error("invalid unicode code point"))?,
+                }
+            }
+            _ => {
+                self.pos -= 1;
+                return Err(self.error("invalid escape"));
+            }
+        })
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let mut n = 0u32;
+        for _ in 0..4 {
+            let Some(&b) = self.src.get(self.pos) else {
+                return Err(self.eof("a string"));
+            };
+            let d = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => return Err(self.error("invalid escape")),
+            };
+            n = n * 16 + u32::from(d);
+            self.pos += 1;
+        }
+        Ok(n)
+    }
+
+    fn enter(&mut self) -> Result<(), SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        Ok(())
+    }
+
+    fn array(&mut self) -> Result<Value<'a>, SyntaxError> {
+        self.enter()?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.src.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value()?);
+            self.skip_ws();
+            match self.src.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(Value::Array(items));
+                }
+                None => return Err(self.eof("a list")),
+                Some(_) => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn object(&mut self) -> Result<Value<'a>, SyntaxError> {
+        self.enter()?;
+        self.pos += 1;
+        let mut members: Vec<Member<'a>> = Vec::new();
+        self.skip_ws();
+        if self.src.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            let key_start = self.pos;
+            match self.src.get(self.pos) {
+                Some(b'"') => {}
+                None => return Err(self.eof("an object")),
+                Some(_) => return Err(self.error("key must be a string")),
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            match self.src.get(self.pos) {
+                Some(b':') => self.pos += 1,
+                None => return Err(self.eof("an object")),
+                Some(_) => return Err(self.error("expected `:`")),
+            }
+            self.skip_ws();
+            if let Some(first) = members.iter().find(|m| key_eq(&m.key, &key)) {
+                self.duplicates.push(DuplicateKey {
+                    pointer: String::new(),
+                    offset: key_start,
+                    first: first.key_start,
+                });
+            }
+            let value = self.value()?;
+            members.push(Member {
+                key,
+                key_start,
+                value,
+            });
+            self.skip_ws();
+            match self.src.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(Value::Object(members));
+                }
+                None => return Err(self.eof("an object")),
+                Some(_) => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+}
+
+/// String equality that rejects on length and first byte before comparing bytes (object keys
+/// are short and mostly differ early; this keeps `memcmp` calls out of the hot loops).
+#[inline]
+pub(crate) fn key_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
+/// Appends one JSON-pointer token, escaped (RFC 6901).
+pub(crate) fn push_escaped(out: &mut String, token: &str) {
+    if token.contains(['~', '/']) {
+        out.push_str(&crate::escape_pointer_token(token));
+    } else {
+        out.push_str(token);
+    }
+}
+
+/// 1-based line and column of a byte offset. The column counts characters (Unicode scalar
+/// values), not bytes, so a caret lands under the right character in any UTF-8 editor.
+pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src[..offset];
+    let line = 1 + memchr::memchr_iter(b'\n', before).count();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let column = 1 + before[line_start..]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count();
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> Document<'_> {
+        parse(s.as_bytes()).unwrap()
+    }
+
+    fn err(s: &str) -> SyntaxError {
+        parse(s.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_validity() {
+        let cases = [
+            "{}",
+            "[]",
+            "0",
+            "-0",
+            "1.5e3",
+            "\"a\\u00e9\\ud83d\\ude00\"",
+            " null ",
+            "[1,]",
+            "{,}",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "\"\\x\"",
+            "\"\t\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "{\"a\" 1}",
+            "[1 2]",
+            "tru",
+            "nul",
+            "{\"a\":1}x",
+            "",
+            "  ",
+            "{\"a\":[{\"b\":null}]}",
+            "[\"é\"]",
+            "1E+2",
+            "-0.0e-0",
+            "\"\\/\"",
+            "{\"a\":1,}",
+            "[[[]]]",
+            "\u{feff}{}",
+        ];
+        for c in cases {
+            let ours = parse(c.as_bytes()).is_ok();
+            let theirs = serde_json::from_str::<serde_json::Value>(c).is_ok();
+            assert_eq!(ours, theirs, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn envelopes_are_sniffed_without_building_d() {
+        let e = sniff_envelope(
+            br#" {"op":0,"d":{"a":[1,"\u00e9",{"b":null}]},"t":"MESSAGE_CREATE","s":1}"#,
+        );
+        assert_eq!(
+            e,
+            Some(EnvelopeSniff {
+                start: 1,
+                op: "0".into(),
+                t: Some("MESSAGE_CREATE".into())
+            })
+        );
+        assert_eq!(sniff_envelope(br#"{"op":11,"d":null}"#).unwrap().t, None);
+        // A broken `d`, a repeated key, no `op`: left to the full parser.
+        assert!(sniff_envelope(br#"{"op":0,"d":{"a":},"t":"X"}"#).is_none());
+        assert!(sniff_envelope(br#"{"op":0,"d":1,"t":"X","t":"Y"}"#).is_none());
+        assert!(sniff_envelope(br#"{"d":1,"t":"X"}"#).is_none());
+        assert!(sniff_envelope(br#"{"op":"0","d":1}"#).is_none());
+        assert!(sniff_envelope(br#"{"op":0,"d":"\x"}"#).is_none());
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error() {
+        assert!(parse(b"\"\xff\"").is_err());
+    }
+
+    #[test]
+    fn depth_limit_is_an_error_not_a_crash() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(err(&deep).message, "recursion limit exceeded");
+        let ok_depth = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(parse(ok_depth.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn positions_and_pointers() {
+        let d = ok("{\"a\": {\"b/c\": [10, \"x\"]}}");
+        let n = d.root.pointer("/a/b~1c/1").unwrap();
+        assert_eq!(n.start, 19);
+        assert!(matches!(&n.value, Value::String(s) if s == "x"));
+        assert!(d.root.pointer("/a/zz").is_none());
+    }
+
+    #[test]
+    fn duplicates_are_recorded_with_their_pointer() {
+        let d = ok("{\"g\": {\"n\": 1, \"n\": 2}, \"g\": 3}");
+        assert_eq!(d.duplicates.len(), 2);
+        assert_eq!(d.duplicates[0].pointer, "/g/n");
+        assert_eq!(d.duplicates[1].pointer, "/g");
+        // The first occurrence wins for lookups, as in a JSON pointer.
+        assert!(matches!(d.root.get("g").unwrap().value, Value::Object(_)));
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let s = "{\"é😀\": x}";
+        let e = err(s);
+        assert_eq!(line_col(s.as_bytes(), e.offset), (1, 8));
+        let s = "{\n  \"a\": \"日本\",\n  \"b\": ?}";
+        let e = err(s);
+        assert_eq!(line_col(s.as_bytes(), e.offset), (3, 8));
+    }
+
+    #[test]
+    fn escaped_strings_are_unescaped() {
+        let d = ok(r#"["a\"b\n\u00e9\ud83d\ude00"]"#);
+        let Value::Array(items) = &d.root.value else {
+            panic!()
+        };
+        assert!(matches!(&items[0].value, Value::String(s) if s == "a\"b\né😀"));
+    }
+
+    #[test]
+    fn integers_by_value() {
+        assert!(number_is_integer("10"));
+        assert!(number_is_integer("1.0"));
+        assert!(number_is_integer("1e3"));
+        assert!(!number_is_integer("1.5"));
+    }
+}

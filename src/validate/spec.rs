@@ -1,0 +1,499 @@
+//! The pinned upstream spec, compiled once into a small structure the checker walks.
+//!
+//! Source of truth: `schema/openapi.json` (Discord's own spec, unedited). The overlay's
+//! corrections (leniency, nullability, enum additions) are deliberately *not* applied: the
+//! validator reports drift from Discord's spec, so a value the SDK accepts thanks to the overlay
+//! is still a warning here. Only the overlay's `[add.schemas]` are used, for the payloads the
+//! upstream spec lacks (gateway events, docs-only objects); those schemas transcribe Discord's
+//! docs.
+//!
+//! Understood JSON Schema: `type` (single or list), `$ref`, `allOf` (merged), `oneOf`/`anyOf`
+//! (alternatives; `{type: null}` among them means nullable; all-`const` means a closed enum),
+//! `enum`, `const`, `required`, `properties`, `additionalProperties`, `items`, `minimum`,
+//! `maximum`, `maxItems`, `uniqueItems`, `pattern` (the snowflake pattern), `format`
+//! (`date-time`, `snowflake`, `int32`), `deprecated` / `x-deprecated`. Anything else is
+//! ignored.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::Value as J;
+
+/// The pinned upstream subset.
+const OPENAPI: &str = include_str!("../../schema/openapi.json");
+/// Our overlay; only `[add.schemas]` is read.
+const OVERLAY: &str = include_str!("../../schema/overlay.toml");
+
+/// Index of a compiled schema in [`Spec::schemas`].
+pub(crate) type Id = usize;
+
+/// JSON types as a bit set.
+pub(crate) mod ty {
+    pub const NULL: u8 = 1;
+    pub const BOOLEAN: u8 = 2;
+    pub const INTEGER: u8 = 4;
+    pub const NUMBER: u8 = 8;
+    pub const STRING: u8 = 16;
+    pub const ARRAY: u8 = 32;
+    pub const OBJECT: u8 = 64;
+    pub const ANY: u8 = 127;
+}
+
+/// A value of a closed enum.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Lit {
+    Int(i64),
+    Str(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    DateTime,
+    Snowflake,
+    Int32,
+}
+
+/// One compiled schema.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Schema {
+    /// The component name this schema was compiled from, for messages.
+    pub name: Option<String>,
+    /// Allowed JSON types (`ty::ANY` when unconstrained).
+    pub types: u8,
+    /// Closed enums the value must belong to (each list is one constraint).
+    pub enums: Vec<(Option<String>, Vec<Lit>)>,
+    /// Object members, in spec order.
+    pub properties: Vec<(String, Id)>,
+    pub required: Vec<String>,
+    /// `additionalProperties`: `None` = not stated (undeclared members are drift), `Some(None)`
+    /// = `false`, `Some(Some(id))` = a schema for every other member.
+    pub additional: Option<Option<Id>>,
+    /// Whether the object is free-form (`type: object` with no `properties`).
+    pub free_form: bool,
+    pub items: Option<Id>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub max_items: Option<usize>,
+    pub unique_items: bool,
+    pub format: Option<Format>,
+    pub deprecated: bool,
+    /// Non-null alternatives of a `oneOf`/`anyOf` that is not an enum; the value must match one.
+    pub alternatives: Vec<Id>,
+}
+
+/// The compiled spec.
+#[derive(Debug)]
+pub(crate) struct Spec {
+    pub schemas: Vec<Schema>,
+    components: HashMap<String, Id>,
+    /// Components that came from the overlay's `[add.schemas]` (docs-only); read by tests.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub from_docs: Vec<String>,
+}
+
+impl Spec {
+    /// The compiled spec, built on first use.
+    pub fn get() -> &'static Spec {
+        static SPEC: OnceLock<Spec> = OnceLock::new();
+        SPEC.get_or_init(|| {
+            // Both inputs are compiled into the binary and checked by tests; a failure here is a
+            // build defect, not an input problem.
+            Spec::compile(OPENAPI, OVERLAY).expect("the embedded schema/ files compile")
+        })
+    }
+
+    /// The schema of a component.
+    pub fn component(&self, name: &str) -> Option<Id> {
+        self.components.get(name).copied()
+    }
+
+    pub fn schema(&self, id: Id) -> &Schema {
+        &self.schemas[id]
+    }
+
+    fn compile(openapi: &str, overlay: &str) -> Result<Spec, String> {
+        let doc: J = serde_json::from_str(openapi).map_err(|e| format!("openapi.json: {e}"))?;
+        let mut raw: Vec<(String, J)> = Vec::new();
+        if let Some(J::Object(schemas)) = doc.pointer("/components/schemas") {
+            for (k, v) in schemas {
+                raw.push((k.clone(), v.clone()));
+            }
+        }
+        let overlay: toml::Value = overlay
+            .parse::<toml::Table>()
+            .map(toml::Value::Table)
+            .map_err(|e| format!("overlay.toml: {e}"))?;
+        let mut from_docs = Vec::new();
+        if let Some(toml::Value::Table(add)) = overlay.get("add").and_then(|a| a.get("schemas")) {
+            for (k, v) in add {
+                let json = serde_json::to_value(v).map_err(|e| format!("overlay {k}: {e}"))?;
+                if !raw.iter().any(|(n, _)| n == k) {
+                    raw.push((k.clone(), json));
+                    from_docs.push(k.clone());
+                }
+            }
+        }
+        let mut c = Compiler {
+            spec: Spec {
+                schemas: Vec::new(),
+                components: HashMap::new(),
+                from_docs,
+            },
+            raw: raw.into_iter().collect(),
+            done: HashMap::new(),
+        };
+        // Every component gets its id first, so `$ref` cycles resolve; components are then
+        // compiled on demand (a merged `$ref` needs its target compiled first).
+        let mut names: Vec<String> = c.raw.keys().cloned().collect();
+        names.sort();
+        for name in &names {
+            let id = c.spec.schemas.len();
+            c.spec.schemas.push(Schema::default());
+            c.spec.components.insert(name.clone(), id);
+        }
+        for name in &names {
+            c.ensure(name)?;
+        }
+        Ok(c.spec)
+    }
+}
+
+struct Compiler {
+    spec: Spec,
+    raw: HashMap<String, J>,
+    /// Components compiled (`true`) or being compiled (`false`).
+    done: HashMap<String, bool>,
+}
+
+impl Compiler {
+    fn add(&mut self, s: Schema) -> Id {
+        self.spec.schemas.push(s);
+        self.spec.schemas.len() - 1
+    }
+
+    fn reference(&mut self, r: &str) -> Result<Id, String> {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .ok_or_else(|| format!("unsupported $ref {r}"))?;
+        self.ensure(name)
+    }
+
+    /// Compiles a component unless it is compiled or being compiled (a cycle).
+    fn ensure(&mut self, name: &str) -> Result<Id, String> {
+        let id = self
+            .spec
+            .components
+            .get(name)
+            .copied()
+            .ok_or_else(|| format!("dangling $ref to {name}"))?;
+        if self.done.contains_key(name) {
+            return Ok(id);
+        }
+        self.done.insert(name.to_owned(), false);
+        let body = self.raw.get(name).cloned().unwrap_or(J::Null);
+        let mut s = self.build(&body)?;
+        s.name = Some(name.to_owned());
+        self.spec.schemas[id] = s;
+        self.done.insert(name.to_owned(), true);
+        Ok(id)
+    }
+
+    /// Compiles a schema that may be a bare `$ref` into an id.
+    fn id_of(&mut self, v: &J) -> Result<Id, String> {
+        if let Some(r) = v.get("$ref").and_then(J::as_str) {
+            if v.as_object().is_some_and(|o| {
+                o.keys()
+                    .all(|k| k == "$ref" || k == "description" || k == "title")
+            }) {
+                return self.reference(r);
+            }
+        }
+        let s = self.build(v)?;
+        Ok(self.add(s))
+    }
+
+    /// Copies the constraints of the schema `id` into `into` (allOf / sibling `$ref` merge).
+    fn merge_from(&mut self, into: &mut Schema, id: Id) {
+        // A component still being compiled (a cycle through allOf) has no constraints yet; the
+        // subset has none.
+        let other = self.spec.schemas[id].clone();
+        if other.types != 0 && other.types != ty::ANY {
+            into.types = if into.types == ty::ANY || into.types == 0 {
+                other.types
+            } else {
+                into.types & other.types
+            };
+        }
+        let enum_name = other.name.clone();
+        for (name, e) in other.enums {
+            into.enums.push((name.or_else(|| enum_name.clone()), e));
+        }
+        if into.properties.is_empty() && other.properties.is_empty() {
+            into.free_form |= other.free_form;
+        }
+        for (k, v) in other.properties {
+            if !into.properties.iter().any(|(n, _)| *n == k) {
+                into.properties.push((k, v));
+            }
+        }
+        for r in other.required {
+            if !into.required.contains(&r) {
+                into.required.push(r);
+            }
+        }
+        if into.additional.is_none() {
+            into.additional = other.additional;
+        }
+        into.items = into.items.or(other.items);
+        into.minimum = into.minimum.or(other.minimum);
+        into.maximum = into.maximum.or(other.maximum);
+        into.max_items = into.max_items.or(other.max_items);
+        into.unique_items |= other.unique_items;
+        into.format = into.format.or(other.format);
+        into.deprecated |= other.deprecated;
+        if into.alternatives.is_empty() {
+            into.alternatives = other.alternatives;
+        }
+        if into.name.is_none() {
+            into.name = other.name;
+        }
+    }
+
+    fn build(&mut self, v: &J) -> Result<Schema, String> {
+        let mut s = Schema {
+            types: ty::ANY,
+            ..Schema::default()
+        };
+        let Some(o) = v.as_object() else {
+            return Ok(s);
+        };
+        match o.get("type") {
+            Some(J::String(t)) => s.types = type_bit(t),
+            Some(J::Array(ts)) => {
+                s.types = ts
+                    .iter()
+                    .filter_map(J::as_str)
+                    .map(type_bit)
+                    .fold(0, |a, b| a | b)
+            }
+            _ => {}
+        }
+        if s.types & ty::NUMBER != 0 {
+            s.types |= ty::INTEGER;
+        }
+        if let Some(r) = o.get("$ref").and_then(J::as_str) {
+            let id = self.reference(r)?;
+            self.merge_from(&mut s, id);
+            // A sibling `$ref` names the component for messages.
+            s.name = r.rsplit('/').next().map(str::to_owned);
+        }
+        if let Some(J::Array(all)) = o.get("allOf") {
+            for part in all {
+                let id = self.id_of(part)?;
+                self.merge_from(&mut s, id);
+            }
+        }
+        if let Some(J::Array(vals)) = o.get("enum") {
+            s.enums.push((None, vals.iter().filter_map(lit).collect()));
+        }
+        if let Some(c) = o.get("const").and_then(lit) {
+            s.enums.push((None, vec![c]));
+        }
+        let alts = o
+            .get("oneOf")
+            .or_else(|| o.get("anyOf"))
+            .and_then(J::as_array);
+        if let Some(alts) = alts {
+            if !alts.is_empty() && alts.iter().all(|a| a.get("const").is_some()) {
+                s.enums.push((
+                    None,
+                    alts.iter()
+                        .filter_map(|a| a.get("const"))
+                        .filter_map(lit)
+                        .collect(),
+                ));
+            } else {
+                let mut nullable = false;
+                let mut ids = Vec::new();
+                for a in alts {
+                    if a.get("type").and_then(J::as_str) == Some("null")
+                        && a.as_object().is_some_and(|m| m.len() == 1)
+                    {
+                        nullable = true;
+                    } else {
+                        ids.push(self.id_of(a)?);
+                    }
+                }
+                let alt_types = ids
+                    .iter()
+                    .map(|&i| self.spec.schemas[i].types)
+                    .fold(0, |a, b| a | b);
+                let mut types = if ids.is_empty() { 0 } else { alt_types };
+                if nullable {
+                    types |= ty::NULL;
+                }
+                if s.types == ty::ANY {
+                    s.types = types;
+                } else if nullable {
+                    s.types |= ty::NULL;
+                }
+                if ids.len() == 1 {
+                    // A nullable single alternative: the alternative's constraints apply.
+                    let id = ids[0];
+                    let keep_types = s.types;
+                    self.merge_from(&mut s, id);
+                    s.types = keep_types;
+                } else {
+                    s.alternatives = ids;
+                }
+            }
+        }
+        if let Some(J::Object(props)) = o.get("properties") {
+            for (k, pv) in props {
+                let id = self.id_of(pv)?;
+                s.properties.push((k.clone(), id));
+            }
+        }
+        if let Some(J::Array(req)) = o.get("required") {
+            s.required = req
+                .iter()
+                .filter_map(J::as_str)
+                .map(str::to_owned)
+                .collect();
+        }
+        match o.get("additionalProperties") {
+            Some(J::Bool(false)) => s.additional = Some(None),
+            Some(J::Bool(true)) => s.free_form = true,
+            Some(a @ J::Object(_)) => {
+                let id = self.id_of(a)?;
+                s.additional = Some(Some(id));
+            }
+            _ => {}
+        }
+        if s.types == ty::OBJECT
+            && s.properties.is_empty()
+            && s.additional.is_none()
+            && o.get("allOf").is_none()
+        {
+            s.free_form = true;
+        }
+        if let Some(items) = o.get("items") {
+            s.items = Some(self.id_of(items)?);
+        }
+        s.minimum = o.get("minimum").and_then(J::as_f64).or(s.minimum);
+        s.maximum = o.get("maximum").and_then(J::as_f64).or(s.maximum);
+        s.max_items = o
+            .get("maxItems")
+            .and_then(J::as_u64)
+            .map(|n| n as usize)
+            .or(s.max_items);
+        s.unique_items |= o.get("uniqueItems") == Some(&J::Bool(true));
+        match o.get("format").and_then(J::as_str) {
+            Some("date-time") => s.format = Some(Format::DateTime),
+            Some("snowflake") => s.format = Some(Format::Snowflake),
+            Some("int32") => s.format = Some(Format::Int32),
+            _ => {}
+        }
+        if o.get("pattern").and_then(J::as_str) == Some("^(0|[1-9][0-9]*)$") {
+            s.format = Some(Format::Snowflake);
+        }
+        s.deprecated |= o.get("deprecated") == Some(&J::Bool(true))
+            || o.get("x-deprecated") == Some(&J::Bool(true));
+        Ok(s)
+    }
+}
+
+fn type_bit(t: &str) -> u8 {
+    match t {
+        "null" => ty::NULL,
+        "boolean" => ty::BOOLEAN,
+        "integer" => ty::INTEGER,
+        "number" => ty::NUMBER | ty::INTEGER,
+        "string" => ty::STRING,
+        "array" => ty::ARRAY,
+        "object" => ty::OBJECT,
+        _ => ty::ANY,
+    }
+}
+
+fn lit(v: &J) -> Option<Lit> {
+    match v {
+        J::Number(n) => n.as_i64().map(Lit::Int),
+        J::String(s) => Some(Lit::Str(s.clone())),
+        _ => None,
+    }
+}
+
+/// Human names of the types in a set: `string or null`.
+pub(crate) fn type_names(types: u8) -> String {
+    let mut names = Vec::new();
+    for (bit, name) in [
+        (ty::OBJECT, "object"),
+        (ty::ARRAY, "array"),
+        (ty::STRING, "string"),
+        (ty::INTEGER, "integer"),
+        (ty::NUMBER, "number"),
+        (ty::BOOLEAN, "boolean"),
+        (ty::NULL, "null"),
+    ] {
+        if types & bit != 0 && !(bit == ty::INTEGER && types & ty::NUMBER != 0) {
+            names.push(name);
+        }
+    }
+    names.join(" or ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_spec_compiles() {
+        let spec = Spec::get();
+        for name in [
+            "GuildInviteResponse",
+            "GroupDMInviteResponse",
+            "FriendInviteResponse",
+            "VanityURLResponse",
+            "TargetUsersJobStatusResponse",
+            "CreateGuildInviteRequest",
+            "ErrorResponse",
+            "InviteCreateEvent",
+            "InviteDeleteEvent",
+            "InviteMetadata",
+        ] {
+            assert!(spec.component(name).is_some(), "{name}");
+        }
+        assert!(spec.from_docs.contains(&"InviteCreateEvent".to_owned()));
+    }
+
+    #[test]
+    fn nullable_refs_and_enums_compile() {
+        let spec = Spec::get();
+        let guild = spec.schema(spec.component("InviteGuildResponse").unwrap());
+        let (_, vl) = guild
+            .properties
+            .iter()
+            .find(|(n, _)| n == "verification_level")
+            .unwrap();
+        let vl = spec.schema(*vl);
+        assert_eq!(vl.types, ty::NULL | ty::INTEGER);
+        assert_eq!(vl.enums.len(), 1);
+        assert_eq!(vl.enums[0].0.as_deref(), Some("VerificationLevels"));
+
+        let err = spec.schema(spec.component("ErrorResponse").unwrap());
+        assert!(err.required.contains(&"code".to_owned()));
+        assert!(err.properties.iter().any(|(n, _)| n == "errors"));
+
+        let req = spec.schema(spec.component("CreateGuildInviteRequest").unwrap());
+        let (_, roles) = req
+            .properties
+            .iter()
+            .find(|(n, _)| n == "role_ids")
+            .unwrap();
+        let roles = spec.schema(*roles);
+        assert_eq!(roles.alternatives.len(), 2);
+        assert_eq!(roles.types, ty::NULL | ty::STRING | ty::ARRAY);
+        assert_eq!(type_names(roles.types), "array or string or null");
+    }
+}

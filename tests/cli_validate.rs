@@ -1,0 +1,273 @@
+//! `discord-invite validate` and `schema export`, run as a binary.
+#![cfg(feature = "cli")]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_discord-invite"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("discord-invite-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn records(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn exit_0_when_nothing_is_an_error() {
+    let out = run(&["validate", "captures/docs", "captures/discord-web.har"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn exit_1_on_an_error_finding() {
+    let out = run(&["validate", "captures/broken/invite-code-is-a-number.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // rustc-style: the finding, the place, the source line and a caret under the value.
+    assert!(text.contains("error[decode-error]"), "{text}");
+    assert!(
+        text.contains("captures/broken/invite-code-is-a-number.json:3:307 at /code"),
+        "{text}"
+    );
+    assert!(text.contains("\"code\": 7,"), "{text}");
+    assert!(
+        !text.contains("\x1b["),
+        "no colour when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn exit_1_with_strict_on_spec_drift_only() {
+    let path = "captures/docs/invite-object.json";
+    assert_eq!(run(&["validate", path]).status.code(), Some(0));
+    assert_eq!(run(&["validate", "--strict", path]).status.code(), Some(1));
+}
+
+#[test]
+fn exit_2_on_io_and_usage_problems_and_the_run_goes_on() {
+    let out = run(&[
+        "validate",
+        "--format",
+        "json",
+        "does/not/exist.json",
+        "captures/docs/invite-metadata.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let recs = records(&out);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["findings"][0]["code"], "io-error");
+    assert_eq!(recs[1]["status"], "valid");
+
+    assert_eq!(run(&["validate"]).status.code(), Some(2), "no path");
+    assert_eq!(
+        run(&["validate", "--kind", "nope", "x"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["validate", "--format", "xml", "x"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(run(&["schema", "export", "nope"]).status.code(), Some(2));
+}
+
+#[test]
+fn stdin_and_kind() {
+    let mut child = bin()
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "--kind",
+            "create-guild-invite-request",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{}\n{\"max_uses\": 101}\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let recs = records(&out);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["source"], "<stdin>");
+    assert_eq!(recs[0]["kind"], "create-guild-invite-request");
+    assert_eq!(recs[1]["location"]["line"], 2);
+    assert_eq!(recs[1]["findings"][0]["code"], "out-of-range");
+}
+
+/// The README's main command, end to end: every payload appears once, in order, and the totals
+/// add up.
+#[test]
+fn captures_end_to_end() {
+    let out = run(&["validate", "--format", "json", "captures"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "captures/broken has deliberate errors"
+    );
+    let recs = records(&out);
+    for r in &recs {
+        for key in ["source", "location", "kind", "status", "findings"] {
+            assert!(r.get(key).is_some(), "{key} missing in {r}");
+        }
+        for f in r["findings"].as_array().unwrap() {
+            for key in ["severity", "code", "pointer", "line", "column", "message"] {
+                assert!(f.get(key).is_some(), "{key} missing in {f}");
+            }
+        }
+    }
+    let count = |source: &str| {
+        recs.iter()
+            .filter(|r| r["source"].as_str().unwrap().ends_with(source))
+            .count()
+    };
+    assert_eq!(
+        count("gateway.ndjson"),
+        10,
+        "every line, the broken one and other events included"
+    );
+    assert_eq!(count("discord-web.har"), 7);
+    assert_eq!(count("invites.json"), 5);
+    let status = |s: &str| recs.iter().filter(|r| r["status"] == s).count();
+    let total = recs.len();
+    assert_eq!(
+        status("valid") + status("warning") + status("error") + status("skipped"),
+        total
+    );
+
+    // The gateway dump: the malformed line is reported where it is, the rest goes on.
+    let gw: Vec<&serde_json::Value> = recs
+        .iter()
+        .filter(|r| r["source"].as_str().unwrap().ends_with("gateway.ndjson"))
+        .collect();
+    assert_eq!(gw[6]["location"]["line"], 7);
+    assert_eq!(gw[6]["findings"][0]["code"], "invalid-json");
+    assert_eq!(gw[7]["kind"], "invite-delete-event");
+    assert_eq!(gw[0]["findings"][0]["code"], "not-invite");
+
+    // Human output: the same totals.
+    let human = run(&["validate", "captures"]);
+    let text = String::from_utf8(human.stdout).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!("total: 18 files, {total} payloads")),
+        "{last}"
+    );
+    assert!(
+        text.contains("summary: captures/gateway.ndjson (ndjson): 10 payloads"),
+        "{text}"
+    );
+}
+
+#[test]
+fn schema_export_prints_a_2020_12_schema() {
+    let out = run(&["schema", "export", "invite"]);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    let list = run(&["schema", "export"]);
+    assert!(String::from_utf8(list.stdout)
+        .unwrap()
+        .contains("invite-create-event"));
+}
+
+/// Streaming: validating a large NDJSON keeps memory flat. Slow in debug builds; run with
+/// `cargo test --release --test cli_validate -- --ignored --nocapture`.
+/// Size with `STREAM_TEST_MB` (default 300).
+#[test]
+#[ignore = "generates a few hundred MB; run with --release -- --ignored"]
+fn streaming_a_large_ndjson_keeps_memory_flat() {
+    let mb: usize = std::env::var("STREAM_TEST_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let dir = temp_dir("stream");
+    let path = dir.join("big.ndjson");
+    let lines = [
+        r#"{"op":0,"s":1,"t":"INVITE_CREATE","d":{"channel_id":"165176875973476352","code":"hD3kQpW9","created_at":"2026-11-26T14:02:11.482910+00:00","guild_id":"165176875973476352","inviter":{"id":"115590097100865541","username":"speed","avatar":null,"discriminator":"0","public_flags":0,"flags":0,"global_name":"Spéed 🎮","primary_guild":null},"max_age":86400,"max_uses":0,"temporary":false,"uses":0,"expires_at":"2026-11-27T14:02:11.482910+00:00"}}"#,
+        r#"{"op":0,"s":2,"t":"INVITE_DELETE","d":{"channel_id":"165176875973476352","guild_id":"165176875973476352","code":"hD3kQpW9"}}"#,
+        r#"{"type":0,"code":"abc","expires_at":null,"guild_id":"1","guild":{"id":"1","name":"G","splash":null,"banner":null,"description":null,"icon":null,"features":["NEWS","GUESTS_ENABLED"],"verification_level":2,"vanity_url_code":null,"nsfw_level":0,"nsfw":false,"premium_subscription_count":5},"channel":{"id":"1","type":0,"name":"general"},"extra":1}"#,
+        r#"{"op":0,"s":3,"t":"MESSAGE_CREATE","d":{"id":"1","content":"hi"}}"#,
+    ];
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let mut written = 0;
+        let mut i = 0;
+        while written < mb << 20 {
+            let l = lines[i % lines.len()];
+            f.write_all(l.as_bytes()).unwrap();
+            f.write_all(b"\n").unwrap();
+            written += l.len() + 1;
+            i += 1;
+        }
+        f.write_all(b"{\"broken\": \n").unwrap();
+        f.flush().unwrap();
+    }
+    let started = std::time::Instant::now();
+    let mut child = bin()
+        .args(["validate", "--format", "json"])
+        .arg(&path)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            for line in s.lines() {
+                if let Some(v) = line.strip_prefix("VmHWM:") {
+                    let kb: u64 = v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
+                    peak_kb = peak_kb.max(kb);
+                }
+            }
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(1), "the broken last line is an error");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!(
+        "validated {mb} MB in {secs:.1} s ({:.0} MB/s), peak RSS {} MB",
+        mb as f64 / secs,
+        peak_kb / 1024
+    );
+    assert!(peak_kb > 0, "peak RSS was read");
+    assert!(
+        peak_kb < 100 * 1024,
+        "peak RSS {peak_kb} kB must stay under 100 MB"
+    );
+}
