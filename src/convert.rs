@@ -71,13 +71,16 @@ impl DecodeError {
         text: bool,
     ) -> Self {
         use serde_json::error::Category;
+        // serde_json appends " at line L column C"; keep the bare reason.
+        let full = err.to_string();
         let kind = match err.classify() {
+            // A number too large for a float field (`1e400`) is valid JSON that does not fit
+            // the model, although serde_json files it under syntax (found by fuzzing).
+            Category::Syntax if full.starts_with("number out of range") => DecodeErrorKind::Data,
             Category::Syntax | Category::Io => DecodeErrorKind::Syntax,
             Category::Eof => DecodeErrorKind::Eof,
             Category::Data => DecodeErrorKind::Data,
         };
-        // serde_json appends " at line L column C"; keep the bare reason.
-        let full = err.to_string();
         let message = match full.rfind(" at line ") {
             Some(i) if text && err.line() > 0 => full[..i].to_owned(),
             _ => full,
@@ -151,26 +154,32 @@ pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Decod
     }
 }
 
-/// `true` if `value` holds the number `-0` anywhere.
+/// `true` if `value` holds a number that the text decoder reads more strictly than the `Value`
+/// decoder: `-0`, or one beyond `f64` (`1e400`).
 ///
-/// The two decoders disagree about it: from text, serde_json reads `-0` as the float `-0.0`,
-/// which an integer field rejects; from a `Value` (with `arbitrary_precision`) it parses the
-/// digits with `str::parse`, and `"-0".parse::<i64>()` is `0`, which would re-encode as `0`
-/// and break the round-trip law. Found by the `decode_misc` fuzz target.
-fn has_negative_zero(value: &Value) -> bool {
+/// From text, serde_json reads `-0` as the float `-0.0`, which an integer field rejects, and
+/// rejects a float field's `1e400` as out of range; from a `Value` (with `arbitrary_precision`)
+/// it parses the digits with `str::parse`, so `-0` became `0` and `1e400` infinity, which
+/// re-encode as `0` and `null` and break the round-trip law. Found by the `decode_misc` fuzz
+/// target.
+fn has_lax_number(value: &Value) -> bool {
     match value {
-        Value::Number(n) => n.as_str() == "-0",
-        Value::Array(items) => items.iter().any(has_negative_zero),
-        Value::Object(map) => map.values().any(has_negative_zero),
+        Value::Number(n) => {
+            let s = n.as_str();
+            // Beyond f64 needs an exponent or 309+ digits: parse only those.
+            s == "-0" || ((s.len() > 300 || s.contains(['e', 'E'])) && n.as_f64().is_none())
+        }
+        Value::Array(items) => items.iter().any(has_lax_number),
+        Value::Object(map) => map.values().any(has_lax_number),
         Value::Null | Value::Bool(_) | Value::String(_) => false,
     }
 }
 
 fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
     match T::deserialize(value) {
-        // Rare: let the text decoder's stricter reading of `-0` decide, so that both
+        // Rare: let the text decoder's stricter reading of such numbers decide, so that both
         // decoders accept the same documents.
-        Ok(_) if has_negative_zero(value) => match serde_json::to_vec(value) {
+        Ok(_) if has_lax_number(value) => match serde_json::to_vec(value) {
             Ok(bytes) => match serde_json::from_slice(&bytes) {
                 Ok(v) => Ok(v),
                 Err(first) => {

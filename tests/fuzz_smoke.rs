@@ -245,6 +245,30 @@ fn smoke_sync_reader() {
     assert!(ran > 0);
 }
 
+#[test]
+fn smoke_validate_bytes() {
+    let ran = smoke("validate_bytes", 6, &json_pool(), 2000, BUDGET, checks::validate_bytes);
+    assert!(ran > 0);
+}
+
+#[test]
+fn smoke_har() {
+    let r = root();
+    let mut paths = files(&r.join("captures"), &[".har"]);
+    paths.extend(files(&r.join("tests/fixtures"), &[".har"]));
+    paths.extend(files(&r.join("fuzz/seeds/har"), &[".har"]));
+    let mut pool = read_all(&paths);
+    // A minimal HAR around each docs fixture, so the mutants stay small.
+    for doc in read_all(&files(&r.join("tests/fixtures/docs"), &[".json"])) {
+        let body = serde_json::to_string(&String::from_utf8_lossy(&doc)).unwrap();
+        pool.push(format!(
+            r#"{{"log":{{"version":"1.2","entries":[{{"request":{{"method":"GET","url":"https://discord.com/api/v10/invites/abc"}},"response":{{"status":200,"content":{{"mimeType":"application/json","text":{body}}}}}}}]}}}}"#
+        ).into_bytes());
+    }
+    let ran = smoke("har", 7, &pool, 1000, BUDGET, checks::har);
+    assert!(ran > 0);
+}
+
 /// Every crash the fuzzers found, through the target named by the file's prefix.
 #[test]
 fn regressions_replay() {
@@ -264,6 +288,8 @@ fn regressions_replay() {
             "decode_misc" => checks::decode_misc,
             "invite_url" => checks::invite_url,
             "sync_reader" => checks::sync_reader,
+            "validate_bytes" => checks::validate_bytes,
+            "har" => checks::har,
             other => panic!("{name}: unknown target `{other}`"),
         };
         check(&data);
@@ -304,6 +330,55 @@ fn sync_self_diff_is_empty_with_duplicate_enum_values() {
     let subset = codegen::sync::extract_subset(&spec).unwrap();
     let report = codegen::sync::diff(&subset, &subset);
     assert!(report.is_empty(), "{}", report.render_text());
+}
+
+/// Fuzz finding (decode_misc, 2026-11-26; found by probing the fuzz binary with number
+/// spellings after the 10-minute run missed it): `RateLimitedError::retry_after` is an `f64`,
+/// so `100`, `1e2`, `1.50` and `-0` re-encode as `100.0`, `100.0`, `1.5` and `-0.0`. The
+/// round-trip law ("numbers are kept exactly") fails for every float field; the generator
+/// should give `number` fields an exact representation. The fuzz checks compare numbers as
+/// `f64` until then (`STRICT_FLOATS`).
+#[test]
+#[ignore = "generated f64 fields re-spell numbers; reported to the lead"]
+fn float_fields_keep_their_spelling() {
+    use discord_invite::{Payload, RateLimitedError};
+    for n in ["100", "1e2", "1.50", "-0", "64.57"] {
+        let json = format!(r#"{{"code":0,"message":"x","retry_after":{n},"global":false}}"#);
+        let e = RateLimitedError::from_json_str(&json).unwrap();
+        assert_eq!(e.to_json_string().unwrap(), json);
+    }
+}
+
+/// Fuzz findings fixed in hand-written code, checked directly as well as by the replay.
+#[test]
+fn fixed_findings() {
+    use discord_invite::{CreateGuildInviteRequest, DecodeErrorKind, Invite, Payload, RateLimitedError};
+    // `-0` in an integer field: both decoders reject it (the Value decoder used to read 0).
+    let v = serde_json::json!({"max_uses": serde_json::from_str::<serde_json::Value>("-0").unwrap()});
+    assert!(CreateGuildInviteRequest::from_json_value(&v).is_err());
+    assert!(CreateGuildInviteRequest::from_json_str(r#"{"max_uses":-0}"#).is_err());
+    // ... while `-0` kept as an unknown field round-trips.
+    let json = r#"{"zz":-0}"#;
+    let r = CreateGuildInviteRequest::from_json_value(&serde_json::from_str(json).unwrap()).unwrap();
+    assert_eq!(r.to_json_string().unwrap(), json);
+    // A `-00:00` offset re-encodes as written.
+    let json = r#"{"type":0,"code":"a","expires_at":"2016-03-31T19:15:39-00:00"}"#;
+    assert_eq!(Invite::from_json_str(json).unwrap().to_json_string().unwrap(), json);
+    // A float too large for f64 is a data error, not a syntax error.
+    let err = RateLimitedError::from_json_str(
+        r#"{"code":0,"message":"x","retry_after":1E400,"global":false}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), DecodeErrorKind::Data);
+    // ... and the Value decoder rejects it too (it used to read infinity, written back as null).
+    let v: serde_json::Value = serde_json::from_str(
+        r#"{"code":0,"message":"x","retry_after":1E400,"global":false,"zz":1e999}"#,
+    )
+    .unwrap();
+    assert!(RateLimitedError::from_json_value(&v).is_err());
+    let v: serde_json::Value = serde_json::from_str(r#"{"zz":1e999}"#).unwrap();
+    let r = CreateGuildInviteRequest::from_json_value(&v).unwrap();
+    assert_eq!(r.to_json_value().unwrap(), v);
 }
 
 /// The duplicate detector the checks rely on.
