@@ -484,6 +484,7 @@ pub fn har(data: &[u8]) {
         }
     }
     let _ = payloads;
+    let _ = std::fs::remove_file(&path);
     assert!(
         (starts == 1 && ends == 1 && failed == 0) || (starts <= 1 && ends == 0 && failed == 1),
         "{starts} starts, {ends} ends, {failed} failures for one file"
