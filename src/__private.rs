@@ -57,8 +57,8 @@ pub fn stash<T: serde::Serialize, E: Error>(
 ) -> Result<(), E> {
     let value = match v.into_nullable() {
         Nullable::Absent => return Ok(()),
-        Nullable::Null => serde_json::Value::Null,
-        Nullable::Value(v) => serde_json::to_value(v).map_err(E::custom)?,
+        Nullable::Null => serde_json::value::to_raw_value(&()).map_err(E::custom)?,
+        Nullable::Value(v) => serde_json::value::to_raw_value(&v).map_err(E::custom)?,
     };
     extra.insert(key.to_owned(), value);
     Ok(())

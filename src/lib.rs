@@ -28,6 +28,7 @@ mod ext;
 mod nullable;
 mod snowflake;
 mod timestamp;
+mod unknown;
 
 #[doc(hidden)]
 pub mod __private;
@@ -47,12 +48,9 @@ pub use model::*;
 pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};
 pub use timestamp::{ParseTimestampError, Timestamp};
+pub use unknown::UnknownFields;
 
 /// The README's examples are compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
-
-/// Fields of a payload that this version of the crate does not know, kept in arrival order so
-/// they re-encode unchanged.
-pub type UnknownFields = serde_json::Map<String, serde_json::Value>;

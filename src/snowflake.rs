@@ -104,12 +104,32 @@ impl FromStr for Snowflake {
         if bytes.is_empty() {
             return Err(ParseSnowflakeError::Empty);
         }
-        if !bytes.iter().all(u8::is_ascii_digit) || (bytes[0] == b'0' && bytes.len() > 1) {
+        if bytes[0] == b'0' && bytes.len() > 1 {
             return Err(ParseSnowflakeError::NotCanonical(clip(s)));
         }
-        s.parse::<u64>()
-            .map(Snowflake)
-            .map_err(|_| ParseSnowflakeError::Overflow(clip(s)))
+        // One pass (this is on every id of every decode): up to 19 digits cannot overflow a
+        // u64, so only longer input needs checked arithmetic. A non-digit anywhere wins over
+        // overflow, as before.
+        let mut n: u64 = 0;
+        let mut overflow = false;
+        for (i, &b) in bytes.iter().enumerate() {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return Err(ParseSnowflakeError::NotCanonical(clip(s)));
+            }
+            if i < 19 {
+                n = n * 10 + u64::from(d);
+            } else {
+                match n.checked_mul(10).and_then(|n| n.checked_add(u64::from(d))) {
+                    Some(v) => n = v,
+                    None => overflow = true,
+                }
+            }
+        }
+        if overflow {
+            return Err(ParseSnowflakeError::Overflow(clip(s)));
+        }
+        Ok(Snowflake(n))
     }
 }
 
@@ -195,6 +215,33 @@ mod tests {
         ));
         for bad in ["", "01", "-1", "+1", "1 ", "1e3", "0x10", "١٢"] {
             assert!(bad.parse::<Snowflake>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn one_pass_parse_matches_the_two_pass_rule() {
+        // The rule before the one-pass parser: all digits and canonical, else NotCanonical;
+        // then u64 or Overflow.
+        fn reference(s: &str) -> Result<Snowflake, ParseSnowflakeError> {
+            let b = s.as_bytes();
+            if b.is_empty() {
+                return Err(ParseSnowflakeError::Empty);
+            }
+            if !b.iter().all(u8::is_ascii_digit) || (b[0] == b'0' && b.len() > 1) {
+                return Err(ParseSnowflakeError::NotCanonical(clip(s)));
+            }
+            s.parse::<u64>()
+                .map(Snowflake)
+                .map_err(|_| ParseSnowflakeError::Overflow(clip(s)))
+        }
+        let cases = [
+            "", "0", "7", "00", "01", "10", "1234567890123456789", "9999999999999999999",
+            "10000000000000000000", "18446744073709551615", "18446744073709551616",
+            "99999999999999999999", "184467440737095516150", "1844674407370955161x",
+            "99999999999999999999x", "x", "1/", "1:", "١", "1234567890123456789012345678901234567890123",
+        ];
+        for s in cases {
+            assert_eq!(s.parse::<Snowflake>(), reference(s), "{s:?}");
         }
     }
 

@@ -5,17 +5,24 @@ use discord_invite::{DecodeErrorKind, Invite, Payload, Snowflake};
 use serde_json::json;
 
 #[test]
-fn nesting_100k_deep_is_an_error_not_a_stack_overflow() {
+fn nesting_100k_deep_never_overflows_the_stack() {
+    let depth = 100_000;
     for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
-        let depth = 100_000;
+        let deep = format!("{}1{}", open.repeat(depth), close.repeat(depth));
+        // In an unknown field the value is kept as raw text: serde_json skips it without
+        // recursion, and it re-encodes unchanged.
+        let text = format!("{{\"code\":\"a\",\"x\":{deep}}}");
+        let invite = Invite::from_json_str(&text).expect("kept raw");
+        assert_eq!(invite.to_json_string().unwrap(), text);
+        // Where a typed value is expected it is a clear error, at the field.
         let text = format!(
-            "{{\"code\":\"a\",\"x\":{}1{}}}",
-            open.repeat(depth),
-            close.repeat(depth)
+            "{{\"code\":\"a\",\"guild\":{{\"id\":\"1\",\"name\":\"g\",\"features\":[{deep}]}}}}"
         );
-        let err = Invite::from_json_str(&text).expect_err("too deep");
-        assert!(err.message().contains("recursion limit"), "{err}");
-        assert_eq!(err.line(), Some(1));
+        let err = Invite::from_json_str(&text).expect_err("not a feature");
+        assert_eq!(err.pointer(), "/guild/features/0");
+        // Parsing it as a tree hits serde_json's recursion limit, an error too.
+        let err = serde_json::from_str::<serde_json::Value>(&deep).unwrap_err();
+        assert!(err.to_string().contains("recursion limit"), "{err}");
     }
 }
 

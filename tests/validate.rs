@@ -659,7 +659,12 @@ mod props {
         fn never_panics_on_jsonish_input_and_agrees_with_serde_on_syntax(bytes in jsonish()) {
             for kind in [None, Some(Kind::Invite), Some(Kind::InviteList), Some(Kind::CreateGuildInviteRequest)] {
                 let r = validate(&bytes, kind);
-                let syntax_ok = serde_json::from_slice::<serde_json::Value>(&bytes).is_ok();
+                // The grammar allows numbers beyond f64 (1.5e310); serde_json's Value refuses
+                // them as "out of range", the validator's parser (rightly) does not.
+                let syntax_ok = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                    Ok(_) => true,
+                    Err(e) => e.to_string().starts_with("number out of range"),
+                };
                 let ours = !r.findings.iter().any(|f| f.code == Code::InvalidJson);
                 prop_assert_eq!(ours, syntax_ok, "{}", String::from_utf8_lossy(&bytes));
             }

@@ -47,7 +47,7 @@ pub use error::{
 pub use ratelimit::RateLimitInfo;
 
 use error::DecodeSource;
-use ratelimit::{parse_seconds, Permit, RateLimiter, RouteKey};
+use ratelimit::{parse_seconds, Permit, Probe, RateLimiter, RouteKey};
 use request::{Auth, Body, RequestSpec};
 
 /// Discord's API root for version 10.
@@ -334,10 +334,17 @@ impl Client {
         req.build().map_err(Error::from_reqwest)
     }
 
-    async fn wait_for_permit(&self, key: &RouteKey) -> Result<(), Error> {
+    /// Waits until the request may go. `Some(probe)` when it is the first request of a bucket
+    /// not known yet: keep it until the answer's headers have been recorded.
+    async fn wait_for_permit(&self, key: &RouteKey) -> Result<Option<Probe<'_>>, Error> {
         loop {
             match self.inner.limiter.acquire(key) {
-                Permit::Go => return Ok(()),
+                Permit::Go => return Ok(None),
+                Permit::Probe(probe) => return Ok(Some(probe)),
+                Permit::AwaitProbe(ended) => {
+                    // Woken when the probe ends; the timeout is only a safety net.
+                    let _ = tokio::time::timeout(Duration::from_secs(1), ended).await;
+                }
                 Permit::Wait {
                     wait,
                     global,
@@ -391,7 +398,7 @@ impl Client {
         loop {
             // Build first: a missing token fails before any waiting.
             let request = self.build_request(&spec, &url)?;
-            self.wait_for_permit(&key).await?;
+            let mut probe = self.wait_for_permit(&key).await?;
             let resp = self
                 .inner
                 .http
@@ -399,6 +406,11 @@ impl Client {
                 .await
                 .map_err(Error::from_reqwest)?;
             let status = resp.status().as_u16();
+            if status != 429 {
+                if let Some(p) = probe.as_mut() {
+                    p.answered();
+                }
+            }
             let info = RateLimitInfo::from_headers(resp.headers());
             if let Some(info) = &info {
                 self.inner.limiter.update(&key, info);
@@ -421,6 +433,7 @@ impl Client {
                     let (retry_after, global) =
                         rate_limited_body(&body, retry_after_header, info.as_ref());
                     self.inner.limiter.limited(&key, retry_after, global);
+                    drop(probe);
                     if retries >= self.inner.max_retries
                         || retry_after > self.inner.max_rate_limit_wait
                     {
@@ -434,6 +447,7 @@ impl Client {
                     tokio::time::sleep(retry_after).await;
                 }
                 502..=504 if retries < self.inner.max_retries => {
+                    drop(probe);
                     let delay = self.backoff(retries);
                     retries += 1;
                     tokio::time::sleep(delay).await;
