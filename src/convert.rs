@@ -161,45 +161,8 @@ pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Decod
     }
 }
 
-/// `true` if `value` holds a number that the text decoder reads more strictly than the `Value`
-/// decoder: `-0`, or one beyond `f64` (`1e400`).
-///
-/// From text, serde_json reads `-0` as the float `-0.0`, which an integer field rejects, and
-/// rejects a float field's `1e400` as out of range; from a `Value` (with `arbitrary_precision`)
-/// it parses the digits with `str::parse`, so `-0` became `0` and `1e400` infinity, which
-/// re-encode as `0` and `null` and break the round-trip law. Found by the `decode_misc` fuzz
-/// target.
-fn has_lax_number(value: &Value) -> bool {
-    match value {
-        Value::Number(n) => {
-            let s = n.as_str();
-            // Beyond f64 needs an exponent or 309+ digits: parse only those.
-            s == "-0" || ((s.len() > 300 || s.contains(['e', 'E'])) && n.as_f64().is_none())
-        }
-        Value::Array(items) => items.iter().any(has_lax_number),
-        Value::Object(map) => map.values().any(has_lax_number),
-        Value::Null | Value::Bool(_) | Value::String(_) => false,
-    }
-}
-
 fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
     match T::deserialize(value) {
-        // Rare: let the text decoder's stricter reading of such numbers decide, so that both
-        // decoders accept the same documents.
-        Ok(_) if has_lax_number(value) => match serde_json::to_vec(value) {
-            Ok(bytes) => match serde_json::from_slice(&bytes) {
-                Ok(v) => Ok(v),
-                Err(first) => {
-                    let mut de = serde_json::Deserializer::from_slice(&bytes);
-                    Err(match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                        // Positions in our own re-encoding would mislead: pointer only.
-                        Err(e) => DecodeError::from_parts(e.inner(), Some(e.path()), false),
-                        Ok(_) => DecodeError::from_parts(&first, None, false),
-                    })
-                }
-            },
-            Err(e) => Err(DecodeError::from_parts(&e, None, false)),
-        },
         Ok(v) => Ok(v),
         Err(first) => Err(match serde_path_to_error::deserialize::<_, T>(value) {
             Err(e) => DecodeError::from_parts(e.inner(), Some(e.path()), false),

@@ -29,7 +29,13 @@ where
     T: Payload + PartialEq + std::fmt::Debug,
 {
     let name = T::SCHEMA_NAME;
-    let input_value: Option<Value> = serde_json::from_slice(strip_bom(data)).ok();
+    let parsed = serde_json::from_slice::<Value>(strip_bom(data));
+    // Valid JSON that a `serde_json::Value` cannot hold (a number beyond f64, `1e400`): the SDK
+    // keeps such a number raw in an unknown field, so only the checks without a `Value` apply.
+    let beyond_value = parsed
+        .as_ref()
+        .is_err_and(|e| e.to_string().starts_with("number out of range"));
+    let input_value: Option<Value> = parsed.ok();
     match T::from_json_slice(data) {
         Ok(model) => {
             let text = model
@@ -38,6 +44,11 @@ where
             let again = T::from_json_str(&text)
                 .unwrap_or_else(|e| panic!("{name}: own output {text} does not decode: {e}"));
             assert_eq!(again, model, "{name}: encode → decode is not the identity");
+            if beyond_value {
+                let twice = again.to_json_string().expect("encodes again");
+                assert_eq!(twice, text, "{name}: encoding is not stable");
+                return;
+            }
             let input = input_value.unwrap_or_else(|| {
                 panic!("{name}: decoded bytes that are not a JSON document")
             });
@@ -53,7 +64,19 @@ where
             assert_eq!(as_value, output, "{name}: to_json_value and to_json_string differ");
             let from_value = T::from_json_value(&input)
                 .unwrap_or_else(|e| panic!("{name}: bytes decode but the same Value does not: {e}"));
-            assert_eq!(from_value, model, "{name}: Value decode differs from byte decode");
+            // A `Value` has already lost repeated keys (the byte decoder keeps repeated unknown
+            // keys, by design) and, without serde_json's `float_roundtrip`, may be a bit off in
+            // the last digit of a long float; so compare what survives a `Value`.
+            if STRICT_DUPLICATES || !has_duplicate_keys(data) {
+                let (a, b) = (
+                    from_value.to_json_value().expect("encodes"),
+                    model.to_json_value().expect("encodes"),
+                );
+                assert!(
+                    if STRICT_FLOATS { a == b } else { json_eq_floats(&a, &b) },
+                    "{name}: Value decode differs from byte decode\n{from_value:?}\n{model:?}"
+                );
+            }
         }
         Err(err) => {
             let p = err.pointer();
@@ -126,8 +149,6 @@ pub fn has_duplicate_keys(data: &[u8]) -> bool {
         fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<NoDup, A::Error> {
             let mut seen = std::collections::HashSet::new();
             while let Some(k) = a.next_key::<String>()? {
-                // arbitrary_precision numbers arrive as a one-entry map with a private key;
-                // the value is a string, which `NoDup` accepts.
                 if !seen.insert(k) {
                     return Err(A::Error::custom("duplicate key"));
                 }
@@ -144,7 +165,8 @@ pub fn has_duplicate_keys(data: &[u8]) -> bool {
 /// Off until the generated models keep `number` fields exactly.
 pub const STRICT_FLOATS: bool = false;
 
-/// JSON equality, except that two numbers are also equal when they are the same `f64`.
+/// JSON equality, except that two numbers are also equal when they are the same `f64` (to
+/// within a few ULP).
 ///
 /// Known (fuzz finding, reported): `f64` fields (`RateLimitedError::retry_after`) re-encode
 /// `100` as `100.0`, `1e2` as `100.0`, `1.50` as `1.5` and `-0` as `-0.0`: equal as numbers,
@@ -152,7 +174,11 @@ pub const STRICT_FLOATS: bool = false;
 pub fn json_eq_floats(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {
-            x == y || matches!((x.as_f64(), y.as_f64()), (Some(p), Some(q)) if p == q)
+            // Equal as f64, give or take the last bit or two: serde_json's default float
+            // parser is not correctly rounded for long mantissas.
+            x == y
+                || matches!((x.as_f64(), y.as_f64()), (Some(p), Some(q))
+                    if p == q || (p - q).abs() <= 4.0 * f64::EPSILON * p.abs().max(q.abs()))
         }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq_floats(p, q))
