@@ -63,14 +63,52 @@ fn read_all(paths: &[PathBuf]) -> Vec<Vec<u8>> {
 /// Tokens worth splicing into JSON: structure, edge numbers, snowflakes and timestamps that
 /// sit on the decoders' boundaries, and field names.
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", ":", ",", "\"", "null", "true", "false", "-0", "0", "1e2", "1.0", "-1",
-    "9223372036854775807", "9223372036854775808", "-9223372036854775809",
-    "18446744073709551615", "18446744073709551616", "\"0\"", "\"01\"",
-    "\"165176875973476352\"", "\"2016-03-31T19:15:39.954000+00:00\"",
-    "\"2016-03-31T19:15:39Z\"", "-00:00", "+23:59", ".123456789", "\\u0000",
-    "\\ud83d\\ude42", "\u{feff}", "\"type\"", "\"code\"", "\"guild\"", "\"channel\"",
-    "\"expires_at\"", "\"flags\"", "\"roles\"", "\"id\"", "?event=", "discord.gg/", "https://",
-    "/invite/", "www.", "é", "🙂",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "\"",
+    "null",
+    "true",
+    "false",
+    "-0",
+    "0",
+    "1e2",
+    "1.0",
+    "-1",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551615",
+    "18446744073709551616",
+    "\"0\"",
+    "\"01\"",
+    "\"165176875973476352\"",
+    "\"2016-03-31T19:15:39.954000+00:00\"",
+    "\"2016-03-31T19:15:39Z\"",
+    "-00:00",
+    "+23:59",
+    ".123456789",
+    "\\u0000",
+    "\\ud83d\\ude42",
+    "\u{feff}",
+    "\"type\"",
+    "\"code\"",
+    "\"guild\"",
+    "\"channel\"",
+    "\"expires_at\"",
+    "\"flags\"",
+    "\"roles\"",
+    "\"id\"",
+    "?event=",
+    "discord.gg/",
+    "https://",
+    "/invite/",
+    "www.",
+    "é",
+    "🙂",
 ];
 
 /// One mutation of `pool[i]`, sometimes stacked.
@@ -162,7 +200,10 @@ fn json_pool() -> Vec<Vec<u8>> {
     let mut paths = files(&r.join("tests/fixtures/docs"), &[".json"]);
     paths.extend(files(&r.join("captures"), &[".json", ".ndjson"]));
     paths.extend(files(&r.join("fuzz/seeds"), &[".json"]));
-    paths.extend(files(&r.join("tests/fixtures/fuzz-regressions"), &[".json"]));
+    paths.extend(files(
+        &r.join("tests/fixtures/fuzz-regressions"),
+        &[".json"],
+    ));
     let mut pool = read_all(&paths);
     // Each NDJSON line on its own, too.
     for p in files(&r.join("captures"), &[".ndjson"]) {
@@ -178,19 +219,40 @@ const BUDGET: Duration = Duration::from_secs(3);
 
 #[test]
 fn smoke_decode_invite() {
-    let ran = smoke("decode_invite", 1, &json_pool(), 1500, BUDGET, checks::decode_invite);
+    let ran = smoke(
+        "decode_invite",
+        1,
+        &json_pool(),
+        1500,
+        BUDGET,
+        checks::decode_invite,
+    );
     assert!(ran > 0);
 }
 
 #[test]
 fn smoke_decode_event() {
-    let ran = smoke("decode_event", 2, &json_pool(), 3000, BUDGET, checks::decode_event);
+    let ran = smoke(
+        "decode_event",
+        2,
+        &json_pool(),
+        3000,
+        BUDGET,
+        checks::decode_event,
+    );
     assert!(ran > 0);
 }
 
 #[test]
 fn smoke_decode_misc() {
-    let ran = smoke("decode_misc", 3, &json_pool(), 1500, BUDGET, checks::decode_misc);
+    let ran = smoke(
+        "decode_misc",
+        3,
+        &json_pool(),
+        1500,
+        BUDGET,
+        checks::decode_misc,
+    );
     assert!(ran > 0);
 }
 
@@ -247,7 +309,14 @@ fn smoke_sync_reader() {
 
 #[test]
 fn smoke_validate_bytes() {
-    let ran = smoke("validate_bytes", 6, &json_pool(), 2000, BUDGET, checks::validate_bytes);
+    let ran = smoke(
+        "validate_bytes",
+        6,
+        &json_pool(),
+        2000,
+        BUDGET,
+        checks::validate_bytes,
+    );
     assert!(ran > 0);
 }
 
@@ -276,7 +345,11 @@ fn regressions_replay() {
     let all = files(&dir, &[""]);
     let mut ran = 0;
     for p in &all {
-        let name = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         if name.ends_with(".md") {
             continue;
         }
@@ -307,7 +380,8 @@ fn regressions_replay() {
 fn duplicate_key_last_wins_even_if_first_is_invalid() {
     use discord_invite::{Invite, Payload};
     let data = std::fs::read(
-        root().join("tests/fixtures/fuzz-regressions/decode_invite-duplicate-key-invalid-first.json"),
+        root()
+            .join("tests/fixtures/fuzz-regressions/decode_invite-duplicate-key-invalid-first.json"),
     )
     .unwrap();
     let value: serde_json::Value = serde_json::from_slice(&data).unwrap();
@@ -364,10 +438,13 @@ fn validator_accepts_a_bom_like_the_sdk() {
 /// Fuzz findings fixed in hand-written code, checked directly as well as by the replay.
 #[test]
 fn fixed_findings() {
-    use discord_invite::{CreateGuildInviteRequest, DecodeErrorKind, Invite, Payload, RateLimitedError};
+    use discord_invite::{
+        CreateGuildInviteRequest, DecodeErrorKind, Invite, Payload, RateLimitedError,
+    };
     // `-0` in an integer field: both decoders reject it (with serde_json's
     // `arbitrary_precision`, which the SDK used then, the Value decoder read 0).
-    let v = serde_json::json!({"max_uses": serde_json::from_str::<serde_json::Value>("-0").unwrap()});
+    let v =
+        serde_json::json!({"max_uses": serde_json::from_str::<serde_json::Value>("-0").unwrap()});
     assert!(CreateGuildInviteRequest::from_json_value(&v).is_err());
     assert!(CreateGuildInviteRequest::from_json_str(r#"{"max_uses":-0}"#).is_err());
     // ... while `-0` kept as an unknown field round-trips.
@@ -376,7 +453,13 @@ fn fixed_findings() {
     assert_eq!(r.to_json_string().unwrap(), json);
     // A `-00:00` offset re-encodes as written.
     let json = r#"{"type":0,"code":"a","expires_at":"2016-03-31T19:15:39-00:00"}"#;
-    assert_eq!(Invite::from_json_str(json).unwrap().to_json_string().unwrap(), json);
+    assert_eq!(
+        Invite::from_json_str(json)
+            .unwrap()
+            .to_json_string()
+            .unwrap(),
+        json
+    );
     // A float too large for f64 is a data error, not a syntax error ...
     let err = RateLimitedError::from_json_str(
         r#"{"code":0,"message":"x","retry_after":1E400,"global":false}"#,
