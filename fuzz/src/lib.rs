@@ -295,7 +295,10 @@ pub const STRICT_SURROGATES: bool = false;
 /// `true` for serde_json errors about valid-looking JSON that a `Value` cannot hold.
 fn value_cannot_hold(e: &serde_json::Error) -> bool {
     let m = e.to_string();
-    m.starts_with("number out of range") || (!STRICT_SURROGATES && m.contains("surrogate"))
+    // Unpaired surrogates: "lone leading/trailing surrogate in hex escape", or "unexpected end
+    // of hex escape" for a leading one followed by something other than `\u`.
+    m.starts_with("number out of range")
+        || (!STRICT_SURROGATES && (m.contains("surrogate") || m.contains("end of hex escape")))
 }
 
 /// Whether to hold `codegen::sync::diff` to "a subset never differs from itself" even for
