@@ -36,7 +36,7 @@ where
     // Known (fuzz finding, reported): the same goes for an unpaired UTF-16 surrogate escape
     // (`"\ude42"`) inside an unknown field, which the SDK keeps and serde_json's `Value`
     // rejects; `STRICT_SURROGATES` makes that a finding again.
-    let beyond_value = parsed.as_ref().is_err_and(|e| value_cannot_hold(e));
+    let beyond_value = parsed.as_ref().is_err_and(value_cannot_hold);
     let input_value: Option<Value> = parsed.ok();
     match T::from_json_slice(data) {
         Ok(model) => {
