@@ -71,13 +71,16 @@ impl DecodeError {
         text: bool,
     ) -> Self {
         use serde_json::error::Category;
+        // serde_json appends " at line L column C"; keep the bare reason.
+        let full = err.to_string();
         let kind = match err.classify() {
+            // A number too large for a float field (`1e400`) is valid JSON that does not fit
+            // the model, although serde_json files it under syntax (found by fuzzing).
+            Category::Syntax if full.starts_with("number out of range") => DecodeErrorKind::Data,
             Category::Syntax | Category::Io => DecodeErrorKind::Syntax,
             Category::Eof => DecodeErrorKind::Eof,
             Category::Data => DecodeErrorKind::Data,
         };
-        // serde_json appends " at line L column C"; keep the bare reason.
-        let full = err.to_string();
         let message = match full.rfind(" at line ") {
             Some(i) if text && err.line() > 0 => full[..i].to_owned(),
             _ => full,

@@ -11,7 +11,8 @@ use time::{OffsetDateTime, UtcOffset};
 /// A point in time as Discord writes it (RFC 3339, e.g. `2016-03-31T19:15:39.954000+00:00`).
 ///
 /// It is a real date-time ([`time::OffsetDateTime`]) that also remembers how it was written
-/// (fraction digits, `Z` or `+00:00`), so a decoded payload re-encodes to the same text.
+/// (fraction digits, `Z`, `+00:00` or `-00:00`), so a decoded payload re-encodes to the same
+/// text.
 /// Equality, ordering and hashing look only at the instant.
 ///
 /// Accepted: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1 to 9 digits, then `Z` or a
@@ -31,6 +32,9 @@ pub struct Timestamp {
     at: OffsetDateTime,
     frac_digits: u8,
     zulu: bool,
+    /// Written `-00:00` (RFC 3339's "UTC, local offset unknown"): the same instant as
+    /// `+00:00`, kept so that it re-encodes as written.
+    unknown_offset: bool,
 }
 
 /// Why a string is not a timestamp.
@@ -70,6 +74,7 @@ impl From<OffsetDateTime> for Timestamp {
             at,
             frac_digits: 6,
             zulu: false,
+            unknown_offset: false,
         }
     }
 }
@@ -111,6 +116,7 @@ impl FromStr for Timestamp {
             at,
             frac_digits: frac_digits as u8,
             zulu,
+            unknown_offset: !zulu && s.ends_with("-00:00"),
         })
     }
 }
@@ -135,6 +141,8 @@ impl fmt::Display for Timestamp {
         let off: UtcOffset = a.offset();
         if self.zulu {
             f.write_str("Z")
+        } else if self.unknown_offset && off.is_utc() {
+            f.write_str("-00:00")
         } else {
             let (h, m, _) = off.as_hms();
             let sign = if off.is_negative() { '-' } else { '+' };
@@ -213,6 +221,18 @@ impl schemars::JsonSchema for Timestamp {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn negative_zero_offset_round_trips() {
+        // RFC 3339's "UTC, local offset unknown": found by fuzzing (it re-encoded as +00:00).
+        let t: Timestamp = "2016-03-31T19:15:39-00:00".parse().unwrap();
+        assert_eq!(t.to_string(), "2016-03-31T19:15:39-00:00");
+        assert_eq!(t, "2016-03-31T19:15:39+00:00".parse::<Timestamp>().unwrap());
+        let plus: Timestamp = "2016-03-31T19:15:39+00:00".parse().unwrap();
+        assert_eq!(plus.to_string(), "2016-03-31T19:15:39+00:00");
+        let later = t.checked_add_seconds(1).unwrap();
+        assert_eq!(later.to_string(), "2016-03-31T19:15:40-00:00");
+    }
+
     use super::*;
 
     #[test]
