@@ -127,7 +127,13 @@ pub(crate) struct Document<'a> {
 pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
     let mut p = Parser {
         src,
-        pos: 0,
+        // A UTF-8 byte order mark is skipped, as the SDK's decoders do (RFC 8259 allows it);
+        // offsets stay those of the input.
+        pos: if src.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        },
         depth: 0,
         duplicates: Vec::new(),
     };
