@@ -5336,7 +5336,7 @@ pub struct RateLimitedError {
     /// How long to wait before retrying, in seconds (may be fractional).
     ///
     /// Always present.
-    pub retry_after: f64,
+    pub retry_after: serde_json::Number,
     /// Whether the global rate limit was hit, rather than the limit for this route.
     ///
     /// Always present.
@@ -5382,7 +5382,7 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
             ) -> Result<RateLimitedError, A::Error> {
                 let mut v_code = None::<i64>;
                 let mut v_message = None::<String>;
-                let mut v_retry_after = None::<f64>;
+                let mut v_retry_after = None::<serde_json::Number>;
                 let mut v_global = None::<bool>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {

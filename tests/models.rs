@@ -393,3 +393,16 @@ fn unknown_fields_keep_their_text_and_repetitions() {
     assert!(!copy.extra.contains_key("x"));
     assert_ne!(&copy, g);
 }
+
+#[test]
+fn number_fields_keep_integer_and_float_apart() {
+    // Fuzz finding (STRICT_FLOATS): as f64, `100` re-encoded as `100.0`, a different JSON value.
+    for text in [
+        r#"{"code":0,"message":"slow down","retry_after":100,"global":false}"#,
+        r#"{"code":0,"message":"slow down","retry_after":0.5,"global":true}"#,
+        r#"{"code":0,"message":"slow down","retry_after":-0.0,"global":true}"#,
+    ] {
+        let e = RateLimitedError::from_json_str(text).unwrap();
+        assert_eq!(e.to_json_string().unwrap(), text);
+    }
+}

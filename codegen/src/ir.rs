@@ -82,7 +82,8 @@ pub enum Ty {
     Bool,
     /// `i64` (every JSON integer the spec has fits, and wider input is reported, not wrapped).
     Int,
-    /// `f64`.
+    /// `serde_json::Number`: keeps an integer and a float apart (`100` vs `100.0`), so a
+    /// decoded number re-encodes as the same JSON number.
     Float,
     /// `String`.
     String,
@@ -112,7 +113,7 @@ impl Ty {
     /// Whether the Rust type is `Copy`.
     pub fn is_copy(&self) -> bool {
         match self {
-            Ty::Bool | Ty::Int | Ty::Float | Ty::Snowflake | Ty::Timestamp => true,
+            Ty::Bool | Ty::Int | Ty::Snowflake | Ty::Timestamp => true,
             Ty::Named { copy, boxed, .. } => *copy && !*boxed,
             _ => false,
         }

@@ -39,7 +39,7 @@ pub fn ty(t: &Ty) -> TokenStream {
     match t {
         Ty::Bool => quote!(bool),
         Ty::Int => quote!(i64),
-        Ty::Float => quote!(f64),
+        Ty::Float => quote!(serde_json::Number),
         Ty::String => quote!(String),
         Ty::Snowflake => quote!(crate::Snowflake),
         Ty::Timestamp => quote!(crate::Timestamp),
