@@ -402,8 +402,8 @@ pub fn sync_reader_checks(data: &[u8], full: bool) {
 }
 
 /// Whether the validator must agree with the SDK on payloads that start with a UTF-8 byte order
-/// mark (see [`validate_bytes`]). Off until the validator skips the BOM as the SDK does.
-pub const STRICT_BOM: bool = false;
+/// mark (see [`validate_bytes`]). On: the validator skips a leading BOM as the SDK does.
+pub const STRICT_BOM: bool = true;
 
 /// The validator's kinds, by name, with the SDK model each one decodes with.
 fn sdk_decodes(kind: discord_invite::validate::Kind, bytes: &[u8]) -> bool {
