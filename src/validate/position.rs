@@ -756,7 +756,9 @@ mod tests {
         ];
         for c in cases {
             let ours = parse(c.as_bytes()).is_ok();
-            let theirs = serde_json::from_str::<serde_json::Value>(c).is_ok();
+            // A leading BOM is skipped on purpose (as the SDK's decoders do); serde_json refuses it.
+            let theirs =
+                serde_json::from_str::<serde_json::Value>(c.trim_start_matches('\u{feff}')).is_ok();
             assert_eq!(ours, theirs, "{c:?}");
         }
     }
