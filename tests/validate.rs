@@ -660,10 +660,11 @@ mod props {
             for kind in [None, Some(Kind::Invite), Some(Kind::InviteList), Some(Kind::CreateGuildInviteRequest)] {
                 let r = validate(&bytes, kind);
                 // The grammar allows numbers beyond f64 (1.5e310); serde_json's Value refuses
-                // them as "out of range", the validator's parser (rightly) does not.
+                // them as "out of range" and stops there, so it cannot judge the rest: skip.
                 let syntax_ok = match serde_json::from_slice::<serde_json::Value>(&bytes) {
                     Ok(_) => true,
-                    Err(e) => e.to_string().starts_with("number out of range"),
+                    Err(e) if e.to_string().starts_with("number out of range") => continue,
+                    Err(_) => false,
                 };
                 let ours = !r.findings.iter().any(|f| f.code == Code::InvalidJson);
                 prop_assert_eq!(ours, syntax_ok, "{}", String::from_utf8_lossy(&bytes));
