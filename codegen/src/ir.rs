@@ -462,8 +462,9 @@ impl Ctx<'_> {
         if let Some(alts) = p.get("oneOf").and_then(Value::as_array) {
             let non_null: Vec<&Value> = alts.iter().filter(|a| !is_null_schema(a)).collect();
             if non_null.len() == 1 && alts.len() == 2 {
-                let (ty, n) = self.field_type(key, non_null[0])?;
-                let _ = n;
+                // The alternative's own nullability does not matter: the `null` branch makes
+                // the field nullable either way.
+                let (ty, _) = self.field_type(key, non_null[0])?;
                 return Ok((ty, true));
             }
             return Err(Error::Schema(format!(
