@@ -1,9 +1,7 @@
 //! The walker: a parsed payload against a compiled spec schema, producing spec findings.
 
-use std::fmt::Write as _;
-
 use super::position::{key_eq, number_is_integer, push_escaped, Node, Value};
-use super::spec::{ty, type_names, Format, Id, Lit, Spec};
+use super::spec::{ty, type_names, Enum, Format, Id, Schema, Spec};
 use super::Code;
 
 /// A finding before it has a line and column: offsets are relative to the parsed bytes.
@@ -27,15 +25,179 @@ const LEGACY_FIELDS: &[(&str, &str)] = &[
     ),
 ];
 
-/// How many alternatives the messages of a closed enum list before eliding.
-const ENUM_LIST_MAX: usize = 8;
-
 /// One step of the path to the node being checked; the pointer text is built only for a
 /// finding.
 #[derive(Debug, Clone, Copy)]
-enum Seg<'n> {
+pub(crate) enum Seg<'n> {
     Key(&'n str),
     Index(usize),
+}
+
+/// The JSON pointer of `path` under `prefix`.
+pub(crate) fn pointer_of(prefix: &str, path: &[Seg<'_>]) -> String {
+    let len: usize = path
+        .iter()
+        .map(|seg| match seg {
+            Seg::Key(k) => 1 + k.len(),
+            Seg::Index(_) => 21,
+        })
+        .sum();
+    let mut p = String::with_capacity(prefix.len() + len + 8);
+    p.push_str(prefix);
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                p.push('/');
+                push_escaped(&mut p, k);
+            }
+            Seg::Index(i) => {
+                p.push('/');
+                push_index(&mut p, *i);
+            }
+        }
+    }
+    p
+}
+
+/// Appends a decimal index without the formatting machinery.
+fn push_index(out: &mut String, mut i: usize) {
+    let mut digits = [0u8; 20];
+    let mut n = digits.len();
+    loop {
+        n -= 1;
+        digits[n] = b'0' + (i % 10) as u8;
+        i /= 10;
+        if i == 0 {
+            break;
+        }
+    }
+    for &d in &digits[n..] {
+        out.push(char::from(d));
+    }
+}
+
+/// A scalar as the checks see it: a number's source text or a string's (unescaped) text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Scalar<'a> {
+    Number(&'a str),
+    Str(&'a str),
+}
+
+/// The finding for a value whose JSON type the schema does not allow (`found` is its type
+/// bit, `found_name` its name).
+pub(crate) fn type_finding(
+    s: &Schema,
+    found: u8,
+    found_name: &str,
+    optional: bool,
+) -> (Code, String) {
+    let expected = match &s.name {
+        Some(n) if s.types & ty::OBJECT != 0 => format!("{} ({n})", type_names(s.types)),
+        _ => type_names(s.types),
+    };
+    if found == ty::NULL && optional {
+        (
+            Code::UnexpectedNull,
+            format!(
+                "`null` where the spec allows the field to be absent but not null (expected {expected})"
+            ),
+        )
+    } else {
+        (
+            Code::WrongType,
+            format!("expected {expected}, found {found_name}"),
+        )
+    }
+}
+
+/// The enum, range and format findings of a scalar that has the right type, in report order.
+pub(crate) fn scalar_findings(s: &Schema, value: Scalar<'_>, out: &mut Vec<(Code, String)>) {
+    for e in &s.enums {
+        if let Some(msg) = enum_miss(value, e.name.as_deref().or(s.name.as_deref()), e) {
+            out.push((Code::UnknownEnumValue, msg));
+            break;
+        }
+    }
+    match value {
+        Scalar::Number(raw) => {
+            if let Some(msg) = number_finding(raw, s.minimum, s.maximum, s.format) {
+                out.push((Code::OutOfRange, msg));
+            }
+        }
+        Scalar::Str(text) => match s.format {
+            Some(Format::DateTime) if !is_rfc3339(text) => out.push((
+                Code::InvalidFormat,
+                format!("`{text}` is not an RFC 3339 date-time"),
+            )),
+            Some(Format::Snowflake) if !is_snowflake(text) => out.push((
+                Code::InvalidFormat,
+                format!("`{text}` is not a snowflake (decimal digits, no leading zero)"),
+            )),
+            _ => {}
+        },
+    }
+}
+
+/// `Some((code, message))` for a member that is not a property of its object's schema
+/// (`None`: checked against `additionalProperties`, or the object is free-form).
+pub(crate) fn undeclared_member(
+    spec: &Spec,
+    s: &Schema,
+    key: &str,
+    siblings: &[Id],
+) -> Option<(Code, String)> {
+    if let Some((_, why)) = LEGACY_FIELDS.iter().find(|(k, _)| *k == key) {
+        return Some((Code::DeprecatedField, format!("`{key}`: {why}")));
+    }
+    if matches!(s.additional, Some(Some(_))) || s.free_form {
+        return None;
+    }
+    if let Some(other) = siblings.iter().find_map(|&sid| {
+        let sib = spec.schema(sid);
+        sib.properties
+            .iter()
+            .any(|(n, _)| key_eq(n, key))
+            .then(|| sib.name.as_deref().unwrap_or_default())
+    }) {
+        let here = s.name.as_deref().unwrap_or_default();
+        return Some((
+            Code::WrongVariantField,
+            format!(
+                "`{key}` belongs to {other}, not to {here} (the invite's `type` picks the variant)"
+            ),
+        ));
+    }
+    let what = s.name.as_deref().unwrap_or("this object");
+    // The most frequent finding of real traffic: built without the formatting machinery.
+    let mut message = String::with_capacity(key.len() + what.len() + 40);
+    message.push('`');
+    message.push_str(key);
+    message.push_str("` is not a field of ");
+    message.push_str(what);
+    message.push_str(" in the spec");
+    Some((Code::UnknownField, message))
+}
+
+/// The message of a deprecated property.
+pub(crate) fn deprecated_message(key: &str) -> String {
+    format!("`{key}` is deprecated in the spec")
+}
+
+/// The message of a required property that is absent.
+pub(crate) fn missing_message(s: &Schema, name: &str) -> String {
+    let what = s.name.as_deref().unwrap_or("this object");
+    format!("`{name}` is required by {what} in the spec but absent")
+}
+
+/// The message of an array longer than the spec allows.
+pub(crate) fn too_long_message(len: usize, max: usize) -> String {
+    format!("{len} items, the spec allows at most {max}")
+}
+
+/// The index of the first property of `s` named `key`.
+#[inline]
+pub(crate) fn property_index(s: &Schema, key: &str) -> Option<usize> {
+    s.properties.iter().position(|(n, _)| key_eq(n, key))
 }
 
 pub(crate) struct Checker<'s, 'n> {
@@ -61,19 +223,7 @@ impl<'s, 'n> Checker<'s, 'n> {
 
     /// The pointer of the node being checked.
     pub fn pointer(&self) -> String {
-        let mut p = self.prefix.clone();
-        for seg in &self.path {
-            match seg {
-                Seg::Key(k) => {
-                    p.push('/');
-                    push_escaped(&mut p, k);
-                }
-                Seg::Index(i) => {
-                    let _ = write!(p, "/{i}");
-                }
-            }
-        }
-        p
+        pointer_of(&self.prefix, &self.path)
     }
 
     /// Checks `node`, the member `token` of the current object, against schema `id`.
@@ -113,25 +263,8 @@ impl<'s, 'n> Checker<'s, 'n> {
         let s = spec.schema(id);
         let found = type_bit(node);
         if s.types & found == 0 {
-            let expected = match &s.name {
-                Some(n) if s.types & ty::OBJECT != 0 => format!("{} ({n})", type_names(s.types)),
-                _ => type_names(s.types),
-            };
-            if found == ty::NULL && optional {
-                self.report(
-                    Code::UnexpectedNull,
-                    node.start,
-                    format!(
-                        "`null` where the spec allows the field to be absent but not null (expected {expected})"
-                    ),
-                );
-            } else {
-                self.report(
-                    Code::WrongType,
-                    node.start,
-                    format!("expected {expected}, found {}", node.type_name()),
-                );
-            }
+            let (code, message) = type_finding(s, found, node.type_name(), optional);
+            self.report(code, node.start, message);
             return;
         }
         if found == ty::NULL {
@@ -140,34 +273,26 @@ impl<'s, 'n> Checker<'s, 'n> {
         if !s.alternatives.is_empty() {
             self.alternatives(node, &s.alternatives);
         }
-        for (name, values) in &s.enums {
-            if let Some(msg) = enum_miss(node, name.as_deref().or(s.name.as_deref()), values) {
-                self.report(Code::UnknownEnumValue, node.start, msg);
-                break;
+        let scalar = match &node.value {
+            Value::Number(raw) => Some(Scalar::Number(raw)),
+            Value::String(text) => Some(Scalar::Str(text)),
+            _ => None,
+        };
+        if let Some(value) = scalar {
+            let mut found = Vec::new();
+            scalar_findings(s, value, &mut found);
+            for (code, message) in found {
+                self.report(code, node.start, message);
             }
         }
         match &node.value {
-            Value::Number(raw) => self.number(node, raw, s.minimum, s.maximum, s.format),
-            Value::String(text) => match s.format {
-                Some(Format::DateTime) if !is_rfc3339(text) => self.report(
-                    Code::InvalidFormat,
-                    node.start,
-                    format!("`{text}` is not an RFC 3339 date-time"),
-                ),
-                Some(Format::Snowflake) if !is_snowflake(text) => self.report(
-                    Code::InvalidFormat,
-                    node.start,
-                    format!("`{text}` is not a snowflake (decimal digits, no leading zero)"),
-                ),
-                _ => {}
-            },
             Value::Array(items) => {
                 if let Some(max) = s.max_items {
                     if items.len() > max {
                         self.report(
                             Code::OutOfRange,
                             node.start,
-                            format!("{} items, the spec allows at most {max}", items.len()),
+                            too_long_message(items.len(), max),
                         );
                     }
                 }
@@ -183,7 +308,7 @@ impl<'s, 'n> Checker<'s, 'n> {
                 }
             }
             Value::Object(members) => self.object(node, members, id, siblings),
-            Value::Null | Value::Bool(_) => {}
+            _ => {}
         }
     }
 
@@ -215,46 +340,6 @@ impl<'s, 'n> Checker<'s, 'n> {
                 }
                 self.out.extend(best.unwrap_or_default());
             }
-        }
-    }
-
-    fn number(
-        &mut self,
-        node: &Node<'_>,
-        raw: &str,
-        min: Option<f64>,
-        max: Option<f64>,
-        format: Option<Format>,
-    ) {
-        let Ok(v) = raw.parse::<f64>() else {
-            return;
-        };
-        let (min, max) = match format {
-            Some(Format::Int32) => (
-                Some(min.unwrap_or(f64::from(i32::MIN)).max(f64::from(i32::MIN))),
-                Some(max.unwrap_or(f64::from(i32::MAX)).min(f64::from(i32::MAX))),
-            ),
-            _ => (min, max),
-        };
-        let below = min.is_some_and(|m| v < m);
-        let above = max.is_some_and(|m| v > m);
-        if below || above {
-            let range = match (min, max) {
-                (Some(a), Some(b)) => format!("{a}..={b}"),
-                (Some(a), None) => format!(">= {a}"),
-                (None, Some(b)) => format!("<= {b}"),
-                (None, None) => String::new(),
-            };
-            let int32 = if format == Some(Format::Int32) {
-                " (int32)"
-            } else {
-                ""
-            };
-            self.report(
-                Code::OutOfRange,
-                node.start,
-                format!("{raw} is out of the spec's range {range}{int32}"),
-            );
         }
     }
 
@@ -291,55 +376,30 @@ impl<'s, 'n> Checker<'s, 'n> {
                 continue;
             }
             self.path.push(Seg::Key(&m.key));
-            if let Some(&(_, pid)) = s.properties.iter().find(|(n, _)| key_eq(n, &m.key)) {
+            if let Some(pi) = property_index(s, &m.key) {
+                let pid = s.properties[pi].1;
                 if spec.schema(pid).deprecated {
                     self.report(
                         Code::DeprecatedField,
                         m.key_start,
-                        format!("`{}` is deprecated in the spec", m.key),
+                        deprecated_message(&m.key),
                     );
                 }
-                let optional = !s.required.iter().any(|r| *r == m.key);
-                self.check(&m.value, pid, optional, &[]);
-            } else if let Some((_, why)) = LEGACY_FIELDS.iter().find(|(k, _)| *k == m.key) {
-                self.report(
-                    Code::DeprecatedField,
-                    m.key_start,
-                    format!("`{}`: {why}", m.key),
-                );
-            } else if let Some(Some(aid)) = s.additional {
-                self.check(&m.value, aid, false, &[]);
-            } else if s.free_form {
-            } else if let Some(other) = siblings.iter().find_map(|&sid| {
-                let sib = spec.schema(sid);
-                sib.properties
-                    .iter()
-                    .any(|(n, _)| key_eq(n, &m.key))
-                    .then(|| sib.name.clone().unwrap_or_default())
-            }) {
-                let here = s.name.clone().unwrap_or_default();
-                self.report(
-                    Code::WrongVariantField,
-                    m.key_start,
-                    format!(
-                        "`{}` belongs to {other}, not to {here} (the invite's `type` picks the variant)",
-                        m.key
-                    ),
-                );
+                self.check(&m.value, pid, !s.property_required[pi], &[]);
             } else {
-                let what = s.name.as_deref().unwrap_or("this object");
-                self.report(
-                    Code::UnknownField,
-                    m.key_start,
-                    format!("`{}` is not a field of {what} in the spec", m.key),
-                );
+                match undeclared_member(spec, s, &m.key, siblings) {
+                    Some((code, message)) => self.report(code, m.key_start, message),
+                    None => {
+                        if let Some(Some(aid)) = s.additional {
+                            self.check(&m.value, aid, false, &[]);
+                        }
+                    }
+                }
             }
             self.path.pop();
         }
         for r in &s.required {
             if !members.iter().any(|m| key_eq(&m.key, r)) {
-                let what = s.name.as_deref().unwrap_or("this object");
-                let message = format!("`{r}` is required by {what} in the spec but absent");
                 let mut pointer = self.pointer();
                 pointer.push('/');
                 push_escaped(&mut pointer, r);
@@ -347,14 +407,14 @@ impl<'s, 'n> Checker<'s, 'n> {
                     code: Code::MissingRequired,
                     pointer,
                     offset: node.start,
-                    message,
+                    message: missing_message(s, r),
                 });
             }
         }
     }
 }
 
-fn type_bit(node: &Node<'_>) -> u8 {
+pub(crate) fn type_bit(node: &Node<'_>) -> u8 {
     match &node.value {
         Value::Null => ty::NULL,
         Value::Bool(_) => ty::BOOLEAN,
@@ -366,49 +426,90 @@ fn type_bit(node: &Node<'_>) -> u8 {
     }
 }
 
-fn enum_miss(node: &Node<'_>, name: Option<&str>, values: &[Lit]) -> Option<String> {
-    let (known, shown) = match &node.value {
-        Value::Number(raw) => {
-            let v = raw.parse::<i64>().ok();
-            (
-                values
-                    .iter()
-                    .any(|l| matches!(l, Lit::Int(i) if Some(*i) == v)),
-                (*raw).to_owned(),
-            )
+fn enum_miss(value: Scalar<'_>, name: Option<&str>, e: &Enum) -> Option<String> {
+    let shown = match value {
+        Scalar::Number(raw) => {
+            if raw.parse::<i64>().is_ok_and(|v| e.has_int(v)) {
+                return None;
+            }
+            raw.to_owned()
         }
-        Value::String(s) => (
-            values.iter().any(|l| matches!(l, Lit::Str(x) if x == s)),
-            format!("\"{s}\""),
-        ),
-        _ => return None,
+        Scalar::Str(text) => {
+            if e.has_str(text) {
+                return None;
+            }
+            let mut shown = String::with_capacity(text.len() + 2);
+            shown.push('"');
+            shown.push_str(text);
+            shown.push('"');
+            shown
+        }
     };
-    if known {
+    // Frequent in real traffic (feature names the spec lacks): no formatting machinery.
+    let mut message = String::with_capacity(shown.len() + e.listing.len() + 64);
+    message.push_str(&shown);
+    message.push_str(" is not one of the spec's ");
+    match name {
+        Some(n) => {
+            message.push_str("known ");
+            message.push_str(n);
+        }
+        None => message.push_str("allowed"),
+    }
+    message.push_str(" values (");
+    message.push_str(&e.listing);
+    message.push(')');
+    Some(message)
+}
+
+/// The finding of a number outside the spec's range (`int32` adds its own bounds).
+fn number_finding(
+    raw: &str,
+    min: Option<f64>,
+    max: Option<f64>,
+    format: Option<Format>,
+) -> Option<String> {
+    if min.is_none() && max.is_none() && format != Some(Format::Int32) {
         return None;
     }
-    let mut sorted: Vec<&Lit> = values.iter().collect();
-    sorted.sort_by(|a, b| match (a, b) {
-        (Lit::Int(x), Lit::Int(y)) => x.cmp(y),
-        (Lit::Str(x), Lit::Str(y)) => x.cmp(y),
-        (Lit::Int(_), Lit::Str(_)) => std::cmp::Ordering::Less,
-        (Lit::Str(_), Lit::Int(_)) => std::cmp::Ordering::Greater,
-    });
-    let mut list: Vec<String> = sorted
-        .iter()
-        .take(ENUM_LIST_MAX)
-        .map(|l| match l {
-            Lit::Int(i) => i.to_string(),
-            Lit::Str(s) => format!("\"{s}\""),
-        })
-        .collect();
-    if values.len() > ENUM_LIST_MAX {
-        list.push(format!("… {} more", values.len() - ENUM_LIST_MAX));
+    let v = number_value(raw)?;
+    let (min, max) = match format {
+        Some(Format::Int32) => (
+            Some(min.unwrap_or(f64::from(i32::MIN)).max(f64::from(i32::MIN))),
+            Some(max.unwrap_or(f64::from(i32::MAX)).min(f64::from(i32::MAX))),
+        ),
+        _ => (min, max),
+    };
+    let below = min.is_some_and(|m| v < m);
+    let above = max.is_some_and(|m| v > m);
+    if !(below || above) {
+        return None;
     }
-    let what = name.map_or_else(|| "allowed".to_owned(), |n| format!("known {n}"));
-    Some(format!(
-        "{shown} is not one of the spec's {what} values ({})",
-        list.join(", ")
-    ))
+    let range = match (min, max) {
+        (Some(a), Some(b)) => format!("{a}..={b}"),
+        (Some(a), None) => format!(">= {a}"),
+        (None, Some(b)) => format!("<= {b}"),
+        (None, None) => String::new(),
+    };
+    let int32 = if format == Some(Format::Int32) {
+        " (int32)"
+    } else {
+        ""
+    };
+    Some(format!("{raw} is out of the spec's range {range}{int32}"))
+}
+
+/// A JSON number's value; plain integers of up to 15 digits (exact in `f64`) skip the float
+/// parser.
+fn number_value(raw: &str) -> Option<f64> {
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    if !digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let n = digits
+            .bytes()
+            .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+        return Some(if raw.starts_with('-') { -n } else { n } as f64);
+    }
+    raw.parse::<f64>().ok()
 }
 
 /// Structural equality of two JSON values (numbers by value).
@@ -435,11 +536,146 @@ fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
     }
 }
 
-fn is_snowflake(s: &str) -> bool {
+pub(crate) fn is_snowflake(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty() && b.iter().all(u8::is_ascii_digit) && (b[0] != b'0' || b.len() == 1)
 }
 
-fn is_rfc3339(s: &str) -> bool {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
+pub(crate) fn is_rfc3339(s: &str) -> bool {
+    rfc3339_quick(s.as_bytes())
+        || time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
+}
+
+/// `true` only for the everyday shape `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` with fields in range
+/// (no leap second); anything else is left to the full parser. A shortcut, never a verdict
+/// of its own: every string it accepts, the full parser accepts too (tested).
+fn rfc3339_quick(b: &[u8]) -> bool {
+    fn num(b: &[u8]) -> Option<u32> {
+        b.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    }
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return false;
+    }
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
+        num(&b[0..4]),
+        num(&b[5..7]),
+        num(&b[8..10]),
+        num(&b[11..13]),
+        num(&b[14..16]),
+        num(&b[17..19]),
+    ) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if day == 0 || day > days || hour > 23 || minute > 59 || second > 59 {
+        return false;
+    }
+    let mut rest = &b[19..];
+    if let [b'.', frac @ ..] = rest {
+        let digits = frac.iter().take_while(|d| d.is_ascii_digit()).count();
+        if digits == 0 || digits > 9 {
+            return false;
+        }
+        rest = &frac[digits..];
+    }
+    match rest {
+        [b'Z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            matches!((num(&[*h1, *h2]), num(&[*m1, *m2])), (Some(h), Some(m)) if h <= 23 && m <= 59)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_date_time_shortcut_accepts_only_what_the_parser_accepts() {
+        let full = |s: &str| {
+            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
+        };
+        let mut cases = vec![
+            "2026-11-26T12:00:00Z".to_owned(),
+            "2026-11-26T12:00:00.123456+00:00".to_owned(),
+            "2026-11-26T12:00:00-00:00".to_owned(),
+            "2024-02-29T00:00:00Z".to_owned(),
+            "2023-02-29T00:00:00Z".to_owned(),
+            "1900-02-29T00:00:00Z".to_owned(),
+            "2000-02-29T00:00:00Z".to_owned(),
+            "2026-11-26T23:59:60Z".to_owned(),
+            "2026-11-26T24:00:00Z".to_owned(),
+            "2026-11-26 12:00:00Z".to_owned(),
+            "2026-11-26t12:00:00z".to_owned(),
+            "2026-11-26T12:00:00.Z".to_owned(),
+            "2026-11-26T12:00:00.1234567890Z".to_owned(),
+            "2026-11-26T12:00:00+24:00".to_owned(),
+            "2026-11-26T12:00:00+23:59".to_owned(),
+            "0000-01-01T00:00:00Z".to_owned(),
+            "2026-13-01T00:00:00Z".to_owned(),
+            "2026-00-01T00:00:00Z".to_owned(),
+            "2026-04-31T00:00:00Z".to_owned(),
+            "2026-11-26T12:00:00".to_owned(),
+            "2026-11-26T12:00:00+0000".to_owned(),
+        ];
+        // Every month's last day and the day after, in a leap year and not.
+        for year in [2023, 2024, 2100] {
+            for month in 1..=12 {
+                for day in 27..=32 {
+                    cases.push(format!("{year}-{month:02}-{day:02}T01:02:03.5+05:30"));
+                }
+            }
+        }
+        for c in &cases {
+            if rfc3339_quick(c.as_bytes()) {
+                assert!(full(c), "the shortcut accepts {c:?}, the parser does not");
+            }
+            assert_eq!(is_rfc3339(c), full(c), "{c:?}");
+        }
+        assert!(rfc3339_quick(b"2026-11-26T12:00:00.123456+00:00"));
+    }
+
+    #[test]
+    fn number_values_match_the_float_parser() {
+        for raw in [
+            "0",
+            "-0",
+            "7",
+            "-12",
+            "604800",
+            "999999999999999",
+            "-999999999999999",
+            "9999999999999999",
+            "1.5",
+            "1e3",
+            "-2.5E-3",
+        ] {
+            assert_eq!(number_value(raw), raw.parse::<f64>().ok(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn indexes_print_in_decimal() {
+        for i in [0usize, 7, 10, 99, 1234, usize::MAX] {
+            let mut s = String::new();
+            push_index(&mut s, i);
+            assert_eq!(s, i.to_string());
+        }
+    }
 }

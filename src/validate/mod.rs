@@ -36,6 +36,7 @@ use std::fmt;
 use serde::Serialize;
 
 mod check;
+mod fast;
 pub mod input;
 mod kind;
 mod models;
@@ -363,6 +364,89 @@ pub fn validate_payload(
     origin: Origin,
     options: &Options,
 ) -> Report {
+    match validate_fast(bytes, known, origin, options) {
+        Ok(report) => report,
+        Err(fast::Bail) => validate_slow(bytes, known, origin, options),
+    }
+}
+
+/// The fast path (see `fast`): one checking scan plus the SDK decode, for a single object whose
+/// kind is clear before it is read. Gives up on anything else, and on any payload the SDK
+/// cannot decode, leaving it to [`validate_slow`], whose report it reproduces exactly.
+fn validate_fast(
+    bytes: &[u8],
+    known: Option<Kind>,
+    origin: Origin,
+    options: &Options,
+) -> Result<Report, fast::Bail> {
+    use fast::{top, Bail};
+    let text = std::str::from_utf8(bytes).map_err(|_| Bail)?;
+    if text.starts_with('\u{feff}') {
+        return Err(Bail);
+    }
+    let spec = Spec::get();
+    let mut scan = fast::Fast::new(spec, text);
+    let start = scan.root_object()?;
+    let first = scan.first_member();
+    // The kind: the context's, else `--kind`'s (an envelope would beat it: checked below), else
+    // an invite by its shape, which needs `type` (first, as Discord sends it) and `code`.
+    let kind = known.or(options.kind).unwrap_or(Kind::Invite);
+    let variant = match kind {
+        Kind::Invite => match first {
+            Some(("type", Some("0"))) => Some(0),
+            Some(("type", Some("1"))) => Some(1),
+            Some(("type", Some("2"))) => Some(2),
+            _ => return Err(Bail),
+        },
+        Kind::GuildInvite => Some(0),
+        Kind::GroupDmInvite => Some(1),
+        Kind::FriendInvite => Some(2),
+        Kind::InviteList => return Err(Bail),
+        _ => None,
+    };
+    let (schema, id, siblings) = match variant {
+        Some(v) => {
+            // The other two, in `VARIANTS` order (as the slow path lists them).
+            let others = match v {
+                0 => [1, 2],
+                1 => [0, 2],
+                _ => [0, 1],
+            };
+            let [Some(a), Some(b)] = others.map(|o| spec.variants[o]) else {
+                return Err(Bail);
+            };
+            (VARIANTS[v], spec.variants[v].ok_or(Bail)?, [a, b])
+        }
+        None => {
+            let name = kind.schema_name();
+            (name, spec.component(name).ok_or(Bail)?, [0; 2])
+        }
+    };
+    let siblings: &[usize] = if variant.is_some() { &siblings } else { &[] };
+    let end = scan.check_root(id, siblings)?;
+    if known.is_none() && scan.top_keys & (top::OP | top::D) == top::OP | top::D {
+        return Err(Bail); // a gateway envelope
+    }
+    if known.is_none() && options.kind.is_none() && scan.top_keys & top::CODE == 0 {
+        return Err(Bail); // the shape says something else than an invite
+    }
+    if !models::accepts(kind, text.get(start..end).ok_or(Bail)?) {
+        return Err(Bail);
+    }
+    Ok(finish(
+        bytes,
+        origin,
+        options,
+        Some(kind),
+        Some(schema),
+        scan.out,
+        false,
+    ))
+}
+
+/// The slow path: a position-keeping tree, then the spec walk and the SDK decode; handles
+/// every input (syntax errors, envelopes, lists, repeated keys, escapes).
+fn validate_slow(bytes: &[u8], known: Option<Kind>, origin: Origin, options: &Options) -> Report {
     // Most of a gateway dump is other events: read their `op` and `t` without building `d`.
     if known.is_none() {
         if let Some(env) = position::sniff_envelope(bytes) {
@@ -618,10 +702,11 @@ fn finish(
     skipped: bool,
 ) -> Report {
     raw.sort_by_key(|f| f.offset);
+    let mut lines = position::Lines::new(bytes);
     let findings: Vec<Finding> = raw
         .into_iter()
         .map(|f| {
-            let (l, c) = position::line_col(bytes, f.offset);
+            let (l, c) = lines.line_col(f.offset);
             let (line, column) = place(origin, l, c);
             Finding {
                 severity: f.code.severity(options.strict),
@@ -668,5 +753,265 @@ mod tests {
     fn origin_places_positions() {
         assert_eq!(place(Origin { line: 5, column: 3 }, 1, 2), (5, 4));
         assert_eq!(place(Origin { line: 5, column: 3 }, 2, 2), (6, 2));
+    }
+}
+
+/// The fast path against the slow path: wherever the fast path gives a report, it is the slow
+/// path's report.
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::{json, Value as J};
+
+    /// Every payload that ships with the repo: files, NDJSON lines, HAR response bodies.
+    fn corpus() -> Vec<Vec<u8>> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let mut dirs = vec![
+            root.join("captures"),
+            root.join("tests/fixtures/docs"),
+            root.join("tests/fixtures/fuzz-regressions"),
+        ];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let Ok(bytes) = std::fs::read(&path) else {
+                    continue;
+                };
+                match path.extension().and_then(|x| x.to_str()) {
+                    Some("ndjson") => out.extend(
+                        bytes
+                            .split(|&b| b == b'\n')
+                            .filter(|l| !l.is_empty())
+                            .map(<[u8]>::to_vec),
+                    ),
+                    Some("har") => {
+                        let har: J = serde_json::from_slice(&bytes).unwrap_or_default();
+                        for e in har["log"]["entries"].as_array().into_iter().flatten() {
+                            for part in ["request", "response"] {
+                                let body = e[part]["postData"]["text"]
+                                    .as_str()
+                                    .or(e[part]["content"]["text"].as_str());
+                                if let Some(b) = body {
+                                    out.push(b.as_bytes().to_vec());
+                                }
+                            }
+                        }
+                        out.push(bytes);
+                    }
+                    Some("json") => out.push(bytes),
+                    _ => {}
+                }
+            }
+        }
+        out.push(serde_json::to_vec(&guild_invite()).unwrap());
+        out
+    }
+
+    /// A guild invite shaped like the ones Discord sends (and the bench corpus): `type` first,
+    /// fields the spec lacks, features its enum lacks.
+    fn guild_invite() -> J {
+        json!({
+            "type": 0, "code": "abcDEF1", "inviter": {
+                "id": "80351110224678912", "username": "nelly", "avatar": "8342729096ea3675442027381ff50dfe",
+                "discriminator": "0", "public_flags": 64, "flags": 64, "banner": null,
+                "accent_color": 16711680, "global_name": "Nelly 🌸",
+                "avatar_decoration_data": {"asset": "a_fed43ab12698df65902ba06727e20c0e", "sku_id": "1144058522808614923", "expires_at": null},
+                "collectibles": null, "display_name_styles": null, "banner_color": "#84f621",
+                "clan": null, "primary_guild": null
+            },
+            "max_age": 86400, "created_at": "2026-11-26T12:00:00.000000+00:00",
+            "expires_at": "2026-11-27T12:00:00+00:00", "flags": 2,
+            "guild": {
+                "id": "165176875973476352", "name": "CS:GO \"Fraggers\"\nLeague",
+                "splash": null, "banner": null, "description": "é — \\ /",
+                "icon": "a_1269e74af4df7417b13759eae50c83dc",
+                "features": ["ANIMATED_ICON", "COMMUNITY", "GUESTS_ENABLED"],
+                "verification_level": 2, "vanity_url_code": null, "nsfw_level": 0,
+                "premium_subscription_count": 14
+            },
+            "guild_id": "165176875973476352",
+            "channel": {"id": "165176875973476352", "type": 0, "name": "general"},
+            "uses": 3, "max_uses": 0, "temporary": false,
+            "approximate_member_count": 1234, "approximate_presence_count": 321
+        })
+    }
+
+    /// The fast path's report must be the slow path's, for every context.
+    fn agree(bytes: &[u8]) -> usize {
+        let mut fast_reports = 0;
+        let kinds = std::iter::once(None).chain(Kind::ALL.iter().copied().map(Some));
+        for known in kinds.clone() {
+            for (opt, strict) in [(None, false), (Some(Kind::Invite), true)]
+                .into_iter()
+                .chain(kinds.clone().map(|k| (k, false)))
+            {
+                let options = Options::new(opt, strict);
+                let origin = Origin { line: 3, column: 5 };
+                if let Ok(fast) = validate_fast(bytes, known, origin, &options) {
+                    fast_reports += 1;
+                    let slow = validate_slow(bytes, known, origin, &options);
+                    assert_eq!(
+                        fast,
+                        slow,
+                        "known {known:?}, --kind {opt:?} on {}",
+                        String::from_utf8_lossy(bytes)
+                    );
+                }
+            }
+        }
+        fast_reports
+    }
+
+    #[test]
+    fn fast_path_agrees_on_every_shipped_payload() {
+        let corpus = corpus();
+        assert!(corpus.len() > 40, "{}", corpus.len());
+        let fast: usize = corpus.iter().map(|p| agree(p)).sum();
+        // Not vacuous: the fast path answers for many of them.
+        assert!(fast > 200, "fast path answered {fast} times");
+        // And for the common case with no context at all.
+        let invite = serde_json::to_vec(&guild_invite()).unwrap();
+        let slow = validate_slow(&invite, None, Origin::START, &Options::default());
+        assert!(
+            validate_fast(&invite, None, Origin::START, &Options::default()).is_ok(),
+            "{slow:#?}"
+        );
+    }
+
+    /// Every path to a value in `v`.
+    fn paths(v: &J, at: &mut Vec<J>, out: &mut Vec<Vec<J>>) {
+        out.push(at.clone());
+        match v {
+            J::Object(m) => {
+                for (k, x) in m {
+                    at.push(J::String(k.clone()));
+                    paths(x, at, out);
+                    at.pop();
+                }
+            }
+            J::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    at.push(J::from(i));
+                    paths(x, at, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn at_mut<'v>(v: &'v mut J, path: &[J]) -> Option<&'v mut J> {
+        let mut cur = v;
+        for seg in path {
+            cur = match seg {
+                J::String(k) => cur.get_mut(k.as_str())?,
+                J::Number(i) => cur.get_mut(i.as_u64()? as usize)?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    /// Values that exercise every check: types, enums, formats, ranges, nesting, escapes.
+    const REPLACEMENTS: &[&str] = &[
+        "null",
+        "true",
+        "0",
+        "-1",
+        "1.5",
+        "1e3",
+        "4294967296",
+        "99999999999999999999",
+        "\"\"",
+        "\"x\"",
+        "\"0123\"",
+        "\"12345\"",
+        "\"2026-11-26T12:00:00Z\"",
+        "\"not a date\"",
+        "\"GUESTS_ENABLED\"",
+        "\"COMMUNITY\"",
+        "\"a\\\"b\"",
+        "\"\\u00e9\"",
+        "\"\\ud83d\\ude00\"",
+        "[]",
+        "[1, 1]",
+        "[\"1\", \"2\"]",
+        "{}",
+        "{\"id\": \"1\"}",
+        "{\"a\": 1, \"a\": 2}",
+        "[[[[[[]]]]]]",
+    ];
+
+    /// Raw text edits that the value model cannot express.
+    fn text_edit(text: &str, edit: u8) -> String {
+        match edit {
+            0 => text.replacen("{", "{\"type\": 1, ", 1),
+            1 => text.replacen("\"code\"", "\"\\u0063ode\"", 1),
+            2 => text.replacen(",", ", \"code\": \"x\",", 1),
+            3 => format!("\u{feff}{text}"),
+            4 => format!("{{\"op\": 0, \"t\": \"INVITE_CREATE\", \"d\": {text}}}"),
+            5 => format!("[{text}]"),
+            6 => format!("  {text}  \n"),
+            7 => format!("{text} x"),
+            8 => text.replacen("\"", "\"\u{1}", 1),
+            9 => text.replacen(":", " :\n ", 3),
+            10 => text.replacen("\"type\": 0, ", "", 1) + "",
+            _ => text[..text.len() / 2].to_owned(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn fast_path_agrees_on_mutated_invites(
+            base in 0usize..4,
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..5, 0usize..REPLACEMENTS.len()), 1..4),
+            text in proptest::option::of(0u8..12),
+        ) {
+            let mut v = match base {
+                0 => guild_invite(),
+                1 => { let mut v = guild_invite(); v["type"] = json!(2); v }
+                2 => { let mut v = guild_invite(); v["type"] = json!(1); v }
+                _ => { let mut v = guild_invite(); v["target_type"] = json!(1);
+                       v["target_user"] = v["inviter"].clone(); v }
+            };
+            for (index, op, r) in edits {
+                let mut all = Vec::new();
+                paths(&v, &mut Vec::new(), &mut all);
+                let path = all[index.index(all.len())].clone();
+                let replacement: J = serde_json::from_str(REPLACEMENTS[r]).unwrap_or(J::Null);
+                match op {
+                    0 => if let Some(x) = at_mut(&mut v, &path) { *x = replacement },
+                    1 => if let Some((last, parent)) = path.split_last() {
+                        if let (Some(J::Object(m)), J::String(k)) = (at_mut(&mut v, parent), last) {
+                            m.shift_remove(k);
+                        }
+                    },
+                    2 => if let Some(J::Object(m)) = at_mut(&mut v, &path) {
+                        m.insert(format!("extra_{r}"), replacement);
+                    },
+                    3 => if let Some(J::Array(a)) = at_mut(&mut v, &path) { a.push(replacement) },
+                    _ => if let Some(J::Object(m)) = at_mut(&mut v, &path) {
+                        // Move the first member last (keys out of Discord's order).
+                        if let Some(k) = m.keys().next().cloned() {
+                            if let Some(x) = m.shift_remove(&k) { m.insert(k, x); }
+                        }
+                    },
+                }
+            }
+            let mut s = serde_json::to_string(&v).unwrap();
+            if let Some(e) = text { s = text_edit(&s, e); }
+            agree(s.as_bytes());
+        }
     }
 }

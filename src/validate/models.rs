@@ -39,6 +39,15 @@ pub(crate) fn decode(kind: Kind, bytes: &[u8]) -> Result<(), DecodeError> {
     with_model!(kind, one)(bytes)
 }
 
+/// Whether the SDK model of `kind` decodes `text` (already known to be UTF-8 without a byte
+/// order mark): [`decode`]'s verdict without its error, on the text path.
+pub(crate) fn accepts(kind: Kind, text: &str) -> bool {
+    fn one<T: serde::de::DeserializeOwned>() -> fn(&str) -> bool {
+        |t| serde_json::from_str::<T>(t).is_ok()
+    }
+    with_model!(kind, one)(text)
+}
+
 /// The JSON Schema (draft 2020-12) of the SDK model of `kind`, derived from the Rust types.
 pub(crate) fn json_schema(kind: Kind) -> serde_json::Value {
     fn one<T: schemars::JsonSchema>() -> serde_json::Value {

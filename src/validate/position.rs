@@ -685,7 +685,7 @@ pub(crate) fn key_eq(a: &str, b: &str) -> bool {
 
 /// Appends one JSON-pointer token, escaped (RFC 6901).
 pub(crate) fn push_escaped(out: &mut String, token: &str) {
-    if token.contains(['~', '/']) {
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         out.push_str(&crate::escape_pointer_token(token));
     } else {
         out.push_str(token);
@@ -706,9 +706,106 @@ pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The number of characters in UTF-8 bytes: the bytes that are not continuation bytes
+/// (`10xxxxxx`), eight at a time.
+fn count_chars(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut continuation = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // Bit 7 set and bit 6 clear; shifting left moves each byte's bit 6 onto its bit 7.
+        continuation += (w & !(w << 1) & HIGH).count_ones() as usize;
+    }
+    let rest = chunks.remainder();
+    continuation += rest.iter().filter(|&&b| (b & 0xC0) == 0x80).count();
+    bytes.len() - continuation
+}
+
+/// [`line_col`] for offsets in increasing order: each call scans only the bytes since the
+/// previous one.
+pub(crate) struct Lines<'a> {
+    src: &'a [u8],
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(src: &'a [u8]) -> Self {
+        Lines {
+            src,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// 1-based line and column (characters) of `offset`; offsets before the previous one are
+    /// computed from the start.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        if offset < self.offset {
+            return line_col(self.src, offset);
+        }
+        let seg = &self.src[self.offset..offset];
+        let chars = count_chars;
+        match memchr::memrchr(b'\n', seg) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', seg).count();
+                self.column = 1 + chars(&seg[last + 1..]);
+            }
+            None => self.column += chars(seg),
+        }
+        self.offset = offset;
+        (self.line, self.column)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_chars_counts_scalar_values() {
+        for s in [
+            "",
+            "a",
+            "abcdefgh",
+            "é",
+            "ééééééééé",
+            "a😀b€cdefghijk",
+            "\u{7f}\u{80}\u{7ff}\u{800}",
+        ] {
+            for i in 0..=s.len() {
+                if let Some(prefix) = s.get(..i) {
+                    assert_eq!(
+                        count_chars(prefix.as_bytes()),
+                        prefix.chars().count(),
+                        "{prefix:?}"
+                    );
+                }
+            }
+        }
+        // Continuation-looking bytes of invalid UTF-8 are not characters.
+        assert_eq!(count_chars(&[0x80; 9]), 0);
+        assert_eq!(count_chars(&[0xC0; 9]), 9);
+    }
+
+    #[test]
+    fn lines_agree_with_line_col() {
+        let src = "{\"a\": \"é\",\n  \"b\": [1,\n\n 2], \"😀\": 3}\n".as_bytes();
+        let mut lines = Lines::new(src);
+        for offset in 0..=src.len() + 2 {
+            assert_eq!(lines.line_col(offset), line_col(src, offset), "{offset}");
+        }
+        let mut lines = Lines::new(src);
+        for offset in [9, 3, 20, 20, 5] {
+            assert_eq!(lines.line_col(offset), line_col(src, offset), "{offset}");
+        }
+    }
 
     fn ok(s: &str) -> Document<'_> {
         parse(s.as_bytes()).unwrap()

@@ -46,6 +46,70 @@ pub(crate) enum Lit {
     Str(String),
 }
 
+/// How many values a closed enum's message lists before eliding.
+const ENUM_LIST_MAX: usize = 8;
+
+/// One closed enum constraint: its values and, built once, the list its messages show.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Enum {
+    /// The component that declares it, for messages.
+    pub name: Option<String>,
+    pub values: Vec<Lit>,
+    /// `"A", "B", … 3 more`: the first values in order (integers, then strings).
+    pub listing: String,
+    /// The string values, sorted (for a binary search).
+    strings: Vec<String>,
+}
+
+impl Enum {
+    fn new(name: Option<String>, values: Vec<Lit>) -> Enum {
+        let mut sorted: Vec<&Lit> = values.iter().collect();
+        sorted.sort_by(|a, b| match (a, b) {
+            (Lit::Int(x), Lit::Int(y)) => x.cmp(y),
+            (Lit::Str(x), Lit::Str(y)) => x.cmp(y),
+            (Lit::Int(_), Lit::Str(_)) => std::cmp::Ordering::Less,
+            (Lit::Str(_), Lit::Int(_)) => std::cmp::Ordering::Greater,
+        });
+        let mut list: Vec<String> = sorted
+            .iter()
+            .take(ENUM_LIST_MAX)
+            .map(|l| match l {
+                Lit::Int(i) => i.to_string(),
+                Lit::Str(s) => format!("\"{s}\""),
+            })
+            .collect();
+        if values.len() > ENUM_LIST_MAX {
+            list.push(format!("… {} more", values.len() - ENUM_LIST_MAX));
+        }
+        let mut strings: Vec<String> = values
+            .iter()
+            .filter_map(|l| match l {
+                Lit::Str(s) => Some(s.clone()),
+                Lit::Int(_) => None,
+            })
+            .collect();
+        strings.sort_unstable();
+        Enum {
+            name,
+            values,
+            listing: list.join(", "),
+            strings,
+        }
+    }
+
+    /// Whether an integer is one of the values.
+    pub fn has_int(&self, v: i64) -> bool {
+        self.values
+            .iter()
+            .any(|l| matches!(l, Lit::Int(i) if *i == v))
+    }
+
+    /// Whether a string is one of the values.
+    pub fn has_str(&self, s: &str) -> bool {
+        self.strings.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
     DateTime,
@@ -61,10 +125,14 @@ pub(crate) struct Schema {
     /// Allowed JSON types (`ty::ANY` when unconstrained).
     pub types: u8,
     /// Closed enums the value must belong to (each list is one constraint).
-    pub enums: Vec<(Option<String>, Vec<Lit>)>,
+    pub enums: Vec<Enum>,
     /// Object members, in spec order.
     pub properties: Vec<(String, Id)>,
     pub required: Vec<String>,
+    /// Per property (same order): whether it is required. Filled when the spec is compiled.
+    pub property_required: Vec<bool>,
+    /// Per required name (same order): its index in `properties`, if it is one.
+    pub required_index: Vec<Option<usize>>,
     /// `additionalProperties`: `None` = not stated (undeclared members are drift), `Some(None)`
     /// = `false`, `Some(Some(id))` = a schema for every other member.
     pub additional: Option<Option<Id>>,
@@ -85,6 +153,8 @@ pub(crate) struct Schema {
 #[derive(Debug)]
 pub(crate) struct Spec {
     pub schemas: Vec<Schema>,
+    /// The ids of the three invite variants (guild, group DM, friend), looked up once.
+    pub variants: [Option<Id>; 3],
     components: HashMap<String, Id>,
     /// Components that came from the overlay's `[add.schemas]` (docs-only); read by tests.
     #[cfg_attr(not(test), allow(dead_code))]
@@ -136,6 +206,7 @@ impl Spec {
         let mut c = Compiler {
             spec: Spec {
                 schemas: Vec::new(),
+                variants: [None; 3],
                 components: HashMap::new(),
                 from_docs,
             },
@@ -153,6 +224,24 @@ impl Spec {
         }
         for name in &names {
             c.ensure(name)?;
+        }
+        c.spec.variants = [
+            "GuildInviteResponse",
+            "GroupDMInviteResponse",
+            "FriendInviteResponse",
+        ]
+        .map(|v| c.spec.components.get(v).copied());
+        for s in &mut c.spec.schemas {
+            s.property_required = s
+                .properties
+                .iter()
+                .map(|(n, _)| s.required.contains(n))
+                .collect();
+            s.required_index = s
+                .required
+                .iter()
+                .map(|r| s.properties.iter().position(|(n, _)| n == r))
+                .collect();
         }
         Ok(c.spec)
     }
@@ -225,8 +314,9 @@ impl Compiler {
             };
         }
         let enum_name = other.name.clone();
-        for (name, e) in other.enums {
-            into.enums.push((name.or_else(|| enum_name.clone()), e));
+        for mut e in other.enums {
+            e.name = e.name.or_else(|| enum_name.clone());
+            into.enums.push(e);
         }
         if into.properties.is_empty() && other.properties.is_empty() {
             into.free_form |= other.free_form;
@@ -294,10 +384,11 @@ impl Compiler {
             }
         }
         if let Some(J::Array(vals)) = o.get("enum") {
-            s.enums.push((None, vals.iter().filter_map(lit).collect()));
+            s.enums
+                .push(Enum::new(None, vals.iter().filter_map(lit).collect()));
         }
         if let Some(c) = o.get("const").and_then(lit) {
-            s.enums.push((None, vec![c]));
+            s.enums.push(Enum::new(None, vec![c]));
         }
         let alts = o
             .get("oneOf")
@@ -305,7 +396,7 @@ impl Compiler {
             .and_then(J::as_array);
         if let Some(alts) = alts {
             if !alts.is_empty() && alts.iter().all(|a| a.get("const").is_some()) {
-                s.enums.push((
+                s.enums.push(Enum::new(
                     None,
                     alts.iter()
                         .filter_map(|a| a.get("const"))
@@ -479,7 +570,7 @@ mod tests {
         let vl = spec.schema(*vl);
         assert_eq!(vl.types, ty::NULL | ty::INTEGER);
         assert_eq!(vl.enums.len(), 1);
-        assert_eq!(vl.enums[0].0.as_deref(), Some("VerificationLevels"));
+        assert_eq!(vl.enums[0].name.as_deref(), Some("VerificationLevels"));
 
         let err = spec.schema(spec.component("ErrorResponse").unwrap());
         assert!(err.required.contains(&"code".to_owned()));

@@ -1,0 +1,672 @@
+//! The validator's fast path: one pass over the bytes that checks the spec while it scans, with
+//! no tree, no copies of strings and no allocation unless there is a finding.
+//!
+//! It covers the payloads a validator of captured traffic sees by the million (a single JSON
+//! object whose kind is known or whose first member is the invite `type`) and gives up — a
+//! [`Bail`] — on anything unusual: a syntax error, a repeated key, a `\u` escape, an escaped
+//! string that a check would need to read, a union of several alternatives of one JSON type,
+//! an array whose items must be unique, deeper nesting than the limit. The slow path (the
+//! position-keeping tree in `position` walked by `check::Checker`) then validates the payload
+//! from scratch, so the fast path never has to explain a problem; it only has to agree with
+//! the slow path wherever it does not bail, which `tests` (and the `validate_bytes` fuzz
+//! target) check over every payload they have.
+
+use super::check::{
+    deprecated_message, missing_message, pointer_of, property_index, scalar_findings,
+    too_long_message, type_finding, undeclared_member, RawFinding, Scalar, Seg,
+};
+use super::position::{key_eq, number_is_integer, push_escaped};
+use super::spec::{ty, Id, Spec};
+use super::Code;
+
+/// Deepest nesting the slow path accepts; deeper input is left to it (it reports the error).
+const MAX_DEPTH: usize = 128;
+
+/// The fast path gave up; the slow path decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Bail;
+
+type R<T> = Result<T, Bail>;
+
+/// Top-level keys the kind detection needs to know about, as bits.
+pub(crate) mod top {
+    pub const OP: u8 = 1;
+    pub const D: u8 = 2;
+    pub const CODE: u8 = 4;
+}
+
+/// A checking scanner over one payload.
+pub(crate) struct Fast<'s, 'a> {
+    spec: &'s Spec,
+    /// The input, as text (checked once) and as bytes.
+    text: &'a str,
+    src: &'a [u8],
+    pos: usize,
+    depth: usize,
+    path: Vec<Seg<'a>>,
+    /// Keys of the open objects that are not properties of their schema (to find repeats).
+    undeclared: Vec<&'a str>,
+    /// Items of the open arrays whose items must be unique.
+    unique: Vec<Item<'a>>,
+    /// Which of [`top`]'s keys the root object has.
+    pub top_keys: u8,
+    pub out: Vec<RawFinding>,
+}
+
+/// What a scalar turned out to be.
+enum Token<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a str),
+    /// A string's text; `None` when it holds escapes (its text differs from its bytes).
+    Str(Option<&'a str>),
+}
+
+impl<'s, 'a> Fast<'s, 'a> {
+    /// A scanner over `src`, which must be valid UTF-8 (the caller checks it once).
+    pub fn new(spec: &'s Spec, src: &'a str) -> Self {
+        Fast {
+            spec,
+            text: src,
+            src: src.as_bytes(),
+            pos: 0,
+            depth: 0,
+            path: Vec::new(),
+            undeclared: Vec::new(),
+            unique: Vec::new(),
+            top_keys: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// Skips leading whitespace; the offset of the root value if it is an object.
+    pub fn root_object(&mut self) -> R<usize> {
+        self.ws();
+        (self.src.get(self.pos) == Some(&b'{'))
+            .then_some(self.pos)
+            .ok_or(Bail)
+    }
+
+    /// The root object's first member: its key and, when the value is a number, the number's
+    /// text. Does not move the scanner.
+    pub fn first_member(&self) -> Option<(&'a str, Option<&'a str>)> {
+        let mut p = Fast {
+            spec: self.spec,
+            text: self.text,
+            src: self.src,
+            pos: self.pos + 1,
+            depth: 1,
+            path: Vec::new(),
+            undeclared: Vec::new(),
+            unique: Vec::new(),
+            top_keys: 0,
+            out: Vec::new(),
+        };
+        p.ws();
+        let key = p.key().ok()?;
+        p.ws();
+        p.expect(b':').ok()?;
+        p.ws();
+        let number = match p.src.get(p.pos) {
+            Some(b'-' | b'0'..=b'9') => Some(p.number().ok()?),
+            _ => None,
+        };
+        Some((key, number))
+    }
+
+    /// Checks the root value against `id`; `siblings` as in `Checker::check_root`. Returns
+    /// the offset just past the root value; only whitespace may follow it.
+    pub fn check_root(&mut self, id: Id, siblings: &[Id]) -> R<usize> {
+        self.value(Some(id), false, siblings)?;
+        let end = self.pos;
+        self.ws();
+        if self.pos != self.src.len() {
+            return Err(Bail);
+        }
+        Ok(end)
+    }
+
+    fn report(&mut self, code: Code, offset: usize, message: String) {
+        if self.out.capacity() == 0 {
+            self.out.reserve(8);
+        }
+        self.out.push(RawFinding {
+            code,
+            pointer: pointer_of("", &self.path),
+            offset,
+            message,
+        });
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.src.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    #[inline]
+    fn expect(&mut self, b: u8) -> R<()> {
+        if self.src.get(self.pos) == Some(&b) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+
+    fn enter(&mut self) -> R<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Bail);
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Checks (with `Some(id)`) or only scans (with `None`) the value at the scanner.
+    fn value(&mut self, id: Option<Id>, optional: bool, siblings: &[Id]) -> R<()> {
+        let start = self.pos;
+        let (found, name) = match self.src.get(self.pos) {
+            Some(b'{') => (ty::OBJECT, "object"),
+            Some(b'[') => (ty::ARRAY, "array"),
+            Some(_) => {
+                let token = self.scalar()?;
+                if let Some(id) = id {
+                    self.check_scalar(id, optional, start, &token)?;
+                }
+                return Ok(());
+            }
+            None => return Err(Bail),
+        };
+        let Some(id) = id else {
+            return if found == ty::OBJECT {
+                self.object(None, &[])
+            } else {
+                self.array(None)
+            };
+        };
+        let s = self.spec.schema(id);
+        if s.types & found == 0 {
+            let (code, message) = type_finding(s, found, name, optional);
+            self.report(code, start, message);
+            return if found == ty::OBJECT {
+                self.object(None, &[])
+            } else {
+                self.array(None)
+            };
+        }
+        if !s.alternatives.is_empty() {
+            // Checking a container against an alternative and its union at once would need a
+            // second pass; rare enough to leave to the slow path.
+            return Err(Bail);
+        }
+        if found == ty::OBJECT {
+            self.object(Some(id), siblings)
+        } else {
+            self.array(Some(id))
+        }
+    }
+
+    fn check_scalar(&mut self, id: Id, optional: bool, start: usize, token: &Token<'a>) -> R<()> {
+        let s = self.spec.schema(id);
+        let (found, name) = match token {
+            Token::Null => (ty::NULL, "null"),
+            Token::Bool(_) => (ty::BOOLEAN, "boolean"),
+            Token::Number(raw) if number_is_integer(raw) => (ty::INTEGER, "integer"),
+            Token::Number(_) => (ty::NUMBER, "number"),
+            Token::Str(_) => (ty::STRING, "string"),
+        };
+        if s.types & found == 0 {
+            let (code, message) = type_finding(s, found, name, optional);
+            self.report(code, start, message);
+            return Ok(());
+        }
+        if found == ty::NULL {
+            return Ok(());
+        }
+        if !s.alternatives.is_empty() {
+            let mut fitting = s
+                .alternatives
+                .iter()
+                .filter(|&&a| self.spec.schema(a).types & found != 0);
+            match (fitting.next(), fitting.next()) {
+                (None, _) => {}
+                (Some(&one), None) => self.check_scalar(one, false, start, token)?,
+                (Some(_), Some(_)) => return Err(Bail),
+            }
+        }
+        let value = match *token {
+            Token::Number(raw) => Scalar::Number(raw),
+            Token::Str(Some(text)) => Scalar::Str(text),
+            Token::Str(None) => {
+                // An escaped string: its text is needed only by enum and format checks.
+                if s.enums.is_empty() && s.format.is_none() {
+                    return Ok(());
+                }
+                return Err(Bail);
+            }
+            Token::Null | Token::Bool(_) => return Ok(()),
+        };
+        if s.enums.is_empty() && s.format.is_none() && s.minimum.is_none() && s.maximum.is_none() {
+            return Ok(());
+        }
+        let mut found = Vec::new();
+        scalar_findings(s, value, &mut found);
+        for (code, message) in found {
+            self.report(code, start, message);
+        }
+        Ok(())
+    }
+
+    fn array(&mut self, id: Option<Id>) -> R<()> {
+        let start = self.pos;
+        let s = id.map(|id| self.spec.schema(id));
+        if s.is_some_and(|s| s.unique_items) {
+            return self.unique_array(start, s.and_then(|s| s.items), s.and_then(|s| s.max_items));
+        }
+        let items = s.and_then(|s| s.items);
+        self.enter()?;
+        self.ws();
+        let mut n = 0;
+        if self.src.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.ws();
+                if items.is_some() {
+                    self.path.push(Seg::Index(n));
+                    self.value(items, false, &[])?;
+                    self.path.pop();
+                } else {
+                    self.value(None, false, &[])?;
+                }
+                n += 1;
+                self.ws();
+                match self.src.get(self.pos) {
+                    Some(b',') => self.pos += 1,
+                    Some(b']') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Bail),
+                }
+            }
+        }
+        self.depth -= 1;
+        if let Some(max) = s.and_then(|s| s.max_items) {
+            if n > max {
+                // Same offset as nothing else the items report (they start later).
+                self.report(Code::OutOfRange, start, too_long_message(n, max));
+            }
+        }
+        Ok(())
+    }
+
+    /// An array whose items must be unique; only arrays of scalars (the spec's are lists of
+    /// ids and feature names). A repeat is reported before the item's own findings, as the
+    /// slow path does.
+    fn unique_array(&mut self, start: usize, items: Option<Id>, max: Option<usize>) -> R<()> {
+        let base = self.unique.len();
+        self.enter()?;
+        self.ws();
+        let mut n = 0;
+        if self.src.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.ws();
+                let item_start = self.pos;
+                // Containers, escaped strings and very long lists (the slow path compares only
+                // neighbours past 1,000 items) are left to the slow path.
+                if n >= 1000 || matches!(self.src.get(self.pos), Some(b'{' | b'[')) {
+                    return Err(Bail);
+                }
+                let token = self.scalar()?;
+                let item = match token {
+                    Token::Null => Item::Null,
+                    Token::Bool(b) => Item::Bool(b),
+                    Token::Number(raw) => Item::Number(raw),
+                    Token::Str(Some(text)) => Item::Str(text),
+                    Token::Str(None) => return Err(Bail),
+                };
+                self.path.push(Seg::Index(n));
+                if let Some(j) = self.unique[base..].iter().position(|u| u.same(&item)) {
+                    self.report(
+                        Code::DuplicateItem,
+                        item_start,
+                        format!("item {n} repeats item {j}; the spec requires unique items"),
+                    );
+                }
+                self.unique.push(item);
+                if let Some(items) = items {
+                    self.check_scalar(items, false, item_start, &token)?;
+                }
+                self.path.pop();
+                n += 1;
+                self.ws();
+                match self.src.get(self.pos) {
+                    Some(b',') => self.pos += 1,
+                    Some(b']') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Bail),
+                }
+            }
+        }
+        self.depth -= 1;
+        self.unique.truncate(base);
+        if let Some(max) = max {
+            if n > max {
+                self.report(Code::OutOfRange, start, too_long_message(n, max));
+            }
+        }
+        Ok(())
+    }
+
+    fn object(&mut self, id: Option<Id>, siblings: &[Id]) -> R<()> {
+        let start = self.pos;
+        let spec = self.spec;
+        let s = id.map(|id| spec.schema(id));
+        if s.is_some_and(|s| s.properties.len() > 128) {
+            return Err(Bail);
+        }
+        let root = self.depth == 0;
+        let base = self.undeclared.len();
+        let mut seen: u128 = 0;
+        self.enter()?;
+        self.ws();
+        if self.src.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.ws();
+                let key_start = self.pos;
+                let key = self.key()?;
+                self.ws();
+                self.expect(b':')?;
+                self.ws();
+                if root {
+                    self.top_keys |= match key {
+                        "op" => top::OP,
+                        "d" => top::D,
+                        "code" => top::CODE,
+                        _ => 0,
+                    };
+                }
+                let property = s.and_then(|s| property_index(s, key));
+                // A repeated key: the slow path reports it and picks which occurrence to check.
+                match property {
+                    Some(pi) => {
+                        if seen & (1 << pi) != 0 {
+                            return Err(Bail);
+                        }
+                        seen |= 1 << pi;
+                    }
+                    None => {
+                        if self.undeclared[base..].iter().any(|k| key_eq(k, key)) {
+                            return Err(Bail);
+                        }
+                        self.undeclared.push(key);
+                    }
+                }
+                match (s, property) {
+                    (None, _) => self.value(None, false, &[])?,
+                    (Some(s), Some(pi)) => {
+                        let pid = s.properties[pi].1;
+                        self.path.push(Seg::Key(key));
+                        if spec.schema(pid).deprecated {
+                            self.report(Code::DeprecatedField, key_start, deprecated_message(key));
+                        }
+                        self.value(Some(pid), !s.property_required[pi], &[])?;
+                        self.path.pop();
+                    }
+                    (Some(s), None) => {
+                        self.path.push(Seg::Key(key));
+                        match undeclared_member(spec, s, key, siblings) {
+                            Some((code, message)) => {
+                                self.report(code, key_start, message);
+                                self.value(None, false, &[])?;
+                            }
+                            None => match s.additional {
+                                Some(Some(aid)) => self.value(Some(aid), false, &[])?,
+                                _ => self.value(None, false, &[])?,
+                            },
+                        }
+                        self.path.pop();
+                    }
+                }
+                self.ws();
+                match self.src.get(self.pos) {
+                    Some(b',') => self.pos += 1,
+                    Some(b'}') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Bail),
+                }
+            }
+        }
+        self.depth -= 1;
+        if let Some(s) = s {
+            for (r, index) in s.required.iter().zip(&s.required_index) {
+                let present = match index {
+                    Some(pi) => seen & (1 << pi) != 0,
+                    None => self.undeclared[base..].iter().any(|k| key_eq(k, r)),
+                };
+                if !present {
+                    let mut pointer = pointer_of("", &self.path);
+                    pointer.push('/');
+                    push_escaped(&mut pointer, r);
+                    self.out.push(RawFinding {
+                        code: Code::MissingRequired,
+                        pointer,
+                        offset: start,
+                        message: missing_message(s, r),
+                    });
+                }
+            }
+        }
+        self.undeclared.truncate(base);
+        Ok(())
+    }
+
+    /// An object key: its text, which must hold no escapes.
+    fn key(&mut self) -> R<&'a str> {
+        if self.src.get(self.pos) != Some(&b'"') {
+            return Err(Bail);
+        }
+        match self.string()? {
+            Some(k) => Ok(k),
+            None => Err(Bail),
+        }
+    }
+
+    fn scalar(&mut self) -> R<Token<'a>> {
+        match self.src.get(self.pos) {
+            Some(b'"') => Ok(Token::Str(self.string()?)),
+            Some(b'-' | b'0'..=b'9') => Ok(Token::Number(self.number()?)),
+            Some(b'n') => self.literal(b"null", Token::Null),
+            Some(b't') => self.literal(b"true", Token::Bool(true)),
+            Some(b'f') => self.literal(b"false", Token::Bool(false)),
+            _ => Err(Bail),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], token: Token<'a>) -> R<Token<'a>> {
+        if self.src[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(token)
+        } else {
+            Err(Bail)
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let from = self.pos;
+        while let Some(b'0'..=b'9') = self.src.get(self.pos) {
+            self.pos += 1;
+        }
+        self.pos - from
+    }
+
+    /// A number, by the JSON grammar; its text.
+    fn number(&mut self) -> R<&'a str> {
+        let start = self.pos;
+        if self.src.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.src.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(Bail),
+        }
+        if self.src.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(Bail);
+            }
+        }
+        if let Some(b'e' | b'E') = self.src.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.src.get(self.pos) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(Bail);
+            }
+        }
+        // ASCII only was consumed: the bounds are character boundaries.
+        self.text.get(start..self.pos).ok_or(Bail)
+    }
+
+    /// A string at the scanner (a `"`): its text when it holds no escapes, `None` when it does.
+    /// Simple escapes are checked; `\u` escapes and control characters give up.
+    fn string(&mut self) -> R<Option<&'a str>> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            self.pos = next_special(self.src, self.pos);
+            match self.src.get(self.pos) {
+                Some(b'"') => {
+                    let end = self.pos;
+                    self.pos += 1;
+                    if escaped {
+                        return Ok(None);
+                    }
+                    // Both bounds sit next to an ASCII `"`: character boundaries.
+                    return self.text.get(start..end).map(Some).ok_or(Bail);
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    match self.src.get(self.pos + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 2;
+                        }
+                        _ => return Err(Bail),
+                    }
+                }
+                // A control character, or the end of the input.
+                _ => return Err(Bail),
+            }
+        }
+    }
+}
+
+/// A scalar item of an array whose items must be unique.
+#[derive(Debug, Clone, Copy)]
+enum Item<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a str),
+    Str(&'a str),
+}
+
+impl Item<'_> {
+    /// Equality as the slow path's `same`: numbers by text or by value.
+    fn same(&self, other: &Item<'_>) -> bool {
+        match (self, other) {
+            (Item::Null, Item::Null) => true,
+            (Item::Bool(x), Item::Bool(y)) => x == y,
+            (Item::Number(x), Item::Number(y)) => {
+                x == y || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q)
+            }
+            (Item::Str(x), Item::Str(y)) => key_eq(x, y),
+            _ => false,
+        }
+    }
+}
+
+/// The index of the first `"`, `\` or control character (below 0x20) at or after `from`, or the
+/// length of `src`. Eight bytes at a time.
+#[inline]
+fn next_special(src: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = src.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let slash = w ^ (ONES * u64::from(b'\\'));
+        // A byte is flagged when it is zero (for `quote`/`slash`) or below 0x20 (for `w`); the
+        // lowest flagged byte is always a true one.
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (slash.wrapping_sub(ONES) & !slash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        let hits = hits & HIGH;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = src.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_special_finds_the_first_special_byte() {
+        let cases: &[&[u8]] = &[
+            b"abc\"",
+            b"abcdefgh\"",
+            b"abcdefghijklmnop\\n",
+            b"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\x01",
+            b"0123456789abcdef",
+            b"\"",
+            b"",
+            b"a\x1fbcdefgh\"",
+            b"\x7f\x80\xff\x20\x21\x5b\x5d\x7e",
+        ];
+        for &c in cases {
+            for from in 0..=c.len() {
+                let want = (from..c.len())
+                    .find(|&i| c[i] == b'"' || c[i] == b'\\' || c[i] < 0x20)
+                    .unwrap_or(c.len());
+                assert_eq!(next_special(c, from), want, "{c:?} from {from}");
+            }
+        }
+        // Every byte value at every position of a 16-byte window.
+        for b in 0..=255u8 {
+            for at in 0..16 {
+                let mut buf = [b'a'; 16];
+                buf[at] = b;
+                let special = b == b'"' || b == b'\\' || b < 0x20;
+                let want = if special { at } else { 16 };
+                assert_eq!(next_special(&buf, 0), want, "byte {b} at {at}");
+            }
+        }
+    }
+}
