@@ -233,3 +233,14 @@ pub fn foreign<T: Copy + Into<i64>>(tag: &Nullable<T>, having: &[i64]) -> bool {
         _ => false,
     }
 }
+
+/// The validator's slow path alone: what [`crate::validate::validate_payload`] answers when its
+/// fast path gives up. The fast path's oracle in the fuzz targets.
+pub fn validate_slow(
+    bytes: &[u8],
+    known: Option<crate::validate::Kind>,
+    origin: crate::validate::Origin,
+    options: &crate::validate::Options,
+) -> crate::validate::Report {
+    crate::validate::validate_slow(bytes, known, origin, options)
+}

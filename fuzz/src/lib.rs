@@ -496,6 +496,10 @@ pub fn validate_bytes(data: &[u8]) {
     };
     let report = validate(data, None);
     check_report(&report, data, false);
+    // The fast path (one checking scan) answers exactly as the slow path (tree + walk) would.
+    let slow =
+        discord_invite::__private::validate_slow(data, None, Origin::START, &Options::default());
+    assert_eq!(report, slow, "fast and slow paths disagree");
     // Pick a few kinds from the input so each run stays cheap; the fuzzer reaches them all.
     let pick = data
         .iter()
@@ -511,6 +515,13 @@ pub fn validate_bytes(data: &[u8]) {
             &Options::new(Some(kind), strict),
         );
         check_report(&r, data, strict);
+        let slow = discord_invite::__private::validate_slow(
+            data,
+            Some(kind),
+            Origin::START,
+            &Options::new(Some(kind), strict),
+        );
+        assert_eq!(r, slow, "fast and slow paths disagree for {kind:?}");
         assert_ne!(
             r.status,
             Status::Skipped,

@@ -446,7 +446,12 @@ fn validate_fast(
 
 /// The slow path: a position-keeping tree, then the spec walk and the SDK decode; handles
 /// every input (syntax errors, envelopes, lists, repeated keys, escapes).
-fn validate_slow(bytes: &[u8], known: Option<Kind>, origin: Origin, options: &Options) -> Report {
+pub(crate) fn validate_slow(
+    bytes: &[u8],
+    known: Option<Kind>,
+    origin: Origin,
+    options: &Options,
+) -> Report {
     // Most of a gateway dump is other events: read their `op` and `t` without building `d`.
     if known.is_none() {
         if let Some(env) = position::sniff_envelope(bytes) {
