@@ -391,10 +391,9 @@ fn duplicate_key_last_wins_even_if_first_is_invalid() {
 
 /// Fuzz finding (sync_reader, 2026-11-26): an enum whose `oneOf` repeats a value under two
 /// titles (`GUILD = 1`, `GROUP_DM = 1`) diffs against itself as "value 1: renamed GUILD ->
-/// GROUP_DM". `codegen::sync::diff`'s `diff_enum` pairs each new entry with the *first* old
-/// entry of the same value. The fix belongs in `codegen/src/sync/diff.rs`.
+/// GROUP_DM": `codegen::sync::diff`'s `diff_enum` paired each new entry with the *first* old
+/// entry of the same value. Fixed: entries now pair as a multiset (value and title first).
 #[test]
-#[ignore = "codegen::sync::diff_enum pairs duplicate enum values wrongly; reported to the lead"]
 fn sync_self_diff_is_empty_with_duplicate_enum_values() {
     let data = std::fs::read(
         root().join("tests/fixtures/fuzz-regressions/sync_reader-duplicate-enum-value.openapi"),

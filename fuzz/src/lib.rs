@@ -302,8 +302,9 @@ fn value_cannot_hold(e: &serde_json::Error) -> bool {
 }
 
 /// Whether to hold `codegen::sync::diff` to "a subset never differs from itself" even for
-/// enums that repeat a value under two titles (see `sync_reader`). Off until `diff_enum` does.
-pub const STRICT_SYNC_ENUMS: bool = false;
+/// enums that repeat a value under two titles (see `sync_reader`). On: `diff_enum` pairs
+/// entries as a multiset.
+pub const STRICT_SYNC_ENUMS: bool = true;
 
 /// The pinned subset, the overlay and the docs overlay, for the sync target's comparisons.
 fn pinned() -> &'static (Value, &'static str, &'static str) {
@@ -376,9 +377,8 @@ pub fn sync_reader_checks(data: &[u8], full: bool) {
     let reread: Value = serde_json::from_str(&text).expect("pinned text is JSON");
     assert_eq!(reread, subset, "pinned text does not read back");
     let same = sync::diff(&subset, &subset);
-    // Known (fuzz finding, reported): an enum with two entries of the same value but different
-    // titles diffs against itself as "renamed", because `diff_enum` matches each new entry
-    // with the first old entry of that value. Checked strictly unless that is the only change.
+    // Fuzz finding (fixed; STRICT_SYNC_ENUMS on): an enum with two entries of the same value
+    // but different titles diffed against itself as "renamed".
     let tolerated = !STRICT_SYNC_ENUMS
         && same
             .changes()

@@ -767,8 +767,19 @@ fn value_line(v: &EnumValue) -> String {
 }
 
 fn diff_enum(va: &[EnumValue], vb: &[EnumValue], changes: &mut Vec<Change>) {
+    // Entries pair as a multiset: first those equal in value and title, then the rest by value
+    // (a rename). An enum may repeat a value under two titles; each old entry pairs once.
+    let mut used = vec![false; va.len()];
+    let mut unpaired = Vec::new();
     for b in vb {
-        match va.iter().find(|a| a.value == b.value) {
+        match (0..va.len()).find(|&i| !used[i] && va[i].value == b.value && va[i].title == b.title)
+        {
+            Some(i) => used[i] = true,
+            None => unpaired.push(b),
+        }
+    }
+    for b in unpaired {
+        match (0..va.len()).find(|&i| !used[i] && va[i].value == b.value) {
             None => changes.push(change(
                 ChangeKind::EnumValueAdded,
                 Class::Additive,
@@ -776,7 +787,9 @@ fn diff_enum(va: &[EnumValue], vb: &[EnumValue], changes: &mut Vec<Change>) {
                 None,
                 Some(b.value.clone()),
             )),
-            Some(a) if a.title != b.title => {
+            Some(i) => {
+                used[i] = true;
+                let a = &va[i];
                 let show = |t: &Option<String>| t.clone().unwrap_or_else(|| "(none)".into());
                 changes.push(change(
                     ChangeKind::EnumValueRenamed,
@@ -791,11 +804,10 @@ fn diff_enum(va: &[EnumValue], vb: &[EnumValue], changes: &mut Vec<Change>) {
                     b.title.clone(),
                 ));
             }
-            Some(_) => {}
         }
     }
-    for a in va {
-        if !vb.iter().any(|b| b.value == a.value) {
+    for (a, used) in va.iter().zip(used) {
+        if !used {
             changes.push(change(
                 ChangeKind::EnumValueRemoved,
                 Class::Breaking,
@@ -804,5 +816,39 @@ fn diff_enum(va: &[EnumValue], vb: &[EnumValue], changes: &mut Vec<Change>) {
                 None,
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod enum_tests {
+    use super::*;
+
+    fn v(value: &str, title: &str) -> EnumValue {
+        EnumValue {
+            value: value.to_owned(),
+            title: Some(title.to_owned()),
+        }
+    }
+
+    fn kinds(a: &[EnumValue], b: &[EnumValue]) -> Vec<ChangeKind> {
+        let mut changes = Vec::new();
+        diff_enum(a, b, &mut changes);
+        changes.into_iter().map(|c| c.kind).collect()
+    }
+
+    #[test]
+    fn repeated_values_pair_as_a_multiset() {
+        let twice = [v("1", "GUILD"), v("1", "GROUP_DM"), v("2", "FRIEND")];
+        assert!(kinds(&twice, &twice).is_empty());
+        // Order does not matter.
+        let swapped = [v("1", "GROUP_DM"), v("1", "GUILD"), v("2", "FRIEND")];
+        assert!(kinds(&twice, &swapped).is_empty());
+        // One of the repeats goes: a removal, not a rename.
+        let once = [v("1", "GUILD"), v("2", "FRIEND")];
+        assert_eq!(kinds(&twice, &once), [ChangeKind::EnumValueRemoved]);
+        assert_eq!(kinds(&once, &twice), [ChangeKind::EnumValueAdded]);
+        // A real rename is still one.
+        let renamed = [v("1", "SERVER"), v("2", "FRIEND")];
+        assert_eq!(kinds(&once, &renamed), [ChangeKind::EnumValueRenamed]);
     }
 }
