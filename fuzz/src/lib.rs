@@ -122,7 +122,8 @@ where
 }
 
 /// Whether to hold the byte decoder to "last duplicate wins" even when an earlier duplicate is
-/// invalid (see `check_payload`). Off until the generated decoders do that.
+/// invalid (see `check_payload`). Off by design: the README's policy decodes every occurrence
+/// from bytes, and a `Value` keeps only the last (`duplicate_known_keys_are_each_decoded_from_bytes`).
 pub const STRICT_DUPLICATES: bool = false;
 
 /// `true` if `data` is JSON in which some object repeats a key.
