@@ -197,7 +197,7 @@ pub(crate) fn too_long_message(len: usize, max: usize) -> String {
 /// The index of the first property of `s` named `key`.
 #[inline]
 pub(crate) fn property_index(s: &Schema, key: &str) -> Option<usize> {
-    s.properties.iter().position(|(n, _)| key_eq(n, key))
+    s.property(key)
 }
 
 pub(crate) struct Checker<'s, 'n> {

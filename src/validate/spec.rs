@@ -133,6 +133,8 @@ pub(crate) struct Schema {
     pub property_required: Vec<bool>,
     /// Per required name (same order): its index in `properties`, if it is one.
     pub required_index: Vec<Option<usize>>,
+    /// An open-addressing table from a property name to its index (see [`Schema::property`]).
+    lookup: Vec<u16>,
     /// `additionalProperties`: `None` = not stated (undeclared members are drift), `Some(None)`
     /// = `false`, `Some(Some(id))` = a schema for every other member.
     pub additional: Option<Option<Id>>,
@@ -147,6 +149,63 @@ pub(crate) struct Schema {
     pub deprecated: bool,
     /// Non-null alternatives of a `oneOf`/`anyOf` that is not an enum; the value must match one.
     pub alternatives: Vec<Id>,
+}
+
+/// A cheap hash of a property name: its length and three of its bytes.
+#[inline]
+fn name_hash(key: &[u8]) -> usize {
+    let (first, mid, last) = match key {
+        [] => (0, 0, 0),
+        [a, ..] => (*a, key[key.len() / 2], key[key.len() - 1]),
+    };
+    let h = (key.len() as u32)
+        ^ (u32::from(first) << 6)
+        ^ (u32::from(mid) << 13)
+        ^ (u32::from(last) << 20);
+    (h.wrapping_mul(0x9E37_79B9) >> 16) as usize
+}
+
+impl Schema {
+    /// The index of the first property named `key`.
+    #[inline]
+    pub fn property(&self, key: &str) -> Option<usize> {
+        let mask = self.lookup.len().checked_sub(1)?;
+        let mut i = name_hash(key.as_bytes()) & mask;
+        loop {
+            let slot = self.lookup[i];
+            if slot == 0 {
+                return None;
+            }
+            let pi = usize::from(slot - 1);
+            if super::position::key_eq(&self.properties[pi].0, key) {
+                return Some(pi);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Builds [`Schema::property`]'s table (first occurrence of a repeated name wins).
+    fn index_properties(&mut self) {
+        self.lookup.clear();
+        if self.properties.is_empty() || self.properties.len() >= usize::from(u16::MAX) {
+            return;
+        }
+        let size = (self.properties.len() * 2).next_power_of_two().max(8);
+        self.lookup = vec![0; size];
+        for (pi, (name, _)) in self.properties.iter().enumerate() {
+            let mut i = name_hash(name.as_bytes()) & (size - 1);
+            loop {
+                match self.lookup[i] {
+                    0 => {
+                        self.lookup[i] = (pi + 1) as u16;
+                        break;
+                    }
+                    slot if self.properties[usize::from(slot - 1)].0 == *name => break,
+                    _ => i = (i + 1) & (size - 1),
+                }
+            }
+        }
+    }
 }
 
 /// The compiled spec.
@@ -232,6 +291,7 @@ impl Spec {
         ]
         .map(|v| c.spec.components.get(v).copied());
         for s in &mut c.spec.schemas {
+            s.index_properties();
             s.property_required = s
                 .properties
                 .iter()
@@ -556,6 +616,23 @@ mod tests {
             assert!(spec.component(name).is_some(), "{name}");
         }
         assert!(spec.from_docs.contains(&"InviteCreateEvent".to_owned()));
+    }
+
+    #[test]
+    fn property_lookup_agrees_with_a_linear_search() {
+        let spec = Spec::get();
+        let mut names: Vec<&str> = spec
+            .schemas
+            .iter()
+            .flat_map(|s| s.properties.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        names.extend(["", "x", "idd", "i", "guild_idx", "zzzzzzzzzzzzzzzzzzzzzzzzz"]);
+        for s in &spec.schemas {
+            for name in &names {
+                let linear = s.properties.iter().position(|(n, _)| n == name);
+                assert_eq!(s.property(name), linear, "{name} in {:?}", s.name);
+            }
+        }
     }
 
     #[test]
