@@ -626,7 +626,14 @@ mod tests {
             .iter()
             .flat_map(|s| s.properties.iter().map(|(n, _)| n.as_str()))
             .collect();
-        names.extend(["", "x", "idd", "i", "guild_idx", "zzzzzzzzzzzzzzzzzzzzzzzzz"]);
+        names.extend([
+            "",
+            "x",
+            "idd",
+            "i",
+            "guild_idx",
+            "zzzzzzzzzzzzzzzzzzzzzzzzz",
+        ]);
         for s in &spec.schemas {
             for name in &names {
                 let linear = s.properties.iter().position(|(n, _)| n == name);
