@@ -243,6 +243,31 @@ impl Batch {
         }
     }
 
+    /// Validates payload `index` (`0..len()`) and returns only the verdict: unlike
+    /// [`Batch::validate`], no [`Record`] is built (the source name and the location are not
+    /// copied); see [`Batch::location`] and [`Batch::source`].
+    ///
+    /// # Panics
+    ///
+    /// If `index` is not below [`Batch::len`].
+    pub fn report(&self, index: usize, options: &Options) -> Report {
+        let item = &self.items[index];
+        match &item.fixed {
+            Some(r) => r.clone(),
+            None => validate_payload(
+                &self.buf[item.range.clone()],
+                item.known,
+                item.origin,
+                options,
+            ),
+        }
+    }
+
+    /// Where payload `index` is in its source (`None` out of range).
+    pub fn location(&self, index: usize) -> Option<&Location> {
+        self.items.get(index).map(|item| &item.location)
+    }
+
     /// The bytes of payload `index` as read (a HAR body after base64 decoding; empty for a
     /// body that is missing).
     pub fn payload(&self, index: usize) -> &[u8] {
@@ -259,14 +284,19 @@ impl Batch {
     /// The source line holding a finding of payload `index` (for snippets), without its line
     /// break. Lossy for invalid UTF-8.
     pub fn line_of(&self, index: usize, finding: &Finding) -> Option<String> {
+        self.line_bytes(index, finding)
+            .map(|line| String::from_utf8_lossy(line).into_owned())
+    }
+
+    /// Like [`Batch::line_of`], borrowed and as bytes (no copy).
+    pub fn line_bytes(&self, index: usize, finding: &Finding) -> Option<&[u8]> {
         let item = self.items.get(index)?;
         let offset = finding.offset?;
-        let at = (item.range.start + offset).min(self.buf.len());
+        let at = item.range.start.saturating_add(offset).min(self.buf.len());
         let start = memchr::memrchr(b'\n', &self.buf[..at]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &self.buf[at..]).map_or(self.buf.len(), |i| at + i);
         let line = &self.buf[start..end];
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        Some(String::from_utf8_lossy(line).into_owned())
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
     }
 }
 

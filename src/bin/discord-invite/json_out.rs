@@ -1,0 +1,292 @@
+//! `--format json`: one NDJSON record per payload, written by hand.
+//!
+//! The bytes are exactly what `serde_json::to_string(&record)` gives for a
+//! [`discord_invite::validate::input::Record`] (compact, keys in declaration order, serde_json's
+//! escaping); the tests below compare the two. Writing directly into the chunk's buffer avoids
+//! serde's per-record `String`, and strings that need no escaping (nearly all) are copied
+//! eight bytes at a time.
+
+use discord_invite::validate::input::Location;
+use discord_invite::validate::{Kind, Report};
+
+/// Appends one record and its line break to `out`.
+pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report: &Report) {
+    out.extend_from_slice(b"{\"source\":");
+    write_str(out, source);
+    out.extend_from_slice(b",\"location\":{");
+    let mut first = true;
+    let mut key = |out: &mut Vec<u8>, name: &[u8]| {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.push(b'"');
+        out.extend_from_slice(name);
+        out.extend_from_slice(b"\":");
+    };
+    if let Some(line) = location.line {
+        key(out, b"line");
+        write_uint(out, line as u64);
+    }
+    if let Some(index) = location.index {
+        key(out, b"index");
+        write_uint(out, index as u64);
+    }
+    if let Some(har) = &location.har {
+        key(out, b"har_entry");
+        write_uint(out, har.entry as u64);
+        key(out, b"part");
+        write_str(out, har.part.as_str());
+        key(out, b"method");
+        write_str(out, &har.method);
+        key(out, b"url");
+        write_str(out, &har.url);
+    }
+    out.extend_from_slice(b"},\"kind\":");
+    write_opt_str(out, report.kind.map(Kind::name));
+    out.extend_from_slice(b",\"schema\":");
+    write_opt_str(out, report.schema);
+    out.extend_from_slice(b",\"status\":");
+    write_str(out, report.status.as_str());
+    out.extend_from_slice(b",\"findings\":[");
+    for (i, f) in report.findings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"severity\":");
+        write_str(out, f.severity.as_str());
+        out.extend_from_slice(b",\"code\":");
+        write_str(out, f.code.as_str());
+        out.extend_from_slice(b",\"pointer\":");
+        write_str(out, &f.pointer);
+        out.extend_from_slice(b",\"line\":");
+        write_opt_uint(out, f.line);
+        out.extend_from_slice(b",\"column\":");
+        write_opt_uint(out, f.column);
+        out.extend_from_slice(b",\"message\":");
+        write_str(out, &f.message);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}\n");
+}
+
+fn write_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => write_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn write_opt_uint(out: &mut Vec<u8>, n: Option<usize>) {
+    match n {
+        Some(n) => write_uint(out, n as u64),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// A decimal integer, as serde_json (itoa) writes it.
+fn write_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit set in each byte of `w` that JSON must escape (`"`, `\`, below 0x20). Exact
+/// for the lowest flagged byte, which is all the caller uses.
+#[inline]
+fn special(w: u64) -> u64 {
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let q = w ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q;
+    let b = w ^ (ONES * u64::from(b'\\'));
+    let backslash = b.wrapping_sub(ONES) & !b;
+    (control | quote | backslash) & HIGHS
+}
+
+/// The index of the first byte at or after `from` that needs escaping, or `bytes.len()`.
+#[inline]
+fn next_special(bytes: &[u8], mut from: usize) -> usize {
+    while from + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[from..from + 8]);
+        let hit = special(u64::from_le_bytes(word));
+        if hit != 0 {
+            return from + (hit.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while from < bytes.len() {
+        let b = bytes[from];
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            return from;
+        }
+        from += 1;
+    }
+    from
+}
+
+/// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \t \n \f \r`, other control
+/// characters as `\u00xx` (lower-case hex); everything else, non-ASCII included, as is.
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    loop {
+        let at = next_special(bytes, start);
+        out.extend_from_slice(&bytes[start..at]);
+        let Some(&b) = bytes.get(at) else {
+            break;
+        };
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0x0C => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xF)]);
+            }
+        }
+        start = at + 1;
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use discord_invite::validate::input::{Event, HarEntry, Reader, Record};
+    use discord_invite::validate::{Code, Finding, HarPart, Options, Severity, Status};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn ours(record: &Record) -> String {
+        let mut out = Vec::new();
+        write_record(&mut out, &record.source, &record.location, &record.report);
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    fn serde(record: &Record) -> String {
+        serde_json::to_string(record).expect("serializes") + "\n"
+    }
+
+    fn record(source: &str, text: &str, har: bool) -> Record {
+        Record {
+            source: Arc::from(source),
+            location: Location {
+                line: Some(text.len()),
+                index: (text.len() % 2 == 0).then_some(7),
+                har: har.then(|| HarEntry {
+                    entry: 3,
+                    part: HarPart::Response,
+                    method: text.to_owned(),
+                    url: format!("https://discord.com/api/v10/invites/{text}"),
+                }),
+            },
+            report: Report {
+                kind: Some(Kind::Invite),
+                schema: Some("GuildInviteResponse"),
+                status: Status::Warning,
+                findings: vec![
+                    Finding {
+                        severity: Severity::Warning,
+                        code: Code::UnknownField,
+                        pointer: format!("/guild/{text}/0"),
+                        line: Some(1),
+                        column: Some(usize::MAX),
+                        offset: Some(12),
+                        message: text.to_owned(),
+                    },
+                    Finding {
+                        severity: Severity::Error,
+                        code: Code::IoError,
+                        pointer: String::new(),
+                        line: None,
+                        column: None,
+                        offset: None,
+                        message: format!("{text}{text}"),
+                    },
+                ],
+            },
+        }
+    }
+
+    /// Every record of the repository's captures (documents, arrays, NDJSON, HAR, errors).
+    #[test]
+    fn identical_to_serde_json_on_the_captures() {
+        let options = Options::default();
+        let mut n = 0;
+        for event in Reader::new(["captures", "does/not/exist.json"]) {
+            let records = match event {
+                Event::Batch(batch) => batch.validate_all(&options),
+                Event::Failed(record) => vec![record],
+                _ => continue,
+            };
+            for r in &records {
+                assert_eq!(ours(r), serde(r));
+                n += 1;
+            }
+        }
+        assert!(n > 30, "{n} records");
+    }
+
+    #[test]
+    fn identical_to_serde_json_on_awkward_strings() {
+        let mut all_bytes = String::new();
+        for c in 0u8..=0x7F {
+            all_bytes.push(char::from(c));
+        }
+        let samples = [
+            String::new(),
+            "plain ascii, no escapes at all here".to_owned(),
+            all_bytes,
+            "\"quoted\" and \\back\\slashed\\".to_owned(),
+            "tab\there\nnewline\r\u{8}\u{c}\u{0}\u{1f}\u{7f}".to_owned(),
+            "Café 日本語 🎮 \u{2028}\u{2029} \u{fffd}".to_owned(),
+            "1234567\"".to_owned(),
+            "12345678\\".to_owned(),
+            "x".repeat(1000) + "\u{1}" + &"é".repeat(100),
+        ];
+        for s in &samples {
+            for har in [false, true] {
+                let r = record(s, s, har);
+                assert_eq!(ours(&r), serde(&r), "{s:?}");
+            }
+        }
+        let mut r = record("a", "b", false);
+        r.report.kind = None;
+        r.report.schema = None;
+        r.report.findings.clear();
+        r.location = Location::default();
+        assert_eq!(ours(&r), serde(&r));
+    }
+
+    proptest! {
+        #[test]
+        fn identical_to_serde_json_on_any_string(s in any::<String>(), t in "[\\x00-\\x7f]{0,40}") {
+            let r = record(&t, &s, true);
+            prop_assert_eq!(ours(&r), serde(&r));
+            let r = record(&s, &t, false);
+            prop_assert_eq!(ours(&r), serde(&r));
+        }
+    }
+}
