@@ -114,59 +114,115 @@ fn special(w: u64) -> u64 {
     (control | quote | backslash) & HIGHS
 }
 
-/// The index of the first byte at or after `from` that needs escaping, or `bytes.len()`.
+/// Writes the escape sequence of a byte that needs one at the start of `buf` (at least six
+/// bytes long); returns its length.
 #[inline]
-fn next_special(bytes: &[u8], mut from: usize) -> usize {
-    while from + 8 <= bytes.len() {
+fn escape(buf: &mut [u8], b: u8) -> usize {
+    let short = match b {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        b'\t' => b't',
+        b'\n' => b'n',
+        0x0C => b'f',
+        b'\r' => b'r',
+        _ => 0,
+    };
+    if short != 0 {
+        buf[..2].copy_from_slice(&[b'\\', short]);
+        return 2;
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    buf[..6].copy_from_slice(&[
+        b'\\',
+        b'u',
+        b'0',
+        b'0',
+        HEX[usize::from(b >> 4)],
+        HEX[usize::from(b & 0xF)],
+    ]);
+    6
+}
+
+/// The index of the first byte that needs escaping, or `bytes.len()`.
+#[inline]
+fn first_special(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
         let mut word = [0u8; 8];
-        word.copy_from_slice(&bytes[from..from + 8]);
+        word.copy_from_slice(chunk);
         let hit = special(u64::from_le_bytes(word));
         if hit != 0 {
-            return from + (hit.trailing_zeros() / 8) as usize;
+            return i + (hit.trailing_zeros() / 8) as usize;
         }
-        from += 8;
+        i += 8;
     }
-    while from < bytes.len() {
-        let b = bytes[from];
+    while let Some(&b) = bytes.get(i) {
         if b < 0x20 || b == b'"' || b == b'\\' {
-            return from;
+            return i;
         }
-        from += 1;
+        i += 1;
     }
-    from
+    i
 }
 
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \t \n \f \r`, other control
 /// characters as `\u00xx` (lower-case hex); everything else, non-ASCII included, as is.
+///
+/// Most strings need no escape: one scan (eight bytes at a time), one copy. Otherwise, piece
+/// by piece, the buffer grows by the worst case (every byte as `\u00xx`) and is cut back
+/// after: the bytes are copied eight at a time by index, without a capacity check or a
+/// `memcpy` call per run; a word with a byte to escape is copied whole, then overwritten from
+/// that byte on.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    let clean = first_special(bytes);
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    let mut start = 0;
-    loop {
-        let at = next_special(bytes, start);
-        out.extend_from_slice(&bytes[start..at]);
-        let Some(&b) = bytes.get(at) else {
-            break;
-        };
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            0x0C => out.extend_from_slice(b"\\f"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xF)]);
-            }
-        }
-        start = at + 1;
+    out.extend_from_slice(&bytes[..clean]);
+    if clean == bytes.len() {
+        out.push(b'"');
+        return;
+    }
+    // In pieces, so that a huge string (a 50 MB key in a pointer) never makes the buffer grow
+    // by six times its size.
+    for piece in bytes[clean..].chunks(4096) {
+        escape_piece(out, piece);
     }
     out.push(b'"');
+}
+
+/// Appends `bytes` escaped (no quotes around).
+fn escape_piece(out: &mut Vec<u8>, bytes: &[u8]) {
+    let start = out.len();
+    out.resize(start + bytes.len() * 6, 0);
+    let buf = &mut out[start..];
+    let mut o = 0;
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        buf[o..o + 8].copy_from_slice(&word);
+        let hit = special(u64::from_le_bytes(word));
+        if hit == 0 {
+            o += 8;
+            i += 8;
+            continue;
+        }
+        let k = (hit.trailing_zeros() / 8) as usize;
+        o += k;
+        o += escape(&mut buf[o..], word[k]);
+        i += k + 1;
+    }
+    for &b in bytes.get(i..).unwrap_or_default() {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            o += escape(&mut buf[o..], b);
+        } else {
+            buf[o] = b;
+            o += 1;
+        }
+    }
+    out.truncate(start + o);
 }
 
 #[cfg(test)]
@@ -265,6 +321,7 @@ mod tests {
             "1234567\"".to_owned(),
             "12345678\\".to_owned(),
             "x".repeat(1000) + "\u{1}" + &"é".repeat(100),
+            "\"".repeat(5000) + &"日\n".repeat(3000),
         ];
         for s in &samples {
             for har in [false, true] {
