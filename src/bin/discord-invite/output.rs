@@ -666,13 +666,24 @@ struct GlobalKey {
 pub struct Repeats {
     limits: Limits,
     keys: FnvMap<GlobalKey>,
+    /// Occurrences of distinct findings met after [`MAX_KEYS`] (not tracked one by one)...
+    untracked: u64,
+    /// ... and how many of them were printed.
+    untracked_shown: u64,
 }
+
+/// Distinct findings tracked one by one (memory stays bounded when, say, every payload has
+/// an unknown field of its own name). Findings of further distinct kinds are printed up to
+/// the limit per chunk, and counted together.
+const MAX_KEYS: usize = 10_000;
 
 impl Repeats {
     pub fn new(limits: Limits) -> Repeats {
         Repeats {
             limits,
             keys: FnvMap::default(),
+            untracked: 0,
+            untracked_shown: 0,
         }
     }
 
@@ -695,6 +706,16 @@ impl Repeats {
             key.push_str(lk.code.as_str());
             key.push(' ');
             key.push_str(&lk.pointer);
+            if !self.keys.contains_key(key.as_str()) && self.keys.len() >= MAX_KEYS {
+                for &(c, i) in &lk.occurrences {
+                    if let Some(s) = chunk.candidates[c].shown.get_mut(i) {
+                        *s = true;
+                    }
+                }
+                self.untracked += lk.count;
+                self.untracked_shown += lk.occurrences.len() as u64;
+                continue;
+            }
             if !self.keys.contains_key(key.as_str()) {
                 self.keys.insert(
                     key.clone(),
@@ -749,11 +770,12 @@ impl Repeats {
     /// The table of the most frequent findings, when some occurrences were not printed;
     /// empty otherwise.
     pub fn table(&self, style: &Style) -> String {
-        let hidden: u64 = self.keys.values().map(|g| g.count - g.shown).sum();
+        let hidden: u64 = self.keys.values().map(|g| g.count - g.shown).sum::<u64>()
+            + (self.untracked - self.untracked_shown);
         if hidden == 0 {
             return String::new();
         }
-        let total: u64 = self.keys.values().map(|g| g.count).sum();
+        let total: u64 = self.keys.values().map(|g| g.count).sum::<u64>() + self.untracked;
         let mut rows: Vec<&GlobalKey> = self.keys.values().collect();
         rows.sort_by(|a, b| {
             (b.severity == Severity::Error)
@@ -831,6 +853,14 @@ impl Repeats {
                 rest.len(),
                 plural(rest.len() as u64),
                 plural(n)
+            );
+        }
+        if self.untracked > 0 {
+            let _ = writeln!(
+                s,
+                "  … and {} finding{} of further distinct kinds (over {MAX_KEYS} kinds: not told apart)",
+                self.untracked,
+                plural(self.untracked)
             );
         }
         s
