@@ -173,6 +173,19 @@ fn captures_end_to_end() {
     assert_eq!(gw[7]["kind"], "invite-delete-event");
     assert_eq!(gw[0]["findings"][0]["code"], "not-invite");
 
+    // Tiny batches and chunks on two workers: the same records in the same order.
+    let small = run(&[
+        "validate",
+        "--format",
+        "json",
+        "--batch-bytes",
+        "64",
+        "-j",
+        "2",
+        "captures",
+    ]);
+    assert_eq!(small.stdout, out.stdout);
+
     // Human output: the same totals.
     let human = run(&["validate", "captures"]);
     let text = String::from_utf8(human.stdout).unwrap();

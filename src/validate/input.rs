@@ -541,7 +541,7 @@ impl Reader {
                 _ => (FileFormat::Json, vec![document_item(&buf)], 0),
             },
             Err(_) if looks_like_ndjson(&buf) => {
-                let items = lines_to_items(&buf, 1);
+                let (items, _) = lines_to_items(&buf, 1);
                 (FileFormat::Ndjson, items, 0)
             }
             Err(_) => (FileFormat::Json, vec![document_item(&buf)], 0),
@@ -572,23 +572,40 @@ impl Reader {
         }
         let mut eof = false;
         let mut error = None;
-        while buf.len() < self.batch_bytes {
-            match st.reader.read_until(b'\n', &mut buf) {
+        // Whole blocks straight into the batch (no copy through the reader's buffer, no call
+        // per line); the batch is then cut after its last line break, the rest carried over.
+        let mut has_break = memchr::memchr(b'\n', &buf).is_some();
+        while buf.len() < self.batch_bytes || !has_break {
+            let old = buf.len();
+            let want = self.batch_bytes.saturating_sub(old).max(64 << 10);
+            buf.resize(old + want, 0);
+            match st.reader.read(&mut buf[old..]) {
                 Ok(0) => {
+                    buf.truncate(old);
                     eof = true;
                     break;
                 }
-                Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Ok(n) => {
+                    buf.truncate(old + n);
+                    has_break = has_break || memchr::memchr(b'\n', &buf[old..]).is_some();
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
                 Err(e) => {
+                    buf.truncate(old);
                     error = Some(e);
                     eof = true;
                     break;
                 }
             }
         }
-        let items = lines_to_items(&buf, first_line);
-        st.line = first_line + memchr::memchr_iter(b'\n', &buf).count();
+        if !eof {
+            if let Some(i) = memchr::memrchr(b'\n', &buf) {
+                st.carry = Some(buf[i + 1..].to_vec());
+                buf.truncate(i + 1);
+            }
+        }
+        let (items, breaks) = lines_to_items(&buf, first_line);
+        st.line = first_line + breaks;
         let source = st.source.clone();
         let bytes = buf.len() as u64;
         if !items.is_empty() {
@@ -645,13 +662,21 @@ fn document_item(buf: &[u8]) -> Item {
     }
 }
 
-/// One item per non-blank line of `buf`, whose first line is number `first_line`.
-fn lines_to_items(buf: &[u8], first_line: usize) -> Vec<Item> {
+/// One item per non-blank line of `buf`, whose first line is number `first_line`; and the
+/// number of line breaks in `buf` (counted on the way, not in a second pass).
+fn lines_to_items(buf: &[u8], first_line: usize) -> (Vec<Item>, usize) {
     let mut items = Vec::new();
     let mut start = 0;
     let mut line = first_line;
+    let mut breaks = 0;
     while start < buf.len() {
-        let end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
+        let end = match memchr::memchr(b'\n', &buf[start..]) {
+            Some(i) => {
+                breaks += 1;
+                start + i
+            }
+            None => buf.len(),
+        };
         let text = &buf[start..end];
         if text
             .iter()
@@ -672,7 +697,7 @@ fn lines_to_items(buf: &[u8], first_line: usize) -> Vec<Item> {
         start = end + 1;
         line += 1;
     }
-    items
+    (items, breaks)
 }
 
 /// Whether a file that is not one JSON document is NDJSON with some broken lines: most of its
@@ -885,9 +910,12 @@ mod tests {
 
     #[test]
     fn ndjson_lines_keep_their_numbers() {
-        let items = lines_to_items(b"{}\n\n  \n{\"a\":1}\r\n{", 7);
+        let (items, breaks) = lines_to_items(b"{}\n\n  \n{\"a\":1}\r\n{", 7);
         let lines: Vec<_> = items.iter().map(|i| i.location.line).collect();
         assert_eq!(lines, vec![Some(7), Some(10), Some(11)]);
+        assert_eq!(breaks, 4);
+        assert_eq!(lines_to_items(b"{}\n{}\n", 1).1, 2);
+        assert_eq!(lines_to_items(b"", 1).1, 0);
     }
 
     #[test]
