@@ -578,20 +578,17 @@ impl Reader {
         while buf.len() < self.batch_bytes || !has_break {
             let old = buf.len();
             let want = self.batch_bytes.saturating_sub(old).max(64 << 10);
-            buf.resize(old + want, 0);
-            match st.reader.read(&mut buf[old..]) {
-                Ok(0) => {
-                    buf.truncate(old);
+            // `read_to_end` reads into the spare capacity (nothing to zero first); a short
+            // count means the end of the input. On an error, what was read is kept.
+            let res = (&mut st.reader).take(want as u64).read_to_end(&mut buf);
+            has_break = has_break || memchr::memchr(b'\n', &buf[old..]).is_some();
+            match res {
+                Ok(n) if n < want => {
                     eof = true;
                     break;
                 }
-                Ok(n) => {
-                    buf.truncate(old + n);
-                    has_break = has_break || memchr::memchr(b'\n', &buf[old..]).is_some();
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+                Ok(_) => {}
                 Err(e) => {
-                    buf.truncate(old);
                     error = Some(e);
                     eof = true;
                     break;
