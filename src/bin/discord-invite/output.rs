@@ -11,7 +11,9 @@ use discord_invite::validate::{Code, Finding, Report, Severity, Status};
 /// How findings are printed.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
+    /// ANSI colours.
     pub color: bool,
+    /// `-v`: also list valid payloads and other gateway events.
     pub verbose: bool,
 }
 
@@ -74,9 +76,13 @@ pub fn listed(style: &Style, report: &Report) -> bool {
 /// One payload to print: where it is, its verdict, and its source lines (for snippets; `None`
 /// for I/O failures).
 pub struct Payload<'a> {
+    /// The file, or `<stdin>`.
     pub source: &'a str,
+    /// Where in the file.
     pub location: &'a Location,
+    /// The verdict.
     pub report: &'a Report,
+    /// The batch and index of the payload, for source lines.
     pub lines: Option<(&'a Batch, usize)>,
 }
 
@@ -283,6 +289,7 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Counts one payload.
     pub fn add(&mut self, r: &Report) {
         self.payloads += 1;
         match r.status {
@@ -303,6 +310,7 @@ impl Counts {
         }
     }
 
+    /// Adds another count.
     pub fn merge(&mut self, o: &Counts) {
         self.payloads += o.payloads;
         self.valid += o.valid;
@@ -580,6 +588,7 @@ pub struct ChunkFindings {
 }
 
 impl ChunkFindings {
+    /// Nothing yet.
     pub fn new() -> ChunkFindings {
         ChunkFindings {
             index: HashMap::default(),
@@ -678,6 +687,7 @@ pub struct Repeats {
 const MAX_KEYS: usize = 10_000;
 
 impl Repeats {
+    /// Nothing seen yet.
     pub fn new(limits: Limits) -> Repeats {
         Repeats {
             limits,
