@@ -7,7 +7,7 @@
 //! eight bytes at a time.
 
 use discord_invite::validate::input::Location;
-use discord_invite::validate::{Kind, Report};
+use discord_invite::validate::{Report, Severity};
 
 /// Appends one record and its line break to `out`.
 pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report: &Report) {
@@ -43,20 +43,25 @@ pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report
         write_str(out, &har.url);
     }
     out.extend_from_slice(b"},\"kind\":");
-    write_opt_str(out, report.kind.map(Kind::name));
+    match report.kind {
+        Some(k) => write_name(out, k.name()),
+        None => out.extend_from_slice(b"null"),
+    }
     out.extend_from_slice(b",\"schema\":");
     write_opt_str(out, report.schema);
     out.extend_from_slice(b",\"status\":");
-    write_str(out, report.status.as_str());
+    write_name(out, report.status.as_str());
     out.extend_from_slice(b",\"findings\":[");
     for (i, f) in report.findings.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(b"{\"severity\":");
-        write_str(out, f.severity.as_str());
-        out.extend_from_slice(b",\"code\":");
-        write_str(out, f.code.as_str());
+        out.extend_from_slice(match f.severity {
+            Severity::Error => b"{\"severity\":\"error\",\"code\":",
+            Severity::Warning => b"{\"severity\":\"warning\",\"code\":",
+            Severity::Note => b"{\"severity\":\"note\",\"code\":",
+        });
+        write_name(out, f.code.as_str());
         out.extend_from_slice(b",\"pointer\":");
         write_str(out, &f.pointer);
         out.extend_from_slice(b",\"line\":");
@@ -84,17 +89,36 @@ fn write_opt_uint(out: &mut Vec<u8>, n: Option<usize>) {
     }
 }
 
-/// A decimal integer, as serde_json (itoa) writes it.
+/// A name of the validator's vocabulary (a code, a kind, a status): kebab-case ASCII, never
+/// escaped (a test checks every one), so no scan.
+fn write_name(out: &mut Vec<u8>, name: &str) {
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'"');
+}
+
+/// A decimal integer, as serde_json (itoa) writes it; two digits at a time.
 fn write_uint(out: &mut Vec<u8>, mut n: u64) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut digits = [0u8; 20];
     let mut at = digits.len();
-    loop {
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        digits[at] = b'0' + n as u8;
     }
     out.extend_from_slice(&digits[at..]);
 }
@@ -230,7 +254,7 @@ mod tests {
     use std::sync::Arc;
 
     use discord_invite::validate::input::{Event, HarEntry, Reader, Record};
-    use discord_invite::validate::{Code, Finding, HarPart, Options, Severity, Status};
+    use discord_invite::validate::{Code, Finding, HarPart, Kind, Options, Status};
     use proptest::prelude::*;
 
     use super::*;
@@ -335,6 +359,54 @@ mod tests {
         r.report.findings.clear();
         r.location = Location::default();
         assert_eq!(ours(&r), serde(&r));
+    }
+
+    #[test]
+    fn names_need_no_escape() {
+        let plain = |s: &str| {
+            assert!(
+                !s.is_empty() && first_special(s.as_bytes()) == s.len(),
+                "{s:?}"
+            );
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'),
+                "{s:?}"
+            );
+        };
+        for c in Code::ALL {
+            plain(c.as_str());
+        }
+        for k in Kind::ALL {
+            plain(k.name());
+        }
+        for s in [
+            Status::Valid,
+            Status::Warning,
+            Status::Error,
+            Status::Skipped,
+        ] {
+            plain(s.as_str());
+        }
+        for s in [Severity::Error, Severity::Warning, Severity::Note] {
+            plain(s.as_str());
+        }
+    }
+
+    #[test]
+    fn integers_as_serde_json_writes_them() {
+        for n in (0..1000).chain([
+            9_999,
+            10_000,
+            123_456_789,
+            u64::from(u32::MAX),
+            u64::MAX - 1,
+            u64::MAX,
+        ]) {
+            let mut out = Vec::new();
+            write_uint(&mut out, n);
+            assert_eq!(out, serde_json::to_vec(&n).unwrap(), "{n}");
+        }
     }
 
     proptest! {
