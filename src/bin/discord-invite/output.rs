@@ -464,6 +464,31 @@ impl Hasher for Fnv {
     }
 }
 
+/// A word-at-a-time multiplicative hash (FxHash's scheme) for short strings.
+#[derive(Default)]
+struct WordHash(u64);
+
+impl Hasher for WordHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut words = bytes.chunks_exact(8);
+        for w in words.by_ref() {
+            let w = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
+            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        let rest = words.remainder();
+        let mut tail = [0u8; 8];
+        tail[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64).wrapping_mul(K);
+        self.0 = h;
+    }
+}
+
 /// For maps keyed by a hash already computed.
 #[derive(Default)]
 struct Identity(u64);
@@ -583,6 +608,10 @@ pub struct Candidate {
 /// findings and the payloads that may be printed; the rest is dropped at once.
 pub struct ChunkFindings {
     index: HashMap<u64, usize, BuildHasherDefault<Identity>>,
+    /// Pointers as found (not normalised) → their keys by severity and code: most findings
+    /// repeat a pointer exactly (`/inviter/clan`), and one hash and compare of the raw
+    /// pointer is cheaper than normalising it.
+    raw: HashMap<String, Vec<(Severity, Code, usize)>, BuildHasherDefault<WordHash>>,
     keys: Vec<LocalKey>,
     candidates: Vec<Candidate>,
 }
@@ -592,12 +621,30 @@ impl ChunkFindings {
     pub fn new() -> ChunkFindings {
         ChunkFindings {
             index: HashMap::default(),
+            raw: HashMap::default(),
             keys: Vec::new(),
             candidates: Vec::new(),
         }
     }
 
     fn key_of(&mut self, f: &Finding) -> usize {
+        if let Some(keys) = self.raw.get(f.pointer.as_str()) {
+            if let Some(&(_, _, k)) = keys
+                .iter()
+                .find(|(s, c, _)| *s == f.severity && *c == f.code)
+            {
+                return k;
+            }
+        }
+        let k = self.key_of_normalised(f);
+        self.raw
+            .entry(f.pointer.clone())
+            .or_default()
+            .push((f.severity, f.code, k));
+        k
+    }
+
+    fn key_of_normalised(&mut self, f: &Finding) -> usize {
         let h = key_hash(f);
         let mut at = self.index.get(&h).copied();
         let mut last = None;
