@@ -989,6 +989,70 @@ mod tests {
     }
 
     #[test]
+    fn distinct_findings_are_told_apart() {
+        use Code::{UnknownEnumValue as Enum, UnknownField as Field};
+        use Severity::{Error as E, Warning as W};
+        let f = |severity, code, pointer: &str| Finding {
+            severity,
+            code,
+            pointer: pointer.to_owned(),
+            line: Some(1),
+            column: Some(1),
+            offset: None,
+            message: String::new(),
+        };
+        let report = Report {
+            kind: None,
+            schema: None,
+            status: Status::Error,
+            findings: vec![
+                f(W, Field, "/a/1"),
+                f(W, Field, "/a/2"),
+                f(W, Enum, "/a/1"),
+                f(E, Field, "/a/1"),
+                f(W, Field, "/a/x"),
+                f(W, Field, "/a/1"),
+                f(W, Field, "/a/12/b"),
+                f(W, Field, "/a/3/b"),
+            ],
+        };
+        let style = Style {
+            color: false,
+            verbose: false,
+        };
+        let limits = Limits {
+            others: Some(2),
+            errors: Some(2),
+        };
+        let mut chunk = ChunkFindings::new();
+        chunk.add(&style, &limits, 0, report.clone());
+        chunk.add(&style, &limits, 1, report);
+        let keys: Vec<_> = chunk
+            .keys
+            .iter()
+            .map(|k| {
+                (
+                    k.severity,
+                    k.code,
+                    k.pointer.as_str(),
+                    k.count,
+                    k.occurrences.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (W, Field, "/a/*", 6, 2),
+                (W, Enum, "/a/*", 2, 2),
+                (E, Field, "/a/*", 2, 2),
+                (W, Field, "/a/x", 2, 2),
+                (W, Field, "/a/*/b", 4, 2),
+            ]
+        );
+    }
+
+    #[test]
     fn pointers_are_normalised() {
         let mut s = String::new();
         normalise_pointer(&mut s, "/guild/features/12/x/0a/");
