@@ -134,9 +134,10 @@ impl Job {
     fn run(&self, batch: Arc<Batch>, range: Range<usize>, last: bool) -> ChunkOut {
         let mut text = Vec::new();
         if self.format == Format::Json {
-            // The records are about 1.5 times the input here: grow the buffer once or twice.
+            // Records are about 1.5 times an invite's size: grow the buffer once or twice at
+            // most (capped: a chunk can be one huge document with a short record).
             let input: usize = range.clone().map(|i| batch.payload(i).len()).sum();
-            text.reserve(input + input / 2 + 4096);
+            text.reserve((input + input / 2 + 4096).min(2 * CHUNK_BYTES));
         }
         let mut counts = Counts::default();
         let mut findings =
