@@ -33,7 +33,7 @@ use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -201,6 +201,67 @@ pub struct Batch {
     buf: Vec<u8>,
     items: Vec<Item>,
     bytes: u64,
+    /// Where an NDJSON batch's buffer goes back when the batch is dropped.
+    pool: Option<Arc<BufPool>>,
+}
+
+/// NDJSON batch buffers that can be used again: a fresh 4 MiB buffer per batch costs page
+/// faults and zeroed pages on every batch.
+struct BufPool {
+    free: Mutex<Vec<Vec<u8>>>,
+    /// Larger buffers (grown for a huge line) are let go.
+    max_capacity: usize,
+}
+
+/// Buffers kept for reuse (the reader runs only a few batches ahead).
+const POOL_BUFFERS: usize = 2;
+
+impl std::fmt::Debug for BufPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BufPool")
+    }
+}
+
+impl BufPool {
+    fn new(batch_bytes: usize) -> BufPool {
+        BufPool {
+            free: Mutex::new(Vec::new()),
+            max_capacity: batch_bytes.saturating_mul(2).saturating_add(1 << 20),
+        }
+    }
+
+    /// An empty buffer with room for `capacity` bytes, reused if one is free.
+    fn take(&self, capacity: usize) -> Vec<u8> {
+        let reused = self.free.lock().ok().and_then(|mut free| free.pop());
+        match reused {
+            Some(mut buf) => {
+                buf.clear();
+                buf.reserve(capacity);
+                buf
+            }
+            None => Vec::with_capacity(capacity),
+        }
+    }
+
+    fn give(&self, mut buf: Vec<u8>) {
+        if buf.capacity() > self.max_capacity {
+            return; // grown for a huge line: let it go
+        }
+        buf.clear();
+        if let Ok(mut free) = self.free.lock() {
+            if free.len() < POOL_BUFFERS {
+                free.push(buf);
+            }
+        }
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            pool.give(std::mem::take(&mut self.buf));
+        }
+    }
 }
 
 impl Batch {
@@ -322,6 +383,7 @@ pub struct Reader {
     ndjson: Option<Ndjson>,
     visited: HashSet<PathBuf>,
     batch_bytes: usize,
+    pool: Arc<BufPool>,
 }
 
 impl Reader {
@@ -348,12 +410,14 @@ impl Reader {
             ndjson: None,
             visited: HashSet::new(),
             batch_bytes: BATCH_BYTES,
+            pool: Arc::new(BufPool::new(BATCH_BYTES)),
         }
     }
 
     /// Sets the NDJSON batch size in bytes (default [`BATCH_BYTES`]).
     pub fn batch_bytes(mut self, bytes: usize) -> Reader {
         self.batch_bytes = bytes.max(1);
+        self.pool = Arc::new(BufPool::new(self.batch_bytes));
         self
     }
 
@@ -534,6 +598,7 @@ impl Reader {
                         buf: har_buf,
                         items,
                         bytes,
+                        pool: None,
                     }));
                     self.ready.push_back(Event::FileEnd { source, ignored });
                     return;
@@ -556,6 +621,7 @@ impl Reader {
             buf,
             items,
             bytes,
+            pool: None,
         }));
         self.ready.push_back(Event::FileEnd { source, ignored });
     }
@@ -565,7 +631,7 @@ impl Reader {
         let Some(st) = self.ndjson.as_mut() else {
             return;
         };
-        let mut buf: Vec<u8> = Vec::with_capacity(self.batch_bytes + (64 << 10));
+        let mut buf = self.pool.take(self.batch_bytes + (64 << 10));
         let first_line = st.line;
         if let Some(c) = st.carry.take() {
             buf.extend_from_slice(&c);
@@ -611,7 +677,10 @@ impl Reader {
                 buf,
                 items,
                 bytes,
+                pool: Some(self.pool.clone()),
             }));
+        } else {
+            self.pool.give(buf);
         }
         if let Some(e) = error {
             let line = st.line;
