@@ -173,6 +173,19 @@ fn captures_end_to_end() {
     assert_eq!(gw[7]["kind"], "invite-delete-event");
     assert_eq!(gw[0]["findings"][0]["code"], "not-invite");
 
+    // Tiny batches and chunks on two workers: the same records in the same order.
+    let small = run(&[
+        "validate",
+        "--format",
+        "json",
+        "--batch-bytes",
+        "64",
+        "-j",
+        "2",
+        "captures",
+    ]);
+    assert_eq!(small.stdout, out.stdout);
+
     // Human output: the same totals.
     let human = run(&["validate", "captures"]);
     let text = String::from_utf8(human.stdout).unwrap();
@@ -185,6 +198,86 @@ fn captures_end_to_end() {
         text.contains("summary: captures/gateway.ndjson (ndjson): 10 payloads"),
         "{text}"
     );
+    // Few repeats: every finding is printed, no table of repeated findings.
+    assert!(!text.contains("repeated findings:"), "{text}");
+    let printed = text.matches("\n  --> ").count();
+    let listed: usize = recs
+        .iter()
+        .filter(|r| r["status"] != "valid" && r["findings"][0]["code"] != "not-invite")
+        .map(|r| r["findings"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(printed, listed, "{text}");
+}
+
+/// Human output on many similar findings: each distinct finding (severity, code, pointer with
+/// array indices as `*`) is printed in full the first N times, the rest are counted in a table;
+/// the counts stay exact and the output does not depend on how the input is batched.
+#[test]
+fn repeated_findings_are_printed_a_few_times_then_counted() {
+    let dir = temp_dir("repeats");
+    let path = dir.join("many.ndjson");
+    // Two unknown guild features per invite (at /guild/features/1 and /2), and a decode error.
+    let invite = r#"{"type":0,"code":"abc","expires_at":null,"guild_id":"1","guild":{"id":"1","name":"G","splash":null,"banner":null,"description":null,"icon":null,"features":["NEWS","X_ONE","X_TWO"],"verification_level":2,"vanity_url_code":null,"nsfw_level":0,"nsfw":false,"premium_subscription_count":5},"channel":{"id":"1","type":0,"name":"general"}}"#;
+    let broken = r#"{"code": 7, "uses": 12}"#;
+    let mut text = String::new();
+    for i in 0..90 {
+        text.push_str(if i % 3 == 0 { invite } else { broken });
+        text.push('\n');
+    }
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap();
+    let human = |extra: &[&str]| {
+        let mut args = vec!["validate"];
+        args.extend_from_slice(extra);
+        args.push(path);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(1), "decode errors");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let count = |text: &str, what: &str| text.matches(what).count();
+
+    let default = human(&[]);
+    assert_eq!(
+        count(&default, "warning[unknown-enum-value]:"),
+        5,
+        "{default}"
+    );
+    assert_eq!(count(&default, "error[decode-error]:"), 50, "{default}");
+    // The first invite shows both of its findings, the third only its first.
+    assert!(default.contains("many.ndjson:1:164 at /guild/features/1"));
+    assert!(default.contains("many.ndjson:1:172 at /guild/features/2"));
+    assert!(
+        default.contains("  … and 1 more finding, repeat of findings shown above"),
+        "{default}"
+    );
+    let table_at = default
+        .find("repeated findings: 65 of 120 findings not printed")
+        .unwrap();
+    let table = &default[table_at..];
+    let error_row = table.find("error[decode-error]").unwrap();
+    let warning_row = table.find("warning[unknown-enum-value]").unwrap();
+    assert!(error_row < warning_row, "errors first: {table}");
+    assert!(table.contains("/guild/features/*"), "{table}");
+    assert!(table.contains("many.ndjson:1:164"), "first at: {table}");
+    assert!(table.contains("many.ndjson:2:10"), "first at: {table}");
+    assert!(default.ends_with(
+        "total: 1 file, 90 payloads: 30 with warnings, 60 with errors; findings: 60 errors, 60 warnings, 0 notes\n"
+    ));
+
+    // Tiny batches (many chunks, validated in parallel): the same bytes.
+    assert_eq!(human(&["--batch-bytes", "300"]), default);
+
+    let all = human(&["--max-repeats", "0", "--max-error-repeats", "0"]);
+    assert_eq!(count(&all, "warning[unknown-enum-value]:"), 60);
+    assert_eq!(count(&all, "error[decode-error]:"), 60);
+    assert!(!all.contains("repeated findings:"));
+    assert!(!all.contains("more finding"));
+
+    let one = human(&["--max-repeats", "1", "--max-error-repeats", "1"]);
+    assert_eq!(count(&one, "warning[unknown-enum-value]:"), 1);
+    assert_eq!(count(&one, "error[decode-error]:"), 1);
+    assert_eq!(count(&one, "==> "), 2, "{one}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

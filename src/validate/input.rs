@@ -33,7 +33,7 @@ use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -201,6 +201,67 @@ pub struct Batch {
     buf: Vec<u8>,
     items: Vec<Item>,
     bytes: u64,
+    /// Where an NDJSON batch's buffer goes back when the batch is dropped.
+    pool: Option<Arc<BufPool>>,
+}
+
+/// NDJSON batch buffers that can be used again: a fresh 4 MiB buffer per batch costs page
+/// faults and zeroed pages on every batch.
+struct BufPool {
+    free: Mutex<Vec<Vec<u8>>>,
+    /// Larger buffers (grown for a huge line) are let go.
+    max_capacity: usize,
+}
+
+/// Buffers kept for reuse (the reader runs only a few batches ahead).
+const POOL_BUFFERS: usize = 2;
+
+impl std::fmt::Debug for BufPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BufPool")
+    }
+}
+
+impl BufPool {
+    fn new(batch_bytes: usize) -> BufPool {
+        BufPool {
+            free: Mutex::new(Vec::new()),
+            max_capacity: batch_bytes.saturating_mul(2).saturating_add(1 << 20),
+        }
+    }
+
+    /// An empty buffer with room for `capacity` bytes, reused if one is free.
+    fn take(&self, capacity: usize) -> Vec<u8> {
+        let reused = self.free.lock().ok().and_then(|mut free| free.pop());
+        match reused {
+            Some(mut buf) => {
+                buf.clear();
+                buf.reserve(capacity);
+                buf
+            }
+            None => Vec::with_capacity(capacity),
+        }
+    }
+
+    fn give(&self, mut buf: Vec<u8>) {
+        if buf.capacity() > self.max_capacity {
+            return; // grown for a huge line: let it go
+        }
+        buf.clear();
+        if let Ok(mut free) = self.free.lock() {
+            if free.len() < POOL_BUFFERS {
+                free.push(buf);
+            }
+        }
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            pool.give(std::mem::take(&mut self.buf));
+        }
+    }
 }
 
 impl Batch {
@@ -243,6 +304,31 @@ impl Batch {
         }
     }
 
+    /// Validates payload `index` (`0..len()`) and returns only the verdict: unlike
+    /// [`Batch::validate`], no [`Record`] is built (the source name and the location are not
+    /// copied); see [`Batch::location`] and [`Batch::source`].
+    ///
+    /// # Panics
+    ///
+    /// If `index` is not below [`Batch::len`].
+    pub fn report(&self, index: usize, options: &Options) -> Report {
+        let item = &self.items[index];
+        match &item.fixed {
+            Some(r) => r.clone(),
+            None => validate_payload(
+                &self.buf[item.range.clone()],
+                item.known,
+                item.origin,
+                options,
+            ),
+        }
+    }
+
+    /// Where payload `index` is in its source (`None` out of range).
+    pub fn location(&self, index: usize) -> Option<&Location> {
+        self.items.get(index).map(|item| &item.location)
+    }
+
     /// The bytes of payload `index` as read (a HAR body after base64 decoding; empty for a
     /// body that is missing).
     pub fn payload(&self, index: usize) -> &[u8] {
@@ -259,14 +345,19 @@ impl Batch {
     /// The source line holding a finding of payload `index` (for snippets), without its line
     /// break. Lossy for invalid UTF-8.
     pub fn line_of(&self, index: usize, finding: &Finding) -> Option<String> {
+        self.line_bytes(index, finding)
+            .map(|line| String::from_utf8_lossy(line).into_owned())
+    }
+
+    /// Like [`Batch::line_of`], borrowed and as bytes (no copy).
+    pub fn line_bytes(&self, index: usize, finding: &Finding) -> Option<&[u8]> {
         let item = self.items.get(index)?;
         let offset = finding.offset?;
-        let at = (item.range.start + offset).min(self.buf.len());
+        let at = item.range.start.saturating_add(offset).min(self.buf.len());
         let start = memchr::memrchr(b'\n', &self.buf[..at]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &self.buf[at..]).map_or(self.buf.len(), |i| at + i);
         let line = &self.buf[start..end];
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        Some(String::from_utf8_lossy(line).into_owned())
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
     }
 }
 
@@ -292,6 +383,7 @@ pub struct Reader {
     ndjson: Option<Ndjson>,
     visited: HashSet<PathBuf>,
     batch_bytes: usize,
+    pool: Arc<BufPool>,
 }
 
 impl Reader {
@@ -318,12 +410,14 @@ impl Reader {
             ndjson: None,
             visited: HashSet::new(),
             batch_bytes: BATCH_BYTES,
+            pool: Arc::new(BufPool::new(BATCH_BYTES)),
         }
     }
 
     /// Sets the NDJSON batch size in bytes (default [`BATCH_BYTES`]).
     pub fn batch_bytes(mut self, bytes: usize) -> Reader {
         self.batch_bytes = bytes.max(1);
+        self.pool = Arc::new(BufPool::new(self.batch_bytes));
         self
     }
 
@@ -504,6 +598,7 @@ impl Reader {
                         buf: har_buf,
                         items,
                         bytes,
+                        pool: None,
                     }));
                     self.ready.push_back(Event::FileEnd { source, ignored });
                     return;
@@ -511,7 +606,7 @@ impl Reader {
                 _ => (FileFormat::Json, vec![document_item(&buf)], 0),
             },
             Err(_) if looks_like_ndjson(&buf) => {
-                let items = lines_to_items(&buf, 1);
+                let (items, _) = lines_to_items(&buf, 1);
                 (FileFormat::Ndjson, items, 0)
             }
             Err(_) => (FileFormat::Json, vec![document_item(&buf)], 0),
@@ -526,6 +621,7 @@ impl Reader {
             buf,
             items,
             bytes,
+            pool: None,
         }));
         self.ready.push_back(Event::FileEnd { source, ignored });
     }
@@ -535,21 +631,29 @@ impl Reader {
         let Some(st) = self.ndjson.as_mut() else {
             return;
         };
-        let mut buf: Vec<u8> = Vec::with_capacity(self.batch_bytes + (64 << 10));
+        let mut buf = self.pool.take(self.batch_bytes + (64 << 10));
         let first_line = st.line;
         if let Some(c) = st.carry.take() {
             buf.extend_from_slice(&c);
         }
         let mut eof = false;
         let mut error = None;
-        while buf.len() < self.batch_bytes {
-            match st.reader.read_until(b'\n', &mut buf) {
-                Ok(0) => {
+        // Whole blocks straight into the batch (no copy through the reader's buffer, no call
+        // per line); the batch is then cut after its last line break, the rest carried over.
+        let mut has_break = memchr::memchr(b'\n', &buf).is_some();
+        while buf.len() < self.batch_bytes || !has_break {
+            let old = buf.len();
+            let want = self.batch_bytes.saturating_sub(old).max(64 << 10);
+            // `read_to_end` reads into the spare capacity (nothing to zero first); a short
+            // count means the end of the input. On an error, what was read is kept.
+            let res = (&mut st.reader).take(want as u64).read_to_end(&mut buf);
+            has_break = has_break || memchr::memchr(b'\n', &buf[old..]).is_some();
+            match res {
+                Ok(n) if n < want => {
                     eof = true;
                     break;
                 }
                 Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     error = Some(e);
                     eof = true;
@@ -557,8 +661,14 @@ impl Reader {
                 }
             }
         }
-        let items = lines_to_items(&buf, first_line);
-        st.line = first_line + memchr::memchr_iter(b'\n', &buf).count();
+        if !eof {
+            if let Some(i) = memchr::memrchr(b'\n', &buf) {
+                st.carry = Some(buf[i + 1..].to_vec());
+                buf.truncate(i + 1);
+            }
+        }
+        let (items, breaks) = lines_to_items(&buf, first_line);
+        st.line = first_line + breaks;
         let source = st.source.clone();
         let bytes = buf.len() as u64;
         if !items.is_empty() {
@@ -567,7 +677,10 @@ impl Reader {
                 buf,
                 items,
                 bytes,
+                pool: Some(self.pool.clone()),
             }));
+        } else {
+            self.pool.give(buf);
         }
         if let Some(e) = error {
             let line = st.line;
@@ -615,13 +728,21 @@ fn document_item(buf: &[u8]) -> Item {
     }
 }
 
-/// One item per non-blank line of `buf`, whose first line is number `first_line`.
-fn lines_to_items(buf: &[u8], first_line: usize) -> Vec<Item> {
+/// One item per non-blank line of `buf`, whose first line is number `first_line`; and the
+/// number of line breaks in `buf` (counted on the way, not in a second pass).
+fn lines_to_items(buf: &[u8], first_line: usize) -> (Vec<Item>, usize) {
     let mut items = Vec::new();
     let mut start = 0;
     let mut line = first_line;
+    let mut breaks = 0;
     while start < buf.len() {
-        let end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
+        let end = match memchr::memchr(b'\n', &buf[start..]) {
+            Some(i) => {
+                breaks += 1;
+                start + i
+            }
+            None => buf.len(),
+        };
         let text = &buf[start..end];
         if text
             .iter()
@@ -642,7 +763,7 @@ fn lines_to_items(buf: &[u8], first_line: usize) -> Vec<Item> {
         start = end + 1;
         line += 1;
     }
-    items
+    (items, breaks)
 }
 
 /// Whether a file that is not one JSON document is NDJSON with some broken lines: most of its
@@ -855,9 +976,12 @@ mod tests {
 
     #[test]
     fn ndjson_lines_keep_their_numbers() {
-        let items = lines_to_items(b"{}\n\n  \n{\"a\":1}\r\n{", 7);
+        let (items, breaks) = lines_to_items(b"{}\n\n  \n{\"a\":1}\r\n{", 7);
         let lines: Vec<_> = items.iter().map(|i| i.location.line).collect();
         assert_eq!(lines, vec![Some(7), Some(10), Some(11)]);
+        assert_eq!(breaks, 4);
+        assert_eq!(lines_to_items(b"{}\n{}\n", 1).1, 2);
+        assert_eq!(lines_to_items(b"", 1).1, 0);
     }
 
     #[test]

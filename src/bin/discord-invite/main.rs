@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod json_out;
 mod output;
 mod schema_sync;
 mod validate_cmd;

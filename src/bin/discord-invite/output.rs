@@ -1,164 +1,256 @@
-//! Rendering records: human (rustc-style, colour on a TTY) and NDJSON.
+//! Human output (rustc-style, colour on a TTY): payloads, findings with snippets, summaries,
+//! and the bookkeeping that keeps huge runs readable (`--max-repeats`).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use discord_invite::validate::input::{Batch, FileFormat, Record};
-use discord_invite::validate::{Code, Finding, Severity, Status};
+use discord_invite::validate::input::{Batch, FileFormat, Location};
+use discord_invite::validate::{Code, Finding, Report, Severity, Status};
 
 /// How findings are printed.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
+    /// ANSI colours.
     pub color: bool,
+    /// `-v`: also list valid payloads and other gateway events.
     pub verbose: bool,
 }
 
 /// Widest source line shown around a caret, in characters.
 const SNIPPET_WIDTH: usize = 100;
 
+/// Rows of the repeated-findings table (rows at error severity come first).
+const TABLE_ROWS: usize = 20;
+
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
+    fn paint(&self, out: &mut String, code: &str, text: &str) {
         if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            out.push_str("\x1b[");
+            out.push_str(code);
+            out.push('m');
+            out.push_str(text);
+            out.push_str("\x1b[0m");
         } else {
-            text.to_owned()
+            out.push_str(text);
         }
     }
 
-    fn severity(&self, s: Severity) -> String {
-        let code = match s {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Note => "1;36",
-        };
-        self.paint(code, s.as_str())
-    }
-
-    fn status(&self, s: Status) -> String {
-        let code = match s {
-            Status::Error => "1;31",
-            Status::Warning => "1;33",
-            Status::Valid => "1;32",
-            Status::Skipped => "1;36",
-        };
-        self.paint(code, s.as_str())
+    fn painted(&self, code: &str, text: &str) -> String {
+        let mut s = String::new();
+        self.paint(&mut s, code, text);
+        s
     }
 }
 
-/// One record as an NDJSON line.
-pub fn json(record: &Record) -> String {
-    let mut line = serde_json::to_string(record)
-        .unwrap_or_else(|e| format!("{{\"source\":null,\"error\":\"cannot encode record: {e}\"}}"));
-    line.push('\n');
-    line
+fn severity_colour(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Note => "1;36",
+    }
 }
 
-/// One record for humans; empty for a valid payload without findings unless verbose.
-/// `batch` gives the source lines for snippets (`None` for I/O failures).
-pub fn human(style: &Style, record: &Record, batch: Option<(&Batch, usize)>) -> String {
-    let r = &record.report;
-    if !style.verbose
-        && (r.findings.is_empty() && r.status == Status::Valid || is_not_invite(record))
-    {
-        return String::new();
+fn status_colour(s: Status) -> &'static str {
+    match s {
+        Status::Error => "1;31",
+        Status::Warning => "1;33",
+        Status::Valid => "1;32",
+        Status::Skipped => "1;36",
     }
-    let mut out = String::new();
-    let what = match (r.kind, r.schema) {
-        (Some(k), Some(s)) if !k.in_upstream_spec() => format!("{k} ({s}, from Discord's docs)"),
-        (Some(k), Some(s)) => format!("{k} ({s})"),
-        (Some(k), None) => k.to_string(),
-        (None, _) => "payload".to_owned(),
-    };
-    let _ = writeln!(
-        out,
-        "{} {}: {what}: {}",
-        style.paint("1;34", "==>"),
-        where_(record),
-        style.status(r.status)
-    );
-    for f in &r.findings {
-        finding(style, &mut out, record, f, batch);
-    }
-    out
 }
 
 /// A payload skipped only because it is not invite-related (another gateway event): listed
 /// with `-v` and in JSON, counted in the summaries.
-fn is_not_invite(record: &Record) -> bool {
-    record.report.status == Status::Skipped
-        && record
-            .report
-            .findings
-            .iter()
-            .all(|f| f.code == Code::NotInvite)
+fn is_not_invite(report: &Report) -> bool {
+    report.status == Status::Skipped && report.findings.iter().all(|f| f.code == Code::NotInvite)
 }
 
-fn where_(record: &Record) -> String {
-    let loc = &record.location;
+/// Whether human output lists a payload: not when it is valid without findings or another
+/// gateway event, unless verbose.
+pub fn listed(style: &Style, report: &Report) -> bool {
+    style.verbose
+        || !(report.findings.is_empty() && report.status == Status::Valid || is_not_invite(report))
+}
+
+/// One payload to print: where it is, its verdict, and its source lines (for snippets; `None`
+/// for I/O failures).
+pub struct Payload<'a> {
+    /// The file, or `<stdin>`.
+    pub source: &'a str,
+    /// Where in the file.
+    pub location: &'a Location,
+    /// The verdict.
+    pub report: &'a Report,
+    /// The batch and index of the payload, for source lines.
+    pub lines: Option<(&'a Batch, usize)>,
+}
+
+/// Appends one payload: its `==>` line and its findings, only those marked in `shown` when
+/// given (then a line counts the rest).
+pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[bool]>) {
+    let r = p.report;
+    style.paint(out, "1;34", "==>");
+    out.push(' ');
+    where_(out, p.source, p.location);
+    out.push_str(": ");
+    match (r.kind, r.schema) {
+        (Some(k), Some(s)) if !k.in_upstream_spec() => {
+            let _ = write!(out, "{k} ({s}, from Discord's docs)");
+        }
+        (Some(k), Some(s)) => {
+            let _ = write!(out, "{k} ({s})");
+        }
+        (Some(k), None) => {
+            let _ = write!(out, "{k}");
+        }
+        (None, _) => out.push_str("payload"),
+    }
+    out.push_str(": ");
+    style.paint(out, status_colour(r.status), r.status.as_str());
+    out.push('\n');
+    let mut hidden = 0usize;
+    for (i, f) in r.findings.iter().enumerate() {
+        if shown.is_some_and(|s| !s.get(i).copied().unwrap_or(false)) {
+            hidden += 1;
+        } else {
+            finding(out, style, p, f);
+        }
+    }
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "  … and {hidden} more finding{}, repeat{} of findings shown above",
+            plural(hidden as u64),
+            plural(hidden as u64)
+        );
+    }
+}
+
+fn where_(out: &mut String, source: &str, loc: &Location) {
+    out.push_str(source);
     if loc.har.is_some() {
-        format!("{} {}", record.source, loc)
+        let _ = write!(out, " {loc}");
     } else {
         match (loc.index, loc.line) {
-            (Some(i), Some(l)) => format!("{}:{l} [{i}]", record.source),
-            (None, Some(l)) => format!("{}:{l}", record.source),
-            _ => record.source.to_string(),
+            (Some(i), Some(l)) => {
+                let _ = write!(out, ":{l} [{i}]");
+            }
+            (None, Some(l)) => {
+                let _ = write!(out, ":{l}");
+            }
+            _ => {}
         }
     }
 }
 
-fn finding(
-    style: &Style,
-    out: &mut String,
-    record: &Record,
-    f: &Finding,
-    batch: Option<(&Batch, usize)>,
-) {
-    let _ = writeln!(
-        out,
-        "{}{} {}",
-        style.severity(f.severity),
-        style.paint("1", &format!("[{}]:", f.code)),
-        f.message
-    );
-    let pointer = if f.pointer.is_empty() {
-        String::new()
+fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
+    style.paint(out, severity_colour(f.severity), f.severity.as_str());
+    if style.color {
+        out.push_str("\x1b[1m[");
+        out.push_str(f.code.as_str());
+        out.push_str("]:\x1b[0m ");
     } else {
-        format!(" at {}", f.pointer)
-    };
-    let arrow = style.paint("1;34", "-->");
-    let (Some(line), Some(col)) = (f.line, f.column) else {
-        let _ = writeln!(out, "  {arrow} {}{pointer}", record.source);
-        return;
-    };
-    if record.location.har.is_some() {
-        let _ = writeln!(
-            out,
-            "  {arrow} {} {}, body line {line}, column {col}{pointer}",
-            record.source, record.location
-        );
-    } else {
-        let _ = writeln!(out, "  {arrow} {}:{line}:{col}{pointer}", record.source);
+        out.push('[');
+        out.push_str(f.code.as_str());
+        out.push_str("]: ");
     }
-    let Some(text) = batch.and_then(|(b, i)| b.line_of(i, f)) else {
+    out.push_str(&f.message);
+    out.push('\n');
+    out.push_str("  ");
+    style.paint(out, "1;34", "-->");
+    out.push(' ');
+    out.push_str(p.source);
+    let pointer = |out: &mut String| {
+        if !f.pointer.is_empty() {
+            out.push_str(" at ");
+            out.push_str(&f.pointer);
+        }
+        out.push('\n');
+    };
+    let (Some(line), Some(col)) = (f.line, f.column) else {
+        pointer(out);
         return;
+    };
+    if p.location.har.is_some() {
+        let _ = write!(out, " {}, body line {line}, column {col}", p.location);
+    } else {
+        let _ = write!(out, ":{line}:{col}");
+    }
+    pointer(out);
+    let Some(text) = p.lines.and_then(|(b, i)| b.line_bytes(i, f)) else {
+        return;
+    };
+    let text = match std::str::from_utf8(text) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(text),
     };
     let (shown, caret) = window(&text, col);
-    let gutter = line.to_string();
-    let pad = " ".repeat(gutter.len());
-    let bar = style.paint("1;34", "|");
-    let _ = writeln!(out, "{pad} {bar}");
-    let _ = writeln!(out, "{} {bar} {shown}", style.paint("1;34", &gutter));
-    let caret_line = format!("{}^", " ".repeat(caret));
-    let caret_code = match f.severity {
-        Severity::Error => "1;31",
-        Severity::Warning => "1;33",
-        Severity::Note => "1;36",
+    let mut gutter = [0u8; 20];
+    let gutter = {
+        let mut w = std::io::Cursor::new(&mut gutter[..]);
+        let _ = std::io::Write::write_fmt(&mut w, format_args!("{line}"));
+        let n = w.position() as usize;
+        std::str::from_utf8(&gutter[..n]).unwrap_or("?")
     };
-    let _ = writeln!(out, "{pad} {bar} {}", style.paint(caret_code, &caret_line));
+    let pad = |out: &mut String| out.extend(std::iter::repeat_n(' ', gutter.len()));
+    pad(out);
+    out.push(' ');
+    style.paint(out, "1;34", "|");
+    out.push('\n');
+    style.paint(out, "1;34", gutter);
+    out.push(' ');
+    style.paint(out, "1;34", "|");
+    out.push(' ');
+    out.push_str(&shown);
+    out.push('\n');
+    pad(out);
+    out.push(' ');
+    style.paint(out, "1;34", "|");
+    out.push(' ');
+    let mut caret_line = String::with_capacity(caret + 1);
+    caret_line.extend(std::iter::repeat_n(' ', caret));
+    caret_line.push('^');
+    style.paint(out, severity_colour(f.severity), &caret_line);
+    out.push('\n');
 }
 
 /// The part of a line to show around a 1-based character column, and the caret's 0-based
 /// position within it. Tabs become spaces so the caret lines up.
 fn window(text: &str, column: usize) -> (String, usize) {
+    let untab = |s: &str| s.replace('\t', " ");
+    let n = text.chars().count();
+    let at = column.saturating_sub(1).min(n);
+    if n <= SNIPPET_WIDTH {
+        return (untab(text), at);
+    }
+    let start = at.saturating_sub(SNIPPET_WIDTH / 3);
+    let end = (start + SNIPPET_WIDTH).min(n);
+    let ascii = n == text.len();
+    let byte = |k: usize| {
+        if ascii {
+            k
+        } else {
+            text.char_indices().nth(k).map_or(text.len(), |(i, _)| i)
+        }
+    };
+    let (start_b, end_b) = (byte(start), byte(end));
+    let mut s = String::with_capacity(end_b - start_b + 8);
+    let mut caret = at - start;
+    if start > 0 {
+        s.push('…');
+        caret += 1;
+    }
+    s.push_str(&untab(&text[start_b..end_b]));
+    if end < n {
+        s.push('…');
+    }
+    (s, caret)
+}
+
+/// The reference implementation of [`window`] (one `char` per element).
+#[cfg(test)]
+fn window_slow(text: &str, column: usize) -> (String, usize) {
     let chars: Vec<char> = text
         .chars()
         .map(|c| if c == '\t' { ' ' } else { c })
@@ -197,8 +289,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    pub fn add(&mut self, record: &Record) {
-        let r = &record.report;
+    /// Counts one payload.
+    pub fn add(&mut self, r: &Report) {
         self.payloads += 1;
         match r.status {
             Status::Valid => self.valid += 1,
@@ -206,14 +298,19 @@ impl Counts {
             Status::Error => self.error += 1,
             Status::Skipped => self.skipped += 1,
         }
-        if is_not_invite(record) {
+        if is_not_invite(r) {
             self.not_invite += 1;
         }
-        self.errors += r.count(Severity::Error) as u64;
-        self.warnings += r.count(Severity::Warning) as u64;
-        self.notes += r.count(Severity::Note) as u64;
+        for f in &r.findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Note => self.notes += 1,
+            }
+        }
     }
 
+    /// Adds another count.
     pub fn merge(&mut self, o: &Counts) {
         self.payloads += o.payloads;
         self.valid += o.valid;
@@ -283,7 +380,7 @@ pub fn file_summary(
 ) -> String {
     let mut s = format!(
         "{} {source} ({}): {}",
-        style.paint("1", "summary:"),
+        style.painted("1", "summary:"),
         format.as_str(),
         c.describe()
     );
@@ -302,7 +399,7 @@ pub fn file_summary(
 pub fn total(style: &Style, files: u64, c: &Counts, failed: u64) -> String {
     let mut s = format!(
         "{} {files} file{}, {}",
-        style.paint("1", "total:"),
+        style.painted("1", "total:"),
         plural(files),
         c.describe()
     );
@@ -310,11 +407,544 @@ pub fn total(style: &Style, files: u64, c: &Counts, failed: u64) -> String {
         let _ = write!(
             s,
             "; {} unreadable path{}",
-            style.paint("1;31", &failed.to_string()),
+            style.painted("1;31", &failed.to_string()),
             plural(failed)
         );
     }
     s.push('\n');
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repeats: print the first N occurrences of each distinct finding, count the rest.
+
+/// How many occurrences of each distinct finding are printed in full (`None`: all).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// For warnings and notes (`--max-repeats`).
+    pub others: Option<usize>,
+    /// For errors (`--max-error-repeats`).
+    pub errors: Option<usize>,
+}
+
+impl Limits {
+    /// Whether every finding is printed (no bookkeeping needed).
+    pub fn unlimited(&self) -> bool {
+        self.others.is_none() && self.errors.is_none()
+    }
+
+    fn of(&self, s: Severity) -> usize {
+        match s {
+            Severity::Error => self.errors,
+            _ => self.others,
+        }
+        .unwrap_or(usize::MAX)
+    }
+}
+
+/// FNV-1a: keys are short and hashed millions of times; no need for SipHash's defence against
+/// chosen collisions here (a collision costs a comparison, never correctness).
+#[derive(Default)]
+struct Fnv(u64);
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { FNV_OFFSET } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A word-at-a-time multiplicative hash (FxHash's scheme) for short strings.
+#[derive(Default)]
+struct WordHash(u64);
+
+impl Hasher for WordHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut words = bytes.chunks_exact(8);
+        for w in words.by_ref() {
+            let w = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
+            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        let rest = words.remainder();
+        let mut tail = [0u8; 8];
+        tail[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64).wrapping_mul(K);
+        self.0 = h;
+    }
+}
+
+/// For maps keyed by a hash already computed.
+#[derive(Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type FnvMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+/// Cuts a JSON pointer into pieces with array indices (and other all-digit segments) as `*`:
+/// `/guild/features/3` → `/guild`, `/features`, `/*`. Stops when `emit` returns false; returns
+/// whether it got to the end. (Text before the first `/`, which a pointer has not, is kept.)
+fn pieces(p: &[u8], mut emit: impl FnMut(&[u8]) -> bool) -> bool {
+    let mut i = 0;
+    while i < p.len() && p[i] != b'/' {
+        i += 1;
+    }
+    if i > 0 && !emit(&p[..i]) {
+        return false;
+    }
+    while i < p.len() {
+        let start = i + 1;
+        let mut j = start;
+        let mut digits = true;
+        while j < p.len() && p[j] != b'/' {
+            digits &= p[j].is_ascii_digit();
+            j += 1;
+        }
+        let piece: &[u8] = if digits && j > start { b"/*" } else { &p[i..j] };
+        if !emit(piece) {
+            return false;
+        }
+        i = j;
+    }
+    true
+}
+
+fn normalise_pointer(out: &mut String, pointer: &str) {
+    let mut bytes = Vec::with_capacity(pointer.len());
+    pieces(pointer.as_bytes(), |piece| {
+        bytes.extend_from_slice(piece);
+        true
+    });
+    // Cut at ASCII `/` only, so still UTF-8.
+    out.push_str(&String::from_utf8_lossy(&bytes));
+}
+
+/// The hash of a finding's key (severity, code, normalised pointer), without building it.
+fn key_hash(f: &Finding) -> u64 {
+    let mut h = Fnv::default();
+    h.write(&[f.severity as u8]);
+    h.write(f.code.as_str().as_bytes());
+    let mut h = h.0;
+    pieces(f.pointer.as_bytes(), |piece| {
+        for &b in piece {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        true
+    });
+    h
+}
+
+/// A distinct finding within one chunk.
+struct LocalKey {
+    severity: Severity,
+    code: Code,
+    /// The normalised pointer.
+    pointer: String,
+    /// The next key with the same hash.
+    next: Option<usize>,
+    count: u64,
+    /// The first occurrences (candidate, finding), up to the limit.
+    occurrences: Vec<(usize, usize)>,
+}
+
+impl LocalKey {
+    fn matches(&self, f: &Finding) -> bool {
+        if self.severity != f.severity || self.code != f.code {
+            return false;
+        }
+        let mut mine = self.pointer.as_bytes();
+        pieces(f.pointer.as_bytes(), |piece| {
+            match mine.strip_prefix(piece) {
+                Some(rest) => {
+                    mine = rest;
+                    true
+                }
+                None => false,
+            }
+        }) && mine.is_empty()
+    }
+}
+
+/// A payload that may be printed: it has an occurrence among the chunk's first N of its
+/// kind (or `-v` lists everything).
+pub struct Candidate {
+    index: usize,
+    report: Report,
+    shown: Vec<bool>,
+}
+
+/// What a worker keeps of one chunk in human output with limits: counts of the distinct
+/// findings and the payloads that may be printed; the rest is dropped at once.
+pub struct ChunkFindings {
+    index: HashMap<u64, usize, BuildHasherDefault<Identity>>,
+    /// Pointers as found (not normalised) → their keys by severity and code: most findings
+    /// repeat a pointer exactly (`/inviter/clan`), and one hash and compare of the raw
+    /// pointer is cheaper than normalising it.
+    raw: HashMap<String, Vec<(Severity, Code, usize)>, BuildHasherDefault<WordHash>>,
+    keys: Vec<LocalKey>,
+    candidates: Vec<Candidate>,
+}
+
+impl ChunkFindings {
+    /// Nothing yet.
+    pub fn new() -> ChunkFindings {
+        ChunkFindings {
+            index: HashMap::default(),
+            raw: HashMap::default(),
+            keys: Vec::new(),
+            candidates: Vec::new(),
+        }
+    }
+
+    fn key_of(&mut self, f: &Finding) -> usize {
+        if let Some(keys) = self.raw.get(f.pointer.as_str()) {
+            if let Some(&(_, _, k)) = keys
+                .iter()
+                .find(|(s, c, _)| *s == f.severity && *c == f.code)
+            {
+                return k;
+            }
+        }
+        let k = self.key_of_normalised(f);
+        self.raw
+            .entry(f.pointer.clone())
+            .or_default()
+            .push((f.severity, f.code, k));
+        k
+    }
+
+    fn key_of_normalised(&mut self, f: &Finding) -> usize {
+        let h = key_hash(f);
+        let mut at = self.index.get(&h).copied();
+        let mut last = None;
+        while let Some(k) = at {
+            if self.keys[k].matches(f) {
+                return k;
+            }
+            last = Some(k);
+            at = self.keys[k].next;
+        }
+        let k = self.keys.len();
+        let mut pointer = String::with_capacity(f.pointer.len());
+        normalise_pointer(&mut pointer, &f.pointer);
+        self.keys.push(LocalKey {
+            severity: f.severity,
+            code: f.code,
+            pointer,
+            next: None,
+            count: 0,
+            occurrences: Vec::new(),
+        });
+        match last {
+            Some(prev) => self.keys[prev].next = Some(k),
+            None => {
+                self.index.insert(h, k);
+            }
+        }
+        k
+    }
+
+    /// Takes in payload `index` of the batch (only call it for [`listed`] payloads).
+    pub fn add(&mut self, style: &Style, limits: &Limits, index: usize, report: Report) {
+        let candidate = self.candidates.len();
+        let mut any = false;
+        for (i, f) in report.findings.iter().enumerate() {
+            let k = self.key_of(f);
+            let lk = &mut self.keys[k];
+            lk.count += 1;
+            if lk.occurrences.len() < limits.of(f.severity) {
+                lk.occurrences.push((candidate, i));
+                any = true;
+            }
+        }
+        if any || style.verbose {
+            let shown = vec![false; report.findings.len()];
+            self.candidates.push(Candidate {
+                index,
+                report,
+                shown,
+            });
+        }
+    }
+}
+
+impl Default for ChunkFindings {
+    fn default() -> Self {
+        ChunkFindings::new()
+    }
+}
+
+/// A distinct finding over the whole run.
+struct GlobalKey {
+    severity: Severity,
+    code: Code,
+    /// The normalised pointer.
+    pointer: String,
+    count: u64,
+    shown: u64,
+    first: String,
+    seen: usize,
+}
+
+/// The run's distinct findings (main thread): decides which occurrences are printed, in input
+/// order, and prints the table at the end.
+pub struct Repeats {
+    limits: Limits,
+    keys: FnvMap<GlobalKey>,
+    /// Occurrences of distinct findings met after [`MAX_KEYS`] (not tracked one by one)...
+    untracked: u64,
+    /// ... and how many of them were printed.
+    untracked_shown: u64,
+}
+
+/// Distinct findings tracked one by one (memory stays bounded when, say, every payload has
+/// an unknown field of its own name). Findings of further distinct kinds are printed up to
+/// the limit per chunk, and counted together.
+const MAX_KEYS: usize = 10_000;
+
+impl Repeats {
+    /// Nothing seen yet.
+    pub fn new(limits: Limits) -> Repeats {
+        Repeats {
+            limits,
+            keys: FnvMap::default(),
+            untracked: 0,
+            untracked_shown: 0,
+        }
+    }
+
+    /// Merges a chunk (the chunks must come in input order) and prints its payloads that have
+    /// something to show.
+    pub fn print_chunk(
+        &mut self,
+        out: &mut String,
+        style: &Style,
+        batch: &Batch,
+        mut chunk: ChunkFindings,
+    ) {
+        let source: &str = batch.source();
+        let mut key = String::new();
+        for lk in chunk.keys.drain(..) {
+            let seen = self.keys.len();
+            key.clear();
+            key.push_str(lk.severity.as_str());
+            key.push(' ');
+            key.push_str(lk.code.as_str());
+            key.push(' ');
+            key.push_str(&lk.pointer);
+            if !self.keys.contains_key(key.as_str()) && self.keys.len() >= MAX_KEYS {
+                for &(c, i) in &lk.occurrences {
+                    if let Some(s) = chunk.candidates[c].shown.get_mut(i) {
+                        *s = true;
+                    }
+                }
+                self.untracked += lk.count;
+                self.untracked_shown += lk.occurrences.len() as u64;
+                continue;
+            }
+            if !self.keys.contains_key(key.as_str()) {
+                self.keys.insert(
+                    key.clone(),
+                    GlobalKey {
+                        severity: lk.severity,
+                        code: lk.code,
+                        pointer: lk.pointer.clone(),
+                        count: 0,
+                        shown: 0,
+                        first: String::new(),
+                        seen,
+                    },
+                );
+            }
+            let Some(g) = self.keys.get_mut(key.as_str()) else {
+                continue;
+            };
+            if g.count == 0 {
+                if let Some(&(c, i)) = lk.occurrences.first() {
+                    let cand = &chunk.candidates[c];
+                    let loc = batch.location(cand.index);
+                    g.first = first_at(source, loc, &cand.report.findings[i]);
+                }
+            }
+            g.count += lk.count;
+            let limit = self.limits.of(lk.severity) as u64;
+            let room = limit
+                .saturating_sub(g.shown)
+                .min(lk.occurrences.len() as u64) as usize;
+            for &(c, i) in &lk.occurrences[..room] {
+                if let Some(s) = chunk.candidates[c].shown.get_mut(i) {
+                    *s = true;
+                }
+            }
+            g.shown += room as u64;
+        }
+        for cand in &chunk.candidates {
+            if !style.verbose && !cand.shown.iter().any(|&s| s) {
+                continue;
+            }
+            let default = Location::default();
+            let p = Payload {
+                source,
+                location: batch.location(cand.index).unwrap_or(&default),
+                report: &cand.report,
+                lines: Some((batch, cand.index)),
+            };
+            human(out, style, &p, Some(&cand.shown));
+        }
+    }
+
+    /// The table of the most frequent findings, when some occurrences were not printed;
+    /// empty otherwise.
+    pub fn table(&self, style: &Style) -> String {
+        let hidden: u64 = self.keys.values().map(|g| g.count - g.shown).sum::<u64>()
+            + (self.untracked - self.untracked_shown);
+        if hidden == 0 {
+            return String::new();
+        }
+        let total: u64 = self.keys.values().map(|g| g.count).sum::<u64>() + self.untracked;
+        let mut rows: Vec<&GlobalKey> = self.keys.values().collect();
+        rows.sort_by(|a, b| {
+            (b.severity == Severity::Error)
+                .cmp(&(a.severity == Severity::Error))
+                .then(b.count.cmp(&a.count))
+                .then(a.seen.cmp(&b.seen))
+        });
+        let cut = rows.len().min(TABLE_ROWS);
+        let (show, rest) = rows.split_at(cut);
+        let label = |g: &GlobalKey| format!("{}[{}]", g.severity.as_str(), g.code.as_str());
+        let place = |g: &GlobalKey| {
+            if g.pointer.is_empty() {
+                "(the payload)".to_owned()
+            } else {
+                g.pointer.clone()
+            }
+        };
+        let w_count = show
+            .iter()
+            .map(|g| g.count.to_string().len())
+            .max()
+            .unwrap_or(0)
+            .max("count".len());
+        let w_label = show
+            .iter()
+            .map(|g| label(g).len())
+            .max()
+            .unwrap_or(0)
+            .max("finding".len());
+        let w_place = show
+            .iter()
+            .map(|g| place(g).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("where".len());
+        let mut s = String::new();
+        let limit = |n: Option<usize>| match n {
+            Some(1) => "once".to_owned(),
+            Some(n) => format!("{n} times"),
+            None => "every time".to_owned(),
+        };
+        let _ = writeln!(
+            s,
+            "{} {hidden} of {total} findings not printed (each distinct finding is printed {} at \
+             most, an error {}; --max-repeats 0 --max-error-repeats 0 prints every one):",
+            style.painted("1", "repeated findings:"),
+            limit(self.limits.others),
+            limit(self.limits.errors),
+        );
+        let _ = writeln!(
+            s,
+            "  {:>w_count$}  {:<w_label$}  {:<w_place$}  first at",
+            "count", "finding", "where"
+        );
+        for g in show {
+            let _ = write!(s, "  {:>w_count$}  ", g.count);
+            let text = label(g);
+            style.paint(&mut s, severity_colour(g.severity), &text);
+            let pad = w_label - text.len();
+            let where_ = place(g);
+            let pad2 = w_place.saturating_sub(where_.chars().count());
+            let _ = writeln!(
+                s,
+                "{:pad$}  {where_}{:pad2$}  {}",
+                "",
+                "",
+                g.first.trim_end()
+            );
+        }
+        if !rest.is_empty() {
+            let n: u64 = rest.iter().map(|g| g.count).sum();
+            let _ = writeln!(
+                s,
+                "  … and {} more distinct finding{} ({n} occurrence{}); --format json lists every finding",
+                rest.len(),
+                plural(rest.len() as u64),
+                plural(n)
+            );
+        }
+        if self.untracked > 0 {
+            let _ = writeln!(
+                s,
+                "  … and {} finding{} of further distinct kinds (over {MAX_KEYS} kinds: not told apart)",
+                self.untracked,
+                plural(self.untracked)
+            );
+        }
+        s
+    }
+}
+
+/// Where a finding is, in one short string: `file:line:column` (a HAR body: `file entry N
+/// response body line:column`).
+fn first_at(source: &str, loc: Option<&Location>, f: &Finding) -> String {
+    let mut s = source.to_owned();
+    match loc.and_then(|l| l.har.as_ref()) {
+        Some(h) => {
+            let _ = write!(s, " entry {} {} body", h.entry, h.part.as_str());
+            if let (Some(l), Some(c)) = (f.line, f.column) {
+                let _ = write!(s, " {l}:{c}");
+            }
+        }
+        None => match (f.line, f.column, loc.and_then(|l| l.line)) {
+            (Some(l), Some(c), _) => {
+                let _ = write!(s, ":{l}:{c}");
+            }
+            (_, _, Some(l)) => {
+                let _ = write!(s, ":{l}");
+            }
+            _ => {}
+        },
+    }
     s
 }
 
@@ -329,5 +959,106 @@ mod tests {
         let (s, c) = window(&long, 200);
         assert_eq!(s.chars().nth(c), Some('é'));
         assert!(s.starts_with('…') && s.ends_with('…'));
+    }
+
+    #[test]
+    fn window_matches_the_reference() {
+        let lines = [
+            String::new(),
+            "short".to_owned(),
+            "a\tb".repeat(40),
+            "x".repeat(99),
+            "x".repeat(100),
+            "x".repeat(101),
+            "é".repeat(60),
+            "é".repeat(100),
+            "é".repeat(101),
+            "0123456789".repeat(30),
+            "日本語🎮\t".repeat(50),
+        ];
+        for line in &lines {
+            let n = line.chars().count();
+            for col in (0..n + 4).chain([usize::MAX]) {
+                assert_eq!(
+                    window(line, col),
+                    window_slow(line, col),
+                    "{line:?} column {col}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn distinct_findings_are_told_apart() {
+        use Code::{UnknownEnumValue as Enum, UnknownField as Field};
+        use Severity::{Error as E, Warning as W};
+        let f = |severity, code, pointer: &str| Finding {
+            severity,
+            code,
+            pointer: pointer.to_owned(),
+            line: Some(1),
+            column: Some(1),
+            offset: None,
+            message: String::new(),
+        };
+        let report = Report {
+            kind: None,
+            schema: None,
+            status: Status::Error,
+            findings: vec![
+                f(W, Field, "/a/1"),
+                f(W, Field, "/a/2"),
+                f(W, Enum, "/a/1"),
+                f(E, Field, "/a/1"),
+                f(W, Field, "/a/x"),
+                f(W, Field, "/a/1"),
+                f(W, Field, "/a/12/b"),
+                f(W, Field, "/a/3/b"),
+            ],
+        };
+        let style = Style {
+            color: false,
+            verbose: false,
+        };
+        let limits = Limits {
+            others: Some(2),
+            errors: Some(2),
+        };
+        let mut chunk = ChunkFindings::new();
+        chunk.add(&style, &limits, 0, report.clone());
+        chunk.add(&style, &limits, 1, report);
+        let keys: Vec<_> = chunk
+            .keys
+            .iter()
+            .map(|k| {
+                (
+                    k.severity,
+                    k.code,
+                    k.pointer.as_str(),
+                    k.count,
+                    k.occurrences.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (W, Field, "/a/*", 6, 2),
+                (W, Enum, "/a/*", 2, 2),
+                (E, Field, "/a/*", 2, 2),
+                (W, Field, "/a/x", 2, 2),
+                (W, Field, "/a/*/b", 4, 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn pointers_are_normalised() {
+        let mut s = String::new();
+        normalise_pointer(&mut s, "/guild/features/12/x/0a/");
+        assert_eq!(s, "/guild/features/*/x/0a/");
+        s.clear();
+        normalise_pointer(&mut s, "");
+        assert_eq!(s, "");
     }
 }

@@ -1,19 +1,46 @@
-//! `discord-invite validate`: read paths in a background thread, validate each batch on every
-//! core, print in source order.
+//! `discord-invite validate`: a pipeline that keeps every core busy.
+//!
+//! - The **reader thread** reads paths into batches of payloads (NDJSON: about 4 MiB of whole
+//!   lines), cuts each batch into chunks of a few hundred KiB and hands every chunk to the
+//!   rayon pool at once (`rayon::spawn`); it sends the main thread, in input order, a slot per
+//!   chunk (the receiving end of the chunk's result) and the other events (file start and end,
+//!   unreadable paths). The slot channel is bounded, so the reader runs only a few batches
+//!   ahead and memory stays flat.
+//! - **Workers** validate a chunk's payloads and render them into one buffer per chunk
+//!   (`--format json`; human output with `--max-repeats 0`), or, for human output with limits,
+//!   count the chunk's distinct findings and keep only the payloads that may be printed.
+//! - The **main thread** takes the slots in order, merges counts, decides (human output with
+//!   limits) which occurrences are printed, and writes. It never waits for a whole batch: while
+//!   it writes one chunk, the workers validate the next ones.
 
 use std::io::{self, IsTerminal, Write};
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
 use std::thread;
 
 use clap::ValueEnum;
-use discord_invite::validate::input::{Event, FileFormat, Reader, BATCH_BYTES};
+use discord_invite::validate::input::{Batch, Event, FileFormat, Location, Reader, BATCH_BYTES};
 use discord_invite::validate::{Kind, Options};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
-use crate::output::{self, Counts, Style};
+use crate::json_out;
+use crate::output::{self, ChunkFindings, Counts, Limits, Payload, Repeats, Style};
+
+/// A chunk ends after this many input bytes (whole payloads)...
+const CHUNK_BYTES: usize = 256 << 10;
+/// ... or this many payloads.
+const CHUNK_PAYLOADS: usize = 1024;
+/// Chunks (and other events) the reader may queue ahead of the main thread: with 256 KiB
+/// chunks, about 8 MiB of input and its output in flight, plus the batches they belong to.
+const SLOTS: usize = 32;
+/// `--max-repeats` default.
+pub const MAX_REPEATS: usize = 5;
+/// `--max-error-repeats` default.
+pub const MAX_ERROR_REPEATS: usize = 50;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -55,6 +82,14 @@ pub struct Args {
     /// Also list payloads that are valid without findings (human output).
     #[arg(short, long)]
     verbose: bool,
+    /// Human output: print each distinct warning or note (same severity, code and JSON
+    /// pointer, array indices ignored) in full only this many times; later ones are counted
+    /// and summed up in a table at the end. 0: print every one.
+    #[arg(long, value_name = "N", default_value_t = MAX_REPEATS)]
+    max_repeats: usize,
+    /// Like --max-repeats, for findings at error severity. 0: print every one.
+    #[arg(long, value_name = "N", default_value_t = MAX_ERROR_REPEATS)]
+    max_error_repeats: usize,
     /// Worker threads (default: every core).
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
@@ -67,6 +102,106 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
     s.parse::<Kind>().map_err(|e| e.to_string())
 }
 
+/// What the reader thread sends the main thread, in input order.
+enum Slot {
+    /// A file starts or ends, or a path could not be read.
+    Event(Event),
+    /// A chunk of a batch, being validated by the pool.
+    Chunk(Receiver<Result<ChunkOut, ()>>),
+}
+
+/// A worker's result for one chunk.
+struct ChunkOut {
+    batch: Arc<Batch>,
+    /// Rendered output (JSON, or human output without limits).
+    text: Vec<u8>,
+    counts: Counts,
+    /// Human output with limits: what may be printed.
+    findings: Option<ChunkFindings>,
+    /// Input bytes done (the batch's, on its last chunk; for the progress spinner).
+    bytes: u64,
+}
+
+/// What workers need to know.
+struct Job {
+    options: Options,
+    format: Format,
+    style: Style,
+    limits: Limits,
+}
+
+impl Job {
+    fn run(&self, batch: Arc<Batch>, range: Range<usize>, last: bool) -> ChunkOut {
+        let mut text = Vec::new();
+        if self.format == Format::Json {
+            // Records are about 1.5 times an invite's size: grow the buffer once or twice at
+            // most (capped: a chunk can be one huge document with a short record).
+            let input: usize = range.clone().map(|i| batch.payload(i).len()).sum();
+            text.reserve((input + input / 2 + 4096).min(2 * CHUNK_BYTES));
+        }
+        let mut counts = Counts::default();
+        let mut findings =
+            (self.format == Format::Human && !self.limits.unlimited()).then(ChunkFindings::new);
+        let mut human = String::new();
+        let default = Location::default();
+        for i in range {
+            let report = batch.report(i, &self.options);
+            counts.add(&report);
+            let location = batch.location(i).unwrap_or(&default);
+            match (self.format, &mut findings) {
+                (Format::Json, _) => {
+                    json_out::write_record(&mut text, batch.source(), location, &report)
+                }
+                (Format::Human, Some(f)) => {
+                    if output::listed(&self.style, &report) {
+                        f.add(&self.style, &self.limits, i, report);
+                    }
+                }
+                (Format::Human, None) => {
+                    if output::listed(&self.style, &report) {
+                        let p = Payload {
+                            source: batch.source(),
+                            location,
+                            report: &report,
+                            lines: Some((&batch, i)),
+                        };
+                        output::human(&mut human, &self.style, &p, None);
+                    }
+                }
+            }
+        }
+        if !human.is_empty() {
+            text = human.into_bytes();
+        }
+        let bytes = if last { batch.bytes() } else { 0 };
+        ChunkOut {
+            batch,
+            text,
+            counts,
+            findings,
+            bytes,
+        }
+    }
+}
+
+/// Cuts a batch into chunks of whole payloads.
+fn chunks(batch: &Batch) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for i in 0..batch.len() {
+        bytes += batch.payload(i).len() + 1;
+        if bytes >= CHUNK_BYTES || i + 1 - start >= CHUNK_PAYLOADS {
+            out.push(start..i + 1);
+            start = i + 1;
+            bytes = 0;
+        }
+    }
+    if start < batch.len() {
+        out.push(start..batch.len());
+    }
+    out
+}
+
 /// Runs the command; the exit code follows the README: 0, 1 on an error finding, 2 on an I/O
 /// problem.
 pub fn run(args: Args) -> ExitCode {
@@ -76,7 +211,6 @@ pub fn run(args: Args) -> ExitCode {
             .num_threads(n.max(1))
             .build_global();
     }
-    let options = Options::new(args.kind, args.strict);
     let stdout = io::stdout();
     let style = Style {
         color: match args.color {
@@ -86,17 +220,47 @@ pub fn run(args: Args) -> ExitCode {
         },
         verbose: args.verbose,
     };
+    let limit = |n: usize| (n > 0).then_some(n);
+    let job = Arc::new(Job {
+        options: Options::new(args.kind, args.strict),
+        format: args.format,
+        style,
+        limits: Limits {
+            others: limit(args.max_repeats),
+            errors: limit(args.max_error_repeats),
+        },
+    });
     let progress = progress_bar();
     let started = std::time::Instant::now();
 
-    // The reader runs ahead by at most two batches: memory stays flat on any input size.
-    let (tx, rx) = sync_channel::<Event>(2);
+    let (tx, slots) = sync_channel::<Slot>(SLOTS);
     let paths = args.paths.clone();
     let batch_bytes = args.batch_bytes;
+    let worker_job = job.clone();
     let reader = thread::spawn(move || {
         for event in Reader::new(paths).batch_bytes(batch_bytes) {
-            if tx.send(event).is_err() {
-                break;
+            let Event::Batch(batch) = event else {
+                if tx.send(Slot::Event(event)).is_err() {
+                    return;
+                }
+                continue;
+            };
+            let batch = Arc::new(batch);
+            let ranges = chunks(&batch);
+            let n = ranges.len();
+            for (k, range) in ranges.into_iter().enumerate() {
+                let (done, result) = sync_channel(1);
+                let (job, batch) = (worker_job.clone(), batch.clone());
+                rayon::spawn(move || {
+                    // A panic in the validator must not abort the process: the main thread
+                    // reports it and exits with 2.
+                    let out = catch_unwind(AssertUnwindSafe(|| job.run(batch, range, k + 1 == n)))
+                        .map_err(|_| ());
+                    let _ = done.send(out);
+                });
+                if tx.send(Slot::Chunk(result)).is_err() {
+                    return;
+                }
             }
         }
     });
@@ -106,36 +270,60 @@ pub fn run(args: Args) -> ExitCode {
     let mut file = Counts::default();
     let mut format = FileFormat::Json;
     let (mut files, mut failed, mut bytes) = (0u64, 0u64, 0u64);
+    let mut repeats = Repeats::new(job.limits);
     let mut write_ok = true;
-    for event in rx {
-        let text = match event {
-            Event::FileStart { format: f, .. } => {
+    let mut internal_error = false;
+    let mut human = String::new();
+    for slot in slots {
+        human.clear();
+        let mut text: Vec<u8> = Vec::new();
+        match slot {
+            Slot::Event(Event::FileStart { format: f, .. }) => {
                 file = Counts::default();
                 format = f;
                 files += 1;
-                String::new()
             }
-            Event::Batch(batch) => {
-                let rendered: Vec<(String, Counts)> = (0..batch.len())
-                    .into_par_iter()
-                    .map(|i| {
-                        let record = batch.validate(i, &options);
-                        let mut c = Counts::default();
-                        c.add(&record);
-                        let text = match args.format {
-                            Format::Json => output::json(&record),
-                            Format::Human => output::human(&style, &record, Some((&batch, i))),
-                        };
-                        (text, c)
-                    })
-                    .collect();
-                let mut text = String::new();
-                for (t, c) in &rendered {
-                    text.push_str(t);
-                    file.merge(c);
+            Slot::Event(Event::FileEnd { source, ignored }) => {
+                total.merge(&file);
+                if job.format == Format::Human {
+                    human = output::file_summary(&style, &source, format, &file, ignored);
                 }
-                bytes += batch.bytes();
-                if let Some(pb) = &progress {
+            }
+            Slot::Event(Event::Failed(record)) => {
+                failed += 1;
+                match job.format {
+                    Format::Json => json_out::write_record(
+                        &mut text,
+                        &record.source,
+                        &record.location,
+                        &record.report,
+                    ),
+                    Format::Human => {
+                        let p = Payload {
+                            source: &record.source,
+                            location: &record.location,
+                            report: &record.report,
+                            lines: None,
+                        };
+                        output::human(&mut human, &style, &p, None);
+                    }
+                }
+            }
+            // The reader turns batches into chunks; nothing else arrives.
+            Slot::Event(Event::Batch(_)) => {}
+            Slot::Chunk(result) => {
+                let Ok(Ok(chunk)) = result.recv() else {
+                    eprintln!("error: internal error while validating (a bug: please report it)");
+                    internal_error = true;
+                    break;
+                };
+                file.merge(&chunk.counts);
+                text = chunk.text;
+                if let Some(findings) = chunk.findings {
+                    repeats.print_chunk(&mut human, &style, &chunk.batch, findings);
+                }
+                bytes += chunk.bytes;
+                if let (Some(pb), true) = (&progress, chunk.bytes > 0) {
                     // Only long runs get a spinner: it appears after the first second.
                     if pb.is_hidden() && started.elapsed() > std::time::Duration::from_secs(1) {
                         pb.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
@@ -146,29 +334,18 @@ pub fn run(args: Args) -> ExitCode {
                         total.payloads + file.payloads
                     ));
                 }
-                text
             }
-            Event::FileEnd { source, ignored } => {
-                total.merge(&file);
-                match args.format {
-                    Format::Human => output::file_summary(&style, &source, format, &file, ignored),
-                    Format::Json => String::new(),
-                }
-            }
-            Event::Failed(record) => {
-                failed += 1;
-                match args.format {
-                    Format::Json => output::json(&record),
-                    Format::Human => output::human(&style, &record, None),
-                }
-            }
-        };
-        if text.is_empty() {
+        }
+        if text.is_empty() && human.is_empty() {
             continue;
         }
+        let write = |out: &mut io::BufWriter<io::StdoutLock<'_>>| {
+            out.write_all(human.as_bytes())?;
+            out.write_all(&text)
+        };
         let res = match &progress {
-            Some(pb) => pb.suspend(|| out.write_all(text.as_bytes())),
-            None => out.write_all(text.as_bytes()),
+            Some(pb) => pb.suspend(|| write(&mut out)),
+            None => write(&mut out),
         };
         if let Err(e) = res {
             write_ok = false;
@@ -181,16 +358,17 @@ pub fn run(args: Args) -> ExitCode {
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
-    if write_ok && args.format == Format::Human {
+    if write_ok && !internal_error && job.format == Format::Human {
+        let _ = out.write_all(repeats.table(&style).as_bytes());
         let _ = out.write_all(output::total(&style, files, &total, failed).as_bytes());
     }
     let flushed = out.flush().is_ok();
     drop(out);
-    // On a write failure the reader may be blocked on a full channel: dropping the receiver
-    // (done when the loop ended) unblocks it.
+    // On a write failure the reader may be blocked on a full channel: the receiver was dropped
+    // when the loop ended, which unblocks it.
     let _ = reader.join();
 
-    if failed > 0 || !write_ok || !flushed {
+    if failed > 0 || !write_ok || !flushed || internal_error {
         ExitCode::from(2)
     } else if total.error > 0 {
         ExitCode::from(1)

@@ -1,0 +1,421 @@
+//! `--format json`: one NDJSON record per payload, written by hand.
+//!
+//! The bytes are exactly what `serde_json::to_string(&record)` gives for a
+//! [`discord_invite::validate::input::Record`] (compact, keys in declaration order, serde_json's
+//! escaping); the tests below compare the two. Writing directly into the chunk's buffer avoids
+//! serde's per-record `String`, and strings that need no escaping (nearly all) are copied
+//! eight bytes at a time.
+
+use discord_invite::validate::input::Location;
+use discord_invite::validate::{Report, Severity};
+
+/// Appends one record and its line break to `out`.
+pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report: &Report) {
+    out.extend_from_slice(b"{\"source\":");
+    write_str(out, source);
+    out.extend_from_slice(b",\"location\":{");
+    let mut first = true;
+    let mut key = |out: &mut Vec<u8>, name: &[u8]| {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.push(b'"');
+        out.extend_from_slice(name);
+        out.extend_from_slice(b"\":");
+    };
+    if let Some(line) = location.line {
+        key(out, b"line");
+        write_uint(out, line as u64);
+    }
+    if let Some(index) = location.index {
+        key(out, b"index");
+        write_uint(out, index as u64);
+    }
+    if let Some(har) = &location.har {
+        key(out, b"har_entry");
+        write_uint(out, har.entry as u64);
+        key(out, b"part");
+        write_str(out, har.part.as_str());
+        key(out, b"method");
+        write_str(out, &har.method);
+        key(out, b"url");
+        write_str(out, &har.url);
+    }
+    out.extend_from_slice(b"},\"kind\":");
+    match report.kind {
+        Some(k) => write_name(out, k.name()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"schema\":");
+    write_opt_str(out, report.schema);
+    out.extend_from_slice(b",\"status\":");
+    write_name(out, report.status.as_str());
+    out.extend_from_slice(b",\"findings\":[");
+    for (i, f) in report.findings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(match f.severity {
+            Severity::Error => b"{\"severity\":\"error\",\"code\":",
+            Severity::Warning => b"{\"severity\":\"warning\",\"code\":",
+            Severity::Note => b"{\"severity\":\"note\",\"code\":",
+        });
+        write_name(out, f.code.as_str());
+        out.extend_from_slice(b",\"pointer\":");
+        write_str(out, &f.pointer);
+        out.extend_from_slice(b",\"line\":");
+        write_opt_uint(out, f.line);
+        out.extend_from_slice(b",\"column\":");
+        write_opt_uint(out, f.column);
+        out.extend_from_slice(b",\"message\":");
+        write_str(out, &f.message);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}\n");
+}
+
+fn write_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => write_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn write_opt_uint(out: &mut Vec<u8>, n: Option<usize>) {
+    match n {
+        Some(n) => write_uint(out, n as u64),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// A name of the validator's vocabulary (a code, a kind, a status): kebab-case ASCII, never
+/// escaped (a test checks every one), so no scan.
+fn write_name(out: &mut Vec<u8>, name: &str) {
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'"');
+}
+
+/// A decimal integer, as serde_json (itoa) writes it; two digits at a time.
+fn write_uint(out: &mut Vec<u8>, mut n: u64) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        digits[at] = b'0' + n as u8;
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit set in each byte of `w` that JSON must escape (`"`, `\`, below 0x20). Exact
+/// for the lowest flagged byte, which is all the caller uses.
+#[inline]
+fn special(w: u64) -> u64 {
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let q = w ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q;
+    let b = w ^ (ONES * u64::from(b'\\'));
+    let backslash = b.wrapping_sub(ONES) & !b;
+    (control | quote | backslash) & HIGHS
+}
+
+/// Writes the escape sequence of a byte that needs one at the start of `buf` (at least six
+/// bytes long); returns its length.
+#[inline]
+fn escape(buf: &mut [u8], b: u8) -> usize {
+    let short = match b {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        b'\t' => b't',
+        b'\n' => b'n',
+        0x0C => b'f',
+        b'\r' => b'r',
+        _ => 0,
+    };
+    if short != 0 {
+        buf[..2].copy_from_slice(&[b'\\', short]);
+        return 2;
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    buf[..6].copy_from_slice(&[
+        b'\\',
+        b'u',
+        b'0',
+        b'0',
+        HEX[usize::from(b >> 4)],
+        HEX[usize::from(b & 0xF)],
+    ]);
+    6
+}
+
+/// The index of the first byte that needs escaping, or `bytes.len()`.
+#[inline]
+fn first_special(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let hit = special(u64::from_le_bytes(word));
+        if hit != 0 {
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \t \n \f \r`, other control
+/// characters as `\u00xx` (lower-case hex); everything else, non-ASCII included, as is.
+///
+/// Most strings need no escape: one scan (eight bytes at a time), one copy. Otherwise, piece
+/// by piece, the buffer grows by the worst case (every byte as `\u00xx`) and is cut back
+/// after: the bytes are copied eight at a time by index, without a capacity check or a
+/// `memcpy` call per run; a word with a byte to escape is copied whole, then overwritten from
+/// that byte on.
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let clean = first_special(bytes);
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(&bytes[..clean]);
+    if clean == bytes.len() {
+        out.push(b'"');
+        return;
+    }
+    // In pieces, so that a huge string (a 50 MB key in a pointer) never makes the buffer grow
+    // by six times its size.
+    for piece in bytes[clean..].chunks(4096) {
+        escape_piece(out, piece);
+    }
+    out.push(b'"');
+}
+
+/// Appends `bytes` escaped (no quotes around).
+fn escape_piece(out: &mut Vec<u8>, bytes: &[u8]) {
+    let start = out.len();
+    out.resize(start + bytes.len() * 6, 0);
+    let buf = &mut out[start..];
+    let mut o = 0;
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        buf[o..o + 8].copy_from_slice(&word);
+        let hit = special(u64::from_le_bytes(word));
+        if hit == 0 {
+            o += 8;
+            i += 8;
+            continue;
+        }
+        let k = (hit.trailing_zeros() / 8) as usize;
+        o += k;
+        o += escape(&mut buf[o..], word[k]);
+        i += k + 1;
+    }
+    for &b in bytes.get(i..).unwrap_or_default() {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            o += escape(&mut buf[o..], b);
+        } else {
+            buf[o] = b;
+            o += 1;
+        }
+    }
+    out.truncate(start + o);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use discord_invite::validate::input::{Event, HarEntry, Reader, Record};
+    use discord_invite::validate::{Code, Finding, HarPart, Kind, Options, Status};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn ours(record: &Record) -> String {
+        let mut out = Vec::new();
+        write_record(&mut out, &record.source, &record.location, &record.report);
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    fn serde(record: &Record) -> String {
+        serde_json::to_string(record).expect("serializes") + "\n"
+    }
+
+    fn record(source: &str, text: &str, har: bool) -> Record {
+        Record {
+            source: Arc::from(source),
+            location: Location {
+                line: Some(text.len()),
+                index: (text.len() % 2 == 0).then_some(7),
+                har: har.then(|| HarEntry {
+                    entry: 3,
+                    part: HarPart::Response,
+                    method: text.to_owned(),
+                    url: format!("https://discord.com/api/v10/invites/{text}"),
+                }),
+            },
+            report: Report {
+                kind: Some(Kind::Invite),
+                schema: Some("GuildInviteResponse"),
+                status: Status::Warning,
+                findings: vec![
+                    Finding {
+                        severity: Severity::Warning,
+                        code: Code::UnknownField,
+                        pointer: format!("/guild/{text}/0"),
+                        line: Some(1),
+                        column: Some(usize::MAX),
+                        offset: Some(12),
+                        message: text.to_owned(),
+                    },
+                    Finding {
+                        severity: Severity::Error,
+                        code: Code::IoError,
+                        pointer: String::new(),
+                        line: None,
+                        column: None,
+                        offset: None,
+                        message: format!("{text}{text}"),
+                    },
+                ],
+            },
+        }
+    }
+
+    /// Every record of the repository's captures (documents, arrays, NDJSON, HAR, errors).
+    #[test]
+    fn identical_to_serde_json_on_the_captures() {
+        let options = Options::default();
+        let mut n = 0;
+        for event in Reader::new(["captures", "does/not/exist.json"]) {
+            let records = match event {
+                Event::Batch(batch) => batch.validate_all(&options),
+                Event::Failed(record) => vec![record],
+                _ => continue,
+            };
+            for r in &records {
+                assert_eq!(ours(r), serde(r));
+                n += 1;
+            }
+        }
+        assert!(n > 30, "{n} records");
+    }
+
+    #[test]
+    fn identical_to_serde_json_on_awkward_strings() {
+        let mut all_bytes = String::new();
+        for c in 0u8..=0x7F {
+            all_bytes.push(char::from(c));
+        }
+        let samples = [
+            String::new(),
+            "plain ascii, no escapes at all here".to_owned(),
+            all_bytes,
+            "\"quoted\" and \\back\\slashed\\".to_owned(),
+            "tab\there\nnewline\r\u{8}\u{c}\u{0}\u{1f}\u{7f}".to_owned(),
+            "Café 日本語 🎮 \u{2028}\u{2029} \u{fffd}".to_owned(),
+            "1234567\"".to_owned(),
+            "12345678\\".to_owned(),
+            "x".repeat(1000) + "\u{1}" + &"é".repeat(100),
+            "\"".repeat(5000) + &"日\n".repeat(3000),
+        ];
+        for s in &samples {
+            for har in [false, true] {
+                let r = record(s, s, har);
+                assert_eq!(ours(&r), serde(&r), "{s:?}");
+            }
+        }
+        let mut r = record("a", "b", false);
+        r.report.kind = None;
+        r.report.schema = None;
+        r.report.findings.clear();
+        r.location = Location::default();
+        assert_eq!(ours(&r), serde(&r));
+    }
+
+    #[test]
+    fn names_need_no_escape() {
+        let plain = |s: &str| {
+            assert!(
+                !s.is_empty() && first_special(s.as_bytes()) == s.len(),
+                "{s:?}"
+            );
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'),
+                "{s:?}"
+            );
+        };
+        for c in Code::ALL {
+            plain(c.as_str());
+        }
+        for k in Kind::ALL {
+            plain(k.name());
+        }
+        for s in [
+            Status::Valid,
+            Status::Warning,
+            Status::Error,
+            Status::Skipped,
+        ] {
+            plain(s.as_str());
+        }
+        for s in [Severity::Error, Severity::Warning, Severity::Note] {
+            plain(s.as_str());
+        }
+    }
+
+    #[test]
+    fn integers_as_serde_json_writes_them() {
+        for n in (0..1000).chain([
+            9_999,
+            10_000,
+            123_456_789,
+            u64::from(u32::MAX),
+            u64::MAX - 1,
+            u64::MAX,
+        ]) {
+            let mut out = Vec::new();
+            write_uint(&mut out, n);
+            assert_eq!(out, serde_json::to_vec(&n).unwrap(), "{n}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn identical_to_serde_json_on_any_string(s in any::<String>(), t in "[\\x00-\\x7f]{0,40}") {
+            let r = record(&t, &s, true);
+            prop_assert_eq!(ours(&r), serde(&r));
+            let r = record(&s, &t, false);
+            prop_assert_eq!(ours(&r), serde(&r));
+        }
+    }
+}
