@@ -233,3 +233,9 @@ pub fn foreign<T: Copy + Into<i64>>(tag: &Nullable<T>, having: &[i64]) -> bool {
         _ => false,
     }
 }
+
+/// The decode fast path alone (src/fast.rs): `None` where it gives up and serde_json decides.
+/// For the differential tests (`tests/fast_path.rs`).
+pub fn fast_decode<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<T> {
+    crate::fast::from_str(text)
+}

@@ -25,6 +25,7 @@
 
 mod convert;
 mod ext;
+mod fast;
 mod nullable;
 mod snowflake;
 mod timestamp;
