@@ -60,7 +60,7 @@ pub fn stash<T: serde::Serialize, E: Error>(
         Nullable::Null => serde_json::value::to_raw_value(&()).map_err(E::custom)?,
         Nullable::Value(v) => serde_json::value::to_raw_value(&v).map_err(E::custom)?,
     };
-    extra.insert(key.to_owned(), value);
+    extra.insert_str(key, value);
     Ok(())
 }
 

@@ -9,8 +9,10 @@ use serde_json::value::RawValue;
 /// The fields of a payload that this version of the crate does not know.
 ///
 /// Each value is kept as its raw JSON text (a [`RawValue`]), in arrival order, so it re-encodes
-/// exactly as it came — numbers digit for digit — and costs one allocation to keep, with no
-/// tree and no hashing on the decode path. [`get`](Self::get) parses a value on demand.
+/// exactly as it came — numbers digit for digit — and costs one allocation to keep (keys up to
+/// 22 bytes are stored inline), with no tree and no hashing on the decode path.
+/// [`get`](Self::get) parses a value on demand; [`iter`](Self::iter) and `&UnknownFields` iterate
+/// `(&str, &RawValue)` pairs.
 ///
 /// Keys are not de-duplicated: a payload that repeats an unknown key re-encodes with the
 /// repetition, and [`get`](Self::get) returns the last occurrence (as `serde_json::Value` does).
@@ -23,9 +25,71 @@ use serde_json::value::RawValue;
 /// assert_eq!(g.extra.get_raw("new_field").map(|r| r.get()), Some(r#"{"a":1.50}"#));
 /// assert_eq!(g.extra.get("new_field"), Some(serde_json::json!({"a": 1.5})));
 /// assert_eq!(invite.to_json_string().unwrap(), r#"{"code":"x","new_field":{"a":1.50}}"#);
+/// for (key, raw) in &g.extra {
+///     assert_eq!((key, raw.get()), ("new_field", r#"{"a":1.50}"#));
+/// }
 /// ```
 #[derive(Clone, Default)]
-pub struct UnknownFields(Vec<(String, Box<RawValue>)>);
+pub struct UnknownFields(Vec<(FieldKey, Box<RawValue>)>);
+
+/// Keys up to this many bytes are stored inline (no allocation): almost every real key.
+const INLINE: usize = 22;
+
+/// An unknown field's key: inline when short, on the heap otherwise.
+#[derive(Clone)]
+enum FieldKey {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+impl fmt::Debug for FieldKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl FieldKey {
+    #[inline]
+    fn new(key: &str) -> Self {
+        if key.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..key.len()].copy_from_slice(key.as_bytes());
+            FieldKey::Inline {
+                len: key.len() as u8,
+                bytes,
+            }
+        } else {
+            FieldKey::Heap(key.into())
+        }
+    }
+
+    fn from_string(key: String) -> Self {
+        if key.len() <= INLINE {
+            FieldKey::new(&key)
+        } else {
+            FieldKey::Heap(key.into_boxed_str())
+        }
+    }
+
+    #[inline]
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            FieldKey::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            FieldKey::Heap(key) => key.as_bytes(),
+        }
+    }
+
+    #[inline]
+    fn as_str(&self) -> &str {
+        match self {
+            // Copied from a `&str` whole, so always UTF-8; the fallback is never taken.
+            FieldKey::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            FieldKey::Heap(key) => key,
+        }
+    }
+}
 
 impl UnknownFields {
     /// No fields.
@@ -35,7 +99,12 @@ impl UnknownFields {
 
     /// Appends a field (an existing key is not replaced; see the type's docs).
     pub fn insert(&mut self, key: String, value: Box<RawValue>) {
-        self.0.push((key, value));
+        self.0.push((FieldKey::from_string(key), value));
+    }
+
+    /// Appends a field, copying the key (short keys are stored without an allocation).
+    pub fn insert_str(&mut self, key: &str, value: Box<RawValue>) {
+        self.0.push((FieldKey::new(key), value));
     }
 
     /// Appends a field from any serialisable value.
@@ -44,8 +113,10 @@ impl UnknownFields {
         key: impl Into<String>,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        self.0
-            .push((key.into(), serde_json::value::to_raw_value(value)?));
+        self.0.push((
+            FieldKey::from_string(key.into()),
+            serde_json::value::to_raw_value(value)?,
+        ));
         Ok(())
     }
 
@@ -54,7 +125,7 @@ impl UnknownFields {
         self.0
             .iter()
             .rev()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| k.as_bytes() == key.as_bytes())
             .map(|(_, v)| &**v)
     }
 
@@ -66,7 +137,7 @@ impl UnknownFields {
 
     /// `true` if a field named `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == key)
+        self.0.iter().any(|(k, _)| k.as_bytes() == key.as_bytes())
     }
 
     /// Removes every field named `key`, returning the last one's text.
@@ -74,7 +145,7 @@ impl UnknownFields {
         let mut last = None;
         let mut kept = Vec::with_capacity(self.0.len());
         for (k, v) in self.0.drain(..) {
-            if k == key {
+            if k.as_bytes() == key.as_bytes() {
                 last = Some(v);
             } else {
                 kept.push((k, v));
@@ -95,8 +166,8 @@ impl UnknownFields {
     }
 
     /// The fields in arrival order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
+    pub fn iter(&self) -> UnknownFieldsIter<'_> {
+        UnknownFieldsIter(self.0.iter())
     }
 
     /// The keys in arrival order.
@@ -112,12 +183,31 @@ impl UnknownFields {
     }
 }
 
+/// The fields of an [`UnknownFields`] in arrival order, as `(key, raw value)`.
+#[derive(Clone, Debug)]
+pub struct UnknownFieldsIter<'a>(std::slice::Iter<'a, (FieldKey, Box<RawValue>)>);
+
+impl<'a> Iterator for UnknownFieldsIter<'a> {
+    type Item = (&'a str, &'a RawValue);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(k, v)| (k.as_str(), &**v))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl ExactSizeIterator for UnknownFieldsIter<'_> {}
+
 impl<'a> IntoIterator for &'a UnknownFields {
-    type Item = &'a (String, Box<RawValue>);
-    type IntoIter = std::slice::Iter<'a, (String, Box<RawValue>)>;
+    type Item = (&'a str, &'a RawValue);
+    type IntoIter = UnknownFieldsIter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.iter()
     }
 }
 
@@ -130,7 +220,40 @@ impl PartialEq for UnknownFields {
 impl fmt::Debug for UnknownFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| (k, v.get())))
+            .entries(self.0.iter().map(|(k, v)| (k.as_str(), v.get())))
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_keys_behave_alike() {
+        let long = "k".repeat(INLINE + 1);
+        let exact = "é".repeat(INLINE / 2);
+        let mut f = UnknownFields::new();
+        f.insert_str("a", RawValue::from_string("1".into()).unwrap());
+        f.insert(long.clone(), RawValue::from_string("2".into()).unwrap());
+        f.insert_str(&exact, RawValue::from_string("3".into()).unwrap());
+        f.insert_value("", &4).unwrap();
+        f.insert_str("a", RawValue::from_string("5".into()).unwrap());
+        let keys: Vec<&str> = f.keys().collect();
+        assert_eq!(keys, ["a", long.as_str(), exact.as_str(), "", "a"]);
+        assert_eq!(f.get_raw("a").map(RawValue::get), Some("5"));
+        assert_eq!(f.get_raw(&long).map(RawValue::get), Some("2"));
+        assert_eq!(f.get(&exact), Some(serde_json::json!(3)));
+        assert!(f.contains_key("") && !f.contains_key("b"));
+        assert_eq!(f.iter().len(), 5);
+        assert_eq!(
+            format!("{f:?}"),
+            format!(
+                "{{\"a\": \"1\", {long:?}: \"2\", {exact:?}: \"3\", \"\": \"4\", \"a\": \"5\"}}"
+            )
+        );
+        assert_eq!(f.remove("a").map(|v| v.get().to_owned()), Some("5".into()));
+        assert_eq!(f.len(), 3);
+        assert_eq!(f.clone(), f);
     }
 }
