@@ -132,7 +132,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The position of the first `"`, `\` or control byte at or after `i`.
-    #[inline]
+    #[inline(always)]
     fn scan(&self, mut i: usize) -> Result<usize> {
         let b = self.bytes;
         while let Some(chunk) = b.get(i..i + 8) {
@@ -154,7 +154,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a string after its opening quote.
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> Result<Str<'a>> {
         let start = self.pos;
         let end = self.scan(start)?;
@@ -246,6 +246,7 @@ impl<'a> Reader<'a> {
 
     /// An integer in serde_json's grammar that serde_json reads as `u64` or `i64` (not as a
     /// float): no fraction, no exponent, no `-0`, no overflow.
+    #[inline(always)]
     fn integer(&mut self) -> Result<Int> {
         let neg = self.peek() == Some(b'-');
         if neg {
@@ -396,7 +397,7 @@ impl<'a> Reader<'a> {
         self.expect(b':')
     }
 
-    #[inline]
+    #[inline(always)]
     fn visit_string<V: Visitor<'a>>(&mut self, visitor: V) -> Result<V::Value> {
         match self.string()? {
             Str::Borrowed(s) => visitor.visit_borrowed_str(s),
