@@ -69,7 +69,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                         "errors" => v_errors = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -144,7 +144,7 @@ impl<'de> serde::Deserialize<'de> for ApiErrorMessage {
                         "message" => v_message = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -290,7 +290,7 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
                         "sku_id" => v_sku_id = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -364,7 +364,7 @@ impl<'de> serde::Deserialize<'de> for ByNWeekday {
                         "day" => v_day = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -554,7 +554,7 @@ impl<'de> serde::Deserialize<'de> for CreateGroupDmInviteRequest {
                         "max_age" => v_max_age = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -689,7 +689,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuildInviteRequest {
                         "role_ids" => v_role_ids = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -871,7 +871,7 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
                         "flags" => v_flags = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -1022,7 +1022,7 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -1688,7 +1688,7 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
                         "roles" => v_roles = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -1877,7 +1877,7 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
                         "last_updated_ts" => v_last_updated_ts = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2077,7 +2077,7 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                         "deaf" => v_deaf = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2255,7 +2255,7 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
                         "tertiary_color" => v_tertiary_color = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2333,7 +2333,7 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
                         "_errors" => v_errors = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2406,7 +2406,7 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
                         "permissions" => v_permissions = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2481,7 +2481,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2873,33 +2873,33 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         "expires_at" => v_expires_at = map.next_value()?,
                         "is_contact" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "is_contact" => v_is_contact = Some(map.next_value()?),
                         "flags" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "flags" => v_flags = Some(map.next_value()?),
                         "guild" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "guild" => v_guild = Some(map.next_value()?),
                         "guild_id" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "guild_id" => v_guild_id = Some(map.next_value()?),
                         "channel" => v_channel = map.next_value()?,
                         "target_type" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_type" => v_target_type = Some(map.next_value()?),
                         "target_user" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_user" => v_target_user = Some(map.next_value()?),
                         "target_application" if crate::__private::foreign(
@@ -2907,7 +2907,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_application" => {
                             v_target_application = Some(map.next_value()?);
@@ -2917,7 +2917,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "guild_scheduled_event" => {
                             v_guild_scheduled_event = Some(map.next_value()?);
@@ -2927,7 +2927,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_channel_id" => {
                             v_target_channel_id = Some(map.next_value()?);
@@ -2937,29 +2937,29 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_message_id" => {
                             v_target_message_id = Some(map.next_value()?);
                         }
                         "liveliness" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "liveliness" => v_liveliness = map.next_value()?,
                         "uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "uses" => v_uses = Some(map.next_value()?),
                         "max_uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "max_uses" => v_max_uses = Some(map.next_value()?),
                         "temporary" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "temporary" => v_temporary = Some(map.next_value()?),
                         "approximate_member_count" if crate::__private::foreign(
@@ -2967,7 +2967,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0, 1],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "approximate_member_count" => {
                             v_approximate_member_count = map.next_value()?;
@@ -2977,7 +2977,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "approximate_presence_count" => {
                             v_approximate_presence_count = map.next_value()?;
@@ -2987,24 +2987,24 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "is_nickname_changeable" => {
                             v_is_nickname_changeable = Some(map.next_value()?);
                         }
                         "roles" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "roles" => v_roles = map.next_value()?,
                         "friends_count" if crate::__private::foreign(&v_tag, &[2]) => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "friends_count" => v_friends_count = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3551,7 +3551,7 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                         "tags" => v_tags = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3678,7 +3678,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                         "recipients" => v_recipients = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3763,7 +3763,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
                         "avatar" => v_avatar = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3949,7 +3949,7 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                         "role_ids" => v_role_ids = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4050,7 +4050,7 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
                         "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4221,7 +4221,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4357,7 +4357,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                         "permissions" => v_permissions = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4458,7 +4458,7 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
                         "created_at" => v_created_at = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4553,7 +4553,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                         "topic" => v_topic = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4688,7 +4688,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
                         "user" => v_user = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4918,7 +4918,7 @@ impl<'de> serde::Deserialize<'de> for LobbyGuildInvite {
                         "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -5006,7 +5006,7 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
                         "palette" => v_palette = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -5612,7 +5612,7 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
                         "badge" => v_badge = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -5708,7 +5708,7 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
                         "global" => v_global = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -5861,7 +5861,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                         "count" => v_count = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6400,7 +6400,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6610,7 +6610,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
                         "is_canceled" => v_is_canceled = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6898,7 +6898,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
                         "response" => v_response = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7087,7 +7087,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
                         "error_message" => v_error_message = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7255,7 +7255,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7447,7 +7447,7 @@ impl<'de> serde::Deserialize<'de> for User {
                         "primary_guild" => v_primary_guild = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7527,7 +7527,7 @@ impl<'de> serde::Deserialize<'de> for UserCollectibles {
                         "nameplate" => v_nameplate = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7613,7 +7613,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
                         "error" => v_error = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7688,7 +7688,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrlError {
                         "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert_str(key.as_str(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }

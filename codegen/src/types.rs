@@ -267,7 +267,7 @@ fn structure(s: &Struct) -> TokenStream {
                                 #(#arms)*
                                 _ => {
                                     let value = map.next_value()?;
-                                    extra.insert_str(key.as_str(), value);
+                                    extra.insert_field(key.as_str(), value);
                                 }
                             }
                         }
@@ -657,7 +657,7 @@ fn union(u: &Union) -> TokenStream {
         quote! {
             #json if crate::__private::foreign(&v_tag, &[#(#having),*]) => {
                 let value = map.next_value()?;
-                extra.insert_str(key.as_str(), value);
+                extra.insert_field(key.as_str(), value);
             }
             #typed
         }
@@ -920,7 +920,7 @@ fn union(u: &Union) -> TokenStream {
                                 #(#arms)*
                                 _ => {
                                     let value = map.next_value()?;
-                                    extra.insert_str(key.as_str(), value);
+                                    extra.insert_field(key.as_str(), value);
                                 }
                             }
                         }
