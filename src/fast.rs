@@ -158,9 +158,11 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<Str<'a>> {
         let start = self.pos;
         let end = self.scan(start)?;
-        if self.bytes[end] == b'"' {
+        if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
-            return Ok(Str::Borrowed(&self.text[start..end]));
+            if let Some(s) = self.text.get(start..end) {
+                return Ok(Str::Borrowed(s));
+            }
         }
         self.string_escaped(start, end)
     }
