@@ -99,6 +99,10 @@ impl<'a> Reader<'a> {
 
     #[inline]
     fn skip_ws(&mut self) {
+        // Compact JSON has none: one test for that case.
+        if self.peek().is_some_and(|c| c > b' ') {
+            return;
+        }
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.pos += 1;
         }
@@ -107,8 +111,14 @@ impl<'a> Reader<'a> {
     /// The next non-whitespace byte, not consumed.
     #[inline]
     fn peek_ws(&mut self) -> Result<u8> {
-        self.skip_ws();
-        self.peek().ok_or(Bail)
+        // Compact JSON (what Discord sends) has no whitespace: one test for that case.
+        match self.peek() {
+            Some(c) if c > b' ' => Ok(c),
+            _ => {
+                self.skip_ws();
+                self.peek().ok_or(Bail)
+            }
+        }
     }
 
     #[inline]
