@@ -69,7 +69,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                         "errors" => v_errors = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -144,7 +144,7 @@ impl<'de> serde::Deserialize<'de> for ApiErrorMessage {
                         "message" => v_message = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -290,7 +290,7 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
                         "sku_id" => v_sku_id = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -364,7 +364,7 @@ impl<'de> serde::Deserialize<'de> for ByNWeekday {
                         "day" => v_day = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -554,7 +554,7 @@ impl<'de> serde::Deserialize<'de> for CreateGroupDmInviteRequest {
                         "max_age" => v_max_age = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -689,7 +689,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuildInviteRequest {
                         "role_ids" => v_role_ids = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -871,7 +871,7 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
                         "flags" => v_flags = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -1022,7 +1022,7 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -1156,40 +1156,164 @@ impl GuildFeature {
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
     pub fn from_value(value: &str) -> Self {
-        match value {
-            "ANIMATED_BANNER" => Self::AnimatedBanner,
-            "ANIMATED_ICON" => Self::AnimatedIcon,
-            "APPLICATION_COMMAND_PERMISSIONS_V2" => Self::ApplicationCommandPermissionsV2,
-            "AUTO_MODERATION" => Self::AutoModeration,
-            "BANNER" => Self::Banner,
-            "COMMUNITY" => Self::Community,
-            "CREATOR_MONETIZABLE_PROVISIONAL" => Self::CreatorMonetizableProvisional,
-            "CREATOR_STORE_PAGE" => Self::CreatorStorePage,
-            "DEVELOPER_SUPPORT_SERVER" => Self::DeveloperSupportServer,
-            "DISCOVERABLE" => Self::Discoverable,
-            "FEATURABLE" => Self::Featurable,
-            "INVITES_DISABLED" => Self::InvitesDisabled,
-            "INVITE_SPLASH" => Self::InviteSplash,
-            "MEMBER_VERIFICATION_GATE_ENABLED" => Self::MemberVerificationGateEnabled,
-            "MORE_STICKERS" => Self::MoreStickers,
-            "NEWS" => Self::News,
-            "PARTNERED" => Self::Partnered,
-            "PREVIEW_ENABLED" => Self::PreviewEnabled,
-            "RAID_ALERTS_DISABLED" => Self::RaidAlertsDisabled,
-            "PRUNE_REQUIRES_ADMIN" => Self::PruneRequiresAdmin,
-            "ROLE_ICONS" => Self::RoleIcons,
-            "ROLE_SUBSCRIPTIONS_AVAILABLE_FOR_PURCHASE" => {
-                Self::RoleSubscriptionsAvailableForPurchase
+        match Self::known(value) {
+            Some(known) => known,
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+    /// The known variant for a wire value, `None` for a value this version does not know.
+    #[inline]
+    fn known(value: &str) -> Option<Self> {
+        match value.len() {
+            4 => {
+                match value {
+                    "NEWS" => Some(Self::News),
+                    _ => None,
+                }
             }
-            "ROLE_SUBSCRIPTIONS_ENABLED" => Self::RoleSubscriptionsEnabled,
-            "TICKETED_EVENTS_ENABLED" => Self::TicketedEventsEnabled,
-            "VANITY_URL" => Self::VanityUrl,
-            "VERIFIED" => Self::Verified,
-            "VIP_REGIONS" => Self::VipRegions,
-            "WELCOME_SCREEN_ENABLED" => Self::WelcomeScreenEnabled,
-            "OFFICIAL_GAME_GUILD" => Self::OfficialGameGuild,
-            "GUESTS_ENABLED" => Self::GuestsEnabled,
-            other => Self::Unknown(other.to_owned()),
+            6 => {
+                match value {
+                    "BANNER" => Some(Self::Banner),
+                    _ => None,
+                }
+            }
+            8 => {
+                match value {
+                    "VERIFIED" => Some(Self::Verified),
+                    _ => None,
+                }
+            }
+            9 => {
+                match value {
+                    "COMMUNITY" => Some(Self::Community),
+                    "PARTNERED" => Some(Self::Partnered),
+                    _ => None,
+                }
+            }
+            10 => {
+                match value {
+                    "FEATURABLE" => Some(Self::Featurable),
+                    "ROLE_ICONS" => Some(Self::RoleIcons),
+                    "VANITY_URL" => Some(Self::VanityUrl),
+                    _ => None,
+                }
+            }
+            11 => {
+                match value {
+                    "VIP_REGIONS" => Some(Self::VipRegions),
+                    _ => None,
+                }
+            }
+            12 => {
+                match value {
+                    "DISCOVERABLE" => Some(Self::Discoverable),
+                    _ => None,
+                }
+            }
+            13 => {
+                match value {
+                    "ANIMATED_ICON" => Some(Self::AnimatedIcon),
+                    "INVITE_SPLASH" => Some(Self::InviteSplash),
+                    "MORE_STICKERS" => Some(Self::MoreStickers),
+                    _ => None,
+                }
+            }
+            14 => {
+                match value {
+                    "GUESTS_ENABLED" => Some(Self::GuestsEnabled),
+                    _ => None,
+                }
+            }
+            15 => {
+                match value {
+                    "ANIMATED_BANNER" => Some(Self::AnimatedBanner),
+                    "AUTO_MODERATION" => Some(Self::AutoModeration),
+                    "PREVIEW_ENABLED" => Some(Self::PreviewEnabled),
+                    _ => None,
+                }
+            }
+            16 => {
+                match value {
+                    "INVITES_DISABLED" => Some(Self::InvitesDisabled),
+                    _ => None,
+                }
+            }
+            18 => {
+                match value {
+                    "CREATOR_STORE_PAGE" => Some(Self::CreatorStorePage),
+                    _ => None,
+                }
+            }
+            19 => {
+                match value {
+                    "OFFICIAL_GAME_GUILD" => Some(Self::OfficialGameGuild),
+                    _ => None,
+                }
+            }
+            20 => {
+                match value {
+                    "RAID_ALERTS_DISABLED" => Some(Self::RaidAlertsDisabled),
+                    "PRUNE_REQUIRES_ADMIN" => Some(Self::PruneRequiresAdmin),
+                    _ => None,
+                }
+            }
+            22 => {
+                match value {
+                    "WELCOME_SCREEN_ENABLED" => Some(Self::WelcomeScreenEnabled),
+                    _ => None,
+                }
+            }
+            23 => {
+                match value {
+                    "TICKETED_EVENTS_ENABLED" => Some(Self::TicketedEventsEnabled),
+                    _ => None,
+                }
+            }
+            24 => {
+                match value {
+                    "DEVELOPER_SUPPORT_SERVER" => Some(Self::DeveloperSupportServer),
+                    _ => None,
+                }
+            }
+            26 => {
+                match value {
+                    "ROLE_SUBSCRIPTIONS_ENABLED" => Some(Self::RoleSubscriptionsEnabled),
+                    _ => None,
+                }
+            }
+            31 => {
+                match value {
+                    "CREATOR_MONETIZABLE_PROVISIONAL" => {
+                        Some(Self::CreatorMonetizableProvisional)
+                    }
+                    _ => None,
+                }
+            }
+            32 => {
+                match value {
+                    "MEMBER_VERIFICATION_GATE_ENABLED" => {
+                        Some(Self::MemberVerificationGateEnabled)
+                    }
+                    _ => None,
+                }
+            }
+            34 => {
+                match value {
+                    "APPLICATION_COMMAND_PERMISSIONS_V2" => {
+                        Some(Self::ApplicationCommandPermissionsV2)
+                    }
+                    _ => None,
+                }
+            }
+            41 => {
+                match value {
+                    "ROLE_SUBSCRIPTIONS_AVAILABLE_FOR_PURCHASE" => {
+                        Some(Self::RoleSubscriptionsAvailableForPurchase)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
     /// `true` for a value this version of the crate does not know.
@@ -1220,13 +1344,28 @@ impl<'de> serde::Deserialize<'de> for GuildFeature {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let key = crate::__private::Key::deserialize(deserializer)?;
-        Ok(
-            match Self::from_value(key.as_str()) {
-                Self::Unknown(_) => Self::Unknown(key.into_string()),
-                known => known,
-            },
-        )
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = GuildFeature;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<GuildFeature, E> {
+                Ok(GuildFeature::from_value(v))
+            }
+            fn visit_string<E: serde::de::Error>(
+                self,
+                v: String,
+            ) -> Result<GuildFeature, E> {
+                Ok(
+                    match GuildFeature::known(&v) {
+                        Some(known) => known,
+                        None => GuildFeature::Unknown(v),
+                    },
+                )
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
 }
 
@@ -1549,7 +1688,7 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
                         "roles" => v_roles = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -1738,7 +1877,7 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
                         "last_updated_ts" => v_last_updated_ts = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -1938,7 +2077,7 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                         "deaf" => v_deaf = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2116,7 +2255,7 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
                         "tertiary_color" => v_tertiary_color = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2194,7 +2333,7 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
                         "_errors" => v_errors = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2267,7 +2406,7 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
                         "permissions" => v_permissions = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2342,7 +2481,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2734,33 +2873,33 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         "expires_at" => v_expires_at = map.next_value()?,
                         "is_contact" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "is_contact" => v_is_contact = Some(map.next_value()?),
                         "flags" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "flags" => v_flags = Some(map.next_value()?),
                         "guild" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "guild" => v_guild = Some(map.next_value()?),
                         "guild_id" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "guild_id" => v_guild_id = Some(map.next_value()?),
                         "channel" => v_channel = map.next_value()?,
                         "target_type" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_type" => v_target_type = Some(map.next_value()?),
                         "target_user" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_user" => v_target_user = Some(map.next_value()?),
                         "target_application" if crate::__private::foreign(
@@ -2768,7 +2907,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_application" => {
                             v_target_application = Some(map.next_value()?);
@@ -2778,7 +2917,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "guild_scheduled_event" => {
                             v_guild_scheduled_event = Some(map.next_value()?);
@@ -2788,7 +2927,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_channel_id" => {
                             v_target_channel_id = Some(map.next_value()?);
@@ -2798,29 +2937,29 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_message_id" => {
                             v_target_message_id = Some(map.next_value()?);
                         }
                         "liveliness" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "liveliness" => v_liveliness = map.next_value()?,
                         "uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "uses" => v_uses = Some(map.next_value()?),
                         "max_uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "max_uses" => v_max_uses = Some(map.next_value()?),
                         "temporary" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "temporary" => v_temporary = Some(map.next_value()?),
                         "approximate_member_count" if crate::__private::foreign(
@@ -2828,7 +2967,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0, 1],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "approximate_member_count" => {
                             v_approximate_member_count = map.next_value()?;
@@ -2838,7 +2977,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "approximate_presence_count" => {
                             v_approximate_presence_count = map.next_value()?;
@@ -2848,24 +2987,24 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "is_nickname_changeable" => {
                             v_is_nickname_changeable = Some(map.next_value()?);
                         }
                         "roles" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "roles" => v_roles = map.next_value()?,
                         "friends_count" if crate::__private::foreign(&v_tag, &[2]) => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "friends_count" => v_friends_count = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3412,7 +3551,7 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                         "tags" => v_tags = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3539,7 +3678,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                         "recipients" => v_recipients = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3624,7 +3763,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
                         "avatar" => v_avatar = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3810,7 +3949,7 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                         "role_ids" => v_role_ids = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3911,7 +4050,7 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
                         "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4082,7 +4221,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4218,7 +4357,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                         "permissions" => v_permissions = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4319,7 +4458,7 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
                         "created_at" => v_created_at = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4414,7 +4553,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                         "topic" => v_topic = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4549,7 +4688,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
                         "user" => v_user = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4779,7 +4918,7 @@ impl<'de> serde::Deserialize<'de> for LobbyGuildInvite {
                         "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4867,7 +5006,7 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
                         "palette" => v_palette = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4939,20 +5078,58 @@ impl NameplatePalette {
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
     pub fn from_value(value: &str) -> Self {
-        match value {
-            "crimson" => Self::Crimson,
-            "berry" => Self::Berry,
-            "sky" => Self::Sky,
-            "teal" => Self::Teal,
-            "forest" => Self::Forest,
-            "bubble_gum" => Self::BubbleGum,
-            "violet" => Self::Violet,
-            "cobalt" => Self::Cobalt,
-            "clover" => Self::Clover,
-            "lemon" => Self::Lemon,
-            "white" => Self::White,
-            "black" => Self::Black,
-            other => Self::Unknown(other.to_owned()),
+        match Self::known(value) {
+            Some(known) => known,
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+    /// The known variant for a wire value, `None` for a value this version does not know.
+    #[inline]
+    fn known(value: &str) -> Option<Self> {
+        match value.len() {
+            3 => {
+                match value {
+                    "sky" => Some(Self::Sky),
+                    _ => None,
+                }
+            }
+            4 => {
+                match value {
+                    "teal" => Some(Self::Teal),
+                    _ => None,
+                }
+            }
+            5 => {
+                match value {
+                    "berry" => Some(Self::Berry),
+                    "lemon" => Some(Self::Lemon),
+                    "white" => Some(Self::White),
+                    "black" => Some(Self::Black),
+                    _ => None,
+                }
+            }
+            6 => {
+                match value {
+                    "forest" => Some(Self::Forest),
+                    "violet" => Some(Self::Violet),
+                    "cobalt" => Some(Self::Cobalt),
+                    "clover" => Some(Self::Clover),
+                    _ => None,
+                }
+            }
+            7 => {
+                match value {
+                    "crimson" => Some(Self::Crimson),
+                    _ => None,
+                }
+            }
+            10 => {
+                match value {
+                    "bubble_gum" => Some(Self::BubbleGum),
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
     /// `true` for a value this version of the crate does not know.
@@ -4983,13 +5160,31 @@ impl<'de> serde::Deserialize<'de> for NameplatePalette {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let key = crate::__private::Key::deserialize(deserializer)?;
-        Ok(
-            match Self::from_value(key.as_str()) {
-                Self::Unknown(_) => Self::Unknown(key.into_string()),
-                known => known,
-            },
-        )
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = NameplatePalette;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                v: &str,
+            ) -> Result<NameplatePalette, E> {
+                Ok(NameplatePalette::from_value(v))
+            }
+            fn visit_string<E: serde::de::Error>(
+                self,
+                v: String,
+            ) -> Result<NameplatePalette, E> {
+                Ok(
+                    match NameplatePalette::known(&v) {
+                        Some(known) => known,
+                        None => NameplatePalette::Unknown(v),
+                    },
+                )
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
 }
 
@@ -5128,44 +5323,149 @@ impl OAuth2Scope {
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
     pub fn from_value(value: &str) -> Self {
-        match value {
-            "identify" => Self::Identify,
-            "email" => Self::Email,
-            "connections" => Self::Connections,
-            "guilds" => Self::Guilds,
-            "guilds.join" => Self::GuildsJoin,
-            "guilds.members.read" => Self::GuildsMembersRead,
-            "gdm.join" => Self::GdmJoin,
-            "bot" => Self::Bot,
-            "rpc" => Self::Rpc,
-            "rpc.notifications.read" => Self::RpcNotificationsRead,
-            "rpc.voice.read" => Self::RpcVoiceRead,
-            "rpc.voice.write" => Self::RpcVoiceWrite,
-            "rpc.video.read" => Self::RpcVideoRead,
-            "rpc.video.write" => Self::RpcVideoWrite,
-            "rpc.screenshare.read" => Self::RpcScreenshareRead,
-            "rpc.screenshare.write" => Self::RpcScreenshareWrite,
-            "rpc.activities.write" => Self::RpcActivitiesWrite,
-            "webhook.incoming" => Self::WebhookIncoming,
-            "messages.read" => Self::MessagesRead,
-            "applications.builds.upload" => Self::ApplicationsBuildsUpload,
-            "applications.builds.read" => Self::ApplicationsBuildsRead,
-            "applications.commands" => Self::ApplicationsCommands,
-            "applications.commands.permissions.update" => {
-                Self::ApplicationsCommandsPermissionsUpdate
+        match Self::known(value) {
+            Some(known) => known,
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+    /// The known variant for a wire value, `None` for a value this version does not know.
+    #[inline]
+    fn known(value: &str) -> Option<Self> {
+        match value.len() {
+            3 => {
+                match value {
+                    "bot" => Some(Self::Bot),
+                    "rpc" => Some(Self::Rpc),
+                    _ => None,
+                }
             }
-            "applications.commands.update" => Self::ApplicationsCommandsUpdate,
-            "applications.store.update" => Self::ApplicationsStoreUpdate,
-            "applications.entitlements" => Self::ApplicationsEntitlements,
-            "activities.read" => Self::ActivitiesRead,
-            "activities.write" => Self::ActivitiesWrite,
-            "activities.invites.write" => Self::ActivitiesInvitesWrite,
-            "relationships.read" => Self::RelationshipsRead,
-            "voice" => Self::Voice,
-            "dm_channels.read" => Self::DmChannelsRead,
-            "role_connections.write" => Self::RoleConnectionsWrite,
-            "openid" => Self::Openid,
-            other => Self::Unknown(other.to_owned()),
+            5 => {
+                match value {
+                    "email" => Some(Self::Email),
+                    "voice" => Some(Self::Voice),
+                    _ => None,
+                }
+            }
+            6 => {
+                match value {
+                    "guilds" => Some(Self::Guilds),
+                    "openid" => Some(Self::Openid),
+                    _ => None,
+                }
+            }
+            8 => {
+                match value {
+                    "identify" => Some(Self::Identify),
+                    "gdm.join" => Some(Self::GdmJoin),
+                    _ => None,
+                }
+            }
+            11 => {
+                match value {
+                    "connections" => Some(Self::Connections),
+                    "guilds.join" => Some(Self::GuildsJoin),
+                    _ => None,
+                }
+            }
+            13 => {
+                match value {
+                    "messages.read" => Some(Self::MessagesRead),
+                    _ => None,
+                }
+            }
+            14 => {
+                match value {
+                    "rpc.voice.read" => Some(Self::RpcVoiceRead),
+                    "rpc.video.read" => Some(Self::RpcVideoRead),
+                    _ => None,
+                }
+            }
+            15 => {
+                match value {
+                    "rpc.voice.write" => Some(Self::RpcVoiceWrite),
+                    "rpc.video.write" => Some(Self::RpcVideoWrite),
+                    "activities.read" => Some(Self::ActivitiesRead),
+                    _ => None,
+                }
+            }
+            16 => {
+                match value {
+                    "webhook.incoming" => Some(Self::WebhookIncoming),
+                    "activities.write" => Some(Self::ActivitiesWrite),
+                    "dm_channels.read" => Some(Self::DmChannelsRead),
+                    _ => None,
+                }
+            }
+            18 => {
+                match value {
+                    "relationships.read" => Some(Self::RelationshipsRead),
+                    _ => None,
+                }
+            }
+            19 => {
+                match value {
+                    "guilds.members.read" => Some(Self::GuildsMembersRead),
+                    _ => None,
+                }
+            }
+            20 => {
+                match value {
+                    "rpc.screenshare.read" => Some(Self::RpcScreenshareRead),
+                    "rpc.activities.write" => Some(Self::RpcActivitiesWrite),
+                    _ => None,
+                }
+            }
+            21 => {
+                match value {
+                    "rpc.screenshare.write" => Some(Self::RpcScreenshareWrite),
+                    "applications.commands" => Some(Self::ApplicationsCommands),
+                    _ => None,
+                }
+            }
+            22 => {
+                match value {
+                    "rpc.notifications.read" => Some(Self::RpcNotificationsRead),
+                    "role_connections.write" => Some(Self::RoleConnectionsWrite),
+                    _ => None,
+                }
+            }
+            24 => {
+                match value {
+                    "applications.builds.read" => Some(Self::ApplicationsBuildsRead),
+                    "activities.invites.write" => Some(Self::ActivitiesInvitesWrite),
+                    _ => None,
+                }
+            }
+            25 => {
+                match value {
+                    "applications.store.update" => Some(Self::ApplicationsStoreUpdate),
+                    "applications.entitlements" => Some(Self::ApplicationsEntitlements),
+                    _ => None,
+                }
+            }
+            26 => {
+                match value {
+                    "applications.builds.upload" => Some(Self::ApplicationsBuildsUpload),
+                    _ => None,
+                }
+            }
+            28 => {
+                match value {
+                    "applications.commands.update" => {
+                        Some(Self::ApplicationsCommandsUpdate)
+                    }
+                    _ => None,
+                }
+            }
+            40 => {
+                match value {
+                    "applications.commands.permissions.update" => {
+                        Some(Self::ApplicationsCommandsPermissionsUpdate)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
     /// `true` for a value this version of the crate does not know.
@@ -5196,13 +5496,28 @@ impl<'de> serde::Deserialize<'de> for OAuth2Scope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let key = crate::__private::Key::deserialize(deserializer)?;
-        Ok(
-            match Self::from_value(key.as_str()) {
-                Self::Unknown(_) => Self::Unknown(key.into_string()),
-                known => known,
-            },
-        )
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = OAuth2Scope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OAuth2Scope, E> {
+                Ok(OAuth2Scope::from_value(v))
+            }
+            fn visit_string<E: serde::de::Error>(
+                self,
+                v: String,
+            ) -> Result<OAuth2Scope, E> {
+                Ok(
+                    match OAuth2Scope::known(&v) {
+                        Some(known) => known,
+                        None => OAuth2Scope::Unknown(v),
+                    },
+                )
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
 }
 
@@ -5297,7 +5612,7 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
                         "badge" => v_badge = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -5393,7 +5708,7 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
                         "global" => v_global = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -5546,7 +5861,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                         "count" => v_count = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6085,7 +6400,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6295,7 +6610,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
                         "is_canceled" => v_is_canceled = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6583,7 +6898,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
                         "response" => v_response = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6772,7 +7087,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
                         "error_message" => v_error_message = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6940,7 +7255,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7132,7 +7447,7 @@ impl<'de> serde::Deserialize<'de> for User {
                         "primary_guild" => v_primary_guild = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7212,7 +7527,7 @@ impl<'de> serde::Deserialize<'de> for UserCollectibles {
                         "nameplate" => v_nameplate = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7298,7 +7613,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
                         "error" => v_error = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7373,7 +7688,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrlError {
                         "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }

@@ -60,7 +60,7 @@ pub fn stash<T: serde::Serialize, E: Error>(
         Nullable::Null => serde_json::value::to_raw_value(&()).map_err(E::custom)?,
         Nullable::Value(v) => serde_json::value::to_raw_value(&v).map_err(E::custom)?,
     };
-    extra.insert(key.to_owned(), value);
+    extra.insert_str(key, value);
     Ok(())
 }
 
@@ -243,4 +243,10 @@ pub fn validate_slow(
     options: &crate::validate::Options,
 ) -> crate::validate::Report {
     crate::validate::validate_slow(bytes, known, origin, options)
+}
+
+/// The decode fast path alone (src/fast.rs): `None` where it gives up and serde_json decides.
+/// For the differential tests (`tests/fast_path.rs`).
+pub fn fast_decode<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<T> {
+    crate::fast::from_str(text)
 }

@@ -144,8 +144,13 @@ pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Decod
     // Check UTF-8 once for the whole input, then decode as text: `from_slice` re-checks every
     // string and key on its own, which costs about 15% of a typed decode (BENCHMARKS.md).
     // Invalid UTF-8 takes the byte path, so its error and position are as before.
+    // Valid UTF-8 first takes the fast path (src/fast.rs), which gives up on anything unusual;
+    // serde_json then decides, so results and errors are serde_json's either way.
     let first = match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => match crate::fast::from_str(text) {
+            Some(v) => return Ok(v),
+            None => serde_json::from_str(text),
+        },
         Err(_) => serde_json::from_slice(bytes),
     };
     match first {

@@ -25,6 +25,7 @@
 
 mod convert;
 mod ext;
+mod fast;
 mod nullable;
 mod snowflake;
 mod timestamp;
@@ -48,7 +49,7 @@ pub use model::*;
 pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};
 pub use timestamp::{ParseTimestampError, Timestamp};
-pub use unknown::UnknownFields;
+pub use unknown::{UnknownFields, UnknownFieldsIter};
 
 /// The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

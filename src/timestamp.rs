@@ -89,36 +89,123 @@ impl FromStr for Timestamp {
     type Err = ParseTimestampError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || ParseTimestampError {
-            found: s.chars().take(64).collect(),
-        };
-        let b = s.as_bytes();
-        // The layout we re-emit exactly; reject the looser forms RFC 3339 parsers allow
-        // (lower-case t/z, leap seconds) so that decode → encode is the identity.
-        if b.len() < 20 || b[10] != b'T' || &b[17..19] == b"60" {
-            return Err(err());
+        // Discord's own layouts take a direct path; anything else (or anything this path is
+        // unsure of) goes through `time`'s RFC 3339 parser, which also words the error.
+        match parse_fast(s.as_bytes()) {
+            Some(t) => Ok(t),
+            None => parse_rfc3339(s),
         }
-        let at = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| err())?;
-        let rest = &b[19..];
-        let frac_digits = match rest.first() {
-            Some(b'.') => rest[1..].iter().take_while(|c| c.is_ascii_digit()).count(),
-            _ => 0,
-        };
-        if frac_digits > 9 {
-            return Err(err());
-        }
-        let zulu = match b[b.len() - 1] {
-            b'Z' => true,
-            b'0'..=b'9' => false,
-            _ => return Err(err()),
-        };
-        Ok(Timestamp {
-            at,
-            frac_digits: frac_digits as u8,
-            zulu,
-            unknown_offset: !zulu && s.ends_with("-00:00"),
-        })
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS`, an optional `.` and 1 to 9 digits, then `Z` or `±HH:MM` with hours
+/// up to 23 and minutes up to 59, on a valid calendar date with seconds up to 59: the forms
+/// [`parse_rfc3339`] accepts, read directly. `None` for anything else (the caller then takes
+/// the general path, so `None` never decides a rejection).
+#[inline]
+fn parse_fast(b: &[u8]) -> Option<Timestamp> {
+    #[inline]
+    fn digits(b: &[u8]) -> Option<u32> {
+        let mut n = 0u32;
+        for &c in b {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            n = n * 10 + u32::from(d);
+        }
+        Some(n)
+    }
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let year = digits(&b[0..4])?;
+    let month = digits(&b[5..7])?;
+    let day = digits(&b[8..10])?;
+    let (hour, minute, second) = (
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    );
+    let mut rest = &b[19..];
+    let mut nanos = 0u32;
+    let mut frac_digits = 0usize;
+    if let [b'.', tail @ ..] = rest {
+        frac_digits = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+        if frac_digits == 0 || frac_digits > 9 {
+            return None;
+        }
+        nanos = digits(&tail[..frac_digits])? * 10u32.pow(9 - frac_digits as u32);
+        rest = &tail[frac_digits..];
+    }
+    let (offset, zulu, unknown_offset) = match rest {
+        b"Z" => (UtcOffset::UTC, true, false),
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let (h, m) = (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let (h, m) = (h as i8, m as i8);
+            let offset = if *sign == b'-' {
+                UtcOffset::from_hms(-h, -m, 0).ok()?
+            } else {
+                UtcOffset::from_hms(h, m, 0).ok()?
+            };
+            (offset, false, *sign == b'-' && h == 0 && m == 0)
+        }
+        _ => return None,
+    };
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(year as i32, month, u8::try_from(day).ok()?).ok()?;
+    let clock = time::Time::from_hms_nano(hour as u8, minute as u8, second as u8, nanos).ok()?;
+    Some(Timestamp {
+        at: time::PrimitiveDateTime::new(date, clock).assume_offset(offset),
+        frac_digits: frac_digits as u8,
+        zulu,
+        unknown_offset,
+    })
+}
+
+/// The general path: `time`'s RFC 3339 parser, narrowed to the layouts that re-encode exactly.
+fn parse_rfc3339(s: &str) -> Result<Timestamp, ParseTimestampError> {
+    let err = || ParseTimestampError {
+        found: s.chars().take(64).collect(),
+    };
+    let b = s.as_bytes();
+    // The layout we re-emit exactly; reject the looser forms RFC 3339 parsers allow
+    // (lower-case t/z, leap seconds) so that decode → encode is the identity.
+    if b.len() < 20 || b[10] != b'T' || &b[17..19] == b"60" {
+        return Err(err());
+    }
+    let at = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| err())?;
+    let rest = &b[19..];
+    let frac_digits = match rest.first() {
+        Some(b'.') => rest[1..].iter().take_while(|c| c.is_ascii_digit()).count(),
+        _ => 0,
+    };
+    if frac_digits > 9 {
+        return Err(err());
+    }
+    let zulu = match b[b.len() - 1] {
+        b'Z' => true,
+        b'0'..=b'9' => false,
+        _ => return Err(err()),
+    };
+    Ok(Timestamp {
+        at,
+        frac_digits: frac_digits as u8,
+        zulu,
+        unknown_offset: !zulu && s.ends_with("-00:00"),
+    })
 }
 
 impl fmt::Display for Timestamp {
@@ -270,6 +357,79 @@ mod tests {
         ] {
             assert!(s.parse::<Timestamp>().is_err(), "{s:?} accepted");
         }
+    }
+
+    /// The direct path agrees with `time`'s parser on every input it accepts, field for
+    /// field (offset and written form included), and leaves every other input to it.
+    #[test]
+    fn fast_path_agrees_with_rfc3339_parser() {
+        let mut inputs: Vec<String> = Vec::new();
+        let dates = [
+            "2016-03-31",
+            "2024-02-29",
+            "2023-02-29",
+            "2000-02-29",
+            "1900-02-29",
+            "0000-01-01",
+            "9999-12-31",
+            "2016-00-10",
+            "2016-04-31",
+            "2016-12-32",
+            "20a6-03-31",
+            "2016/03/31",
+            "+016-03-31",
+        ];
+        let times = [
+            "19:15:39", "00:00:00", "23:59:59", "24:00:00", "23:60:00", "23:59:60", "1a:15:39",
+            "19-15-39",
+        ];
+        let fracs = [
+            "",
+            ".",
+            ".9",
+            ".954",
+            ".954000",
+            ".123456789",
+            ".1234567890",
+            ".12a",
+            ".000000000",
+        ];
+        let offsets = [
+            "Z", "z", "+00:00", "-00:00", "+05:30", "-05:30", "+23:59", "-23:59", "+24:00",
+            "+05:60", "+0530", "+05:3", "", "Z ", "+00:00Z", "-1a:00",
+        ];
+        for d in dates {
+            for t in times {
+                for f in fracs {
+                    for o in offsets {
+                        inputs.push(format!("{d}T{t}{f}{o}"));
+                    }
+                }
+            }
+        }
+        inputs.push("2016-03-31t19:15:39Z".into());
+        inputs.push("2016-03-31 19:15:39Z".into());
+        let mut fast_hits = 0;
+        for s in &inputs {
+            let slow = parse_rfc3339(s);
+            match parse_fast(s.as_bytes()) {
+                Some(fast) => {
+                    fast_hits += 1;
+                    let slow = slow.unwrap_or_else(|_| panic!("{s:?}: only the fast path accepts"));
+                    assert_eq!(fast.at, slow.at, "{s:?}");
+                    assert_eq!(fast.at.offset(), slow.at.offset(), "{s:?}");
+                    assert_eq!(fast.frac_digits, slow.frac_digits, "{s:?}");
+                    assert_eq!(fast.zulu, slow.zulu, "{s:?}");
+                    assert_eq!(fast.unknown_offset, slow.unknown_offset, "{s:?}");
+                    assert_eq!(fast.to_string(), *s);
+                }
+                None => {
+                    // What the fast path leaves is decided by the general path, as before.
+                    assert_eq!(s.parse::<Timestamp>(), slow, "{s:?}");
+                }
+            }
+        }
+        assert!(fast_hits > 500, "{fast_hits}");
     }
 
     #[test]

@@ -9,8 +9,10 @@ use serde_json::value::RawValue;
 /// The fields of a payload that this version of the crate does not know.
 ///
 /// Each value is kept as its raw JSON text (a [`RawValue`]), in arrival order, so it re-encodes
-/// exactly as it came — numbers digit for digit — and costs one allocation to keep, with no
-/// tree and no hashing on the decode path. [`get`](Self::get) parses a value on demand.
+/// exactly as it came — numbers digit for digit — and costs one allocation to keep (keys up to
+/// 22 bytes are stored inline), with no tree and no hashing on the decode path.
+/// [`get`](Self::get) parses a value on demand; [`iter`](Self::iter) and `&UnknownFields` iterate
+/// `(&str, &RawValue)` pairs.
 ///
 /// Keys are not de-duplicated: a payload that repeats an unknown key re-encodes with the
 /// repetition, and [`get`](Self::get) returns the last occurrence (as `serde_json::Value` does).
@@ -23,9 +25,71 @@ use serde_json::value::RawValue;
 /// assert_eq!(g.extra.get_raw("new_field").map(|r| r.get()), Some(r#"{"a":1.50}"#));
 /// assert_eq!(g.extra.get("new_field"), Some(serde_json::json!({"a": 1.5})));
 /// assert_eq!(invite.to_json_string().unwrap(), r#"{"code":"x","new_field":{"a":1.50}}"#);
+/// for (key, raw) in &g.extra {
+///     assert_eq!((key, raw.get()), ("new_field", r#"{"a":1.50}"#));
+/// }
 /// ```
 #[derive(Clone, Default)]
-pub struct UnknownFields(Vec<(String, Box<RawValue>)>);
+pub struct UnknownFields(Vec<(FieldKey, Slot)>);
+
+/// Keys up to this many bytes are stored inline (no allocation): almost every real key.
+const INLINE: usize = 22;
+
+/// An unknown field's key: inline when short, on the heap otherwise.
+#[derive(Clone)]
+enum FieldKey {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+impl fmt::Debug for FieldKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl FieldKey {
+    #[inline]
+    fn new(key: &str) -> Self {
+        if key.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..key.len()].copy_from_slice(key.as_bytes());
+            FieldKey::Inline {
+                len: key.len() as u8,
+                bytes,
+            }
+        } else {
+            FieldKey::Heap(key.into())
+        }
+    }
+
+    fn from_string(key: String) -> Self {
+        if key.len() <= INLINE {
+            FieldKey::new(&key)
+        } else {
+            FieldKey::Heap(key.into_boxed_str())
+        }
+    }
+
+    #[inline]
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            FieldKey::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            FieldKey::Heap(key) => key.as_bytes(),
+        }
+    }
+
+    #[inline]
+    fn as_str(&self) -> &str {
+        match self {
+            // Copied from a `&str` whole, so always UTF-8; the fallback is never taken.
+            FieldKey::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            FieldKey::Heap(key) => key,
+        }
+    }
+}
 
 impl UnknownFields {
     /// No fields.
@@ -35,7 +99,19 @@ impl UnknownFields {
 
     /// Appends a field (an existing key is not replaced; see the type's docs).
     pub fn insert(&mut self, key: String, value: Box<RawValue>) {
-        self.0.push((key, value));
+        self.0
+            .push((FieldKey::from_string(key), Slot::Owned(value)));
+    }
+
+    /// Appends a field, copying the key (short keys are stored without an allocation).
+    pub fn insert_str(&mut self, key: &str, value: Box<RawValue>) {
+        self.0.push((FieldKey::new(key), Slot::Owned(value)));
+    }
+
+    /// Appends a field as the generated decoders read it (see [`RawField`]).
+    #[inline]
+    pub(crate) fn insert_field(&mut self, key: &str, value: RawField) {
+        self.0.push((FieldKey::new(key), value.0));
     }
 
     /// Appends a field from any serialisable value.
@@ -44,8 +120,10 @@ impl UnknownFields {
         key: impl Into<String>,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        self.0
-            .push((key.into(), serde_json::value::to_raw_value(value)?));
+        self.0.push((
+            FieldKey::from_string(key.into()),
+            Slot::Owned(serde_json::value::to_raw_value(value)?),
+        ));
         Ok(())
     }
 
@@ -54,8 +132,8 @@ impl UnknownFields {
         self.0
             .iter()
             .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| &**v)
+            .find(|(k, _)| k.as_bytes() == key.as_bytes())
+            .map(|(_, v)| v.get())
     }
 
     /// The last field named `key`, parsed.
@@ -66,7 +144,7 @@ impl UnknownFields {
 
     /// `true` if a field named `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == key)
+        self.0.iter().any(|(k, _)| k.as_bytes() == key.as_bytes())
     }
 
     /// Removes every field named `key`, returning the last one's text.
@@ -74,8 +152,8 @@ impl UnknownFields {
         let mut last = None;
         let mut kept = Vec::with_capacity(self.0.len());
         for (k, v) in self.0.drain(..) {
-            if k == key {
-                last = Some(v);
+            if k.as_bytes() == key.as_bytes() {
+                last = Some(v.into_box());
             } else {
                 kept.push((k, v));
             }
@@ -95,8 +173,8 @@ impl UnknownFields {
     }
 
     /// The fields in arrival order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
+    pub fn iter(&self) -> UnknownFieldsIter<'_> {
+        UnknownFieldsIter(self.0.iter())
     }
 
     /// The keys in arrival order.
@@ -107,17 +185,36 @@ impl UnknownFields {
     fn as_values(&self) -> BTreeMap<&str, Option<serde_json::Value>> {
         self.0
             .iter()
-            .map(|(k, v)| (k.as_str(), serde_json::from_str(v.get()).ok()))
+            .map(|(k, v)| (k.as_str(), serde_json::from_str(v.get().get()).ok()))
             .collect()
     }
 }
 
+/// The fields of an [`UnknownFields`] in arrival order, as `(key, raw value)`.
+#[derive(Clone, Debug)]
+pub struct UnknownFieldsIter<'a>(std::slice::Iter<'a, (FieldKey, Slot)>);
+
+impl<'a> Iterator for UnknownFieldsIter<'a> {
+    type Item = (&'a str, &'a RawValue);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(k, v)| (k.as_str(), v.get()))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl ExactSizeIterator for UnknownFieldsIter<'_> {}
+
 impl<'a> IntoIterator for &'a UnknownFields {
-    type Item = &'a (String, Box<RawValue>);
-    type IntoIter = std::slice::Iter<'a, (String, Box<RawValue>)>;
+    type Item = (&'a str, &'a RawValue);
+    type IntoIter = UnknownFieldsIter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.iter()
     }
 }
 
@@ -130,7 +227,268 @@ impl PartialEq for UnknownFields {
 impl fmt::Debug for UnknownFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| (k, v.get())))
+            .entries(self.0.iter().map(|(k, v)| (k.as_str(), v.get().get())))
             .finish()
+    }
+}
+
+/// An unknown field's value: `null`, `true` and `false` (most unknown values in real traffic)
+/// point at serde_json's constants instead of allocating.
+#[derive(Clone, Debug)]
+enum Slot {
+    Static(&'static RawValue),
+    Owned(Box<RawValue>),
+}
+
+impl Slot {
+    #[inline]
+    fn get(&self) -> &RawValue {
+        match self {
+            Slot::Static(v) => v,
+            Slot::Owned(v) => v,
+        }
+    }
+
+    fn into_box(self) -> Box<RawValue> {
+        match self {
+            Slot::Static(v) => v.to_owned(),
+            Slot::Owned(v) => v,
+        }
+    }
+}
+
+/// serde_json's private name for `RawValue` (`serde_json::raw::TOKEN`): a deserializer that
+/// knows it hands the value's raw JSON text to the visitor (serde_json's own, the fast path's).
+const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// An unknown field's value as the generated decoders read it: `Box<RawValue>`'s protocol
+/// (the raw text of the value, already checked by the deserializer), but `null`, `true` and
+/// `false` are kept without an allocation.
+pub(crate) struct RawField(Slot);
+
+impl<'de> serde::Deserialize<'de> for RawField {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_TOKEN, FieldVisitor)
+    }
+}
+
+struct FieldVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FieldVisitor {
+    type Value = RawField;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawField, A::Error> {
+        if map.next_key_seed(TokenKey)?.is_none() {
+            return Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Map,
+                &self,
+            ));
+        }
+        map.next_value_seed(TextSeed)
+    }
+}
+
+/// The one key of the raw-value map: the token.
+struct TokenKey;
+
+impl<'de> serde::de::DeserializeSeed<'de> for TokenKey {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for TokenKey {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("raw value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<(), E> {
+        if s == RAW_TOKEN {
+            Ok(())
+        } else {
+            Err(E::custom("unexpected raw value"))
+        }
+    }
+}
+
+/// The raw text of the value.
+struct TextSeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for TextSeed {
+    type Value = RawField;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<RawField, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for TextSeed {
+    type Value = RawField;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("raw value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawField, E> {
+        Ok(RawField(match s {
+            "null" => Slot::Static(RawValue::NULL),
+            "true" => Slot::Static(RawValue::TRUE),
+            "false" => Slot::Static(RawValue::FALSE),
+            // `Box<RawValue>` through the same protocol: no second parse of the text.
+            _ => Slot::Owned(serde::Deserialize::deserialize(RawText::<E>(
+                s,
+                std::marker::PhantomData,
+            ))?),
+        }))
+    }
+}
+
+/// A deserializer that hands already-checked raw JSON text to `Box<RawValue>`.
+struct RawText<'de, E>(&'de str, std::marker::PhantomData<E>);
+
+impl<'de, E: serde::de::Error> serde::Deserializer<'de> for RawText<'de, E> {
+    type Error = E;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, E> {
+        Err(E::custom("raw JSON text is only a RawValue"))
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        if name == RAW_TOKEN {
+            visitor.visit_map(RawMap::<E>(Some(self.0), std::marker::PhantomData))
+        } else {
+            self.deserialize_any(visitor)
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// The raw-value map: the token, then the text.
+struct RawMap<'de, E>(Option<&'de str>, std::marker::PhantomData<E>);
+
+impl<'de, E: serde::de::Error> serde::de::MapAccess<'de> for RawMap<'de, E> {
+    type Error = E;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, E> {
+        if self.0.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::<E>::new(
+            RAW_TOKEN,
+        ))
+        .map(Some)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, E> {
+        let raw = self
+            .0
+            .take()
+            .ok_or_else(|| E::custom("raw value read twice"))?;
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::<E>::new(raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_values_are_kept_through_every_deserializer() {
+        use crate::{Invite, Payload};
+        let json = r#"{"code":"x","a":null,"b":true,"c":false,"d":[null],"e":"null","f":1.50}"#;
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        for invite in [
+            Invite::from_json_str(json).unwrap(),
+            serde_json::from_str::<Invite>(json).unwrap(),
+            serde_json::from_slice::<Invite>(json.as_bytes()).unwrap(),
+            serde_json::from_reader::<_, Invite>(json.as_bytes()).unwrap(),
+            Invite::from_json_value(&value).unwrap(),
+        ] {
+            let Invite::Guild(g) = &invite else {
+                panic!("{invite:?}")
+            };
+            let raws: Vec<(&str, &str)> = g.extra.iter().map(|(k, v)| (k, v.get())).collect();
+            let f = if raws[5].1 == "1.50" { "1.50" } else { "1.5" }; // a Value holds 1.5
+            assert_eq!(
+                raws,
+                [
+                    ("a", "null"),
+                    ("b", "true"),
+                    ("c", "false"),
+                    ("d", "[null]"),
+                    ("e", "\"null\""),
+                    ("f", f)
+                ]
+            );
+        }
+        assert_eq!(
+            Invite::from_json_str(json)
+                .unwrap()
+                .to_json_string()
+                .unwrap(),
+            json
+        );
+        let mut g = match Invite::from_json_str(json).unwrap() {
+            Invite::Guild(g) => g,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            g.extra.remove("a").map(|v| v.get().to_owned()),
+            Some("null".into())
+        );
+    }
+
+    #[test]
+    fn short_and_long_keys_behave_alike() {
+        let long = "k".repeat(INLINE + 1);
+        let exact = "é".repeat(INLINE / 2);
+        let mut f = UnknownFields::new();
+        f.insert_str("a", RawValue::from_string("1".into()).unwrap());
+        f.insert(long.clone(), RawValue::from_string("2".into()).unwrap());
+        f.insert_str(&exact, RawValue::from_string("3".into()).unwrap());
+        f.insert_value("", &4).unwrap();
+        f.insert_str("a", RawValue::from_string("5".into()).unwrap());
+        let keys: Vec<&str> = f.keys().collect();
+        assert_eq!(keys, ["a", long.as_str(), exact.as_str(), "", "a"]);
+        assert_eq!(f.get_raw("a").map(RawValue::get), Some("5"));
+        assert_eq!(f.get_raw(&long).map(RawValue::get), Some("2"));
+        assert_eq!(f.get(&exact), Some(serde_json::json!(3)));
+        assert!(f.contains_key("") && !f.contains_key("b"));
+        assert_eq!(f.iter().len(), 5);
+        assert_eq!(
+            format!("{f:?}"),
+            format!(
+                "{{\"a\": \"1\", {long:?}: \"2\", {exact:?}: \"3\", \"\": \"4\", \"a\": \"5\"}}"
+            )
+        );
+        assert_eq!(f.remove("a").map(|v| v.get().to_owned()), Some("5".into()));
+        assert_eq!(f.len(), 3);
+        assert_eq!(f.clone(), f);
     }
 }

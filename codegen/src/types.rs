@@ -267,7 +267,7 @@ fn structure(s: &Struct) -> TokenStream {
                                 #(#arms)*
                                 _ => {
                                     let value = map.next_value()?;
-                                    extra.insert(key.into_string(), value);
+                                    extra.insert_field(key.as_str(), value);
                                 }
                             }
                         }
@@ -315,6 +315,20 @@ fn enumeration(e: &Enum) -> TokenStream {
             .iter()
             .map(|v| v.value.as_str().unwrap_or_default().to_owned())
             .collect();
+        // Decoding matches by length first, then by bytes among the few values of that length
+        // (a flat `match` on strings compares every arm in turn).
+        let mut lens: Vec<usize> = lits.iter().map(String::len).collect();
+        lens.sort_unstable();
+        lens.dedup();
+        let by_len = lens.iter().map(|&n| {
+            let arms = lits
+                .iter()
+                .zip(&vnames)
+                .filter(|(l, _)| l.len() == n)
+                .map(|(l, vn)| quote! { #l => Some(Self::#vn), });
+            let n = Literal::usize_unsuffixed(n);
+            quote! { #n => match value { #(#arms)* _ => None }, }
+        });
         quote! {
             #docs
             #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -336,9 +350,18 @@ fn enumeration(e: &Enum) -> TokenStream {
 
                 /// The variant for a wire value; values this crate does not know become `Unknown`.
                 pub fn from_value(value: &str) -> Self {
-                    match value {
-                        #(#lits => Self::#vnames,)*
-                        other => Self::Unknown(other.to_owned()),
+                    match Self::known(value) {
+                        Some(known) => known,
+                        None => Self::Unknown(value.to_owned()),
+                    }
+                }
+
+                /// The known variant for a wire value, `None` for a value this version does not know.
+                #[inline]
+                fn known(value: &str) -> Option<Self> {
+                    match value.len() {
+                        #(#by_len)*
+                        _ => None,
                     }
                 }
 
@@ -368,11 +391,25 @@ fn enumeration(e: &Enum) -> TokenStream {
 
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let key = crate::__private::Key::deserialize(deserializer)?;
-                    Ok(match Self::from_value(key.as_str()) {
-                        Self::Unknown(_) => Self::Unknown(key.into_string()),
-                        known => known,
-                    })
+                    // Known values allocate nothing; an unknown one is copied once (or moved,
+                    // when the deserializer already owns it).
+                    struct Visitor;
+                    impl serde::de::Visitor<'_> for Visitor {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.write_str("a string")
+                        }
+                        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<#name, E> {
+                            Ok(#name::from_value(v))
+                        }
+                        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<#name, E> {
+                            Ok(match #name::known(&v) {
+                                Some(known) => known,
+                                None => #name::Unknown(v),
+                            })
+                        }
+                    }
+                    deserializer.deserialize_str(Visitor)
                 }
             }
 
@@ -620,7 +657,7 @@ fn union(u: &Union) -> TokenStream {
         quote! {
             #json if crate::__private::foreign(&v_tag, &[#(#having),*]) => {
                 let value = map.next_value()?;
-                extra.insert(key.into_string(), value);
+                extra.insert_field(key.as_str(), value);
             }
             #typed
         }
@@ -883,7 +920,7 @@ fn union(u: &Union) -> TokenStream {
                                 #(#arms)*
                                 _ => {
                                     let value = map.next_value()?;
-                                    extra.insert(key.into_string(), value);
+                                    extra.insert_field(key.as_str(), value);
                                 }
                             }
                         }

@@ -29,6 +29,24 @@ where
     T: Payload + PartialEq + std::fmt::Debug,
 {
     let name = T::SCHEMA_NAME;
+    // The decode fast path (the SDK's src/fast.rs) must agree with serde_json wherever it
+    // answers: same value, same bytes out. (Where it gives up, serde_json decides anyway.)
+    if let Ok(text) = std::str::from_utf8(strip_bom(data)) {
+        if let Some(fast) = discord_invite::__private::fast_decode::<T>(text) {
+            let slow = serde_json::from_str::<T>(text).unwrap_or_else(|e| {
+                panic!("{name}: the fast path accepts what serde_json rejects: {e}")
+            });
+            assert_eq!(
+                fast, slow,
+                "{name}: the fast path and serde_json decode differently"
+            );
+            assert_eq!(
+                fast.to_json_string().ok(),
+                slow.to_json_string().ok(),
+                "{name}: the fast path and serde_json values encode differently"
+            );
+        }
+    }
     let parsed = serde_json::from_slice::<Value>(strip_bom(data));
     // Valid JSON that a `serde_json::Value` cannot hold (a number beyond f64, `1e400`): the SDK
     // keeps such a number raw in an unknown field, so only the checks without a `Value` apply.

@@ -40,10 +40,11 @@ pub(crate) fn decode(kind: Kind, bytes: &[u8]) -> Result<(), DecodeError> {
 }
 
 /// Whether the SDK model of `kind` decodes `text` (already known to be UTF-8 without a byte
-/// order mark): [`decode`]'s verdict without its error, on the text path.
+/// order mark): [`decode`]'s verdict without its error, on the SDK's text path (its fast
+/// reader, then serde_json where that gives up).
 pub(crate) fn accepts(kind: Kind, text: &str) -> bool {
     fn one<T: serde::de::DeserializeOwned>() -> fn(&str) -> bool {
-        |t| serde_json::from_str::<T>(t).is_ok()
+        |t| crate::fast::from_str::<T>(t).is_some() || serde_json::from_str::<T>(t).is_ok()
     }
     with_model!(kind, one)(text)
 }

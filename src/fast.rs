@@ -1,0 +1,874 @@
+//! The decode fast path: a strict JSON reader that drives the same `Deserialize` impls as
+//! serde_json, with less work per token. It handles the common shapes of Discord's JSON and
+//! *gives up* ([`Bail`]) on anything else: floats, integers that do not fit, surrogate escapes,
+//! deep nesting, any syntax error, any type mismatch. The caller then decodes the same text with
+//! serde_json, which decides the result and words the error, so this path never changes what is
+//! accepted, only how fast.
+//!
+//! The rule that keeps it correct: it returns a value only for input that serde_json accepts
+//! too, and it makes the same visitor calls serde_json makes (`visit_borrowed_str` for strings
+//! without escapes, `visit_u64` / `visit_i64` for integers, `visit_none` for `null` in an
+//! option, the raw-value protocol for `Box<RawValue>`), so the value is the same.
+//! `tests/fast_path.rs` checks that on fixtures, hostile inputs and mutated payloads.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Visitor};
+
+/// The fast path gave up; the caller falls back to serde_json.
+#[derive(Debug)]
+pub(crate) struct Bail;
+
+impl fmt::Display for Bail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("fast path gave up")
+    }
+}
+
+impl std::error::Error for Bail {}
+
+impl de::Error for Bail {
+    #[cold]
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Bail
+    }
+}
+
+type Result<T> = std::result::Result<T, Bail>;
+
+/// serde_json's private name for `RawValue` (`serde_json::raw::TOKEN`).
+const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// Nesting this path handles; deeper input is left to serde_json (whose limit is 128).
+const MAX_DEPTH: u32 = 100;
+
+/// Decodes `text` as one JSON value of type `T`, or `None` to fall back to serde_json.
+pub(crate) fn from_str<'a, T: de::Deserialize<'a>>(text: &'a str) -> Option<T> {
+    let mut de = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+        scratch: String::new(),
+    };
+    let value = T::deserialize(&mut de).ok()?;
+    de.skip_ws();
+    (de.pos == de.bytes.len()).then_some(value)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: u32,
+    scratch: String,
+}
+
+/// A string token: borrowed from the input, or unescaped into the scratch buffer.
+enum Str<'a> {
+    Borrowed(&'a str),
+    Copied,
+}
+
+/// An integer token.
+enum Int {
+    U(u64),
+    I(i64),
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Bit 7 of each byte of the result is set at the first byte (lowest address) of `w` that is
+/// `"`, `\` or a control character (higher bytes may be set too; only the lowest is exact).
+#[inline]
+fn special(w: u64) -> u64 {
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    let zero_q = quote.wrapping_sub(ONES) & !quote;
+    let zero_b = backslash.wrapping_sub(ONES) & !backslash;
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    (zero_q | zero_b | control) & HIGHS
+}
+
+impl<'a> Reader<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        // Compact JSON has none: one test for that case.
+        if self.peek().is_some_and(|c| c > b' ') {
+            return;
+        }
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// The next non-whitespace byte, not consumed.
+    #[inline]
+    fn peek_ws(&mut self) -> Result<u8> {
+        // Compact JSON (what Discord sends) has no whitespace: one test for that case.
+        match self.peek() {
+            Some(c) if c > b' ' => Ok(c),
+            _ => {
+                self.skip_ws();
+                self.peek().ok_or(Bail)
+            }
+        }
+    }
+
+    #[inline]
+    fn expect(&mut self, b: u8) -> Result<()> {
+        if self.peek_ws()? == b {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+
+    #[inline]
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        if self.bytes[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+
+    /// The position of the first `"`, `\` or control byte at or after `i`.
+    #[inline(always)]
+    fn scan(&self, mut i: usize) -> Result<usize> {
+        let b = self.bytes;
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            let m = special(u64::from_le_bytes(w));
+            if m != 0 {
+                return Ok(i + (m.trailing_zeros() / 8) as usize);
+            }
+            i += 8;
+        }
+        while let Some(&c) = b.get(i) {
+            if c == b'"' || c == b'\\' || c < 0x20 {
+                return Ok(i);
+            }
+            i += 1;
+        }
+        Err(Bail)
+    }
+
+    /// Reads a string after its opening quote.
+    #[inline(always)]
+    fn string(&mut self) -> Result<Str<'a>> {
+        let start = self.pos;
+        let end = self.scan(start)?;
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            if let Some(s) = self.text.get(start..end) {
+                return Ok(Str::Borrowed(s));
+            }
+        }
+        self.string_escaped(start, end)
+    }
+
+    /// The rest of a string that has an escape (or a control byte) at `end`.
+    #[cold]
+    #[inline(never)]
+    fn string_escaped(&mut self, start: usize, mut end: usize) -> Result<Str<'a>> {
+        self.scratch.clear();
+        let mut from = start;
+        loop {
+            // `from..end` holds no quote, backslash or control byte: ASCII boundaries.
+            self.scratch.push_str(&self.text[from..end]);
+            match self.bytes[end] {
+                b'"' => {
+                    self.pos = end + 1;
+                    return Ok(Str::Copied);
+                }
+                b'\\' => {
+                    let c = match self.bytes.get(end + 1) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            let hex = self.bytes.get(end + 2..end + 6).ok_or(Bail)?;
+                            let mut n = 0u32;
+                            for &h in hex {
+                                n = n * 16 + char::from(h).to_digit(16).ok_or(Bail)?;
+                            }
+                            // Surrogates (pairs or not) are serde_json's business.
+                            let c = char::from_u32(n).ok_or(Bail)?;
+                            end += 4;
+                            c
+                        }
+                        _ => return Err(Bail),
+                    };
+                    self.scratch.push(c);
+                    from = end + 2;
+                    end = self.scan(from)?;
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// Skips a string after its opening quote, checking it as serde_json's `ignore_str` does.
+    fn skip_string(&mut self) -> Result<()> {
+        let mut end = self.scan(self.pos)?;
+        loop {
+            match self.bytes[end] {
+                b'"' => {
+                    self.pos = end + 1;
+                    return Ok(());
+                }
+                b'\\' => {
+                    let next = match self.bytes.get(end + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => end + 2,
+                        Some(b'u') => {
+                            let hex = self.bytes.get(end + 2..end + 6).ok_or(Bail)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return Err(Bail);
+                            }
+                            end + 6
+                        }
+                        _ => return Err(Bail),
+                    };
+                    end = self.scan(next)?;
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    #[inline]
+    fn digit(&self) -> Option<u8> {
+        self.peek().filter(u8::is_ascii_digit)
+    }
+
+    /// An integer in serde_json's grammar that serde_json reads as `u64` or `i64` (not as a
+    /// float): no fraction, no exponent, no `-0`, no overflow.
+    #[inline(always)]
+    fn integer(&mut self) -> Result<Int> {
+        let neg = self.peek() == Some(b'-');
+        if neg {
+            self.pos += 1;
+        }
+        let mut n: u64 = match self.digit() {
+            Some(b'0') => {
+                self.pos += 1;
+                if self.digit().is_some() {
+                    return Err(Bail);
+                }
+                0
+            }
+            Some(d) => {
+                self.pos += 1;
+                u64::from(d - b'0')
+            }
+            None => return Err(Bail),
+        };
+        while let Some(d) = self.digit() {
+            n = n
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(d - b'0')))
+                .ok_or(Bail)?;
+            self.pos += 1;
+        }
+        if let Some(b'.' | b'e' | b'E') = self.peek() {
+            return Err(Bail);
+        }
+        if !neg {
+            return Ok(Int::U(n));
+        }
+        match i64::try_from(n) {
+            Ok(n) if n > 0 => Ok(Int::I(-n)),
+            _ => Err(Bail),
+        }
+    }
+
+    /// Skips a number in JSON's grammar (serde_json's `ignore_integer` and what follows).
+    fn skip_number(&mut self) -> Result<()> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.digit() {
+            Some(b'0') => {
+                self.pos += 1;
+                if self.digit().is_some() {
+                    return Err(Bail);
+                }
+            }
+            Some(_) => {
+                while self.digit().is_some() {
+                    self.pos += 1;
+                }
+            }
+            None => return Err(Bail),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.digits1()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.digits1()?;
+        }
+        Ok(())
+    }
+
+    fn digits1(&mut self) -> Result<()> {
+        self.digit().ok_or(Bail)?;
+        while self.digit().is_some() {
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    /// Skips one value, checking its syntax; iterative, with a bounded bracket stack.
+    fn skip_value(&mut self) -> Result<()> {
+        // Bit i of `objects` is set when the container at depth i + 1 is an object.
+        let mut objects: u128 = 0;
+        let mut depth: u32 = 0;
+        loop {
+            // A value.
+            match self.peek_ws()? {
+                b'"' => {
+                    self.pos += 1;
+                    self.skip_string()?;
+                }
+                b'-' | b'0'..=b'9' => self.skip_number()?,
+                b'n' => self.literal(b"null")?,
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                open @ (b'[' | b'{') => {
+                    self.pos += 1;
+                    if depth >= MAX_DEPTH {
+                        return Err(Bail);
+                    }
+                    let object = open == b'{';
+                    let close = if object { b'}' } else { b']' };
+                    if self.peek_ws()? == close {
+                        self.pos += 1;
+                    } else {
+                        objects = (objects & !(1 << depth)) | (u128::from(object) << depth);
+                        depth += 1;
+                        if object {
+                            self.key_colon()?;
+                        }
+                        continue;
+                    }
+                }
+                _ => return Err(Bail),
+            }
+            // After a value: a comma, or the ends of containers.
+            loop {
+                if depth == 0 {
+                    return Ok(());
+                }
+                let object = objects & (1 << (depth - 1)) != 0;
+                match self.peek_ws()? {
+                    b',' => {
+                        self.pos += 1;
+                        if object {
+                            self.key_colon()?;
+                        }
+                        break;
+                    }
+                    b'}' if object => {
+                        self.pos += 1;
+                        depth -= 1;
+                    }
+                    b']' if !object => {
+                        self.pos += 1;
+                        depth -= 1;
+                    }
+                    _ => return Err(Bail),
+                }
+            }
+        }
+    }
+
+    /// `"key":` inside an object being skipped.
+    fn key_colon(&mut self) -> Result<()> {
+        self.expect(b'"')?;
+        self.skip_string()?;
+        self.expect(b':')
+    }
+
+    #[inline(always)]
+    fn visit_string<V: Visitor<'a>>(&mut self, visitor: V) -> Result<V::Value> {
+        match self.string()? {
+            Str::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Str::Copied => visitor.visit_str(&self.scratch),
+        }
+    }
+
+    #[inline]
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Bail);
+        }
+        Ok(())
+    }
+}
+
+macro_rules! bail {
+    ($($name:ident)*) => {
+        $(
+            fn $name<V: Visitor<'a>>(self, _: V) -> Result<V::Value> {
+                Err(Bail)
+            }
+        )*
+    };
+}
+
+macro_rules! integers {
+    ($($name:ident)*) => {
+        $(
+            #[inline]
+            fn $name<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+                match self.peek_ws()? {
+                    b'-' | b'0'..=b'9' => match self.integer()? {
+                        Int::U(n) => visitor.visit_u64(n),
+                        Int::I(n) => visitor.visit_i64(n),
+                    },
+                    _ => Err(Bail),
+                }
+            }
+        )*
+    };
+}
+
+impl<'a> de::Deserializer<'a> for &mut Reader<'a> {
+    type Error = Bail;
+
+    fn deserialize_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        match self.peek_ws()? {
+            b'"' => {
+                self.pos += 1;
+                self.visit_string(visitor)
+            }
+            b'-' | b'0'..=b'9' => match self.integer()? {
+                Int::U(n) => visitor.visit_u64(n),
+                Int::I(n) => visitor.visit_i64(n),
+            },
+            b'n' => {
+                self.literal(b"null")?;
+                visitor.visit_unit()
+            }
+            b't' => {
+                self.literal(b"true")?;
+                visitor.visit_bool(true)
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                visitor.visit_bool(false)
+            }
+            b'[' => self.deserialize_seq(visitor),
+            b'{' => self.deserialize_map(visitor),
+            _ => Err(Bail),
+        }
+    }
+
+    #[inline]
+    fn deserialize_bool<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        match self.peek_ws()? {
+            b't' => {
+                self.literal(b"true")?;
+                visitor.visit_bool(true)
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                visitor.visit_bool(false)
+            }
+            _ => Err(Bail),
+        }
+    }
+
+    integers! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+    }
+
+    bail! {
+        deserialize_f32 deserialize_f64 deserialize_char deserialize_bytes deserialize_byte_buf
+    }
+
+    #[inline]
+    fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.expect(b'"')?;
+        self.visit_string(visitor)
+    }
+
+    #[inline]
+    fn deserialize_string<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    #[inline]
+    fn deserialize_option<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        if self.peek_ws()? == b'n' {
+            self.literal(b"null")?;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        if self.peek_ws()? == b'n' {
+            self.literal(b"null")?;
+            visitor.visit_unit()
+        } else {
+            Err(Bail)
+        }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'a>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        if name == RAW_TOKEN {
+            // serde_json's raw-value protocol: a one-entry map whose value is the raw text.
+            self.skip_ws();
+            let start = self.pos;
+            self.skip_value()?;
+            visitor.visit_map(RawMap(Some(&self.text[start..self.pos])))
+        } else {
+            visitor.visit_newtype_struct(self)
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.expect(b'[')?;
+        self.enter()?;
+        let value = visitor.visit_seq(Seq {
+            de: &mut *self,
+            first: true,
+        })?;
+        self.expect(b']')?;
+        self.depth -= 1;
+        Ok(value)
+    }
+
+    fn deserialize_tuple<V: Visitor<'a>>(self, _: usize, visitor: V) -> Result<V::Value> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        _: usize,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.expect(b'{')?;
+        self.enter()?;
+        let value = visitor.visit_map(Map {
+            de: &mut *self,
+            first: true,
+        })?;
+        self.expect(b'}')?;
+        self.depth -= 1;
+        Ok(value)
+    }
+
+    fn deserialize_struct<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        // serde_json also takes an array here; that is left to it.
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    fn deserialize_identifier<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.skip_value()?;
+        visitor.visit_unit()
+    }
+}
+
+struct Seq<'r, 'a> {
+    de: &'r mut Reader<'a>,
+    first: bool,
+}
+
+impl<'a> de::SeqAccess<'a> for Seq<'_, 'a> {
+    type Error = Bail;
+
+    #[inline]
+    fn next_element_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        match self.de.peek_ws()? {
+            b']' => return Ok(None),
+            b',' if !self.first => {
+                self.de.pos += 1;
+                // `[1,]` is serde_json's error to word.
+                if self.de.peek_ws()? == b']' {
+                    return Err(Bail);
+                }
+            }
+            _ if self.first => {}
+            _ => return Err(Bail),
+        }
+        self.first = false;
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+}
+
+struct Map<'r, 'a> {
+    de: &'r mut Reader<'a>,
+    first: bool,
+}
+
+impl<'a> de::MapAccess<'a> for Map<'_, 'a> {
+    type Error = Bail;
+
+    #[inline]
+    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        match self.de.peek_ws()? {
+            b'}' => return Ok(None),
+            b',' if !self.first => {
+                self.de.pos += 1;
+                self.de.skip_ws();
+            }
+            _ if self.first => {}
+            _ => return Err(Bail),
+        }
+        self.first = false;
+        // A key must be a string (this also rejects `{"a":1,}`).
+        if self.de.peek() != Some(b'"') {
+            return Err(Bail);
+        }
+        self.de.pos += 1;
+        seed.deserialize(Key(&mut *self.de)).map(Some)
+    }
+
+    #[inline]
+    fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
+        self.de.expect(b':')?;
+        seed.deserialize(&mut *self.de)
+    }
+}
+
+/// An object key (its opening quote already read): only string forms are offered.
+struct Key<'r, 'a>(&'r mut Reader<'a>);
+
+impl<'a> de::Deserializer<'a> for Key<'_, 'a> {
+    type Error = Bail;
+
+    #[inline]
+    fn deserialize_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.0.visit_string(visitor)
+    }
+
+    #[inline]
+    fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.0.visit_string(visitor)
+    }
+
+    #[inline]
+    fn deserialize_string<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.0.visit_string(visitor)
+    }
+
+    #[inline]
+    fn deserialize_identifier<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        self.0.visit_string(visitor)
+    }
+
+    bail! {
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32
+        deserialize_f64 deserialize_char deserialize_bytes deserialize_byte_buf
+        deserialize_option deserialize_unit deserialize_seq deserialize_map
+        deserialize_ignored_any
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'a>>(self, _: &'static str, _: V) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'a>>(self, _: &'static str, _: V) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    fn deserialize_tuple<V: Visitor<'a>>(self, _: usize, _: V) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        _: usize,
+        _: V,
+    ) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    fn deserialize_struct<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    fn deserialize_enum<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value> {
+        Err(Bail)
+    }
+}
+
+/// The map serde_json hands a raw-value visitor: the token as key, the raw text as value.
+struct RawMap<'a>(Option<&'a str>);
+
+impl<'a> de::MapAccess<'a> for RawMap<'a> {
+    type Error = Bail;
+
+    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.0.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(de::value::BorrowedStrDeserializer::<Bail>::new(RAW_TOKEN))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
+        let raw = self.0.take().ok_or(Bail)?;
+        seed.deserialize(de::value::BorrowedStrDeserializer::<Bail>::new(raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_finds_the_first_quote_backslash_or_control_byte() {
+        for s in [
+            "abcdefgh",
+            "abc\"efgh",
+            "\\bcdefgh",
+            "abcdefg\u{1f}",
+            "ab\u{0}\"\\fgh",
+            "é\"cdefg",
+            "\u{7f}bcdefg\"",
+        ] {
+            let mut w = [b'x'; 8];
+            w[..s.len().min(8)].copy_from_slice(&s.as_bytes()[..s.len().min(8)]);
+            let want = w.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+            let m = special(u64::from_le_bytes(w));
+            let got = (m != 0).then(|| (m.trailing_zeros() / 8) as usize);
+            assert_eq!(got, want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn values_match_serde_json() {
+        for s in [
+            r#"{"a":[1,-2,true,false,null,"x\n\u00e9\"",{"b":{}}],"c":[]}"#,
+            " { \"a\" : [ 1 , 2 ] } ",
+            r#""plain""#,
+            "18446744073709551615",
+            "-9223372036854775807",
+        ] {
+            let fast: serde_json::Value = from_str(s).unwrap_or_else(|| panic!("{s:?}"));
+            assert_eq!(fast, serde_json::from_str::<serde_json::Value>(s).unwrap());
+        }
+        let raw: Box<serde_json::value::RawValue> = from_str(" [1, {\"a\": 2.5e3}] ").unwrap();
+        assert_eq!(raw.get(), "[1, {\"a\": 2.5e3}]");
+    }
+
+    #[test]
+    fn gives_up_on_what_serde_json_decides() {
+        for s in [
+            "",
+            " ",
+            "1.5",
+            "-0",
+            "1e3",
+            "01",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "[1,]",
+            "{\"a\":1,}",
+            "{a:1}",
+            "[1 2]",
+            "{\"a\" 1}",
+            "\"\\ud83d\\ude00\"",
+            "\"\\x\"",
+            "\"a\u{1}\"",
+            "nul",
+            "[1]x",
+            "{\"a\":1}}",
+            "[",
+            "\"abc",
+        ] {
+            assert!(from_str::<serde_json::Value>(s).is_none(), "{s:?}");
+        }
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(from_str::<serde_json::Value>(&deep).is_none());
+        assert!(from_str::<Box<serde_json::value::RawValue>>(&deep).is_none());
+        for s in [
+            "[01]",
+            "[1.]",
+            "[1e]",
+            "[-]",
+            "{\"a\":1,}",
+            "[1,]",
+            "\"\\u12g4\"",
+            "[1}",
+        ] {
+            assert!(
+                from_str::<Box<serde_json::value::RawValue>>(s).is_none(),
+                "{s:?}"
+            );
+        }
+    }
+}
