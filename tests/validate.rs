@@ -125,6 +125,24 @@ fn code_unknown_enum_value_and_strict() {
         find(&r, Code::UnknownEnumValue).pointer,
         "/guild/features/0"
     );
+
+    // Values the spec knows are not findings: only the unknown one is reported.
+    let r = validate(
+        guild_invite("")
+            .replace(
+                "\"features\": []",
+                "\"features\": [\"COMMUNITY\", \"ANIMATED_ICON\", \"GUESTS_ENABLED\", \"VANITY_URL\"]",
+            )
+            .as_bytes(),
+        None,
+    );
+    let enums: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::UnknownEnumValue)
+        .map(|f| f.pointer.as_str())
+        .collect();
+    assert_eq!(enums, ["/guild/features/2"], "{r:#?}");
 }
 
 #[test]

@@ -111,28 +111,28 @@ pub(crate) fn type_finding(
 }
 
 /// The enum, range and format findings of a scalar that has the right type, in report order.
-pub(crate) fn scalar_findings(s: &Schema, value: Scalar<'_>, out: &mut Vec<(Code, String)>) {
+pub(crate) fn scalar_findings(s: &Schema, value: Scalar<'_>, out: &mut dyn FnMut(Code, String)) {
     for e in &s.enums {
         if let Some(msg) = enum_miss(value, e.name.as_deref().or(s.name.as_deref()), e) {
-            out.push((Code::UnknownEnumValue, msg));
+            out(Code::UnknownEnumValue, msg);
             break;
         }
     }
     match value {
         Scalar::Number(raw) => {
             if let Some(msg) = number_finding(raw, s.minimum, s.maximum, s.format) {
-                out.push((Code::OutOfRange, msg));
+                out(Code::OutOfRange, msg);
             }
         }
         Scalar::Str(text) => match s.format {
-            Some(Format::DateTime) if !is_rfc3339(text) => out.push((
+            Some(Format::DateTime) if !is_rfc3339(text) => out(
                 Code::InvalidFormat,
                 format!("`{text}` is not an RFC 3339 date-time"),
-            )),
-            Some(Format::Snowflake) if !is_snowflake(text) => out.push((
+            ),
+            Some(Format::Snowflake) if !is_snowflake(text) => out(
                 Code::InvalidFormat,
                 format!("`{text}` is not a snowflake (decimal digits, no leading zero)"),
-            )),
+            ),
             _ => {}
         },
     }
@@ -154,10 +154,8 @@ pub(crate) fn undeclared_member(
     }
     if let Some(other) = siblings.iter().find_map(|&sid| {
         let sib = spec.schema(sid);
-        sib.properties
-            .iter()
-            .any(|(n, _)| key_eq(n, key))
-            .then(|| sib.name.as_deref().unwrap_or_default())
+        sib.property(key)
+            .map(|_| sib.name.as_deref().unwrap_or_default())
     }) {
         let here = s.name.as_deref().unwrap_or_default();
         return Some((
@@ -279,11 +277,10 @@ impl<'s, 'n> Checker<'s, 'n> {
             _ => None,
         };
         if let Some(value) = scalar {
-            let mut found = Vec::new();
-            scalar_findings(s, value, &mut found);
-            for (code, message) in found {
-                self.report(code, node.start, message);
-            }
+            let start = node.start;
+            scalar_findings(s, value, &mut |code, message| {
+                self.report(code, start, message)
+            });
         }
         match &node.value {
             Value::Array(items) => {
@@ -429,7 +426,10 @@ pub(crate) fn type_bit(node: &Node<'_>) -> u8 {
 fn enum_miss(value: Scalar<'_>, name: Option<&str>, e: &Enum) -> Option<String> {
     let shown = match value {
         Scalar::Number(raw) => {
-            if raw.parse::<i64>().is_ok_and(|v| e.has_int(v)) {
+            if small_int(raw)
+                .or_else(|| raw.parse::<i64>().ok())
+                .is_some_and(|v| e.has_int(v))
+            {
                 return None;
             }
             raw.to_owned()
@@ -497,6 +497,16 @@ fn number_finding(
         ""
     };
     Some(format!("{raw} is out of the spec's range {range}{int32}"))
+}
+
+/// A non-negative integer of up to 18 digits without the general parser (`None` otherwise).
+#[inline]
+fn small_int(raw: &str) -> Option<i64> {
+    let b = raw.as_bytes();
+    if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')))
 }
 
 /// A JSON number's value; plain integers of up to 15 digits (exact in `f64`) skip the float

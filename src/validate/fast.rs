@@ -138,14 +138,18 @@ impl<'s, 'a> Fast<'s, 'a> {
         });
     }
 
-    #[inline]
+    #[inline(always)]
     fn ws(&mut self) {
+        // Compact JSON has no whitespace: one test for the common case.
+        if self.src.get(self.pos).is_some_and(|&b| b > b' ') {
+            return;
+        }
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.src.get(self.pos) {
             self.pos += 1;
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn expect(&mut self, b: u8) -> R<()> {
         if self.src.get(self.pos) == Some(&b) {
             self.pos += 1;
@@ -251,11 +255,9 @@ impl<'s, 'a> Fast<'s, 'a> {
         if s.enums.is_empty() && s.format.is_none() && s.minimum.is_none() && s.maximum.is_none() {
             return Ok(());
         }
-        let mut found = Vec::new();
-        scalar_findings(s, value, &mut found);
-        for (code, message) in found {
-            self.report(code, start, message);
-        }
+        scalar_findings(s, value, &mut |code, message| {
+            self.report(code, start, message)
+        });
         Ok(())
     }
 
@@ -369,12 +371,12 @@ impl<'s, 'a> Fast<'s, 'a> {
         let start = self.pos;
         let spec = self.spec;
         let s = id.map(|id| spec.schema(id));
-        if s.is_some_and(|s| s.properties.len() > 128) {
+        if s.is_some_and(|s| s.properties.len() > 64) {
             return Err(Bail);
         }
         let root = self.depth == 0;
         let base = self.undeclared.len();
-        let mut seen: u128 = 0;
+        let mut seen: u64 = 0;
         self.enter()?;
         self.ws();
         if self.src.get(self.pos) == Some(&b'}') {
@@ -473,6 +475,7 @@ impl<'s, 'a> Fast<'s, 'a> {
     }
 
     /// An object key: its text, which must hold no escapes.
+    #[inline(always)]
     fn key(&mut self) -> R<&'a str> {
         if self.src.get(self.pos) != Some(&b'"') {
             return Err(Bail);
@@ -483,6 +486,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         }
     }
 
+    #[inline(always)]
     fn scalar(&mut self) -> R<Token<'a>> {
         match self.src.get(self.pos) {
             Some(b'"') => Ok(Token::Str(self.string()?)),
@@ -494,6 +498,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         }
     }
 
+    #[inline(always)]
     fn literal(&mut self, word: &[u8], token: Token<'a>) -> R<Token<'a>> {
         if self.src[self.pos..].starts_with(word) {
             self.pos += word.len();
@@ -503,6 +508,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         }
     }
 
+    #[inline(always)]
     fn digits(&mut self) -> usize {
         let from = self.pos;
         while let Some(b'0'..=b'9') = self.src.get(self.pos) {
@@ -512,6 +518,7 @@ impl<'s, 'a> Fast<'s, 'a> {
     }
 
     /// A number, by the JSON grammar; its text.
+    #[inline(always)]
     fn number(&mut self) -> R<&'a str> {
         let start = self.pos;
         if self.src.get(self.pos) == Some(&b'-') {
@@ -545,6 +552,7 @@ impl<'s, 'a> Fast<'s, 'a> {
 
     /// A string at the scanner (a `"`): its text when it holds no escapes, `None` when it does.
     /// Simple escapes are checked; `\u` escapes and control characters give up.
+    #[inline(always)]
     fn string(&mut self) -> R<Option<&'a str>> {
         self.pos += 1;
         let start = self.pos;
@@ -603,7 +611,7 @@ impl Item<'_> {
 
 /// The index of the first `"`, `\` or control character (below 0x20) at or after `from`, or the
 /// length of `src`. Eight bytes at a time.
-#[inline]
+#[inline(always)]
 fn next_special(src: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;

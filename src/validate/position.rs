@@ -716,6 +716,9 @@ fn count_chars(bytes: &[u8]) -> usize {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let w = u64::from_le_bytes(word);
+        if w & HIGH == 0 {
+            continue; // ASCII: no continuation bytes
+        }
         // Bit 7 set and bit 6 clear; shifting left moves each byte's bit 6 onto its bit 7.
         continuation += (w & !(w << 1) & HIGH).count_ones() as usize;
     }

@@ -57,7 +57,7 @@ pub(crate) struct Enum {
     pub values: Vec<Lit>,
     /// `"A", "B", … 3 more`: the first values in order (integers, then strings).
     pub listing: String,
-    /// The string values, sorted (for a binary search).
+    /// The string values, sorted by length then bytes (for a binary search).
     strings: Vec<String>,
 }
 
@@ -88,7 +88,8 @@ impl Enum {
                 Lit::Int(_) => None,
             })
             .collect();
-        strings.sort_unstable();
+        // By length, then bytes: a lookup compares lengths before it compares bytes.
+        strings.sort_unstable_by(|a, b| (a.len(), a.as_str()).cmp(&(b.len(), b.as_str())));
         Enum {
             name,
             values,
@@ -106,7 +107,9 @@ impl Enum {
 
     /// Whether a string is one of the values.
     pub fn has_str(&self, s: &str) -> bool {
-        self.strings.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
+        self.strings
+            .binary_search_by(|x| (x.len(), x.as_str()).cmp(&(s.len(), s)))
+            .is_ok()
     }
 }
 
@@ -616,6 +619,33 @@ mod tests {
             assert!(spec.component(name).is_some(), "{name}");
         }
         assert!(spec.from_docs.contains(&"InviteCreateEvent".to_owned()));
+    }
+
+    #[test]
+    fn enum_lookups_find_every_value_and_nothing_else() {
+        let spec = Spec::get();
+        let mut checked = 0;
+        for e in spec.schemas.iter().flat_map(|s| &s.enums) {
+            for v in &e.values {
+                match v {
+                    Lit::Str(s) => {
+                        assert!(e.has_str(s), "{s} in {:?}", e.name);
+                        assert!(!e.has_str(&format!("{s}_")), "{s}_ in {:?}", e.name);
+                        assert!(
+                            !e.has_str(&s[..s.len() - 1])
+                                || e.values.contains(&Lit::Str(s[..s.len() - 1].to_owned()))
+                        );
+                        checked += 1;
+                    }
+                    Lit::Int(i) => {
+                        assert!(e.has_int(*i));
+                        checked += 1;
+                    }
+                }
+            }
+            assert!(!e.has_str("NOT_A_VALUE"));
+        }
+        assert!(checked > 50, "{checked}");
     }
 
     #[test]
