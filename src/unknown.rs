@@ -342,6 +342,9 @@ impl serde::de::Visitor<'_> for TextSeed {
     }
 
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawField, E> {
+        // serde_json checks a raw value's syntax but not that its `\u` escapes pair up; a
+        // known string field with an unpaired surrogate is an error, so an unknown one is too.
+        check_surrogates(s).map_err(E::custom)?;
         Ok(RawField(match s {
             "null" => Slot::Static(RawValue::NULL),
             "true" => Slot::Static(RawValue::TRUE),
@@ -353,6 +356,50 @@ impl serde::de::Visitor<'_> for TextSeed {
             ))?),
         }))
     }
+}
+
+/// Checks that every `\uXXXX` escape in raw JSON text is a whole character: a high surrogate
+/// followed by a low one, or no surrogate. The messages are serde_json's.
+fn check_surrogates(text: &str) -> Result<(), &'static str> {
+    let b = text.as_bytes();
+    let Some(mut i) = memchr::memchr(b'\\', b) else {
+        return Ok(());
+    };
+    let hex4 = |at: usize| -> Result<u32, &'static str> {
+        let digits = b.get(at..at + 4).ok_or("unexpected end of hex escape")?;
+        digits.iter().try_fold(0u32, |n, &d| {
+            char::from(d)
+                .to_digit(16)
+                .map(|v| n * 16 + v)
+                .ok_or("invalid escape")
+        })
+    };
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if b.get(i + 1) != Some(&b'u') {
+            i += 2; // `\"`, `\\`, `\n`…: the escaped character is not an escape itself
+            continue;
+        }
+        let unit = hex4(i + 2)?;
+        i += 6;
+        match unit {
+            0xD800..=0xDBFF => {
+                if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
+                    return Err("lone leading surrogate in hex escape");
+                }
+                if !(0xDC00..=0xDFFF).contains(&hex4(i + 2)?) {
+                    return Err("lone leading surrogate in hex escape");
+                }
+                i += 6;
+            }
+            0xDC00..=0xDFFF => return Err("lone trailing surrogate in hex escape"),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A deserializer that hands already-checked raw JSON text to `Box<RawValue>`.
@@ -417,6 +464,29 @@ impl<'de, E: serde::de::Error> serde::de::MapAccess<'de> for RawMap<'de, E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn surrogate_escapes_must_pair() {
+        for ok in [
+            r#""plain""#,
+            r#""\ud83d\ude00""#,
+            r#"{"a": "\u00e9\\u", "b": ["\\\ud83d\ude00"]}"#,
+            r#""\\ude42""#,
+            r#""\"\\""#,
+        ] {
+            assert_eq!(check_surrogates(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            r#""\ude42""#,
+            r#""\ud83d""#,
+            r#""\ud83dx""#,
+            r#""\ud83d\u0041""#,
+            r#"{"k\ud58d\ude42": 1}"#,
+            r#""\\\ude42""#,
+        ] {
+            assert!(check_surrogates(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn literal_values_are_kept_through_every_deserializer() {

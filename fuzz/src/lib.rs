@@ -51,9 +51,8 @@ where
     // Valid JSON that a `serde_json::Value` cannot hold (a number beyond f64, `1e400`): the SDK
     // keeps such a number raw in an unknown field, so only the checks without a `Value` apply.
     //
-    // Known (fuzz finding, reported): the same goes for an unpaired UTF-16 surrogate escape
-    // (`"\ude42"`) inside an unknown field, which the SDK keeps and serde_json's `Value`
-    // rejects; `STRICT_SURROGATES` makes that a finding again.
+    // Fuzz finding (fixed; STRICT_SURROGATES on): an unpaired UTF-16 surrogate escape
+    // (`"\ude42"`) inside an unknown field was kept by the SDK and rejected by `Value`.
     let beyond_value = parsed.as_ref().is_err_and(value_cannot_hold);
     let input_value: Option<Value> = parsed.ok();
     match T::from_json_slice(data) {
@@ -307,9 +306,9 @@ pub fn invite_url(data: &[u8]) {
 }
 
 /// Whether a payload with an unpaired surrogate escape must be rejected by every reader, as
-/// serde_json's `Value` and the validator reject it (see [`check_payload`]). Off until the SDK
-/// and the validator agree.
-pub const STRICT_SURROGATES: bool = false;
+/// serde_json's `Value` and the validator reject it (see [`check_payload`]). On: the SDK checks
+/// that the escapes of an unknown field's raw text pair up (`src/unknown.rs`).
+pub const STRICT_SURROGATES: bool = true;
 
 /// `true` for serde_json errors about valid-looking JSON that a `Value` cannot hold.
 fn value_cannot_hold(e: &serde_json::Error) -> bool {
