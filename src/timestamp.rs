@@ -103,7 +103,7 @@ impl FromStr for Timestamp {
 /// [`parse_rfc3339`] accepts, read directly. `None` for anything else (the caller then takes
 /// the general path, so `None` never decides a rejection).
 #[inline]
-fn parse_fast(b: &[u8]) -> Option<Timestamp> {
+pub(crate) fn parse_fast(b: &[u8]) -> Option<Timestamp> {
     #[inline]
     fn digits(b: &[u8]) -> Option<u32> {
         let mut n = 0u32;

@@ -556,60 +556,12 @@ pub(crate) fn is_rfc3339(s: &str) -> bool {
         || time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
 }
 
-/// `true` only for the everyday shape `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` with fields in range
-/// (no leap second); anything else is left to the full parser. A shortcut, never a verdict
-/// of its own: every string it accepts, the full parser accepts too (tested).
+/// `true` only for the everyday shape `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` with fields in range,
+/// read directly by `Timestamp`'s own shortcut; anything else is left to the full parser. A
+/// shortcut, never a verdict of its own: every string it accepts, the full parser accepts too
+/// (tested).
 fn rfc3339_quick(b: &[u8]) -> bool {
-    fn num(b: &[u8]) -> Option<u32> {
-        b.iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    }
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return false;
-    }
-    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
-        num(&b[0..4]),
-        num(&b[5..7]),
-        num(&b[8..10]),
-        num(&b[11..13]),
-        num(&b[14..16]),
-        num(&b[17..19]),
-    ) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    if day == 0 || day > days || hour > 23 || minute > 59 || second > 59 {
-        return false;
-    }
-    let mut rest = &b[19..];
-    if let [b'.', frac @ ..] = rest {
-        let digits = frac.iter().take_while(|d| d.is_ascii_digit()).count();
-        if digits == 0 || digits > 9 {
-            return false;
-        }
-        rest = &frac[digits..];
-    }
-    match rest {
-        [b'Z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => {
-            matches!((num(&[*h1, *h2]), num(&[*m1, *m2])), (Some(h), Some(m)) if h <= 23 && m <= 59)
-        }
-        _ => false,
-    }
+    crate::timestamp::parse_fast(b).is_some()
 }
 
 #[cfg(test)]
