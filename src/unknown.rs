@@ -342,18 +342,21 @@ impl serde::de::Visitor<'_> for TextSeed {
     }
 
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawField, E> {
-        // serde_json checks a raw value's syntax but not that its `\u` escapes pair up; a
-        // known string field with an unpaired surrogate is an error, so an unknown one is too.
-        check_surrogates(s).map_err(E::custom)?;
         Ok(RawField(match s {
             "null" => Slot::Static(RawValue::NULL),
             "true" => Slot::Static(RawValue::TRUE),
             "false" => Slot::Static(RawValue::FALSE),
-            // `Box<RawValue>` through the same protocol: no second parse of the text.
-            _ => Slot::Owned(serde::Deserialize::deserialize(RawText::<E>(
-                s,
-                std::marker::PhantomData,
-            ))?),
+            _ => {
+                // serde_json checks a raw value's syntax but not that its `\u` escapes pair
+                // up; a known string field with an unpaired surrogate is an error, so an
+                // unknown one is too.
+                check_surrogates(s).map_err(E::custom)?;
+                // `Box<RawValue>` through the same protocol: no second parse of the text.
+                Slot::Owned(serde::Deserialize::deserialize(RawText::<E>(
+                    s,
+                    std::marker::PhantomData,
+                ))?)
+            }
         }))
     }
 }

@@ -187,6 +187,16 @@ pub(crate) fn missing_message(s: &Schema, name: &str) -> String {
     format!("`{name}` is required by {what} in the spec but absent")
 }
 
+/// The message of an item that repeats an earlier one where the spec wants unique items.
+pub(crate) fn repeat_message(item: usize, first: usize) -> String {
+    format!("item {item} repeats item {first}; the spec requires unique items")
+}
+
+/// Whether two JSON numbers are equal: by text, or by value.
+pub(crate) fn same_number(x: &str, y: &str) -> bool {
+    x == y || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q)
+}
+
 /// The message of an array longer than the spec allows.
 pub(crate) fn too_long_message(len: usize, max: usize) -> String {
     format!("{len} items, the spec allows at most {max}")
@@ -348,11 +358,7 @@ impl<'s, 'n> Checker<'s, 'n> {
             let lo = if n > 1000 { i - 1 } else { 0 };
             if let Some(j) = (lo..i).find(|&j| same(&items[j], &items[i])) {
                 self.path.push(Seg::Index(i));
-                self.report(
-                    Code::DuplicateItem,
-                    items[i].start,
-                    format!("item {i} repeats item {j}; the spec requires unique items"),
-                );
+                self.report(Code::DuplicateItem, items[i].start, repeat_message(i, j));
                 self.path.pop();
             }
         }
@@ -513,11 +519,10 @@ fn small_int(raw: &str) -> Option<i64> {
 /// parser.
 fn number_value(raw: &str) -> Option<f64> {
     let digits = raw.strip_prefix('-').unwrap_or(raw);
-    if !digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) {
-        let n = digits
-            .bytes()
-            .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
-        return Some(if raw.starts_with('-') { -n } else { n } as f64);
+    if digits.len() <= 15 {
+        if let Some(n) = small_int(digits) {
+            return Some(if raw.starts_with('-') { -n } else { n } as f64);
+        }
     }
     raw.parse::<f64>().ok()
 }
@@ -527,9 +532,7 @@ fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
     match (&a.value, &b.value) {
         (Value::Null, Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Number(x), Value::Number(y)) => {
-            x == y || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q)
-        }
+        (Value::Number(x), Value::Number(y)) => same_number(x, y),
         (Value::String(x), Value::String(y)) => x == y,
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))

@@ -12,8 +12,8 @@
 //! target) check over every payload they have.
 
 use super::check::{
-    deprecated_message, missing_message, pointer_of, property_index, scalar_findings,
-    too_long_message, type_finding, undeclared_member, RawFinding, Scalar, Seg,
+    deprecated_message, missing_message, pointer_of, property_index, repeat_message, same_number,
+    scalar_findings, too_long_message, type_finding, undeclared_member, RawFinding, Scalar, Seg,
 };
 use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, Spec};
@@ -264,10 +264,9 @@ impl<'s, 'a> Fast<'s, 'a> {
     fn array(&mut self, id: Option<Id>) -> R<()> {
         let start = self.pos;
         let s = id.map(|id| self.spec.schema(id));
-        if s.is_some_and(|s| s.unique_items) {
-            return self.unique_array(start, s.and_then(|s| s.items), s.and_then(|s| s.max_items));
-        }
         let items = s.and_then(|s| s.items);
+        let unique = s.is_some_and(|s| s.unique_items);
+        let base = self.unique.len();
         self.enter()?;
         self.ws();
         let mut n = 0;
@@ -276,7 +275,9 @@ impl<'s, 'a> Fast<'s, 'a> {
         } else {
             loop {
                 self.ws();
-                if items.is_some() {
+                if unique {
+                    self.unique_item(n, base, items)?;
+                } else if items.is_some() {
                     self.path.push(Seg::Index(n));
                     self.value(items, false, &[])?;
                     self.path.pop();
@@ -296,6 +297,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
         }
         self.depth -= 1;
+        self.unique.truncate(base);
         if let Some(max) = s.and_then(|s| s.max_items) {
             if n > max {
                 // Same offset as nothing else the items report (they start later).
@@ -305,65 +307,33 @@ impl<'s, 'a> Fast<'s, 'a> {
         Ok(())
     }
 
-    /// An array whose items must be unique; only arrays of scalars (the spec's are lists of
-    /// ids and feature names). A repeat is reported before the item's own findings, as the
-    /// slow path does.
-    fn unique_array(&mut self, start: usize, items: Option<Id>, max: Option<usize>) -> R<()> {
-        let base = self.unique.len();
-        self.enter()?;
-        self.ws();
-        let mut n = 0;
-        if self.src.get(self.pos) == Some(&b']') {
-            self.pos += 1;
-        } else {
-            loop {
-                self.ws();
-                let item_start = self.pos;
-                // Containers, escaped strings and very long lists (the slow path compares only
-                // neighbours past 1,000 items) are left to the slow path.
-                if n >= 1000 || matches!(self.src.get(self.pos), Some(b'{' | b'[')) {
-                    return Err(Bail);
-                }
-                let token = self.scalar()?;
-                let item = match token {
-                    Token::Null => Item::Null,
-                    Token::Bool(b) => Item::Bool(b),
-                    Token::Number(raw) => Item::Number(raw),
-                    Token::Str(Some(text)) => Item::Str(text),
-                    Token::Str(None) => return Err(Bail),
-                };
-                self.path.push(Seg::Index(n));
-                if let Some(j) = self.unique[base..].iter().position(|u| u.same(&item)) {
-                    self.report(
-                        Code::DuplicateItem,
-                        item_start,
-                        format!("item {n} repeats item {j}; the spec requires unique items"),
-                    );
-                }
-                self.unique.push(item);
-                if let Some(items) = items {
-                    self.check_scalar(items, false, item_start, &token)?;
-                }
-                self.path.pop();
-                n += 1;
-                self.ws();
-                match self.src.get(self.pos) {
-                    Some(b',') => self.pos += 1,
-                    Some(b']') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(Bail),
-                }
-            }
+    /// Item `n` of an array whose items must be unique (its earlier items are
+    /// `self.unique[base..]`); only scalars (the spec's are lists of ids and feature names). A
+    /// repeat is reported before the item's own findings, as the slow path does.
+    fn unique_item(&mut self, n: usize, base: usize, items: Option<Id>) -> R<()> {
+        let item_start = self.pos;
+        // Containers, escaped strings and very long lists (the slow path compares only
+        // neighbours past 1,000 items) are left to the slow path.
+        if n >= 1000 || matches!(self.src.get(self.pos), Some(b'{' | b'[')) {
+            return Err(Bail);
         }
-        self.depth -= 1;
-        self.unique.truncate(base);
-        if let Some(max) = max {
-            if n > max {
-                self.report(Code::OutOfRange, start, too_long_message(n, max));
-            }
+        let token = self.scalar()?;
+        let item = match token {
+            Token::Null => Item::Null,
+            Token::Bool(b) => Item::Bool(b),
+            Token::Number(raw) => Item::Number(raw),
+            Token::Str(Some(text)) => Item::Str(text),
+            Token::Str(None) => return Err(Bail),
+        };
+        self.path.push(Seg::Index(n));
+        if let Some(j) = self.unique[base..].iter().position(|u| u.same(&item)) {
+            self.report(Code::DuplicateItem, item_start, repeat_message(n, j));
         }
+        self.unique.push(item);
+        if let Some(items) = items {
+            self.check_scalar(items, false, item_start, &token)?;
+        }
+        self.path.pop();
         Ok(())
     }
 
@@ -600,9 +570,7 @@ impl Item<'_> {
         match (self, other) {
             (Item::Null, Item::Null) => true,
             (Item::Bool(x), Item::Bool(y)) => x == y,
-            (Item::Number(x), Item::Number(y)) => {
-                x == y || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q)
-            }
+            (Item::Number(x), Item::Number(y)) => same_number(x, y),
             (Item::Str(x), Item::Str(y)) => key_eq(x, y),
             _ => false,
         }

@@ -287,20 +287,10 @@ impl Batch {
 
     /// Validates payload `index` (`0..len()`).
     pub fn validate(&self, index: usize, options: &Options) -> Record {
-        let item = &self.items[index];
-        let report = match &item.fixed {
-            Some(r) => r.clone(),
-            None => validate_payload(
-                &self.buf[item.range.clone()],
-                item.known,
-                item.origin,
-                options,
-            ),
-        };
         Record {
             source: self.source.clone(),
-            location: item.location.clone(),
-            report,
+            location: self.items[index].location.clone(),
+            report: self.report(index, options),
         }
     }
 

@@ -44,7 +44,7 @@ pub(crate) fn decode(kind: Kind, bytes: &[u8]) -> Result<(), DecodeError> {
 /// reader, then serde_json where that gives up).
 pub(crate) fn accepts(kind: Kind, text: &str) -> bool {
     fn one<T: serde::de::DeserializeOwned>() -> fn(&str) -> bool {
-        |t| crate::fast::from_str::<T>(t).is_some() || serde_json::from_str::<T>(t).is_ok()
+        |t| crate::convert::decode_text::<T>(t).is_ok()
     }
     with_model!(kind, one)(text)
 }
