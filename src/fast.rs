@@ -44,24 +44,101 @@ const MAX_DEPTH: u32 = 100;
 
 /// Decodes `text` as one JSON value of type `T`, or `None` to fall back to serde_json.
 pub(crate) fn from_str<'a, T: de::Deserialize<'a>>(text: &'a str) -> Option<T> {
+    from_str_with(text, NoHook)
+}
+
+/// [`from_str`], reporting what it reads to `hook` (see [`Hook`]); `None` also when the hook
+/// gives up.
+pub(crate) fn from_str_with<'a, T: de::Deserialize<'a>, H: Hook<'a>>(
+    text: &'a str,
+    hook: H,
+) -> Option<T> {
     let mut de = Reader {
         text,
         bytes: text.as_bytes(),
         pos: 0,
         depth: 0,
         scratch: String::new(),
+        escaped: false,
+        hook,
     };
-    let value = T::deserialize(&mut de).ok()?;
+    let value = if H::ACTIVE {
+        de.skip_ws();
+        let at = de.pos;
+        de.hook.value_begin(at).ok()?;
+        let value = T::deserialize(&mut de).ok()?;
+        de.hook.value_end(at, de.pos).ok()?;
+        value
+    } else {
+        T::deserialize(&mut de).ok()?
+    };
     de.skip_ws();
     (de.pos == de.bytes.len()).then_some(value)
 }
 
-struct Reader<'a> {
+/// A scalar token as the reader read it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Token<'a> {
+    Null,
+    Bool(bool),
+    /// A number's source text.
+    Number(&'a str),
+    /// A string's text; `None` when it holds escapes (its text differs from its bytes).
+    Str(Option<&'a str>),
+}
+
+/// What the reader tells an observer while it decodes: the validator checks the spec in the
+/// same pass as the SDK decode with one (`validate::fast`). Positions are byte offsets into
+/// the text. Every value the decode reads token by token is reported as `value_begin`, then
+/// either one `scalar` or an `open` ... `close` pair (with the members or items between), then
+/// `value_end`; a value the decode skips or keeps raw (unknown fields) has no events between
+/// `value_begin` and `value_end`. An `Err` makes the decode give up. The decoder's own
+/// [`NoHook`] has `ACTIVE == false`, so none of this is compiled into it.
+pub(crate) trait Hook<'a> {
+    /// Whether the reader reports at all.
+    const ACTIVE: bool = true;
+    /// A value (the root, an object member's or an array item) starts at `at`.
+    fn value_begin(&mut self, _at: usize) -> Result<()> {
+        Ok(())
+    }
+    /// The value that began at `start` ends before `end`.
+    fn value_end(&mut self, _start: usize, _end: usize) -> Result<()> {
+        Ok(())
+    }
+    /// An object member's key starts (with its quote) at `at`; `None` when it has escapes.
+    fn key(&mut self, _at: usize, _key: Option<&'a str>) -> Result<()> {
+        Ok(())
+    }
+    /// An object (or array) opens at `at`.
+    fn open(&mut self, _at: usize, _object: bool) -> Result<()> {
+        Ok(())
+    }
+    /// The innermost open container closes; `end` is just past its bracket.
+    fn close(&mut self, _end: usize) -> Result<()> {
+        Ok(())
+    }
+    /// A scalar value starts at `at`.
+    fn scalar(&mut self, _at: usize, _token: Token<'a>) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The plain decoder's observer: nothing.
+pub(crate) struct NoHook;
+
+impl Hook<'_> for NoHook {
+    const ACTIVE: bool = false;
+}
+
+struct Reader<'a, H> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     depth: u32,
     scratch: String,
+    /// Set when a string with escapes is read (for the hook's keys).
+    escaped: bool,
+    hook: H,
 }
 
 /// A string token: borrowed from the input, or unescaped into the scratch buffer.
@@ -91,7 +168,7 @@ fn special(w: u64) -> u64 {
     (zero_q | zero_b | control) & HIGHS
 }
 
-impl<'a> Reader<'a> {
+impl<'a, H: Hook<'a>> Reader<'a, H> {
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
@@ -181,6 +258,7 @@ impl<'a> Reader<'a> {
     #[cold]
     #[inline(never)]
     fn string_escaped(&mut self, start: usize, mut end: usize) -> Result<Str<'a>> {
+        self.escaped = true;
         self.scratch.clear();
         let mut from = start;
         loop {
@@ -417,6 +495,49 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A string value (its opening quote already read), reported to the hook.
+    #[inline(always)]
+    fn value_string<V: Visitor<'a>>(&mut self, visitor: V) -> Result<V::Value> {
+        let at = self.pos - 1;
+        match self.string()? {
+            Str::Borrowed(s) => {
+                if H::ACTIVE {
+                    self.hook.scalar(at, Token::Str(Some(s)))?;
+                }
+                visitor.visit_borrowed_str(s)
+            }
+            Str::Copied => {
+                if H::ACTIVE {
+                    self.hook.scalar(at, Token::Str(None))?;
+                }
+                visitor.visit_str(&self.scratch)
+            }
+        }
+    }
+
+    /// An integer value at the reader, reported to the hook.
+    #[inline(always)]
+    fn value_integer(&mut self) -> Result<Int> {
+        let at = self.pos;
+        let n = self.integer()?;
+        if H::ACTIVE {
+            self.hook
+                .scalar(at, Token::Number(&self.text[at..self.pos]))?;
+        }
+        Ok(n)
+    }
+
+    /// The literal `word` at the reader, reported to the hook as `token`.
+    #[inline(always)]
+    fn value_literal(&mut self, word: &[u8], token: Token<'a>) -> Result<()> {
+        let at = self.pos;
+        self.literal(word)?;
+        if H::ACTIVE {
+            self.hook.scalar(at, token)?;
+        }
+        Ok(())
+    }
+
     #[inline]
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
@@ -443,7 +564,7 @@ macro_rules! integers {
             #[inline]
             fn $name<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
                 match self.peek_ws()? {
-                    b'-' | b'0'..=b'9' => match self.integer()? {
+                    b'-' | b'0'..=b'9' => match self.value_integer()? {
                         Int::U(n) => visitor.visit_u64(n),
                         Int::I(n) => visitor.visit_i64(n),
                     },
@@ -454,29 +575,29 @@ macro_rules! integers {
     };
 }
 
-impl<'a> de::Deserializer<'a> for &mut Reader<'a> {
+impl<'a, H: Hook<'a>> de::Deserializer<'a> for &mut Reader<'a, H> {
     type Error = Bail;
 
     fn deserialize_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         match self.peek_ws()? {
             b'"' => {
                 self.pos += 1;
-                self.visit_string(visitor)
+                self.value_string(visitor)
             }
-            b'-' | b'0'..=b'9' => match self.integer()? {
+            b'-' | b'0'..=b'9' => match self.value_integer()? {
                 Int::U(n) => visitor.visit_u64(n),
                 Int::I(n) => visitor.visit_i64(n),
             },
             b'n' => {
-                self.literal(b"null")?;
+                self.value_literal(b"null", Token::Null)?;
                 visitor.visit_unit()
             }
             b't' => {
-                self.literal(b"true")?;
+                self.value_literal(b"true", Token::Bool(true))?;
                 visitor.visit_bool(true)
             }
             b'f' => {
-                self.literal(b"false")?;
+                self.value_literal(b"false", Token::Bool(false))?;
                 visitor.visit_bool(false)
             }
             b'[' => self.deserialize_seq(visitor),
@@ -489,11 +610,11 @@ impl<'a> de::Deserializer<'a> for &mut Reader<'a> {
     fn deserialize_bool<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         match self.peek_ws()? {
             b't' => {
-                self.literal(b"true")?;
+                self.value_literal(b"true", Token::Bool(true))?;
                 visitor.visit_bool(true)
             }
             b'f' => {
-                self.literal(b"false")?;
+                self.value_literal(b"false", Token::Bool(false))?;
                 visitor.visit_bool(false)
             }
             _ => Err(Bail),
@@ -512,7 +633,7 @@ impl<'a> de::Deserializer<'a> for &mut Reader<'a> {
     #[inline]
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         self.expect(b'"')?;
-        self.visit_string(visitor)
+        self.value_string(visitor)
     }
 
     #[inline]
@@ -523,7 +644,7 @@ impl<'a> de::Deserializer<'a> for &mut Reader<'a> {
     #[inline]
     fn deserialize_option<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         if self.peek_ws()? == b'n' {
-            self.literal(b"null")?;
+            self.value_literal(b"null", Token::Null)?;
             visitor.visit_none()
         } else {
             visitor.visit_some(self)
@@ -532,7 +653,7 @@ impl<'a> de::Deserializer<'a> for &mut Reader<'a> {
 
     fn deserialize_unit<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         if self.peek_ws()? == b'n' {
-            self.literal(b"null")?;
+            self.value_literal(b"null", Token::Null)?;
             visitor.visit_unit()
         } else {
             Err(Bail)
@@ -566,12 +687,18 @@ impl<'a> de::Deserializer<'a> for &mut Reader<'a> {
     fn deserialize_seq<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         self.expect(b'[')?;
         self.enter()?;
+        if H::ACTIVE {
+            self.hook.open(self.pos - 1, false)?;
+        }
         let value = visitor.visit_seq(Seq {
             de: &mut *self,
             first: true,
         })?;
         self.expect(b']')?;
         self.depth -= 1;
+        if H::ACTIVE {
+            self.hook.close(self.pos)?;
+        }
         Ok(value)
     }
 
@@ -591,12 +718,18 @@ impl<'a> de::Deserializer<'a> for &mut Reader<'a> {
     fn deserialize_map<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         self.expect(b'{')?;
         self.enter()?;
+        if H::ACTIVE {
+            self.hook.open(self.pos - 1, true)?;
+        }
         let value = visitor.visit_map(Map {
             de: &mut *self,
             first: true,
         })?;
         self.expect(b'}')?;
         self.depth -= 1;
+        if H::ACTIVE {
+            self.hook.close(self.pos)?;
+        }
         Ok(value)
     }
 
@@ -629,12 +762,12 @@ impl<'a> de::Deserializer<'a> for &mut Reader<'a> {
     }
 }
 
-struct Seq<'r, 'a> {
-    de: &'r mut Reader<'a>,
+struct Seq<'r, 'a, H> {
+    de: &'r mut Reader<'a, H>,
     first: bool,
 }
 
-impl<'a> de::SeqAccess<'a> for Seq<'_, 'a> {
+impl<'a, H: Hook<'a>> de::SeqAccess<'a> for Seq<'_, 'a, H> {
     type Error = Bail;
 
     #[inline]
@@ -652,16 +785,24 @@ impl<'a> de::SeqAccess<'a> for Seq<'_, 'a> {
             _ => return Err(Bail),
         }
         self.first = false;
+        if H::ACTIVE {
+            self.de.skip_ws();
+            let at = self.de.pos;
+            self.de.hook.value_begin(at)?;
+            let value = seed.deserialize(&mut *self.de)?;
+            self.de.hook.value_end(at, self.de.pos)?;
+            return Ok(Some(value));
+        }
         seed.deserialize(&mut *self.de).map(Some)
     }
 }
 
-struct Map<'r, 'a> {
-    de: &'r mut Reader<'a>,
+struct Map<'r, 'a, H> {
+    de: &'r mut Reader<'a, H>,
     first: bool,
 }
 
-impl<'a> de::MapAccess<'a> for Map<'_, 'a> {
+impl<'a, H: Hook<'a>> de::MapAccess<'a> for Map<'_, 'a, H> {
     type Error = Bail;
 
     #[inline]
@@ -681,20 +822,37 @@ impl<'a> de::MapAccess<'a> for Map<'_, 'a> {
             return Err(Bail);
         }
         self.de.pos += 1;
+        if H::ACTIVE {
+            let at = self.de.pos - 1;
+            self.de.escaped = false;
+            let key = seed.deserialize(Key(&mut *self.de))?;
+            // Without escapes, the key's text is the bytes between its quotes.
+            let text = (!self.de.escaped).then(|| &self.de.text[at + 1..self.de.pos - 1]);
+            self.de.hook.key(at, text)?;
+            return Ok(Some(key));
+        }
         seed.deserialize(Key(&mut *self.de)).map(Some)
     }
 
     #[inline]
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
         self.de.expect(b':')?;
+        if H::ACTIVE {
+            self.de.skip_ws();
+            let at = self.de.pos;
+            self.de.hook.value_begin(at)?;
+            let value = seed.deserialize(&mut *self.de)?;
+            self.de.hook.value_end(at, self.de.pos)?;
+            return Ok(value);
+        }
         seed.deserialize(&mut *self.de)
     }
 }
 
 /// An object key (its opening quote already read): only string forms are offered.
-struct Key<'r, 'a>(&'r mut Reader<'a>);
+struct Key<'r, 'a, H>(&'r mut Reader<'a, H>);
 
-impl<'a> de::Deserializer<'a> for Key<'_, 'a> {
+impl<'a, H: Hook<'a>> de::Deserializer<'a> for Key<'_, 'a, H> {
     type Error = Bail;
 
     #[inline]

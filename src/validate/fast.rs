@@ -16,8 +16,9 @@ use super::check::{
     scalar_findings, too_long_message, type_finding, undeclared_member, RawFinding, Scalar, Seg,
 };
 use super::position::{key_eq, number_is_integer, push_escaped};
-use super::spec::{ty, Id, Spec};
+use super::spec::{ty, Id, Schema, Spec};
 use super::Code;
+pub(crate) use crate::fast::Token;
 
 /// Deepest nesting the slow path accepts; deeper input is left to it (it reports the error).
 const MAX_DEPTH: usize = 128;
@@ -33,6 +34,17 @@ pub(crate) mod top {
     pub const OP: u8 = 1;
     pub const D: u8 = 2;
     pub const CODE: u8 = 4;
+
+    /// The bit of a root key (0 for the others).
+    #[inline]
+    pub fn bit(key: &str) -> u8 {
+        match key {
+            "op" => OP,
+            "d" => D,
+            "code" => CODE,
+            _ => 0,
+        }
+    }
 }
 
 /// A checking scanner over one payload.
@@ -51,15 +63,45 @@ pub(crate) struct Fast<'s, 'a> {
     /// Which of [`top`]'s keys the root object has.
     pub top_keys: u8,
     pub out: Vec<RawFinding>,
+    /// The one-pass check's state (see [`Fast::check_decoding`]): the open containers,
+    frames: Vec<Frame<'s>>,
+    /// the schema of the value a key announces (`None`: not checked) and whether it may be
+    /// absent,
+    next: (Option<Id>, bool),
+    /// the value being read,
+    pending: Pending,
+    /// where the last scalar and the last closed container started,
+    scalar_at: usize,
+    closed_at: usize,
+    /// and the root's sibling variants.
+    siblings: [Id; 2],
+    n_siblings: usize,
 }
 
-/// What a scalar turned out to be.
-enum Token<'a> {
-    Null,
-    Bool(bool),
-    Number(&'a str),
-    /// A string's text; `None` when it holds escapes (its text differs from its bytes).
-    Str(Option<&'a str>),
+/// An open container of the one-pass check: what [`Fast::object`] and [`Fast::array`] keep
+/// on their stack frames.
+#[derive(Debug, Clone, Copy)]
+struct Frame<'s> {
+    s: Option<&'s Schema>,
+    object: bool,
+    start: usize,
+    /// Properties seen (objects).
+    seen: u64,
+    /// Where this container's entries start in `undeclared` (objects) or `unique` (arrays).
+    base: usize,
+    /// Items so far (arrays).
+    n: usize,
+    root: bool,
+    items: Option<Id>,
+    unique: bool,
+}
+
+/// The value the reader is in: where it starts and what it is checked against.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    at: usize,
+    id: Option<Id>,
+    optional: bool,
 }
 
 impl<'s, 'a> Fast<'s, 'a> {
@@ -76,6 +118,17 @@ impl<'s, 'a> Fast<'s, 'a> {
             unique: Vec::new(),
             top_keys: 0,
             out: Vec::new(),
+            frames: Vec::new(),
+            next: (None, false),
+            pending: Pending {
+                at: usize::MAX,
+                id: None,
+                optional: false,
+            },
+            scalar_at: usize::MAX,
+            closed_at: usize::MAX,
+            siblings: [0; 2],
+            n_siblings: 0,
         }
     }
 
@@ -90,18 +143,9 @@ impl<'s, 'a> Fast<'s, 'a> {
     /// The root object's first member: its key and, when the value is a number, the number's
     /// text. Does not move the scanner.
     pub fn first_member(&self) -> Option<(&'a str, Option<&'a str>)> {
-        let mut p = Fast {
-            spec: self.spec,
-            text: self.text,
-            src: self.src,
-            pos: self.pos + 1,
-            depth: 1,
-            path: Vec::new(),
-            undeclared: Vec::new(),
-            unique: Vec::new(),
-            top_keys: 0,
-            out: Vec::new(),
-        };
+        let mut p = Fast::new(self.spec, self.text);
+        p.pos = self.pos + 1;
+        p.depth = 1;
         p.ws();
         let key = p.key().ok()?;
         p.ws();
@@ -114,16 +158,35 @@ impl<'s, 'a> Fast<'s, 'a> {
         Some((key, number))
     }
 
-    /// Checks the root value against `id`; `siblings` as in `Checker::check_root`. Returns
-    /// the offset just past the root value; only whitespace may follow it.
-    pub fn check_root(&mut self, id: Id, siblings: &[Id]) -> R<usize> {
-        self.value(Some(id), false, siblings)?;
-        let end = self.pos;
-        self.ws();
-        if self.pos != self.src.len() {
+    /// Checks the root value against `id` (`siblings` as in `Checker::check_root`) in one
+    /// pass with `decode`, which decodes the whole text with the SDK's reader, reporting to
+    /// this scanner as a [`Hook`](crate::fast::Hook); its verdict. The SDK reads most values
+    /// token by token and the checks run on what it reports; values it skips or keeps raw
+    /// (unknown fields) are scanned here. Gives up where the reader or a check does.
+    pub fn check_decoding(
+        &mut self,
+        id: Id,
+        siblings: &[Id],
+        decode: impl FnOnce(&mut Self) -> bool,
+    ) -> R<()> {
+        let n = siblings.len().min(2);
+        self.siblings[..n].copy_from_slice(&siblings[..n]);
+        self.n_siblings = if siblings.len() > 2 {
             return Err(Bail);
+        } else {
+            n
+        };
+        self.next = (Some(id), false);
+        if decode(self) && self.frames.is_empty() {
+            Ok(())
+        } else {
+            Err(Bail)
         }
-        Ok(end)
+    }
+
+    /// The root's sibling variants (for values that are not inside a container).
+    fn root_siblings(&self) -> [Id; 2] {
+        self.siblings
     }
 
     fn report(&mut self, code: Code, offset: usize, message: String) {
@@ -297,6 +360,12 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
         }
         self.depth -= 1;
+        self.array_end(s, start, n, base);
+        Ok(())
+    }
+
+    /// The end of an array that started at `start` and has `n` items.
+    fn array_end(&mut self, s: Option<&Schema>, start: usize, n: usize, base: usize) {
         self.unique.truncate(base);
         if let Some(max) = s.and_then(|s| s.max_items) {
             if n > max {
@@ -304,7 +373,6 @@ impl<'s, 'a> Fast<'s, 'a> {
                 self.report(Code::OutOfRange, start, too_long_message(n, max));
             }
         }
-        Ok(())
     }
 
     /// Item `n` of an array whose items must be unique (its earlier items are
@@ -312,38 +380,51 @@ impl<'s, 'a> Fast<'s, 'a> {
     /// repeat is reported before the item's own findings, as the slow path does.
     fn unique_item(&mut self, n: usize, base: usize, items: Option<Id>) -> R<()> {
         let item_start = self.pos;
-        // Containers, escaped strings and very long lists (the slow path compares only
-        // neighbours past 1,000 items) are left to the slow path.
-        if n >= 1000 || matches!(self.src.get(self.pos), Some(b'{' | b'[')) {
+        // Containers are left to the slow path.
+        if matches!(self.src.get(self.pos), Some(b'{' | b'[')) {
             return Err(Bail);
         }
         let token = self.scalar()?;
-        let item = match token {
+        self.path.push(Seg::Index(n));
+        self.unique_scalar(n, base, items, item_start, &token)?;
+        self.path.pop();
+        Ok(())
+    }
+
+    /// Scalar item `n` (at `at`, its path step pushed) of an array whose items must be unique.
+    fn unique_scalar(
+        &mut self,
+        n: usize,
+        base: usize,
+        items: Option<Id>,
+        at: usize,
+        token: &Token<'a>,
+    ) -> R<()> {
+        // Escaped strings and very long lists (the slow path compares only neighbours past
+        // 1,000 items) are left to the slow path.
+        if n >= 1000 {
+            return Err(Bail);
+        }
+        let item = match *token {
             Token::Null => Item::Null,
             Token::Bool(b) => Item::Bool(b),
             Token::Number(raw) => Item::Number(raw),
             Token::Str(Some(text)) => Item::Str(text),
             Token::Str(None) => return Err(Bail),
         };
-        self.path.push(Seg::Index(n));
         if let Some(j) = self.unique[base..].iter().position(|u| u.same(&item)) {
-            self.report(Code::DuplicateItem, item_start, repeat_message(n, j));
+            self.report(Code::DuplicateItem, at, repeat_message(n, j));
         }
         self.unique.push(item);
         if let Some(items) = items {
-            self.check_scalar(items, false, item_start, &token)?;
+            self.check_scalar(items, false, at, token)?;
         }
-        self.path.pop();
         Ok(())
     }
 
     fn object(&mut self, id: Option<Id>, siblings: &[Id]) -> R<()> {
         let start = self.pos;
-        let spec = self.spec;
-        let s = id.map(|id| spec.schema(id));
-        if s.is_some_and(|s| s.properties.len() > 64) {
-            return Err(Bail);
-        }
+        let s = self.object_schema(id)?;
         let root = self.depth == 0;
         let base = self.undeclared.len();
         let mut seen: u64 = 0;
@@ -359,56 +440,10 @@ impl<'s, 'a> Fast<'s, 'a> {
                 self.ws();
                 self.expect(b':')?;
                 self.ws();
-                if root {
-                    self.top_keys |= match key {
-                        "op" => top::OP,
-                        "d" => top::D,
-                        "code" => top::CODE,
-                        _ => 0,
-                    };
-                }
-                let property = s.and_then(|s| property_index(s, key));
-                // A repeated key: the slow path reports it and picks which occurrence to check.
-                match property {
-                    Some(pi) => {
-                        if seen & (1 << pi) != 0 {
-                            return Err(Bail);
-                        }
-                        seen |= 1 << pi;
-                    }
-                    None => {
-                        if self.undeclared[base..].iter().any(|k| key_eq(k, key)) {
-                            return Err(Bail);
-                        }
-                        self.undeclared.push(key);
-                    }
-                }
-                match (s, property) {
-                    (None, _) => self.value(None, false, &[])?,
-                    (Some(s), Some(pi)) => {
-                        let pid = s.properties[pi].1;
-                        self.path.push(Seg::Key(key));
-                        if spec.schema(pid).deprecated {
-                            self.report(Code::DeprecatedField, key_start, deprecated_message(key));
-                        }
-                        self.value(Some(pid), !s.property_required[pi], &[])?;
-                        self.path.pop();
-                    }
-                    (Some(s), None) => {
-                        self.path.push(Seg::Key(key));
-                        match undeclared_member(spec, s, key, siblings) {
-                            Some((code, message)) => {
-                                self.report(code, key_start, message);
-                                self.value(None, false, &[])?;
-                            }
-                            None => match s.additional {
-                                Some(Some(aid)) => self.value(Some(aid), false, &[])?,
-                                _ => self.value(None, false, &[])?,
-                            },
-                        }
-                        self.path.pop();
-                    }
-                }
+                let (vid, optional) =
+                    self.member(s, root, base, &mut seen, siblings, key_start, key)?;
+                self.value(vid, optional, &[])?;
+                self.path.pop();
                 self.ws();
                 match self.src.get(self.pos) {
                     Some(b',') => self.pos += 1,
@@ -421,6 +456,80 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
         }
         self.depth -= 1;
+        self.object_end(s, start, base, seen);
+        Ok(())
+    }
+
+    /// The schema of an object checked against `id` (objects with more properties than
+    /// `seen` has bits are left to the slow path).
+    #[inline]
+    fn object_schema(&self, id: Option<Id>) -> R<Option<&'s Schema>> {
+        let s = id.map(|id| self.spec.schema(id));
+        if s.is_some_and(|s| s.properties.len() > 64) {
+            return Err(Bail);
+        }
+        Ok(s)
+    }
+
+    /// A member `key` (at `key_start`) of an object of schema `s` whose undeclared keys start
+    /// at `base` in `undeclared`: pushes its path step and reports what the key alone shows.
+    /// Returns what its value is checked against and whether it may be absent.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn member(
+        &mut self,
+        s: Option<&'s Schema>,
+        root: bool,
+        base: usize,
+        seen: &mut u64,
+        siblings: &[Id],
+        key_start: usize,
+        key: &'a str,
+    ) -> R<(Option<Id>, bool)> {
+        if root {
+            self.top_keys |= top::bit(key);
+        }
+        let property = s.and_then(|s| property_index(s, key));
+        // A repeated key: the slow path reports it and picks which occurrence to check.
+        match property {
+            Some(pi) => {
+                if *seen & (1 << pi) != 0 {
+                    return Err(Bail);
+                }
+                *seen |= 1 << pi;
+            }
+            None => {
+                if self.undeclared[base..].iter().any(|k| key_eq(k, key)) {
+                    return Err(Bail);
+                }
+                self.undeclared.push(key);
+            }
+        }
+        self.path.push(Seg::Key(key));
+        Ok(match (s, property) {
+            (None, _) => (None, false),
+            (Some(s), Some(pi)) => {
+                let pid = s.properties[pi].1;
+                if self.spec.schema(pid).deprecated {
+                    self.report(Code::DeprecatedField, key_start, deprecated_message(key));
+                }
+                (Some(pid), !s.property_required[pi])
+            }
+            (Some(s), None) => match undeclared_member(self.spec, s, key, siblings) {
+                Some((code, message)) => {
+                    self.report(code, key_start, message);
+                    (None, false)
+                }
+                None => match s.additional {
+                    Some(Some(aid)) => (Some(aid), false),
+                    _ => (None, false),
+                },
+            },
+        })
+    }
+
+    /// The end of an object that started at `start`: its absent required properties.
+    fn object_end(&mut self, s: Option<&Schema>, start: usize, base: usize, seen: u64) {
         if let Some(s) = s {
             for (r, index) in s.required.iter().zip(&s.required_index) {
                 let present = match index {
@@ -441,7 +550,6 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
         }
         self.undeclared.truncate(base);
-        Ok(())
     }
 
     /// An object key: its text, which must hold no escapes.
@@ -552,6 +660,197 @@ impl<'s, 'a> Fast<'s, 'a> {
                 _ => return Err(Bail),
             }
         }
+    }
+}
+
+/// The one-pass check: the SDK's reader reports each value, key and container as it decodes,
+/// and the scanner runs on those events the checks that [`Fast::object`], [`Fast::array`]
+/// and [`Fast::value`] run as they recurse (the same functions, so the same findings in the
+/// same order). Values the reader does not walk are scanned by [`Fast::value`].
+impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
+    fn value_begin(&mut self, at: usize) -> Result<(), crate::fast::Bail> {
+        let (id, optional) = match self.frames.last() {
+            Some(f) if !f.object => {
+                let (n, items) = (f.n, f.items);
+                self.path.push(Seg::Index(n));
+                (items, false)
+            }
+            _ => self.next,
+        };
+        self.pending = Pending { at, id, optional };
+        Ok(())
+    }
+
+    fn scalar(&mut self, at: usize, token: Token<'a>) -> Result<(), crate::fast::Bail> {
+        let p = self.pending;
+        if at != p.at {
+            return Err(crate::fast::Bail);
+        }
+        self.scalar_at = at;
+        let checked = match self.frames.last() {
+            Some(f) if f.unique => {
+                let (n, base, items) = (f.n, f.base, f.items);
+                self.unique_scalar(n, base, items, at, &token)
+            }
+            _ => match p.id {
+                Some(id) => self.check_scalar(id, p.optional, at, &token),
+                None => Ok(()),
+            },
+        };
+        checked.map_err(|Bail| crate::fast::Bail)
+    }
+
+    fn open(&mut self, at: usize, object: bool) -> Result<(), crate::fast::Bail> {
+        let p = self.pending;
+        if at != p.at || self.frames.last().is_some_and(|f| f.unique) {
+            return Err(crate::fast::Bail);
+        }
+        let (found, name) = if object {
+            (ty::OBJECT, "object")
+        } else {
+            (ty::ARRAY, "array")
+        };
+        let mut id = p.id;
+        if let Some(i) = id {
+            let s = self.spec.schema(i);
+            if s.types & found == 0 {
+                let (code, message) = type_finding(s, found, name, p.optional);
+                self.report(code, at, message);
+                id = None;
+            } else if !s.alternatives.is_empty() {
+                return Err(crate::fast::Bail);
+            }
+        }
+        let root = self.frames.is_empty();
+        let frame = if object {
+            Frame {
+                s: self.object_schema(id).map_err(|Bail| crate::fast::Bail)?,
+                object,
+                start: at,
+                seen: 0,
+                base: self.undeclared.len(),
+                n: 0,
+                root,
+                items: None,
+                unique: false,
+            }
+        } else {
+            let s = id.map(|i| self.spec.schema(i));
+            Frame {
+                s,
+                object,
+                start: at,
+                seen: 0,
+                base: self.unique.len(),
+                n: 0,
+                root,
+                items: s.and_then(|s| s.items),
+                unique: s.is_some_and(|s| s.unique_items),
+            }
+        };
+        self.frames.push(frame);
+        Ok(())
+    }
+
+    #[inline]
+    fn key(&mut self, at: usize, key: Option<&'a str>) -> Result<(), crate::fast::Bail> {
+        let (Some(key), Some(f)) = (key, self.frames.last_mut()) else {
+            return Err(crate::fast::Bail);
+        };
+        // The common case, in line: a property of the object's schema, seen once, not
+        // deprecated. `member` does the same, and all the rest.
+        if let Some(s) = f.s {
+            if let Some(pi) = s.property(key) {
+                let bit = 1u64 << pi;
+                if f.seen & bit == 0 && !s.property_deprecated[pi] {
+                    f.seen |= bit;
+                    if f.root {
+                        self.top_keys |= top::bit(key);
+                    }
+                    self.path.push(Seg::Key(key));
+                    self.next = (Some(s.properties[pi].1), !s.property_required[pi]);
+                    return Ok(());
+                }
+            }
+        }
+        self.key_slow(at, key)
+    }
+
+    #[inline]
+    fn value_end(&mut self, start: usize, end: usize) -> Result<(), crate::fast::Bail> {
+        if self.scalar_at != start && self.closed_at != start {
+            self.scan_skipped(start, end)?;
+        }
+        if let Some(f) = self.frames.last_mut() {
+            f.n += 1;
+            self.path.pop();
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, _end: usize) -> Result<(), crate::fast::Bail> {
+        let f = self.frames.pop().ok_or(crate::fast::Bail)?;
+        if f.object {
+            self.object_end(f.s, f.start, f.base, f.seen);
+        } else {
+            self.array_end(f.s, f.start, f.n, f.base);
+        }
+        self.closed_at = f.start;
+        Ok(())
+    }
+}
+
+impl<'a> Fast<'_, 'a> {
+    /// [`Hook::key`](crate::fast::Hook::key) beyond the common case.
+    #[cold]
+    #[inline(never)]
+    fn key_slow(&mut self, at: usize, key: &'a str) -> Result<(), crate::fast::Bail> {
+        let Some(&f) = self.frames.last() else {
+            return Err(crate::fast::Bail);
+        };
+        if !f.object {
+            return Err(crate::fast::Bail);
+        }
+        let mut seen = f.seen;
+        let siblings = self.root_siblings();
+        let siblings = if f.root {
+            &siblings[..self.n_siblings]
+        } else {
+            &[]
+        };
+        self.next = self
+            .member(f.s, f.root, f.base, &mut seen, siblings, at, key)
+            .map_err(|Bail| crate::fast::Bail)?;
+        if let Some(f) = self.frames.last_mut() {
+            f.seen = seen;
+        }
+        Ok(())
+    }
+
+    /// A value the decode skipped or kept raw (no events between its `value_begin` and
+    /// `value_end`): scanned here.
+    #[inline(never)]
+    fn scan_skipped(&mut self, start: usize, end: usize) -> Result<(), crate::fast::Bail> {
+        {
+            let p = self.pending;
+            if start != p.at || self.frames.last().is_some_and(|f| f.unique) {
+                return Err(crate::fast::Bail);
+            }
+            let siblings = self.root_siblings();
+            let siblings = if self.frames.is_empty() {
+                &siblings[..self.n_siblings]
+            } else {
+                &[]
+            };
+            self.pos = start;
+            self.depth = self.frames.len();
+            self.value(p.id, p.optional, siblings)
+                .map_err(|Bail| crate::fast::Bail)?;
+            if self.pos != end {
+                return Err(crate::fast::Bail);
+            }
+        }
+        Ok(())
     }
 }
 

@@ -386,7 +386,7 @@ fn validate_fast(
     }
     let spec = Spec::get();
     let mut scan = fast::Fast::new(spec, text);
-    let start = scan.root_object()?;
+    scan.root_object()?;
     let first = scan.first_member();
     // The kind: the context's, else `--kind`'s (an envelope would beat it: checked below), else
     // an invite by its shape, which needs `type` (first, as Discord sends it) and `code`.
@@ -423,15 +423,15 @@ fn validate_fast(
         }
     };
     let siblings: &[usize] = if variant.is_some() { &siblings } else { &[] };
-    let end = scan.check_root(id, siblings)?;
+    // The spec check and the SDK decode, in one pass (gives up if the SDK does not decode it).
+    scan.check_decoding(id, siblings, |scan| {
+        models::decodes_checked(kind, text, scan)
+    })?;
     if known.is_none() && scan.top_keys & (top::OP | top::D) == top::OP | top::D {
         return Err(Bail); // a gateway envelope
     }
     if known.is_none() && options.kind.is_none() && scan.top_keys & top::CODE == 0 {
         return Err(Bail); // the shape says something else than an invite
-    }
-    if !models::accepts(kind, text.get(start..end).ok_or(Bail)?) {
-        return Err(Bail);
     }
     Ok(finish(
         bytes,

@@ -4,6 +4,7 @@ use crate::convert::decode_slice;
 use crate::model::*;
 use crate::DecodeError;
 
+use super::fast::Fast;
 use super::Kind;
 
 /// Calls `$f::<Model>()` with the SDK model of a kind.
@@ -39,14 +40,22 @@ pub(crate) fn decode(kind: Kind, bytes: &[u8]) -> Result<(), DecodeError> {
     with_model!(kind, one)(bytes)
 }
 
-/// Whether the SDK model of `kind` decodes `text` (already known to be UTF-8 without a byte
-/// order mark): [`decode`]'s verdict without its error, on the SDK's text path (its fast
-/// reader, then serde_json where that gives up).
-pub(crate) fn accepts(kind: Kind, text: &str) -> bool {
-    fn one<T: serde::de::DeserializeOwned>() -> fn(&str) -> bool {
-        |t| crate::convert::decode_text::<T>(t).is_ok()
+/// Whether the SDK's fast reader decodes `text` (UTF-8 without a byte order mark) as the
+/// model of `kind`, reporting what it reads to `scan` (the validator's one-pass check). `false`
+/// also when the reader or the scan gives up: the caller then takes the slow path, whose
+/// verdict is [`decode`]'s.
+pub(crate) fn decodes_checked<'a>(kind: Kind, text: &'a str, scan: &mut Fast<'_, 'a>) -> bool {
+    fn one<T: serde::de::DeserializeOwned>(
+    ) -> for<'s, 'a, 'r> fn(&'a str, &'r mut Fast<'s, 'a>) -> bool {
+        fn run<'s, 'a, T: serde::de::DeserializeOwned>(
+            text: &'a str,
+            scan: &mut Fast<'s, 'a>,
+        ) -> bool {
+            crate::fast::from_str_with::<T, _>(text, scan).is_some()
+        }
+        run::<T>
     }
-    with_model!(kind, one)(text)
+    with_model!(kind, one)(text, scan)
 }
 
 /// The JSON Schema (draft 2020-12) of the SDK model of `kind`, derived from the Rust types.

@@ -710,16 +710,31 @@ pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
 /// (`10xxxxxx`), eight at a time.
 fn count_chars(bytes: &[u8]) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
+    let word = |chunk: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        u64::from_le_bytes(w)
+    };
     let mut continuation = 0;
+    // 32 bytes at a time: JSON is mostly ASCII, which has no continuation bytes.
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        let (a, b) = (word(&block[..8]), word(&block[8..16]));
+        let (c, d) = (word(&block[16..24]), word(&block[24..]));
+        if (a | b | c | d) & HIGH == 0 {
+            continue;
+        }
+        for w in [a, b, c, d] {
+            // Bit 7 set and bit 6 clear; shifting left moves each byte's bit 6 onto bit 7.
+            continuation += (w & !(w << 1) & HIGH).count_ones() as usize;
+        }
+    }
+    let mut chunks = blocks.remainder().chunks_exact(8);
     for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
+        let w = word(chunk);
         if w & HIGH == 0 {
             continue; // ASCII: no continuation bytes
         }
-        // Bit 7 set and bit 6 clear; shifting left moves each byte's bit 6 onto its bit 7.
         continuation += (w & !(w << 1) & HIGH).count_ones() as usize;
     }
     let rest = chunks.remainder();
@@ -792,8 +807,20 @@ mod tests {
                 }
             }
         }
+        // Past 32 bytes (the ASCII block skip), with a multi-byte character in each position.
+        for at in 0..80 {
+            for c in ["é", "€", "😀"] {
+                let s = format!("{}{c}{}", "a".repeat(at), "b".repeat(80 - at));
+                for i in 0..=s.len() {
+                    if let Some(prefix) = s.get(i.min(7)..i) {
+                        assert_eq!(count_chars(prefix.as_bytes()), prefix.chars().count());
+                    }
+                }
+            }
+        }
         // Continuation-looking bytes of invalid UTF-8 are not characters.
         assert_eq!(count_chars(&[0x80; 9]), 0);
+        assert_eq!(count_chars(&[0x80; 70]), 0);
         assert_eq!(count_chars(&[0xC0; 9]), 9);
     }
 

@@ -134,6 +134,9 @@ pub(crate) struct Schema {
     pub required: Vec<String>,
     /// Per property (same order): whether it is required. Filled when the spec is compiled.
     pub property_required: Vec<bool>,
+    /// Per property (same order): whether its schema is deprecated. Filled when the spec is
+    /// compiled.
+    pub property_deprecated: Vec<bool>,
     /// Per required name (same order): its index in `properties`, if it is one.
     pub required_index: Vec<Option<usize>>,
     /// An open-addressing table from a property name to its index (see [`Schema::property`]).
@@ -293,7 +296,13 @@ impl Spec {
             "FriendInviteResponse",
         ]
         .map(|v| c.spec.components.get(v).copied());
+        let deprecated: Vec<bool> = c.spec.schemas.iter().map(|s| s.deprecated).collect();
         for s in &mut c.spec.schemas {
+            s.property_deprecated = s
+                .properties
+                .iter()
+                .map(|&(_, id)| deprecated.get(id).copied().unwrap_or(false))
+                .collect();
             s.index_properties();
             s.property_required = s
                 .properties
