@@ -762,14 +762,17 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
         if let Some(s) = f.s {
             if let Some(pi) = s.property(key) {
                 let bit = 1u64 << pi;
-                if f.seen & bit == 0 && !s.property_deprecated[pi] {
-                    f.seen |= bit;
-                    if f.root {
-                        self.top_keys |= top::bit(key);
+                match s.property_info.get(pi) {
+                    Some(p) if f.seen & bit == 0 && !p.deprecated => {
+                        f.seen |= bit;
+                        if f.root {
+                            self.top_keys |= top::bit(key);
+                        }
+                        self.path.push(Seg::Key(key));
+                        self.next = (Some(p.id), !p.required);
+                        return Ok(());
                     }
-                    self.path.push(Seg::Key(key));
-                    self.next = (Some(s.properties[pi].1), !s.property_required[pi]);
-                    return Ok(());
+                    _ => {}
                 }
             }
         }

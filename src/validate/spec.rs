@@ -59,6 +59,9 @@ pub(crate) struct Enum {
     pub listing: String,
     /// The string values, sorted by length then bytes (for a binary search).
     strings: Vec<String>,
+    /// The integer values from 0 to 63, as bits; the other integer values, sorted.
+    small_ints: u64,
+    other_ints: Vec<i64>,
 }
 
 impl Enum {
@@ -90,19 +93,32 @@ impl Enum {
             .collect();
         // By length, then bytes: a lookup compares lengths before it compares bytes.
         strings.sort_unstable_by(|a, b| (a.len(), a.as_str()).cmp(&(b.len(), b.as_str())));
+        let mut small_ints = 0u64;
+        let mut other_ints = Vec::new();
+        for l in &values {
+            match *l {
+                Lit::Int(i @ 0..=63) => small_ints |= 1 << i,
+                Lit::Int(i) => other_ints.push(i),
+                Lit::Str(_) => {}
+            }
+        }
+        other_ints.sort_unstable();
         Enum {
             name,
             values,
             listing: list.join(", "),
             strings,
+            small_ints,
+            other_ints,
         }
     }
 
     /// Whether an integer is one of the values.
     pub fn has_int(&self, v: i64) -> bool {
-        self.values
-            .iter()
-            .any(|l| matches!(l, Lit::Int(i) if *i == v))
+        match v {
+            0..=63 => self.small_ints & (1 << v) != 0,
+            _ => self.other_ints.binary_search(&v).is_ok(),
+        }
     }
 
     /// Whether a string is one of the values.
@@ -120,6 +136,14 @@ pub(crate) enum Format {
     Int32,
 }
 
+/// What the scanner needs of a property on each occurrence of its key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PropertyInfo {
+    pub id: Id,
+    pub required: bool,
+    pub deprecated: bool,
+}
+
 /// One compiled schema.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Schema {
@@ -134,9 +158,9 @@ pub(crate) struct Schema {
     pub required: Vec<String>,
     /// Per property (same order): whether it is required. Filled when the spec is compiled.
     pub property_required: Vec<bool>,
-    /// Per property (same order): whether its schema is deprecated. Filled when the spec is
-    /// compiled.
-    pub property_deprecated: Vec<bool>,
+    /// Per property (same order): its schema and flags, packed for the scanner's per-key
+    /// path. Filled when the spec is compiled.
+    pub property_info: Vec<PropertyInfo>,
     /// Per required name (same order): its index in `properties`, if it is one.
     pub required_index: Vec<Option<usize>>,
     /// An open-addressing table from a property name to its index (see [`Schema::property`]).
@@ -298,10 +322,14 @@ impl Spec {
         .map(|v| c.spec.components.get(v).copied());
         let deprecated: Vec<bool> = c.spec.schemas.iter().map(|s| s.deprecated).collect();
         for s in &mut c.spec.schemas {
-            s.property_deprecated = s
+            s.property_info = s
                 .properties
                 .iter()
-                .map(|&(_, id)| deprecated.get(id).copied().unwrap_or(false))
+                .map(|(name, id)| PropertyInfo {
+                    id: *id,
+                    required: s.required.contains(name),
+                    deprecated: deprecated.get(*id).copied().unwrap_or(false),
+                })
                 .collect();
             s.index_properties();
             s.property_required = s
@@ -653,8 +681,17 @@ mod tests {
                 }
             }
             assert!(!e.has_str("NOT_A_VALUE"));
+            // Every other integer near the values, and far from them, is absent.
+            for v in (-70..140).chain([i64::MIN, -1 << 40, 1 << 40, i64::MAX]) {
+                assert_eq!(e.has_int(v), e.values.contains(&Lit::Int(v)), "{v}");
+            }
         }
         assert!(checked > 50, "{checked}");
+        // Integers past the bit set, and negative ones, take the sorted list.
+        let e = Enum::new(None, [-5, 0, 63, 64, 1000].map(Lit::Int).to_vec());
+        for v in -70..1100 {
+            assert_eq!(e.has_int(v), [-5, 0, 63, 64, 1000].contains(&v), "{v}");
+        }
     }
 
     #[test]
