@@ -685,11 +685,31 @@ pub(crate) fn key_eq(a: &str, b: &str) -> bool {
 
 /// Appends one JSON-pointer token, escaped (RFC 6901).
 pub(crate) fn push_escaped(out: &mut String, token: &str) {
-    if token.bytes().any(|b| b == b'~' || b == b'/') {
+    if needs_escape(token.as_bytes()) {
         out.push_str(&crate::escape_pointer_token(token));
     } else {
         out.push_str(token);
     }
+}
+
+/// Whether a pointer token holds `~` or `/`; eight bytes at a time.
+#[inline]
+fn needs_escape(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        let tilde = w ^ (ONES * u64::from(b'~'));
+        let slash = w ^ (ONES * u64::from(b'/'));
+        // A zero byte in either: the classic has-zero-byte test (exact for "any").
+        if ((tilde.wrapping_sub(ONES) & !tilde) | (slash.wrapping_sub(ONES) & !slash)) & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&c| c == b'~' || c == b'/')
 }
 
 /// 1-based line and column of a byte offset. The column counts characters (Unicode scalar
@@ -785,6 +805,20 @@ impl<'a> Lines<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn needs_escape_finds_tilde_and_slash_anywhere() {
+        for c in 0..=255u8 {
+            for len in [1, 7, 8, 9, 16, 17] {
+                for at in 0..len {
+                    let mut buf = vec![b'a'; len];
+                    buf[at] = c;
+                    assert_eq!(needs_escape(&buf), c == b'~' || c == b'/', "{c} at {at}");
+                }
+            }
+        }
+        assert!(!needs_escape(b""));
+    }
 
     #[test]
     fn count_chars_counts_scalar_values() {
