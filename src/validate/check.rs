@@ -13,6 +13,23 @@ pub(crate) struct RawFinding {
     pub message: String,
 }
 
+impl RawFinding {
+    /// The finding, still without severity (a placeholder), line and column, which
+    /// `finish` fills in.
+    #[inline]
+    pub fn into_finding(self) -> super::Finding {
+        super::Finding {
+            severity: super::Severity::Note,
+            code: self.code,
+            pointer: self.pointer,
+            line: None,
+            column: None,
+            offset: Some(self.offset),
+            message: self.message,
+        }
+    }
+}
+
 /// Fields Discord's docs call deprecated or legacy that the spec no longer lists, with why.
 const LEGACY_FIELDS: &[(&str, &str)] = &[
     (

@@ -17,7 +17,7 @@ use super::check::{
 };
 use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, Schema, Spec};
-use super::Code;
+use super::{Code, Finding};
 pub(crate) use crate::fast::Token;
 
 /// Deepest nesting the slow path accepts; deeper input is left to it (it reports the error).
@@ -62,7 +62,8 @@ pub(crate) struct Fast<'s, 'a> {
     unique: Vec<Item<'a>>,
     /// Which of [`top`]'s keys the root object has.
     pub top_keys: u8,
-    pub out: Vec<RawFinding>,
+    /// Findings as [`RawFinding::into_finding`] makes them.
+    pub out: Vec<Finding>,
     /// The one-pass check's state (see [`Fast::check_decoding`]): the open containers,
     frames: Vec<Frame<'s>>,
     /// the schema of the value a key announces (`None`: not checked) and whether it may be
@@ -193,12 +194,15 @@ impl<'s, 'a> Fast<'s, 'a> {
         if self.out.capacity() == 0 {
             self.out.reserve(8);
         }
-        self.out.push(RawFinding {
-            code,
-            pointer: pointer_of("", &self.path),
-            offset,
-            message,
-        });
+        self.out.push(
+            RawFinding {
+                code,
+                pointer: pointer_of("", &self.path),
+                offset,
+                message,
+            }
+            .into_finding(),
+        );
     }
 
     #[inline(always)]
@@ -540,12 +544,15 @@ impl<'s, 'a> Fast<'s, 'a> {
                     let mut pointer = pointer_of("", &self.path);
                     pointer.push('/');
                     push_escaped(&mut pointer, r);
-                    self.out.push(RawFinding {
-                        code: Code::MissingRequired,
-                        pointer,
-                        offset: start,
-                        message: missing_message(s, r),
-                    });
+                    self.out.push(
+                        RawFinding {
+                            code: Code::MissingRequired,
+                            pointer,
+                            offset: start,
+                            message: missing_message(s, r),
+                        }
+                        .into_finding(),
+                    );
                 }
             }
         }

@@ -466,7 +466,7 @@ pub(crate) fn validate_slow(
                     offset: env.start,
                     message: format!("{what}: not invite-related, not validated"),
                 }];
-                return finish(bytes, origin, options, None, None, raw, true);
+                return finish_raw(bytes, origin, options, None, None, raw, true);
             }
         }
     }
@@ -479,7 +479,7 @@ pub(crate) fn validate_slow(
                 offset: e.offset,
                 message: e.message,
             };
-            return finish(
+            return finish_raw(
                 bytes,
                 origin,
                 options,
@@ -519,7 +519,7 @@ pub(crate) fn validate_slow(
                     offset: doc.root.start,
                     message: format!("{what}: not invite-related, not validated"),
                 });
-                return finish(bytes, origin, options, None, None, raw, true);
+                return finish_raw(bytes, origin, options, None, None, raw, true);
             }
             kind::Envelope::None => match options.kind.or_else(|| kind::from_shape(&doc.root)) {
                 Some(k) => (k, &doc.root, ""),
@@ -533,7 +533,7 @@ pub(crate) fn validate_slow(
                             doc.root.type_name()
                         ),
                     });
-                    return finish(bytes, origin, options, None, None, raw, true);
+                    return finish_raw(bytes, origin, options, None, None, raw, true);
                 }
             },
         },
@@ -575,7 +575,7 @@ pub(crate) fn validate_slow(
             message: format!("the SDK cannot decode this: {}", e.message()),
         });
     }
-    finish(bytes, origin, options, Some(kind), schema, raw, false)
+    finish_raw(bytes, origin, options, Some(kind), schema, raw, false)
 }
 
 /// The three invite variants, by `type`.
@@ -697,33 +697,40 @@ fn place(origin: Origin, line: usize, column: usize) -> (usize, usize) {
     }
 }
 
+/// [`finish`] for the slow path's findings.
+fn finish_raw(
+    bytes: &[u8],
+    origin: Origin,
+    options: &Options,
+    kind: Option<Kind>,
+    schema: Option<&'static str>,
+    raw: Vec<RawFinding>,
+    skipped: bool,
+) -> Report {
+    let findings = raw.into_iter().map(RawFinding::into_finding).collect();
+    finish(bytes, origin, options, kind, schema, findings, skipped)
+}
+
+/// The report of `findings` (from [`RawFinding::into_finding`]: a byte offset each): in
+/// order, with severities, lines and columns.
 fn finish(
     bytes: &[u8],
     origin: Origin,
     options: &Options,
     kind: Option<Kind>,
     schema: Option<&'static str>,
-    mut raw: Vec<RawFinding>,
+    mut findings: Vec<Finding>,
     skipped: bool,
 ) -> Report {
-    raw.sort_by_key(|f| f.offset);
+    findings.sort_by_key(|f| f.offset);
     let mut lines = position::Lines::new(bytes);
-    let findings: Vec<Finding> = raw
-        .into_iter()
-        .map(|f| {
-            let (l, c) = lines.line_col(f.offset);
-            let (line, column) = place(origin, l, c);
-            Finding {
-                severity: f.code.severity(options.strict),
-                code: f.code,
-                pointer: f.pointer,
-                line: Some(line),
-                column: Some(column),
-                offset: Some(f.offset),
-                message: f.message,
-            }
-        })
-        .collect();
+    for f in &mut findings {
+        let (l, c) = lines.line_col(f.offset.unwrap_or(0));
+        let (line, column) = place(origin, l, c);
+        f.severity = f.code.severity(options.strict);
+        f.line = Some(line);
+        f.column = Some(column);
+    }
     let worst = findings.iter().map(|f| f.severity).max();
     let status = if skipped {
         Status::Skipped

@@ -807,6 +807,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn key_eq_is_string_equality() {
+        let keys: Vec<String> = (0..40)
+            .map(|n| "k".repeat(n))
+            .chain((0..40).map(|n| format!("{}x", "k".repeat(n))))
+            .chain((0..40).map(|n| format!("x{}", "k".repeat(n))))
+            .chain((0..20).map(|n| format!("{}x{}", "k".repeat(n), "k".repeat(19 - n))))
+            .collect();
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(key_eq(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
     fn needs_escape_finds_tilde_and_slash_anywhere() {
         for c in 0..=255u8 {
             for len in [1, 7, 8, 9, 16, 17] {
