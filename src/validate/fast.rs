@@ -178,6 +178,9 @@ impl<'s, 'a> Fast<'s, 'a> {
             n
         };
         self.next = (Some(id), false);
+        // Deep and long enough for an invite without regrowing.
+        self.path.reserve(8);
+        self.frames.reserve(8);
         if decode(self) && self.frames.is_empty() {
             Ok(())
         } else {
@@ -288,6 +291,9 @@ impl<'s, 'a> Fast<'s, 'a> {
             Token::Number(_) => (ty::NUMBER, "number"),
             Token::Str(_) => (ty::STRING, "string"),
         };
+        if s.plain & found != 0 {
+            return Ok(()); // what the rest finds for it: nothing
+        }
         if s.types & found == 0 {
             let (code, message) = type_finding(s, found, name, optional);
             self.report(code, start, message);
@@ -418,6 +424,9 @@ impl<'s, 'a> Fast<'s, 'a> {
         };
         if let Some(j) = self.unique[base..].iter().position(|u| u.same(&item)) {
             self.report(Code::DuplicateItem, at, repeat_message(n, j));
+        }
+        if self.unique.capacity() == 0 {
+            self.unique.reserve(16);
         }
         self.unique.push(item);
         if let Some(items) = items {

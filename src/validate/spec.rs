@@ -151,6 +151,9 @@ pub(crate) struct Schema {
     pub name: Option<String>,
     /// Allowed JSON types (`ty::ANY` when unconstrained).
     pub types: u8,
+    /// The scalar types a value of which needs no check beyond its type (`null`, and the
+    /// others when there is no enum, format, range or union). Filled when the spec is compiled.
+    pub plain: u8,
     /// Closed enums the value must belong to (each list is one constraint).
     pub enums: Vec<Enum>,
     /// Object members, in spec order.
@@ -322,6 +325,18 @@ impl Spec {
         .map(|v| c.spec.components.get(v).copied());
         let deprecated: Vec<bool> = c.spec.schemas.iter().map(|s| s.deprecated).collect();
         for s in &mut c.spec.schemas {
+            let unconstrained = s.alternatives.is_empty()
+                && s.enums.is_empty()
+                && s.format.is_none()
+                && s.minimum.is_none()
+                && s.maximum.is_none();
+            let scalars = ty::NULL | ty::BOOLEAN | ty::INTEGER | ty::NUMBER | ty::STRING;
+            s.plain = s.types
+                & match (unconstrained, s.alternatives.is_empty()) {
+                    (true, _) => scalars,
+                    (false, true) => ty::NULL | ty::BOOLEAN,
+                    (false, false) => ty::NULL,
+                };
             s.property_info = s
                 .properties
                 .iter()
