@@ -492,8 +492,15 @@ fn number_finding(
     max: Option<f64>,
     format: Option<Format>,
 ) -> Option<String> {
-    if min.is_none() && max.is_none() && format != Some(Format::Int32) {
-        return None;
+    if min.is_none() && max.is_none() {
+        if format != Some(Format::Int32) {
+            return None;
+        }
+        // At most nine digits: within int32 (|v| < 10^9 < 2^31), without parsing.
+        let digits = raw.strip_prefix('-').unwrap_or(raw).as_bytes();
+        if digits.len() <= 9 && digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
     }
     let v = number_value(raw)?;
     let (min, max) = match format {
@@ -603,6 +610,35 @@ fn rfc3339_quick(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn int32_bounds_with_and_without_the_shortcut() {
+        let int32 = Some(Format::Int32);
+        for ok in [
+            "0",
+            "-0",
+            "7",
+            "999999999",
+            "-999999999",
+            "2147483647",
+            "-2147483648",
+            "1.0",
+        ] {
+            assert_eq!(number_finding(ok, None, None, int32), None, "{ok}");
+        }
+        for out in [
+            "2147483648",
+            "-2147483649",
+            "9999999999",
+            "1e10",
+            "-3000000000.0",
+        ] {
+            assert!(number_finding(out, None, None, int32).is_some(), "{out}");
+        }
+        // A stated range still applies to short numbers.
+        assert!(number_finding("5", Some(10.0), None, int32).is_some());
+        assert!(number_finding("-5", None, None, None).is_none());
+    }
 
     #[test]
     fn all_digits_agrees_with_a_byte_loop() {
