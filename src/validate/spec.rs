@@ -62,6 +62,9 @@ pub(crate) struct Enum {
     /// The integer values from 0 to 63, as bits; the other integer values, sorted.
     small_ints: u64,
     other_ints: Vec<i64>,
+    /// What follows the value in the message of a value that is not one of these, built
+    /// once when the spec is compiled: ` is not one of the spec's known … values (…)`.
+    pub miss_suffix: String,
 }
 
 impl Enum {
@@ -110,6 +113,7 @@ impl Enum {
             strings,
             small_ints,
             other_ints,
+            miss_suffix: String::new(),
         }
     }
 
@@ -164,6 +168,9 @@ pub(crate) struct Schema {
     /// Per property (same order): its schema and flags, packed for the scanner's per-key
     /// path. Filled when the spec is compiled.
     pub property_info: Vec<PropertyInfo>,
+    /// What follows the key in the message of an undeclared member:
+    /// `` ` is not a field of UserResponse in the spec``. Filled when the spec is compiled.
+    pub unknown_suffix: String,
     /// Per required name (same order): its index in `properties`, if it is one.
     pub required_index: Vec<Option<usize>>,
     /// An open-addressing table from a property name to its index (see [`Schema::property`]).
@@ -325,6 +332,15 @@ impl Spec {
         .map(|v| c.spec.components.get(v).copied());
         let deprecated: Vec<bool> = c.spec.schemas.iter().map(|s| s.deprecated).collect();
         for s in &mut c.spec.schemas {
+            let what = s.name.as_deref().unwrap_or("this object");
+            s.unknown_suffix = format!("` is not a field of {what} in the spec");
+            for e in &mut s.enums {
+                let known = match e.name.as_deref().or(s.name.as_deref()) {
+                    Some(n) => format!("known {n}"),
+                    None => "allowed".to_owned(),
+                };
+                e.miss_suffix = format!(" is not one of the spec's {known} values ({})", e.listing);
+            }
             let unconstrained = s.alternatives.is_empty()
                 && s.enums.is_empty()
                 && s.format.is_none()
