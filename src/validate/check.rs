@@ -487,8 +487,7 @@ fn number_finding(
             return None;
         }
         // At most nine digits: within int32 (|v| < 10^9 < 2^31), without parsing.
-        let digits = raw.strip_prefix('-').unwrap_or(raw).as_bytes();
-        if digits.len() <= 9 && digits.iter().all(u8::is_ascii_digit) {
+        if short_int(raw) {
             return None;
         }
     }
@@ -517,6 +516,13 @@ fn number_finding(
         ""
     };
     Some(format!("{raw} is out of the spec's range {range}{int32}"))
+}
+
+/// Whether a number's text is an integer of at most nine digits (so within `int32`).
+#[inline]
+pub(crate) fn short_int(raw: &str) -> bool {
+    let digits = raw.strip_prefix('-').unwrap_or(raw).as_bytes();
+    !digits.is_empty() && digits.len() <= 9 && digits.iter().all(u8::is_ascii_digit)
 }
 
 /// A non-negative integer of up to 18 digits without the general parser (`None` otherwise).
@@ -593,7 +599,7 @@ pub(crate) fn is_rfc3339(s: &str) -> bool {
 /// read directly by `Timestamp`'s own shortcut; anything else is left to the full parser. A
 /// shortcut, never a verdict of its own: every string it accepts, the full parser accepts too
 /// (tested).
-fn rfc3339_quick(b: &[u8]) -> bool {
+pub(crate) fn rfc3339_quick(b: &[u8]) -> bool {
     crate::timestamp::parse_fast(b).is_some()
 }
 

@@ -15,8 +15,9 @@ use super::check::{
     deprecated_message, missing_message, pointer_of, property_index, repeat_message, same_number,
     scalar_findings, too_long_message, type_finding, undeclared_member, RawFinding, Scalar, Seg,
 };
+use super::check::{is_snowflake, rfc3339_quick, short_int};
 use super::position::{key_eq, number_is_integer, push_escaped};
-use super::spec::{ty, Id, Schema, Spec};
+use super::spec::{ty, Id, Quick, Schema, Spec};
 use super::{Code, Finding};
 pub(crate) use crate::fast::Token;
 
@@ -293,6 +294,13 @@ impl<'s, 'a> Fast<'s, 'a> {
         };
         if s.plain & found != 0 {
             return Ok(()); // what the rest finds for it: nothing
+        }
+        // The common valid value of a format-only schema: nothing either.
+        match (s.quick, token) {
+            (Quick::Int32, Token::Number(raw)) if short_int(raw) => return Ok(()),
+            (Quick::Snowflake, Token::Str(Some(t))) if is_snowflake(t) => return Ok(()),
+            (Quick::DateTime, Token::Str(Some(t))) if rfc3339_quick(t.as_bytes()) => return Ok(()),
+            _ => {}
         }
         if s.types & found == 0 {
             let (code, message) = type_finding(s, found, name, optional);

@@ -148,6 +148,20 @@ pub(crate) struct PropertyInfo {
     pub deprecated: bool,
 }
 
+/// Schemas whose only constraint is one format, so that a value of the right type that
+/// passes the format's check has no finding. Filled when the spec is compiled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Quick {
+    #[default]
+    No,
+    /// An `int32` integer.
+    Int32,
+    /// A snowflake string.
+    Snowflake,
+    /// A date-time string.
+    DateTime,
+}
+
 /// One compiled schema.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Schema {
@@ -158,6 +172,8 @@ pub(crate) struct Schema {
     /// The scalar types a value of which needs no check beyond its type (`null`, and the
     /// others when there is no enum, format, range or union). Filled when the spec is compiled.
     pub plain: u8,
+    /// A check that settles the common valid value of this schema at once (see [`Quick`]).
+    pub quick: Quick,
     /// Closed enums the value must belong to (each list is one constraint).
     pub enums: Vec<Enum>,
     /// Object members, in spec order.
@@ -353,6 +369,20 @@ impl Spec {
                     (false, true) => ty::NULL | ty::BOOLEAN,
                     (false, false) => ty::NULL,
                 };
+            let one_format = s.alternatives.is_empty()
+                && s.enums.is_empty()
+                && s.minimum.is_none()
+                && s.maximum.is_none();
+            s.quick = match s.format {
+                Some(Format::Int32) if one_format && s.types & ty::INTEGER != 0 => Quick::Int32,
+                Some(Format::Snowflake) if one_format && s.types & ty::STRING != 0 => {
+                    Quick::Snowflake
+                }
+                Some(Format::DateTime) if one_format && s.types & ty::STRING != 0 => {
+                    Quick::DateTime
+                }
+                _ => Quick::No,
+            };
             s.property_info = s
                 .properties
                 .iter()
