@@ -705,6 +705,7 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn scalar(&mut self, at: usize, token: Token<'a>) -> Result<(), crate::fast::Bail> {
         let p = self.pending;
         if at != p.at {
@@ -724,6 +725,7 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
         checked.map_err(|Bail| crate::fast::Bail)
     }
 
+    #[inline(never)]
     fn open(&mut self, at: usize, object: bool) -> Result<(), crate::fast::Bail> {
         let p = self.pending;
         if at != p.at || self.frames.last().is_some_and(|f| f.unique) {
