@@ -1,15 +1,24 @@
-//! The validator's fast path: one pass over the bytes that checks the spec while it scans, with
-//! no tree, no copies of strings and no allocation unless there is a finding.
+//! The validator's fast path: the spec check and the SDK decode in one pass over the bytes,
+//! with no tree, no copies of strings and no allocation unless there is a finding.
+//!
+//! The SDK's fast reader (`crate::fast`) decodes the payload into the SDK model and reports
+//! what it reads — each value, key and container, with its offset — to a [`Fast`] through the
+//! reader's `Hook` trait. [`Fast`] runs the spec's checks on those events with the same
+//! functions its own recursive scanner ([`Fast::object`], [`Fast::array`], [`Fast::value`])
+//! uses, so both give the same findings in the same order; the scanner reads only the values
+//! the decode skips or keeps raw (unknown fields). One tokenization serves both the verdict
+//! and the findings.
 //!
 //! It covers the payloads a validator of captured traffic sees by the million (a single JSON
 //! object whose kind is known or whose first member is the invite `type`) and gives up — a
 //! [`Bail`] — on anything unusual: a syntax error, a repeated key, a `\u` escape, an escaped
 //! string that a check would need to read, a union of several alternatives of one JSON type,
-//! an array whose items must be unique, deeper nesting than the limit. The slow path (the
-//! position-keeping tree in `position` walked by `check::Checker`) then validates the payload
-//! from scratch, so the fast path never has to explain a problem; it only has to agree with
-//! the slow path wherever it does not bail, which `tests` (and the `validate_bytes` fuzz
-//! target) check over every payload they have.
+//! a container inside an array whose items must be unique, deeper nesting than the limit, and
+//! anything the SDK's fast reader does not decode. The slow path (the position-keeping tree in
+//! `position` walked by `check::Checker`, then the SDK decode) then validates the payload from
+//! scratch, so the fast path never has to explain a problem; it only has to agree with the
+//! slow path wherever it does not bail, which `tests` (and the `validate_bytes` fuzz target)
+//! check over every payload they have.
 
 use super::check::{
     deprecated_message, missing_message, pointer_of, property_index, repeat_message, same_number,
