@@ -180,13 +180,10 @@ impl<'s, 'a> Fast<'s, 'a> {
         siblings: &[Id],
         decode: impl FnOnce(&mut Self) -> bool,
     ) -> R<()> {
-        let n = siblings.len().min(2);
-        self.siblings[..n].copy_from_slice(&siblings[..n]);
-        self.n_siblings = if siblings.len() > 2 {
-            return Err(Bail);
-        } else {
-            n
-        };
+        // At most the two other invite variants.
+        let slot = self.siblings.get_mut(..siblings.len()).ok_or(Bail)?;
+        slot.copy_from_slice(siblings);
+        self.n_siblings = siblings.len();
         self.next = (Some(id), false);
         // Deep and long enough for an invite without regrowing.
         self.path.reserve(8);
@@ -196,11 +193,6 @@ impl<'s, 'a> Fast<'s, 'a> {
         } else {
             Err(Bail)
         }
-    }
-
-    /// The root's sibling variants (for values that are not inside a container).
-    fn root_siblings(&self) -> [Id; 2] {
-        self.siblings
     }
 
     fn report(&mut self, code: Code, offset: usize, message: String) {
@@ -850,7 +842,7 @@ impl<'a> Fast<'_, 'a> {
             return Err(crate::fast::Bail);
         }
         let mut seen = f.seen;
-        let siblings = self.root_siblings();
+        let siblings = self.siblings;
         let siblings = if f.root {
             &siblings[..self.n_siblings]
         } else {
@@ -869,26 +861,25 @@ impl<'a> Fast<'_, 'a> {
     /// `value_end`): scanned here.
     #[inline(never)]
     fn scan_skipped(&mut self, start: usize, end: usize) -> Result<(), crate::fast::Bail> {
-        {
-            let p = self.pending;
-            if start != p.at || self.frames.last().is_some_and(|f| f.unique) {
-                return Err(crate::fast::Bail);
-            }
-            let siblings = self.root_siblings();
-            let siblings = if self.frames.is_empty() {
-                &siblings[..self.n_siblings]
-            } else {
-                &[]
-            };
-            self.pos = start;
-            self.depth = self.frames.len();
-            self.value(p.id, p.optional, siblings)
-                .map_err(|Bail| crate::fast::Bail)?;
-            if self.pos != end {
-                return Err(crate::fast::Bail);
-            }
+        let p = self.pending;
+        if start != p.at || self.frames.last().is_some_and(|f| f.unique) {
+            return Err(crate::fast::Bail);
         }
-        Ok(())
+        let siblings = self.siblings;
+        let siblings = if self.frames.is_empty() {
+            &siblings[..self.n_siblings]
+        } else {
+            &[]
+        };
+        self.pos = start;
+        self.depth = self.frames.len();
+        self.value(p.id, p.optional, siblings)
+            .map_err(|Bail| crate::fast::Bail)?;
+        if self.pos == end {
+            Ok(())
+        } else {
+            Err(crate::fast::Bail)
+        }
     }
 }
 
