@@ -370,9 +370,10 @@ pub fn validate_payload(
     }
 }
 
-/// The fast path (see `fast`): one checking scan plus the SDK decode, for a single object whose
-/// kind is clear before it is read. Gives up on anything else, and on any payload the SDK
-/// cannot decode, leaving it to [`validate_slow`], whose report it reproduces exactly.
+/// The fast path (see `fast`): the spec check inside the SDK decode (one pass), for a single
+/// object whose kind is clear before it is read. Gives up on anything else, and on any payload
+/// the SDK's fast reader does not decode, leaving it to [`validate_slow`], whose report it
+/// reproduces exactly.
 fn validate_fast(
     bytes: &[u8],
     known: Option<Kind>,
