@@ -62,16 +62,7 @@ pub(crate) fn from_str_with<'a, T: de::Deserialize<'a>, H: Hook<'a>>(
         escaped: false,
         hook,
     };
-    let value = if H::ACTIVE {
-        de.skip_ws();
-        let at = de.pos;
-        de.hook.value_begin(at).ok()?;
-        let value = T::deserialize(&mut de).ok()?;
-        de.hook.value_end(at, de.pos).ok()?;
-        value
-    } else {
-        T::deserialize(&mut de).ok()?
-    };
+    let value = de.element(std::marker::PhantomData::<T>).ok()?;
     de.skip_ws();
     (de.pos == de.bytes.len()).then_some(value)
 }
@@ -168,6 +159,65 @@ fn special(w: u64) -> u64 {
     (zero_q | zero_b | control) & HIGHS
 }
 
+/// The index of the first `"`, `\` or control character (below 0x20) at or after `i`, or the
+/// length of `b`: where a string's plain run ends. Eight bytes at a time. The validator's
+/// scanner uses it too.
+#[inline(always)]
+pub(crate) fn next_special(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let m = special(u64::from_le_bytes(w));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The end of the JSON number (RFC 8259 grammar) that starts at `start`; `Err(at)`: the offset
+/// where the grammar breaks (past a `-` for a missing first digit, past the `.`, `e` or sign
+/// for missing digits). Shared by this reader and the validator's two parsers.
+pub(crate) fn number_end(b: &[u8], start: usize) -> std::result::Result<usize, usize> {
+    let digits = |mut i: usize| {
+        let from = i;
+        while let Some(b'0'..=b'9') = b.get(i) {
+            i += 1;
+        }
+        (i, i > from)
+    };
+    let mut i = start + usize::from(b.get(start) == Some(&b'-'));
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i = digits(i).0,
+        _ => return Err(i),
+    }
+    if b.get(i) == Some(&b'.') {
+        match digits(i + 1) {
+            (end, true) => i = end,
+            (end, false) => return Err(end),
+        }
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        match digits(i) {
+            (end, true) => i = end,
+            (end, false) => return Err(end),
+        }
+    }
+    Ok(i)
+}
+
 impl<'a, H: Hook<'a>> Reader<'a, H> {
     #[inline]
     fn peek(&self) -> Option<u8> {
@@ -220,24 +270,13 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
 
     /// The position of the first `"`, `\` or control byte at or after `i`.
     #[inline(always)]
-    fn scan(&self, mut i: usize) -> Result<usize> {
-        let b = self.bytes;
-        while let Some(chunk) = b.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            let m = special(u64::from_le_bytes(w));
-            if m != 0 {
-                return Ok(i + (m.trailing_zeros() / 8) as usize);
-            }
-            i += 8;
+    fn scan(&self, i: usize) -> Result<usize> {
+        let i = next_special(self.bytes, i);
+        if i < self.bytes.len() {
+            Ok(i)
+        } else {
+            Err(Bail)
         }
-        while let Some(&c) = b.get(i) {
-            if c == b'"' || c == b'\\' || c < 0x20 {
-                return Ok(i);
-            }
-            i += 1;
-        }
-        Err(Bail)
     }
 
     /// Reads a string after its opening quote.
@@ -377,42 +416,7 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
 
     /// Skips a number in JSON's grammar (serde_json's `ignore_integer` and what follows).
     fn skip_number(&mut self) -> Result<()> {
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.digit() {
-            Some(b'0') => {
-                self.pos += 1;
-                if self.digit().is_some() {
-                    return Err(Bail);
-                }
-            }
-            Some(_) => {
-                while self.digit().is_some() {
-                    self.pos += 1;
-                }
-            }
-            None => return Err(Bail),
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            self.digits1()?;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            self.digits1()?;
-        }
-        Ok(())
-    }
-
-    fn digits1(&mut self) -> Result<()> {
-        self.digit().ok_or(Bail)?;
-        while self.digit().is_some() {
-            self.pos += 1;
-        }
+        self.pos = number_end(self.bytes, self.pos).map_err(|_| Bail)?;
         Ok(())
     }
 
@@ -536,6 +540,43 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
             self.hook.scalar(at, token)?;
         }
         Ok(())
+    }
+
+    /// An object (or array) at the reader: its brackets, the depth limit and the hook around
+    /// `visit`, which reads the members (items).
+    #[inline(always)]
+    fn container<T>(
+        &mut self,
+        object: bool,
+        visit: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        let (open, close) = if object { (b'{', b'}') } else { (b'[', b']') };
+        self.expect(open)?;
+        self.enter()?;
+        if H::ACTIVE {
+            self.hook.open(self.pos - 1, object)?;
+        }
+        let value = visit(self)?;
+        self.expect(close)?;
+        self.depth -= 1;
+        if H::ACTIVE {
+            self.hook.close(self.pos)?;
+        }
+        Ok(value)
+    }
+
+    /// A member's value or an item (after its `:` or `,`), reported to the hook as a value.
+    #[inline(always)]
+    fn element<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Result<T::Value> {
+        if !H::ACTIVE {
+            return seed.deserialize(self);
+        }
+        self.skip_ws();
+        let at = self.pos;
+        self.hook.value_begin(at)?;
+        let value = seed.deserialize(&mut *self)?;
+        self.hook.value_end(at, self.pos)?;
+        Ok(value)
     }
 
     #[inline]
@@ -685,21 +726,7 @@ impl<'a, H: Hook<'a>> de::Deserializer<'a> for &mut Reader<'a, H> {
     }
 
     fn deserialize_seq<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.expect(b'[')?;
-        self.enter()?;
-        if H::ACTIVE {
-            self.hook.open(self.pos - 1, false)?;
-        }
-        let value = visitor.visit_seq(Seq {
-            de: &mut *self,
-            first: true,
-        })?;
-        self.expect(b']')?;
-        self.depth -= 1;
-        if H::ACTIVE {
-            self.hook.close(self.pos)?;
-        }
-        Ok(value)
+        self.container(false, |de| visitor.visit_seq(Seq { de, first: true }))
     }
 
     fn deserialize_tuple<V: Visitor<'a>>(self, _: usize, visitor: V) -> Result<V::Value> {
@@ -716,21 +743,7 @@ impl<'a, H: Hook<'a>> de::Deserializer<'a> for &mut Reader<'a, H> {
     }
 
     fn deserialize_map<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.expect(b'{')?;
-        self.enter()?;
-        if H::ACTIVE {
-            self.hook.open(self.pos - 1, true)?;
-        }
-        let value = visitor.visit_map(Map {
-            de: &mut *self,
-            first: true,
-        })?;
-        self.expect(b'}')?;
-        self.depth -= 1;
-        if H::ACTIVE {
-            self.hook.close(self.pos)?;
-        }
-        Ok(value)
+        self.container(true, |de| visitor.visit_map(Map { de, first: true }))
     }
 
     fn deserialize_struct<V: Visitor<'a>>(
@@ -785,15 +798,7 @@ impl<'a, H: Hook<'a>> de::SeqAccess<'a> for Seq<'_, 'a, H> {
             _ => return Err(Bail),
         }
         self.first = false;
-        if H::ACTIVE {
-            self.de.skip_ws();
-            let at = self.de.pos;
-            self.de.hook.value_begin(at)?;
-            let value = seed.deserialize(&mut *self.de)?;
-            self.de.hook.value_end(at, self.de.pos)?;
-            return Ok(Some(value));
-        }
-        seed.deserialize(&mut *self.de).map(Some)
+        self.de.element(seed).map(Some)
     }
 }
 
@@ -837,15 +842,7 @@ impl<'a, H: Hook<'a>> de::MapAccess<'a> for Map<'_, 'a, H> {
     #[inline]
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
         self.de.expect(b':')?;
-        if H::ACTIVE {
-            self.de.skip_ws();
-            let at = self.de.pos;
-            self.de.hook.value_begin(at)?;
-            let value = seed.deserialize(&mut *self.de)?;
-            self.de.hook.value_end(at, self.de.pos)?;
-            return Ok(value);
-        }
-        seed.deserialize(&mut *self.de)
+        self.de.element(seed)
     }
 }
 
@@ -946,6 +943,60 @@ impl<'a> de::MapAccess<'a> for RawMap<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_special_finds_the_first_special_byte() {
+        let cases: &[&[u8]] = &[
+            b"abc\"",
+            b"abcdefgh\"",
+            b"abcdefghijklmnop\\n",
+            b"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\x01",
+            b"0123456789abcdef",
+            b"\"",
+            b"",
+            b"a\x1fbcdefgh\"",
+            b"\x7f\x80\xff\x20\x21\x5b\x5d\x7e",
+        ];
+        for &c in cases {
+            for from in 0..=c.len() {
+                let want = (from..c.len())
+                    .find(|&i| c[i] == b'"' || c[i] == b'\\' || c[i] < 0x20)
+                    .unwrap_or(c.len());
+                assert_eq!(next_special(c, from), want, "{c:?} from {from}");
+            }
+        }
+        // Every byte value at every position of a 16-byte window.
+        for b in 0..=255u8 {
+            for at in 0..16 {
+                let mut buf = [b'a'; 16];
+                buf[at] = b;
+                let special = b == b'"' || b == b'\\' || b < 0x20;
+                let want = if special { at } else { 16 };
+                assert_eq!(next_special(&buf, 0), want, "byte {b} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn number_end_follows_the_json_grammar() {
+        for (s, want) in [
+            ("0", Ok(1)),
+            ("01", Ok(1)),
+            ("-0.5e-3,", Ok(7)),
+            ("123]", Ok(3)),
+            ("1E+9", Ok(4)),
+            ("-", Err(1)),
+            ("-x", Err(1)),
+            (".5", Err(0)),
+            ("1.", Err(2)),
+            ("1.e3", Err(2)),
+            ("1e", Err(2)),
+            ("1e+", Err(3)),
+        ] {
+            assert_eq!(number_end(s.as_bytes(), 0), want, "{s:?}");
+        }
+        assert_eq!(number_end(b"[12.5]", 1), Ok(5));
+    }
 
     #[test]
     fn special_finds_the_first_quote_backslash_or_control_byte() {

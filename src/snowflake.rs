@@ -83,16 +83,37 @@ pub enum ParseSnowflakeError {
     Overflow(String),
 }
 
+const ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// Whether all eight bytes of `w` are ASCII digits.
+#[inline]
+fn is_eight_digits(w: u64) -> bool {
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    // A digit is 0x30..=0x39: high nibble 3, and adding 6 keeps it 3 (no byte carries into
+    // its neighbour, because every byte is checked to be below 0x40 first).
+    w & HIGH_NIBBLES == ZEROS && w.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES == ZEROS
+}
+
+/// Whether every byte is an ASCII digit (any length; the validator's snowflake pattern);
+/// eight at a time.
+pub(crate) fn all_digits(b: &[u8]) -> bool {
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        if !is_eight_digits(u64::from_le_bytes(w)) {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(u8::is_ascii_digit)
+}
+
 /// Eight ASCII digits (first digit in the lowest byte) as a number, or `None` if any byte is
 /// not a digit. SWAR: three multiply-and-shift steps instead of eight.
 #[inline]
 fn eight_digits(chunk: [u8; 8]) -> Option<u64> {
-    const ZEROS: u64 = 0x3030_3030_3030_3030;
-    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
     let w = u64::from_le_bytes(chunk);
-    // A digit is 0x30..=0x39: high nibble 3, and adding 6 keeps it 3 (no byte carries into
-    // its neighbour, because every byte is checked to be below 0x40 first).
-    if w & HIGH_NIBBLES != ZEROS || w.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES != ZEROS {
+    if !is_eight_digits(w) {
         return None;
     }
     let mut v = w - ZEROS;
@@ -247,6 +268,24 @@ impl schemars::JsonSchema for Snowflake {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_digits_agrees_with_a_byte_loop() {
+        for b in 0..=255u8 {
+            for len in [1, 7, 8, 9, 16, 19, 20] {
+                for at in 0..len {
+                    let mut buf = vec![b'7'; len];
+                    buf[at] = b;
+                    assert_eq!(
+                        all_digits(&buf),
+                        b.is_ascii_digit(),
+                        "byte {b} at {at} of {len}"
+                    );
+                }
+            }
+        }
+        assert!(all_digits(b""));
+    }
 
     #[test]
     fn parses_canonical_forms_only() {

@@ -29,6 +29,7 @@ use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, Quick, Schema, Spec};
 use super::{Code, Finding};
 pub(crate) use crate::fast::Token;
+use crate::fast::{next_special, number_end};
 
 /// Deepest nesting the slow path accepts; deeper input is left to it (it reports the error).
 const MAX_DEPTH: usize = 128;
@@ -611,44 +612,11 @@ impl<'s, 'a> Fast<'s, 'a> {
         }
     }
 
-    #[inline(always)]
-    fn digits(&mut self) -> usize {
-        let from = self.pos;
-        while let Some(b'0'..=b'9') = self.src.get(self.pos) {
-            self.pos += 1;
-        }
-        self.pos - from
-    }
-
     /// A number, by the JSON grammar; its text.
     #[inline(always)]
     fn number(&mut self) -> R<&'a str> {
         let start = self.pos;
-        if self.src.get(self.pos) == Some(&b'-') {
-            self.pos += 1;
-        }
-        match self.src.get(self.pos) {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => return Err(Bail),
-        }
-        if self.src.get(self.pos) == Some(&b'.') {
-            self.pos += 1;
-            if self.digits() == 0 {
-                return Err(Bail);
-            }
-        }
-        if let Some(b'e' | b'E') = self.src.get(self.pos) {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.src.get(self.pos) {
-                self.pos += 1;
-            }
-            if self.digits() == 0 {
-                return Err(Bail);
-            }
-        }
+        self.pos = number_end(self.src, start).map_err(|_| Bail)?;
         // ASCII only was consumed: the bounds are character boundaries.
         self.text.get(start..self.pos).ok_or(Bail)
     }
@@ -901,76 +869,6 @@ impl Item<'_> {
             (Item::Number(x), Item::Number(y)) => same_number(x, y),
             (Item::Str(x), Item::Str(y)) => key_eq(x, y),
             _ => false,
-        }
-    }
-}
-
-/// The index of the first `"`, `\` or control character (below 0x20) at or after `from`, or the
-/// length of `src`. Eight bytes at a time.
-#[inline(always)]
-fn next_special(src: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    while let Some(chunk) = src.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let slash = w ^ (ONES * u64::from(b'\\'));
-        // A byte is flagged when it is zero (for `quote`/`slash`) or below 0x20 (for `w`); the
-        // lowest flagged byte is always a true one.
-        let hits = (quote.wrapping_sub(ONES) & !quote)
-            | (slash.wrapping_sub(ONES) & !slash)
-            | (w.wrapping_sub(ONES * 0x20) & !w);
-        let hits = hits & HIGH;
-        if hits != 0 {
-            return i + (hits.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while let Some(&b) = src.get(i) {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            return i;
-        }
-        i += 1;
-    }
-    i
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_special_finds_the_first_special_byte() {
-        let cases: &[&[u8]] = &[
-            b"abc\"",
-            b"abcdefgh\"",
-            b"abcdefghijklmnop\\n",
-            b"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\x01",
-            b"0123456789abcdef",
-            b"\"",
-            b"",
-            b"a\x1fbcdefgh\"",
-            b"\x7f\x80\xff\x20\x21\x5b\x5d\x7e",
-        ];
-        for &c in cases {
-            for from in 0..=c.len() {
-                let want = (from..c.len())
-                    .find(|&i| c[i] == b'"' || c[i] == b'\\' || c[i] < 0x20)
-                    .unwrap_or(c.len());
-                assert_eq!(next_special(c, from), want, "{c:?} from {from}");
-            }
-        }
-        // Every byte value at every position of a 16-byte window.
-        for b in 0..=255u8 {
-            for at in 0..16 {
-                let mut buf = [b'a'; 16];
-                buf[at] = b;
-                let special = b == b'"' || b == b'\\' || b < 0x20;
-                let want = if special { at } else { 16 };
-                assert_eq!(next_special(&buf, 0), want, "byte {b} at {at}");
-            }
         }
     }
 }

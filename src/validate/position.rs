@@ -436,40 +436,19 @@ impl<'a> Parser<'a> {
         Ok(value)
     }
 
-    fn digits(&mut self) -> usize {
-        let from = self.pos;
-        while let Some(b'0'..=b'9') = self.src.get(self.pos) {
-            self.pos += 1;
-        }
-        self.pos - from
-    }
-
     fn number(&mut self) -> Result<&'a str, SyntaxError> {
         let start = self.pos;
-        if self.src.get(self.pos) == Some(&b'-') {
-            self.pos += 1;
-        }
-        match self.src.get(self.pos) {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            None => return Err(self.eof("a number")),
-            Some(_) => return Err(self.error("invalid number")),
-        }
-        if self.src.get(self.pos) == Some(&b'.') {
-            self.pos += 1;
-            if self.digits() == 0 {
-                return Err(self.error("invalid number"));
-            }
-        }
-        if let Some(b'e' | b'E') = self.src.get(self.pos) {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.src.get(self.pos) {
-                self.pos += 1;
-            }
-            if self.digits() == 0 {
-                return Err(self.error("invalid number"));
+        match crate::fast::number_end(self.src, start) {
+            Ok(end) => self.pos = end,
+            Err(at) => {
+                self.pos = at;
+                // Nothing where the first digit should be: the input ended.
+                let first = start + usize::from(self.src.get(start) == Some(&b'-'));
+                return Err(if at == first && at >= self.src.len() {
+                    self.eof("a number")
+                } else {
+                    self.error("invalid number")
+                });
             }
         }
         // Only ASCII digits and signs were consumed.
