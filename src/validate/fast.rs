@@ -368,14 +368,8 @@ impl<'s, 'a> Fast<'s, 'a> {
                     self.value(None, false, &[])?;
                 }
                 n += 1;
-                self.ws();
-                match self.src.get(self.pos) {
-                    Some(b',') => self.pos += 1,
-                    Some(b']') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(Bail),
+                if self.next_or_close(b']')? {
+                    break;
                 }
             }
         }
@@ -467,14 +461,8 @@ impl<'s, 'a> Fast<'s, 'a> {
                     self.member(s, root, base, &mut seen, siblings, key_start, key)?;
                 self.value(vid, optional, &[])?;
                 self.path.pop();
-                self.ws();
-                match self.src.get(self.pos) {
-                    Some(b',') => self.pos += 1,
-                    Some(b'}') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(Bail),
+                if self.next_or_close(b'}')? {
+                    break;
                 }
             }
         }
@@ -576,6 +564,24 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
         }
         self.undeclared.truncate(base);
+    }
+
+    /// After an item or a member: `true` at the container's end (`close`, consumed), `false`
+    /// after a comma.
+    #[inline(always)]
+    fn next_or_close(&mut self, close: u8) -> R<bool> {
+        self.ws();
+        match self.src.get(self.pos) {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(&c) if c == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(Bail),
+        }
     }
 
     /// An object key: its text, which must hold no escapes.
