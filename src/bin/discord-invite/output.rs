@@ -1,9 +1,10 @@
 //! Human output (rustc-style, colour on a TTY): payloads, findings with snippets, summaries,
 //! and the bookkeeping that keeps huge runs readable (`--max-repeats`).
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
+
+use rustc_hash::FxHashMap;
 
 use discord_invite::validate::input::{Batch, FileFormat, Location};
 use discord_invite::validate::{Code, Finding, Report, Severity, Status};
@@ -442,127 +443,19 @@ impl Limits {
     }
 }
 
-/// FNV-1a: keys are short and hashed millions of times; no need for SipHash's defence against
-/// chosen collisions here (a collision costs a comparison, never correctness).
-#[derive(Default)]
-struct Fnv(u64);
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { FNV_OFFSET } else { self.0 };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A word-at-a-time multiplicative hash (FxHash's scheme) for short strings.
-#[derive(Default)]
-struct WordHash(u64);
-
-impl Hasher for WordHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
-        let mut words = bytes.chunks_exact(8);
-        for w in words.by_ref() {
-            let w = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
-            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        let rest = words.remainder();
-        let mut tail = [0u8; 8];
-        tail[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64).wrapping_mul(K);
-        self.0 = h;
-    }
-}
-
-/// For maps keyed by a hash already computed.
-#[derive(Default)]
-struct Identity(u64);
-
-impl Hasher for Identity {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type FnvMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
-
-/// Cuts a JSON pointer into pieces with array indices (and other all-digit segments) as `*`:
-/// `/guild/features/3` → `/guild`, `/features`, `/*`. Stops when `emit` returns false; returns
-/// whether it got to the end. (Text before the first `/`, which a pointer has not, is kept.)
-fn pieces(p: &[u8], mut emit: impl FnMut(&[u8]) -> bool) -> bool {
-    let mut i = 0;
-    while i < p.len() && p[i] != b'/' {
-        i += 1;
-    }
-    if i > 0 && !emit(&p[..i]) {
-        return false;
-    }
-    while i < p.len() {
-        let start = i + 1;
-        let mut j = start;
-        let mut digits = true;
-        while j < p.len() && p[j] != b'/' {
-            digits &= p[j].is_ascii_digit();
-            j += 1;
-        }
-        let piece: &[u8] = if digits && j > start { b"/*" } else { &p[i..j] };
-        if !emit(piece) {
-            return false;
-        }
-        i = j;
-    }
-    true
-}
-
+/// `pointer` with array indices (and other all-digit segments) as `*`: `/guild/features/3` →
+/// `/guild/features/*`. (Text before the first `/`, which a pointer has not, is kept.)
 fn normalise_pointer(out: &mut String, pointer: &str) {
-    let mut bytes = Vec::with_capacity(pointer.len());
-    pieces(pointer.as_bytes(), |piece| {
-        bytes.extend_from_slice(piece);
-        true
-    });
-    // Cut at ASCII `/` only, so still UTF-8.
-    out.push_str(&String::from_utf8_lossy(&bytes));
-}
-
-/// The hash of a finding's key (severity, code, normalised pointer), without building it.
-fn key_hash(f: &Finding) -> u64 {
-    let mut h = Fnv::default();
-    h.write(&[f.severity as u8]);
-    h.write(f.code.as_str().as_bytes());
-    let mut h = h.0;
-    pieces(f.pointer.as_bytes(), |piece| {
-        for &b in piece {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+    let mut segments = pointer.split('/');
+    out.push_str(segments.next().unwrap_or_default());
+    for segment in segments {
+        out.push('/');
+        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('*');
+        } else {
+            out.push_str(segment);
         }
-        true
-    });
-    h
+    }
 }
 
 /// A distinct finding within one chunk.
@@ -571,29 +464,9 @@ struct LocalKey {
     code: Code,
     /// The normalised pointer.
     pointer: String,
-    /// The next key with the same hash.
-    next: Option<usize>,
     count: u64,
     /// The first occurrences (candidate, finding), up to the limit.
     occurrences: Vec<(usize, usize)>,
-}
-
-impl LocalKey {
-    fn matches(&self, f: &Finding) -> bool {
-        if self.severity != f.severity || self.code != f.code {
-            return false;
-        }
-        let mut mine = self.pointer.as_bytes();
-        pieces(f.pointer.as_bytes(), |piece| {
-            match mine.strip_prefix(piece) {
-                Some(rest) => {
-                    mine = rest;
-                    true
-                }
-                None => false,
-            }
-        }) && mine.is_empty()
-    }
 }
 
 /// A payload that may be printed: it has an occurrence among the chunk's first N of its
@@ -607,11 +480,12 @@ pub struct Candidate {
 /// What a worker keeps of one chunk in human output with limits: counts of the distinct
 /// findings and the payloads that may be printed; the rest is dropped at once.
 pub struct ChunkFindings {
-    index: HashMap<u64, usize, BuildHasherDefault<Identity>>,
+    /// (severity, code, normalised pointer) → the key's index in `keys`.
+    index: FxHashMap<(Severity, Code, String), usize>,
     /// Pointers as found (not normalised) → their keys by severity and code: most findings
     /// repeat a pointer exactly (`/inviter/clan`), and one hash and compare of the raw
     /// pointer is cheaper than normalising it.
-    raw: HashMap<String, Vec<(Severity, Code, usize)>, BuildHasherDefault<WordHash>>,
+    raw: FxHashMap<String, Vec<(Severity, Code, usize)>>,
     keys: Vec<LocalKey>,
     candidates: Vec<Candidate>,
 }
@@ -620,8 +494,8 @@ impl ChunkFindings {
     /// Nothing yet.
     pub fn new() -> ChunkFindings {
         ChunkFindings {
-            index: HashMap::default(),
-            raw: HashMap::default(),
+            index: FxHashMap::default(),
+            raw: FxHashMap::default(),
             keys: Vec::new(),
             candidates: Vec::new(),
         }
@@ -645,34 +519,23 @@ impl ChunkFindings {
     }
 
     fn key_of_normalised(&mut self, f: &Finding) -> usize {
-        let h = key_hash(f);
-        let mut at = self.index.get(&h).copied();
-        let mut last = None;
-        while let Some(k) = at {
-            if self.keys[k].matches(f) {
-                return k;
-            }
-            last = Some(k);
-            at = self.keys[k].next;
-        }
-        let k = self.keys.len();
         let mut pointer = String::with_capacity(f.pointer.len());
         normalise_pointer(&mut pointer, &f.pointer);
-        self.keys.push(LocalKey {
-            severity: f.severity,
-            code: f.code,
-            pointer,
-            next: None,
-            count: 0,
-            occurrences: Vec::new(),
-        });
-        match last {
-            Some(prev) => self.keys[prev].next = Some(k),
-            None => {
-                self.index.insert(h, k);
+        match self.index.entry((f.severity, f.code, pointer)) {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(e) => {
+                let k = self.keys.len();
+                self.keys.push(LocalKey {
+                    severity: f.severity,
+                    code: f.code,
+                    pointer: e.key().2.clone(),
+                    count: 0,
+                    occurrences: Vec::new(),
+                });
+                e.insert(k);
+                k
             }
         }
-        k
     }
 
     /// Takes in payload `index` of the batch (only call it for [`listed`] payloads).
@@ -721,7 +584,7 @@ struct GlobalKey {
 /// order, and prints the table at the end.
 pub struct Repeats {
     limits: Limits,
-    keys: FnvMap<GlobalKey>,
+    keys: FxHashMap<String, GlobalKey>,
     /// Occurrences of distinct findings met after [`MAX_KEYS`] (not tracked one by one)...
     untracked: u64,
     /// ... and how many of them were printed.
@@ -738,7 +601,7 @@ impl Repeats {
     pub fn new(limits: Limits) -> Repeats {
         Repeats {
             limits,
-            keys: FnvMap::default(),
+            keys: FxHashMap::default(),
             untracked: 0,
             untracked_shown: 0,
         }
