@@ -250,3 +250,7 @@ pub fn validate_slow(
 pub fn fast_decode<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<T> {
     crate::fast::from_str(text)
 }
+
+/// The fast reader's SWAR test for `"`, `\` and control bytes (the bytes a JSON string must
+/// escape), for the CLI's JSON writer.
+pub use crate::fast::{next_special, special};

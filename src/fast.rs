@@ -150,7 +150,7 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// Bit 7 of each byte of the result is set at the first byte (lowest address) of `w` that is
 /// `"`, `\` or a control character (higher bytes may be set too; only the lowest is exact).
 #[inline]
-fn special(w: u64) -> u64 {
+pub fn special(w: u64) -> u64 {
     let quote = w ^ (ONES * u64::from(b'"'));
     let backslash = w ^ (ONES * u64::from(b'\\'));
     let zero_q = quote.wrapping_sub(ONES) & !quote;
@@ -160,10 +160,10 @@ fn special(w: u64) -> u64 {
 }
 
 /// The index of the first `"`, `\` or control character (below 0x20) at or after `i`, or the
-/// length of `b`: where a string's plain run ends. Eight bytes at a time. The validator's
-/// scanner uses it too.
+/// length of `b`: where a string's plain run ends (and the bytes JSON must escape). Eight bytes
+/// at a time. The validator's scanner and the CLI's JSON writer use it too.
 #[inline(always)]
-pub(crate) fn next_special(b: &[u8], mut i: usize) -> usize {
+pub fn next_special(b: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = b.get(i..i + 8) {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);

@@ -6,6 +6,7 @@
 //! serde's per-record `String`, and strings that need no escaping (nearly all) are copied
 //! eight bytes at a time.
 
+use discord_invite::__private::{next_special, special};
 use discord_invite::validate::input::Location;
 use discord_invite::validate::{Report, Severity};
 
@@ -123,21 +124,6 @@ fn write_uint(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&digits[at..]);
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit set in each byte of `w` that JSON must escape (`"`, `\`, below 0x20). Exact
-/// for the lowest flagged byte, which is all the caller uses.
-#[inline]
-fn special(w: u64) -> u64 {
-    let control = w.wrapping_sub(ONES * 0x20) & !w;
-    let q = w ^ (ONES * u64::from(b'"'));
-    let quote = q.wrapping_sub(ONES) & !q;
-    let b = w ^ (ONES * u64::from(b'\\'));
-    let backslash = b.wrapping_sub(ONES) & !b;
-    (control | quote | backslash) & HIGHS
-}
-
 /// Writes the escape sequence of a byte that needs one at the start of `buf` (at least six
 /// bytes long); returns its length.
 #[inline]
@@ -171,23 +157,7 @@ fn escape(buf: &mut [u8], b: u8) -> usize {
 /// The index of the first byte that needs escaping, or `bytes.len()`.
 #[inline]
 fn first_special(bytes: &[u8]) -> usize {
-    let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let hit = special(u64::from_le_bytes(word));
-        if hit != 0 {
-            return i + (hit.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x20 || b == b'"' || b == b'\\' {
-            return i;
-        }
-        i += 1;
-    }
-    i
+    next_special(bytes, 0)
 }
 
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \t \n \f \r`, other control
