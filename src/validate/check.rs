@@ -394,15 +394,15 @@ impl<'s, 'n> Checker<'s, 'n> {
             }
             self.path.push(Seg::Key(&m.key));
             if let Some(pi) = property_index(s, &m.key) {
-                let pid = s.properties[pi].1;
-                if spec.schema(pid).deprecated {
+                let p = s.property_info[pi];
+                if p.deprecated {
                     self.report(
                         Code::DeprecatedField,
                         m.key_start,
                         deprecated_message(&m.key),
                     );
                 }
-                self.check(&m.value, pid, !s.property_required[pi], &[]);
+                self.check(&m.value, p.id, !p.required, &[]);
             } else {
                 match undeclared_member(spec, s, &m.key, siblings) {
                     Some((code, message)) => self.report(code, m.key_start, message),

@@ -520,11 +520,11 @@ impl<'s, 'a> Fast<'s, 'a> {
         Ok(match (s, property) {
             (None, _) => (None, false),
             (Some(s), Some(pi)) => {
-                let pid = s.properties[pi].1;
-                if self.spec.schema(pid).deprecated {
+                let p = s.property_info[pi];
+                if p.deprecated {
                     self.report(Code::DeprecatedField, key_start, deprecated_message(key));
                 }
-                (Some(pid), !s.property_required[pi])
+                (Some(p.id), !p.required)
             }
             (Some(s), None) => match undeclared_member(self.spec, s, key, siblings) {
                 Some((code, message)) => {

@@ -179,8 +179,6 @@ pub(crate) struct Schema {
     /// Object members, in spec order.
     pub properties: Vec<(String, Id)>,
     pub required: Vec<String>,
-    /// Per property (same order): whether it is required. Filled when the spec is compiled.
-    pub property_required: Vec<bool>,
     /// Per property (same order): its schema and flags, packed for the scanner's per-key
     /// path. Filled when the spec is compiled.
     pub property_info: Vec<PropertyInfo>,
@@ -393,11 +391,6 @@ impl Spec {
                 })
                 .collect();
             s.index_properties();
-            s.property_required = s
-                .properties
-                .iter()
-                .map(|(n, _)| s.required.contains(n))
-                .collect();
             s.required_index = s
                 .required
                 .iter()
