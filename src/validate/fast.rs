@@ -26,7 +26,7 @@ use super::check::{
 };
 use super::check::{is_snowflake, rfc3339_quick, short_int};
 use super::position::{key_eq, number_is_integer, push_escaped};
-use super::spec::{ty, Id, Quick, Schema, Spec};
+use super::spec::{ty, Id, PropertyInfo, Quick, Schema, Spec};
 use super::{Code, Finding};
 pub(crate) use crate::fast::Token;
 use crate::fast::{next_special, number_end};
@@ -88,6 +88,20 @@ pub(crate) struct Fast<'s, 'a> {
     /// and the root's sibling variants.
     siblings: [Id; 2],
     n_siblings: usize,
+}
+
+/// The common member: `key` is a property of `s` not seen before in this object (`seen`, whose
+/// bit it sets) and not deprecated, so it needs no report; its schema and flags.
+#[inline(always)]
+fn plain_property(s: &Schema, key: &str, seen: &mut u64) -> Option<PropertyInfo> {
+    let pi = s.property(key)?;
+    let p = *s.property_info.get(pi)?;
+    let bit = 1u64 << pi;
+    if *seen & bit != 0 || p.deprecated {
+        return None;
+    }
+    *seen |= bit;
+    Some(p)
 }
 
 /// An open container of the one-pass check: what [`Fast::object`] and [`Fast::array`] keep
@@ -497,6 +511,13 @@ impl<'s, 'a> Fast<'s, 'a> {
         key_start: usize,
         key: &'a str,
     ) -> R<(Option<Id>, bool)> {
+        if let Some(p) = s.and_then(|s| plain_property(s, key, seen)) {
+            if root {
+                self.top_keys |= top::bit(key);
+            }
+            self.path.push(Seg::Key(key));
+            return Ok((Some(p.id), !p.required));
+        }
         if root {
             self.top_keys |= top::bit(key);
         }
@@ -758,24 +779,14 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
         let (Some(key), Some(f)) = (key, self.frames.last_mut()) else {
             return Err(crate::fast::Bail);
         };
-        // The common case, in line: a property of the object's schema, seen once, not
-        // deprecated. `member` does the same, and all the rest.
-        if let Some(s) = f.s {
-            if let Some(pi) = s.property(key) {
-                let bit = 1u64 << pi;
-                match s.property_info.get(pi) {
-                    Some(p) if f.seen & bit == 0 && !p.deprecated => {
-                        f.seen |= bit;
-                        if f.root {
-                            self.top_keys |= top::bit(key);
-                        }
-                        self.path.push(Seg::Key(key));
-                        self.next = (Some(p.id), !p.required);
-                        return Ok(());
-                    }
-                    _ => {}
-                }
+        // The common case, in line (`member` does the same, and all the rest).
+        if let Some(p) = f.s.and_then(|s| plain_property(s, key, &mut f.seen)) {
+            if f.root {
+                self.top_keys |= top::bit(key);
             }
+            self.path.push(Seg::Key(key));
+            self.next = (Some(p.id), !p.required);
+            return Ok(());
         }
         self.key_slow(at, key)
     }
