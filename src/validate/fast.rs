@@ -58,6 +58,41 @@ pub(crate) mod top {
     }
 }
 
+/// The scanner's stacks, kept empty between payloads on each thread (see [`Fast::take_stacks`]):
+/// validating a payload then costs no allocation for them.
+struct Stacks<'s, 'a> {
+    path: Vec<Seg<'a>>,
+    frames: Vec<Frame<'s>>,
+    undeclared: Vec<&'a str>,
+    unique: Vec<Item<'a>>,
+}
+
+impl<'s, 'a> Stacks<'s, 'a> {
+    /// The same buffers, emptied, for other lifetimes.
+    fn recycle<'t, 'b>(self) -> Stacks<'t, 'b> {
+        Stacks {
+            path: recycle(self.path),
+            frames: recycle(self.frames),
+            undeclared: recycle(self.undeclared),
+            unique: recycle(self.unique),
+        }
+    }
+}
+
+/// `v`'s buffer, emptied, as a vector of `U` (a type of the same layout: here, the same type
+/// with other lifetimes). The standard library collects in place when layouts match, so the
+/// allocation is kept; were it not, this would only allocate anew.
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+thread_local! {
+    /// Each thread's spare [`Stacks`], empty.
+    static SPARE: std::cell::Cell<Option<Stacks<'static, 'static>>> =
+        const { std::cell::Cell::new(None) };
+}
+
 /// A checking scanner over one payload.
 pub(crate) struct Fast<'s, 'a> {
     spec: &'s Spec,
@@ -73,8 +108,8 @@ pub(crate) struct Fast<'s, 'a> {
     unique: Vec<Item<'a>>,
     /// Which of [`top`]'s keys the root object has.
     pub top_keys: u8,
-    /// Findings as [`RawFinding::into_finding`] makes them.
-    pub out: Vec<Finding>,
+    /// Findings as [`RawFinding::into_finding`] makes them ([`Fast::take_findings`]).
+    out: Vec<Finding>,
     /// The one-pass check's state (see [`Fast::check_decoding`]): the open containers,
     frames: Vec<Frame<'s>>,
     /// the schema of the value a key announces (`None`: not checked) and whether it may be
@@ -200,9 +235,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         slot.copy_from_slice(siblings);
         self.n_siblings = siblings.len();
         self.next = (Some(id), false);
-        // Deep and long enough for an invite without regrowing.
-        self.path.reserve(8);
-        self.frames.reserve(8);
+        self.take_stacks();
         if decode(self) && self.frames.is_empty() {
             Ok(())
         } else {
@@ -210,8 +243,36 @@ impl<'s, 'a> Fast<'s, 'a> {
         }
     }
 
+    /// Takes this thread's spare stacks (or makes new ones, deep and long enough for an invite
+    /// without regrowing); [`Drop`] gives them back.
+    fn take_stacks(&mut self) {
+        let stacks = SPARE.with(|spare| spare.take()).unwrap_or_else(|| Stacks {
+            path: Vec::with_capacity(16),
+            frames: Vec::with_capacity(16),
+            undeclared: Vec::with_capacity(16),
+            unique: Vec::with_capacity(32),
+        });
+        let Stacks {
+            path,
+            frames,
+            undeclared,
+            unique,
+        } = stacks.recycle();
+        self.path = path;
+        self.frames = frames;
+        self.undeclared = undeclared;
+        self.unique = unique;
+    }
+
+    /// The findings.
+    pub fn take_findings(&mut self) -> Vec<Finding> {
+        std::mem::take(&mut self.out)
+    }
+
     fn report(&mut self, code: Code, offset: usize, message: String) {
         if self.out.capacity() == 0 {
+            // Most payloads of real traffic have fewer findings; more than eight would leave
+            // the allocator's small-block cache (so would starting with room for sixteen).
             self.out.reserve(8);
         }
         self.out.push(
@@ -442,9 +503,6 @@ impl<'s, 'a> Fast<'s, 'a> {
         };
         if let Some(j) = self.unique[base..].iter().position(|u| u.same(&item)) {
             self.report(Code::DuplicateItem, at, repeat_message(n, j));
-        }
-        if self.unique.capacity() == 0 {
-            self.unique.reserve(16);
         }
         self.unique.push(item);
         if let Some(items) = items {
@@ -687,6 +745,27 @@ impl<'s, 'a> Fast<'s, 'a> {
 /// and the scanner runs on those events the checks that [`Fast::object`], [`Fast::array`]
 /// and [`Fast::value`] run as they recurse (the same functions, so the same findings in the
 /// same order). Values the reader does not walk are scanned by [`Fast::value`].
+impl Drop for Fast<'_, '_> {
+    /// Gives the stacks back to the thread for the next payload, unless they were never taken
+    /// or a huge payload grew them (a thread keeps no more than a few kilobytes).
+    fn drop(&mut self) {
+        const KEEP: usize = 1024;
+        if self.path.capacity() == 0
+            || self.undeclared.capacity() > KEEP
+            || self.unique.capacity() > KEEP
+        {
+            return;
+        }
+        let stacks = Stacks {
+            path: std::mem::take(&mut self.path),
+            frames: std::mem::take(&mut self.frames),
+            undeclared: std::mem::take(&mut self.undeclared),
+            unique: std::mem::take(&mut self.unique),
+        };
+        SPARE.with(|spare| spare.set(Some(stacks.recycle())));
+    }
+}
+
 impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
     fn value_begin(&mut self, at: usize) -> Result<(), crate::fast::Bail> {
         let (id, optional) = match self.frames.last() {
@@ -887,5 +966,47 @@ impl Item<'_> {
             (Item::Str(x), Item::Str(y)) => key_eq(x, y),
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recycle_keeps_the_buffer_and_empties_it() {
+        let text = String::from("key");
+        let mut v: Vec<Seg<'_>> = Vec::with_capacity(16);
+        v.push(Seg::Key(&text));
+        let at = v.as_ptr() as usize;
+        let w: Vec<Seg<'static>> = recycle(v);
+        assert!(w.is_empty());
+        assert_eq!(w.capacity(), 16);
+        assert_eq!(w.as_ptr() as usize, at, "the allocation is reused");
+    }
+
+    #[test]
+    fn a_thread_reuses_its_stacks_and_starts_each_payload_clean() {
+        let spec = Spec::get();
+        let id = spec.component("GuildInviteResponse").expect("in the spec");
+        // A payload the fast path gives up on half way (a repeated key), then a clean one:
+        // nothing of the first may leak into the second.
+        for text in [
+            r#"{"type":0,"code":"a","code":"b","guild":{"features":["X","X"]}}"#,
+            r#"{"type":0,"code":"abc"}"#,
+        ] {
+            let mut scan = Fast::new(spec, text);
+            scan.take_stacks();
+            assert!(scan.path.is_empty() && scan.frames.is_empty());
+            assert!(scan.undeclared.is_empty() && scan.unique.is_empty());
+            assert!(scan.path.capacity() > 0, "stacks are taken or made");
+            let _ = scan.check_decoding(id, &[], |scan| {
+                super::super::models::decodes_checked(super::super::Kind::GuildInvite, text, scan)
+            });
+        }
+        let spare = SPARE
+            .with(|spare| spare.take())
+            .expect("given back on drop");
+        assert!(spare.path.capacity() >= 16);
     }
 }

@@ -440,7 +440,7 @@ fn validate_fast(
         options,
         Some(kind),
         Some(schema),
-        scan.out,
+        scan.take_findings(),
         false,
     ))
 }
