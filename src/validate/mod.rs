@@ -724,7 +724,8 @@ fn finish(
     skipped: bool,
 ) -> Report {
     findings.sort_by_key(|f| f.offset);
-    let mut lines = position::Lines::new(bytes);
+    let reach = findings.last().and_then(|f| f.offset).unwrap_or(0);
+    let mut lines = position::Lines::reaching(bytes, reach);
     for f in &mut findings {
         let (l, c) = lines.line_col(f.offset.unwrap_or(0));
         let (line, column) = place(origin, l, c);

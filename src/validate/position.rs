@@ -741,6 +741,36 @@ fn count_chars(bytes: &[u8]) -> usize {
     bytes.len() - continuation
 }
 
+/// Whether `bytes` are ASCII with no line feed: then a byte offset into them is a column.
+/// Eight bytes at a time, 32 per step.
+fn ascii_one_line(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |chunk: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        u64::from_le_bytes(w)
+    };
+    // Bit 7 of each byte: set for a non-ASCII byte, or (after the XOR) for a line feed (the
+    // classic has-zero-byte test, exact for "any").
+    let bad = |w: u64| {
+        let nl = w ^ (ONES * u64::from(b'\n'));
+        (w | (nl.wrapping_sub(ONES) & !nl)) & HIGH
+    };
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        let (a, b) = (word(&block[..8]), word(&block[8..16]));
+        let (c, d) = (word(&block[16..24]), word(&block[24..]));
+        if bad(a) | bad(b) | bad(c) | bad(d) != 0 {
+            return false;
+        }
+    }
+    blocks
+        .remainder()
+        .iter()
+        .all(|&b| b.is_ascii() && b != b'\n')
+}
+
 /// [`line_col`] for offsets in increasing order: each call scans only the bytes since the
 /// previous one.
 pub(crate) struct Lines<'a> {
@@ -748,6 +778,8 @@ pub(crate) struct Lines<'a> {
     offset: usize,
     line: usize,
     column: usize,
+    /// A prefix of `src` known to be ASCII on one line (offsets in it need no scan).
+    flat: usize,
 }
 
 impl<'a> Lines<'a> {
@@ -757,13 +789,29 @@ impl<'a> Lines<'a> {
             offset: 0,
             line: 1,
             column: 1,
+            flat: 0,
         }
+    }
+
+    /// [`Lines::new`], for offsets up to `reach`: when the bytes before it are ASCII on one
+    /// line (compact JSON of mostly ASCII text, as captured traffic is), one test answers for
+    /// all of them.
+    pub fn reaching(src: &'a [u8], reach: usize) -> Self {
+        let mut lines = Lines::new(src);
+        let reach = reach.min(src.len());
+        if ascii_one_line(&src[..reach]) {
+            lines.flat = reach;
+        }
+        lines
     }
 
     /// 1-based line and column (characters) of `offset`; offsets before the previous one are
     /// computed from the start.
     pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.src.len());
+        if offset <= self.flat {
+            return (1, offset + 1);
+        }
         if offset < self.offset {
             return line_col(self.src, offset);
         }
@@ -863,6 +911,35 @@ mod tests {
         for offset in [9, 3, 20, 20, 5] {
             assert_eq!(lines.line_col(offset), line_col(src, offset), "{offset}");
         }
+    }
+
+    #[test]
+    fn lines_reaching_agree_with_line_col() {
+        // ASCII on one line, then a line feed or a multi-byte character at every position,
+        // past the 32-byte steps; every reach, and offsets on both sides of it.
+        let mut sources: Vec<String> = vec![String::new(), "a".repeat(100)];
+        for at in 0..80 {
+            for c in ["\n", "é", "😀", "\u{7f}"] {
+                sources.push(format!("{}{c}{}", "a".repeat(at), "b".repeat(80 - at)));
+            }
+        }
+        for src in &sources {
+            let src = src.as_bytes();
+            for reach in [0, 1, 7, 31, 32, 33, 40, 64, 79, 80, 81, 200] {
+                let mut lines = Lines::reaching(src, reach);
+                for offset in 0..=src.len() + 1 {
+                    assert_eq!(
+                        lines.line_col(offset),
+                        line_col(src, offset),
+                        "{:?} reach {reach} offset {offset}",
+                        String::from_utf8_lossy(src)
+                    );
+                }
+            }
+        }
+        assert!(ascii_one_line(b"0123456789abcdef0123456789abcdef0123"));
+        assert!(!ascii_one_line(b"0123456789abcdef0123456789abcde\n0123"));
+        assert!(!ascii_one_line(b"0123456789abcdef0123456789abcdef012\xC3"));
     }
 
     fn ok(s: &str) -> Document<'_> {
