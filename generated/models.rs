@@ -85,6 +85,43 @@ impl<'de> serde::Deserialize<'de> for ApiError {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiError> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<ApiError>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ErrorResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_code = None::<crate::__private::Check<i64>>;
+                let mut v_message = None::<crate::__private::CheckStr>;
+                let mut v_errors = None::<crate::__private::Check<serde_json::Value>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v_code = Some(map.next_value()?),
+                        "message" => v_message = Some(map.next_value()?),
+                        "errors" => v_errors = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_code, "code")?;
+                let _ = crate::__private::present(v_message, "message")?;
+                let _ = v_errors;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// One error from Discord: a numeric code and a message, either for a whole request or for one field of it.
 ///
 /// Schema: `Error`.
@@ -159,6 +196,40 @@ impl<'de> serde::Deserialize<'de> for ApiErrorMessage {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiErrorMessage> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<ApiErrorMessage>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Error` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_code = None::<crate::__private::Check<i64>>;
+                let mut v_message = None::<crate::__private::CheckStr>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v_code = Some(map.next_value()?),
+                        "message" => v_message = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_code, "code")?;
+                let _ = crate::__private::present(v_message, "message")?;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The special kind of an application, when it is not an ordinary one.
 ///
 /// Schema: `ApplicationTypes`. Values this version does not know decode to `Unknown` and re-encode unchanged.
@@ -218,6 +289,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationType {
     }
 }
 
+crate::__check_by_decode!(ApplicationType);
 impl schemars::JsonSchema for ApplicationType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "ApplicationTypes".into()
@@ -305,6 +377,42 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<AvatarDecoration> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<AvatarDecoration>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserAvatarDecorationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_asset = None::<crate::__private::CheckStr>;
+                let mut v_sku_id = crate::Nullable::<
+                    crate::__private::Check<crate::Snowflake>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "asset" => v_asset = Some(map.next_value()?),
+                        "sku_id" => v_sku_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_asset, "asset")?;
+                let _ = crate::__private::required_nullable(v_sku_id, "sku_id")?;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// A weekday in a particular week of the month, such as the first Monday.
 ///
 /// Schema: `ByNWeekdayResponse`.
@@ -373,6 +481,40 @@ impl<'de> serde::Deserialize<'de> for ByNWeekday {
                     day: crate::__private::present(v_day, "day")?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<ByNWeekday> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<ByNWeekday>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ByNWeekdayResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_n = None::<crate::__private::Check<i64>>;
+                let mut v_day = None::<crate::__private::Check<RecurrenceRuleWeekday>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "n" => v_n = Some(map.next_value()?),
+                        "day" => v_day = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_n, "n")?;
+                let _ = crate::__private::present(v_day, "day")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -488,6 +630,7 @@ impl<'de> serde::Deserialize<'de> for ChannelType {
     }
 }
 
+crate::__check_by_decode!(ChannelType);
 impl schemars::JsonSchema for ChannelType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "ChannelTypes".into()
@@ -562,6 +705,40 @@ impl<'de> serde::Deserialize<'de> for CreateGroupDmInviteRequest {
                     max_age: v_max_age,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for crate::__private::Check<CreateGroupDmInviteRequest> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<CreateGroupDmInviteRequest>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateGroupDMInviteRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_max_age = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "max_age" => v_max_age = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = v_max_age;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -704,6 +881,76 @@ impl<'de> serde::Deserialize<'de> for CreateGuildInviteRequest {
                     role_ids: v_role_ids,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<CreateGuildInviteRequest> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<CreateGuildInviteRequest>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateGuildInviteRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_max_age = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                let mut v_temporary = crate::Nullable::<
+                    crate::__private::Check<bool>,
+                >::Absent;
+                let mut v_max_uses = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                let mut v_unique = crate::Nullable::<
+                    crate::__private::Check<bool>,
+                >::Absent;
+                let mut v_target_user_id = crate::Nullable::<
+                    crate::__private::Check<crate::Snowflake>,
+                >::Absent;
+                let mut v_target_application_id = crate::Nullable::<
+                    crate::__private::Check<crate::Snowflake>,
+                >::Absent;
+                let mut v_target_type = crate::Nullable::<
+                    crate::__private::Check<InviteTargetType>,
+                >::Absent;
+                let mut v_role_ids = crate::Nullable::<
+                    crate::__private::CheckSeq<crate::__private::Check<crate::Snowflake>>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "max_age" => v_max_age = map.next_value()?,
+                        "temporary" => v_temporary = map.next_value()?,
+                        "max_uses" => v_max_uses = map.next_value()?,
+                        "unique" => v_unique = map.next_value()?,
+                        "target_user_id" => v_target_user_id = map.next_value()?,
+                        "target_application_id" => {
+                            v_target_application_id = map.next_value()?;
+                        }
+                        "target_type" => v_target_type = map.next_value()?,
+                        "role_ids" => v_role_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = v_max_age;
+                let _ = v_temporary;
+                let _ = v_max_uses;
+                let _ = v_unique;
+                let _ = v_target_user_id;
+                let _ = v_target_application_id;
+                let _ = v_target_type;
+                let _ = v_role_ids;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -896,6 +1143,74 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<FriendInvite>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `FriendInviteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_kind = None::<crate::__private::Check<InviteType>>;
+                let mut v_code = None::<crate::__private::CheckStr>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
+                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
+                let mut v_expires_at = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_friends_count = None::<crate::__private::Check<i64>>;
+                let mut v_channel = crate::Nullable::<
+                    crate::__private::Check<InviteChannel>,
+                >::Absent;
+                let mut v_is_contact = None::<crate::__private::Check<bool>>;
+                let mut v_uses = None::<crate::__private::Check<i64>>;
+                let mut v_max_uses = None::<crate::__private::Check<i64>>;
+                let mut v_flags = None::<crate::__private::Check<GuildInviteFlags>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_kind = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        "inviter" => v_inviter = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
+                        "expires_at" => v_expires_at = map.next_value()?,
+                        "friends_count" => v_friends_count = Some(map.next_value()?),
+                        "channel" => v_channel = map.next_value()?,
+                        "is_contact" => v_is_contact = Some(map.next_value()?),
+                        "uses" => v_uses = Some(map.next_value()?),
+                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "flags" => v_flags = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = v_kind;
+                let _ = crate::__private::present(v_code, "code")?;
+                let _ = v_inviter;
+                let _ = v_max_age;
+                let _ = v_created_at;
+                let _ = v_expires_at;
+                let _ = v_friends_count;
+                let _ = v_channel;
+                let _ = v_is_contact;
+                let _ = v_uses;
+                let _ = v_max_uses;
+                let _ = v_flags;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// An invite to a group DM conversation.
 ///
 /// Schema: `GroupDMInviteResponse`.
@@ -1037,6 +1352,64 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
                     approximate_member_count: v_approximate_member_count,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<GroupDmInvite> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<GroupDmInvite>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GroupDMInviteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_kind = None::<crate::__private::Check<InviteType>>;
+                let mut v_code = None::<crate::__private::CheckStr>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
+                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
+                let mut v_expires_at = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_channel = None::<crate::__private::Check<InviteChannel>>;
+                let mut v_approximate_member_count = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_kind = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        "inviter" => v_inviter = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
+                        "expires_at" => v_expires_at = map.next_value()?,
+                        "channel" => v_channel = Some(map.next_value()?),
+                        "approximate_member_count" => {
+                            v_approximate_member_count = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = v_kind;
+                let _ = crate::__private::present(v_code, "code")?;
+                let _ = v_inviter;
+                let _ = v_max_age;
+                let _ = v_created_at;
+                let _ = v_expires_at;
+                let _ = v_channel;
+                let _ = v_approximate_member_count;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1366,6 +1739,14 @@ impl<'de> serde::Deserialize<'de> for GuildFeature {
             }
         }
         deserializer.deserialize_str(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildFeature> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::check_any_str(deserializer)
     }
 }
 
@@ -1726,6 +2107,145 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<GuildInvite>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GuildInviteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_kind = None::<crate::__private::Check<InviteType>>;
+                let mut v_code = None::<crate::__private::CheckStr>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
+                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
+                let mut v_expires_at = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_is_contact = None::<crate::__private::Check<bool>>;
+                let mut v_flags = None::<crate::__private::Check<GuildInviteFlags>>;
+                let mut v_guild = None::<crate::__private::Check<InviteGuild>>;
+                let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_channel = crate::Nullable::<
+                    crate::__private::Check<InviteChannel>,
+                >::Absent;
+                let mut v_target_type = None::<
+                    crate::__private::Check<InviteTargetType>,
+                >;
+                let mut v_target_user = None::<crate::__private::Check<User>>;
+                let mut v_target_application = None::<
+                    crate::__private::Check<InviteApplication>,
+                >;
+                let mut v_guild_scheduled_event = None::<
+                    crate::__private::Check<ScheduledEvent>,
+                >;
+                let mut v_target_channel_id = None::<
+                    crate::__private::Check<crate::Snowflake>,
+                >;
+                let mut v_target_message_id = None::<
+                    crate::__private::Check<crate::Snowflake>,
+                >;
+                let mut v_liveliness = crate::Nullable::<
+                    crate::__private::Check<GuildLiveliness>,
+                >::Absent;
+                let mut v_uses = None::<crate::__private::Check<i64>>;
+                let mut v_max_uses = None::<crate::__private::Check<i64>>;
+                let mut v_temporary = None::<crate::__private::Check<bool>>;
+                let mut v_approximate_member_count = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                let mut v_approximate_presence_count = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                let mut v_is_nickname_changeable = None::<crate::__private::Check<bool>>;
+                let mut v_roles = crate::Nullable::<
+                    crate::__private::CheckSeq<crate::__private::Check<InviteGuildRole>>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_kind = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        "inviter" => v_inviter = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
+                        "expires_at" => v_expires_at = map.next_value()?,
+                        "is_contact" => v_is_contact = Some(map.next_value()?),
+                        "flags" => v_flags = Some(map.next_value()?),
+                        "guild" => v_guild = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
+                        "channel" => v_channel = map.next_value()?,
+                        "target_type" => v_target_type = Some(map.next_value()?),
+                        "target_user" => v_target_user = Some(map.next_value()?),
+                        "target_application" => {
+                            v_target_application = Some(map.next_value()?);
+                        }
+                        "guild_scheduled_event" => {
+                            v_guild_scheduled_event = Some(map.next_value()?);
+                        }
+                        "target_channel_id" => {
+                            v_target_channel_id = Some(map.next_value()?);
+                        }
+                        "target_message_id" => {
+                            v_target_message_id = Some(map.next_value()?);
+                        }
+                        "liveliness" => v_liveliness = map.next_value()?,
+                        "uses" => v_uses = Some(map.next_value()?),
+                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "temporary" => v_temporary = Some(map.next_value()?),
+                        "approximate_member_count" => {
+                            v_approximate_member_count = map.next_value()?;
+                        }
+                        "approximate_presence_count" => {
+                            v_approximate_presence_count = map.next_value()?;
+                        }
+                        "is_nickname_changeable" => {
+                            v_is_nickname_changeable = Some(map.next_value()?);
+                        }
+                        "roles" => v_roles = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = v_kind;
+                let _ = crate::__private::present(v_code, "code")?;
+                let _ = v_inviter;
+                let _ = v_max_age;
+                let _ = v_created_at;
+                let _ = v_expires_at;
+                let _ = v_is_contact;
+                let _ = v_flags;
+                let _ = v_guild;
+                let _ = v_guild_id;
+                let _ = v_channel;
+                let _ = v_target_type;
+                let _ = v_target_user;
+                let _ = v_target_application;
+                let _ = v_guild_scheduled_event;
+                let _ = v_target_channel_id;
+                let _ = v_target_message_id;
+                let _ = v_liveliness;
+                let _ = v_uses;
+                let _ = v_max_uses;
+                let _ = v_temporary;
+                let _ = v_approximate_member_count;
+                let _ = v_approximate_presence_count;
+                let _ = v_is_nickname_changeable;
+                let _ = v_roles;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Bit flags on a guild invite's `flags` field. Bits this SDK does not know about are kept, not dropped.
 ///
 /// Bits this version of the crate does not name are kept and re-encoded. The [`bitflags::Flags`] trait gives the full set of flag operations.
@@ -1803,6 +2323,7 @@ impl<'de> serde::Deserialize<'de> for GuildInviteFlags {
     }
 }
 
+crate::__check_by_decode!(GuildInviteFlags);
 impl schemars::JsonSchema for GuildInviteFlags {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildInviteFlags".into()
@@ -1889,6 +2410,49 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
                     last_updated_ts: v_last_updated_ts,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildLiveliness> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<GuildLiveliness>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GuildLivelinessResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_msg_activity_bins = None::<
+                    crate::__private::CheckSeq<crate::__private::Check<i64>>,
+                >;
+                let mut v_last_updated_ts = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "msg_activity_bins" => {
+                            v_msg_activity_bins = Some(map.next_value()?);
+                        }
+                        "last_updated_ts" => v_last_updated_ts = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(
+                    v_msg_activity_bins,
+                    "msg_activity_bins",
+                )?;
+                let _ = v_last_updated_ts;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2104,6 +2668,90 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildMember> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<GuildMember>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GuildMemberResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_avatar_decoration_data = crate::Nullable::<
+                    crate::__private::Check<AvatarDecoration>,
+                >::Absent;
+                let mut v_banner = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_communication_disabled_until = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_flags = None::<crate::__private::Check<i64>>;
+                let mut v_joined_at = None::<crate::__private::Check<crate::Timestamp>>;
+                let mut v_nick = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_pending = None::<crate::__private::Check<bool>>;
+                let mut v_premium_since = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_roles = None::<
+                    crate::__private::CheckSeq<crate::__private::Check<crate::Snowflake>>,
+                >;
+                let mut v_collectibles = crate::Nullable::<
+                    crate::__private::Check<UserCollectibles>,
+                >::Absent;
+                let mut v_user = None::<crate::__private::Check<User>>;
+                let mut v_mute = None::<crate::__private::Check<bool>>;
+                let mut v_deaf = None::<crate::__private::Check<bool>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "avatar" => v_avatar = map.next_value()?,
+                        "avatar_decoration_data" => {
+                            v_avatar_decoration_data = map.next_value()?;
+                        }
+                        "banner" => v_banner = map.next_value()?,
+                        "communication_disabled_until" => {
+                            v_communication_disabled_until = map.next_value()?;
+                        }
+                        "flags" => v_flags = Some(map.next_value()?),
+                        "joined_at" => v_joined_at = Some(map.next_value()?),
+                        "nick" => v_nick = map.next_value()?,
+                        "pending" => v_pending = Some(map.next_value()?),
+                        "premium_since" => v_premium_since = map.next_value()?,
+                        "roles" => v_roles = Some(map.next_value()?),
+                        "collectibles" => v_collectibles = map.next_value()?,
+                        "user" => v_user = Some(map.next_value()?),
+                        "mute" => v_mute = Some(map.next_value()?),
+                        "deaf" => v_deaf = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = v_avatar;
+                let _ = v_avatar_decoration_data;
+                let _ = v_banner;
+                let _ = v_communication_disabled_until;
+                let _ = v_flags;
+                let _ = crate::__private::present(v_joined_at, "joined_at")?;
+                let _ = v_nick;
+                let _ = v_pending;
+                let _ = v_premium_since;
+                let _ = crate::__private::present(v_roles, "roles")?;
+                let _ = v_collectibles;
+                let _ = crate::__private::present(v_user, "user")?;
+                let _ = v_mute;
+                let _ = v_deaf;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// A guild's age-restriction (NSFW) rating.
 ///
 /// Schema: `GuildNSFWContentLevel`. Values this version does not know decode to `Unknown` and re-encode unchanged.
@@ -2175,6 +2823,7 @@ impl<'de> serde::Deserialize<'de> for GuildNsfwLevel {
     }
 }
 
+crate::__check_by_decode!(GuildNsfwLevel);
 impl schemars::JsonSchema for GuildNsfwLevel {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildNSFWContentLevel".into()
@@ -2280,6 +2929,53 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildRoleColors> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<GuildRoleColors>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GuildRoleColorsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_primary_color = None::<crate::__private::Check<i64>>;
+                let mut v_secondary_color = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                let mut v_tertiary_color = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "primary_color" => v_primary_color = Some(map.next_value()?),
+                        "secondary_color" => v_secondary_color = map.next_value()?,
+                        "tertiary_color" => v_tertiary_color = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_primary_color, "primary_color")?;
+                let _ = crate::__private::required_nullable(
+                    v_secondary_color,
+                    "secondary_color",
+                )?;
+                let _ = crate::__private::required_nullable(
+                    v_tertiary_color,
+                    "tertiary_color",
+                )?;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The leaf of an error response's `errors` tree: the errors reported for a single field.
 ///
 /// Schema: `InnerErrors`.
@@ -2341,6 +3037,39 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
                     errors: crate::__private::present(v_errors, "_errors")?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InnerErrors> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InnerErrors>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InnerErrors` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_errors = None::<
+                    crate::__private::CheckSeq<crate::__private::Check<ApiErrorMessage>>,
+                >;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "_errors" => v_errors = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_errors, "_errors")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2424,6 +3153,42 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InstallParams> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InstallParams>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplicationOAuth2InstallParamsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_scopes = None::<
+                    crate::__private::CheckSeq<crate::__private::Check<OAuth2Scope>>,
+                >;
+                let mut v_permissions = None::<crate::__private::CheckStr>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "scopes" => v_scopes = Some(map.next_value()?),
+                        "permissions" => v_permissions = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_scopes, "scopes")?;
+                let _ = crate::__private::present(v_permissions, "permissions")?;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// How an application installs in one installation context (guild install or user install).
 ///
 /// Schema: `ApplicationIntegrationTypeConfigurationResponse`.
@@ -2489,6 +3254,42 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
                     oauth2_install_params: v_oauth2_install_params,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for crate::__private::Check<IntegrationTypeConfiguration> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<IntegrationTypeConfiguration>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApplicationIntegrationTypeConfigurationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_oauth2_install_params = None::<
+                    crate::__private::Check<InstallParams>,
+                >;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "oauth2_install_params" => {
+                            v_oauth2_install_params = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = v_oauth2_install_params;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3268,6 +4069,326 @@ impl<'de> serde::Deserialize<'de> for Invite {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<Invite>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Invite` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_tag = crate::Nullable::<InviteType>::Absent;
+                let mut v_code = None::<crate::__private::CheckStr>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
+                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
+                let mut v_expires_at = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_is_contact = None::<crate::__private::Check<bool>>;
+                let mut v_flags = None::<crate::__private::Check<GuildInviteFlags>>;
+                let mut v_guild = None::<crate::__private::Check<InviteGuild>>;
+                let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_channel = crate::Nullable::<
+                    crate::__private::Check<InviteChannel>,
+                >::Absent;
+                let mut v_target_type = None::<
+                    crate::__private::Check<InviteTargetType>,
+                >;
+                let mut v_target_user = None::<crate::__private::Check<User>>;
+                let mut v_target_application = None::<
+                    crate::__private::Check<InviteApplication>,
+                >;
+                let mut v_guild_scheduled_event = None::<
+                    crate::__private::Check<ScheduledEvent>,
+                >;
+                let mut v_target_channel_id = None::<
+                    crate::__private::Check<crate::Snowflake>,
+                >;
+                let mut v_target_message_id = None::<
+                    crate::__private::Check<crate::Snowflake>,
+                >;
+                let mut v_liveliness = crate::Nullable::<
+                    crate::__private::Check<GuildLiveliness>,
+                >::Absent;
+                let mut v_uses = None::<crate::__private::Check<i64>>;
+                let mut v_max_uses = None::<crate::__private::Check<i64>>;
+                let mut v_temporary = None::<crate::__private::Check<bool>>;
+                let mut v_approximate_member_count = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                let mut v_approximate_presence_count = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                let mut v_is_nickname_changeable = None::<crate::__private::Check<bool>>;
+                let mut v_roles = crate::Nullable::<
+                    crate::__private::CheckSeq<crate::__private::Check<InviteGuildRole>>,
+                >::Absent;
+                let mut v_friends_count = None::<crate::__private::Check<i64>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v_tag = map.next_value()?,
+                        "code" => v_code = Some(map.next_value()?),
+                        "inviter" => v_inviter = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
+                        "expires_at" => v_expires_at = map.next_value()?,
+                        "is_contact" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "is_contact" => v_is_contact = Some(map.next_value()?),
+                        "flags" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "flags" => v_flags = Some(map.next_value()?),
+                        "guild" if crate::__private::foreign(&v_tag, &[0]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "guild" => v_guild = Some(map.next_value()?),
+                        "guild_id" if crate::__private::foreign(&v_tag, &[0]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
+                        "channel" => v_channel = map.next_value()?,
+                        "target_type" if crate::__private::foreign(&v_tag, &[0]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "target_type" => v_target_type = Some(map.next_value()?),
+                        "target_user" if crate::__private::foreign(&v_tag, &[0]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "target_user" => v_target_user = Some(map.next_value()?),
+                        "target_application" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "target_application" => {
+                            v_target_application = Some(map.next_value()?);
+                        }
+                        "guild_scheduled_event" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "guild_scheduled_event" => {
+                            v_guild_scheduled_event = Some(map.next_value()?);
+                        }
+                        "target_channel_id" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "target_channel_id" => {
+                            v_target_channel_id = Some(map.next_value()?);
+                        }
+                        "target_message_id" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "target_message_id" => {
+                            v_target_message_id = Some(map.next_value()?);
+                        }
+                        "liveliness" if crate::__private::foreign(&v_tag, &[0]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "liveliness" => v_liveliness = map.next_value()?,
+                        "uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "uses" => v_uses = Some(map.next_value()?),
+                        "max_uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "temporary" if crate::__private::foreign(&v_tag, &[0]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "temporary" => v_temporary = Some(map.next_value()?),
+                        "approximate_member_count" if crate::__private::foreign(
+                            &v_tag,
+                            &[0, 1],
+                        ) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "approximate_member_count" => {
+                            v_approximate_member_count = map.next_value()?;
+                        }
+                        "approximate_presence_count" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "approximate_presence_count" => {
+                            v_approximate_presence_count = map.next_value()?;
+                        }
+                        "is_nickname_changeable" if crate::__private::foreign(
+                            &v_tag,
+                            &[0],
+                        ) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "is_nickname_changeable" => {
+                            v_is_nickname_changeable = Some(map.next_value()?);
+                        }
+                        "roles" if crate::__private::foreign(&v_tag, &[0]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "roles" => v_roles = map.next_value()?,
+                        "friends_count" if crate::__private::foreign(&v_tag, &[2]) => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                        "friends_count" => v_friends_count = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let tag = crate::__private::optional(v_tag, "type")?;
+                match tag.map(InviteType::value) {
+                    Some(0) | None => {
+                        crate::__private::check_stash(v_friends_count, "friends_count")?;
+                        let _ = crate::__private::present(v_code, "code")?;
+                        let _ = v_inviter;
+                        let _ = v_max_age;
+                        let _ = v_created_at;
+                        let _ = v_expires_at;
+                        let _ = v_is_contact;
+                        let _ = v_flags;
+                        let _ = v_guild;
+                        let _ = v_guild_id;
+                        let _ = v_channel;
+                        let _ = v_target_type;
+                        let _ = v_target_user;
+                        let _ = v_target_application;
+                        let _ = v_guild_scheduled_event;
+                        let _ = v_target_channel_id;
+                        let _ = v_target_message_id;
+                        let _ = v_liveliness;
+                        let _ = v_uses;
+                        let _ = v_max_uses;
+                        let _ = v_temporary;
+                        let _ = v_approximate_member_count;
+                        let _ = v_approximate_presence_count;
+                        let _ = v_is_nickname_changeable;
+                        let _ = v_roles;
+                        Ok(crate::__private::Check::new())
+                    }
+                    Some(1) => {
+                        crate::__private::check_stash(v_is_contact, "is_contact")?;
+                        crate::__private::check_stash(v_flags, "flags")?;
+                        crate::__private::check_stash(v_guild, "guild")?;
+                        crate::__private::check_stash(v_guild_id, "guild_id")?;
+                        crate::__private::check_stash(v_target_type, "target_type")?;
+                        crate::__private::check_stash(v_target_user, "target_user")?;
+                        crate::__private::check_stash(
+                            v_target_application,
+                            "target_application",
+                        )?;
+                        crate::__private::check_stash(
+                            v_guild_scheduled_event,
+                            "guild_scheduled_event",
+                        )?;
+                        crate::__private::check_stash(
+                            v_target_channel_id,
+                            "target_channel_id",
+                        )?;
+                        crate::__private::check_stash(
+                            v_target_message_id,
+                            "target_message_id",
+                        )?;
+                        crate::__private::check_stash(v_liveliness, "liveliness")?;
+                        crate::__private::check_stash(v_uses, "uses")?;
+                        crate::__private::check_stash(v_max_uses, "max_uses")?;
+                        crate::__private::check_stash(v_temporary, "temporary")?;
+                        crate::__private::check_stash(
+                            v_approximate_presence_count,
+                            "approximate_presence_count",
+                        )?;
+                        crate::__private::check_stash(
+                            v_is_nickname_changeable,
+                            "is_nickname_changeable",
+                        )?;
+                        crate::__private::check_stash(v_roles, "roles")?;
+                        crate::__private::check_stash(v_friends_count, "friends_count")?;
+                        let _ = crate::__private::present(v_code, "code")?;
+                        let _ = v_inviter;
+                        let _ = v_max_age;
+                        let _ = v_created_at;
+                        let _ = v_expires_at;
+                        let _ = crate::__private::optional(v_channel, "channel")?;
+                        let _ = v_approximate_member_count;
+                        Ok(crate::__private::Check::new())
+                    }
+                    Some(2) => {
+                        crate::__private::check_stash(v_guild, "guild")?;
+                        crate::__private::check_stash(v_guild_id, "guild_id")?;
+                        crate::__private::check_stash(v_target_type, "target_type")?;
+                        crate::__private::check_stash(v_target_user, "target_user")?;
+                        crate::__private::check_stash(
+                            v_target_application,
+                            "target_application",
+                        )?;
+                        crate::__private::check_stash(
+                            v_guild_scheduled_event,
+                            "guild_scheduled_event",
+                        )?;
+                        crate::__private::check_stash(
+                            v_target_channel_id,
+                            "target_channel_id",
+                        )?;
+                        crate::__private::check_stash(
+                            v_target_message_id,
+                            "target_message_id",
+                        )?;
+                        crate::__private::check_stash(v_liveliness, "liveliness")?;
+                        crate::__private::check_stash(v_temporary, "temporary")?;
+                        crate::__private::check_stash(
+                            v_approximate_member_count,
+                            "approximate_member_count",
+                        )?;
+                        crate::__private::check_stash(
+                            v_approximate_presence_count,
+                            "approximate_presence_count",
+                        )?;
+                        crate::__private::check_stash(
+                            v_is_nickname_changeable,
+                            "is_nickname_changeable",
+                        )?;
+                        crate::__private::check_stash(v_roles, "roles")?;
+                        let _ = crate::__private::present(v_code, "code")?;
+                        let _ = v_inviter;
+                        let _ = v_max_age;
+                        let _ = v_created_at;
+                        let _ = v_expires_at;
+                        let _ = v_is_contact;
+                        let _ = v_flags;
+                        let _ = v_channel;
+                        let _ = v_uses;
+                        let _ = v_max_uses;
+                        let _ = v_friends_count;
+                        Ok(crate::__private::Check::new())
+                    }
+                    _ => Err(crate::__private::check_unknown_variant()),
+                }
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The partial application shown on an invite that opens an embedded activity.
 ///
 /// Schema: `InviteApplicationResponse`.
@@ -3587,6 +4708,129 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteApplication> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InviteApplication>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InviteApplicationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_name = None::<crate::__private::CheckStr>;
+                let mut v_icon = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_description = None::<crate::__private::CheckStr>;
+                let mut v_kind = crate::Nullable::<
+                    crate::__private::Check<ApplicationType>,
+                >::Absent;
+                let mut v_cover_image = None::<crate::__private::CheckStr>;
+                let mut v_primary_sku_id = None::<
+                    crate::__private::Check<crate::Snowflake>,
+                >;
+                let mut v_bot = None::<crate::__private::Check<User>>;
+                let mut v_slug = None::<crate::__private::CheckStr>;
+                let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_rpc_origins = None::<
+                    crate::__private::CheckSeq<crate::__private::CheckStr>,
+                >;
+                let mut v_bot_public = None::<crate::__private::Check<bool>>;
+                let mut v_bot_require_code_grant = None::<crate::__private::Check<bool>>;
+                let mut v_terms_of_service_url = None::<crate::__private::CheckStr>;
+                let mut v_privacy_policy_url = None::<crate::__private::CheckStr>;
+                let mut v_custom_install_url = None::<crate::__private::CheckStr>;
+                let mut v_install_params = None::<
+                    crate::__private::Check<InstallParams>,
+                >;
+                let mut v_integration_types_config = None::<
+                    crate::__private::CheckMap<
+                        crate::__private::Check<IntegrationTypeConfiguration>,
+                    >,
+                >;
+                let mut v_verify_key = None::<crate::__private::CheckStr>;
+                let mut v_flags = None::<crate::__private::Check<i64>>;
+                let mut v_flags_new = None::<crate::__private::CheckStr>;
+                let mut v_max_participants = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                let mut v_tags = None::<
+                    crate::__private::CheckSeq<crate::__private::CheckStr>,
+                >;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v_id = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
+                        "icon" => v_icon = map.next_value()?,
+                        "description" => v_description = Some(map.next_value()?),
+                        "type" => v_kind = map.next_value()?,
+                        "cover_image" => v_cover_image = Some(map.next_value()?),
+                        "primary_sku_id" => v_primary_sku_id = Some(map.next_value()?),
+                        "bot" => v_bot = Some(map.next_value()?),
+                        "slug" => v_slug = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
+                        "rpc_origins" => v_rpc_origins = Some(map.next_value()?),
+                        "bot_public" => v_bot_public = Some(map.next_value()?),
+                        "bot_require_code_grant" => {
+                            v_bot_require_code_grant = Some(map.next_value()?);
+                        }
+                        "terms_of_service_url" => {
+                            v_terms_of_service_url = Some(map.next_value()?);
+                        }
+                        "privacy_policy_url" => {
+                            v_privacy_policy_url = Some(map.next_value()?);
+                        }
+                        "custom_install_url" => {
+                            v_custom_install_url = Some(map.next_value()?);
+                        }
+                        "install_params" => v_install_params = Some(map.next_value()?),
+                        "integration_types_config" => {
+                            v_integration_types_config = Some(map.next_value()?);
+                        }
+                        "verify_key" => v_verify_key = Some(map.next_value()?),
+                        "flags" => v_flags = Some(map.next_value()?),
+                        "flags_new" => v_flags_new = Some(map.next_value()?),
+                        "max_participants" => v_max_participants = map.next_value()?,
+                        "tags" => v_tags = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_id, "id")?;
+                let _ = crate::__private::present(v_name, "name")?;
+                let _ = v_icon;
+                let _ = v_description;
+                let _ = v_kind;
+                let _ = v_cover_image;
+                let _ = v_primary_sku_id;
+                let _ = v_bot;
+                let _ = v_slug;
+                let _ = v_guild_id;
+                let _ = v_rpc_origins;
+                let _ = v_bot_public;
+                let _ = v_bot_require_code_grant;
+                let _ = v_terms_of_service_url;
+                let _ = v_privacy_policy_url;
+                let _ = v_custom_install_url;
+                let _ = v_install_params;
+                let _ = v_integration_types_config;
+                let _ = v_verify_key;
+                let _ = v_flags;
+                let _ = v_flags_new;
+                let _ = v_max_participants;
+                let _ = v_tags;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The partial channel shown on an invite.
 ///
 /// Schema: `InviteChannelResponse`.
@@ -3696,6 +4940,53 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannel> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InviteChannel>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InviteChannelResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_kind = None::<crate::__private::Check<ChannelType>>;
+                let mut v_name = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_icon = None::<crate::__private::CheckStr>;
+                let mut v_recipients = None::<
+                    crate::__private::CheckSeq<
+                        crate::__private::Check<InviteChannelRecipient>,
+                    >,
+                >;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v_id = Some(map.next_value()?),
+                        "type" => v_kind = Some(map.next_value()?),
+                        "name" => v_name = map.next_value()?,
+                        "icon" => v_icon = Some(map.next_value()?),
+                        "recipients" => v_recipients = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_id, "id")?;
+                let _ = crate::__private::present(v_kind, "type")?;
+                let _ = v_name;
+                let _ = v_icon;
+                let _ = v_recipients;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// A member of a group DM, as listed on an invite to it.
 ///
 /// Schema: `InviteChannelRecipientResponse`.
@@ -3773,6 +5064,43 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
                     avatar: crate::__private::required_nullable(v_avatar, "avatar")?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannelRecipient> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InviteChannelRecipient>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InviteChannelRecipientResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_username = None::<crate::__private::CheckStr>;
+                let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v_id = Some(map.next_value()?),
+                        "username" => v_username = Some(map.next_value()?),
+                        "avatar" => v_avatar = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_id, "id")?;
+                let _ = crate::__private::present(v_username, "username")?;
+                let _ = crate::__private::required_nullable(v_avatar, "avatar")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3976,6 +5304,86 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteCreateEvent> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InviteCreateEvent>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InviteCreateEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_channel_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_code = None::<crate::__private::CheckStr>;
+                let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
+                let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
+                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_max_uses = None::<crate::__private::Check<i64>>;
+                let mut v_target_type = None::<
+                    crate::__private::Check<InviteTargetType>,
+                >;
+                let mut v_target_user = None::<crate::__private::Check<User>>;
+                let mut v_target_application = None::<
+                    crate::__private::Check<InviteApplication>,
+                >;
+                let mut v_temporary = None::<crate::__private::Check<bool>>;
+                let mut v_uses = None::<crate::__private::Check<i64>>;
+                let mut v_expires_at = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_role_ids = None::<
+                    crate::__private::CheckSeq<crate::__private::Check<crate::Snowflake>>,
+                >;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "channel_id" => v_channel_id = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
+                        "inviter" => v_inviter = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "target_type" => v_target_type = Some(map.next_value()?),
+                        "target_user" => v_target_user = Some(map.next_value()?),
+                        "target_application" => {
+                            v_target_application = Some(map.next_value()?);
+                        }
+                        "temporary" => v_temporary = Some(map.next_value()?),
+                        "uses" => v_uses = Some(map.next_value()?),
+                        "expires_at" => v_expires_at = map.next_value()?,
+                        "role_ids" => v_role_ids = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_channel_id, "channel_id")?;
+                let _ = crate::__private::present(v_code, "code")?;
+                let _ = crate::__private::present(v_created_at, "created_at")?;
+                let _ = v_guild_id;
+                let _ = v_inviter;
+                let _ = crate::__private::present(v_max_age, "max_age")?;
+                let _ = crate::__private::present(v_max_uses, "max_uses")?;
+                let _ = v_target_type;
+                let _ = v_target_user;
+                let _ = v_target_application;
+                let _ = crate::__private::present(v_temporary, "temporary")?;
+                let _ = crate::__private::present(v_uses, "uses")?;
+                let _ = v_expires_at;
+                let _ = v_role_ids;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Gateway `INVITE_DELETE` dispatch: an invite was deleted or revoked. Needs the `GUILD_INVITES` intent, and is only sent to bots with `MANAGE_CHANNELS` on that channel.
 ///
 /// Schema: `InviteDeleteEvent`. The `d` of the gateway event `INVITE_DELETE`.
@@ -4060,6 +5468,43 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
                     code: crate::__private::present(v_code, "code")?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteDeleteEvent> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InviteDeleteEvent>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InviteDeleteEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_channel_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_code = None::<crate::__private::CheckStr>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "channel_id" => v_channel_id = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_channel_id, "channel_id")?;
+                let _ = v_guild_id;
+                let _ = crate::__private::present(v_code, "code")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4246,6 +5691,86 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuild> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InviteGuild>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InviteGuildResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_name = None::<crate::__private::CheckStr>;
+                let mut v_splash = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_banner = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_description = crate::Nullable::<
+                    crate::__private::CheckStr,
+                >::Absent;
+                let mut v_icon = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_features = None::<
+                    crate::__private::CheckSeq<crate::__private::Check<GuildFeature>>,
+                >;
+                let mut v_verification_level = crate::Nullable::<
+                    crate::__private::Check<VerificationLevel>,
+                >::Absent;
+                let mut v_vanity_url_code = crate::Nullable::<
+                    crate::__private::CheckStr,
+                >::Absent;
+                let mut v_nsfw_level = crate::Nullable::<
+                    crate::__private::Check<GuildNsfwLevel>,
+                >::Absent;
+                let mut v_nsfw = crate::Nullable::<
+                    crate::__private::Check<bool>,
+                >::Absent;
+                let mut v_premium_subscription_count = None::<
+                    crate::__private::Check<i64>,
+                >;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v_id = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
+                        "splash" => v_splash = map.next_value()?,
+                        "banner" => v_banner = map.next_value()?,
+                        "description" => v_description = map.next_value()?,
+                        "icon" => v_icon = map.next_value()?,
+                        "features" => v_features = Some(map.next_value()?),
+                        "verification_level" => v_verification_level = map.next_value()?,
+                        "vanity_url_code" => v_vanity_url_code = map.next_value()?,
+                        "nsfw_level" => v_nsfw_level = map.next_value()?,
+                        "nsfw" => v_nsfw = map.next_value()?,
+                        "premium_subscription_count" => {
+                            v_premium_subscription_count = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_id, "id")?;
+                let _ = crate::__private::present(v_name, "name")?;
+                let _ = v_splash;
+                let _ = v_banner;
+                let _ = v_description;
+                let _ = v_icon;
+                let _ = v_features;
+                let _ = v_verification_level;
+                let _ = v_vanity_url_code;
+                let _ = v_nsfw_level;
+                let _ = v_nsfw;
+                let _ = v_premium_subscription_count;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// A partial role, as listed on a community invite that gives roles to people who join.
 ///
 /// Schema: `InviteGuildRoleResponse`.
@@ -4378,6 +5903,60 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuildRole> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InviteGuildRole>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InviteGuildRoleResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_name = None::<crate::__private::CheckStr>;
+                let mut v_position = None::<crate::__private::Check<i64>>;
+                let mut v_color = None::<crate::__private::Check<i64>>;
+                let mut v_colors = None::<crate::__private::Check<GuildRoleColors>>;
+                let mut v_icon = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_unicode_emoji = crate::Nullable::<
+                    crate::__private::CheckStr,
+                >::Absent;
+                let mut v_permissions = None::<crate::__private::CheckStr>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v_id = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
+                        "position" => v_position = Some(map.next_value()?),
+                        "color" => v_color = Some(map.next_value()?),
+                        "colors" => v_colors = Some(map.next_value()?),
+                        "icon" => v_icon = map.next_value()?,
+                        "unicode_emoji" => v_unicode_emoji = map.next_value()?,
+                        "permissions" => v_permissions = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_id, "id")?;
+                let _ = crate::__private::present(v_name, "name")?;
+                let _ = crate::__private::present(v_position, "position")?;
+                let _ = crate::__private::present(v_color, "color")?;
+                let _ = v_colors;
+                let _ = v_icon;
+                let _ = v_unicode_emoji;
+                let _ = v_permissions;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The extra usage fields Discord includes on an invite when it comes from creating or listing invites (they are flattened into the invite object, not nested).
 ///
 /// Schema: `InviteMetadata`.
@@ -4470,6 +6049,49 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
                     created_at: crate::__private::present(v_created_at, "created_at")?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteMetadata> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InviteMetadata>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InviteMetadata` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_uses = None::<crate::__private::Check<i64>>;
+                let mut v_max_uses = None::<crate::__private::Check<i64>>;
+                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_temporary = None::<crate::__private::Check<bool>>;
+                let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "uses" => v_uses = Some(map.next_value()?),
+                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "max_age" => v_max_age = Some(map.next_value()?),
+                        "temporary" => v_temporary = Some(map.next_value()?),
+                        "created_at" => v_created_at = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_uses, "uses")?;
+                let _ = crate::__private::present(v_max_uses, "max_uses")?;
+                let _ = crate::__private::present(v_max_age, "max_age")?;
+                let _ = crate::__private::present(v_temporary, "temporary")?;
+                let _ = crate::__private::present(v_created_at, "created_at")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4570,6 +6192,55 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                     topic: crate::__private::present(v_topic, "topic")?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteStageInstance> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InviteStageInstance>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InviteStageInstance` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_members = None::<
+                    crate::__private::CheckSeq<
+                        crate::__private::Check<InviteStageInstanceMember>,
+                    >,
+                >;
+                let mut v_participant_count = None::<crate::__private::Check<i64>>;
+                let mut v_speaker_count = None::<crate::__private::Check<i64>>;
+                let mut v_topic = None::<crate::__private::CheckStr>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "members" => v_members = Some(map.next_value()?),
+                        "participant_count" => {
+                            v_participant_count = Some(map.next_value()?);
+                        }
+                        "speaker_count" => v_speaker_count = Some(map.next_value()?),
+                        "topic" => v_topic = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_members, "members")?;
+                let _ = crate::__private::present(
+                    v_participant_count,
+                    "participant_count",
+                )?;
+                let _ = crate::__private::present(v_speaker_count, "speaker_count")?;
+                let _ = crate::__private::present(v_topic, "topic")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4708,6 +6379,60 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
     }
 }
 
+impl<'de> serde::Deserialize<'de>
+for crate::__private::Check<InviteStageInstanceMember> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<InviteStageInstanceMember>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `InviteStageInstanceMember` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_roles = None::<
+                    crate::__private::CheckSeq<crate::__private::Check<crate::Snowflake>>,
+                >;
+                let mut v_nick = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_premium_since = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_joined_at = None::<crate::__private::Check<crate::Timestamp>>;
+                let mut v_pending = None::<crate::__private::Check<bool>>;
+                let mut v_user = None::<crate::__private::Check<serde_json::Value>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "roles" => v_roles = Some(map.next_value()?),
+                        "nick" => v_nick = map.next_value()?,
+                        "avatar" => v_avatar = map.next_value()?,
+                        "premium_since" => v_premium_since = map.next_value()?,
+                        "joined_at" => v_joined_at = Some(map.next_value()?),
+                        "pending" => v_pending = Some(map.next_value()?),
+                        "user" => v_user = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = v_roles;
+                let _ = v_nick;
+                let _ = v_avatar;
+                let _ = v_premium_since;
+                let _ = v_joined_at;
+                let _ = v_pending;
+                let _ = v_user;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// What a voice channel invite opens besides the channel itself; carried in `target_type`.
 ///
 /// Schema: `InviteTargetTypes`. Values this version does not know decode to `Unknown` and re-encode unchanged.
@@ -4775,6 +6500,7 @@ impl<'de> serde::Deserialize<'de> for InviteTargetType {
     }
 }
 
+crate::__check_by_decode!(InviteTargetType);
 impl schemars::JsonSchema for InviteTargetType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "InviteTargetTypes".into()
@@ -4854,6 +6580,7 @@ impl<'de> serde::Deserialize<'de> for InviteType {
     }
 }
 
+crate::__check_by_decode!(InviteType);
 impl schemars::JsonSchema for InviteType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "InviteTypes".into()
@@ -4926,6 +6653,37 @@ impl<'de> serde::Deserialize<'de> for LobbyGuildInvite {
                     code: crate::__private::present(v_code, "code")?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<LobbyGuildInvite> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<LobbyGuildInvite>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LobbyGuildInviteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_code = None::<crate::__private::CheckStr>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v_code = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_code, "code")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5017,6 +6775,48 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
                     palette: crate::__private::present(v_palette, "palette")?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<Nameplate> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<Nameplate>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserNameplateResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_sku_id = crate::Nullable::<
+                    crate::__private::Check<crate::Snowflake>,
+                >::Absent;
+                let mut v_asset = None::<crate::__private::CheckStr>;
+                let mut v_label = None::<crate::__private::CheckStr>;
+                let mut v_palette = None::<crate::__private::Check<NameplatePalette>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "sku_id" => v_sku_id = map.next_value()?,
+                        "asset" => v_asset = Some(map.next_value()?),
+                        "label" => v_label = Some(map.next_value()?),
+                        "palette" => v_palette = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::required_nullable(v_sku_id, "sku_id")?;
+                let _ = crate::__private::present(v_asset, "asset")?;
+                let _ = crate::__private::present(v_label, "label")?;
+                let _ = crate::__private::present(v_palette, "palette")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5185,6 +6985,14 @@ impl<'de> serde::Deserialize<'de> for NameplatePalette {
             }
         }
         deserializer.deserialize_str(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<NameplatePalette> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::check_any_str(deserializer)
     }
 }
 
@@ -5521,6 +7329,14 @@ impl<'de> serde::Deserialize<'de> for OAuth2Scope {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<OAuth2Scope> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::check_any_str(deserializer)
+    }
+}
+
 impl schemars::JsonSchema for OAuth2Scope {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "OAuth2Scopes".into()
@@ -5635,6 +7451,56 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<PrimaryGuild> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<PrimaryGuild>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserPrimaryGuildResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_identity_guild_id = crate::Nullable::<
+                    crate::__private::Check<crate::Snowflake>,
+                >::Absent;
+                let mut v_identity_enabled = crate::Nullable::<
+                    crate::__private::Check<bool>,
+                >::Absent;
+                let mut v_tag = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_badge = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "identity_guild_id" => v_identity_guild_id = map.next_value()?,
+                        "identity_enabled" => v_identity_enabled = map.next_value()?,
+                        "tag" => v_tag = map.next_value()?,
+                        "badge" => v_badge = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::required_nullable(
+                    v_identity_guild_id,
+                    "identity_guild_id",
+                )?;
+                let _ = crate::__private::required_nullable(
+                    v_identity_enabled,
+                    "identity_enabled",
+                )?;
+                let _ = crate::__private::required_nullable(v_tag, "tag")?;
+                let _ = crate::__private::required_nullable(v_badge, "badge")?;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The body of an HTTP 429 response: the request hit a rate limit and should be retried later.
 ///
 /// Schema: `RatelimitedResponse`.
@@ -5722,6 +7588,48 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
                     global: crate::__private::present(v_global, "global")?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<RateLimitedError> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<RateLimitedError>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RatelimitedResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_code = None::<crate::__private::Check<i64>>;
+                let mut v_message = None::<crate::__private::CheckStr>;
+                let mut v_retry_after = None::<
+                    crate::__private::Check<serde_json::Number>,
+                >;
+                let mut v_global = None::<crate::__private::Check<bool>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v_code = Some(map.next_value()?),
+                        "message" => v_message = Some(map.next_value()?),
+                        "retry_after" => v_retry_after = Some(map.next_value()?),
+                        "global" => v_global = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_code, "code")?;
+                let _ = crate::__private::present(v_message, "message")?;
+                let _ = crate::__private::present(v_retry_after, "retry_after")?;
+                let _ = crate::__private::present(v_global, "global")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5896,6 +7804,90 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<RecurrenceRule> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<RecurrenceRule>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RecurrenceRuleResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_start = None::<crate::__private::Check<crate::Timestamp>>;
+                let mut v_end = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_frequency = None::<
+                    crate::__private::Check<RecurrenceRuleFrequency>,
+                >;
+                let mut v_interval = None::<crate::__private::Check<i64>>;
+                let mut v_by_weekday = crate::Nullable::<
+                    crate::__private::CheckSeq<
+                        crate::__private::Check<RecurrenceRuleWeekday>,
+                    >,
+                >::Absent;
+                let mut v_by_n_weekday = crate::Nullable::<
+                    crate::__private::CheckSeq<crate::__private::Check<ByNWeekday>>,
+                >::Absent;
+                let mut v_by_month = crate::Nullable::<
+                    crate::__private::CheckSeq<
+                        crate::__private::Check<RecurrenceRuleMonth>,
+                    >,
+                >::Absent;
+                let mut v_by_month_day = crate::Nullable::<
+                    crate::__private::CheckSeq<crate::__private::Check<i64>>,
+                >::Absent;
+                let mut v_by_year_day = crate::Nullable::<
+                    crate::__private::CheckSeq<crate::__private::Check<i64>>,
+                >::Absent;
+                let mut v_count = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "start" => v_start = Some(map.next_value()?),
+                        "end" => v_end = map.next_value()?,
+                        "frequency" => v_frequency = Some(map.next_value()?),
+                        "interval" => v_interval = Some(map.next_value()?),
+                        "by_weekday" => v_by_weekday = map.next_value()?,
+                        "by_n_weekday" => v_by_n_weekday = map.next_value()?,
+                        "by_month" => v_by_month = map.next_value()?,
+                        "by_month_day" => v_by_month_day = map.next_value()?,
+                        "by_year_day" => v_by_year_day = map.next_value()?,
+                        "count" => v_count = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_start, "start")?;
+                let _ = v_end;
+                let _ = crate::__private::present(v_frequency, "frequency")?;
+                let _ = crate::__private::present(v_interval, "interval")?;
+                let _ = crate::__private::required_nullable(v_by_weekday, "by_weekday")?;
+                let _ = crate::__private::required_nullable(
+                    v_by_n_weekday,
+                    "by_n_weekday",
+                )?;
+                let _ = crate::__private::required_nullable(v_by_month, "by_month")?;
+                let _ = crate::__private::required_nullable(
+                    v_by_month_day,
+                    "by_month_day",
+                )?;
+                let _ = v_by_year_day;
+                let _ = v_count;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The base unit of a recurrence rule.
 ///
 /// Schema: `RecurrenceRuleFrequencies`. Values this version does not know decode to `Unknown` and re-encode unchanged.
@@ -5967,6 +7959,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleFrequency {
     }
 }
 
+crate::__check_by_decode!(RecurrenceRuleFrequency);
 impl schemars::JsonSchema for RecurrenceRuleFrequency {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "RecurrenceRuleFrequencies".into()
@@ -6082,6 +8075,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleMonth {
     }
 }
 
+crate::__check_by_decode!(RecurrenceRuleMonth);
 impl schemars::JsonSchema for RecurrenceRuleMonth {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "RecurrenceRuleMonths".into()
@@ -6177,6 +8171,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleWeekday {
     }
 }
 
+crate::__check_by_decode!(RecurrenceRuleWeekday);
 impl schemars::JsonSchema for RecurrenceRuleWeekday {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "RecurrenceRuleWeekdays".into()
@@ -6437,6 +8432,119 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEvent> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<ScheduledEvent>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ScheduledEventResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_name = None::<crate::__private::CheckStr>;
+                let mut v_description = crate::Nullable::<
+                    crate::__private::CheckStr,
+                >::Absent;
+                let mut v_channel_id = crate::Nullable::<
+                    crate::__private::Check<crate::Snowflake>,
+                >::Absent;
+                let mut v_creator_id = crate::Nullable::<
+                    crate::__private::Check<crate::Snowflake>,
+                >::Absent;
+                let mut v_creator = None::<crate::__private::Check<User>>;
+                let mut v_image = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_scheduled_start_time = None::<
+                    crate::__private::Check<crate::Timestamp>,
+                >;
+                let mut v_scheduled_end_time = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_status = None::<crate::__private::Check<ScheduledEventStatus>>;
+                let mut v_entity_type = None::<
+                    crate::__private::Check<ScheduledEventEntityType>,
+                >;
+                let mut v_entity_id = crate::Nullable::<
+                    crate::__private::Check<crate::Snowflake>,
+                >::Absent;
+                let mut v_recurrence_rule = crate::Nullable::<
+                    crate::__private::Check<RecurrenceRule>,
+                >::Absent;
+                let mut v_user_count = None::<crate::__private::Check<i64>>;
+                let mut v_privacy_level = None::<
+                    crate::__private::Check<ScheduledEventPrivacyLevel>,
+                >;
+                let mut v_user_rsvp = crate::Nullable::<
+                    crate::__private::Check<ScheduledEventUser>,
+                >::Absent;
+                let mut v_guild_scheduled_event_exceptions = None::<
+                    crate::__private::CheckSeq<
+                        crate::__private::Check<ScheduledEventException>,
+                    >,
+                >;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v_id = Some(map.next_value()?),
+                        "guild_id" => v_guild_id = Some(map.next_value()?),
+                        "name" => v_name = Some(map.next_value()?),
+                        "description" => v_description = map.next_value()?,
+                        "channel_id" => v_channel_id = map.next_value()?,
+                        "creator_id" => v_creator_id = map.next_value()?,
+                        "creator" => v_creator = Some(map.next_value()?),
+                        "image" => v_image = map.next_value()?,
+                        "scheduled_start_time" => {
+                            v_scheduled_start_time = Some(map.next_value()?);
+                        }
+                        "scheduled_end_time" => v_scheduled_end_time = map.next_value()?,
+                        "status" => v_status = Some(map.next_value()?),
+                        "entity_type" => v_entity_type = Some(map.next_value()?),
+                        "entity_id" => v_entity_id = map.next_value()?,
+                        "recurrence_rule" => v_recurrence_rule = map.next_value()?,
+                        "user_count" => v_user_count = Some(map.next_value()?),
+                        "privacy_level" => v_privacy_level = Some(map.next_value()?),
+                        "user_rsvp" => v_user_rsvp = map.next_value()?,
+                        "guild_scheduled_event_exceptions" => {
+                            v_guild_scheduled_event_exceptions = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_id, "id")?;
+                let _ = crate::__private::present(v_guild_id, "guild_id")?;
+                let _ = crate::__private::present(v_name, "name")?;
+                let _ = v_description;
+                let _ = v_channel_id;
+                let _ = v_creator_id;
+                let _ = v_creator;
+                let _ = v_image;
+                let _ = crate::__private::present(
+                    v_scheduled_start_time,
+                    "scheduled_start_time",
+                )?;
+                let _ = v_scheduled_end_time;
+                let _ = crate::__private::present(v_status, "status")?;
+                let _ = crate::__private::present(v_entity_type, "entity_type")?;
+                let _ = v_entity_id;
+                let _ = v_recurrence_rule;
+                let _ = v_user_count;
+                let _ = v_privacy_level;
+                let _ = v_user_rsvp;
+                let _ = v_guild_scheduled_event_exceptions;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Where a scheduled event takes place.
 ///
 /// Schema: `GuildScheduledEventEntityTypes`. Values this version does not know decode to `Unknown` and re-encode unchanged.
@@ -6508,6 +8616,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventEntityType {
     }
 }
 
+crate::__check_by_decode!(ScheduledEventEntityType);
 impl schemars::JsonSchema for ScheduledEventEntityType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildScheduledEventEntityTypes".into()
@@ -6640,6 +8749,68 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEventException> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<ScheduledEventException>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GuildScheduledEventExceptionResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_event_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_event_exception_id = None::<
+                    crate::__private::Check<crate::Snowflake>,
+                >;
+                let mut v_scheduled_start_time = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_scheduled_end_time = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_is_canceled = None::<crate::__private::Check<bool>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "event_id" => v_event_id = Some(map.next_value()?),
+                        "event_exception_id" => {
+                            v_event_exception_id = Some(map.next_value()?);
+                        }
+                        "scheduled_start_time" => {
+                            v_scheduled_start_time = map.next_value()?;
+                        }
+                        "scheduled_end_time" => v_scheduled_end_time = map.next_value()?,
+                        "is_canceled" => v_is_canceled = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_event_id, "event_id")?;
+                let _ = crate::__private::present(
+                    v_event_exception_id,
+                    "event_exception_id",
+                )?;
+                let _ = crate::__private::required_nullable(
+                    v_scheduled_start_time,
+                    "scheduled_start_time",
+                )?;
+                let _ = crate::__private::required_nullable(
+                    v_scheduled_end_time,
+                    "scheduled_end_time",
+                )?;
+                let _ = crate::__private::present(v_is_canceled, "is_canceled")?;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Who can see a scheduled event.
 ///
 /// Schema: `GuildScheduledEventPrivacyLevels`. Values this version does not know decode to `Unknown` and re-encode unchanged.
@@ -6699,6 +8870,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventPrivacyLevel {
     }
 }
 
+crate::__check_by_decode!(ScheduledEventPrivacyLevel);
 impl schemars::JsonSchema for ScheduledEventPrivacyLevel {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildScheduledEventPrivacyLevels".into()
@@ -6782,6 +8954,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventStatus {
     }
 }
 
+crate::__check_by_decode!(ScheduledEventStatus);
 impl schemars::JsonSchema for ScheduledEventStatus {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildScheduledEventStatuses".into()
@@ -6920,6 +9093,65 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEventUser> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<ScheduledEventUser>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ScheduledEventUserResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_guild_scheduled_event_id = None::<
+                    crate::__private::Check<crate::Snowflake>,
+                >;
+                let mut v_guild_scheduled_event_exception_id = crate::Nullable::<
+                    crate::__private::Check<crate::Snowflake>,
+                >::Absent;
+                let mut v_user_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_user = None::<crate::__private::Check<User>>;
+                let mut v_member = None::<crate::__private::Check<GuildMember>>;
+                let mut v_response = None::<
+                    crate::__private::Check<ScheduledEventUserResponseKind>,
+                >;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "guild_scheduled_event_id" => {
+                            v_guild_scheduled_event_id = Some(map.next_value()?);
+                        }
+                        "guild_scheduled_event_exception_id" => {
+                            v_guild_scheduled_event_exception_id = map.next_value()?;
+                        }
+                        "user_id" => v_user_id = Some(map.next_value()?),
+                        "user" => v_user = Some(map.next_value()?),
+                        "member" => v_member = Some(map.next_value()?),
+                        "response" => v_response = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(
+                    v_guild_scheduled_event_id,
+                    "guild_scheduled_event_id",
+                )?;
+                let _ = v_guild_scheduled_event_exception_id;
+                let _ = crate::__private::present(v_user_id, "user_id")?;
+                let _ = v_user;
+                let _ = v_member;
+                let _ = crate::__private::present(v_response, "response")?;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// A user's answer to a scheduled event.
 ///
 /// Schema: `GuildScheduledEventUserResponses`. Values this version does not know decode to `Unknown` and re-encode unchanged.
@@ -6983,6 +9215,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUserResponseKind {
     }
 }
 
+crate::__check_by_decode!(ScheduledEventUserResponseKind);
 impl schemars::JsonSchema for ScheduledEventUserResponseKind {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildScheduledEventUserResponses".into()
@@ -7115,6 +9348,60 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<TargetUsersJobStatus> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<TargetUsersJobStatus>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TargetUsersJobStatusResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_status = None::<
+                    crate::__private::Check<TargetUsersJobStatusKind>,
+                >;
+                let mut v_total_users = None::<crate::__private::Check<i64>>;
+                let mut v_processed_users = None::<crate::__private::Check<i64>>;
+                let mut v_created_at = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_completed_at = crate::Nullable::<
+                    crate::__private::Check<crate::Timestamp>,
+                >::Absent;
+                let mut v_error_message = crate::Nullable::<
+                    crate::__private::CheckStr,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => v_status = Some(map.next_value()?),
+                        "total_users" => v_total_users = Some(map.next_value()?),
+                        "processed_users" => v_processed_users = Some(map.next_value()?),
+                        "created_at" => v_created_at = map.next_value()?,
+                        "completed_at" => v_completed_at = map.next_value()?,
+                        "error_message" => v_error_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_status, "status")?;
+                let _ = crate::__private::present(v_total_users, "total_users")?;
+                let _ = crate::__private::present(v_processed_users, "processed_users")?;
+                let _ = crate::__private::required_nullable(v_created_at, "created_at")?;
+                let _ = v_completed_at;
+                let _ = v_error_message;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The state of an invite's target-users processing job.
 ///
 /// Schema: `TargetUsersJobStatusTypes`. Values this version does not know decode to `Unknown` and re-encode unchanged.
@@ -7186,6 +9473,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatusKind {
     }
 }
 
+crate::__check_by_decode!(TargetUsersJobStatusKind);
 impl schemars::JsonSchema for TargetUsersJobStatusKind {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "TargetUsersJobStatusTypes".into()
@@ -7263,6 +9551,41 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
                     target_users_file: v_target_users_file,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<UpdateTargetUsersError> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<UpdateTargetUsersError>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateTargetUsersErrorResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_target_users_file = None::<
+                    crate::__private::CheckSeq<crate::__private::CheckStr>,
+                >;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "target_users_file" => {
+                            v_target_users_file = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = v_target_users_file;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7474,6 +9797,88 @@ impl<'de> serde::Deserialize<'de> for User {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<User>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
+                let mut v_username = None::<crate::__private::CheckStr>;
+                let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_discriminator = None::<crate::__private::CheckStr>;
+                let mut v_public_flags = None::<crate::__private::Check<i64>>;
+                let mut v_flags = None::<crate::__private::Check<i64>>;
+                let mut v_bot = None::<crate::__private::Check<bool>>;
+                let mut v_system = None::<crate::__private::Check<bool>>;
+                let mut v_banner = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_accent_color = crate::Nullable::<
+                    crate::__private::Check<i64>,
+                >::Absent;
+                let mut v_global_name = crate::Nullable::<
+                    crate::__private::CheckStr,
+                >::Absent;
+                let mut v_avatar_decoration_data = crate::Nullable::<
+                    crate::__private::Check<AvatarDecoration>,
+                >::Absent;
+                let mut v_collectibles = crate::Nullable::<
+                    crate::__private::Check<UserCollectibles>,
+                >::Absent;
+                let mut v_primary_guild = crate::Nullable::<
+                    crate::__private::Check<PrimaryGuild>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v_id = Some(map.next_value()?),
+                        "username" => v_username = Some(map.next_value()?),
+                        "avatar" => v_avatar = map.next_value()?,
+                        "discriminator" => v_discriminator = Some(map.next_value()?),
+                        "public_flags" => v_public_flags = Some(map.next_value()?),
+                        "flags" => v_flags = Some(map.next_value()?),
+                        "bot" => v_bot = Some(map.next_value()?),
+                        "system" => v_system = Some(map.next_value()?),
+                        "banner" => v_banner = map.next_value()?,
+                        "accent_color" => v_accent_color = map.next_value()?,
+                        "global_name" => v_global_name = map.next_value()?,
+                        "avatar_decoration_data" => {
+                            v_avatar_decoration_data = map.next_value()?;
+                        }
+                        "collectibles" => v_collectibles = map.next_value()?,
+                        "primary_guild" => v_primary_guild = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_id, "id")?;
+                let _ = crate::__private::present(v_username, "username")?;
+                let _ = v_avatar;
+                let _ = v_discriminator;
+                let _ = v_public_flags;
+                let _ = v_flags;
+                let _ = v_bot;
+                let _ = v_system;
+                let _ = v_banner;
+                let _ = v_accent_color;
+                let _ = v_global_name;
+                let _ = v_avatar_decoration_data;
+                let _ = v_collectibles;
+                let _ = v_primary_guild;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Cosmetic collectibles a user has equipped on their profile.
 ///
 /// Schema: `UserCollectiblesResponse`.
@@ -7538,6 +9943,39 @@ impl<'de> serde::Deserialize<'de> for UserCollectibles {
                     )?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<UserCollectibles> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<UserCollectibles>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserCollectiblesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_nameplate = crate::Nullable::<
+                    crate::__private::Check<Nameplate>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "nameplate" => v_nameplate = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::required_nullable(v_nameplate, "nameplate")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7629,6 +10067,45 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrl> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<VanityUrl>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VanityURLResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_code = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_uses = None::<crate::__private::Check<i64>>;
+                let mut v_error = crate::Nullable::<
+                    crate::__private::Check<VanityUrlError>,
+                >::Absent;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v_code = map.next_value()?,
+                        "uses" => v_uses = Some(map.next_value()?),
+                        "error" => v_error = map.next_value()?,
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::required_nullable(v_code, "code")?;
+                let _ = crate::__private::present(v_uses, "uses")?;
+                let _ = v_error;
+                Ok(crate::__private::Check::new())
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// An error attached to a vanity URL response. Not described in Discord's public docs.
 ///
 /// Schema: `VanityURLErrorResponse`.
@@ -7697,6 +10174,40 @@ impl<'de> serde::Deserialize<'de> for VanityUrlError {
                     code: crate::__private::present(v_code, "code")?,
                     extra,
                 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrlError> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = crate::__private::Check<VanityUrlError>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VanityURLErrorResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_message = None::<crate::__private::CheckStr>;
+                let mut v_code = None::<crate::__private::Check<i64>>;
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        "message" => v_message = Some(map.next_value()?),
+                        "code" => v_code = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<crate::__private::CheckRaw>()?;
+                        }
+                    }
+                }
+                let _ = crate::__private::present(v_message, "message")?;
+                let _ = crate::__private::present(v_code, "code")?;
+                Ok(crate::__private::Check::new())
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7778,6 +10289,7 @@ impl<'de> serde::Deserialize<'de> for VerificationLevel {
     }
 }
 
+crate::__check_by_decode!(VerificationLevel);
 impl schemars::JsonSchema for VerificationLevel {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "VerificationLevels".into()

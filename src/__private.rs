@@ -254,3 +254,8 @@ pub fn fast_decode<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<T> {
 /// The fast reader's SWAR test for `"`, `\` and control bytes (the bytes a JSON string must
 /// escape), for the CLI's JSON writer.
 pub use crate::fast::{next_special, special};
+
+pub use crate::check::{
+    check_any_str, stash as check_stash, unknown_variant as check_unknown_variant,
+};
+pub use crate::check::{Check, CheckMap, CheckRaw, CheckSeq, CheckStr};

@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+mod check;
 mod convert;
 mod ext;
 mod fast;

@@ -361,6 +361,68 @@ impl serde::de::Visitor<'_> for TextSeed {
     }
 }
 
+/// [`RawField`]'s check (see `crate::check`): the same protocol and the same checks of the
+/// text, without keeping it.
+#[derive(Debug, Default)]
+pub struct CheckRaw;
+
+impl<'de> serde::Deserialize<'de> for CheckRaw {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_TOKEN, CheckRawVisitor)
+    }
+}
+
+struct CheckRawVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CheckRawVisitor {
+    type Value = CheckRaw;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CheckRaw, A::Error> {
+        if map.next_key_seed(TokenKey)?.is_none() {
+            return Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Map,
+                &self,
+            ));
+        }
+        map.next_value_seed(CheckText)
+    }
+}
+
+/// [`TextSeed`]'s check.
+struct CheckText;
+
+impl<'de> serde::de::DeserializeSeed<'de> for CheckText {
+    type Value = CheckRaw;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<CheckRaw, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for CheckText {
+    type Value = CheckRaw;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("raw value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<CheckRaw, E> {
+        match s {
+            "null" | "true" | "false" => Ok(CheckRaw),
+            // `Box<RawValue>` takes any text the deserializer hands over: only this can fail.
+            _ => check_surrogates(s).map(|()| CheckRaw).map_err(E::custom),
+        }
+    }
+}
+
 /// Checks that every `\uXXXX` escape in raw JSON text is a whole character: a high surrogate
 /// followed by a low one, or no surrogate. The messages are serde_json's.
 fn check_surrogates(text: &str) -> Result<(), &'static str> {

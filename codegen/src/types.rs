@@ -63,6 +63,30 @@ pub fn ty(t: &Ty) -> TokenStream {
     }
 }
 
+/// The type that checks a value of `t` without keeping it (see the crate's `check` module):
+/// the validator's verdict-only decode. Boxes are left out (nothing is kept to box).
+pub fn check_ty(t: &Ty) -> TokenStream {
+    match t {
+        Ty::String => quote!(crate::__private::CheckStr),
+        Ty::Named { name, .. } => {
+            let n = ident(name);
+            quote!(crate::__private::Check<#n>)
+        }
+        Ty::Vec(inner) => {
+            let i = check_ty(inner);
+            quote!(crate::__private::CheckSeq<#i>)
+        }
+        Ty::Map(inner) => {
+            let i = check_ty(inner);
+            quote!(crate::__private::CheckMap<#i>)
+        }
+        Ty::Bool | Ty::Int | Ty::Float | Ty::Snowflake | Ty::Timestamp | Ty::Json => {
+            let t = ty(t);
+            quote!(crate::__private::Check<#t>)
+        }
+    }
+}
+
 fn wrapped(t: &Ty, p: Presence) -> TokenStream {
     let t = ty(t);
     match p {
@@ -78,8 +102,7 @@ fn nullable_local(p: Presence) -> bool {
     matches!(p, Presence::RequiredNullable | Presence::Nullable)
 }
 
-fn local_decl(local: &proc_macro2::Ident, t: &Ty, nullable: bool) -> TokenStream {
-    let t = ty(t);
+fn local_decl(local: &proc_macro2::Ident, t: TokenStream, nullable: bool) -> TokenStream {
     if nullable {
         quote! { let mut #local = crate::Nullable::<#t>::Absent; }
     } else {
@@ -196,11 +219,16 @@ fn structure(s: &Struct) -> TokenStream {
     let locals = s
         .fields
         .iter()
-        .map(|f| local_decl(&local(&f.rust), &f.ty, nullable_local(f.presence)));
-    let arms = s
+        .map(|f| local_decl(&local(&f.rust), ty(&f.ty), nullable_local(f.presence)));
+    let check_locals = s
         .fields
         .iter()
-        .map(|f| local_arm(&local(&f.rust), &f.json, nullable_local(f.presence)));
+        .map(|f| local_decl(&local(&f.rust), check_ty(&f.ty), nullable_local(f.presence)));
+    let arms: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| local_arm(&local(&f.rust), &f.json, nullable_local(f.presence)))
+        .collect();
     let builds = s.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let c = convert(
@@ -210,6 +238,15 @@ fn structure(s: &Struct) -> TokenStream {
             nullable_local(f.presence),
         );
         quote! { #fname: #c, }
+    });
+    let check_builds = s.fields.iter().map(|f| {
+        let c = convert(
+            &local(&f.rust),
+            &f.json,
+            f.presence,
+            nullable_local(f.presence),
+        );
+        quote! { let _ = #c; }
     });
     let expecting = format!("a `{schema}` object");
     let event = s.event.as_ref().map(|ev| {
@@ -275,6 +312,32 @@ fn structure(s: &Struct) -> TokenStream {
                             #(#builds)*
                             extra,
                         })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for crate::__private::Check<#name> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = crate::__private::Check<#name>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                        #(#check_locals)*
+                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => {
+                                    map.next_value::<crate::__private::CheckRaw>()?;
+                                }
+                            }
+                        }
+                        #(#check_builds)*
+                        Ok(crate::__private::Check::new())
                     }
                 }
                 deserializer.deserialize_map(Visitor)
@@ -413,6 +476,13 @@ fn enumeration(e: &Enum) -> TokenStream {
                 }
             }
 
+            impl<'de> serde::Deserialize<'de> for crate::__private::Check<#name> {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    // Every string decodes (to a known value or `Unknown`): nothing to keep.
+                    crate::__private::check_any_str(deserializer)
+                }
+            }
+
             impl schemars::JsonSchema for #name {
                 fn schema_name() -> std::borrow::Cow<'static, str> {
                     #schema.into()
@@ -485,6 +555,8 @@ fn enumeration(e: &Enum) -> TokenStream {
                     <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
                 }
             }
+
+            crate::__check_by_decode!(#name);
 
             impl schemars::JsonSchema for #name {
                 fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -599,6 +671,8 @@ fn flags(f: &Flags) -> TokenStream {
             }
         }
 
+        crate::__check_by_decode!(#name);
+
         impl schemars::JsonSchema for #name {
             fn schema_name() -> std::borrow::Cow<'static, str> {
                 #fname.into()
@@ -638,30 +712,45 @@ fn union(u: &Union) -> TokenStream {
     let locals = u
         .fields
         .iter()
-        .map(|f| local_decl(&local(&f.rust), &f.ty, union_nullable(f)));
+        .map(|f| local_decl(&local(&f.rust), ty(&f.ty), union_nullable(f)));
+    let check_locals = u
+        .fields
+        .iter()
+        .map(|f| local_decl(&local(&f.rust), check_ty(&f.ty), union_nullable(f)));
     // Once the tag has been read (Discord sends it first), a field the chosen variant lacks is
     // kept raw: it is not decoded with another variant's type, so it cannot fail there.
-    let arms = u.fields.iter().map(|f| {
-        let typed = local_arm(&local(&f.rust), &f.json, union_nullable(f));
-        let having: Vec<Literal> = u
-            .variants
-            .iter()
-            .zip(&f.presence)
-            .filter(|(_, p)| p.is_some())
-            .map(|(v, _)| Literal::i64_unsuffixed(v.tag_value))
-            .collect();
-        if having.len() == u.variants.len() {
-            return typed;
-        }
-        let json = &f.json;
-        quote! {
-            #json if crate::__private::foreign(&v_tag, &[#(#having),*]) => {
-                let value = map.next_value()?;
-                extra.insert_field(key.as_str(), value);
+    // `check`: the arms of the verdict-only decode, which reads a foreign field's value as an
+    // unknown field's and keeps nothing.
+    let arms = |check: bool| {
+        u.fields.iter().map(move |f| {
+            let typed = local_arm(&local(&f.rust), &f.json, union_nullable(f));
+            let having: Vec<Literal> = u
+                .variants
+                .iter()
+                .zip(&f.presence)
+                .filter(|(_, p)| p.is_some())
+                .map(|(v, _)| Literal::i64_unsuffixed(v.tag_value))
+                .collect();
+            if having.len() == u.variants.len() {
+                return typed;
             }
-            #typed
-        }
-    });
+            let json = &f.json;
+            let keep = if check {
+                quote! { map.next_value::<crate::__private::CheckRaw>()?; }
+            } else {
+                quote! {
+                    let value = map.next_value()?;
+                    extra.insert_field(key.as_str(), value);
+                }
+            };
+            quote! {
+                #json if crate::__private::foreign(&v_tag, &[#(#having),*]) => { #keep }
+                #typed
+            }
+        })
+    };
+    let check_arms = arms(true);
+    let arms = arms(false);
     let required: Vec<&crate::ir::UnionField> = u
         .fields
         .iter()
@@ -709,6 +798,44 @@ fn union(u: &Union) -> TokenStream {
                     #(#builds)*
                     extra,
                 }))
+            }
+        }
+    });
+    let check_variant_arms = u.variants.iter().enumerate().map(|(i, v)| {
+        let tv = Literal::i64_unsuffixed(v.tag_value);
+        let pat = if u.default == Some(i) {
+            quote!(Some(#tv) | None)
+        } else {
+            quote!(Some(#tv))
+        };
+        let tag_check = match v.tag_presence {
+            Presence::Required => quote! {
+                if tag.is_none() {
+                    return Err(serde::de::Error::missing_field(#tag_json));
+                }
+            },
+            _ => quote! {},
+        };
+        let stash = u
+            .fields
+            .iter()
+            .filter(|f| f.presence[i].is_none())
+            .map(|f| {
+                let l = local(&f.rust);
+                let json = &f.json;
+                quote! { crate::__private::check_stash(#l, #json)?; }
+            });
+        let builds = u.fields.iter().filter_map(|f| {
+            let p = f.presence[i]?;
+            let c = convert(&local(&f.rust), &f.json, p, union_nullable(f));
+            Some(quote! { let _ = #c; })
+        });
+        quote! {
+            #pat => {
+                #(#stash)*
+                #tag_check
+                #(#builds)*
+                Ok(crate::__private::Check::new())
             }
         }
     });
@@ -938,6 +1065,38 @@ fn union(u: &Union) -> TokenStream {
                                     extra,
                                 }))
                             }
+                        }
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for crate::__private::Check<#name> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = crate::__private::Check<#name>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                        let mut #tag_local = crate::Nullable::<#tag_enum>::Absent;
+                        #(#check_locals)*
+                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                            match key.as_str() {
+                                #tag_json => #tag_local = map.next_value()?,
+                                #(#check_arms)*
+                                _ => {
+                                    map.next_value::<crate::__private::CheckRaw>()?;
+                                }
+                            }
+                        }
+                        let tag = crate::__private::optional(#tag_local, #tag_json)?;
+                        match tag.map(#tag_enum::value) {
+                            #(#check_variant_arms)*
+                            // A tag this version does not know: left to the full decode.
+                            _ => Err(crate::__private::check_unknown_variant()),
                         }
                     }
                 }

@@ -23,12 +23,30 @@ fn strip_bom(data: &[u8]) -> &[u8] {
 /// - the encoded text decodes again to an equal model;
 /// - the JSON value of the output equals the JSON value of the input (unknown fields, absent
 ///   vs `null`, exact numbers and timestamp spelling all preserved);
-/// - errors are well formed (a JSON pointer, a position for text input).
+/// - errors are well formed (a JSON pointer, a position for text input);
+/// - the verdict-only decode (`Check<T>`, the validator's) accepts no more than `T`'s, with
+///   either reader.
 pub fn check_payload<T>(data: &[u8])
 where
     T: Payload + PartialEq + std::fmt::Debug,
+    discord_invite::__private::Check<T>: serde::de::DeserializeOwned,
 {
+    use discord_invite::__private::Check;
     let name = T::SCHEMA_NAME;
+    if serde_json::from_slice::<Check<T>>(data).is_ok() {
+        assert!(
+            serde_json::from_slice::<T>(data).is_ok(),
+            "{name}: the check accepts what the model rejects"
+        );
+    }
+    if let Ok(text) = std::str::from_utf8(strip_bom(data)) {
+        if discord_invite::__private::fast_decode::<Check<T>>(text).is_some() {
+            assert!(
+                discord_invite::__private::fast_decode::<T>(text).is_some(),
+                "{name}: the check accepts what the model rejects (fast reader)"
+            );
+        }
+    }
     // The decode fast path (the SDK's src/fast.rs) must agree with serde_json wherever it
     // answers: same value, same bytes out. (Where it gives up, serde_json decides anyway.)
     if let Ok(text) = std::str::from_utf8(strip_bom(data)) {

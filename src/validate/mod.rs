@@ -885,6 +885,52 @@ mod fast_path_tests {
         fast_reports
     }
 
+    /// The verdict-only decode (`Check<Model>`) accepts no more than the model, for every
+    /// kind, with both readers; how many (kind, payload) pairs both accept.
+    fn check_contract(bytes: &[u8]) -> usize {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return 0;
+        };
+        let mut both = 0;
+        for &kind in Kind::ALL {
+            for (reader, (model, check)) in models::verdicts(kind, text).into_iter().enumerate() {
+                assert!(
+                    model || !check,
+                    "{kind:?}'s check accepts what its model rejects (reader {reader}): {text}"
+                );
+                both += usize::from(model && check);
+            }
+        }
+        both
+    }
+
+    #[test]
+    fn check_accepts_what_the_model_accepts_and_no_more() {
+        let corpus = corpus();
+        let both: usize = corpus.iter().map(|p| check_contract(p)).sum();
+        assert!(both > 100, "{both}");
+        // The common case: a guild invite, `type` first (the check gives up only on a union
+        // field of another variant read before the tag, and on a tag it does not know).
+        let invite = serde_json::to_string(&guild_invite()).unwrap_or_default();
+        for kind in [Kind::Invite, Kind::GuildInvite] {
+            assert_eq!(
+                models::verdicts(kind, &invite),
+                [(true, true); 2],
+                "{kind:?}"
+            );
+        }
+        let mut late = guild_invite();
+        if let Some(m) = late.as_object_mut() {
+            m.shift_remove("type");
+            m.insert("friends_count".into(), json!(3));
+            m.insert("type".into(), json!(0));
+        }
+        let late = serde_json::to_string(&late).unwrap_or_default();
+        assert_eq!(models::verdicts(Kind::Invite, &late), [(true, false); 2]);
+        let unknown = invite.replacen("\"type\":0", "\"type\":7", 1);
+        assert_eq!(models::verdicts(Kind::Invite, &unknown), [(true, false); 2]);
+    }
+
     #[test]
     fn fast_path_agrees_on_every_shipped_payload() {
         let corpus = corpus();
@@ -1026,6 +1072,7 @@ mod fast_path_tests {
             let mut s = serde_json::to_string(&v).unwrap();
             if let Some(e) = text { s = text_edit(&s, e); }
             agree(s.as_bytes());
+            check_contract(s.as_bytes());
         }
     }
 }
