@@ -19,7 +19,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// A decode of a `T` that keeps nothing (see the [module docs](self)).
+/// A decode of a `T` that keeps nothing (see the module docs of `check`).
 pub struct Check<T: ?Sized>(PhantomData<fn() -> T>);
 
 impl<T: ?Sized> Check<T> {

@@ -361,7 +361,7 @@ impl serde::de::Visitor<'_> for TextSeed {
     }
 }
 
-/// [`RawField`]'s check (see `crate::check`): the same protocol and the same checks of the
+/// `RawField`'s check (see `crate::check`): the same protocol and the same checks of the
 /// text, without keeping it.
 #[derive(Debug, Default)]
 pub struct CheckRaw;
