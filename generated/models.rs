@@ -98,7 +98,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiError> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<ApiError>, A::Error> {
                 let mut v_code = None::<crate::__private::Check<i64>>;
                 let mut v_message = None::<crate::__private::CheckStr>;
                 let mut v_errors = None::<crate::__private::Check<serde_json::Value>>;
@@ -209,7 +209,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiErrorMessage> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<ApiErrorMessage>, A::Error> {
                 let mut v_code = None::<crate::__private::Check<i64>>;
                 let mut v_message = None::<crate::__private::CheckStr>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -390,7 +390,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<AvatarDecoration> 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<AvatarDecoration>, A::Error> {
                 let mut v_asset = None::<crate::__private::CheckStr>;
                 let mut v_sku_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
@@ -500,7 +500,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ByNWeekday> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<ByNWeekday>, A::Error> {
                 let mut v_n = None::<crate::__private::Check<i64>>;
                 let mut v_day = None::<crate::__private::Check<RecurrenceRuleWeekday>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -725,7 +725,7 @@ for crate::__private::Check<CreateGroupDmInviteRequest> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<CreateGroupDmInviteRequest>, A::Error> {
                 let mut v_max_age = crate::Nullable::<
                     crate::__private::Check<i64>,
                 >::Absent;
@@ -900,7 +900,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<CreateGuildInviteR
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<CreateGuildInviteRequest>, A::Error> {
                 let mut v_max_age = crate::Nullable::<
                     crate::__private::Check<i64>,
                 >::Absent;
@@ -1156,7 +1156,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<FriendInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
                 let mut v_code = None::<crate::__private::CheckStr>;
                 let mut v_inviter = None::<crate::__private::Check<User>>;
@@ -1371,7 +1371,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GroupDmInvite> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<GroupDmInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
                 let mut v_code = None::<crate::__private::CheckStr>;
                 let mut v_inviter = None::<crate::__private::Check<User>>;
@@ -2120,7 +2120,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<GuildInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
                 let mut v_code = None::<crate::__private::CheckStr>;
                 let mut v_inviter = None::<crate::__private::Check<User>>;
@@ -2429,7 +2429,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildLiveliness> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<GuildLiveliness>, A::Error> {
                 let mut v_msg_activity_bins = None::<
                     crate::__private::CheckSeq<crate::__private::Check<i64>>,
                 >;
@@ -2681,7 +2681,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildMember> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<GuildMember>, A::Error> {
                 let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
                     crate::__private::Check<AvatarDecoration>,
@@ -2942,7 +2942,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildRoleColors> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<GuildRoleColors>, A::Error> {
                 let mut v_primary_color = None::<crate::__private::Check<i64>>;
                 let mut v_secondary_color = crate::Nullable::<
                     crate::__private::Check<i64>,
@@ -3056,7 +3056,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InnerErrors> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InnerErrors>, A::Error> {
                 let mut v_errors = None::<
                     crate::__private::CheckSeq<crate::__private::Check<ApiErrorMessage>>,
                 >;
@@ -3166,7 +3166,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InstallParams> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InstallParams>, A::Error> {
                 let mut v_scopes = None::<
                     crate::__private::CheckSeq<crate::__private::Check<OAuth2Scope>>,
                 >;
@@ -3274,7 +3274,10 @@ for crate::__private::Check<IntegrationTypeConfiguration> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<
+                crate::__private::Check<IntegrationTypeConfiguration>,
+                A::Error,
+            > {
                 let mut v_oauth2_install_params = None::<
                     crate::__private::Check<InstallParams>,
                 >;
@@ -4082,7 +4085,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<Invite>, A::Error> {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
                 let mut v_code = None::<crate::__private::CheckStr>;
                 let mut v_inviter = None::<crate::__private::Check<User>>;
@@ -4721,7 +4724,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteApplication>
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InviteApplication>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_name = None::<crate::__private::CheckStr>;
                 let mut v_icon = crate::Nullable::<crate::__private::CheckStr>::Absent;
@@ -4953,7 +4956,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannel> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InviteChannel>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_kind = None::<crate::__private::Check<ChannelType>>;
                 let mut v_name = crate::Nullable::<crate::__private::CheckStr>::Absent;
@@ -5083,7 +5086,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannelRecip
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InviteChannelRecipient>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_username = None::<crate::__private::CheckStr>;
                 let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
@@ -5317,7 +5320,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteCreateEvent>
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InviteCreateEvent>, A::Error> {
                 let mut v_channel_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_code = None::<crate::__private::CheckStr>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
@@ -5487,7 +5490,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteDeleteEvent>
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InviteDeleteEvent>, A::Error> {
                 let mut v_channel_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_code = None::<crate::__private::CheckStr>;
@@ -5704,7 +5707,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuild> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InviteGuild>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_name = None::<crate::__private::CheckStr>;
                 let mut v_splash = crate::Nullable::<crate::__private::CheckStr>::Absent;
@@ -5916,7 +5919,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuildRole> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InviteGuildRole>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_name = None::<crate::__private::CheckStr>;
                 let mut v_position = None::<crate::__private::Check<i64>>;
@@ -6068,7 +6071,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteMetadata> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InviteMetadata>, A::Error> {
                 let mut v_uses = None::<crate::__private::Check<i64>>;
                 let mut v_max_uses = None::<crate::__private::Check<i64>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
@@ -6211,7 +6214,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteStageInstanc
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InviteStageInstance>, A::Error> {
                 let mut v_members = None::<
                     crate::__private::CheckSeq<
                         crate::__private::Check<InviteStageInstanceMember>,
@@ -6393,7 +6396,7 @@ for crate::__private::Check<InviteStageInstanceMember> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<InviteStageInstanceMember>, A::Error> {
                 let mut v_roles = None::<
                     crate::__private::CheckSeq<crate::__private::Check<crate::Snowflake>>,
                 >;
@@ -6672,7 +6675,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<LobbyGuildInvite> 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<LobbyGuildInvite>, A::Error> {
                 let mut v_code = None::<crate::__private::CheckStr>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -6794,7 +6797,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Nameplate> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<Nameplate>, A::Error> {
                 let mut v_sku_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
                 >::Absent;
@@ -7464,7 +7467,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<PrimaryGuild> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<PrimaryGuild>, A::Error> {
                 let mut v_identity_guild_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
                 >::Absent;
@@ -7607,7 +7610,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<RateLimitedError> 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<RateLimitedError>, A::Error> {
                 let mut v_code = None::<crate::__private::Check<i64>>;
                 let mut v_message = None::<crate::__private::CheckStr>;
                 let mut v_retry_after = None::<
@@ -7817,7 +7820,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<RecurrenceRule> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<RecurrenceRule>, A::Error> {
                 let mut v_start = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_end = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
@@ -8445,7 +8448,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEvent> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<ScheduledEvent>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_name = None::<crate::__private::CheckStr>;
@@ -8762,7 +8765,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEventExce
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<ScheduledEventException>, A::Error> {
                 let mut v_event_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_event_exception_id = None::<
                     crate::__private::Check<crate::Snowflake>,
@@ -9106,7 +9109,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEventUser
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<ScheduledEventUser>, A::Error> {
                 let mut v_guild_scheduled_event_id = None::<
                     crate::__private::Check<crate::Snowflake>,
                 >;
@@ -9361,7 +9364,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<TargetUsersJobStat
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<TargetUsersJobStatus>, A::Error> {
                 let mut v_status = None::<
                     crate::__private::Check<TargetUsersJobStatusKind>,
                 >;
@@ -9570,7 +9573,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<UpdateTargetUsersE
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<UpdateTargetUsersError>, A::Error> {
                 let mut v_target_users_file = None::<
                     crate::__private::CheckSeq<crate::__private::CheckStr>,
                 >;
@@ -9810,7 +9813,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<User>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_username = None::<crate::__private::CheckStr>;
                 let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
@@ -9962,7 +9965,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<UserCollectibles> 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<UserCollectibles>, A::Error> {
                 let mut v_nameplate = crate::Nullable::<
                     crate::__private::Check<Nameplate>,
                 >::Absent;
@@ -10080,7 +10083,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrl> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<VanityUrl>, A::Error> {
                 let mut v_code = crate::Nullable::<crate::__private::CheckStr>::Absent;
                 let mut v_uses = None::<crate::__private::Check<i64>>;
                 let mut v_error = crate::Nullable::<
@@ -10193,7 +10196,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrlError> {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+            ) -> Result<crate::__private::Check<VanityUrlError>, A::Error> {
                 let mut v_message = None::<crate::__private::CheckStr>;
                 let mut v_code = None::<crate::__private::Check<i64>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {

@@ -160,6 +160,56 @@ fn local(rust: &str) -> proc_macro2::Ident {
     format_ident!("v_{}", rust)
 }
 
+/// A `Deserialize` for `target` that reads a map: `locals`, then each key through `arms` (keys
+/// no arm takes through `unknown`), then `finish`, which returns the `Result`. The models'
+/// decoders and their verdict-only checks share it.
+fn map_deserialize(
+    target: TokenStream,
+    expecting: &str,
+    locals: TokenStream,
+    arms: TokenStream,
+    unknown: TokenStream,
+    finish: TokenStream,
+) -> TokenStream {
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #target {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #target;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#target, A::Error> {
+                        #locals
+                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                            match key.as_str() {
+                                #arms
+                                _ => { #unknown }
+                            }
+                        }
+                        #finish
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
+}
+
+/// The unknown-field arm of a model's decoder: the value kept raw, in arrival order.
+fn keep_unknown() -> TokenStream {
+    quote! {
+        let value = map.next_value()?;
+        extra.insert_field(key.as_str(), value);
+    }
+}
+
+/// The unknown-field arm of a verdict-only check: the value read as the decoder reads it.
+fn check_unknown() -> TokenStream {
+    quote! { map.next_value::<crate::__private::CheckRaw>()?; }
+}
+
 fn structure(s: &Struct) -> TokenStream {
     let name = ident(&s.name);
     let schema = &s.schema;
@@ -249,6 +299,33 @@ fn structure(s: &Struct) -> TokenStream {
         quote! { let _ = #c; }
     });
     let expecting = format!("a `{schema}` object");
+    let decode = map_deserialize(
+        quote!(#name),
+        &expecting,
+        quote! {
+            #(#locals)*
+            let mut extra = crate::UnknownFields::new();
+        },
+        quote! { #(#arms)* },
+        keep_unknown(),
+        quote! {
+            Ok(#name {
+                #(#builds)*
+                extra,
+            })
+        },
+    );
+    let check = map_deserialize(
+        quote!(crate::__private::Check<#name>),
+        &expecting,
+        quote! { #(#check_locals)* },
+        quote! { #(#arms)* },
+        check_unknown(),
+        quote! {
+            #(#check_builds)*
+            Ok(crate::__private::Check::new())
+        },
+    );
     let event = s.event.as_ref().map(|ev| {
         quote! {
             impl #name {
@@ -288,61 +365,9 @@ fn structure(s: &Struct) -> TokenStream {
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #(#locals)*
-                        let mut extra = crate::UnknownFields::new();
-                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                _ => {
-                                    let value = map.next_value()?;
-                                    extra.insert_field(key.as_str(), value);
-                                }
-                            }
-                        }
-                        Ok(#name {
-                            #(#builds)*
-                            extra,
-                        })
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
-            }
-        }
+        #decode
 
-        impl<'de> serde::Deserialize<'de> for crate::__private::Check<#name> {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = crate::__private::Check<#name>;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                        #(#check_locals)*
-                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                _ => {
-                                    map.next_value::<crate::__private::CheckRaw>()?;
-                                }
-                            }
-                        }
-                        #(#check_builds)*
-                        Ok(crate::__private::Check::new())
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
-            }
-        }
+        #check
     }
 }
 
@@ -736,12 +761,9 @@ fn union(u: &Union) -> TokenStream {
             }
             let json = &f.json;
             let keep = if check {
-                quote! { map.next_value::<crate::__private::CheckRaw>()?; }
+                check_unknown()
             } else {
-                quote! {
-                    let value = map.next_value()?;
-                    extra.insert_field(key.as_str(), value);
-                }
+                keep_unknown()
             };
             quote! {
                 #json if crate::__private::foreign(&v_tag, &[#(#having),*]) => { #keep }
@@ -963,6 +985,58 @@ fn union(u: &Union) -> TokenStream {
         }
     });
     let expecting = format!("a `{}` object", u.name);
+    let decode = map_deserialize(
+        quote!(#name),
+        &expecting,
+        quote! {
+            let mut #tag_local = crate::Nullable::<#tag_enum>::Absent;
+            #(#locals)*
+            let mut extra = crate::UnknownFields::new();
+        },
+        quote! {
+            #tag_json => #tag_local = map.next_value()?,
+            #(#arms)*
+        },
+        keep_unknown(),
+        quote! {
+            let tag = crate::__private::optional(#tag_local, #tag_json)?;
+            match tag.map(#tag_enum::value) {
+                #(#variant_arms)*
+                _ => {
+                    let Some(tag) = tag else {
+                        return Err(serde::de::Error::missing_field(#tag_json));
+                    };
+                    #(#unknown_stash)*
+                    Ok(#name::Unknown(#unknown {
+                        #tag_rust: tag,
+                        #(#unknown_builds)*
+                        extra,
+                    }))
+                }
+            }
+        },
+    );
+    let check = map_deserialize(
+        quote!(crate::__private::Check<#name>),
+        &expecting,
+        quote! {
+            let mut #tag_local = crate::Nullable::<#tag_enum>::Absent;
+            #(#check_locals)*
+        },
+        quote! {
+            #tag_json => #tag_local = map.next_value()?,
+            #(#check_arms)*
+        },
+        check_unknown(),
+        quote! {
+            let tag = crate::__private::optional(#tag_local, #tag_json)?;
+            match tag.map(#tag_enum::value) {
+                #(#check_variant_arms)*
+                // A tag this version does not know: left to the full decode.
+                _ => Err(crate::__private::check_unknown_variant()),
+            }
+        },
+    );
     let tag_doc = doc(&format!("The `{tag_json}` value as sent."));
 
     quote! {
@@ -1029,79 +1103,8 @@ fn union(u: &Union) -> TokenStream {
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        let mut #tag_local = crate::Nullable::<#tag_enum>::Absent;
-                        #(#locals)*
-                        let mut extra = crate::UnknownFields::new();
-                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
-                            match key.as_str() {
-                                #tag_json => #tag_local = map.next_value()?,
-                                #(#arms)*
-                                _ => {
-                                    let value = map.next_value()?;
-                                    extra.insert_field(key.as_str(), value);
-                                }
-                            }
-                        }
-                        let tag = crate::__private::optional(#tag_local, #tag_json)?;
-                        match tag.map(#tag_enum::value) {
-                            #(#variant_arms)*
-                            _ => {
-                                let Some(tag) = tag else {
-                                    return Err(serde::de::Error::missing_field(#tag_json));
-                                };
-                                #(#unknown_stash)*
-                                Ok(#name::Unknown(#unknown {
-                                    #tag_rust: tag,
-                                    #(#unknown_builds)*
-                                    extra,
-                                }))
-                            }
-                        }
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
-            }
-        }
+        #decode
 
-        impl<'de> serde::Deserialize<'de> for crate::__private::Check<#name> {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = crate::__private::Check<#name>;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                        let mut #tag_local = crate::Nullable::<#tag_enum>::Absent;
-                        #(#check_locals)*
-                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
-                            match key.as_str() {
-                                #tag_json => #tag_local = map.next_value()?,
-                                #(#check_arms)*
-                                _ => {
-                                    map.next_value::<crate::__private::CheckRaw>()?;
-                                }
-                            }
-                        }
-                        let tag = crate::__private::optional(#tag_local, #tag_json)?;
-                        match tag.map(#tag_enum::value) {
-                            #(#check_variant_arms)*
-                            // A tag this version does not know: left to the full decode.
-                            _ => Err(crate::__private::check_unknown_variant()),
-                        }
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
-            }
-        }
+        #check
     }
 }
