@@ -779,15 +779,19 @@ fn union(u: &Union) -> TokenStream {
         .filter(|f| u.required.contains(&f.json))
         .collect();
 
-    let variant_arms = u.variants.iter().enumerate().map(|(i, v)| {
-        let vn = ident(&v.variant);
-        let vt = ident(&v.ty);
-        let tv = Literal::i64_unsuffixed(v.tag_value);
-        let pat = if u.default == Some(i) {
+    // The tag values a variant's arm matches (the default variant's also takes no tag).
+    let variant_pattern = |i: usize, tag_value: i64| {
+        let tv = Literal::i64_unsuffixed(tag_value);
+        if u.default == Some(i) {
             quote!(Some(#tv) | None)
         } else {
             quote!(Some(#tv))
-        };
+        }
+    };
+    let variant_arms = u.variants.iter().enumerate().map(|(i, v)| {
+        let vn = ident(&v.variant);
+        let vt = ident(&v.ty);
+        let pat = variant_pattern(i, v.tag_value);
         let tag_build = match v.tag_presence {
             Presence::Required => quote! {
                 #tag_rust: match tag {
@@ -824,12 +828,7 @@ fn union(u: &Union) -> TokenStream {
         }
     });
     let check_variant_arms = u.variants.iter().enumerate().map(|(i, v)| {
-        let tv = Literal::i64_unsuffixed(v.tag_value);
-        let pat = if u.default == Some(i) {
-            quote!(Some(#tv) | None)
-        } else {
-            quote!(Some(#tv))
-        };
+        let pat = variant_pattern(i, v.tag_value);
         let tag_check = match v.tag_presence {
             Presence::Required => quote! {
                 if tag.is_none() {
