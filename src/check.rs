@@ -11,8 +11,8 @@
 //!
 //! The generator emits a check for every model (next to its `Deserialize`), naming these
 //! building blocks for the field types: [`Check`] of a value type (decoded, then dropped: it
-//! allocates nothing, or only for rare values such as an unknown enum string), [`CheckStr`],
-//! [`CheckSeq`], [`CheckMap`] and [`CheckRaw`].
+//! allocates nothing, but for the rare free-form JSON field), [`check_any_str`] for string
+//! enums, [`CheckStr`], [`CheckSeq`], [`CheckMap`] and [`CheckRaw`].
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -43,8 +43,8 @@ impl<T: ?Sized> fmt::Debug for Check<T> {
 }
 
 /// Checks a value type by decoding it and dropping the result: for types whose decode
-/// allocates nothing (numbers, booleans, snowflakes, timestamps) or only for rare values (an
-/// enum string this version does not know). The generator invokes it for enums and flags.
+/// allocates nothing (numbers, booleans, snowflakes, timestamps, integer enums, flags) or is
+/// rare (free-form JSON). The generator invokes it for integer enums and flags.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __check_by_decode {
