@@ -100,7 +100,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiError> {
                 mut map: A,
             ) -> Result<crate::__private::Check<ApiError>, A::Error> {
                 let mut v_code = None::<crate::__private::Check<i64>>;
-                let mut v_message = None::<crate::__private::CheckStr>;
+                let mut v_message = None::<crate::__private::Check<String>>;
                 let mut v_errors = None::<crate::__private::Check<serde_json::Value>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -211,7 +211,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiErrorMessage> {
                 mut map: A,
             ) -> Result<crate::__private::Check<ApiErrorMessage>, A::Error> {
                 let mut v_code = None::<crate::__private::Check<i64>>;
-                let mut v_message = None::<crate::__private::CheckStr>;
+                let mut v_message = None::<crate::__private::Check<String>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(map.next_value()?),
@@ -391,7 +391,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<AvatarDecoration> 
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<AvatarDecoration>, A::Error> {
-                let mut v_asset = None::<crate::__private::CheckStr>;
+                let mut v_asset = None::<crate::__private::Check<String>>;
                 let mut v_sku_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
                 >::Absent;
@@ -923,7 +923,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<CreateGuildInviteR
                     crate::__private::Check<InviteTargetType>,
                 >::Absent;
                 let mut v_role_ids = crate::Nullable::<
-                    crate::__private::CheckSeq<crate::__private::Check<crate::Snowflake>>,
+                    crate::__private::Check<Vec<crate::Snowflake>>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -1158,8 +1158,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
                 mut map: A,
             ) -> Result<crate::__private::Check<FriendInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
-                let mut v_code = None::<crate::__private::CheckStr>;
-                let mut v_inviter = None::<crate::__private::Check<User>>;
+                let mut v_code = None::<crate::__private::Check<String>>;
+                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
@@ -1167,7 +1167,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
                 >::Absent;
                 let mut v_friends_count = None::<crate::__private::Check<i64>>;
                 let mut v_channel = crate::Nullable::<
-                    crate::__private::Check<InviteChannel>,
+                    crate::__private::Check<Box<InviteChannel>>,
                 >::Absent;
                 let mut v_is_contact = None::<crate::__private::Check<bool>>;
                 let mut v_uses = None::<crate::__private::Check<i64>>;
@@ -1373,14 +1373,14 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GroupDmInvite> {
                 mut map: A,
             ) -> Result<crate::__private::Check<GroupDmInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
-                let mut v_code = None::<crate::__private::CheckStr>;
-                let mut v_inviter = None::<crate::__private::Check<User>>;
+                let mut v_code = None::<crate::__private::Check<String>>;
+                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
-                let mut v_channel = None::<crate::__private::Check<InviteChannel>>;
+                let mut v_channel = None::<crate::__private::Check<Box<InviteChannel>>>;
                 let mut v_approximate_member_count = crate::Nullable::<
                     crate::__private::Check<i64>,
                 >::Absent;
@@ -2122,8 +2122,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
                 mut map: A,
             ) -> Result<crate::__private::Check<GuildInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
-                let mut v_code = None::<crate::__private::CheckStr>;
-                let mut v_inviter = None::<crate::__private::Check<User>>;
+                let mut v_code = None::<crate::__private::Check<String>>;
+                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
@@ -2131,20 +2131,20 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
                 >::Absent;
                 let mut v_is_contact = None::<crate::__private::Check<bool>>;
                 let mut v_flags = None::<crate::__private::Check<GuildInviteFlags>>;
-                let mut v_guild = None::<crate::__private::Check<InviteGuild>>;
+                let mut v_guild = None::<crate::__private::Check<Box<InviteGuild>>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_channel = crate::Nullable::<
-                    crate::__private::Check<InviteChannel>,
+                    crate::__private::Check<Box<InviteChannel>>,
                 >::Absent;
                 let mut v_target_type = None::<
                     crate::__private::Check<InviteTargetType>,
                 >;
-                let mut v_target_user = None::<crate::__private::Check<User>>;
+                let mut v_target_user = None::<crate::__private::Check<Box<User>>>;
                 let mut v_target_application = None::<
-                    crate::__private::Check<InviteApplication>,
+                    crate::__private::Check<Box<InviteApplication>>,
                 >;
                 let mut v_guild_scheduled_event = None::<
-                    crate::__private::Check<ScheduledEvent>,
+                    crate::__private::Check<Box<ScheduledEvent>>,
                 >;
                 let mut v_target_channel_id = None::<
                     crate::__private::Check<crate::Snowflake>,
@@ -2153,7 +2153,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
                     crate::__private::Check<crate::Snowflake>,
                 >;
                 let mut v_liveliness = crate::Nullable::<
-                    crate::__private::Check<GuildLiveliness>,
+                    crate::__private::Check<Box<GuildLiveliness>>,
                 >::Absent;
                 let mut v_uses = None::<crate::__private::Check<i64>>;
                 let mut v_max_uses = None::<crate::__private::Check<i64>>;
@@ -2166,7 +2166,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
                 >::Absent;
                 let mut v_is_nickname_changeable = None::<crate::__private::Check<bool>>;
                 let mut v_roles = crate::Nullable::<
-                    crate::__private::CheckSeq<crate::__private::Check<InviteGuildRole>>,
+                    crate::__private::Check<Vec<Box<InviteGuildRole>>>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -2430,9 +2430,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildLiveliness> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<GuildLiveliness>, A::Error> {
-                let mut v_msg_activity_bins = None::<
-                    crate::__private::CheckSeq<crate::__private::Check<i64>>,
-                >;
+                let mut v_msg_activity_bins = None::<crate::__private::Check<Vec<i64>>>;
                 let mut v_last_updated_ts = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
@@ -2682,28 +2680,32 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildMember> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<GuildMember>, A::Error> {
-                let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
-                let mut v_avatar_decoration_data = crate::Nullable::<
-                    crate::__private::Check<AvatarDecoration>,
+                let mut v_avatar = crate::Nullable::<
+                    crate::__private::Check<String>,
                 >::Absent;
-                let mut v_banner = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_avatar_decoration_data = crate::Nullable::<
+                    crate::__private::Check<Box<AvatarDecoration>>,
+                >::Absent;
+                let mut v_banner = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
                 let mut v_communication_disabled_until = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
                 let mut v_flags = None::<crate::__private::Check<i64>>;
                 let mut v_joined_at = None::<crate::__private::Check<crate::Timestamp>>;
-                let mut v_nick = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_nick = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
                 let mut v_pending = None::<crate::__private::Check<bool>>;
                 let mut v_premium_since = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
-                let mut v_roles = None::<
-                    crate::__private::CheckSeq<crate::__private::Check<crate::Snowflake>>,
-                >;
+                let mut v_roles = None::<crate::__private::Check<Vec<crate::Snowflake>>>;
                 let mut v_collectibles = crate::Nullable::<
-                    crate::__private::Check<UserCollectibles>,
+                    crate::__private::Check<Box<UserCollectibles>>,
                 >::Absent;
-                let mut v_user = None::<crate::__private::Check<User>>;
+                let mut v_user = None::<crate::__private::Check<Box<User>>>;
                 let mut v_mute = None::<crate::__private::Check<bool>>;
                 let mut v_deaf = None::<crate::__private::Check<bool>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -3058,7 +3060,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InnerErrors> {
                 mut map: A,
             ) -> Result<crate::__private::Check<InnerErrors>, A::Error> {
                 let mut v_errors = None::<
-                    crate::__private::CheckSeq<crate::__private::Check<ApiErrorMessage>>,
+                    crate::__private::Check<Vec<Box<ApiErrorMessage>>>,
                 >;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -3167,10 +3169,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InstallParams> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<InstallParams>, A::Error> {
-                let mut v_scopes = None::<
-                    crate::__private::CheckSeq<crate::__private::Check<OAuth2Scope>>,
-                >;
-                let mut v_permissions = None::<crate::__private::CheckStr>;
+                let mut v_scopes = None::<crate::__private::Check<Vec<OAuth2Scope>>>;
+                let mut v_permissions = None::<crate::__private::Check<String>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "scopes" => v_scopes = Some(map.next_value()?),
@@ -3279,7 +3279,7 @@ for crate::__private::Check<IntegrationTypeConfiguration> {
                 A::Error,
             > {
                 let mut v_oauth2_install_params = None::<
-                    crate::__private::Check<InstallParams>,
+                    crate::__private::Check<Box<InstallParams>>,
                 >;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -4087,8 +4087,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
                 mut map: A,
             ) -> Result<crate::__private::Check<Invite>, A::Error> {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
-                let mut v_code = None::<crate::__private::CheckStr>;
-                let mut v_inviter = None::<crate::__private::Check<User>>;
+                let mut v_code = None::<crate::__private::Check<String>>;
+                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
@@ -4096,20 +4096,20 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
                 >::Absent;
                 let mut v_is_contact = None::<crate::__private::Check<bool>>;
                 let mut v_flags = None::<crate::__private::Check<GuildInviteFlags>>;
-                let mut v_guild = None::<crate::__private::Check<InviteGuild>>;
+                let mut v_guild = None::<crate::__private::Check<Box<InviteGuild>>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_channel = crate::Nullable::<
-                    crate::__private::Check<InviteChannel>,
+                    crate::__private::Check<Box<InviteChannel>>,
                 >::Absent;
                 let mut v_target_type = None::<
                     crate::__private::Check<InviteTargetType>,
                 >;
-                let mut v_target_user = None::<crate::__private::Check<User>>;
+                let mut v_target_user = None::<crate::__private::Check<Box<User>>>;
                 let mut v_target_application = None::<
-                    crate::__private::Check<InviteApplication>,
+                    crate::__private::Check<Box<InviteApplication>>,
                 >;
                 let mut v_guild_scheduled_event = None::<
-                    crate::__private::Check<ScheduledEvent>,
+                    crate::__private::Check<Box<ScheduledEvent>>,
                 >;
                 let mut v_target_channel_id = None::<
                     crate::__private::Check<crate::Snowflake>,
@@ -4118,7 +4118,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
                     crate::__private::Check<crate::Snowflake>,
                 >;
                 let mut v_liveliness = crate::Nullable::<
-                    crate::__private::Check<GuildLiveliness>,
+                    crate::__private::Check<Box<GuildLiveliness>>,
                 >::Absent;
                 let mut v_uses = None::<crate::__private::Check<i64>>;
                 let mut v_max_uses = None::<crate::__private::Check<i64>>;
@@ -4131,7 +4131,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
                 >::Absent;
                 let mut v_is_nickname_changeable = None::<crate::__private::Check<bool>>;
                 let mut v_roles = crate::Nullable::<
-                    crate::__private::CheckSeq<crate::__private::Check<InviteGuildRole>>,
+                    crate::__private::Check<Vec<Box<InviteGuildRole>>>,
                 >::Absent;
                 let mut v_friends_count = None::<crate::__private::Check<i64>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -4726,44 +4726,45 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteApplication>
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteApplication>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_name = None::<crate::__private::CheckStr>;
-                let mut v_icon = crate::Nullable::<crate::__private::CheckStr>::Absent;
-                let mut v_description = None::<crate::__private::CheckStr>;
+                let mut v_name = None::<crate::__private::Check<String>>;
+                let mut v_icon = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
+                let mut v_description = None::<crate::__private::Check<String>>;
                 let mut v_kind = crate::Nullable::<
                     crate::__private::Check<ApplicationType>,
                 >::Absent;
-                let mut v_cover_image = None::<crate::__private::CheckStr>;
+                let mut v_cover_image = None::<crate::__private::Check<String>>;
                 let mut v_primary_sku_id = None::<
                     crate::__private::Check<crate::Snowflake>,
                 >;
-                let mut v_bot = None::<crate::__private::Check<User>>;
-                let mut v_slug = None::<crate::__private::CheckStr>;
+                let mut v_bot = None::<crate::__private::Check<Box<User>>>;
+                let mut v_slug = None::<crate::__private::Check<String>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_rpc_origins = None::<
-                    crate::__private::CheckSeq<crate::__private::CheckStr>,
-                >;
+                let mut v_rpc_origins = None::<crate::__private::Check<Vec<String>>>;
                 let mut v_bot_public = None::<crate::__private::Check<bool>>;
                 let mut v_bot_require_code_grant = None::<crate::__private::Check<bool>>;
-                let mut v_terms_of_service_url = None::<crate::__private::CheckStr>;
-                let mut v_privacy_policy_url = None::<crate::__private::CheckStr>;
-                let mut v_custom_install_url = None::<crate::__private::CheckStr>;
+                let mut v_terms_of_service_url = None::<crate::__private::Check<String>>;
+                let mut v_privacy_policy_url = None::<crate::__private::Check<String>>;
+                let mut v_custom_install_url = None::<crate::__private::Check<String>>;
                 let mut v_install_params = None::<
-                    crate::__private::Check<InstallParams>,
+                    crate::__private::Check<Box<InstallParams>>,
                 >;
                 let mut v_integration_types_config = None::<
-                    crate::__private::CheckMap<
-                        crate::__private::Check<IntegrationTypeConfiguration>,
+                    crate::__private::Check<
+                        std::collections::BTreeMap<
+                            String,
+                            Box<IntegrationTypeConfiguration>,
+                        >,
                     >,
                 >;
-                let mut v_verify_key = None::<crate::__private::CheckStr>;
+                let mut v_verify_key = None::<crate::__private::Check<String>>;
                 let mut v_flags = None::<crate::__private::Check<i64>>;
-                let mut v_flags_new = None::<crate::__private::CheckStr>;
+                let mut v_flags_new = None::<crate::__private::Check<String>>;
                 let mut v_max_participants = crate::Nullable::<
                     crate::__private::Check<i64>,
                 >::Absent;
-                let mut v_tags = None::<
-                    crate::__private::CheckSeq<crate::__private::CheckStr>,
-                >;
+                let mut v_tags = None::<crate::__private::Check<Vec<String>>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -4959,12 +4960,12 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannel> {
             ) -> Result<crate::__private::Check<InviteChannel>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_kind = None::<crate::__private::Check<ChannelType>>;
-                let mut v_name = crate::Nullable::<crate::__private::CheckStr>::Absent;
-                let mut v_icon = None::<crate::__private::CheckStr>;
+                let mut v_name = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
+                let mut v_icon = None::<crate::__private::Check<String>>;
                 let mut v_recipients = None::<
-                    crate::__private::CheckSeq<
-                        crate::__private::Check<InviteChannelRecipient>,
-                    >,
+                    crate::__private::Check<Vec<Box<InviteChannelRecipient>>>,
                 >;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -5088,8 +5089,10 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannelRecip
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteChannelRecipient>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_username = None::<crate::__private::CheckStr>;
-                let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_username = None::<crate::__private::Check<String>>;
+                let mut v_avatar = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -5322,18 +5325,18 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteCreateEvent>
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteCreateEvent>, A::Error> {
                 let mut v_channel_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_code = None::<crate::__private::CheckStr>;
+                let mut v_code = None::<crate::__private::Check<String>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_inviter = None::<crate::__private::Check<User>>;
+                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_max_uses = None::<crate::__private::Check<i64>>;
                 let mut v_target_type = None::<
                     crate::__private::Check<InviteTargetType>,
                 >;
-                let mut v_target_user = None::<crate::__private::Check<User>>;
+                let mut v_target_user = None::<crate::__private::Check<Box<User>>>;
                 let mut v_target_application = None::<
-                    crate::__private::Check<InviteApplication>,
+                    crate::__private::Check<Box<InviteApplication>>,
                 >;
                 let mut v_temporary = None::<crate::__private::Check<bool>>;
                 let mut v_uses = None::<crate::__private::Check<i64>>;
@@ -5341,7 +5344,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteCreateEvent>
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
                 let mut v_role_ids = None::<
-                    crate::__private::CheckSeq<crate::__private::Check<crate::Snowflake>>,
+                    crate::__private::Check<Vec<crate::Snowflake>>,
                 >;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -5493,7 +5496,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteDeleteEvent>
             ) -> Result<crate::__private::Check<InviteDeleteEvent>, A::Error> {
                 let mut v_channel_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_code = None::<crate::__private::CheckStr>;
+                let mut v_code = None::<crate::__private::Check<String>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "channel_id" => v_channel_id = Some(map.next_value()?),
@@ -5709,21 +5712,25 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuild> {
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteGuild>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_name = None::<crate::__private::CheckStr>;
-                let mut v_splash = crate::Nullable::<crate::__private::CheckStr>::Absent;
-                let mut v_banner = crate::Nullable::<crate::__private::CheckStr>::Absent;
-                let mut v_description = crate::Nullable::<
-                    crate::__private::CheckStr,
+                let mut v_name = None::<crate::__private::Check<String>>;
+                let mut v_splash = crate::Nullable::<
+                    crate::__private::Check<String>,
                 >::Absent;
-                let mut v_icon = crate::Nullable::<crate::__private::CheckStr>::Absent;
-                let mut v_features = None::<
-                    crate::__private::CheckSeq<crate::__private::Check<GuildFeature>>,
-                >;
+                let mut v_banner = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
+                let mut v_description = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
+                let mut v_icon = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
+                let mut v_features = None::<crate::__private::Check<Vec<GuildFeature>>>;
                 let mut v_verification_level = crate::Nullable::<
                     crate::__private::Check<VerificationLevel>,
                 >::Absent;
                 let mut v_vanity_url_code = crate::Nullable::<
-                    crate::__private::CheckStr,
+                    crate::__private::Check<String>,
                 >::Absent;
                 let mut v_nsfw_level = crate::Nullable::<
                     crate::__private::Check<GuildNsfwLevel>,
@@ -5921,15 +5928,17 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuildRole> {
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteGuildRole>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_name = None::<crate::__private::CheckStr>;
+                let mut v_name = None::<crate::__private::Check<String>>;
                 let mut v_position = None::<crate::__private::Check<i64>>;
                 let mut v_color = None::<crate::__private::Check<i64>>;
-                let mut v_colors = None::<crate::__private::Check<GuildRoleColors>>;
-                let mut v_icon = crate::Nullable::<crate::__private::CheckStr>::Absent;
-                let mut v_unicode_emoji = crate::Nullable::<
-                    crate::__private::CheckStr,
+                let mut v_colors = None::<crate::__private::Check<Box<GuildRoleColors>>>;
+                let mut v_icon = crate::Nullable::<
+                    crate::__private::Check<String>,
                 >::Absent;
-                let mut v_permissions = None::<crate::__private::CheckStr>;
+                let mut v_unicode_emoji = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
+                let mut v_permissions = None::<crate::__private::Check<String>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -6216,13 +6225,11 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteStageInstanc
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteStageInstance>, A::Error> {
                 let mut v_members = None::<
-                    crate::__private::CheckSeq<
-                        crate::__private::Check<InviteStageInstanceMember>,
-                    >,
+                    crate::__private::Check<Vec<Box<InviteStageInstanceMember>>>,
                 >;
                 let mut v_participant_count = None::<crate::__private::Check<i64>>;
                 let mut v_speaker_count = None::<crate::__private::Check<i64>>;
-                let mut v_topic = None::<crate::__private::CheckStr>;
+                let mut v_topic = None::<crate::__private::Check<String>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "members" => v_members = Some(map.next_value()?),
@@ -6397,11 +6404,13 @@ for crate::__private::Check<InviteStageInstanceMember> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteStageInstanceMember>, A::Error> {
-                let mut v_roles = None::<
-                    crate::__private::CheckSeq<crate::__private::Check<crate::Snowflake>>,
-                >;
-                let mut v_nick = crate::Nullable::<crate::__private::CheckStr>::Absent;
-                let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_roles = None::<crate::__private::Check<Vec<crate::Snowflake>>>;
+                let mut v_nick = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
+                let mut v_avatar = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
                 let mut v_premium_since = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
@@ -6676,7 +6685,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<LobbyGuildInvite> 
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<LobbyGuildInvite>, A::Error> {
-                let mut v_code = None::<crate::__private::CheckStr>;
+                let mut v_code = None::<crate::__private::Check<String>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(map.next_value()?),
@@ -6801,8 +6810,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Nameplate> {
                 let mut v_sku_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
                 >::Absent;
-                let mut v_asset = None::<crate::__private::CheckStr>;
-                let mut v_label = None::<crate::__private::CheckStr>;
+                let mut v_asset = None::<crate::__private::Check<String>>;
+                let mut v_label = None::<crate::__private::Check<String>>;
                 let mut v_palette = None::<crate::__private::Check<NameplatePalette>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -7474,8 +7483,12 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<PrimaryGuild> {
                 let mut v_identity_enabled = crate::Nullable::<
                     crate::__private::Check<bool>,
                 >::Absent;
-                let mut v_tag = crate::Nullable::<crate::__private::CheckStr>::Absent;
-                let mut v_badge = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_tag = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
+                let mut v_badge = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "identity_guild_id" => v_identity_guild_id = map.next_value()?,
@@ -7612,7 +7625,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<RateLimitedError> 
                 mut map: A,
             ) -> Result<crate::__private::Check<RateLimitedError>, A::Error> {
                 let mut v_code = None::<crate::__private::Check<i64>>;
-                let mut v_message = None::<crate::__private::CheckStr>;
+                let mut v_message = None::<crate::__private::Check<String>>;
                 let mut v_retry_after = None::<
                     crate::__private::Check<serde_json::Number>,
                 >;
@@ -7830,23 +7843,19 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<RecurrenceRule> {
                 >;
                 let mut v_interval = None::<crate::__private::Check<i64>>;
                 let mut v_by_weekday = crate::Nullable::<
-                    crate::__private::CheckSeq<
-                        crate::__private::Check<RecurrenceRuleWeekday>,
-                    >,
+                    crate::__private::Check<Vec<RecurrenceRuleWeekday>>,
                 >::Absent;
                 let mut v_by_n_weekday = crate::Nullable::<
-                    crate::__private::CheckSeq<crate::__private::Check<ByNWeekday>>,
+                    crate::__private::Check<Vec<Box<ByNWeekday>>>,
                 >::Absent;
                 let mut v_by_month = crate::Nullable::<
-                    crate::__private::CheckSeq<
-                        crate::__private::Check<RecurrenceRuleMonth>,
-                    >,
+                    crate::__private::Check<Vec<RecurrenceRuleMonth>>,
                 >::Absent;
                 let mut v_by_month_day = crate::Nullable::<
-                    crate::__private::CheckSeq<crate::__private::Check<i64>>,
+                    crate::__private::Check<Vec<i64>>,
                 >::Absent;
                 let mut v_by_year_day = crate::Nullable::<
-                    crate::__private::CheckSeq<crate::__private::Check<i64>>,
+                    crate::__private::Check<Vec<i64>>,
                 >::Absent;
                 let mut v_count = crate::Nullable::<
                     crate::__private::Check<i64>,
@@ -8451,9 +8460,9 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEvent> {
             ) -> Result<crate::__private::Check<ScheduledEvent>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_name = None::<crate::__private::CheckStr>;
+                let mut v_name = None::<crate::__private::Check<String>>;
                 let mut v_description = crate::Nullable::<
-                    crate::__private::CheckStr,
+                    crate::__private::Check<String>,
                 >::Absent;
                 let mut v_channel_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
@@ -8461,8 +8470,10 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEvent> {
                 let mut v_creator_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
                 >::Absent;
-                let mut v_creator = None::<crate::__private::Check<User>>;
-                let mut v_image = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_creator = None::<crate::__private::Check<Box<User>>>;
+                let mut v_image = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
                 let mut v_scheduled_start_time = None::<
                     crate::__private::Check<crate::Timestamp>,
                 >;
@@ -8477,19 +8488,17 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEvent> {
                     crate::__private::Check<crate::Snowflake>,
                 >::Absent;
                 let mut v_recurrence_rule = crate::Nullable::<
-                    crate::__private::Check<RecurrenceRule>,
+                    crate::__private::Check<Box<RecurrenceRule>>,
                 >::Absent;
                 let mut v_user_count = None::<crate::__private::Check<i64>>;
                 let mut v_privacy_level = None::<
                     crate::__private::Check<ScheduledEventPrivacyLevel>,
                 >;
                 let mut v_user_rsvp = crate::Nullable::<
-                    crate::__private::Check<ScheduledEventUser>,
+                    crate::__private::Check<Box<ScheduledEventUser>>,
                 >::Absent;
                 let mut v_guild_scheduled_event_exceptions = None::<
-                    crate::__private::CheckSeq<
-                        crate::__private::Check<ScheduledEventException>,
-                    >,
+                    crate::__private::Check<Vec<Box<ScheduledEventException>>>,
                 >;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -9117,8 +9126,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEventUser
                     crate::__private::Check<crate::Snowflake>,
                 >::Absent;
                 let mut v_user_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_user = None::<crate::__private::Check<User>>;
-                let mut v_member = None::<crate::__private::Check<GuildMember>>;
+                let mut v_user = None::<crate::__private::Check<Box<User>>>;
+                let mut v_member = None::<crate::__private::Check<Box<GuildMember>>>;
                 let mut v_response = None::<
                     crate::__private::Check<ScheduledEventUserResponseKind>,
                 >;
@@ -9377,7 +9386,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<TargetUsersJobStat
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
                 let mut v_error_message = crate::Nullable::<
-                    crate::__private::CheckStr,
+                    crate::__private::Check<String>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -9575,7 +9584,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<UpdateTargetUsersE
                 mut map: A,
             ) -> Result<crate::__private::Check<UpdateTargetUsersError>, A::Error> {
                 let mut v_target_users_file = None::<
-                    crate::__private::CheckSeq<crate::__private::CheckStr>,
+                    crate::__private::Check<Vec<String>>,
                 >;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -9815,28 +9824,32 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
                 mut map: A,
             ) -> Result<crate::__private::Check<User>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_username = None::<crate::__private::CheckStr>;
-                let mut v_avatar = crate::Nullable::<crate::__private::CheckStr>::Absent;
-                let mut v_discriminator = None::<crate::__private::CheckStr>;
+                let mut v_username = None::<crate::__private::Check<String>>;
+                let mut v_avatar = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
+                let mut v_discriminator = None::<crate::__private::Check<String>>;
                 let mut v_public_flags = None::<crate::__private::Check<i64>>;
                 let mut v_flags = None::<crate::__private::Check<i64>>;
                 let mut v_bot = None::<crate::__private::Check<bool>>;
                 let mut v_system = None::<crate::__private::Check<bool>>;
-                let mut v_banner = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_banner = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
                 let mut v_accent_color = crate::Nullable::<
                     crate::__private::Check<i64>,
                 >::Absent;
                 let mut v_global_name = crate::Nullable::<
-                    crate::__private::CheckStr,
+                    crate::__private::Check<String>,
                 >::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
-                    crate::__private::Check<AvatarDecoration>,
+                    crate::__private::Check<Box<AvatarDecoration>>,
                 >::Absent;
                 let mut v_collectibles = crate::Nullable::<
-                    crate::__private::Check<UserCollectibles>,
+                    crate::__private::Check<Box<UserCollectibles>>,
                 >::Absent;
                 let mut v_primary_guild = crate::Nullable::<
-                    crate::__private::Check<PrimaryGuild>,
+                    crate::__private::Check<Box<PrimaryGuild>>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -9967,7 +9980,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<UserCollectibles> 
                 mut map: A,
             ) -> Result<crate::__private::Check<UserCollectibles>, A::Error> {
                 let mut v_nameplate = crate::Nullable::<
-                    crate::__private::Check<Nameplate>,
+                    crate::__private::Check<Box<Nameplate>>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -10084,10 +10097,12 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrl> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<VanityUrl>, A::Error> {
-                let mut v_code = crate::Nullable::<crate::__private::CheckStr>::Absent;
+                let mut v_code = crate::Nullable::<
+                    crate::__private::Check<String>,
+                >::Absent;
                 let mut v_uses = None::<crate::__private::Check<i64>>;
                 let mut v_error = crate::Nullable::<
-                    crate::__private::Check<VanityUrlError>,
+                    crate::__private::Check<Box<VanityUrlError>>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -10197,7 +10212,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrlError> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<VanityUrlError>, A::Error> {
-                let mut v_message = None::<crate::__private::CheckStr>;
+                let mut v_message = None::<crate::__private::Check<String>>;
                 let mut v_code = None::<crate::__private::Check<i64>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {

@@ -258,4 +258,4 @@ pub use crate::fast::{next_special, special};
 pub use crate::check::{
     check_any_str, stash as check_stash, unknown_variant as check_unknown_variant,
 };
-pub use crate::check::{Check, CheckMap, CheckRaw, CheckSeq, CheckStr};
+pub use crate::check::{Check, CheckRaw};

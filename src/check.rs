@@ -9,11 +9,13 @@
 //! about a payload it accepts. The validator's agreement tests and fuzz target compare the two
 //! paths' reports on every payload they have.
 //!
-//! The generator emits a check for every model (next to its `Deserialize`), naming these
-//! building blocks for the field types: [`Check`] of a value type (decoded, then dropped: it
-//! allocates nothing, but for the rare free-form JSON field), [`check_any_str`] for string
-//! enums, [`CheckStr`], [`CheckSeq`], [`CheckMap`] and [`CheckRaw`].
+//! The generator emits a check for every model (next to its `Deserialize`) and names
+//! `Check<FieldType>` for each field, so the types mirror the model's: `String`, `Box`,
+//! `Option`, `Vec` and `BTreeMap` have their checks here; value types are decoded, then dropped
+//! (they allocate nothing, but for the rare free-form JSON field); string enums use
+//! [`check_any_str`]; unknown fields are read as [`CheckRaw`].
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -72,10 +74,7 @@ crate::__check_by_decode!(
 
 /// `String`'s check: what serde's `String` accepts (a string, or bytes that are UTF-8),
 /// through the same `deserialize_string` call, without the copy.
-#[derive(Debug, Default)]
-pub struct CheckStr;
-
-impl<'de> Deserialize<'de> for CheckStr {
+impl<'de> Deserialize<'de> for Check<String> {
     #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_string(StrVisitor)
@@ -85,20 +84,20 @@ impl<'de> Deserialize<'de> for CheckStr {
 struct StrVisitor;
 
 impl Visitor<'_> for StrVisitor {
-    type Value = CheckStr;
+    type Value = Check<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
     }
 
     #[inline]
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<CheckStr, E> {
-        Ok(CheckStr)
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Check::new())
     }
 
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<CheckStr, E> {
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
         match std::str::from_utf8(v) {
-            Ok(_) => Ok(CheckStr),
+            Ok(_) => Ok(Check::new()),
             Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
         }
     }
@@ -129,66 +128,108 @@ impl Visitor<'_> for EnumStrVisitor {
     }
 }
 
-/// `Vec<T>`'s check, `C` being `T`'s: serde's `Vec` reads a sequence element by element.
-pub struct CheckSeq<C>(PhantomData<fn() -> C>);
-
-impl<C> fmt::Debug for CheckSeq<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CheckSeq")
-    }
-}
-
-impl<'de, C: Deserialize<'de>> Deserialize<'de> for CheckSeq<C> {
+/// `Box<T>`'s check is `T`'s (`Box` decodes its content and allocates: nothing to mirror).
+impl<'de, T> Deserialize<'de> for Check<Box<T>>
+where
+    Check<T>: Deserialize<'de>,
+{
     #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_seq(SeqVisitor(PhantomData))
+        Check::<T>::deserialize(deserializer).map(|_| Check::new())
     }
 }
 
-struct SeqVisitor<C>(PhantomData<fn() -> C>);
+/// `Option<T>`'s check: serde's `Option` asks for an option; `null` (or a unit) is `None`.
+impl<'de, T> Deserialize<'de> for Check<Option<T>>
+where
+    Check<T>: Deserialize<'de>,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_option(OptionVisitor::<T>(PhantomData))
+    }
+}
 
-impl<'de, C: Deserialize<'de>> Visitor<'de> for SeqVisitor<C> {
-    type Value = CheckSeq<C>;
+struct OptionVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T> Visitor<'de> for OptionVisitor<T>
+where
+    Check<T>: Deserialize<'de>,
+{
+    type Value = Check<Option<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("option")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Check::new())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Check::new())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Check::<T>::deserialize(deserializer).map(|_| Check::new())
+    }
+}
+
+/// `Vec<T>`'s check: serde's `Vec` reads a sequence element by element.
+impl<'de, T> Deserialize<'de> for Check<Vec<T>>
+where
+    Check<T>: Deserialize<'de>,
+{
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_seq(SeqVisitor::<T>(PhantomData))
+    }
+}
+
+struct SeqVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T> Visitor<'de> for SeqVisitor<T>
+where
+    Check<T>: Deserialize<'de>,
+{
+    type Value = Check<Vec<T>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a sequence")
     }
 
     #[inline]
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<CheckSeq<C>, A::Error> {
-        while seq.next_element::<C>()?.is_some() {}
-        Ok(CheckSeq(PhantomData))
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<Check<T>>()?.is_some() {}
+        Ok(Check::new())
     }
 }
 
-/// `BTreeMap<String, T>`'s check, `C` being `T`'s: serde's map reads entry by entry (a
-/// repeated key replaces the earlier value, so it is no error).
-pub struct CheckMap<C>(PhantomData<fn() -> C>);
-
-impl<C> fmt::Debug for CheckMap<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CheckMap")
-    }
-}
-
-impl<'de, C: Deserialize<'de>> Deserialize<'de> for CheckMap<C> {
+/// `BTreeMap<String, T>`'s check: serde's map reads entry by entry (a repeated key replaces
+/// the earlier value, so it is no error).
+impl<'de, T> Deserialize<'de> for Check<BTreeMap<String, T>>
+where
+    Check<T>: Deserialize<'de>,
+{
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(MapVisitor(PhantomData))
+        deserializer.deserialize_map(MapVisitor::<T>(PhantomData))
     }
 }
 
-struct MapVisitor<C>(PhantomData<fn() -> C>);
+struct MapVisitor<T>(PhantomData<fn() -> T>);
 
-impl<'de, C: Deserialize<'de>> Visitor<'de> for MapVisitor<C> {
-    type Value = CheckMap<C>;
+impl<'de, T> Visitor<'de> for MapVisitor<T>
+where
+    Check<T>: Deserialize<'de>,
+{
+    type Value = Check<BTreeMap<String, T>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a map")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CheckMap<C>, A::Error> {
-        while map.next_entry::<CheckStr, C>()?.is_some() {}
-        Ok(CheckMap(PhantomData))
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<Check<String>, Check<T>>()?.is_some() {}
+        Ok(Check::new())
     }
 }
 

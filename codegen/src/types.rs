@@ -64,27 +64,10 @@ pub fn ty(t: &Ty) -> TokenStream {
 }
 
 /// The type that checks a value of `t` without keeping it (see the crate's `check` module):
-/// the validator's verdict-only decode. Boxes are left out (nothing is kept to box).
-pub fn check_ty(t: &Ty) -> TokenStream {
-    match t {
-        Ty::String => quote!(crate::__private::CheckStr),
-        Ty::Named { name, .. } => {
-            let n = ident(name);
-            quote!(crate::__private::Check<#n>)
-        }
-        Ty::Vec(inner) => {
-            let i = check_ty(inner);
-            quote!(crate::__private::CheckSeq<#i>)
-        }
-        Ty::Map(inner) => {
-            let i = check_ty(inner);
-            quote!(crate::__private::CheckMap<#i>)
-        }
-        Ty::Bool | Ty::Int | Ty::Float | Ty::Snowflake | Ty::Timestamp | Ty::Json => {
-            let t = ty(t);
-            quote!(crate::__private::Check<#t>)
-        }
-    }
+/// the validator's verdict-only decode.
+fn check_ty(t: &Ty) -> TokenStream {
+    let t = ty(t);
+    quote!(crate::__private::Check<#t>)
 }
 
 fn wrapped(t: &Ty, p: Presence) -> TokenStream {

@@ -33,39 +33,6 @@ macro_rules! with_model {
     };
 }
 
-/// Calls `$f::<Model, Check<Model>>()` with the verdict-only decode (`crate::check`) of the SDK
-/// model of a kind: it accepts no more than the model's decode, and builds nothing.
-macro_rules! with_check {
-    ($kind:expr, $f:ident) => {
-        match $kind {
-            Kind::Invite => $f::<Invite, Check<Invite>>(),
-            Kind::GuildInvite => $f::<GuildInvite, Check<GuildInvite>>(),
-            Kind::GroupDmInvite => $f::<GroupDmInvite, Check<GroupDmInvite>>(),
-            Kind::FriendInvite => $f::<FriendInvite, Check<FriendInvite>>(),
-            // Lists are the slow path's (the fast path checks one object): the model itself.
-            Kind::InviteList => $f::<Vec<Option<Invite>>, Vec<Option<Invite>>>(),
-            Kind::InviteCreateEvent => $f::<InviteCreateEvent, Check<InviteCreateEvent>>(),
-            Kind::InviteDeleteEvent => $f::<InviteDeleteEvent, Check<InviteDeleteEvent>>(),
-            Kind::TargetUsersJobStatus => $f::<TargetUsersJobStatus, Check<TargetUsersJobStatus>>(),
-            Kind::VanityUrl => $f::<VanityUrl, Check<VanityUrl>>(),
-            Kind::InviteMetadata => $f::<InviteMetadata, Check<InviteMetadata>>(),
-            Kind::InviteStageInstance => $f::<InviteStageInstance, Check<InviteStageInstance>>(),
-            Kind::CreateGuildInviteRequest => {
-                $f::<CreateGuildInviteRequest, Check<CreateGuildInviteRequest>>()
-            }
-            Kind::CreateGroupDmInviteRequest => {
-                $f::<CreateGroupDmInviteRequest, Check<CreateGroupDmInviteRequest>>()
-            }
-            Kind::ApiError => $f::<ApiError, Check<ApiError>>(),
-            Kind::RateLimitedError => $f::<RateLimitedError, Check<RateLimitedError>>(),
-            Kind::UpdateTargetUsersError => {
-                $f::<UpdateTargetUsersError, Check<UpdateTargetUsersError>>()
-            }
-            Kind::LobbyGuildInvite => $f::<LobbyGuildInvite, Check<LobbyGuildInvite>>(),
-        }
-    };
-}
-
 /// Decodes `bytes` with the SDK model of `kind`, keeping only the verdict.
 pub(crate) fn decode(kind: Kind, bytes: &[u8]) -> Result<(), DecodeError> {
     fn one<T: serde::de::DeserializeOwned>() -> fn(&[u8]) -> Result<(), DecodeError> {
@@ -80,19 +47,19 @@ pub(crate) fn decode(kind: Kind, bytes: &[u8]) -> Result<(), DecodeError> {
 /// keeps nothing. `false` also when the reader, the check or the scan gives up: the caller
 /// then takes the slow path, whose verdict is [`decode`]'s.
 pub(crate) fn decodes_checked<'a>(kind: Kind, text: &'a str, scan: &mut Fast<'_, 'a>) -> bool {
-    // `with_check!` names the model too (the tests compare the two); only the check runs here.
-    #[allow(clippy::extra_unused_type_parameters)]
-    fn one<M, T: serde::de::DeserializeOwned>(
-    ) -> for<'s, 'a, 'r> fn(&'a str, &'r mut Fast<'s, 'a>) -> bool {
-        fn run<'s, 'a, T: serde::de::DeserializeOwned>(
+    fn one<T>() -> for<'s, 'a, 'r> fn(&'a str, &'r mut Fast<'s, 'a>) -> bool
+    where
+        Check<T>: serde::de::DeserializeOwned,
+    {
+        fn run<'s, 'a, C: serde::de::DeserializeOwned>(
             text: &'a str,
             scan: &mut Fast<'s, 'a>,
         ) -> bool {
-            crate::fast::from_str_with::<T, _>(text, scan).is_some()
+            crate::fast::from_str_with::<C, _>(text, scan).is_some()
         }
-        run::<T>
+        run::<Check<T>>
     }
-    with_check!(kind, one)(text, scan)
+    with_model!(kind, one)(text, scan)
 }
 
 /// What the model of `kind` and its verdict-only check (`Check<Model>`) say of `text`, with
@@ -100,22 +67,24 @@ pub(crate) fn decodes_checked<'a>(kind: Kind, text: &'a str, scan: &mut Fast<'_,
 /// The check's contract: it decodes only what the model decodes.
 #[cfg(test)]
 pub(crate) fn verdicts(kind: Kind, text: &str) -> [(bool, bool); 2] {
-    fn one<M: serde::de::DeserializeOwned, C: serde::de::DeserializeOwned>(
-    ) -> fn(&str) -> [(bool, bool); 2] {
+    fn one<M: serde::de::DeserializeOwned>() -> fn(&str) -> [(bool, bool); 2]
+    where
+        Check<M>: serde::de::DeserializeOwned,
+    {
         |t| {
             [
                 (
                     serde_json::from_str::<M>(t).is_ok(),
-                    serde_json::from_str::<C>(t).is_ok(),
+                    serde_json::from_str::<Check<M>>(t).is_ok(),
                 ),
                 (
                     crate::fast::from_str::<M>(t).is_some(),
-                    crate::fast::from_str::<C>(t).is_some(),
+                    crate::fast::from_str::<Check<M>>(t).is_some(),
                 ),
             ]
         }
     }
-    with_check!(kind, one)(text)
+    with_model!(kind, one)(text)
 }
 
 /// The JSON Schema (draft 2020-12) of the SDK model of `kind`, derived from the Rust types.
