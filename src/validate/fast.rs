@@ -60,14 +60,29 @@ pub(crate) mod top {
 
 /// The scanner's stacks, kept empty between payloads on each thread (see [`Fast::take_stacks`]):
 /// validating a payload then costs no allocation for them.
+#[derive(Default)]
 struct Stacks<'s, 'a> {
+    /// The path to the value being checked.
     path: Vec<Seg<'a>>,
+    /// The one-pass check's open containers.
     frames: Vec<Frame<'s>>,
+    /// Keys of the open objects that are not properties of their schema (to find repeats).
     undeclared: Vec<&'a str>,
+    /// Items of the open arrays whose items must be unique.
     unique: Vec<Item<'a>>,
 }
 
 impl<'s, 'a> Stacks<'s, 'a> {
+    /// New stacks, deep and long enough for an invite without regrowing.
+    fn with_room() -> Self {
+        Stacks {
+            path: Vec::with_capacity(16),
+            frames: Vec::with_capacity(16),
+            undeclared: Vec::with_capacity(16),
+            unique: Vec::with_capacity(32),
+        }
+    }
+
     /// The same buffers, emptied, for other lifetimes.
     fn recycle<'t, 'b>(self) -> Stacks<'t, 'b> {
         Stacks {
@@ -101,18 +116,13 @@ pub(crate) struct Fast<'s, 'a> {
     src: &'a [u8],
     pos: usize,
     depth: usize,
-    path: Vec<Seg<'a>>,
-    /// Keys of the open objects that are not properties of their schema (to find repeats).
-    undeclared: Vec<&'a str>,
-    /// Items of the open arrays whose items must be unique.
-    unique: Vec<Item<'a>>,
+    /// Empty (no allocation) until [`Fast::take_stacks`].
+    stacks: Stacks<'s, 'a>,
     /// Which of [`top`]'s keys the root object has.
     pub top_keys: u8,
     /// Findings as [`RawFinding::into_finding`] makes them ([`Fast::take_findings`]).
     out: Vec<Finding>,
-    /// The one-pass check's state (see [`Fast::check_decoding`]): the open containers,
-    frames: Vec<Frame<'s>>,
-    /// the schema of the value a key announces (`None`: not checked) and whether it may be
+    /// The one-pass check's state (see [`Fast::check_decoding`]): the schema of the value a key announces (`None`: not checked) and whether it may be
     /// absent,
     next: (Option<Id>, bool),
     /// the value being read,
@@ -174,12 +184,9 @@ impl<'s, 'a> Fast<'s, 'a> {
             src: src.as_bytes(),
             pos: 0,
             depth: 0,
-            path: Vec::new(),
-            undeclared: Vec::new(),
-            unique: Vec::new(),
+            stacks: Stacks::default(),
             top_keys: 0,
             out: Vec::new(),
-            frames: Vec::new(),
             next: (None, false),
             pending: Pending {
                 at: usize::MAX,
@@ -236,32 +243,19 @@ impl<'s, 'a> Fast<'s, 'a> {
         self.n_siblings = siblings.len();
         self.next = (Some(id), false);
         self.take_stacks();
-        if decode(self) && self.frames.is_empty() {
+        if decode(self) && self.stacks.frames.is_empty() {
             Ok(())
         } else {
             Err(Bail)
         }
     }
 
-    /// Takes this thread's spare stacks (or makes new ones, deep and long enough for an invite
-    /// without regrowing); [`Drop`] gives them back.
+    /// Takes this thread's spare stacks (or makes new ones); [`Drop`] gives them back.
     fn take_stacks(&mut self) {
-        let stacks = SPARE.with(|spare| spare.take()).unwrap_or_else(|| Stacks {
-            path: Vec::with_capacity(16),
-            frames: Vec::with_capacity(16),
-            undeclared: Vec::with_capacity(16),
-            unique: Vec::with_capacity(32),
-        });
-        let Stacks {
-            path,
-            frames,
-            undeclared,
-            unique,
-        } = stacks.recycle();
-        self.path = path;
-        self.frames = frames;
-        self.undeclared = undeclared;
-        self.unique = unique;
+        self.stacks = SPARE
+            .with(|spare| spare.take())
+            .unwrap_or_else(Stacks::with_room)
+            .recycle();
     }
 
     /// The findings.
@@ -278,7 +272,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         self.out.push(
             RawFinding {
                 code,
-                pointer: pointer_of("", &self.path),
+                pointer: pointer_of("", &self.stacks.path),
                 offset,
                 message,
             }
@@ -424,7 +418,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         let s = id.map(|id| self.spec.schema(id));
         let items = s.and_then(|s| s.items);
         let unique = s.is_some_and(|s| s.unique_items);
-        let base = self.unique.len();
+        let base = self.stacks.unique.len();
         self.enter()?;
         self.ws();
         let mut n = 0;
@@ -436,9 +430,9 @@ impl<'s, 'a> Fast<'s, 'a> {
                 if unique {
                     self.unique_item(n, base, items)?;
                 } else if items.is_some() {
-                    self.path.push(Seg::Index(n));
+                    self.stacks.path.push(Seg::Index(n));
                     self.value(items, false, &[])?;
-                    self.path.pop();
+                    self.stacks.path.pop();
                 } else {
                     self.value(None, false, &[])?;
                 }
@@ -455,7 +449,7 @@ impl<'s, 'a> Fast<'s, 'a> {
 
     /// The end of an array that started at `start` and has `n` items.
     fn array_end(&mut self, s: Option<&Schema>, start: usize, n: usize, base: usize) {
-        self.unique.truncate(base);
+        self.stacks.unique.truncate(base);
         if let Some(max) = s.and_then(|s| s.max_items) {
             if n > max {
                 // Same offset as nothing else the items report (they start later).
@@ -465,7 +459,7 @@ impl<'s, 'a> Fast<'s, 'a> {
     }
 
     /// Item `n` of an array whose items must be unique (its earlier items are
-    /// `self.unique[base..]`); only scalars (the spec's are lists of ids and feature names). A
+    /// `self.stacks.unique[base..]`); only scalars (the spec's are lists of ids and feature names). A
     /// repeat is reported before the item's own findings, as the slow path does.
     fn unique_item(&mut self, n: usize, base: usize, items: Option<Id>) -> R<()> {
         let item_start = self.pos;
@@ -474,9 +468,9 @@ impl<'s, 'a> Fast<'s, 'a> {
             return Err(Bail);
         }
         let token = self.scalar()?;
-        self.path.push(Seg::Index(n));
+        self.stacks.path.push(Seg::Index(n));
         self.unique_scalar(n, base, items, item_start, &token)?;
-        self.path.pop();
+        self.stacks.path.pop();
         Ok(())
     }
 
@@ -501,10 +495,13 @@ impl<'s, 'a> Fast<'s, 'a> {
             Token::Str(Some(text)) => Item::Str(text),
             Token::Str(None) => return Err(Bail),
         };
-        if let Some(j) = self.unique[base..].iter().position(|u| u.same(&item)) {
+        if let Some(j) = self.stacks.unique[base..]
+            .iter()
+            .position(|u| u.same(&item))
+        {
             self.report(Code::DuplicateItem, at, repeat_message(n, j));
         }
-        self.unique.push(item);
+        self.stacks.unique.push(item);
         if let Some(items) = items {
             self.check_scalar(items, false, at, token)?;
         }
@@ -515,7 +512,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         let start = self.pos;
         let s = self.object_schema(id)?;
         let root = self.depth == 0;
-        let base = self.undeclared.len();
+        let base = self.stacks.undeclared.len();
         let mut seen: u64 = 0;
         self.enter()?;
         self.ws();
@@ -532,7 +529,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                 let (vid, optional) =
                     self.member(s, root, base, &mut seen, siblings, key_start, key)?;
                 self.value(vid, optional, &[])?;
-                self.path.pop();
+                self.stacks.path.pop();
                 if self.next_or_close(b'}')? {
                     break;
                 }
@@ -573,7 +570,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             if root {
                 self.top_keys |= top::bit(key);
             }
-            self.path.push(Seg::Key(key));
+            self.stacks.path.push(Seg::Key(key));
             return Ok((Some(p.id), !p.required));
         }
         if root {
@@ -589,13 +586,16 @@ impl<'s, 'a> Fast<'s, 'a> {
                 *seen |= 1 << pi;
             }
             None => {
-                if self.undeclared[base..].iter().any(|k| key_eq(k, key)) {
+                if self.stacks.undeclared[base..]
+                    .iter()
+                    .any(|k| key_eq(k, key))
+                {
                     return Err(Bail);
                 }
-                self.undeclared.push(key);
+                self.stacks.undeclared.push(key);
             }
         }
-        self.path.push(Seg::Key(key));
+        self.stacks.path.push(Seg::Key(key));
         Ok(match (s, property) {
             (None, _) => (None, false),
             (Some(s), Some(pi)) => {
@@ -624,10 +624,10 @@ impl<'s, 'a> Fast<'s, 'a> {
             for (r, index) in s.required.iter().zip(&s.required_index) {
                 let present = match index {
                     Some(pi) => seen & (1 << pi) != 0,
-                    None => self.undeclared[base..].iter().any(|k| key_eq(k, r)),
+                    None => self.stacks.undeclared[base..].iter().any(|k| key_eq(k, r)),
                 };
                 if !present {
-                    let mut pointer = pointer_of("", &self.path);
+                    let mut pointer = pointer_of("", &self.stacks.path);
                     pointer.push('/');
                     push_escaped(&mut pointer, r);
                     self.out.push(
@@ -642,7 +642,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                 }
             }
         }
-        self.undeclared.truncate(base);
+        self.stacks.undeclared.truncate(base);
     }
 
     /// After an item or a member: `true` at the container's end (`close`, consumed), `false`
@@ -741,37 +741,32 @@ impl<'s, 'a> Fast<'s, 'a> {
     }
 }
 
-/// The one-pass check: the SDK's reader reports each value, key and container as it decodes,
-/// and the scanner runs on those events the checks that [`Fast::object`], [`Fast::array`]
-/// and [`Fast::value`] run as they recurse (the same functions, so the same findings in the
-/// same order). Values the reader does not walk are scanned by [`Fast::value`].
 impl Drop for Fast<'_, '_> {
     /// Gives the stacks back to the thread for the next payload, unless they were never taken
     /// or a huge payload grew them (a thread keeps no more than a few kilobytes).
     fn drop(&mut self) {
         const KEEP: usize = 1024;
-        if self.path.capacity() == 0
-            || self.undeclared.capacity() > KEEP
-            || self.unique.capacity() > KEEP
+        let stacks = std::mem::take(&mut self.stacks);
+        if stacks.path.capacity() == 0
+            || stacks.undeclared.capacity() > KEEP
+            || stacks.unique.capacity() > KEEP
         {
             return;
         }
-        let stacks = Stacks {
-            path: std::mem::take(&mut self.path),
-            frames: std::mem::take(&mut self.frames),
-            undeclared: std::mem::take(&mut self.undeclared),
-            unique: std::mem::take(&mut self.unique),
-        };
         SPARE.with(|spare| spare.set(Some(stacks.recycle())));
     }
 }
 
+/// The one-pass check: the SDK's reader reports each value, key and container as it decodes,
+/// and the scanner runs on those events the checks that [`Fast::object`], [`Fast::array`]
+/// and [`Fast::value`] run as they recurse (the same functions, so the same findings in the
+/// same order). Values the reader does not walk are scanned by [`Fast::value`].
 impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
     fn value_begin(&mut self, at: usize) -> Result<(), crate::fast::Bail> {
-        let (id, optional) = match self.frames.last() {
+        let (id, optional) = match self.stacks.frames.last() {
             Some(f) if !f.object => {
                 let (n, items) = (f.n, f.items);
-                self.path.push(Seg::Index(n));
+                self.stacks.path.push(Seg::Index(n));
                 (items, false)
             }
             _ => self.next,
@@ -787,7 +782,7 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
             return Err(crate::fast::Bail);
         }
         self.scalar_at = at;
-        let checked = match self.frames.last() {
+        let checked = match self.stacks.frames.last() {
             Some(f) if f.unique => {
                 let (n, base, items) = (f.n, f.base, f.items);
                 self.unique_scalar(n, base, items, at, &token)
@@ -803,7 +798,7 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
     #[inline(never)]
     fn open(&mut self, at: usize, object: bool) -> Result<(), crate::fast::Bail> {
         let p = self.pending;
-        if at != p.at || self.frames.last().is_some_and(|f| f.unique) {
+        if at != p.at || self.stacks.frames.last().is_some_and(|f| f.unique) {
             return Err(crate::fast::Bail);
         }
         let (found, name) = if object {
@@ -822,14 +817,14 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
                 return Err(crate::fast::Bail);
             }
         }
-        let root = self.frames.is_empty();
+        let root = self.stacks.frames.is_empty();
         let frame = if object {
             Frame {
                 s: self.object_schema(id).map_err(|Bail| crate::fast::Bail)?,
                 object,
                 start: at,
                 seen: 0,
-                base: self.undeclared.len(),
+                base: self.stacks.undeclared.len(),
                 n: 0,
                 root,
                 items: None,
@@ -842,20 +837,20 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
                 object,
                 start: at,
                 seen: 0,
-                base: self.unique.len(),
+                base: self.stacks.unique.len(),
                 n: 0,
                 root,
                 items: s.and_then(|s| s.items),
                 unique: s.is_some_and(|s| s.unique_items),
             }
         };
-        self.frames.push(frame);
+        self.stacks.frames.push(frame);
         Ok(())
     }
 
     #[inline]
     fn key(&mut self, at: usize, key: Option<&'a str>) -> Result<(), crate::fast::Bail> {
-        let (Some(key), Some(f)) = (key, self.frames.last_mut()) else {
+        let (Some(key), Some(f)) = (key, self.stacks.frames.last_mut()) else {
             return Err(crate::fast::Bail);
         };
         // The common case, in line (`member` does the same, and all the rest).
@@ -863,7 +858,7 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
             if f.root {
                 self.top_keys |= top::bit(key);
             }
-            self.path.push(Seg::Key(key));
+            self.stacks.path.push(Seg::Key(key));
             self.next = (Some(p.id), !p.required);
             return Ok(());
         }
@@ -875,15 +870,15 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
         if self.scalar_at != start && self.closed_at != start {
             self.scan_skipped(start, end)?;
         }
-        if let Some(f) = self.frames.last_mut() {
+        if let Some(f) = self.stacks.frames.last_mut() {
             f.n += 1;
-            self.path.pop();
+            self.stacks.path.pop();
         }
         Ok(())
     }
 
     fn close(&mut self, _end: usize) -> Result<(), crate::fast::Bail> {
-        let f = self.frames.pop().ok_or(crate::fast::Bail)?;
+        let f = self.stacks.frames.pop().ok_or(crate::fast::Bail)?;
         if f.object {
             self.object_end(f.s, f.start, f.base, f.seen);
         } else {
@@ -899,7 +894,7 @@ impl<'a> Fast<'_, 'a> {
     #[cold]
     #[inline(never)]
     fn key_slow(&mut self, at: usize, key: &'a str) -> Result<(), crate::fast::Bail> {
-        let Some(&f) = self.frames.last() else {
+        let Some(&f) = self.stacks.frames.last() else {
             return Err(crate::fast::Bail);
         };
         if !f.object {
@@ -915,7 +910,7 @@ impl<'a> Fast<'_, 'a> {
         self.next = self
             .member(f.s, f.root, f.base, &mut seen, siblings, at, key)
             .map_err(|Bail| crate::fast::Bail)?;
-        if let Some(f) = self.frames.last_mut() {
+        if let Some(f) = self.stacks.frames.last_mut() {
             f.seen = seen;
         }
         Ok(())
@@ -926,17 +921,17 @@ impl<'a> Fast<'_, 'a> {
     #[inline(never)]
     fn scan_skipped(&mut self, start: usize, end: usize) -> Result<(), crate::fast::Bail> {
         let p = self.pending;
-        if start != p.at || self.frames.last().is_some_and(|f| f.unique) {
+        if start != p.at || self.stacks.frames.last().is_some_and(|f| f.unique) {
             return Err(crate::fast::Bail);
         }
         let siblings = self.siblings;
-        let siblings = if self.frames.is_empty() {
+        let siblings = if self.stacks.frames.is_empty() {
             &siblings[..self.n_siblings]
         } else {
             &[]
         };
         self.pos = start;
-        self.depth = self.frames.len();
+        self.depth = self.stacks.frames.len();
         self.value(p.id, p.optional, siblings)
             .map_err(|Bail| crate::fast::Bail)?;
         if self.pos == end {
@@ -997,9 +992,9 @@ mod tests {
         ] {
             let mut scan = Fast::new(spec, text);
             scan.take_stacks();
-            assert!(scan.path.is_empty() && scan.frames.is_empty());
-            assert!(scan.undeclared.is_empty() && scan.unique.is_empty());
-            assert!(scan.path.capacity() > 0, "stacks are taken or made");
+            assert!(scan.stacks.path.is_empty() && scan.stacks.frames.is_empty());
+            assert!(scan.stacks.undeclared.is_empty() && scan.stacks.unique.is_empty());
+            assert!(scan.stacks.path.capacity() > 0, "stacks are taken or made");
             let _ = scan.check_decoding(id, &[], |scan| {
                 super::super::models::decodes_checked(super::super::Kind::GuildInvite, text, scan)
             });
