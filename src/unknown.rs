@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde_json::value::RawValue;
 
@@ -266,30 +267,80 @@ const RAW_TOKEN: &str = "$serde_json::private::RawValue";
 /// `false` are kept without an allocation.
 pub(crate) struct RawField(Slot);
 
-impl<'de> serde::Deserialize<'de> for RawField {
-    #[inline]
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_newtype_struct(RAW_TOKEN, FieldVisitor)
+/// `RawField`'s check (see `crate::check`): the same protocol and the same checks of the
+/// text, without keeping it.
+#[derive(Debug, Default)]
+pub struct CheckRaw;
+
+/// What an unknown field's raw text becomes: kept ([`RawField`]) or only checked
+/// ([`CheckRaw`]). Both read it through the raw-value protocol ([`FieldVisitor`]).
+trait FromRawText: Sized {
+    fn from_raw_text<E: serde::de::Error>(text: &str) -> Result<Self, E>;
+}
+
+impl FromRawText for RawField {
+    fn from_raw_text<E: serde::de::Error>(s: &str) -> Result<Self, E> {
+        Ok(RawField(match s {
+            "null" => Slot::Static(RawValue::NULL),
+            "true" => Slot::Static(RawValue::TRUE),
+            "false" => Slot::Static(RawValue::FALSE),
+            _ => {
+                // serde_json checks a raw value's syntax but not that its `\u` escapes pair
+                // up; a known string field with an unpaired surrogate is an error, so an
+                // unknown one is too.
+                check_surrogates(s).map_err(E::custom)?;
+                // `Box<RawValue>` through the same protocol: no second parse of the text.
+                Slot::Owned(serde::Deserialize::deserialize(RawText::<E>(
+                    s,
+                    std::marker::PhantomData,
+                ))?)
+            }
+        }))
     }
 }
 
-struct FieldVisitor;
+impl FromRawText for CheckRaw {
+    fn from_raw_text<E: serde::de::Error>(s: &str) -> Result<Self, E> {
+        match s {
+            "null" | "true" | "false" => Ok(CheckRaw),
+            // `Box<RawValue>` takes any text the deserializer hands over: only this can fail.
+            _ => check_surrogates(s).map(|()| CheckRaw).map_err(E::custom),
+        }
+    }
+}
 
-impl<'de> serde::de::Visitor<'de> for FieldVisitor {
-    type Value = RawField;
+impl<'de> serde::Deserialize<'de> for RawField {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_TOKEN, FieldVisitor::<Self>(PhantomData))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckRaw {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_TOKEN, FieldVisitor::<Self>(PhantomData))
+    }
+}
+
+/// The raw-value protocol: a one-entry map, the token as key and the raw text as value.
+struct FieldVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromRawText> serde::de::Visitor<'de> for FieldVisitor<T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any valid JSON value")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawField, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         if map.next_key_seed(TokenKey)?.is_none() {
             return Err(serde::de::Error::invalid_type(
                 serde::de::Unexpected::Map,
                 &self,
             ));
         }
-        map.next_value_seed(TextSeed)
+        map.next_value_seed(TextSeed::<T>(PhantomData))
     }
 }
 
@@ -321,105 +372,25 @@ impl serde::de::Visitor<'_> for TokenKey {
 }
 
 /// The raw text of the value.
-struct TextSeed;
+struct TextSeed<T>(PhantomData<T>);
 
-impl<'de> serde::de::DeserializeSeed<'de> for TextSeed {
-    type Value = RawField;
+impl<'de, T: FromRawText> serde::de::DeserializeSeed<'de> for TextSeed<T> {
+    type Value = T;
 
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<RawField, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl serde::de::Visitor<'_> for TextSeed {
-    type Value = RawField;
+impl<T: FromRawText> serde::de::Visitor<'_> for TextSeed<T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("raw value")
     }
 
-    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawField, E> {
-        Ok(RawField(match s {
-            "null" => Slot::Static(RawValue::NULL),
-            "true" => Slot::Static(RawValue::TRUE),
-            "false" => Slot::Static(RawValue::FALSE),
-            _ => {
-                // serde_json checks a raw value's syntax but not that its `\u` escapes pair
-                // up; a known string field with an unpaired surrogate is an error, so an
-                // unknown one is too.
-                check_surrogates(s).map_err(E::custom)?;
-                // `Box<RawValue>` through the same protocol: no second parse of the text.
-                Slot::Owned(serde::Deserialize::deserialize(RawText::<E>(
-                    s,
-                    std::marker::PhantomData,
-                ))?)
-            }
-        }))
-    }
-}
-
-/// `RawField`'s check (see `crate::check`): the same protocol and the same checks of the
-/// text, without keeping it.
-#[derive(Debug, Default)]
-pub struct CheckRaw;
-
-impl<'de> serde::Deserialize<'de> for CheckRaw {
-    #[inline]
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_newtype_struct(RAW_TOKEN, CheckRawVisitor)
-    }
-}
-
-struct CheckRawVisitor;
-
-impl<'de> serde::de::Visitor<'de> for CheckRawVisitor {
-    type Value = CheckRaw;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any valid JSON value")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CheckRaw, A::Error> {
-        if map.next_key_seed(TokenKey)?.is_none() {
-            return Err(serde::de::Error::invalid_type(
-                serde::de::Unexpected::Map,
-                &self,
-            ));
-        }
-        map.next_value_seed(CheckText)
-    }
-}
-
-/// [`TextSeed`]'s check.
-struct CheckText;
-
-impl<'de> serde::de::DeserializeSeed<'de> for CheckText {
-    type Value = CheckRaw;
-
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<CheckRaw, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl serde::de::Visitor<'_> for CheckText {
-    type Value = CheckRaw;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("raw value")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<CheckRaw, E> {
-        match s {
-            "null" | "true" | "false" => Ok(CheckRaw),
-            // `Box<RawValue>` takes any text the deserializer hands over: only this can fail.
-            _ => check_surrogates(s).map(|()| CheckRaw).map_err(E::custom),
-        }
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+        T::from_raw_text(s)
     }
 }
 
