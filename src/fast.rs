@@ -145,18 +145,32 @@ enum Int {
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+/// Bit 7 of every byte of a word (the eight-at-a-time byte tests' result bits).
+pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes as a word, the first byte lowest, for the eight-at-a-time byte tests here and
+/// in the validator.
+#[inline(always)]
+pub(crate) fn word(chunk: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    u64::from_le_bytes(w)
+}
+
+/// Bit 7 of each byte of the result is set at the first byte (lowest address) of `w` that
+/// equals `c` (higher bytes may be set too): the classic has-zero-byte test, exact for "any".
+#[inline(always)]
+pub(crate) fn bytes_equal(w: u64, c: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(c));
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
 
 /// Bit 7 of each byte of the result is set at the first byte (lowest address) of `w` that is
 /// `"`, `\` or a control character (higher bytes may be set too; only the lowest is exact).
 #[inline]
 pub fn special(w: u64) -> u64 {
-    let quote = w ^ (ONES * u64::from(b'"'));
-    let backslash = w ^ (ONES * u64::from(b'\\'));
-    let zero_q = quote.wrapping_sub(ONES) & !quote;
-    let zero_b = backslash.wrapping_sub(ONES) & !backslash;
-    let control = w.wrapping_sub(ONES * 0x20) & !w;
-    (zero_q | zero_b | control) & HIGHS
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+    bytes_equal(w, b'"') | bytes_equal(w, b'\\') | control
 }
 
 /// The index of the first `"`, `\` or control character (below 0x20) at or after `i`, or the
@@ -165,9 +179,7 @@ pub fn special(w: u64) -> u64 {
 #[inline(always)]
 pub fn next_special(b: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = b.get(i..i + 8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let m = special(u64::from_le_bytes(w));
+        let m = special(word(chunk));
         if m != 0 {
             return i + (m.trailing_zeros() / 8) as usize;
         }

@@ -99,9 +99,7 @@ fn is_eight_digits(w: u64) -> bool {
 pub(crate) fn all_digits(b: &[u8]) -> bool {
     let mut chunks = b.chunks_exact(8);
     for chunk in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        if !is_eight_digits(u64::from_le_bytes(w)) {
+        if !is_eight_digits(crate::fast::word(chunk)) {
             return false;
         }
     }

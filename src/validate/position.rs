@@ -8,6 +8,7 @@
 //! The grammar is RFC 8259, as strict as `serde_json` (no comments, no trailing commas, no
 //! lone surrogates, no control characters in strings), with the same nesting limit (128).
 
+use crate::fast::{bytes_equal, word, HIGHS};
 use std::borrow::Cow;
 
 /// Deepest nesting accepted, as in `serde_json`: deeper input is an error, never a stack
@@ -674,17 +675,10 @@ pub(crate) fn push_escaped(out: &mut String, token: &str) {
 /// Whether a pointer token holds `~` or `/`; eight bytes at a time.
 #[inline]
 fn needs_escape(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut chunks = b.chunks_exact(8);
     for chunk in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(w);
-        let tilde = w ^ (ONES * u64::from(b'~'));
-        let slash = w ^ (ONES * u64::from(b'/'));
-        // A zero byte in either: the classic has-zero-byte test (exact for "any").
-        if ((tilde.wrapping_sub(ONES) & !tilde) | (slash.wrapping_sub(ONES) & !slash)) & HIGH != 0 {
+        let w = word(chunk);
+        if bytes_equal(w, b'~') | bytes_equal(w, b'/') != 0 {
             return true;
         }
     }
@@ -708,33 +702,27 @@ pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
 /// The number of characters in UTF-8 bytes: the bytes that are not continuation bytes
 /// (`10xxxxxx`), eight at a time.
 fn count_chars(bytes: &[u8]) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let word = |chunk: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        u64::from_le_bytes(w)
-    };
     let mut continuation = 0;
     // 32 bytes at a time: JSON is mostly ASCII, which has no continuation bytes.
     let mut blocks = bytes.chunks_exact(32);
     for block in &mut blocks {
         let (a, b) = (word(&block[..8]), word(&block[8..16]));
         let (c, d) = (word(&block[16..24]), word(&block[24..]));
-        if (a | b | c | d) & HIGH == 0 {
+        if (a | b | c | d) & HIGHS == 0 {
             continue;
         }
         for w in [a, b, c, d] {
             // Bit 7 set and bit 6 clear; shifting left moves each byte's bit 6 onto bit 7.
-            continuation += (w & !(w << 1) & HIGH).count_ones() as usize;
+            continuation += (w & !(w << 1) & HIGHS).count_ones() as usize;
         }
     }
     let mut chunks = blocks.remainder().chunks_exact(8);
     for chunk in &mut chunks {
         let w = word(chunk);
-        if w & HIGH == 0 {
+        if w & HIGHS == 0 {
             continue; // ASCII: no continuation bytes
         }
-        continuation += (w & !(w << 1) & HIGH).count_ones() as usize;
+        continuation += (w & !(w << 1) & HIGHS).count_ones() as usize;
     }
     let rest = chunks.remainder();
     continuation += rest.iter().filter(|&&b| (b & 0xC0) == 0x80).count();
@@ -744,19 +732,8 @@ fn count_chars(bytes: &[u8]) -> usize {
 /// Whether `bytes` are ASCII with no line feed: then a byte offset into them is a column.
 /// Eight bytes at a time, 32 per step.
 fn ascii_one_line(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let word = |chunk: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        u64::from_le_bytes(w)
-    };
-    // Bit 7 of each byte: set for a non-ASCII byte, or (after the XOR) for a line feed (the
-    // classic has-zero-byte test, exact for "any").
-    let bad = |w: u64| {
-        let nl = w ^ (ONES * u64::from(b'\n'));
-        (w | (nl.wrapping_sub(ONES) & !nl)) & HIGH
-    };
+    // Bit 7 of a byte: set for a non-ASCII byte or a line feed.
+    let bad = |w: u64| (w & HIGHS) | bytes_equal(w, b'\n');
     let mut blocks = bytes.chunks_exact(32);
     for block in &mut blocks {
         let (a, b) = (word(&block[..8]), word(&block[8..16]));
