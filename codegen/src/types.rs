@@ -998,6 +998,7 @@ fn union(u: &Union) -> TokenStream {
             }
         },
     );
+    // A tag this version does not know fails the check: the full decode decides.
     let check = map_deserialize(
         quote!(crate::__private::Check<#name>),
         &expecting,
@@ -1014,7 +1015,6 @@ fn union(u: &Union) -> TokenStream {
             let tag = crate::__private::optional(#tag_local, #tag_json)?;
             match tag.map(#tag_enum::value) {
                 #(#check_variant_arms)*
-                // A tag this version does not know: left to the full decode.
                 _ => Err(crate::__private::check_unknown_variant()),
             }
         },

@@ -154,12 +154,6 @@ fn escape(buf: &mut [u8], b: u8) -> usize {
     6
 }
 
-/// The index of the first byte that needs escaping, or `bytes.len()`.
-#[inline]
-fn first_special(bytes: &[u8]) -> usize {
-    next_special(bytes, 0)
-}
-
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \t \n \f \r`, other control
 /// characters as `\u00xx` (lower-case hex); everything else, non-ASCII included, as is.
 ///
@@ -170,7 +164,7 @@ fn first_special(bytes: &[u8]) -> usize {
 /// that byte on.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    let clean = first_special(bytes);
+    let clean = next_special(bytes, 0);
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     out.extend_from_slice(&bytes[..clean]);
@@ -335,7 +329,7 @@ mod tests {
     fn names_need_no_escape() {
         let plain = |s: &str| {
             assert!(
-                !s.is_empty() && first_special(s.as_bytes()) == s.len(),
+                !s.is_empty() && next_special(s.as_bytes(), 0) == s.len(),
                 "{s:?}"
             );
             assert!(
