@@ -136,16 +136,6 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Decodes UTF-8 text: the fast path (src/fast.rs), then serde_json where it gives up. The
-/// verdict and value are serde_json's either way; the error has no path (see [`decode_slice`]).
-#[inline]
-pub(crate) fn decode_text<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    match crate::fast::from_str(text) {
-        Some(v) => Ok(v),
-        None => serde_json::from_str(text),
-    }
-}
-
 /// Decode a slice; only on failure decode again with path tracking, so the happy path pays
 /// nothing for good error messages.
 pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
@@ -157,7 +147,10 @@ pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Decod
     // Valid UTF-8 first takes the fast path (src/fast.rs), which gives up on anything unusual;
     // serde_json then decides, so results and errors are serde_json's either way.
     let first = match std::str::from_utf8(bytes) {
-        Ok(text) => decode_text(text),
+        Ok(text) => match crate::fast::from_str(text) {
+            Some(v) => return Ok(v),
+            None => serde_json::from_str(text),
+        },
         Err(_) => serde_json::from_slice(bytes),
     };
     match first {
