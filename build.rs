@@ -1,24 +1,63 @@
-//! Generates the models and endpoint methods from `schema/` into `OUT_DIR`.
-//! The same function produces the committed copy in `generated/` (see tests/generated.rs).
+//! Puts the generated models and endpoint methods in `OUT_DIR`, where `src/model.rs` and
+//! `src/client/endpoints.rs` include them from.
+//!
+//! - By default (every dependent's build) the generator is neither compiled nor run: the
+//!   committed `generated/` is used after `build/manifest.rs` has checked that it still matches
+//!   `schema/` (a hash of each file, recorded in `generated/MANIFEST`). A mismatch stops the
+//!   build with a message that names the file and the command that regenerates.
+//! - With the `regenerate` feature (this repository's tests turn it on) the generator runs on
+//!   `schema/`, so the tested code is what the schema produces; `tests/generated.rs` then checks
+//!   that the committed copy is identical.
 
 use std::path::Path;
 
+#[path = "build/manifest.rs"]
+mod manifest;
+
 fn main() {
     println!("cargo:rerun-if-changed=schema");
-    let out_dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
-    let files = match codegen::generate(Path::new("schema")) {
-        Ok(files) => files,
-        Err(e) => {
-            // A readable message instead of a panic backtrace.
-            eprintln!("error: generating code from schema/ failed:\n{e}");
-            std::process::exit(1);
-        }
+    println!("cargo:rerun-if-changed=generated");
+    println!("cargo:rerun-if-changed=build");
+    let Some(out_dir) = std::env::var_os("OUT_DIR") else {
+        fail("OUT_DIR is not set (build.rs runs under cargo)".into());
     };
-    for file in files {
-        let path = Path::new(&out_dir).join(&file.name);
-        if let Err(e) = std::fs::write(&path, file.contents) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            std::process::exit(1);
+    let files = match files() {
+        Ok(files) => files,
+        Err(message) => fail(message),
+    };
+    for (name, contents) in files {
+        let path = Path::new(&out_dir).join(&name);
+        if let Err(e) = std::fs::write(&path, contents) {
+            fail(format!("cannot write {}: {e}", path.display()));
         }
     }
+}
+
+/// The committed copy, checked against `schema/`.
+#[cfg(not(feature = "regenerate"))]
+fn files() -> Result<Vec<(String, String)>, String> {
+    let files = manifest::check(Path::new("."))?;
+    Ok(files.into_iter().map(|f| (f.name, f.contents)).collect())
+}
+
+/// A fresh copy from the generator; a stale committed copy is only a warning here, because
+/// the staleness test reports it with a diff.
+#[cfg(feature = "regenerate")]
+fn files() -> Result<Vec<(String, String)>, String> {
+    let files = discord_invite_codegen::generate(Path::new("schema"))
+        .map_err(|e| format!("generating code from schema/ failed:\n{e}"))?;
+    if let Err(message) = manifest::check(Path::new(".")) {
+        let first = message.lines().nth(1).unwrap_or_default().trim();
+        println!(
+            "cargo:warning=generated/ is stale ({first}); run `{}`",
+            manifest::REFRESH
+        );
+    }
+    Ok(files.into_iter().map(|f| (f.name, f.contents)).collect())
+}
+
+/// Stops the build with a readable message instead of a panic's backtrace.
+fn fail(message: String) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1);
 }

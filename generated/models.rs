@@ -3,7 +3,8 @@
 /// The error body Discord returns for a failed request: an overall code and message, plus per-field details when the request body was invalid.
 ///
 /// Schema: `ErrorResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ApiError {
     /// Discord's numeric JSON error code for the failure, such as `50035` for an invalid form body; distinct from the HTTP status.
     ///
@@ -16,11 +17,14 @@ pub struct ApiError {
     /// Per-field details, nested to follow the shape of the request body, with lists of errors under `_errors` keys; absent when there are none. Kept as raw JSON.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<serde_json :: Value>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<serde_json :: Value>")
+    )]
     pub errors: Option<serde_json::Value>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -85,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiError> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -125,7 +130,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiError> {
 /// One error from Discord: a numeric code and a message, either for a whole request or for one field of it.
 ///
 /// Schema: `Error`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ApiErrorMessage {
     /// Discord's numeric JSON error code (see Discord's error code list); distinct from the HTTP status.
     ///
@@ -137,7 +143,7 @@ pub struct ApiErrorMessage {
     pub message: String,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -196,6 +202,7 @@ impl<'de> serde::Deserialize<'de> for ApiErrorMessage {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiErrorMessage> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -290,6 +297,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationType {
 }
 
 crate::__check_by_decode!(ApplicationType);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ApplicationType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "ApplicationTypes".into()
@@ -305,7 +313,8 @@ impl schemars::JsonSchema for ApplicationType {
 /// An avatar decoration: an animated frame drawn around a user's avatar.
 ///
 /// Schema: `UserAvatarDecorationResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct AvatarDecoration {
     /// The hash of the decoration image.
     ///
@@ -314,11 +323,14 @@ pub struct AvatarDecoration {
     /// The ID of the SKU the decoration is sold as, or null when it is not a store item.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")
+    )]
     pub sku_id: Option<crate::Snowflake>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -377,6 +389,7 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<AvatarDecoration> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -416,7 +429,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<AvatarDecoration> 
 /// A weekday in a particular week of the month, such as the first Monday.
 ///
 /// Schema: `ByNWeekdayResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ByNWeekday {
     /// Which week of the month, from `1` to `5`; `5` means the last week.
     ///
@@ -428,7 +442,7 @@ pub struct ByNWeekday {
     pub day: RecurrenceRuleWeekday,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -487,6 +501,7 @@ impl<'de> serde::Deserialize<'de> for ByNWeekday {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<ByNWeekday> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -631,6 +646,7 @@ impl<'de> serde::Deserialize<'de> for ChannelType {
 }
 
 crate::__check_by_decode!(ChannelType);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ChannelType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "ChannelTypes".into()
@@ -646,7 +662,8 @@ impl schemars::JsonSchema for ChannelType {
 /// The JSON body for creating an invite to a group DM.
 ///
 /// Schema: `CreateGroupDMInviteRequest`.
-#[derive(Clone, Debug, PartialEq, Default, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct CreateGroupDmInviteRequest {
     /// How long the invite stays valid, in seconds, from `1` up to `604800` (7 days); group DM invites cannot be permanent. Defaults to `86400` (24 hours).
     ///
@@ -654,7 +671,7 @@ pub struct CreateGroupDmInviteRequest {
     pub max_age: crate::Nullable<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -711,6 +728,7 @@ impl<'de> serde::Deserialize<'de> for CreateGroupDmInviteRequest {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de>
 for crate::__private::Check<CreateGroupDmInviteRequest> {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -748,7 +766,8 @@ for crate::__private::Check<CreateGroupDmInviteRequest> {
 /// The JSON body for creating an invite to a guild channel; every field is optional and an empty object `{}` creates a default 24-hour invite.
 ///
 /// Schema: `CreateGuildInviteRequest`.
-#[derive(Clone, Debug, PartialEq, Default, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct CreateGuildInviteRequest {
     /// How long the invite stays valid, in seconds, from `0` (never expires) up to `5184000` (60 days); Discord's docs still state a `604800` (7 day) limit. Defaults to `86400` (24 hours).
     ///
@@ -784,7 +803,7 @@ pub struct CreateGuildInviteRequest {
     pub role_ids: crate::Nullable<Vec<crate::Snowflake>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -887,6 +906,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuildInviteRequest {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<CreateGuildInviteRequest> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -960,13 +980,17 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<CreateGuildInviteR
 /// An invite to add its creator as a friend on Discord.
 ///
 /// Schema: `FriendInviteResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct FriendInvite {
     /// The invite kind; always `2` (`FRIEND`) for this variant, though older payloads omit it.
     ///
     /// Wire name `type`. `None` when the key is absent.
-    #[schemars(rename = "type")]
-    #[schemars(with = "crate::__private::SchemaOptional<InviteType>")]
+    #[cfg_attr(feature = "json-schema", schemars(rename = "type"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<InviteType>")
+    )]
     pub kind: Option<InviteType>,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
@@ -975,17 +999,26 @@ pub struct FriendInvite {
     /// The user who created the invite and whom accepting it befriends.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+    )]
     pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub max_age: Option<i64>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")
+    )]
     pub created_at: Option<crate::Timestamp>,
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires.
     ///
@@ -994,7 +1027,10 @@ pub struct FriendInvite {
     /// The number of friends the inviter has, as shown on the friend invite card. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub friends_count: Option<i64>,
     /// Usually null, since a friend invite does not lead to a channel; the field is always sent.
     ///
@@ -1003,26 +1039,38 @@ pub struct FriendInvite {
     /// Not described in Discord's public docs; it appears to mark friend invites shared with the inviter's synced contacts. Usually `false`.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub is_contact: Option<bool>,
     /// How many times the invite has been used so far.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub uses: Option<i64>,
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub max_uses: Option<i64>,
     /// Invite flags as a bit set; undocumented for friend invites and usually `0`.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<GuildInviteFlags>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<GuildInviteFlags>")
+    )]
     pub flags: Option<GuildInviteFlags>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -1143,6 +1191,7 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1214,13 +1263,17 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
 /// An invite to a group DM conversation.
 ///
 /// Schema: `GroupDMInviteResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GroupDmInvite {
     /// The invite kind; always `1` (`GROUP_DM`) for this variant, though older payloads omit it.
     ///
     /// Wire name `type`. `None` when the key is absent.
-    #[schemars(rename = "type")]
-    #[schemars(with = "crate::__private::SchemaOptional<InviteType>")]
+    #[cfg_attr(feature = "json-schema", schemars(rename = "type"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<InviteType>")
+    )]
     pub kind: Option<InviteType>,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
@@ -1229,17 +1282,26 @@ pub struct GroupDmInvite {
     /// The group DM member who created the invite.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+    )]
     pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub max_age: Option<i64>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")
+    )]
     pub created_at: Option<crate::Timestamp>,
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires.
     ///
@@ -1248,7 +1310,10 @@ pub struct GroupDmInvite {
     /// A partial object for the group DM, including its name, icon and recipients.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteChannel >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < InviteChannel >>")
+    )]
     pub channel: Option<Box<InviteChannel>>,
     /// Roughly how many people are in the group DM; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
@@ -1256,7 +1321,7 @@ pub struct GroupDmInvite {
     pub approximate_member_count: crate::Nullable<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -1358,6 +1423,7 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<GroupDmInvite> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1742,6 +1808,7 @@ impl<'de> serde::Deserialize<'de> for GuildFeature {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildFeature> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1750,6 +1817,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildFeature> {
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for GuildFeature {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildFeatures".into()
@@ -1765,13 +1833,17 @@ impl schemars::JsonSchema for GuildFeature {
 /// An invite to a channel of a guild (server). The usage fields (`uses`, `max_uses`, `max_age`, `temporary`, `created_at`) are only present when the invite comes from an endpoint that returns invite metadata, such as creating or listing invites.
 ///
 /// Schema: `GuildInviteResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GuildInvite {
     /// The invite kind; always `0` (`GUILD`) for this variant, though older payloads omit it.
     ///
     /// Wire name `type`. `None` when the key is absent.
-    #[schemars(rename = "type")]
-    #[schemars(with = "crate::__private::SchemaOptional<InviteType>")]
+    #[cfg_attr(feature = "json-schema", schemars(rename = "type"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<InviteType>")
+    )]
     pub kind: Option<InviteType>,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
@@ -1780,17 +1852,26 @@ pub struct GuildInvite {
     /// The user who created the invite; absent for invites with no known creator, such as a vanity URL.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+    )]
     pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub max_age: Option<i64>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")
+    )]
     pub created_at: Option<crate::Timestamp>,
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires. Discord now always sends it, but older payloads may leave it out.
     ///
@@ -1799,22 +1880,34 @@ pub struct GuildInvite {
     /// Not described in Discord's public docs; it appears to mark invites shared with the inviter's synced contacts. Usually `false`.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub is_contact: Option<bool>,
     /// Guild invite flags as a bit set (see `GuildInviteFlags`); `IS_GUEST_INVITE` marks an invite that grants guest access.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<GuildInviteFlags>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<GuildInviteFlags>")
+    )]
     pub flags: Option<GuildInviteFlags>,
     /// A partial object for the guild the invite joins. Older or trimmed payloads may omit it.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteGuild >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < InviteGuild >>")
+    )]
     pub guild: Option<Box<InviteGuild>>,
     /// The ID of the guild the invite joins. Required by the spec, but Discord's own examples leave it out, so it may be absent.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")
+    )]
     pub guild_id: Option<crate::Snowflake>,
     /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
     ///
@@ -1823,32 +1916,50 @@ pub struct GuildInvite {
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<InviteTargetType>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<InviteTargetType>")
+    )]
     pub target_type: Option<InviteTargetType>,
     /// The user whose Go Live stream the invite opens; present when `target_type` is `STREAM`.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+    )]
     pub target_user: Option<Box<User>>,
     /// A partial object for the embedded application (activity) the invite opens; present when `target_type` is `EMBEDDED_APPLICATION`.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteApplication >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < InviteApplication >>")
+    )]
     pub target_application: Option<Box<InviteApplication>>,
     /// The scheduled event the invite points to; only included when Get Invite is called with a valid `guild_scheduled_event_id`.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < ScheduledEvent >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < ScheduledEvent >>")
+    )]
     pub guild_scheduled_event: Option<Box<ScheduledEvent>>,
     /// The channel inside the guild that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")
+    )]
     pub target_channel_id: Option<crate::Snowflake>,
     /// The message that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")
+    )]
     pub target_message_id: Option<crate::Snowflake>,
     /// A summary of the guild's recent chat activity shown on invite cards, or null when Discord has none. Not described in Discord's public docs.
     ///
@@ -1857,17 +1968,26 @@ pub struct GuildInvite {
     /// How many times the invite has been used so far.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub uses: Option<i64>,
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub max_uses: Option<i64>,
     /// Whether people who join through this invite get only temporary membership: they are removed when they disconnect unless someone gives them a role.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub temporary: Option<bool>,
     /// Roughly how many members the guild has; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
@@ -1880,7 +2000,10 @@ pub struct GuildInvite {
     /// Whether a member who joins through this invite is allowed to change their nickname in the guild. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub is_nickname_changeable: Option<bool>,
     /// The roles a member is given on joining through this invite (community invites created with `role_ids`), as partial role objects; null or absent when none.
     ///
@@ -1888,7 +2011,7 @@ pub struct GuildInvite {
     pub roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -2107,6 +2230,7 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2324,6 +2448,7 @@ impl<'de> serde::Deserialize<'de> for GuildInviteFlags {
 }
 
 crate::__check_by_decode!(GuildInviteFlags);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for GuildInviteFlags {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildInviteFlags".into()
@@ -2338,7 +2463,8 @@ impl schemars::JsonSchema for GuildInviteFlags {
 /// A summary of how active a guild's chat has been recently, used for invite previews. Not described in Discord's public docs.
 ///
 /// Schema: `GuildLivelinessResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GuildLiveliness {
     /// Message counts over recent consecutive time buckets, oldest first as far as is known.
     ///
@@ -2350,7 +2476,7 @@ pub struct GuildLiveliness {
     pub last_updated_ts: crate::Nullable<crate::Timestamp>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -2416,6 +2542,7 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildLiveliness> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2460,7 +2587,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildLiveliness> {
 /// A user's membership in a guild: their guild-specific profile, roles and state.
 ///
 /// Schema: `GuildMemberResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GuildMember {
     /// The hash of the member's guild-specific avatar, or null when they use their account avatar.
     ///
@@ -2481,7 +2609,10 @@ pub struct GuildMember {
     /// The member's guild flags as a bit set; `0` when none are set.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub flags: Option<i64>,
     /// When the user joined the guild (ISO 8601 timestamp).
     ///
@@ -2494,7 +2625,10 @@ pub struct GuildMember {
     /// `true` while the member still has to accept the guild's membership screening rules; they cannot talk until then.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub pending: Option<bool>,
     /// When the member started boosting the guild (ISO 8601 timestamp), or null when they are not boosting.
     ///
@@ -2515,16 +2649,22 @@ pub struct GuildMember {
     /// Whether a moderator has server-muted the member, silencing them in every voice channel of the guild.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub mute: Option<bool>,
     /// Whether a moderator has server-deafened the member, so they hear nothing in the guild's voice channels.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub deaf: Option<bool>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -2666,6 +2806,7 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildMember> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2826,6 +2967,7 @@ impl<'de> serde::Deserialize<'de> for GuildNsfwLevel {
 }
 
 crate::__check_by_decode!(GuildNsfwLevel);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for GuildNsfwLevel {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildNSFWContentLevel".into()
@@ -2841,7 +2983,8 @@ impl schemars::JsonSchema for GuildNsfwLevel {
 /// A role's colours: a primary colour plus optional second and third colours for gradient and holographic role styles.
 ///
 /// Schema: `GuildRoleColorsResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GuildRoleColors {
     /// The main colour as an RGB integer; `0` means no colour.
     ///
@@ -2850,16 +2993,22 @@ pub struct GuildRoleColors {
     /// The second colour of a gradient style as an RGB integer, or null when the role is a single colour.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<i64>")
+    )]
     pub secondary_color: Option<i64>,
     /// The third colour of the holographic style as an RGB integer, or null when that style is not used.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<i64>")
+    )]
     pub tertiary_color: Option<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -2931,6 +3080,7 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildRoleColors> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2981,16 +3131,17 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildRoleColors> {
 /// The leaf of an error response's `errors` tree: the errors reported for a single field.
 ///
 /// Schema: `InnerErrors`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InnerErrors {
     /// The errors for this field, each with a code and a message.
     ///
     /// Wire name `_errors`. Always present.
-    #[schemars(rename = "_errors")]
+    #[cfg_attr(feature = "json-schema", schemars(rename = "_errors"))]
     pub errors: Vec<Box<ApiErrorMessage>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -3045,6 +3196,7 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InnerErrors> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3081,7 +3233,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InnerErrors> {
 /// The default OAuth2 settings used when an application is added from its in-app install link.
 ///
 /// Schema: `ApplicationOAuth2InstallParamsResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InstallParams {
     /// The OAuth2 scopes requested on install, such as `bot` and `applications.commands`.
     ///
@@ -3093,7 +3246,7 @@ pub struct InstallParams {
     pub permissions: String,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -3155,6 +3308,7 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InstallParams> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3192,16 +3346,20 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InstallParams> {
 /// How an application installs in one installation context (guild install or user install).
 ///
 /// Schema: `ApplicationIntegrationTypeConfigurationResponse`.
-#[derive(Clone, Debug, PartialEq, Default, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct IntegrationTypeConfiguration {
     /// The default scopes and permissions for installs in this context, when the application sets them.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < InstallParams >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < InstallParams >>")
+    )]
     pub oauth2_install_params: Option<Box<InstallParams>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -3260,6 +3418,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de>
 for crate::__private::Check<IntegrationTypeConfiguration> {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3300,8 +3459,9 @@ for crate::__private::Check<IntegrationTypeConfiguration> {
 }
 
 /// Any kind of invite, chosen by its `type` field: a guild invite, a group DM invite or a friend invite. Payloads with no `type` (older shapes) decode as a guild invite, and an unrecognised `type` is kept as an unknown variant instead of failing.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
-#[schemars(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum Invite {
@@ -3316,15 +3476,16 @@ pub enum Invite {
 }
 
 /// A `type` this version of the crate does not know; every field is kept.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct UnknownInvite {
     /// The `type` value as sent.
-    #[schemars(rename = "type")]
+    #[cfg_attr(feature = "json-schema", schemars(rename = "type"))]
     pub kind: InviteType,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     pub code: String,
     /// Every other field, as sent.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -4072,6 +4233,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4395,7 +4557,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
 /// The partial application shown on an invite that opens an embedded activity.
 ///
 /// Schema: `InviteApplicationResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InviteApplication {
     /// The application's ID.
     ///
@@ -4412,78 +4575,120 @@ pub struct InviteApplication {
     /// The application's description; may be empty.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub description: Option<String>,
     /// The application's kind, or null for an ordinary application.
     ///
     /// Wire name `type`. Absent, `null` or a value: the three are kept apart.
-    #[schemars(rename = "type")]
+    #[cfg_attr(feature = "json-schema", schemars(rename = "type"))]
     pub kind: crate::Nullable<ApplicationType>,
     /// The hash of the application's default rich presence invite cover image.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub cover_image: Option<String>,
     /// For a game sold on Discord: the ID of the game SKU the application was created for.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")
+    )]
     pub primary_sku_id: Option<crate::Snowflake>,
     /// A partial user object for the application's bot user, when it has one.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+    )]
     pub bot: Option<Box<User>>,
     /// For a game sold on Discord: the URL slug of its store page.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub slug: Option<String>,
     /// The ID of the guild linked to the application, such as its support server.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")
+    )]
     pub guild_id: Option<crate::Snowflake>,
     /// The allowed origins for RPC connections to the application.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Vec < String >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Vec < String >>")
+    )]
     pub rpc_origins: Option<Vec<String>>,
     /// Whether anyone can add the application's bot to a guild, not just its owner.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub bot_public: Option<bool>,
     /// Whether adding the bot requires completing the full OAuth2 authorization code grant.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub bot_require_code_grant: Option<bool>,
     /// The URL of the application's terms of service.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub terms_of_service_url: Option<String>,
     /// The URL of the application's privacy policy.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub privacy_policy_url: Option<String>,
     /// The application's custom authorization URL, used instead of the default install flow.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub custom_install_url: Option<String>,
     /// The default scopes and permissions used when adding the application to a guild.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < InstallParams >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < InstallParams >>")
+    )]
     pub install_params: Option<Box<InstallParams>>,
     /// Install settings per installation context, keyed by context: `0` for guild install and `1` for user install.
     ///
     /// `None` when the key is absent.
-    #[schemars(
-        with = "crate::__private::SchemaOptional<std :: collections :: BTreeMap < String , Box < IntegrationTypeConfiguration > >>"
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(
+            with = "crate::__private::SchemaOptional<std :: collections :: BTreeMap < String , Box < IntegrationTypeConfiguration > >>"
+        )
     )]
     pub integration_types_config: Option<
         std::collections::BTreeMap<String, Box<IntegrationTypeConfiguration>>,
@@ -4491,17 +4696,26 @@ pub struct InviteApplication {
     /// The application's public key, as hex, for verifying the signatures of interaction requests.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub verify_key: Option<String>,
     /// The application's public flags as a bit set.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub flags: Option<i64>,
     /// The application's flags as a decimal string, which can carry bits that do not fit in `flags`. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub flags_new: Option<String>,
     /// For an activity: the most participants it allows, or null when not set.
     ///
@@ -4510,11 +4724,14 @@ pub struct InviteApplication {
     /// Up to five short tags describing the application.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Vec < String >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Vec < String >>")
+    )]
     pub tags: Option<Vec<String>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -4711,6 +4928,7 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteApplication> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4838,7 +5056,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteApplication>
 /// The partial channel shown on an invite.
 ///
 /// Schema: `InviteChannelResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InviteChannel {
     /// The channel's ID.
     ///
@@ -4847,7 +5066,7 @@ pub struct InviteChannel {
     /// The kind of channel, such as a text channel, voice channel or group DM.
     ///
     /// Wire name `type`. Always present.
-    #[schemars(rename = "type")]
+    #[cfg_attr(feature = "json-schema", schemars(rename = "type"))]
     pub kind: ChannelType,
     /// The channel's name, or null for a group DM that has no name.
     ///
@@ -4856,18 +5075,24 @@ pub struct InviteChannel {
     /// For a group DM: the hash of its icon, when it has one.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub icon: Option<String>,
     /// For a group DM: its members, with just ID, username and avatar.
     ///
     /// `None` when the key is absent.
-    #[schemars(
-        with = "crate::__private::SchemaOptional<Vec < Box < InviteChannelRecipient > >>"
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(
+            with = "crate::__private::SchemaOptional<Vec < Box < InviteChannelRecipient > >>"
+        )
     )]
     pub recipients: Option<Vec<Box<InviteChannelRecipient>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -4944,6 +5169,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannel> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4994,7 +5220,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannel> {
 /// A member of a group DM, as listed on an invite to it.
 ///
 /// Schema: `InviteChannelRecipientResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InviteChannelRecipient {
     /// The ID of the user account.
     ///
@@ -5007,11 +5234,14 @@ pub struct InviteChannelRecipient {
     /// The hash of the user's avatar, or null when they use a default avatar.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<String>")
+    )]
     pub avatar: Option<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -5074,6 +5304,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannelRecipient> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5116,7 +5347,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannelRecip
 /// Gateway `INVITE_CREATE` dispatch: someone created an invite to a channel. Needs the `GUILD_INVITES` intent, and is only sent to bots with `MANAGE_CHANNELS` on that channel.
 ///
 /// Schema: `InviteCreateEvent`. The `d` of the gateway event `INVITE_CREATE`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InviteCreateEvent {
     /// The ID of the channel the invite is for.
     ///
@@ -5133,12 +5365,18 @@ pub struct InviteCreateEvent {
     /// The ID of the guild the invite is for; absent for invites outside a guild.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")
+    )]
     pub guild_id: Option<crate::Snowflake>,
     /// The user who created the invite, when known.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+    )]
     pub inviter: Option<Box<User>>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
@@ -5151,17 +5389,26 @@ pub struct InviteCreateEvent {
     /// What the invite opens in a voice channel, when it targets a stream or an embedded application.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<InviteTargetType>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<InviteTargetType>")
+    )]
     pub target_type: Option<InviteTargetType>,
     /// The user whose stream the invite opens; present for `STREAM` invites.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+    )]
     pub target_user: Option<Box<User>>,
     /// A partial object for the embedded application the invite opens; present for `EMBEDDED_APPLICATION` invites.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < InviteApplication >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < InviteApplication >>")
+    )]
     pub target_application: Option<Box<InviteApplication>>,
     /// Whether joining through the invite grants only temporary membership, ended on disconnect unless the member is given a role.
     ///
@@ -5178,11 +5425,14 @@ pub struct InviteCreateEvent {
     /// IDs of the roles given to people who join through the invite, when it is a community invite.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Snowflake >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Snowflake >>")
+    )]
     pub role_ids: Option<Vec<crate::Snowflake>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -5310,6 +5560,7 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteCreateEvent> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5393,7 +5644,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteCreateEvent>
 /// Gateway `INVITE_DELETE` dispatch: an invite was deleted or revoked. Needs the `GUILD_INVITES` intent, and is only sent to bots with `MANAGE_CHANNELS` on that channel.
 ///
 /// Schema: `InviteDeleteEvent`. The `d` of the gateway event `INVITE_DELETE`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InviteDeleteEvent {
     /// The ID of the channel the deleted invite was for.
     ///
@@ -5402,7 +5654,10 @@ pub struct InviteDeleteEvent {
     /// The ID of the guild the deleted invite was for; absent for invites outside a guild.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Snowflake>")
+    )]
     pub guild_id: Option<crate::Snowflake>,
     /// The code of the deleted invite.
     ///
@@ -5410,7 +5665,7 @@ pub struct InviteDeleteEvent {
     pub code: String,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -5480,6 +5735,7 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteDeleteEvent> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5520,7 +5776,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteDeleteEvent>
 /// The partial guild (server) shown on an invite: enough to preview it before joining.
 ///
 /// Schema: `InviteGuildResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InviteGuild {
     /// The guild's ID.
     ///
@@ -5549,7 +5806,10 @@ pub struct InviteGuild {
     /// The guild features that are enabled, such as `COMMUNITY` or `VERIFIED`; unknown values are kept.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Vec < GuildFeature >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Vec < GuildFeature >>")
+    )]
     pub features: Option<Vec<GuildFeature>>,
     /// What a user must satisfy before talking in the guild, or null when not given.
     ///
@@ -5570,11 +5830,14 @@ pub struct InviteGuild {
     /// How many boosts the guild currently has.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub premium_subscription_count: Option<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -5697,6 +5960,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuild> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5784,7 +6048,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuild> {
 /// A partial role, as listed on a community invite that gives roles to people who join.
 ///
 /// Schema: `InviteGuildRoleResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InviteGuildRole {
     /// The role's ID.
     ///
@@ -5805,7 +6070,10 @@ pub struct InviteGuildRole {
     /// The role's colours, including the gradient colours of enhanced role styles.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < GuildRoleColors >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < GuildRoleColors >>")
+    )]
     pub colors: Option<Box<GuildRoleColors>>,
     /// The hash of the role's icon image, or null when it has none.
     ///
@@ -5818,11 +6086,14 @@ pub struct InviteGuildRole {
     /// The role's permissions as a decimal string of the permission bit set.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub permissions: Option<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -5913,6 +6184,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuildRole> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5972,7 +6244,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuildRole> {
 /// The extra usage fields Discord includes on an invite when it comes from creating or listing invites (they are flattened into the invite object, not nested).
 ///
 /// Schema: `InviteMetadata`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InviteMetadata {
     /// How many times the invite has been used so far.
     ///
@@ -5996,7 +6269,7 @@ pub struct InviteMetadata {
     pub created_at: crate::Timestamp,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -6067,6 +6340,7 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteMetadata> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6115,7 +6389,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteMetadata> {
 /// Schema: `InviteStageInstance`.
 ///
 /// Discord has deprecated this object.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InviteStageInstance {
     /// Partial guild member objects for the people currently speaking on the Stage.
     ///
@@ -6135,7 +6410,7 @@ pub struct InviteStageInstance {
     pub topic: String,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -6210,6 +6485,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteStageInstance> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6260,12 +6536,16 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteStageInstanc
 /// Deprecated: a partial guild member for a speaker listed in an `InviteStageInstance`.
 ///
 /// Schema: `InviteStageInstanceMember`.
-#[derive(Clone, Debug, PartialEq, Default, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InviteStageInstanceMember {
     /// The IDs of the member's roles in the guild.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Snowflake >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Snowflake >>")
+    )]
     pub roles: Option<Vec<crate::Snowflake>>,
     /// The member's guild nickname, or null when they have none.
     ///
@@ -6282,21 +6562,30 @@ pub struct InviteStageInstanceMember {
     /// When the member joined the guild (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")
+    )]
     pub joined_at: Option<crate::Timestamp>,
     /// `true` while the member still has to accept the guild's membership screening rules; they cannot talk until then.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub pending: Option<bool>,
     /// The member's user object; Discord's own example shows an empty placeholder here, so it is kept as raw JSON.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<serde_json :: Value>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<serde_json :: Value>")
+    )]
     pub user: Option<serde_json::Value>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -6389,6 +6678,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de>
 for crate::__private::Check<InviteStageInstanceMember> {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6513,6 +6803,7 @@ impl<'de> serde::Deserialize<'de> for InviteTargetType {
 }
 
 crate::__check_by_decode!(InviteTargetType);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for InviteTargetType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "InviteTargetTypes".into()
@@ -6593,6 +6884,7 @@ impl<'de> serde::Deserialize<'de> for InviteType {
 }
 
 crate::__check_by_decode!(InviteType);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for InviteType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "InviteTypes".into()
@@ -6608,7 +6900,8 @@ impl schemars::JsonSchema for InviteType {
 /// An invite to the guild channel linked to a Social SDK lobby, created for a lobby member.
 ///
 /// Schema: `LobbyGuildInviteResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct LobbyGuildInvite {
     /// The invite code: the part after `discord.gg/`.
     ///
@@ -6616,7 +6909,7 @@ pub struct LobbyGuildInvite {
     pub code: String,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -6671,6 +6964,7 @@ impl<'de> serde::Deserialize<'de> for LobbyGuildInvite {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<LobbyGuildInvite> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6705,12 +6999,16 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<LobbyGuildInvite> 
 /// A nameplate: a decorative background shown behind a user's name in member lists.
 ///
 /// Schema: `UserNameplateResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Nameplate {
     /// The ID of the SKU the nameplate is sold as, or null when it is not a store item.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")
+    )]
     pub sku_id: Option<crate::Snowflake>,
     /// The path of the nameplate's image asset.
     ///
@@ -6726,7 +7024,7 @@ pub struct Nameplate {
     pub palette: NameplatePalette,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -6793,6 +7091,7 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<Nameplate> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7000,6 +7299,7 @@ impl<'de> serde::Deserialize<'de> for NameplatePalette {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<NameplatePalette> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7008,6 +7308,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<NameplatePalette> 
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for NameplatePalette {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "NameplatePalette".into()
@@ -7341,6 +7642,7 @@ impl<'de> serde::Deserialize<'de> for OAuth2Scope {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<OAuth2Scope> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7349,6 +7651,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<OAuth2Scope> {
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for OAuth2Scope {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "OAuth2Scopes".into()
@@ -7364,31 +7667,44 @@ impl schemars::JsonSchema for OAuth2Scope {
 /// The server tag a user shows next to their name, taken from the guild they chose as their primary guild.
 ///
 /// Schema: `UserPrimaryGuildResponse`.
-#[derive(Clone, Debug, PartialEq, Default, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct PrimaryGuild {
     /// The ID of the user's primary guild, or null when they have not chosen one.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Snowflake>")
+    )]
     pub identity_guild_id: Option<crate::Snowflake>,
     /// Whether the user is currently showing the guild's server tag, or null when unknown; it may become `false` if the guild turns tags off.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<bool>")
+    )]
     pub identity_enabled: Option<bool>,
     /// The server tag text, at most 4 characters, or null when there is none.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<String>")
+    )]
     pub tag: Option<String>,
     /// The hash of the server tag's badge image, or null when there is none.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<String>")
+    )]
     pub badge: Option<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -7463,6 +7779,7 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<PrimaryGuild> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7520,7 +7837,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<PrimaryGuild> {
 /// The body of an HTTP 429 response: the request hit a rate limit and should be retried later.
 ///
 /// Schema: `RatelimitedResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct RateLimitedError {
     /// Discord's numeric JSON error code; often `0` for a rate limit.
     ///
@@ -7540,7 +7858,7 @@ pub struct RateLimitedError {
     pub global: bool,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -7610,6 +7928,7 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<RateLimitedError> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7655,7 +7974,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<RateLimitedError> 
 /// How a scheduled event repeats, modelled on the iCalendar RRULE standard but limited to a few supported patterns.
 ///
 /// Schema: `RecurrenceRuleResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct RecurrenceRule {
     /// When the repetition starts (ISO 8601 timestamp).
     ///
@@ -7676,28 +7996,40 @@ pub struct RecurrenceRule {
     /// The weekdays the event repeats on, or null when not used.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(
-        with = "crate::__private::SchemaRequiredNullable<Vec < RecurrenceRuleWeekday >>"
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(
+            with = "crate::__private::SchemaRequiredNullable<Vec < RecurrenceRuleWeekday >>"
+        )
     )]
     pub by_weekday: Option<Vec<RecurrenceRuleWeekday>>,
     /// Specific weekdays in specific weeks of the month to repeat on (such as the second Tuesday), or null when not used.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(
-        with = "crate::__private::SchemaRequiredNullable<Vec < Box < ByNWeekday > >>"
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(
+            with = "crate::__private::SchemaRequiredNullable<Vec < Box < ByNWeekday > >>"
+        )
     )]
     pub by_n_weekday: Option<Vec<Box<ByNWeekday>>>,
     /// The months the event repeats in, or null when not used.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(
-        with = "crate::__private::SchemaRequiredNullable<Vec < RecurrenceRuleMonth >>"
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(
+            with = "crate::__private::SchemaRequiredNullable<Vec < RecurrenceRuleMonth >>"
+        )
     )]
     pub by_month: Option<Vec<RecurrenceRuleMonth>>,
     /// The days of the month the event repeats on, or null when not used.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<Vec < i64 >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<Vec < i64 >>")
+    )]
     pub by_month_day: Option<Vec<i64>>,
     /// The days of the year the event repeats on, or null when not used; Discord does not currently let you set it.
     ///
@@ -7709,7 +8041,7 @@ pub struct RecurrenceRule {
     pub count: crate::Nullable<i64>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -7820,6 +8152,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<RecurrenceRule> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7972,6 +8305,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleFrequency {
 }
 
 crate::__check_by_decode!(RecurrenceRuleFrequency);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for RecurrenceRuleFrequency {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "RecurrenceRuleFrequencies".into()
@@ -8088,6 +8422,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleMonth {
 }
 
 crate::__check_by_decode!(RecurrenceRuleMonth);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for RecurrenceRuleMonth {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "RecurrenceRuleMonths".into()
@@ -8184,6 +8519,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleWeekday {
 }
 
 crate::__check_by_decode!(RecurrenceRuleWeekday);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for RecurrenceRuleWeekday {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "RecurrenceRuleWeekdays".into()
@@ -8199,7 +8535,8 @@ impl schemars::JsonSchema for RecurrenceRuleWeekday {
 /// A guild scheduled event, as attached to an invite that points to one.
 ///
 /// Schema: `ScheduledEventResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ScheduledEvent {
     /// The scheduled event's ID.
     ///
@@ -8228,7 +8565,10 @@ pub struct ScheduledEvent {
     /// The user who created the event, when included.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+    )]
     pub creator: Option<Box<User>>,
     /// The hash of the event's cover image, or null when it has none.
     ///
@@ -8261,12 +8601,18 @@ pub struct ScheduledEvent {
     /// How many users have marked themselves interested in the event; only included when requested.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub user_count: Option<i64>,
     /// Who can see the event; currently always guild members only.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<ScheduledEventPrivacyLevel>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<ScheduledEventPrivacyLevel>")
+    )]
     pub privacy_level: Option<ScheduledEventPrivacyLevel>,
     /// The requesting user's own RSVP to the event, or null when they have none. Not described in Discord's public docs.
     ///
@@ -8275,13 +8621,16 @@ pub struct ScheduledEvent {
     /// Changes made to single occurrences of a repeating event, such as a moved or canceled date.
     ///
     /// `None` when the key is absent.
-    #[schemars(
-        with = "crate::__private::SchemaOptional<Vec < Box < ScheduledEventException > >>"
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(
+            with = "crate::__private::SchemaOptional<Vec < Box < ScheduledEventException > >>"
+        )
     )]
     pub guild_scheduled_event_exceptions: Option<Vec<Box<ScheduledEventException>>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -8444,6 +8793,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEvent> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8629,6 +8979,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventEntityType {
 }
 
 crate::__check_by_decode!(ScheduledEventEntityType);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ScheduledEventEntityType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildScheduledEventEntityTypes".into()
@@ -8644,7 +8995,8 @@ impl schemars::JsonSchema for ScheduledEventEntityType {
 /// A change to one occurrence of a repeating scheduled event: a new time or a cancellation.
 ///
 /// Schema: `GuildScheduledEventExceptionResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ScheduledEventException {
     /// The ID of the repeating scheduled event this change belongs to.
     ///
@@ -8657,12 +9009,18 @@ pub struct ScheduledEventException {
     /// The occurrence's new start time (ISO 8601 timestamp), or null when the start time is unchanged.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")
+    )]
     pub scheduled_start_time: Option<crate::Timestamp>,
     /// The occurrence's new end time (ISO 8601 timestamp), or null when the end time is unchanged.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")
+    )]
     pub scheduled_end_time: Option<crate::Timestamp>,
     /// `true` when this single occurrence will not take place.
     ///
@@ -8670,7 +9028,7 @@ pub struct ScheduledEventException {
     pub is_canceled: bool,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -8761,6 +9119,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEventException> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8883,6 +9242,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventPrivacyLevel {
 }
 
 crate::__check_by_decode!(ScheduledEventPrivacyLevel);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ScheduledEventPrivacyLevel {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildScheduledEventPrivacyLevels".into()
@@ -8967,6 +9327,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventStatus {
 }
 
 crate::__check_by_decode!(ScheduledEventStatus);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ScheduledEventStatus {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildScheduledEventStatuses".into()
@@ -8982,7 +9343,8 @@ impl schemars::JsonSchema for ScheduledEventStatus {
 /// A user's RSVP to a scheduled event, or to one occurrence of a repeating event.
 ///
 /// Schema: `ScheduledEventUserResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ScheduledEventUser {
     /// The ID of the scheduled event the RSVP is for.
     ///
@@ -8999,12 +9361,18 @@ pub struct ScheduledEventUser {
     /// The user who responded, when included.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < User >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+    )]
     pub user: Option<Box<User>>,
     /// The responding user's guild member object, when included.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Box < GuildMember >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < GuildMember >>")
+    )]
     pub member: Option<Box<GuildMember>>,
     /// Whether the user is interested or not.
     ///
@@ -9012,7 +9380,7 @@ pub struct ScheduledEventUser {
     pub response: ScheduledEventUserResponseKind,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -9105,6 +9473,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEventUser> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9228,6 +9597,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUserResponseKind {
 }
 
 crate::__check_by_decode!(ScheduledEventUserResponseKind);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ScheduledEventUserResponseKind {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "GuildScheduledEventUserResponses".into()
@@ -9243,7 +9613,8 @@ impl schemars::JsonSchema for ScheduledEventUserResponseKind {
 /// Progress of the background job that processes an uploaded list of target users for an invite.
 ///
 /// Schema: `TargetUsersJobStatusResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct TargetUsersJobStatus {
     /// Where the job stands: processing, completed or failed.
     ///
@@ -9260,7 +9631,10 @@ pub struct TargetUsersJobStatus {
     /// When the job started (ISO 8601 timestamp), or null if unknown.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Timestamp>")
+    )]
     pub created_at: Option<crate::Timestamp>,
     /// When the job finished successfully (ISO 8601 timestamp); null while it is still running or if it failed.
     ///
@@ -9272,7 +9646,7 @@ pub struct TargetUsersJobStatus {
     pub error_message: crate::Nullable<String>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -9360,6 +9734,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<TargetUsersJobStatus> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9486,6 +9861,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatusKind {
 }
 
 crate::__check_by_decode!(TargetUsersJobStatusKind);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for TargetUsersJobStatusKind {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "TargetUsersJobStatusTypes".into()
@@ -9501,16 +9877,20 @@ impl schemars::JsonSchema for TargetUsersJobStatusKind {
 /// The error body returned when an uploaded target-users CSV file is rejected, listing the problems found in the file.
 ///
 /// Schema: `UpdateTargetUsersErrorResponse`.
-#[derive(Clone, Debug, PartialEq, Default, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct UpdateTargetUsersError {
     /// One message per problem in the uploaded file, each naming the offending line, for example an invalid user ID.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<Vec < String >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Vec < String >>")
+    )]
     pub target_users_file: Option<Vec<String>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -9569,6 +9949,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<UpdateTargetUsersError> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9607,7 +9988,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<UpdateTargetUsersE
 /// A Discord user account, such as an invite's creator or target. Partial copies in invites often leave out the newer fields.
 ///
 /// Schema: `UserResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct User {
     /// The ID of the user account.
     ///
@@ -9624,27 +10006,42 @@ pub struct User {
     /// The user's legacy four-digit tag, or `0` for accounts that have moved to unique usernames.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<String>")
+    )]
     pub discriminator: Option<String>,
     /// The user's publicly visible flags (badges) as a bit set.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub public_flags: Option<i64>,
     /// All of the user's account flags as a bit set.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<i64>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
     pub flags: Option<i64>,
     /// Whether the account is an application's bot user.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub bot: Option<bool>,
     /// Whether the account is an official Discord system user, used for urgent messages.
     ///
     /// `None` when the key is absent.
-    #[schemars(with = "crate::__private::SchemaOptional<bool>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<bool>")
+    )]
     pub system: Option<bool>,
     /// The hash of the user's profile banner, or null when they have none.
     ///
@@ -9672,7 +10069,7 @@ pub struct User {
     pub primary_guild: crate::Nullable<Box<PrimaryGuild>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -9809,6 +10206,7 @@ impl<'de> serde::Deserialize<'de> for User {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9898,16 +10296,20 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
 /// Cosmetic collectibles a user has equipped on their profile.
 ///
 /// Schema: `UserCollectiblesResponse`.
-#[derive(Clone, Debug, PartialEq, Default, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct UserCollectibles {
     /// The user's nameplate, or null when they have none equipped.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<Box < Nameplate >>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<Box < Nameplate >>")
+    )]
     pub nameplate: Option<Box<Nameplate>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -9965,6 +10367,7 @@ impl<'de> serde::Deserialize<'de> for UserCollectibles {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<UserCollectibles> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10001,12 +10404,16 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<UserCollectibles> 
 /// A guild's vanity invite (its custom `discord.gg/` code) and how often it has been used.
 ///
 /// Schema: `VanityURLResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct VanityUrl {
     /// The vanity code, or null when the guild has no vanity URL set.
     ///
     /// Always present; `None` is `null`.
-    #[schemars(with = "crate::__private::SchemaRequiredNullable<String>")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaRequiredNullable<String>")
+    )]
     pub code: Option<String>,
     /// How many times the vanity invite has been used.
     ///
@@ -10018,7 +10425,7 @@ pub struct VanityUrl {
     pub error: crate::Nullable<Box<VanityUrlError>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -10083,6 +10490,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrl> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10127,7 +10535,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrl> {
 /// An error attached to a vanity URL response. Not described in Discord's public docs.
 ///
 /// Schema: `VanityURLErrorResponse`.
-#[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct VanityUrlError {
     /// A human-readable explanation of the problem.
     ///
@@ -10139,7 +10548,7 @@ pub struct VanityUrlError {
     pub code: i64,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
-    #[schemars(skip)]
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
 }
 
@@ -10198,6 +10607,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrlError {
     }
 }
 
+#[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrlError> {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10308,6 +10718,7 @@ impl<'de> serde::Deserialize<'de> for VerificationLevel {
 }
 
 crate::__check_by_decode!(VerificationLevel);
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for VerificationLevel {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "VerificationLevels".into()

@@ -115,24 +115,6 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// The JSON Schema of an open enum: its JSON type and a description listing known values
-/// (no `enum` keyword, because decoding accepts values this version does not know).
-pub fn open_enum_schema(json_type: &str, description: &str) -> schemars::Schema {
-    let mut map = serde_json::Map::new();
-    map.insert("type".into(), json_type.into());
-    map.insert("description".into(), description.into());
-    schemars::Schema::from(map)
-}
-
-/// The JSON Schema of a bit-flags integer.
-pub fn flags_schema(description: &str) -> schemars::Schema {
-    let mut map = serde_json::Map::new();
-    map.insert("type".into(), "integer".into());
-    map.insert("minimum".into(), 0.into());
-    map.insert("description".into(), description.into());
-    schemars::Schema::from(map)
-}
-
 /// `Name(IS_GUEST_INVITE | 0x4)`: named bits, then any unnamed rest in hex.
 pub fn debug_flags<F: bitflags::Flags<Bits = u64>>(
     flags: &F,
@@ -185,46 +167,6 @@ impl<T> Local<T> for Nullable<T> {
     }
 }
 
-/// Schema-only stand-in for an `Option<T>` field that may be absent but never `null`: not
-/// required, and not nullable (schemars would otherwise describe every `Option` as nullable).
-pub struct SchemaOptional<T>(std::marker::PhantomData<T>);
-
-impl<T: schemars::JsonSchema> schemars::JsonSchema for SchemaOptional<T> {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        T::schema_name()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        generator.subschema_for::<T>()
-    }
-
-    fn _schemars_private_is_option() -> bool {
-        true
-    }
-}
-
-/// Schema-only stand-in for an `Option<T>` field that is always present and may be `null`:
-/// required and nullable.
-pub struct SchemaRequiredNullable<T>(std::marker::PhantomData<T>);
-
-impl<T: schemars::JsonSchema> schemars::JsonSchema for SchemaRequiredNullable<T> {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        format!("Nullable_{}", T::schema_name()).into()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        <Option<T> as schemars::JsonSchema>::json_schema(generator)
-    }
-}
-
 /// `true` once a union's tag has been read and names a variant that is not in `having`.
 #[inline]
 pub fn foreign<T: Copy + Into<i64>>(tag: &Nullable<T>, having: &[i64]) -> bool {
@@ -234,6 +176,7 @@ pub fn foreign<T: Copy + Into<i64>>(tag: &Nullable<T>, having: &[i64]) -> bool {
     }
 }
 
+#[cfg(feature = "validate")]
 /// The validator's slow path alone: what [`crate::validate::validate_payload`] answers when its
 /// fast path gives up. The fast path's oracle in the fuzz targets.
 pub fn validate_slow(
@@ -255,7 +198,14 @@ pub fn fast_decode<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<T> {
 /// escape), for the CLI's JSON writer.
 pub use crate::fast::{next_special, special};
 
+#[cfg(feature = "validate")]
 pub use crate::check::{
     check_any_str, stash as check_stash, unknown_variant as check_unknown_variant,
 };
+#[cfg(feature = "validate")]
 pub use crate::check::{Check, CheckRaw};
+
+#[cfg(feature = "json-schema")]
+pub use crate::json_schema::{
+    flags_schema, open_enum_schema, SchemaOptional, SchemaRequiredNullable,
+};

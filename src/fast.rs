@@ -69,6 +69,7 @@ pub(crate) fn from_str_with<'a, T: de::Deserialize<'a>, H: Hook<'a>>(
 
 /// A scalar token as the reader read it.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "validate"), allow(dead_code))] // only the validator's hook reads it
 pub(crate) enum Token<'a> {
     Null,
     Bool(bool),

@@ -104,22 +104,3 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
         })
     }
 }
-
-impl<T: schemars::JsonSchema> schemars::JsonSchema for Nullable<T> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        format!("Nullable_{}", T::schema_name()).into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        <Option<T> as schemars::JsonSchema>::json_schema(generator)
-    }
-
-    // Not required in the enclosing object: the key may be absent.
-    fn _schemars_private_is_option() -> bool {
-        true
-    }
-}

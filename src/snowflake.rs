@@ -96,6 +96,7 @@ fn is_eight_digits(w: u64) -> bool {
 
 /// Whether every byte is an ASCII digit (any length; the validator's snowflake pattern);
 /// eight at a time.
+#[cfg(any(feature = "validate", test))]
 pub(crate) fn all_digits(b: &[u8]) -> bool {
     let mut chunks = b.chunks_exact(8);
     for chunk in &mut chunks {
@@ -245,21 +246,6 @@ impl<'de> serde::Deserialize<'de> for Snowflake {
             }
         }
         deserializer.deserialize_str(V)
-    }
-}
-
-impl schemars::JsonSchema for Snowflake {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Snowflake".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "pattern": "^(0|[1-9][0-9]*)$",
-            "format": "snowflake",
-            "description": "A Discord id: a 64-bit integer written as a decimal string."
-        })
     }
 }
 

@@ -292,20 +292,6 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
     }
 }
 
-impl schemars::JsonSchema for Timestamp {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Timestamp".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "format": "date-time",
-            "description": "An RFC 3339 timestamp."
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

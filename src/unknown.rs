@@ -270,6 +270,7 @@ pub(crate) struct RawField(Slot);
 /// `RawField`'s check (see `crate::check`): the same protocol and the same checks of the
 /// text, without keeping it.
 #[derive(Debug, Default)]
+#[cfg_attr(not(feature = "validate"), allow(dead_code))] // only the validator's checks use it
 pub struct CheckRaw;
 
 /// What an unknown field's raw text becomes: kept ([`RawField`]) or only checked

@@ -385,7 +385,7 @@ fn duplicate_known_keys_are_each_decoded_from_bytes() {
 
 /// Fuzz finding (sync_reader, 2026-11-26): an enum whose `oneOf` repeats a value under two
 /// titles (`GUILD = 1`, `GROUP_DM = 1`) diffs against itself as "value 1: renamed GUILD ->
-/// GROUP_DM": `codegen::sync::diff`'s `diff_enum` paired each new entry with the *first* old
+/// GROUP_DM": `discord_invite_codegen::sync::diff`'s `diff_enum` paired each new entry with the *first* old
 /// entry of the same value. Fixed: entries now pair as a multiset (value and title first).
 #[test]
 fn sync_self_diff_is_empty_with_duplicate_enum_values() {
@@ -394,8 +394,8 @@ fn sync_self_diff_is_empty_with_duplicate_enum_values() {
     )
     .unwrap();
     let spec: serde_json::Value = serde_json::from_slice(&data).unwrap();
-    let subset = codegen::sync::extract_subset(&spec).unwrap();
-    let report = codegen::sync::diff(&subset, &subset);
+    let subset = discord_invite_codegen::sync::extract_subset(&spec).unwrap();
+    let report = discord_invite_codegen::sync::diff(&subset, &subset);
     assert!(report.is_empty(), "{}", report.render_text());
 }
 

@@ -1,6 +1,8 @@
-//! `generated/` is a committed copy of what build.rs writes to OUT_DIR. This test keeps the two
-//! identical: it fails with a diff when the schema, overlay or generator changed and the copy
-//! was not refreshed. Refresh it with `UPDATE_GENERATED=1 cargo test --test generated`.
+//! `generated/` is a committed copy of what the generator writes (build.rs writes the same to
+//! OUT_DIR when the `regenerate` feature is on, as it is for this package's tests). This test
+//! keeps the two identical: it fails with a diff when the schema, overlay or generator changed
+//! and the copy was not refreshed. Refresh it with
+//! `UPDATE_GENERATED=1 cargo test -p discord-invite --test generated`.
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +24,8 @@ fn diff(old: &str, new: &str, name: &str) -> String {
 
 #[test]
 fn committed_copy_matches_the_generator() {
-    let files = codegen::generate(&root().join("schema")).expect("schema/ generates");
+    let files =
+        discord_invite_codegen::generate(&root().join("schema")).expect("schema/ generates");
     let dir = root().join("generated");
     let update = std::env::var_os("UPDATE_GENERATED").is_some_and(|v| v == "1");
     let mut stale = Vec::new();
@@ -42,7 +45,7 @@ fn committed_copy_matches_the_generator() {
     let expected: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".rs") && !expected.contains(&name.as_str()) {
+        if !expected.contains(&name.as_str()) {
             if update {
                 std::fs::remove_file(entry.path()).expect("remove stale file");
             } else {
@@ -52,25 +55,41 @@ fn committed_copy_matches_the_generator() {
     }
     assert!(
         stale.is_empty(),
-        "generated/ is stale.\n\n{}\n\nRun `UPDATE_GENERATED=1 cargo test` to refresh it, then review and commit the diff.",
+        "generated/ is stale.\n\n{}\n\nRun `UPDATE_GENERATED=1 cargo test -p discord-invite --test generated` to refresh it, then review and commit the diff.",
         stale.join("\n\n")
     );
 }
 
 #[test]
 fn committed_copy_matches_what_this_build_compiled() {
-    // build.rs and the test above both call codegen::generate; this closes the loop by
-    // comparing with the file the crate was actually compiled from.
+    // build.rs (with `regenerate`) and the test above both call the generator; this closes the
+    // loop by comparing with the files the crate was actually compiled from.
     if std::env::var_os("UPDATE_GENERATED").is_some_and(|v| v == "1") {
         return; // the test above is rewriting the copy right now
     }
-    let built = include_str!(concat!(env!("OUT_DIR"), "/models.rs"));
-    let committed = std::fs::read_to_string(root().join("generated/models.rs")).unwrap_or_default();
-    assert!(
-        built == committed,
-        "generated/models.rs differs from OUT_DIR/models.rs:\n{}\nRun `UPDATE_GENERATED=1 cargo test`.",
-        diff(&committed, built, "models.rs")
-    );
+    let built = [
+        (
+            "models.rs",
+            include_str!(concat!(env!("OUT_DIR"), "/models.rs")),
+        ),
+        (
+            "endpoints.rs",
+            include_str!(concat!(env!("OUT_DIR"), "/endpoints.rs")),
+        ),
+        (
+            "added-schemas.json",
+            include_str!(concat!(env!("OUT_DIR"), "/added-schemas.json")),
+        ),
+    ];
+    for (name, built) in built {
+        let committed =
+            std::fs::read_to_string(root().join("generated").join(name)).unwrap_or_default();
+        assert!(
+            built == committed,
+            "generated/{name} differs from OUT_DIR/{name}:\n{}\nRun `UPDATE_GENERATED=1 cargo test -p discord-invite --test generated`.",
+            diff(&committed, built, name)
+        );
+    }
 }
 
 fn generate_with(edit: impl Fn(&mut serde_json::Value, &mut String)) -> String {
@@ -79,7 +98,8 @@ fn generate_with(edit: impl Fn(&mut serde_json::Value, &mut String)) -> String {
     let mut spec: serde_json::Value = serde_json::from_str(&read("openapi.json")).expect("json");
     let mut overlay = read("overlay.toml");
     edit(&mut spec, &mut overlay);
-    let files = codegen::generate_from(spec, &overlay, &read("docs.toml")).expect("generates");
+    let files = discord_invite_codegen::generate_from(spec, &overlay, &read("docs.toml"))
+        .expect("generates");
     files
         .into_iter()
         .find(|f| f.name == "models.rs")
@@ -116,8 +136,9 @@ fn a_stale_overlay_entry_is_a_clear_error() {
         .and_then(|p| p.as_object_mut())
         .expect("properties")
         .remove("global_name");
-    let err = codegen::generate_from(spec, &read("overlay.toml"), &read("docs.toml"))
-        .expect_err("stale overlay must fail");
+    let err =
+        discord_invite_codegen::generate_from(spec, &read("overlay.toml"), &read("docs.toml"))
+            .expect_err("stale overlay must fail");
     let msg = err.to_string();
     assert!(
         msg.contains("[lenient] entry `UserResponse` names field `global_name`"),

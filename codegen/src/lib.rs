@@ -10,17 +10,32 @@ use std::path::Path;
 pub mod emit;
 pub mod endpoints;
 pub mod ir;
+pub mod manifest;
 pub mod naming;
 pub mod overlay;
 pub mod spec;
 pub mod types;
 
-/// One generated source file.
+/// The overlay's `[add.schemas]` as JSON, for the SDK's validator (which then needs no TOML
+/// parser): the schemas of payloads the upstream spec lacks, transcribed from Discord's docs.
+pub const ADDED_SCHEMAS: &str = "added-schemas.json";
+
+fn added_schemas(
+    schemas: &std::collections::BTreeMap<String, serde_json::Value>,
+) -> Result<String, Error> {
+    let mut text = serde_json::to_string_pretty(schemas)
+        .map_err(|e| Error::Schema(format!("overlay [add.schemas] as JSON: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
     /// File name, e.g. `models.rs`.
     pub name: String,
-    /// The formatted Rust source, LF line endings, starting with the `@generated` header.
+    /// The contents, LF line endings: formatted Rust starting with the `@generated` header,
+    /// or JSON, or the manifest.
     pub contents: String,
 }
 
@@ -40,8 +55,13 @@ pub enum Error {
     Schema(String),
 }
 
+/// The files of `schema/` that the output depends on, in the order the manifest lists them.
+pub const SCHEMA_FILES: [&str; 3] = ["openapi.json", "overlay.toml", "docs.toml"];
+
 /// Generates every file from the schema directory (`openapi.json`, `overlay.toml`,
-/// `docs.toml`).
+/// `docs.toml`): the files of [`generate_from`] plus [`manifest::FILE_NAME`], which records a
+/// hash of each input and output so that a build without the generator can tell whether
+/// `generated/` still matches `schema/`.
 pub fn generate(schema_dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let read = |name: &str| {
         let path = schema_dir.join(name);
@@ -50,9 +70,23 @@ pub fn generate(schema_dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
             source,
         })
     };
-    let spec: serde_json::Value = serde_json::from_str(&read("openapi.json")?)
+    let [openapi, overlay, docs] = SCHEMA_FILES.map(read);
+    let (openapi, overlay, docs) = (openapi?, overlay?, docs?);
+    let spec: serde_json::Value = serde_json::from_str(&openapi)
         .map_err(|e| Error::Schema(format!("schema/openapi.json is not valid JSON: {e}")))?;
-    generate_from(spec, &read("overlay.toml")?, &read("docs.toml")?)
+    let mut files = generate_from(spec, &overlay, &docs)?;
+    let inputs = SCHEMA_FILES.iter().zip([&openapi, &overlay, &docs]);
+    let manifest = manifest::render(
+        inputs.map(|(name, text)| (format!("schema/{name}"), text.as_str())),
+        files
+            .iter()
+            .map(|f| (format!("generated/{}", f.name), f.contents.as_str())),
+    );
+    files.push(GeneratedFile {
+        name: manifest::FILE_NAME.into(),
+        contents: manifest,
+    });
+    Ok(files)
 }
 
 /// Generates every file from an OpenAPI document and the overlay texts. Golden tests call
@@ -84,6 +118,10 @@ pub fn generate_from(
         GeneratedFile {
             name: "endpoints.rs".into(),
             contents: emit::format(endpoints)?,
+        },
+        GeneratedFile {
+            name: ADDED_SCHEMAS.into(),
+            contents: added_schemas(&overlay.add.schemas)?,
         },
     ])
 }

@@ -216,17 +216,18 @@ fn structure(s: &Struct) -> TokenStream {
         let fname = ident(&f.rust);
         let fty = wrapped(&f.ty, f.presence);
         let json = &f.json;
-        let rename = (f.rust != f.json).then(|| quote!(#[schemars(rename = #json)]));
+        let rename = (f.rust != f.json)
+            .then(|| quote!(#[cfg_attr(feature = "json-schema", schemars(rename = #json))]));
         // schemars reads every `Option` as "optional and nullable"; say what we decode.
         let inner = ty(&f.ty).to_string();
         let opt = match f.presence {
             Presence::Optional => {
                 let with = format!("crate::__private::SchemaOptional<{inner}>");
-                Some(quote!(#[schemars(with = #with)]))
+                Some(quote!(#[cfg_attr(feature = "json-schema", schemars(with = #with))]))
             }
             Presence::RequiredNullable => {
                 let with = format!("crate::__private::SchemaRequiredNullable<{inner}>");
-                Some(quote!(#[schemars(with = #with)]))
+                Some(quote!(#[cfg_attr(feature = "json-schema", schemars(with = #with))]))
             }
             Presence::Required | Presence::Nullable => None,
         };
@@ -321,12 +322,13 @@ fn structure(s: &Struct) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        #[derive(Clone, Debug, PartialEq, #default schemars::JsonSchema)]
+        #[derive(Clone, Debug, PartialEq, #default)]
+        #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
         pub struct #name {
             #(#defs)*
             /// Fields this version of the crate does not know, kept as sent so that they
             /// re-encode unchanged.
-            #[schemars(skip)]
+            #[cfg_attr(feature = "json-schema", schemars(skip))]
             pub extra: crate::UnknownFields,
         }
 
@@ -350,6 +352,7 @@ fn structure(s: &Struct) -> TokenStream {
 
         #decode
 
+        #[cfg(feature = "validate")]
         #check
     }
 }
@@ -484,6 +487,7 @@ fn enumeration(e: &Enum) -> TokenStream {
                 }
             }
 
+            #[cfg(feature = "validate")]
             impl<'de> serde::Deserialize<'de> for crate::__private::Check<#name> {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     // Every string decodes (to a known value or `Unknown`): nothing to keep.
@@ -491,6 +495,7 @@ fn enumeration(e: &Enum) -> TokenStream {
                 }
             }
 
+            #[cfg(feature = "json-schema")]
             impl schemars::JsonSchema for #name {
                 fn schema_name() -> std::borrow::Cow<'static, str> {
                     #schema.into()
@@ -566,6 +571,7 @@ fn enumeration(e: &Enum) -> TokenStream {
 
             crate::__check_by_decode!(#name);
 
+            #[cfg(feature = "json-schema")]
             impl schemars::JsonSchema for #name {
                 fn schema_name() -> std::borrow::Cow<'static, str> {
                     #schema.into()
@@ -681,7 +687,8 @@ fn flags(f: &Flags) -> TokenStream {
 
         crate::__check_by_decode!(#name);
 
-        impl schemars::JsonSchema for #name {
+        #[cfg(feature = "json-schema")]
+            impl schemars::JsonSchema for #name {
             fn schema_name() -> std::borrow::Cow<'static, str> {
                 #fname.into()
             }
@@ -867,7 +874,8 @@ fn union(u: &Union) -> TokenStream {
         let t = ty(&f.ty);
         let d = doc(&f.doc);
         let json = &f.json;
-        let rename = (f.rust != f.json).then(|| quote!(#[schemars(rename = #json)]));
+        let rename = (f.rust != f.json)
+            .then(|| quote!(#[cfg_attr(feature = "json-schema", schemars(rename = #json))]));
         quote! { #d #rename pub #fname: #t, }
     });
     let unknown_ser = required.iter().map(|f| {
@@ -1023,8 +1031,9 @@ fn union(u: &Union) -> TokenStream {
 
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
-        #[schemars(untagged)]
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+        #[cfg_attr(feature = "json-schema", schemars(untagged))]
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)] // boxing would cost an allocation per decode
         pub enum #name {
@@ -1034,14 +1043,15 @@ fn union(u: &Union) -> TokenStream {
         }
 
         #unknown_doc
-        #[derive(Clone, Debug, PartialEq, schemars::JsonSchema)]
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
         pub struct #unknown {
             #tag_doc
-            #[schemars(rename = #tag_json)]
+            #[cfg_attr(feature = "json-schema", schemars(rename = #tag_json))]
             pub #tag_rust: #tag_enum,
             #(#unknown_fields)*
             /// Every other field, as sent.
-            #[schemars(skip)]
+            #[cfg_attr(feature = "json-schema", schemars(skip))]
             pub extra: crate::UnknownFields,
         }
 
@@ -1087,6 +1097,7 @@ fn union(u: &Union) -> TokenStream {
 
         #decode
 
+        #[cfg(feature = "validate")]
         #check
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 fn generated() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema");
-    let files = match codegen::generate(&dir) {
+    let files = match discord_invite_codegen::generate(&dir) {
         Ok(files) => files,
         Err(e) => panic!("generation failed: {e}"),
     };
@@ -74,11 +74,12 @@ fn one_method_per_operation() {
 #[test]
 fn stale_overlay_header_is_an_error() {
     let spec = serde_json::json!({"paths": {}});
-    let overlay = codegen::overlay::parse_overlay(
+    let overlay = discord_invite_codegen::overlay::parse_overlay(
         "[[headers]]\noperations = [\"nope\"]\nname = \"X-A\"\nmin_length = 1\nmax_length = 2\n",
     )
     .unwrap();
-    let err = codegen::endpoints::generate(&spec, &overlay, &|n| n.to_owned()).unwrap_err();
+    let err = discord_invite_codegen::endpoints::generate(&spec, &overlay, &|n| n.to_owned())
+        .unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");
 }
 
@@ -90,10 +91,16 @@ fn golden_union_body_header_query() {
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
     let spec: serde_json::Value =
         serde_json::from_str(&read("union-body-header-query.json")).unwrap();
-    let overlay = codegen::overlay::parse_overlay(&read("union-body-header-query.toml")).unwrap();
-    let tokens =
-        codegen::endpoints::generate(&spec, &overlay, &codegen::naming::type_name).unwrap();
-    let text = codegen::emit::format(tokens).unwrap();
+    let overlay =
+        discord_invite_codegen::overlay::parse_overlay(&read("union-body-header-query.toml"))
+            .unwrap();
+    let tokens = discord_invite_codegen::endpoints::generate(
+        &spec,
+        &overlay,
+        &discord_invite_codegen::naming::type_name,
+    )
+    .unwrap();
+    let text = discord_invite_codegen::emit::format(tokens).unwrap();
     let expected_path = dir.join("union-body-header-query.rs");
     if std::env::var_os("UPDATE_GENERATED").is_some_and(|v| v == "1") {
         std::fs::write(&expected_path, &text).unwrap();

@@ -1,6 +1,6 @@
 //! Golden tests: one tiny schema per generator rule in `tests/fixtures/<rule>/` (openapi.json,
 //! overlay.toml, docs.toml) with the expected output next to it: `expected.rs` for a rule that
-//! generates, `expected.err` for one that must fail. `UPDATE_GENERATED=1 cargo test -p codegen`
+//! generates, `expected.err` for one that must fail. `UPDATE_GENERATED=1 cargo test -p discord-invite-codegen`
 //! rewrites the expectations; review the diff.
 
 use std::path::Path;
@@ -9,18 +9,21 @@ fn check(dir: &Path) -> Result<(), String> {
     let read = |n: &str| std::fs::read_to_string(dir.join(n)).unwrap_or_default();
     let spec: serde_json::Value = serde_json::from_str(&read("openapi.json"))
         .map_err(|e| format!("{}: openapi.json: {e}", dir.display()))?;
-    let (name, actual) =
-        match codegen::generate_from(spec, &read("overlay.toml"), &read("docs.toml")) {
-            Ok(files) => (
-                "expected.rs",
-                files
-                    .into_iter()
-                    .find(|f| f.name == "models.rs")
-                    .map(|f| f.contents)
-                    .unwrap_or_default(),
-            ),
-            Err(e) => ("expected.err", format!("{e}\n")),
-        };
+    let (name, actual) = match discord_invite_codegen::generate_from(
+        spec,
+        &read("overlay.toml"),
+        &read("docs.toml"),
+    ) {
+        Ok(files) => (
+            "expected.rs",
+            files
+                .into_iter()
+                .find(|f| f.name == "models.rs")
+                .map(|f| f.contents)
+                .unwrap_or_default(),
+        ),
+        Err(e) => ("expected.err", format!("{e}\n")),
+    };
     let other = if name == "expected.rs" {
         "expected.err"
     } else {
@@ -62,7 +65,7 @@ fn every_rule_matches_its_expected_output() {
     let failures: Vec<String> = dirs.iter().filter_map(|d| check(d).err()).collect();
     assert!(
         failures.is_empty(),
-        "{}\n\nIf the change is intended, run `UPDATE_GENERATED=1 cargo test -p codegen` and review the diff.",
+        "{}\n\nIf the change is intended, run `UPDATE_GENERATED=1 cargo test -p discord-invite-codegen` and review the diff.",
         failures.join("\n\n")
     );
 }
@@ -70,7 +73,7 @@ fn every_rule_matches_its_expected_output() {
 #[test]
 fn output_is_deterministic() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema");
-    let a = codegen::generate(&dir).expect("generates");
-    let b = codegen::generate(&dir).expect("generates");
+    let a = discord_invite_codegen::generate(&dir).expect("generates");
+    let b = discord_invite_codegen::generate(&dir).expect("generates");
     assert_eq!(a, b);
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use codegen::sync::{self, Bump, ChangeKind, Class, Report, VersionLabel};
+use discord_invite_codegen::sync::{self, Bump, ChangeKind, Class, Report, VersionLabel};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {

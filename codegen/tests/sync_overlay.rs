@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use codegen::sync::{self, Conflict};
+use discord_invite_codegen::sync::{self, Conflict};
 use serde_json::{json, Value};
 
 fn root() -> PathBuf {

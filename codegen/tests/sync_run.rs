@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use codegen::sync::{self, Bump, SyncError, SyncOptions};
+use discord_invite_codegen::sync::{self, Bump, SyncError, SyncOptions};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -296,7 +296,7 @@ fn overlay_conflicts_agree_with_the_generator() {
         );
         opts.commit = Some(commit.into());
         let conflicts = sync::run(opts.clone()).unwrap().report.conflicts;
-        match codegen::generate(&dir) {
+        match discord_invite_codegen::generate(&dir) {
             Ok(_) => assert_eq!(
                 conflicts,
                 vec![],

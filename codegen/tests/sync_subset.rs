@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use codegen::sync::{self, SyncError};
+use discord_invite_codegen::sync::{self, SyncError};
 use serde_json::{json, Value};
 
 fn root() -> PathBuf {

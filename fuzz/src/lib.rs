@@ -337,7 +337,7 @@ fn value_cannot_hold(e: &serde_json::Error) -> bool {
         || (!STRICT_SURROGATES && (m.contains("surrogate") || m.contains("end of hex escape")))
 }
 
-/// Whether to hold `codegen::sync::diff` to "a subset never differs from itself" even for
+/// Whether to hold `discord_invite_codegen::sync::diff` to "a subset never differs from itself" even for
 /// enums that repeat a value under two titles (see `sync_reader`). On: `diff_enum` pairs
 /// entries as a multiset.
 pub const STRICT_SYNC_ENUMS: bool = true;
@@ -357,7 +357,7 @@ fn pinned() -> &'static (Value, &'static str, &'static str) {
     })
 }
 
-/// Every `$ref` string in `v`, as `codegen::sync` finds them (a `$ref` key with a string value).
+/// Every `$ref` string in `v`, as `discord_invite_codegen::sync` finds them (a `$ref` key with a string value).
 fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     match v {
         Value::Object(map) => {
@@ -373,7 +373,7 @@ fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     }
 }
 
-/// `sync_reader`: arbitrary bytes as an upstream spec, read as `codegen::sync::run` reads it
+/// `sync_reader`: arbitrary bytes as an upstream spec, read as `discord_invite_codegen::sync::run` reads it
 /// (serde_json), then cut with `extract_subset`. Either a clean error, or a subset that is
 /// self-contained (every `$ref` resolves, as a JSON pointer, inside it), idempotent
 /// (extracting from it returns it), survives the pinned-text form, and diffs without panic
@@ -386,7 +386,7 @@ pub fn sync_reader(data: &[u8]) {
 /// subset and the overlay check (about 1.5 s per input in a debug build, mostly parsing
 /// `docs.toml`), for the bounded smoke run.
 pub fn sync_reader_checks(data: &[u8], full: bool) {
-    use codegen::sync;
+    use discord_invite_codegen::sync;
     let Ok(spec) = serde_json::from_slice::<Value>(data) else {
         return;
     };

@@ -124,7 +124,9 @@ impl Kind {
     }
 
     /// The JSON Schema (draft 2020-12) of the SDK model for this kind, derived from the Rust
-    /// types with `schemars` (what `discord-invite schema export KIND` prints).
+    /// types with `schemars` (what `discord-invite schema export KIND` prints). Needs the
+    /// `json-schema` feature.
+    #[cfg(feature = "json-schema")]
     pub fn json_schema(self) -> serde_json::Value {
         super::models::json_schema(self)
     }

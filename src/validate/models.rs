@@ -88,6 +88,7 @@ pub(crate) fn verdicts(kind: Kind, text: &str) -> [(bool, bool); 2] {
 }
 
 /// The JSON Schema (draft 2020-12) of the SDK model of `kind`, derived from the Rust types.
+#[cfg(feature = "json-schema")]
 pub(crate) fn json_schema(kind: Kind) -> serde_json::Value {
     fn one<T: schemars::JsonSchema>() -> serde_json::Value {
         serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default()

@@ -21,8 +21,9 @@ use serde_json::Value as J;
 
 /// The pinned upstream subset.
 const OPENAPI: &str = include_str!("../../schema/openapi.json");
-/// Our overlay; only `[add.schemas]` is read.
-const OVERLAY: &str = include_str!("../../schema/overlay.toml");
+/// Our overlay's `[add.schemas]`, as JSON: the generator writes them next to the models
+/// (`generated/added-schemas.json`), so the validator needs no TOML parser.
+const ADDED: &str = include_str!(concat!(env!("OUT_DIR"), "/added-schemas.json"));
 
 /// Index of a compiled schema in [`Spec::schemas`].
 pub(crate) type Id = usize;
@@ -281,7 +282,7 @@ impl Spec {
         SPEC.get_or_init(|| {
             // Both inputs are compiled into the binary and checked by tests; a failure here is a
             // build defect, not an input problem.
-            Spec::compile(OPENAPI, OVERLAY).expect("the embedded schema/ files compile")
+            Spec::compile(OPENAPI, ADDED).expect("the embedded schema/ files compile")
         })
     }
 
@@ -294,7 +295,7 @@ impl Spec {
         &self.schemas[id]
     }
 
-    fn compile(openapi: &str, overlay: &str) -> Result<Spec, String> {
+    fn compile(openapi: &str, added: &str) -> Result<Spec, String> {
         let doc: J = serde_json::from_str(openapi).map_err(|e| format!("openapi.json: {e}"))?;
         let mut raw: Vec<(String, J)> = Vec::new();
         if let Some(J::Object(schemas)) = doc.pointer("/components/schemas") {
@@ -302,18 +303,13 @@ impl Spec {
                 raw.push((k.clone(), v.clone()));
             }
         }
-        let overlay: toml::Value = overlay
-            .parse::<toml::Table>()
-            .map(toml::Value::Table)
-            .map_err(|e| format!("overlay.toml: {e}"))?;
+        let added: serde_json::Map<String, J> =
+            serde_json::from_str(added).map_err(|e| format!("added-schemas.json: {e}"))?;
         let mut from_docs = Vec::new();
-        if let Some(toml::Value::Table(add)) = overlay.get("add").and_then(|a| a.get("schemas")) {
-            for (k, v) in add {
-                let json = serde_json::to_value(v).map_err(|e| format!("overlay {k}: {e}"))?;
-                if !raw.iter().any(|(n, _)| n == k) {
-                    raw.push((k.clone(), json));
-                    from_docs.push(k.clone());
-                }
+        for (k, json) in added {
+            if !raw.iter().any(|(n, _)| *n == k) {
+                from_docs.push(k.clone());
+                raw.push((k, json));
             }
         }
         let mut c = Compiler {

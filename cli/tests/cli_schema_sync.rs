@@ -1,13 +1,13 @@
 //! `discord-invite schema sync`, run as a process on temporary copies of `schema/`.
-#![cfg(feature = "cli")]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The repository root, where `schema/` and the generator's fixtures are.
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn fixture(name: &str) -> PathBuf {

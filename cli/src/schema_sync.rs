@@ -1,4 +1,4 @@
-//! `discord-invite schema sync`: the command-line front of [`codegen::sync`].
+//! `discord-invite schema sync`: the command-line front of [`discord_invite_codegen::sync`].
 //!
 //! Exit codes: 0 when there is nothing left to do (no change under `--check`, or the sync
 //! succeeded) and the overlay fits; 1 when `--check` found changes, or the overlay has
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use codegen::sync::{self, SyncOptions};
+use discord_invite_codegen::sync::{self, SyncOptions};
 
 /// Report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -279,7 +279,9 @@ mod tests {
     fn identical_to_serde_json_on_the_captures() {
         let options = Options::default();
         let mut n = 0;
-        for event in Reader::new(["captures", "does/not/exist.json"]) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let paths = [root.join("captures"), root.join("does/not/exist.json")];
+        for event in Reader::new(paths) {
             let records = match event {
                 Event::Batch(batch) => batch.validate_all(&options),
                 Event::Failed(record) => vec![record],

@@ -1,12 +1,18 @@
 //! `discord-invite validate` and `schema export`, run as a binary.
-#![cfg(feature = "cli")]
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+/// The repository root: the tests name captures by their paths from there, as the README does.
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_discord-invite"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_discord-invite"));
+    cmd.current_dir(root());
+    cmd
 }
 
 fn run(args: &[&str]) -> Output {
