@@ -3976,11 +3976,8 @@ impl<'de> serde::Deserialize<'de> for Invite {
                 let tag = crate::__private::optional(v_tag, "type")?;
                 match tag.map(InviteType::value) {
                     Some(0) | None => {
-                        crate::__private::stash(
-                            &mut extra,
-                            "friends_count",
-                            v_friends_count,
-                        )?;
+                        Invite::stash_for_guild(&mut extra, v_friends_count)
+                            .map_err(serde::de::Error::custom)?;
                         Ok(
                             Invite::Guild(GuildInvite {
                                 kind: tag,
@@ -4013,60 +4010,28 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         )
                     }
                     Some(1) => {
-                        crate::__private::stash(&mut extra, "is_contact", v_is_contact)?;
-                        crate::__private::stash(&mut extra, "flags", v_flags)?;
-                        crate::__private::stash(&mut extra, "guild", v_guild)?;
-                        crate::__private::stash(&mut extra, "guild_id", v_guild_id)?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_type",
-                            v_target_type,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_user",
-                            v_target_user,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_application",
-                            v_target_application,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "guild_scheduled_event",
-                            v_guild_scheduled_event,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_channel_id",
-                            v_target_channel_id,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_message_id",
-                            v_target_message_id,
-                        )?;
-                        crate::__private::stash(&mut extra, "liveliness", v_liveliness)?;
-                        crate::__private::stash(&mut extra, "uses", v_uses)?;
-                        crate::__private::stash(&mut extra, "max_uses", v_max_uses)?;
-                        crate::__private::stash(&mut extra, "temporary", v_temporary)?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "approximate_presence_count",
-                            v_approximate_presence_count,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "is_nickname_changeable",
-                            v_is_nickname_changeable,
-                        )?;
-                        crate::__private::stash(&mut extra, "roles", v_roles)?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "friends_count",
-                            v_friends_count,
-                        )?;
+                        Invite::stash_for_group_dm(
+                                &mut extra,
+                                v_is_contact,
+                                v_flags,
+                                v_guild,
+                                v_guild_id,
+                                v_target_type,
+                                v_target_user,
+                                v_target_application,
+                                v_guild_scheduled_event,
+                                v_target_channel_id,
+                                v_target_message_id,
+                                v_liveliness,
+                                v_uses,
+                                v_max_uses,
+                                v_temporary,
+                                v_approximate_presence_count,
+                                v_is_nickname_changeable,
+                                v_roles,
+                                v_friends_count,
+                            )
+                            .map_err(serde::de::Error::custom)?;
                         Ok(
                             Invite::GroupDm(GroupDmInvite {
                                 kind: tag,
@@ -4082,56 +4047,24 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         )
                     }
                     Some(2) => {
-                        crate::__private::stash(&mut extra, "guild", v_guild)?;
-                        crate::__private::stash(&mut extra, "guild_id", v_guild_id)?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_type",
-                            v_target_type,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_user",
-                            v_target_user,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_application",
-                            v_target_application,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "guild_scheduled_event",
-                            v_guild_scheduled_event,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_channel_id",
-                            v_target_channel_id,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_message_id",
-                            v_target_message_id,
-                        )?;
-                        crate::__private::stash(&mut extra, "liveliness", v_liveliness)?;
-                        crate::__private::stash(&mut extra, "temporary", v_temporary)?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "approximate_member_count",
-                            v_approximate_member_count,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "approximate_presence_count",
-                            v_approximate_presence_count,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "is_nickname_changeable",
-                            v_is_nickname_changeable,
-                        )?;
-                        crate::__private::stash(&mut extra, "roles", v_roles)?;
+                        Invite::stash_for_friend(
+                                &mut extra,
+                                v_guild,
+                                v_guild_id,
+                                v_target_type,
+                                v_target_user,
+                                v_target_application,
+                                v_guild_scheduled_event,
+                                v_target_channel_id,
+                                v_target_message_id,
+                                v_liveliness,
+                                v_temporary,
+                                v_approximate_member_count,
+                                v_approximate_presence_count,
+                                v_is_nickname_changeable,
+                                v_roles,
+                            )
+                            .map_err(serde::de::Error::custom)?;
                         Ok(
                             Invite::Friend(FriendInvite {
                                 kind: tag,
@@ -4154,70 +4087,34 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         let Some(tag) = tag else {
                             return Err(serde::de::Error::missing_field("type"));
                         };
-                        crate::__private::stash(&mut extra, "inviter", v_inviter)?;
-                        crate::__private::stash(&mut extra, "max_age", v_max_age)?;
-                        crate::__private::stash(&mut extra, "created_at", v_created_at)?;
-                        crate::__private::stash(&mut extra, "expires_at", v_expires_at)?;
-                        crate::__private::stash(&mut extra, "is_contact", v_is_contact)?;
-                        crate::__private::stash(&mut extra, "flags", v_flags)?;
-                        crate::__private::stash(&mut extra, "guild", v_guild)?;
-                        crate::__private::stash(&mut extra, "guild_id", v_guild_id)?;
-                        crate::__private::stash(&mut extra, "channel", v_channel)?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_type",
-                            v_target_type,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_user",
-                            v_target_user,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_application",
-                            v_target_application,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "guild_scheduled_event",
-                            v_guild_scheduled_event,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_channel_id",
-                            v_target_channel_id,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "target_message_id",
-                            v_target_message_id,
-                        )?;
-                        crate::__private::stash(&mut extra, "liveliness", v_liveliness)?;
-                        crate::__private::stash(&mut extra, "uses", v_uses)?;
-                        crate::__private::stash(&mut extra, "max_uses", v_max_uses)?;
-                        crate::__private::stash(&mut extra, "temporary", v_temporary)?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "approximate_member_count",
-                            v_approximate_member_count,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "approximate_presence_count",
-                            v_approximate_presence_count,
-                        )?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "is_nickname_changeable",
-                            v_is_nickname_changeable,
-                        )?;
-                        crate::__private::stash(&mut extra, "roles", v_roles)?;
-                        crate::__private::stash(
-                            &mut extra,
-                            "friends_count",
-                            v_friends_count,
-                        )?;
+                        Invite::stash_for_unknown(
+                                &mut extra,
+                                v_inviter,
+                                v_max_age,
+                                v_created_at,
+                                v_expires_at,
+                                v_is_contact,
+                                v_flags,
+                                v_guild,
+                                v_guild_id,
+                                v_channel,
+                                v_target_type,
+                                v_target_user,
+                                v_target_application,
+                                v_guild_scheduled_event,
+                                v_target_channel_id,
+                                v_target_message_id,
+                                v_liveliness,
+                                v_uses,
+                                v_max_uses,
+                                v_temporary,
+                                v_approximate_member_count,
+                                v_approximate_presence_count,
+                                v_is_nickname_changeable,
+                                v_roles,
+                                v_friends_count,
+                            )
+                            .map_err(serde::de::Error::custom)?;
                         Ok(
                             Invite::Unknown(UnknownInvite {
                                 kind: tag,
@@ -4230,6 +4127,276 @@ impl<'de> serde::Deserialize<'de> for Invite {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl Invite {
+    /// Keeps `friends_count` in `extra` as JSON, for a variant that lacks them.
+    #[cold]
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn stash_for_guild(
+        extra: &mut crate::UnknownFields,
+        v_friends_count: Option<i64>,
+    ) -> Result<(), serde_json::Error> {
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "friends_count", v_friends_count)?;
+        Ok(())
+    }
+    /// Keeps `is_contact`, `flags`, `guild`, `guild_id`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `uses`, `max_uses`, `temporary`, `approximate_presence_count`, `is_nickname_changeable`, `roles`, `friends_count` in `extra` as JSON, for a variant that lacks them.
+    #[cold]
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn stash_for_group_dm(
+        extra: &mut crate::UnknownFields,
+        v_is_contact: Option<bool>,
+        v_flags: Option<GuildInviteFlags>,
+        v_guild: Option<Box<InviteGuild>>,
+        v_guild_id: Option<crate::Snowflake>,
+        v_target_type: Option<InviteTargetType>,
+        v_target_user: Option<Box<User>>,
+        v_target_application: Option<Box<InviteApplication>>,
+        v_guild_scheduled_event: Option<Box<ScheduledEvent>>,
+        v_target_channel_id: Option<crate::Snowflake>,
+        v_target_message_id: Option<crate::Snowflake>,
+        v_liveliness: crate::Nullable<Box<GuildLiveliness>>,
+        v_uses: Option<i64>,
+        v_max_uses: Option<i64>,
+        v_temporary: Option<bool>,
+        v_approximate_presence_count: crate::Nullable<i64>,
+        v_is_nickname_changeable: Option<bool>,
+        v_roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
+        v_friends_count: Option<i64>,
+    ) -> Result<(), serde_json::Error> {
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "is_contact", v_is_contact)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "flags", v_flags)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "guild", v_guild)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "guild_id", v_guild_id)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_type", v_target_type)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_user", v_target_user)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_application", v_target_application)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "guild_scheduled_event", v_guild_scheduled_event)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_channel_id", v_target_channel_id)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_message_id", v_target_message_id)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "liveliness", v_liveliness)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "uses", v_uses)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "max_uses", v_max_uses)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "temporary", v_temporary)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "approximate_presence_count", v_approximate_presence_count)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "is_nickname_changeable", v_is_nickname_changeable)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "roles", v_roles)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "friends_count", v_friends_count)?;
+        Ok(())
+    }
+    /// Keeps `guild`, `guild_id`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `temporary`, `approximate_member_count`, `approximate_presence_count`, `is_nickname_changeable`, `roles` in `extra` as JSON, for a variant that lacks them.
+    #[cold]
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn stash_for_friend(
+        extra: &mut crate::UnknownFields,
+        v_guild: Option<Box<InviteGuild>>,
+        v_guild_id: Option<crate::Snowflake>,
+        v_target_type: Option<InviteTargetType>,
+        v_target_user: Option<Box<User>>,
+        v_target_application: Option<Box<InviteApplication>>,
+        v_guild_scheduled_event: Option<Box<ScheduledEvent>>,
+        v_target_channel_id: Option<crate::Snowflake>,
+        v_target_message_id: Option<crate::Snowflake>,
+        v_liveliness: crate::Nullable<Box<GuildLiveliness>>,
+        v_temporary: Option<bool>,
+        v_approximate_member_count: crate::Nullable<i64>,
+        v_approximate_presence_count: crate::Nullable<i64>,
+        v_is_nickname_changeable: Option<bool>,
+        v_roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
+    ) -> Result<(), serde_json::Error> {
+        crate::__private::stash::<_, serde_json::Error>(extra, "guild", v_guild)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "guild_id", v_guild_id)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_type", v_target_type)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_user", v_target_user)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_application", v_target_application)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "guild_scheduled_event", v_guild_scheduled_event)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_channel_id", v_target_channel_id)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_message_id", v_target_message_id)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "liveliness", v_liveliness)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "temporary", v_temporary)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "approximate_member_count", v_approximate_member_count)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "approximate_presence_count", v_approximate_presence_count)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "is_nickname_changeable", v_is_nickname_changeable)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "roles", v_roles)?;
+        Ok(())
+    }
+    /// Keeps `inviter`, `max_age`, `created_at`, `expires_at`, `is_contact`, `flags`, `guild`, `guild_id`, `channel`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `uses`, `max_uses`, `temporary`, `approximate_member_count`, `approximate_presence_count`, `is_nickname_changeable`, `roles`, `friends_count` in `extra` as JSON, for a variant that lacks them.
+    #[cold]
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn stash_for_unknown(
+        extra: &mut crate::UnknownFields,
+        v_inviter: Option<Box<User>>,
+        v_max_age: Option<i64>,
+        v_created_at: Option<crate::Timestamp>,
+        v_expires_at: crate::Nullable<crate::Timestamp>,
+        v_is_contact: Option<bool>,
+        v_flags: Option<GuildInviteFlags>,
+        v_guild: Option<Box<InviteGuild>>,
+        v_guild_id: Option<crate::Snowflake>,
+        v_channel: crate::Nullable<Box<InviteChannel>>,
+        v_target_type: Option<InviteTargetType>,
+        v_target_user: Option<Box<User>>,
+        v_target_application: Option<Box<InviteApplication>>,
+        v_guild_scheduled_event: Option<Box<ScheduledEvent>>,
+        v_target_channel_id: Option<crate::Snowflake>,
+        v_target_message_id: Option<crate::Snowflake>,
+        v_liveliness: crate::Nullable<Box<GuildLiveliness>>,
+        v_uses: Option<i64>,
+        v_max_uses: Option<i64>,
+        v_temporary: Option<bool>,
+        v_approximate_member_count: crate::Nullable<i64>,
+        v_approximate_presence_count: crate::Nullable<i64>,
+        v_is_nickname_changeable: Option<bool>,
+        v_roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
+        v_friends_count: Option<i64>,
+    ) -> Result<(), serde_json::Error> {
+        crate::__private::stash::<_, serde_json::Error>(extra, "inviter", v_inviter)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "max_age", v_max_age)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "created_at", v_created_at)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "expires_at", v_expires_at)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "is_contact", v_is_contact)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "flags", v_flags)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "guild", v_guild)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "guild_id", v_guild_id)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "channel", v_channel)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_type", v_target_type)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_user", v_target_user)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_application", v_target_application)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "guild_scheduled_event", v_guild_scheduled_event)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_channel_id", v_target_channel_id)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "target_message_id", v_target_message_id)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "liveliness", v_liveliness)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "uses", v_uses)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "max_uses", v_max_uses)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "temporary", v_temporary)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "approximate_member_count", v_approximate_member_count)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "approximate_presence_count", v_approximate_presence_count)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "is_nickname_changeable", v_is_nickname_changeable)?;
+        crate::__private::stash::<_, serde_json::Error>(extra, "roles", v_roles)?;
+        crate::__private::stash::<
+            _,
+            serde_json::Error,
+        >(extra, "friends_count", v_friends_count)?;
+        Ok(())
     }
 }
 

@@ -724,6 +724,48 @@ fn union(u: &Union) -> TokenStream {
     // A union field's local is nullable if any variant lets it be null.
     let union_nullable =
         |f: &crate::ir::UnionField| f.presence.iter().flatten().any(|p| nullable_local(*p));
+    // Moving the fields a variant lacks into `extra` re-encodes them (serialization code), so
+    // it lives in one non-generic function per variant, compiled once in this crate, rather than
+    // in the generic visitor, which every dependent instantiates for its deserializer.
+    let mut stash_fns = Vec::new();
+    let mut stash_call = |fn_name: proc_macro2::Ident, fields: Vec<&crate::ir::UnionField>| {
+        if fields.is_empty() {
+            return quote! {};
+        }
+        let names: Vec<String> = fields.iter().map(|f| format!("`{}`", f.json)).collect();
+        let fn_doc = doc(&format!(
+            "Keeps {} in `extra` as JSON, for a variant that lacks them.",
+            names.join(", ")
+        ));
+        let params = fields.iter().map(|f| {
+            let l = local(&f.rust);
+            let t = ty(&f.ty);
+            if union_nullable(f) {
+                quote! { #l: crate::Nullable<#t> }
+            } else {
+                quote! { #l: Option<#t> }
+            }
+        });
+        let body = fields.iter().map(|f| {
+            let l = local(&f.rust);
+            let json = &f.json;
+            quote! { crate::__private::stash::<_, serde_json::Error>(extra, #json, #l)?; }
+        });
+        let args = fields.iter().map(|f| local(&f.rust));
+        stash_fns.push(quote! {
+            #fn_doc
+            #[cold]
+            #[inline(never)]
+            #[allow(clippy::too_many_arguments)]
+            fn #fn_name(extra: &mut crate::UnknownFields, #(#params),*) -> Result<(), serde_json::Error> {
+                #(#body)*
+                Ok(())
+            }
+        });
+        quote! {
+            #name::#fn_name(&mut extra, #(#args),*).map_err(serde::de::Error::custom)?;
+        }
+    };
     let locals = u
         .fields
         .iter()
@@ -791,15 +833,10 @@ fn union(u: &Union) -> TokenStream {
             },
             _ => quote! { #tag_rust: tag, },
         };
-        let stash = u
-            .fields
-            .iter()
-            .filter(|f| f.presence[i].is_none())
-            .map(|f| {
-                let l = local(&f.rust);
-                let json = &f.json;
-                quote! { crate::__private::stash(&mut extra, #json, #l)?; }
-            });
+        let stash = stash_call(
+            format_ident!("stash_for_{}", crate::naming::field_name(&v.variant)),
+            u.fields.iter().filter(|f| f.presence[i].is_none()).collect(),
+        );
         let builds = u.fields.iter().filter_map(|f| {
             let p = f.presence[i]?;
             let fname = ident(&f.rust);
@@ -808,7 +845,7 @@ fn union(u: &Union) -> TokenStream {
         });
         quote! {
             #pat => {
-                #(#stash)*
+                #stash
                 Ok(#name::#vn(#vt {
                     #tag_build
                     #(#builds)*
@@ -816,7 +853,8 @@ fn union(u: &Union) -> TokenStream {
                 }))
             }
         }
-    });
+    })
+    .collect::<Vec<_>>();
     let check_variant_arms = u.variants.iter().enumerate().map(|(i, v)| {
         let pat = variant_pattern(i, v.tag_value);
         let tag_check = match v.tag_presence {
@@ -850,15 +888,13 @@ fn union(u: &Union) -> TokenStream {
             }
         }
     });
-    let unknown_stash = u
-        .fields
-        .iter()
-        .filter(|f| !u.required.contains(&f.json))
-        .map(|f| {
-            let l = local(&f.rust);
-            let json = &f.json;
-            quote! { crate::__private::stash(&mut extra, #json, #l)?; }
-        });
+    let unknown_stash = stash_call(
+        format_ident!("stash_for_unknown"),
+        u.fields
+            .iter()
+            .filter(|f| !u.required.contains(&f.json))
+            .collect(),
+    );
     let unknown_builds = required.iter().map(|f| {
         let fname = ident(&f.rust);
         let c = convert(
@@ -996,7 +1032,7 @@ fn union(u: &Union) -> TokenStream {
                     let Some(tag) = tag else {
                         return Err(serde::de::Error::missing_field(#tag_json));
                     };
-                    #(#unknown_stash)*
+                    #unknown_stash
                     Ok(#name::Unknown(#unknown {
                         #tag_rust: tag,
                         #(#unknown_builds)*
@@ -1028,6 +1064,7 @@ fn union(u: &Union) -> TokenStream {
         },
     );
     let tag_doc = doc(&format!("The `{tag_json}` value as sent."));
+    let stash_impl = (!stash_fns.is_empty()).then(|| quote! { impl #name { #(#stash_fns)* } });
 
     quote! {
         #docs
@@ -1096,6 +1133,8 @@ fn union(u: &Union) -> TokenStream {
         }
 
         #decode
+
+        #stash_impl
 
         #[cfg(feature = "validate")]
         #check
