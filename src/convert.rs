@@ -95,6 +95,17 @@ impl DecodeError {
     }
 }
 
+impl DecodeError {
+    /// The same failure inside a member `token` of a larger document: the pointer gains the
+    /// prefix, and the line and column (of the member's own text) are dropped.
+    pub(crate) fn within(mut self, token: &str) -> Self {
+        self.pointer = format!("/{}{}", escape_pointer_token(token), self.pointer);
+        self.line = None;
+        self.column = None;
+        self
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = if self.pointer.is_empty() {
