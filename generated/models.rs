@@ -11056,3 +11056,91 @@ impl schemars::JsonSchema for VerificationLevel {
         )
     }
 }
+
+/// A gateway event the SDK models (INVITE_CREATE, INVITE_DELETE), or any other message kept as sent: the `t` and `d` of a gateway message. [`GatewayEnvelope`](crate::GatewayEnvelope) decodes the whole message (`{"op":0,"t":…,"s":…,"d":{…}}`) into one.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GatewayEvent {
+    /// `INVITE_CREATE`: [`InviteCreateEvent`].
+    InviteCreate(InviteCreateEvent),
+    /// `INVITE_DELETE`: [`InviteDeleteEvent`].
+    InviteDelete(InviteDeleteEvent),
+    /// Any other message: another event, or an opcode other than a dispatch.
+    Other {
+        /// `t` as sent: absent, `null` (opcodes other than 0) or the event's name.
+        t: crate::Nullable<String>,
+        /// `d` as sent (raw JSON text); `None` when the message has no `d`.
+        raw: Option<Box<serde_json::value::RawValue>>,
+    },
+}
+
+impl GatewayEvent {
+    /// The event names (`t`) decoded into a typed variant.
+    pub const KNOWN: &'static [&'static str] = &["INVITE_CREATE", "INVITE_DELETE"];
+    /// The event's name (`t`); `None` for a message without one.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::InviteCreate(_) => Some("INVITE_CREATE"),
+            Self::InviteDelete(_) => Some("INVITE_DELETE"),
+            Self::Other { t, .. } => t.as_option().map(String::as_str),
+        }
+    }
+    /// Decodes `d` for the event `t`: a typed variant for a known name, `Other` (raw)
+    /// for anything else.
+    pub(crate) fn decode_d<'de, D: serde::Deserializer<'de>>(
+        t: crate::Nullable<String>,
+        d: D,
+    ) -> Result<Self, D::Error> {
+        match t.as_option().map(String::as_str) {
+            Some("INVITE_CREATE") => {
+                serde::Deserialize::deserialize(d).map(Self::InviteCreate)
+            }
+            Some("INVITE_DELETE") => {
+                serde::Deserialize::deserialize(d).map(Self::InviteDelete)
+            }
+            _ => {
+                crate::__private::raw_value(d)
+                    .map(|raw| Self::Other { t, raw: Some(raw) })
+            }
+        }
+    }
+    /// Writes `d` (nothing for an `Other` without one).
+    pub(crate) fn serialize_d<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        match self {
+            Self::InviteCreate(v) => map.serialize_entry("d", v),
+            Self::InviteDelete(v) => map.serialize_entry("d", v),
+            Self::Other { raw: Some(raw), .. } => map.serialize_entry("d", raw),
+            Self::Other { raw: None, .. } => Ok(()),
+        }
+    }
+}
+
+impl PartialEq for GatewayEvent {
+    /// Typed variants compare as values; `Other` compares `t` and `d` as JSON.
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::InviteCreate(a), Self::InviteCreate(b)) => a == b,
+            (Self::InviteDelete(a), Self::InviteDelete(b)) => a == b,
+            (Self::Other { t: ta, raw: ra }, Self::Other { t: tb, raw: rb }) => {
+                ta == tb && crate::__private::raw_eq(ra.as_deref(), rb.as_deref())
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<InviteCreateEvent> for GatewayEvent {
+    fn from(value: InviteCreateEvent) -> Self {
+        Self::InviteCreate(value)
+    }
+}
+
+impl From<InviteDeleteEvent> for GatewayEvent {
+    fn from(value: InviteDeleteEvent) -> Self {
+        Self::InviteDelete(value)
+    }
+}

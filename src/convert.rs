@@ -137,6 +137,9 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
                 out.push('/');
                 out.push_str(&index.to_string());
             }
+            // The raw-value protocol's private key (an unknown field's text) is no place in
+            // the document.
+            Segment::Map { key } if key == "$serde_json::private::RawValue" => {}
             Segment::Map { key } => {
                 out.push('/');
                 out.push_str(&escape_pointer_token(key));

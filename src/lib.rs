@@ -28,6 +28,7 @@ mod check;
 mod convert;
 mod ext;
 mod fast;
+mod gateway;
 #[cfg(feature = "json-schema")]
 mod json_schema;
 mod nullable;
@@ -59,6 +60,7 @@ macro_rules! __check_by_decode {
 pub use convert::{escape_pointer_token, DecodeError, DecodeErrorKind, EncodeError, Payload};
 pub use ext::invite::INVITE_BASE;
 pub use ext::url::{is_valid_code, InviteUrl, ParseInviteUrlError, MAX_CODE_LEN};
+pub use gateway::GatewayEnvelope;
 pub use model::*;
 pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};

@@ -287,6 +287,13 @@ const RAW_TOKEN: &str = "$serde_json::private::RawValue";
 /// `false` are kept without an allocation.
 pub(crate) struct RawField(Slot);
 
+impl RawField {
+    /// The raw text, owned.
+    pub(crate) fn into_box(self) -> Box<RawValue> {
+        self.0.into_box()
+    }
+}
+
 /// `RawField`'s check (see `crate::check`): the same protocol and the same checks of the
 /// text, without keeping it.
 #[derive(Debug, Default)]

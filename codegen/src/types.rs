@@ -14,7 +14,8 @@ pub fn models(model: &Model) -> TokenStream {
         Item::Flags(f) => flags(f),
         Item::Union(u) => union(u),
     });
-    quote! { #(#items)* }
+    let events = crate::events::gateway_events(model);
+    quote! { #(#items)* #events }
 }
 
 /// `#[doc = ...]` attributes, one per line.
