@@ -4309,7 +4309,7 @@ impl Invite {
     /// Keeps `friends_count` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_guild(
         extra: &mut crate::UnknownFields,
         v_friends_count: Option<i64>,
@@ -4323,7 +4323,7 @@ impl Invite {
     /// Keeps `is_contact`, `flags`, `guild`, `guild_id`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `uses`, `max_uses`, `temporary`, `approximate_presence_count`, `is_nickname_changeable`, `roles`, `friends_count` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_group_dm(
         extra: &mut crate::UnknownFields,
         v_is_contact: Option<bool>,
@@ -4404,7 +4404,7 @@ impl Invite {
     /// Keeps `guild`, `guild_id`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `temporary`, `approximate_member_count`, `approximate_presence_count`, `is_nickname_changeable`, `roles` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_friend(
         extra: &mut crate::UnknownFields,
         v_guild: Option<Box<InviteGuild>>,
@@ -4474,7 +4474,7 @@ impl Invite {
     /// Keeps `is_contact`, `flags`, `guild`, `guild_id`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `uses`, `max_uses`, `temporary`, `approximate_member_count`, `approximate_presence_count`, `is_nickname_changeable`, `roles`, `friends_count` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_unknown(
         extra: &mut crate::UnknownFields,
         v_is_contact: Option<bool>,

@@ -776,7 +776,7 @@ fn union(u: &Union) -> TokenStream {
             #fn_doc
             #[cold]
             #[inline(never)]
-            #[allow(clippy::too_many_arguments)]
+            #[allow(clippy::too_many_arguments, clippy::vec_box)] // the types mirror the fields'
             fn #fn_name(extra: &mut crate::UnknownFields, #(#params),*) -> Result<(), serde_json::Error> {
                 #(#body)*
                 Ok(())
