@@ -6,6 +6,20 @@ impl Client {
     /// - `channel_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// let invites = client.list_channel_invites(165176875973476352)
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", invites.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "get_channel_invites")]
+    #[doc(alias = "channel_invites")]
     pub fn list_channel_invites(
         &self,
         channel_id: impl Into<crate::Snowflake>,
@@ -63,6 +77,26 @@ impl Client {
     /// - `channel_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use discord_invite::client::TargetUsers;
+    ///
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// let invite = client.create_channel_invite(165176875973476352)
+    ///     .audit_log_reason("weekly event")
+    ///     .body(discord_invite::CreateGuildInviteRequest::default())
+    ///     .target_users_file(TargetUsers::from_ids([80351110224678912u64]))
+    ///     .send()
+    ///     .await?;
+    /// if let Some(invite) = invite {
+    ///     println!("{invite:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "create_invite")]
     pub fn create_channel_invite(
         &self,
         channel_id: impl Into<crate::Snowflake>,
@@ -136,6 +170,7 @@ impl CreateChannelInvite<'_> {
         };
         match &self.target_users_file {
             Some(file) => {
+                file.check_upload()?;
                 let parts = Vec::from([
                     crate::client::request::Part::payload_json(json),
                     crate::client::request::Part::csv_file(
@@ -200,6 +235,21 @@ impl Client {
     /// - `guild_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// let invites = client.list_guild_invites(197038439483310086)
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", invites.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "get_guild_invites")]
+    #[doc(alias = "guild_invites")]
+    #[doc(alias = "invites")]
     pub fn list_guild_invites(
         &self,
         guild_id: impl Into<crate::Snowflake>,
@@ -257,6 +307,20 @@ impl Client {
     /// - `guild_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// let vanity_url = client.get_guild_vanity_url(197038439483310086)
+    ///     .send()
+    ///     .await?;
+    /// println!("{vanity_url:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "vanity_url")]
+    #[doc(alias = "guild_vanity_url")]
     pub fn get_guild_vanity_url(
         &self,
         guild_id: impl Into<crate::Snowflake>,
@@ -314,6 +378,25 @@ impl Client {
     /// - `code`: the invite code, 1..=64 characters of `A-Z a-z 0-9 -`; anything else is refused before sending.
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// let invite = client.invite_resolve("discord-developers")
+    ///     .with_counts(true)
+    ///     .guild_scheduled_event_id(165176875973476352)
+    ///     .target_channel_id(165176875973476352)
+    ///     .target_message_id(165176875973476352)
+    ///     .send()
+    ///     .await?;
+    /// println!("{invite:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "get_invite")]
+    #[doc(alias = "fetch_invite")]
+    #[doc(alias = "resolve_invite")]
     pub fn invite_resolve(&self, code: impl Into<String>) -> InviteResolve<'_> {
         InviteResolve {
             client: self,
@@ -413,6 +496,21 @@ impl Client {
     /// - `code`: the invite code, 1..=64 characters of `A-Z a-z 0-9 -`; anything else is refused before sending.
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// let invite = client.invite_revoke("discord-developers")
+    ///     .audit_log_reason("weekly event")
+    ///     .send()
+    ///     .await?;
+    /// println!("{invite:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "delete_invite")]
+    #[doc(alias = "revoke_invite")]
     pub fn invite_revoke(&self, code: impl Into<String>) -> InviteRevoke<'_> {
         InviteRevoke {
             client: self,
@@ -481,6 +579,20 @@ impl Client {
     /// - `code`: the invite code, 1..=64 characters of `A-Z a-z 0-9 -`; anything else is refused before sending.
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// let user_ids = client.get_invite_target_users("discord-developers")
+    ///     .send()
+    ///     .await?;
+    /// println!("{user_ids:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "get_target_users")]
+    #[doc(alias = "target_users")]
     pub fn get_invite_target_users(
         &self,
         code: impl Into<String>,
@@ -542,6 +654,21 @@ impl Client {
     /// - `target_users_file`: the multipart file (a CSV of user ids).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use discord_invite::client::TargetUsers;
+    ///
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// client.update_invite_target_users("discord-developers", TargetUsers::from_ids([80351110224678912u64]))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "update_target_users")]
+    #[doc(alias = "set_target_users")]
     pub fn update_invite_target_users(
         &self,
         code: impl Into<String>,
@@ -583,6 +710,7 @@ impl UpdateInviteTargetUsers<'_> {
         );
         args::invite_code(&self.code)?;
         spec.path_param("code", &self.code)?;
+        self.target_users_file.check_upload()?;
         let file = crate::client::request::Part::csv_file(
             "target_users_file",
             self.target_users_file.as_bytes().to_vec(),
@@ -611,6 +739,21 @@ impl Client {
     /// - `code`: the invite code, 1..=64 characters of `A-Z a-z 0-9 -`; anything else is refused before sending.
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// let target_users_job_status = client.get_invite_target_users_job_status("discord-developers")
+    ///     .send()
+    ///     .await?;
+    /// println!("{target_users_job_status:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "get_target_users_job_status")]
+    #[doc(alias = "target_users_job_status")]
+    #[doc(alias = "job_status")]
     pub fn get_invite_target_users_job_status(
         &self,
         code: impl Into<String>,
@@ -671,6 +814,19 @@ impl Client {
     /// - `lobby_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// let lobby_guild_invite = client.create_linked_lobby_guild_invite_for_self(165176875973476352)
+    ///     .send()
+    ///     .await?;
+    /// println!("{lobby_guild_invite:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "create_lobby_invite")]
     pub fn create_linked_lobby_guild_invite_for_self(
         &self,
         lobby_id: impl Into<crate::Snowflake>,
@@ -731,6 +887,19 @@ impl Client {
     /// - `user_id`: path parameter (an id).
     ///
     /// Returns a request builder; nothing is sent until `send()`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {
+    /// let lobby_guild_invite = client.create_linked_lobby_guild_invite_for_user(165176875973476352, 80351110224678912)
+    ///     .send()
+    ///     .await?;
+    /// println!("{lobby_guild_invite:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "create_lobby_invite_for_user")]
     pub fn create_linked_lobby_guild_invite_for_user(
         &self,
         lobby_id: impl Into<crate::Snowflake>,

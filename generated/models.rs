@@ -3484,6 +3484,38 @@ pub struct UnknownInvite {
     pub kind: InviteType,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     pub code: String,
+    /// The user who created the invite; absent for invites with no known creator, such as a vanity URL.
+    ///
+    /// `None` when the key is absent.
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+    )]
+    pub inviter: Option<Box<User>>,
+    /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
+    ///
+    /// `None` when the key is absent.
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<i64>")
+    )]
+    pub max_age: Option<i64>,
+    /// When the invite was created (ISO 8601 timestamp).
+    ///
+    /// `None` when the key is absent.
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "crate::__private::SchemaOptional<crate :: Timestamp>")
+    )]
+    pub created_at: Option<crate::Timestamp>,
+    /// When the invite stops working (ISO 8601 timestamp), or null when it never expires. Discord now always sends it, but older payloads may leave it out.
+    ///
+    /// Absent, `null` or a value: the three are kept apart.
+    pub expires_at: crate::Nullable<crate::Timestamp>,
+    /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
+    ///
+    /// Absent, `null` or a value: the three are kept apart.
+    pub channel: crate::Nullable<Box<InviteChannel>>,
     /// Every other field, as sent.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
@@ -3495,6 +3527,21 @@ impl serde::Serialize for UnknownInvite {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", &self.kind)?;
         map.serialize_entry("code", &self.code)?;
+        if let Some(value) = &self.inviter {
+            map.serialize_entry("inviter", value)?;
+        }
+        if let Some(value) = &self.max_age {
+            map.serialize_entry("max_age", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if !self.expires_at.is_absent() {
+            map.serialize_entry("expires_at", &self.expires_at)?;
+        }
+        if !self.channel.is_absent() {
+            map.serialize_entry("channel", &self.channel)?;
+        }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -3523,65 +3570,77 @@ impl Invite {
     }
     /// The user who created the invite; absent for invites with no known creator, such as a vanity URL.
     ///
-    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s) and by an invite of an unknown `type`; `None` when absent or `null`.
     pub fn inviter(&self) -> Option<&User> {
         match self {
             Self::Guild(v) => v.inviter.as_deref(),
             Self::GroupDm(v) => v.inviter.as_deref(),
             Self::Friend(v) => v.inviter.as_deref(),
-            _ => None,
+            Self::Unknown(v) => v.inviter.as_deref(),
         }
     }
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
-    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s) and by an invite of an unknown `type`; `None` when absent or `null`.
     pub fn max_age(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.max_age,
             Self::GroupDm(v) => v.max_age,
             Self::Friend(v) => v.max_age,
-            _ => None,
+            Self::Unknown(v) => v.max_age,
         }
     }
     /// When the invite was created (ISO 8601 timestamp).
     ///
-    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s) and by an invite of an unknown `type`; `None` when absent or `null`.
     pub fn created_at(&self) -> Option<crate::Timestamp> {
         match self {
             Self::Guild(v) => v.created_at,
             Self::GroupDm(v) => v.created_at,
             Self::Friend(v) => v.created_at,
-            _ => None,
+            Self::Unknown(v) => v.created_at,
         }
     }
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires. Discord now always sends it, but older payloads may leave it out.
     ///
-    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s) and by an invite of an unknown `type`; `None` when absent or `null`.
     pub fn expires_at(&self) -> Option<crate::Timestamp> {
         match self {
             Self::Guild(v) => v.expires_at.as_option().copied(),
             Self::GroupDm(v) => v.expires_at.as_option().copied(),
             Self::Friend(v) => v.expires_at.as_option().copied(),
-            _ => None,
+            Self::Unknown(v) => v.expires_at.as_option().copied(),
         }
     }
     /// Not described in Discord's public docs; it appears to mark invites shared with the inviter's synced contacts. Usually `false`.
     ///
-    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn is_contact(&self) -> Option<bool> {
         match self {
             Self::Guild(v) => v.is_contact,
             Self::Friend(v) => v.is_contact,
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<bool>>("is_contact")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
             _ => None,
         }
     }
     /// Guild invite flags as a bit set (see `GuildInviteFlags`); `IS_GUEST_INVITE` marks an invite that grants guest access.
     ///
-    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn flags(&self) -> Option<GuildInviteFlags> {
         match self {
             Self::Guild(v) => v.flags,
             Self::Friend(v) => v.flags,
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<GuildInviteFlags>>("flags")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
             _ => None,
         }
     }
@@ -3596,30 +3655,42 @@ impl Invite {
     }
     /// The ID of the guild the invite joins. Required by the spec, but Discord's own examples leave it out, so it may be absent.
     ///
-    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn guild_id(&self) -> Option<crate::Snowflake> {
         match self {
             Self::Guild(v) => v.guild_id,
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<crate::Snowflake>>("guild_id")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
             _ => None,
         }
     }
     /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
     ///
-    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s) and by an invite of an unknown `type`; `None` when absent or `null`.
     pub fn channel(&self) -> Option<&InviteChannel> {
         match self {
             Self::Guild(v) => v.channel.as_option().map(|b| &**b),
             Self::GroupDm(v) => v.channel.as_deref(),
             Self::Friend(v) => v.channel.as_option().map(|b| &**b),
-            _ => None,
+            Self::Unknown(v) => v.channel.as_option().map(|b| &**b),
         }
     }
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
     ///
-    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn target_type(&self) -> Option<InviteTargetType> {
         match self {
             Self::Guild(v) => v.target_type,
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<InviteTargetType>>("target_type")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
             _ => None,
         }
     }
@@ -3652,19 +3723,31 @@ impl Invite {
     }
     /// The channel inside the guild that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
-    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn target_channel_id(&self) -> Option<crate::Snowflake> {
         match self {
             Self::Guild(v) => v.target_channel_id,
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<crate::Snowflake>>("target_channel_id")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
             _ => None,
         }
     }
     /// The message that the invite link points to, when one was requested or set. Not described in Discord's public docs.
     ///
-    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn target_message_id(&self) -> Option<crate::Snowflake> {
         match self {
             Self::Guild(v) => v.target_message_id,
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<crate::Snowflake>>("target_message_id")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
             _ => None,
         }
     }
@@ -3679,58 +3762,88 @@ impl Invite {
     }
     /// How many times the invite has been used so far.
     ///
-    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn uses(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.uses,
             Self::Friend(v) => v.uses,
+            Self::Unknown(v) => {
+                v.extra.decode::<Option<i64>>("uses").and_then(Result::ok).flatten()
+            }
             _ => None,
         }
     }
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
-    /// Carried by the `Guild`, `Friend` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `Friend` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn max_uses(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.max_uses,
             Self::Friend(v) => v.max_uses,
+            Self::Unknown(v) => {
+                v.extra.decode::<Option<i64>>("max_uses").and_then(Result::ok).flatten()
+            }
             _ => None,
         }
     }
     /// Whether people who join through this invite get only temporary membership: they are removed when they disconnect unless someone gives them a role.
     ///
-    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn temporary(&self) -> Option<bool> {
         match self {
             Self::Guild(v) => v.temporary,
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<bool>>("temporary")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
             _ => None,
         }
     }
     /// Roughly how many members the guild has; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
-    /// Carried by the `Guild`, `GroupDm` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild`, `GroupDm` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn approximate_member_count(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.approximate_member_count.as_option().copied(),
             Self::GroupDm(v) => v.approximate_member_count.as_option().copied(),
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<i64>>("approximate_member_count")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
             _ => None,
         }
     }
     /// Roughly how many of the guild's members are online; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
-    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn approximate_presence_count(&self) -> Option<i64> {
         match self {
             Self::Guild(v) => v.approximate_presence_count.as_option().copied(),
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<i64>>("approximate_presence_count")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
             _ => None,
         }
     }
     /// Whether a member who joins through this invite is allowed to change their nickname in the guild. Not described in Discord's public docs.
     ///
-    /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Guild` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn is_nickname_changeable(&self) -> Option<bool> {
         match self {
             Self::Guild(v) => v.is_nickname_changeable,
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<bool>>("is_nickname_changeable")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
             _ => None,
         }
     }
@@ -3745,10 +3858,72 @@ impl Invite {
     }
     /// The number of friends the inviter has, as shown on the friend invite card. Not described in Discord's public docs.
     ///
-    /// Carried by the `Friend` variant(s); `None` when absent or `null`, and for other variants.
+    /// Carried by the `Friend` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
     pub fn friends_count(&self) -> Option<i64> {
         match self {
             Self::Friend(v) => v.friends_count,
+            Self::Unknown(v) => {
+                v.extra
+                    .decode::<Option<i64>>("friends_count")
+                    .and_then(Result::ok)
+                    .flatten()
+            }
+            _ => None,
+        }
+    }
+    /// The [`GuildInvite`], if this is one.
+    pub fn as_guild(&self) -> Option<&GuildInvite> {
+        match self {
+            Self::Guild(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The [`GuildInvite`] by value, if this is one.
+    pub fn into_guild(self) -> Option<GuildInvite> {
+        match self {
+            Self::Guild(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The [`GroupDmInvite`], if this is one.
+    pub fn as_group_dm(&self) -> Option<&GroupDmInvite> {
+        match self {
+            Self::GroupDm(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The [`GroupDmInvite`] by value, if this is one.
+    pub fn into_group_dm(self) -> Option<GroupDmInvite> {
+        match self {
+            Self::GroupDm(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The [`FriendInvite`], if this is one.
+    pub fn as_friend(&self) -> Option<&FriendInvite> {
+        match self {
+            Self::Friend(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The [`FriendInvite`] by value, if this is one.
+    pub fn into_friend(self) -> Option<FriendInvite> {
+        match self {
+            Self::Friend(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The [`UnknownInvite`]: a `type` this version of the crate does not know.
+    pub fn as_unknown(&self) -> Option<&UnknownInvite> {
+        match self {
+            Self::Unknown(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The [`UnknownInvite`] by value, if this is one.
+    pub fn into_unknown(self) -> Option<UnknownInvite> {
+        match self {
+            Self::Unknown(v) => Some(v),
             _ => None,
         }
     }
@@ -4089,15 +4264,10 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         };
                         Invite::stash_for_unknown(
                                 &mut extra,
-                                v_inviter,
-                                v_max_age,
-                                v_created_at,
-                                v_expires_at,
                                 v_is_contact,
                                 v_flags,
                                 v_guild,
                                 v_guild_id,
-                                v_channel,
                                 v_target_type,
                                 v_target_user,
                                 v_target_application,
@@ -4119,6 +4289,11 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             Invite::Unknown(UnknownInvite {
                                 kind: tag,
                                 code: crate::__private::present(v_code, "code")?,
+                                inviter: v_inviter,
+                                max_age: v_max_age,
+                                created_at: v_created_at,
+                                expires_at: v_expires_at,
+                                channel: v_channel,
                                 extra,
                             }),
                         )
@@ -4134,7 +4309,7 @@ impl Invite {
     /// Keeps `friends_count` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_guild(
         extra: &mut crate::UnknownFields,
         v_friends_count: Option<i64>,
@@ -4148,7 +4323,7 @@ impl Invite {
     /// Keeps `is_contact`, `flags`, `guild`, `guild_id`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `uses`, `max_uses`, `temporary`, `approximate_presence_count`, `is_nickname_changeable`, `roles`, `friends_count` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_group_dm(
         extra: &mut crate::UnknownFields,
         v_is_contact: Option<bool>,
@@ -4229,7 +4404,7 @@ impl Invite {
     /// Keeps `guild`, `guild_id`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `temporary`, `approximate_member_count`, `approximate_presence_count`, `is_nickname_changeable`, `roles` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_friend(
         extra: &mut crate::UnknownFields,
         v_guild: Option<Box<InviteGuild>>,
@@ -4296,21 +4471,16 @@ impl Invite {
         crate::__private::stash::<_, serde_json::Error>(extra, "roles", v_roles)?;
         Ok(())
     }
-    /// Keeps `inviter`, `max_age`, `created_at`, `expires_at`, `is_contact`, `flags`, `guild`, `guild_id`, `channel`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `uses`, `max_uses`, `temporary`, `approximate_member_count`, `approximate_presence_count`, `is_nickname_changeable`, `roles`, `friends_count` in `extra` as JSON, for a variant that lacks them.
+    /// Keeps `is_contact`, `flags`, `guild`, `guild_id`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `uses`, `max_uses`, `temporary`, `approximate_member_count`, `approximate_presence_count`, `is_nickname_changeable`, `roles`, `friends_count` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_unknown(
         extra: &mut crate::UnknownFields,
-        v_inviter: Option<Box<User>>,
-        v_max_age: Option<i64>,
-        v_created_at: Option<crate::Timestamp>,
-        v_expires_at: crate::Nullable<crate::Timestamp>,
         v_is_contact: Option<bool>,
         v_flags: Option<GuildInviteFlags>,
         v_guild: Option<Box<InviteGuild>>,
         v_guild_id: Option<crate::Snowflake>,
-        v_channel: crate::Nullable<Box<InviteChannel>>,
         v_target_type: Option<InviteTargetType>,
         v_target_user: Option<Box<User>>,
         v_target_application: Option<Box<InviteApplication>>,
@@ -4327,16 +4497,6 @@ impl Invite {
         v_roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
         v_friends_count: Option<i64>,
     ) -> Result<(), serde_json::Error> {
-        crate::__private::stash::<_, serde_json::Error>(extra, "inviter", v_inviter)?;
-        crate::__private::stash::<_, serde_json::Error>(extra, "max_age", v_max_age)?;
-        crate::__private::stash::<
-            _,
-            serde_json::Error,
-        >(extra, "created_at", v_created_at)?;
-        crate::__private::stash::<
-            _,
-            serde_json::Error,
-        >(extra, "expires_at", v_expires_at)?;
         crate::__private::stash::<
             _,
             serde_json::Error,
@@ -4344,7 +4504,6 @@ impl Invite {
         crate::__private::stash::<_, serde_json::Error>(extra, "flags", v_flags)?;
         crate::__private::stash::<_, serde_json::Error>(extra, "guild", v_guild)?;
         crate::__private::stash::<_, serde_json::Error>(extra, "guild_id", v_guild_id)?;
-        crate::__private::stash::<_, serde_json::Error>(extra, "channel", v_channel)?;
         crate::__private::stash::<
             _,
             serde_json::Error,
@@ -10895,5 +11054,93 @@ impl schemars::JsonSchema for VerificationLevel {
             "integer",
             "What a user must satisfy before they can talk in a guild. Known values: NONE = 0, LOW = 1, MEDIUM = 2, HIGH = 3, VERY_HIGH = 4.",
         )
+    }
+}
+
+/// A gateway event the SDK models (INVITE_CREATE, INVITE_DELETE), or any other message kept as sent: the `t` and `d` of a gateway message. [`GatewayEnvelope`](crate::GatewayEnvelope) decodes the whole message (`{"op":0,"t":…,"s":…,"d":{…}}`) into one.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GatewayEvent {
+    /// `INVITE_CREATE`: [`InviteCreateEvent`].
+    InviteCreate(InviteCreateEvent),
+    /// `INVITE_DELETE`: [`InviteDeleteEvent`].
+    InviteDelete(InviteDeleteEvent),
+    /// Any other message: another event, or an opcode other than a dispatch.
+    Other {
+        /// `t` as sent: absent, `null` (opcodes other than 0) or the event's name.
+        t: crate::Nullable<String>,
+        /// `d` as sent (raw JSON text); `None` when the message has no `d`.
+        raw: Option<Box<serde_json::value::RawValue>>,
+    },
+}
+
+impl GatewayEvent {
+    /// The event names (`t`) decoded into a typed variant.
+    pub const KNOWN: &'static [&'static str] = &["INVITE_CREATE", "INVITE_DELETE"];
+    /// The event's name (`t`); `None` for a message without one.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::InviteCreate(_) => Some("INVITE_CREATE"),
+            Self::InviteDelete(_) => Some("INVITE_DELETE"),
+            Self::Other { t, .. } => t.as_option().map(String::as_str),
+        }
+    }
+    /// Decodes `d` for the event `t`: a typed variant for a known name, `Other` (raw)
+    /// for anything else.
+    pub(crate) fn decode_d<'de, D: serde::Deserializer<'de>>(
+        t: crate::Nullable<String>,
+        d: D,
+    ) -> Result<Self, D::Error> {
+        match t.as_option().map(String::as_str) {
+            Some("INVITE_CREATE") => {
+                serde::Deserialize::deserialize(d).map(Self::InviteCreate)
+            }
+            Some("INVITE_DELETE") => {
+                serde::Deserialize::deserialize(d).map(Self::InviteDelete)
+            }
+            _ => {
+                crate::__private::raw_value(d)
+                    .map(|raw| Self::Other { t, raw: Some(raw) })
+            }
+        }
+    }
+    /// Writes `d` (nothing for an `Other` without one).
+    pub(crate) fn serialize_d<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        match self {
+            Self::InviteCreate(v) => map.serialize_entry("d", v),
+            Self::InviteDelete(v) => map.serialize_entry("d", v),
+            Self::Other { raw: Some(raw), .. } => map.serialize_entry("d", raw),
+            Self::Other { raw: None, .. } => Ok(()),
+        }
+    }
+}
+
+impl PartialEq for GatewayEvent {
+    /// Typed variants compare as values; `Other` compares `t` and `d` as JSON.
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::InviteCreate(a), Self::InviteCreate(b)) => a == b,
+            (Self::InviteDelete(a), Self::InviteDelete(b)) => a == b,
+            (Self::Other { t: ta, raw: ra }, Self::Other { t: tb, raw: rb }) => {
+                ta == tb && crate::__private::raw_eq(ra.as_deref(), rb.as_deref())
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<InviteCreateEvent> for GatewayEvent {
+    fn from(value: InviteCreateEvent) -> Self {
+        Self::InviteCreate(value)
+    }
+}
+
+impl From<InviteDeleteEvent> for GatewayEvent {
+    fn from(value: InviteDeleteEvent) -> Self {
+        Self::InviteDelete(value)
     }
 }

@@ -209,3 +209,26 @@ pub use crate::check::{Check, CheckRaw};
 pub use crate::json_schema::{
     flags_schema, open_enum_schema, SchemaOptional, SchemaRequiredNullable,
 };
+
+/// A value's raw JSON text, read as unknown fields are (so an unpaired surrogate escape is an
+/// error here too): the `d` of a gateway message the SDK does not model.
+pub fn raw_value<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Box<serde_json::value::RawValue>, D::Error> {
+    <crate::unknown::RawField as serde::Deserialize>::deserialize(d)
+        .map(crate::unknown::RawField::into_box)
+}
+
+/// Raw JSON values compared as JSON (`{"a":1}` equals `{ "a": 1 }`), as unknown fields are.
+pub fn raw_eq(
+    a: Option<&serde_json::value::RawValue>,
+    b: Option<&serde_json::value::RawValue>,
+) -> bool {
+    let parse =
+        |r: &serde_json::value::RawValue| serde_json::from_str::<serde_json::Value>(r.get()).ok();
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.get() == b.get() || parse(a).is_some_and(|v| Some(v) == parse(b)),
+        _ => false,
+    }
+}

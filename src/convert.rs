@@ -95,6 +95,17 @@ impl DecodeError {
     }
 }
 
+impl DecodeError {
+    /// The same failure inside a member `token` of a larger document: the pointer gains the
+    /// prefix, and the line and column (of the member's own text) are dropped.
+    pub(crate) fn within(mut self, token: &str) -> Self {
+        self.pointer = format!("/{}{}", escape_pointer_token(token), self.pointer);
+        self.line = None;
+        self.column = None;
+        self
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = if self.pointer.is_empty() {
@@ -126,6 +137,9 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
                 out.push('/');
                 out.push_str(&index.to_string());
             }
+            // The raw-value protocol's private key (an unknown field's text) is no place in
+            // the document.
+            Segment::Map { key } if key == "$serde_json::private::RawValue" => {}
             Segment::Map { key } => {
                 out.push('/');
                 out.push_str(&escape_pointer_token(key));

@@ -109,3 +109,43 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for SchemaRequiredNullable<T>
         <Option<T> as schemars::JsonSchema>::json_schema(generator)
     }
 }
+
+impl schemars::JsonSchema for crate::GatewayEnvelope {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "GatewayEnvelope".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // `d` is the schema of the event `t` names: one `if`/`then` per modelled event.
+        let all_of: Vec<serde_json::Value> = [
+            (
+                crate::InviteCreateEvent::EVENT,
+                generator.subschema_for::<crate::InviteCreateEvent>(),
+            ),
+            (
+                crate::InviteDeleteEvent::EVENT,
+                generator.subschema_for::<crate::InviteDeleteEvent>(),
+            ),
+        ]
+        .into_iter()
+        .map(|(t, d)| {
+            serde_json::json!({
+                "if": {"properties": {"t": {"const": t}}, "required": ["t", "d"]},
+                "then": {"properties": {"d": d}}
+            })
+        })
+        .collect();
+        schemars::json_schema!({
+            "type": "object",
+            "description": "A gateway message: opcode `op`, sequence number `s`, event name `t` and its payload `d`.",
+            "required": ["op"],
+            "properties": {
+                "op": {"type": "integer"},
+                "s": {"type": ["integer", "null"]},
+                "t": {"type": ["string", "null"]},
+                "d": {}
+            },
+            "allOf": all_of
+        })
+    }
+}

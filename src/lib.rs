@@ -15,11 +15,32 @@
 //! assert_eq!(serde_json::to_string(&invite).unwrap(), json);
 //! ```
 //!
+//! ## Main types
+//!
+//! | type | what it is |
+//! |---|---|
+//! | [`Invite`] | any invite (guild, group DM, friend, or a `type` this version does not know); common fields as methods ([`Invite::code`], [`Invite::expires_at`], [`Invite::inviter`]…), [`Invite::link`], [`Invite::effective_expires_at`], views [`Invite::as_guild`]… |
+#![cfg_attr(
+    feature = "http",
+    doc = "| [`Client`] | the async HTTP client (feature `http`): a method per invite operation ([`Client::invite_resolve`], [`Client::create_channel_invite`]…) and [`Client::wait_for_target_users_job`] |"
+)]
+//! | [`InviteUrl`] | invite links parsed as people paste them, and [`InviteUrl::find_all`] for chat text |
+//! | [`Snowflake`] | a Discord id: a `Copy` `u64` that reads and writes Discord's string form |
+//! | [`Timestamp`] | an RFC 3339 date-time that re-encodes exactly as it was written |
+//! | [`Nullable`] | a field that may be absent, `null` or a value (`3600.into()` is a value) |
+//! | [`GatewayEnvelope`], [`GatewayEvent`] | a gateway message (`{"op":0,"t":…,"s":…,"d":…}`) and its typed invite events |
+//! | [`Payload`] | decode / encode / merge, implemented by every model |
+#![cfg_attr(
+    feature = "http",
+    doc = "| [`client::TargetUsers`] | the CSV of users for a community invite, checked before upload |"
+)]
+//!
 //! ## Layout
 //! - [`model`]: every generated type (re-exported at the crate root);
 //! - [`Snowflake`], [`Timestamp`], [`Nullable`]: the hand-written value types models use;
 //! - [`Payload`]: decode / encode / merge for every model;
-//! - `ext`: hand-written behaviour on generated types ([`Invite::link`], [`InviteUrl`], expiry).
+//! - `ext`: hand-written behaviour on generated types ([`Invite::link`], [`InviteUrl`], expiry);
+//! - `client`: the HTTP client (feature `http`).
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
@@ -28,6 +49,7 @@ mod check;
 mod convert;
 mod ext;
 mod fast;
+mod gateway;
 #[cfg(feature = "json-schema")]
 mod json_schema;
 mod nullable;
@@ -41,6 +63,7 @@ pub mod __private;
 #[cfg(feature = "http")]
 pub mod client;
 #[cfg(feature = "http")]
+#[doc(inline)]
 pub use client::{Client, ClientBuilder, Error as ClientError};
 
 pub mod model;
@@ -59,7 +82,14 @@ macro_rules! __check_by_decode {
 pub use convert::{escape_pointer_token, DecodeError, DecodeErrorKind, EncodeError, Payload};
 pub use ext::invite::INVITE_BASE;
 pub use ext::url::{is_valid_code, InviteUrl, ParseInviteUrlError, MAX_CODE_LEN};
+pub use gateway::GatewayEnvelope;
+// The main models by name (shown on this page), then every other model.
 pub use model::*;
+#[doc(inline)]
+pub use model::{
+    FriendInvite, GatewayEvent, GroupDmInvite, GuildInvite, Invite, InviteCreateEvent,
+    InviteDeleteEvent, InviteType, TargetUsersJobStatus, UnknownInvite,
+};
 pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};
 pub use timestamp::{ParseTimestampError, Timestamp};

@@ -75,6 +75,20 @@ impl<T> Nullable<T> {
     }
 }
 
+impl<T> From<T> for Nullable<T> {
+    /// A value: request bodies read like Rust, `max_age: 3600.into()`.
+    ///
+    /// ```
+    /// use discord_invite::{CreateGuildInviteRequest, Nullable};
+    /// let body = CreateGuildInviteRequest { max_age: 3600.into(), ..Default::default() };
+    /// assert_eq!(body.max_age, Nullable::Value(3600));
+    /// assert_eq!(Nullable::from("x"), Nullable::Value("x"));
+    /// ```
+    fn from(v: T) -> Self {
+        Nullable::Value(v)
+    }
+}
+
 impl<T> From<Option<T>> for Nullable<T> {
     /// `Some(v)` is a value and `None` is an explicit `null`.
     fn from(o: Option<T>) -> Self {

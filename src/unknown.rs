@@ -143,6 +143,26 @@ impl UnknownFields {
             .and_then(|raw| serde_json::from_str(raw.get()).ok())
     }
 
+    /// The last field named `key`, decoded as `T` (any model, `Snowflake`, `Option<T>` to
+    /// accept `null`…); `None` when there is no such field. An error's pointer starts at the
+    /// field (`/key/…`).
+    ///
+    /// ```
+    /// use discord_invite::{Invite, Payload, Snowflake};
+    /// let invite = Invite::from_json_str(r#"{"code":"x","new_id":"42"}"#).unwrap();
+    /// let extra = &invite.as_guild().unwrap().extra;
+    /// assert_eq!(extra.decode::<Snowflake>("new_id"), Some(Ok(Snowflake::new(42))));
+    /// assert_eq!(extra.decode::<bool>("new_id").unwrap().unwrap_err().pointer(), "/new_id");
+    /// assert!(extra.decode::<bool>("missing").is_none());
+    /// ```
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Option<Result<T, crate::DecodeError>> {
+        let raw = self.get_raw(key)?;
+        Some(crate::convert::decode_slice(raw.get().as_bytes()).map_err(|e| e.within(key)))
+    }
+
     /// `true` if a field named `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
         self.0.iter().any(|(k, _)| k.as_bytes() == key.as_bytes())
@@ -266,6 +286,13 @@ const RAW_TOKEN: &str = "$serde_json::private::RawValue";
 /// (the raw text of the value, already checked by the deserializer), but `null`, `true` and
 /// `false` are kept without an allocation.
 pub(crate) struct RawField(Slot);
+
+impl RawField {
+    /// The raw text, owned.
+    pub(crate) fn into_box(self) -> Box<RawValue> {
+        self.0.into_box()
+    }
+}
 
 /// `RawField`'s check (see `crate::check`): the same protocol and the same checks of the
 /// text, without keeping it.

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use discord_invite::__private::fast_decode;
 use discord_invite::{
-    ApiError, Invite, InviteCreateEvent, InviteDeleteEvent, InviteGuild, InviteMetadata, Payload,
-    User,
+    ApiError, GatewayEnvelope, Invite, InviteCreateEvent, InviteDeleteEvent, InviteGuild,
+    InviteMetadata, Payload, User,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -48,6 +48,10 @@ const EDGE_CASES: &[&str] = &[
     r#"{"channel_id":"1","code":"c","created_at":"2016-03-31T19:15:39Z","max_age":0,"max_uses":0,"temporary":false,"uses":0,"expires_at":null}"#,
     r#"{"message":"m","code":50035,"errors":{"a":{"_errors":[{"code":"X","message":"y"}]}}}"#,
     r#"{"message":"m","code":50035,"errors":{"a":1.5e3}}"#,
+    r#"{"t":"INVITE_DELETE","s":6,"op":0,"d":{"channel_id":"1","code":"abc","x":[1.50]}}"#,
+    r#"{"op":0,"d":{"channel_id":"1","code":"abc"},"s":null,"t":"INVITE_DELETE","zz":{}}"#,
+    r#"{"t":"MESSAGE_CREATE","s":3,"op":0,"d":{"content":"é","n":-0}}"#,
+    r#"{"op":11,"d":null}"#,
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -76,6 +80,14 @@ fn pool() -> Vec<String> {
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect();
     pool.extend(EDGE_CASES.iter().map(|s| s.to_string()));
+    // A bot's gateway log, one message per line (for `GatewayEnvelope`).
+    let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/gateway.ndjson");
+    pool.extend(
+        std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned),
+    );
     pool
 }
 
@@ -166,6 +178,7 @@ fn all_types(text: &str) -> usize {
         agrees::<InviteCreateEvent>(text),
         agrees::<InviteDeleteEvent>(text),
         agrees::<ApiError>(text),
+        agrees::<GatewayEnvelope>(text),
         agrees::<serde_json::Value>(text),
         agrees::<Vec<serde_json::Value>>(text),
         agrees::<std::collections::BTreeMap<String, Vec<Option<bool>>>>(text),
@@ -208,6 +221,10 @@ fn the_fast_path_runs_on_clean_payloads() {
     );
     for text in EDGE_CASES.iter().take(3) {
         assert!(fast_decode::<Invite>(text).is_some(), "{text}");
+    }
+    // Gateway messages too, with `d` before `t` as well.
+    for text in EDGE_CASES.iter().filter(|t| t.contains(r#""op":"#)) {
+        assert!(fast_decode::<GatewayEnvelope>(text).is_some(), "{text}");
     }
 }
 

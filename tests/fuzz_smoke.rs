@@ -260,6 +260,11 @@ fn smoke_invite_url() {
         "https://evil.example/abc",
         "https://discord.gg/../x",
         "https://discord.gg/abc?event=18446744073709551615",
+        "<https://discord.com/Invite/abc?event=42&utm_source=x>.",
+        "discord.gg:443/abc",
+        "https://discord.gg@evil.com/x",
+        "https://discord.gg.evil.com/x",
+        "join **discord.gg/abc** or [here](https://discord.com/invite/xyz)! ||discord.gg/q||",
     ];
     let mut pool: Vec<Vec<u8>> = seeds.iter().map(|s| s.as_bytes().to_vec()).collect();
     pool.extend(read_all(&files(

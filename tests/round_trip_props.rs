@@ -3,7 +3,7 @@
 //! well-formed invites (which must decode) and arbitrary mixes of right and wrong values
 //! (where whatever decodes must round-trip).
 
-use discord_invite::{Invite, Payload};
+use discord_invite::{GatewayEnvelope, GatewayEvent, Invite, Payload};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -161,8 +161,76 @@ fn messy_invite() -> impl Strategy<Value = Value> {
         .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))
 }
 
+/// A gateway message with its keys in any order: an INVITE_CREATE / INVITE_DELETE with a
+/// well-formed `d`, another event or opcode with any `d`, `s` and `t` in their three states,
+/// unknown keys.
+fn gateway_message() -> impl Strategy<Value = (String, Value)> {
+    let create = (
+        snowflake(),
+        timestamp(),
+        maybe("expires_at", timestamp()),
+        any_json(),
+    )
+        .prop_map(|(channel, created, expires, extra)| {
+            let mut d = json!({"channel_id": channel, "code": "abc", "created_at": created,
+                "max_age": 0, "max_uses": 0, "temporary": false, "uses": 0, "zz": extra});
+            if let Some((k, v)) = expires {
+                d[k] = v;
+            }
+            (Some("INVITE_CREATE"), Some(d))
+        });
+    let delete = (snowflake(), prop::option::of(snowflake())).prop_map(|(channel, guild)| {
+        let mut d = json!({"channel_id": channel, "code": "abc"});
+        if let Some(g) = guild {
+            d["guild_id"] = g;
+        }
+        (Some("INVITE_DELETE"), Some(d))
+    });
+    let other = (
+        prop::sample::select(vec![None, Some("MESSAGE_CREATE"), Some("READY")]),
+        prop::option::of(any_json()),
+    );
+    let event = prop_oneof![create, delete, other];
+    let t_null = any::<bool>();
+    let s = maybe("s", any::<u32>().prop_map(|n| json!(n)));
+    let extra = prop::collection::btree_map("zz_[a-z]{1,4}", any_json(), 0..2);
+    (event, t_null, s, 0i64..12, extra, any::<u64>()).prop_map(
+        |((t, d), t_null, s, op, extra, seed)| {
+            let mut entries: Vec<(String, Value)> = vec![("op".into(), json!(op))];
+            match t {
+                Some(t) => entries.push(("t".into(), json!(t))),
+                None if t_null => entries.push(("t".into(), Value::Null)),
+                None => {}
+            }
+            entries.extend(d.map(|d| ("d".to_owned(), d)));
+            entries.extend(s);
+            entries.extend(extra);
+            // Any key order, `d` before `t` included.
+            let n = entries.len();
+            for i in (1..n).rev() {
+                entries.swap(i, (seed >> (i * 3)) as usize % (i + 1));
+            }
+            let value = Value::Object(entries.into_iter().collect());
+            (value.to_string(), value)
+        },
+    )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn gateway_messages_decode_and_round_trip((text, v) in gateway_message()) {
+        let message = GatewayEnvelope::from_json_str(&text);
+        prop_assert!(message.is_ok(), "{} did not decode: {:?}", text, message.err());
+        let message = message.unwrap();
+        prop_assert_eq!(message.to_json_value().unwrap(), v.clone());
+        prop_assert_eq!(&GatewayEnvelope::from_json_value(&v).unwrap(), &message);
+        // Invite events are typed whatever the key order.
+        let t = v.get("t").and_then(Value::as_str);
+        let typed = !matches!(message.event, GatewayEvent::Other { .. });
+        prop_assert_eq!(typed, t.is_some_and(|t| t.starts_with("INVITE_")) && v.get("d").is_some());
+    }
 
     #[test]
     fn well_formed_invites_decode_and_round_trip(v in invite()) {

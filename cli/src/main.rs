@@ -7,7 +7,8 @@
 //!   [--format text|json]`: bring a new upstream spec into `schema/` (see `docs/UPDATING.md`).
 //!
 //! Exit codes: 0 success, 1 a finding at error severity (validate) or a failed check (sync), 2 a
-//! usage or I/O problem.
+//! usage or I/O problem. No subcommand panics on a closed or full stdout (`src/stdout.rs`): a
+//! closed pipe ends the output quietly, any other write error is reported and exits with 2.
 
 use std::process::ExitCode;
 
@@ -16,6 +17,7 @@ use clap::{Parser, Subcommand};
 mod json_out;
 mod output;
 mod schema_sync;
+mod stdout;
 mod validate_cmd;
 
 /// Tools for Discord's Invite API: payload validation and schema maintenance.
@@ -72,11 +74,11 @@ fn main() -> ExitCode {
 fn schema_export(kind: Option<&str>) -> ExitCode {
     use discord_invite::validate::Kind;
     let Some(name) = kind else {
-        println!("payload kinds (discord-invite schema export KIND):");
+        let mut text = String::from("payload kinds (discord-invite schema export KIND):\n");
         for k in Kind::ALL {
-            println!("  {:<32} {}", k.name(), k.schema_name());
+            text.push_str(&format!("  {:<32} {}\n", k.name(), k.schema_name()));
         }
-        return ExitCode::SUCCESS;
+        return stdout::print(&text).exit_code(ExitCode::SUCCESS);
     };
     let kind: Kind = match name.parse() {
         Ok(k) => k,
@@ -86,10 +88,7 @@ fn schema_export(kind: Option<&str>) -> ExitCode {
         }
     };
     match serde_json::to_string_pretty(&kind.json_schema()) {
-        Ok(text) => {
-            println!("{text}");
-            ExitCode::SUCCESS
-        }
+        Ok(text) => stdout::print(&format!("{text}\n")).exit_code(ExitCode::SUCCESS),
         Err(e) => {
             eprintln!("error: cannot print the schema: {e}");
             ExitCode::from(2)

@@ -59,10 +59,12 @@ pub fn run(args: SyncArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match args.format {
-        Format::Json => println!("{}", outcome.report.to_json()),
-        Format::Text => print!("{}", outcome.report.render_text()),
-    }
+    // Printed first, as before; a closed stdout does not change the outcome (the schema may
+    // have been written already), a failed write makes it 2 at the end.
+    let written = match args.format {
+        Format::Json => crate::stdout::print(&format!("{}\n", outcome.report.to_json())),
+        Format::Text => crate::stdout::print(&outcome.report.render_text()),
+    };
     let dir = options.schema_dir.display();
     let mut code = ExitCode::SUCCESS;
     if options.check && outcome.changed {
@@ -82,5 +84,5 @@ pub fn run(args: SyncArgs) -> ExitCode {
         );
         code = ExitCode::from(1);
     }
-    code
+    written.exit_code(code)
 }

@@ -349,9 +349,7 @@ pub fn run(args: Args) -> ExitCode {
         };
         if let Err(e) = res {
             write_ok = false;
-            if e.kind() != io::ErrorKind::BrokenPipe {
-                eprintln!("error: cannot write output: {e}");
-            }
+            crate::stdout::failed(&e);
             break;
         }
     }
@@ -362,7 +360,17 @@ pub fn run(args: Args) -> ExitCode {
         let _ = out.write_all(repeats.table(&style).as_bytes());
         let _ = out.write_all(output::total(&style, files, &total, failed).as_bytes());
     }
-    let flushed = out.flush().is_ok();
+    // Small outputs are still in the buffer: a full disk shows here, and is reported here
+    // unless the loop already did.
+    let flushed = match out.flush() {
+        Ok(()) => true,
+        Err(e) => {
+            if write_ok {
+                crate::stdout::failed(&e);
+            }
+            false
+        }
+    };
     drop(out);
     // On a write failure the reader may be blocked on a full channel: the receiver was dropped
     // when the loop ended, which unblocks it.

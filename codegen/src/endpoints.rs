@@ -69,6 +69,7 @@ pub fn generate(
                 op,
                 shared_params: &shared_params,
                 headers,
+                aliases: &overlay.aliases,
                 unions: &unions,
                 type_name,
             };
@@ -101,6 +102,7 @@ struct Ctx<'a> {
     op: &'a Value,
     shared_params: &'a [Value],
     headers: &'a [Header],
+    aliases: &'a std::collections::BTreeMap<String, Vec<String>>,
     unions: &'a [(String, BTreeSet<String>)],
     type_name: &'a dyn Fn(&str) -> String,
 }
@@ -322,6 +324,7 @@ impl Ctx<'_> {
                         let name = format_ident!("{}", f.name);
                         let fname = f.name.as_str();
                         quote! {
+                            self.#name.check_upload()?;
                             let file = crate::client::request::Part::csv_file(#fname, self.#name.as_bytes().to_vec());
                             spec.body(crate::client::request::Body::Multipart(Vec::from([file])));
                         }
@@ -333,6 +336,7 @@ impl Ctx<'_> {
                             let json = #json;
                             match &self.#name {
                                 Some(file) => {
+                                    file.check_upload()?;
                                     let parts = Vec::from([
                                         crate::client::request::Part::payload_json(json),
                                         crate::client::request::Part::csv_file(#fname, file.as_bytes().to_vec()),
@@ -453,6 +457,21 @@ impl Ctx<'_> {
             quote! { #[doc = ""] #(#[doc = #lines])* }
         };
 
+        let example = example(&Example {
+            id: &id,
+            path_params: &path_params,
+            query_params: &query_params,
+            headers: &headers,
+            body: body.as_ref(),
+            decoder: &decoder,
+        });
+        let aliases = self
+            .aliases
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .map(|a| quote! { #[doc(alias = #a)] });
+
         let tokens = quote! {
             impl Client {
                 #[doc = #sends]
@@ -460,6 +479,8 @@ impl Ctx<'_> {
                 #arg_doc
                 #[doc = ""]
                 #[doc = " Returns a request builder; nothing is sent until `send()`."]
+                #example
+                #(#aliases)*
                 pub fn #method_ident(&self, #(#args),*) -> #builder<'_> {
                     #builder { #(#inits),* }
                 }
@@ -789,6 +810,129 @@ impl Ctx<'_> {
 }
 
 /// `X-Audit-Log-Reason` → `audit_log_reason`.
+/// What an operation's rustdoc example is made of.
+struct Example<'a> {
+    id: &'a str,
+    path_params: &'a [Param],
+    query_params: &'a [Param],
+    headers: &'a [&'a Header],
+    body: Option<&'a BodyShape>,
+    decoder: &'a Decoder,
+}
+
+/// A sample value for a parameter in an example.
+fn sample(p: &Param) -> String {
+    match (&p.kind, p.name.as_str()) {
+        (ParamKind::Str, "code") => "\"discord-developers\"".into(),
+        (ParamKind::Str, _) => "\"value\"".into(),
+        (ParamKind::Snowflake, "guild_id") => "197038439483310086".into(),
+        (ParamKind::Snowflake, "user_id") => "80351110224678912".into(),
+        (ParamKind::Snowflake, _) => "165176875973476352".into(),
+        (ParamKind::Bool, _) => "true".into(),
+        (ParamKind::Int, _) => "1".into(),
+    }
+}
+
+/// `crate::VanityUrl` → (`discord_invite::VanityUrl`, `vanity_url`).
+fn example_type(t: &TokenStream) -> (String, String) {
+    let path = t.to_string().replace(' ', "");
+    let name = path.rsplit("::").next().unwrap_or(&path).to_owned();
+    let snake = camel_words(&name)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
+    (path.replacen("crate::", "discord_invite::", 1), snake)
+}
+
+/// The `# Example` section of a method: a `no_run` doctest calling it with every argument,
+/// query parameter, header and body it takes, so each one compiles against the real API.
+fn example(e: &Example<'_>) -> TokenStream {
+    let id = e.id;
+    let mut call = vec![format!("let answer = client.{id}(")];
+    let mut args: Vec<String> = e.path_params.iter().map(sample).collect();
+    let file_only = e.body.is_some_and(|b| b.file_only);
+    if file_only {
+        args.push("TargetUsers::from_ids([80351110224678912u64])".into());
+    }
+    call[0].push_str(&args.join(", "));
+    call[0].push(')');
+    for q in e.query_params {
+        call.push(format!("    .{}({})", q.name, sample(q)));
+    }
+    for h in e.headers {
+        call.push(format!("    .{}(\"weekly event\")", header_field(&h.name)));
+    }
+    if let Some(b) = e.body {
+        let shape = b
+            .json
+            .iter()
+            .find(|(v, _)| v.to_string().contains("Guild"))
+            .or_else(|| b.json.first());
+        if let Some((_, ty)) = shape {
+            let (path, _) = example_type(ty);
+            call.push(format!("    .body({path}::default())"));
+        }
+        if b.file.is_some() && !file_only {
+            call.push(
+                "    .target_users_file(TargetUsers::from_ids([80351110224678912u64]))".into(),
+            );
+        }
+    }
+    call.push("    .send()".into());
+    call.push("    .await?;".into());
+    let (binding, show) = match e.decoder {
+        Decoder::Json(t) => {
+            let (_, name) = example_type(t);
+            (name.clone(), format!("println!(\"{{{name}:?}}\");"))
+        }
+        Decoder::JsonOrEmpty(t) => {
+            let (_, name) = example_type(t);
+            (
+                name.clone(),
+                format!("if let Some({name}) = {name} {{\n    println!(\"{{{name}:?}}\");\n}}"),
+            )
+        }
+        Decoder::List(t) => {
+            let (_, name) = example_type(t);
+            (
+                format!("{name}s"),
+                format!("println!(\"{{}}\", {name}s.len());"),
+            )
+        }
+        Decoder::Csv => ("user_ids".into(), "println!(\"{user_ids:?}\");".into()),
+        Decoder::Empty => (String::new(), String::new()),
+    };
+    if binding.is_empty() {
+        call[0] = call[0].replacen("let answer = ", "", 1);
+    } else {
+        call[0] = call[0].replacen("answer", &binding, 1);
+    }
+    let mut lines = vec![
+        String::new(),
+        "# Example".into(),
+        String::new(),
+        "```no_run".into(),
+    ];
+    if file_only || e.body.is_some_and(|b| b.file.is_some()) {
+        lines.push("use discord_invite::client::TargetUsers;".into());
+        lines.push(String::new());
+    }
+    lines.push("# async fn example(client: &discord_invite::Client) -> Result<(), discord_invite::client::Error> {".into());
+    lines.extend(call);
+    if !show.is_empty() {
+        lines.extend(show.lines().map(str::to_owned));
+    }
+    lines.push("# Ok(())".into());
+    lines.push("# }".into());
+    lines.push("```".into());
+    let lines = lines.into_iter().map(|l| {
+        let l = if l.is_empty() { l } else { format!(" {l}") };
+        quote! { #[doc = #l] }
+    });
+    quote! { #(#lines)* }
+}
+
 fn header_field(name: &str) -> String {
     let name = name
         .strip_prefix("X-")

@@ -9,6 +9,7 @@ use std::path::Path;
 
 pub mod emit;
 pub mod endpoints;
+pub mod events;
 pub mod ir;
 pub mod manifest;
 pub mod naming;

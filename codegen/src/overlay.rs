@@ -40,6 +40,10 @@ pub struct Overlay {
     /// Request headers the spec does not declare.
     #[serde(default)]
     pub headers: Vec<Header>,
+    /// operationId → the names people search the client method by (Discord's docs, other
+    /// libraries): rustdoc aliases of the method.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
     /// Schemas the spec lacks.
     #[serde(default)]
     pub add: Add,
@@ -198,6 +202,25 @@ impl Overlay {
                     problems.push(format!(
                         "[[headers]] `{}` names operation `{op}`, which is not in schema/openapi.json: remove it or use the new operationId",
                         h.name
+                    ));
+                }
+            }
+        }
+        for (op, names) in &self.aliases {
+            if !ops.contains(op) {
+                problems.push(format!(
+                    "[aliases] names operation `{op}`, which is not in schema/openapi.json: remove it or use the new operationId"
+                ));
+            }
+            for name in names {
+                let bad = name.trim() != name
+                    || name.is_empty()
+                    || name.contains(|c: char| {
+                        c == '"' || c == '\'' || (c.is_whitespace() && c != ' ')
+                    });
+                if bad || ops.contains(name) {
+                    problems.push(format!(
+                        "[aliases] `{op}`: `{name}` cannot be a rustdoc alias (empty, quotes, tabs or newlines, edge spaces, or another operation's name)"
                     ));
                 }
             }

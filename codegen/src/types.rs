@@ -14,7 +14,8 @@ pub fn models(model: &Model) -> TokenStream {
         Item::Flags(f) => flags(f),
         Item::Union(u) => union(u),
     });
-    quote! { #(#items)* }
+    let events = crate::events::gateway_events(model);
+    quote! { #(#items)* #events }
 }
 
 /// `#[doc = ...]` attributes, one per line.
@@ -700,6 +701,25 @@ fn flags(f: &Flags) -> TokenStream {
     }
 }
 
+/// An accessor's expression for field `fname` of a variant bound to `v`, by the field's
+/// presence there, whether its type is `Copy` (returned by value) and whether it is boxed.
+fn accessor_expr(p: Presence, copy: bool, boxed: bool, fname: &proc_macro2::Ident) -> TokenStream {
+    match (p, copy, boxed) {
+        (Presence::Required, true, _) => quote!(Some(v.#fname)),
+        (Presence::Required, false, _) => quote!(Some(&v.#fname)),
+        (Presence::RequiredNullable | Presence::Optional, true, _) => quote!(v.#fname),
+        (Presence::RequiredNullable | Presence::Optional, false, false) => {
+            quote!(v.#fname.as_ref())
+        }
+        (Presence::RequiredNullable | Presence::Optional, false, true) => {
+            quote!(v.#fname.as_deref())
+        }
+        (Presence::Nullable, true, _) => quote!(v.#fname.as_option().copied()),
+        (Presence::Nullable, false, false) => quote!(v.#fname.as_option()),
+        (Presence::Nullable, false, true) => quote!(v.#fname.as_option().map(|b| &**b)),
+    }
+}
+
 fn union(u: &Union) -> TokenStream {
     let name = ident(&u.name);
     let unknown = format_ident!("Unknown{}", u.name);
@@ -756,7 +776,7 @@ fn union(u: &Union) -> TokenStream {
             #fn_doc
             #[cold]
             #[inline(never)]
-            #[allow(clippy::too_many_arguments)]
+            #[allow(clippy::too_many_arguments, clippy::vec_box)] // the types mirror the fields'
             fn #fn_name(extra: &mut crate::UnknownFields, #(#params),*) -> Result<(), serde_json::Error> {
                 #(#body)*
                 Ok(())
@@ -820,41 +840,48 @@ fn union(u: &Union) -> TokenStream {
             quote!(Some(#tv))
         }
     };
-    let variant_arms = u.variants.iter().enumerate().map(|(i, v)| {
-        let vn = ident(&v.variant);
-        let vt = ident(&v.ty);
-        let pat = variant_pattern(i, v.tag_value);
-        let tag_build = match v.tag_presence {
-            Presence::Required => quote! {
-                #tag_rust: match tag {
-                    Some(tag) => tag,
-                    None => return Err(serde::de::Error::missing_field(#tag_json)),
+    let variant_arms = u
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let vn = ident(&v.variant);
+            let vt = ident(&v.ty);
+            let pat = variant_pattern(i, v.tag_value);
+            let tag_build = match v.tag_presence {
+                Presence::Required => quote! {
+                    #tag_rust: match tag {
+                        Some(tag) => tag,
+                        None => return Err(serde::de::Error::missing_field(#tag_json)),
+                    },
                 },
-            },
-            _ => quote! { #tag_rust: tag, },
-        };
-        let stash = stash_call(
-            format_ident!("stash_for_{}", crate::naming::field_name(&v.variant)),
-            u.fields.iter().filter(|f| f.presence[i].is_none()).collect(),
-        );
-        let builds = u.fields.iter().filter_map(|f| {
-            let p = f.presence[i]?;
-            let fname = ident(&f.rust);
-            let c = convert(&local(&f.rust), &f.json, p, union_nullable(f));
-            Some(quote! { #fname: #c, })
-        });
-        quote! {
-            #pat => {
-                #stash
-                Ok(#name::#vn(#vt {
-                    #tag_build
-                    #(#builds)*
-                    extra,
-                }))
+                _ => quote! { #tag_rust: tag, },
+            };
+            let stash = stash_call(
+                format_ident!("stash_for_{}", crate::naming::field_name(&v.variant)),
+                u.fields
+                    .iter()
+                    .filter(|f| f.presence[i].is_none())
+                    .collect(),
+            );
+            let builds = u.fields.iter().filter_map(|f| {
+                let p = f.presence[i]?;
+                let fname = ident(&f.rust);
+                let c = convert(&local(&f.rust), &f.json, p, union_nullable(f));
+                Some(quote! { #fname: #c, })
+            });
+            quote! {
+                #pat => {
+                    #stash
+                    Ok(#name::#vn(#vt {
+                        #tag_build
+                        #(#builds)*
+                        extra,
+                    }))
+                }
             }
-        }
-    })
-    .collect::<Vec<_>>();
+        })
+        .collect::<Vec<_>>();
     let check_variant_arms = u.variants.iter().enumerate().map(|(i, v)| {
         let pat = variant_pattern(i, v.tag_value);
         let tag_check = match v.tag_presence {
@@ -888,11 +915,20 @@ fn union(u: &Union) -> TokenStream {
             }
         }
     });
+    // The fields every known variant has ("common": `inviter`, `expires_at`, `channel`…) are
+    // typed on the unknown variant too, so `Invite`'s accessors answer for a `type` this
+    // version does not know; the others stay in its `extra`.
+    let common: Vec<&crate::ir::UnionField> = u
+        .fields
+        .iter()
+        .filter(|f| !u.required.contains(&f.json) && f.presence.iter().all(Option::is_some))
+        .collect();
+    let is_common = |f: &crate::ir::UnionField| common.iter().any(|c| c.json == f.json);
     let unknown_stash = stash_call(
         format_ident!("stash_for_unknown"),
         u.fields
             .iter()
-            .filter(|f| !u.required.contains(&f.json))
+            .filter(|f| !u.required.contains(&f.json) && !is_common(f))
             .collect(),
     );
     let unknown_builds = required.iter().map(|f| {
@@ -905,6 +941,20 @@ fn union(u: &Union) -> TokenStream {
         );
         quote! { #fname: #c, }
     });
+    let common_builds = common.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let l = local(&f.rust);
+        quote! { #fname: #l, }
+    });
+    // A common field's presence on the unknown variant: absent allowed, `null` kept apart
+    // where any variant allows it (its decode local already has that type).
+    let common_presence = |f: &crate::ir::UnionField| {
+        if union_nullable(f) {
+            Presence::Nullable
+        } else {
+            Presence::Optional
+        }
+    };
     let unknown_fields = required.iter().map(|f| {
         let fname = ident(&f.rust);
         let t = ty(&f.ty);
@@ -914,10 +964,36 @@ fn union(u: &Union) -> TokenStream {
             .then(|| quote!(#[cfg_attr(feature = "json-schema", schemars(rename = #json))]));
         quote! { #d #rename pub #fname: #t, }
     });
+    let unknown_common_fields = common.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let p = common_presence(f);
+        let t = wrapped(&f.ty, p);
+        let d = doc(&format!("{}\n\n{}", f.doc, presence_note(p)));
+        let json = &f.json;
+        let rename = (f.rust != f.json)
+            .then(|| quote!(#[cfg_attr(feature = "json-schema", schemars(rename = #json))]));
+        let with = (p == Presence::Optional).then(|| {
+            let with = format!("crate::__private::SchemaOptional<{}>", ty(&f.ty));
+            quote!(#[cfg_attr(feature = "json-schema", schemars(with = #with))])
+        });
+        quote! { #d #rename #with pub #fname: #t, }
+    });
     let unknown_ser = required.iter().map(|f| {
         let fname = ident(&f.rust);
         let json = &f.json;
         quote! { map.serialize_entry(#json, &self.#fname)?; }
+    });
+    let unknown_common_ser = common.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let json = &f.json;
+        match common_presence(f) {
+            Presence::Nullable => quote! {
+                if !self.#fname.is_absent() { map.serialize_entry(#json, &self.#fname)?; }
+            },
+            _ => quote! {
+                if let Some(value) = &self.#fname { map.serialize_entry(#json, value)?; }
+            },
+        }
     });
 
     // Accessors that work without matching the variant.
@@ -963,42 +1039,98 @@ fn union(u: &Union) -> TokenStream {
             .filter(|(_, p)| p.is_some())
             .map(|(v, _)| format!("`{}`", v.variant))
             .collect();
+        let json = &f.json;
+        // The unknown variant: its typed field for a common one; a copied value decoded from
+        // its kept fields otherwise; a borrowed one cannot be (nothing typed to borrow).
+        let (unknown_arm, unknown_note) = if is_common(f) {
+            let e = accessor_expr(common_presence(f), copy, boxed, &fname);
+            (
+                Some(quote! { Self::Unknown(v) => #e, }),
+                "and by an invite of an unknown `type`; `None` when absent or `null`",
+            )
+        } else if copy {
+            (
+                Some(quote! {
+                    Self::Unknown(v) => v.extra.decode::<Option<#t>>(#json).and_then(Result::ok).flatten(),
+                }),
+                "and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`",
+            )
+        } else {
+            (None, "; `None` when absent or `null`, and for other variants")
+        };
         let d = doc(&format!(
-            "{}\n\nCarried by the {} variant(s); `None` when absent or `null`, and for other variants.",
+            "{}\n\nCarried by the {} variant(s) {unknown_note}.",
             f.doc,
             have.join(", ")
-        ));
+        )
+        .replace(" ;", ";"));
         let arms = u.variants.iter().zip(&f.presence).filter_map(|(v, p)| {
             let vn = ident(&v.variant);
-            let expr = match (p.as_ref()?, copy, boxed) {
-                (Presence::Required, true, _) => quote!(Some(v.#fname)),
-                (Presence::Required, false, _) => quote!(Some(&v.#fname)),
-                (Presence::RequiredNullable | Presence::Optional, true, _) => quote!(v.#fname),
-                (Presence::RequiredNullable | Presence::Optional, false, false) => {
-                    quote!(v.#fname.as_ref())
-                }
-                (Presence::RequiredNullable | Presence::Optional, false, true) => {
-                    quote!(v.#fname.as_deref())
-                }
-                (Presence::Nullable, true, _) => quote!(v.#fname.as_option().copied()),
-                (Presence::Nullable, false, false) => quote!(v.#fname.as_option()),
-                (Presence::Nullable, false, true) => {
-                    quote!(v.#fname.as_option().map(|b| &**b))
-                }
-            };
+            let expr = accessor_expr(*p.as_ref()?, copy, boxed, &fname);
             Some(quote! { Self::#vn(v) => #expr, })
         });
-        // Every variant's arm is listed; `Unknown` (and future variants) have no such field.
+        // Variants without the field (and an unknown variant with nothing to borrow) answer
+        // `None`.
+        let rest = (unknown_arm.is_none() || f.presence.iter().any(Option::is_none))
+            .then(|| quote! { _ => None, });
         quote! {
             #d
             pub fn #fname(&self) -> #ret {
                 match self {
                     #(#arms)*
+                    #unknown_arm
+                    #rest
+                }
+            }
+        }
+    });
+    let variant_views = u.variants.iter().map(|v| {
+        let vn = ident(&v.variant);
+        let vt = ident(&v.ty);
+        let snake = crate::naming::field_name(&v.variant);
+        let as_fn = format_ident!("as_{}", snake);
+        let into_fn = format_ident!("into_{}", snake);
+        let as_doc = doc(&format!("The [`{}`], if this is one.", v.ty));
+        let into_doc = doc(&format!("The [`{}`] by value, if this is one.", v.ty));
+        quote! {
+            #as_doc
+            pub fn #as_fn(&self) -> Option<&#vt> {
+                match self {
+                    Self::#vn(v) => Some(v),
+                    _ => None,
+                }
+            }
+            #into_doc
+            pub fn #into_fn(self) -> Option<#vt> {
+                match self {
+                    Self::#vn(v) => Some(v),
                     _ => None,
                 }
             }
         }
     });
+    let unknown_views = {
+        let as_doc = doc(&format!(
+            "The [`{unknown}`]: a `{tag_json}` this version of the crate does not know."
+        ));
+        let into_doc = doc(&format!("The [`{unknown}`] by value, if this is one."));
+        quote! {
+            #as_doc
+            pub fn as_unknown(&self) -> Option<&#unknown> {
+                match self {
+                    Self::Unknown(v) => Some(v),
+                    _ => None,
+                }
+            }
+            #into_doc
+            pub fn into_unknown(self) -> Option<#unknown> {
+                match self {
+                    Self::Unknown(v) => Some(v),
+                    _ => None,
+                }
+            }
+        }
+    };
     let froms = u.variants.iter().map(|v| {
         let vn = ident(&v.variant);
         let vt = ident(&v.ty);
@@ -1036,6 +1168,7 @@ fn union(u: &Union) -> TokenStream {
                     Ok(#name::Unknown(#unknown {
                         #tag_rust: tag,
                         #(#unknown_builds)*
+                        #(#common_builds)*
                         extra,
                     }))
                 }
@@ -1087,6 +1220,7 @@ fn union(u: &Union) -> TokenStream {
             #[cfg_attr(feature = "json-schema", schemars(rename = #tag_json))]
             pub #tag_rust: #tag_enum,
             #(#unknown_fields)*
+            #(#unknown_common_fields)*
             /// Every other field, as sent.
             #[cfg_attr(feature = "json-schema", schemars(skip))]
             pub extra: crate::UnknownFields,
@@ -1098,6 +1232,7 @@ fn union(u: &Union) -> TokenStream {
                 let mut map = serializer.serialize_map(None)?;
                 map.serialize_entry(#tag_json, &self.#tag_rust)?;
                 #(#unknown_ser)*
+                #(#unknown_common_ser)*
                 for (key, value) in &self.extra {
                     map.serialize_entry(key, value)?;
                 }
@@ -1115,6 +1250,10 @@ fn union(u: &Union) -> TokenStream {
             }
 
             #(#accessors)*
+
+            #(#variant_views)*
+
+            #unknown_views
         }
 
         #(#froms)*

@@ -50,6 +50,11 @@ fn real_overlay_against_the_2025_subset() {
             "overlay.toml [lenient] ScheduledEventResponse: field `ScheduledEventResponse.guild_scheduled_event_exceptions` no longer exists; fix: remove `lenient.ScheduledEventResponse` entry `guild_scheduled_event_exceptions`, the field no longer exists",
             "overlay.toml [lenient] TargetUsersJobStatusResponse: schema `TargetUsersJobStatusResponse` no longer exists; fix: remove the `TargetUsersJobStatusResponse` line from [lenient]",
             "overlay.toml [types] \"CreateGuildInviteRequest.role_ids\": field `CreateGuildInviteRequest.role_ids` no longer exists; fix: remove `CreateGuildInviteRequest.role_ids` from overlay.toml [types] \"CreateGuildInviteRequest.role_ids\", the field no longer exists",
+            "overlay.toml [aliases] create_linked_lobby_guild_invite_for_self: operation `create_linked_lobby_guild_invite_for_self` no longer exists; fix: remove the `create_linked_lobby_guild_invite_for_self` line from [aliases]",
+            "overlay.toml [aliases] create_linked_lobby_guild_invite_for_user: operation `create_linked_lobby_guild_invite_for_user` no longer exists; fix: remove the `create_linked_lobby_guild_invite_for_user` line from [aliases]",
+            "overlay.toml [aliases] get_invite_target_users: operation `get_invite_target_users` no longer exists; fix: remove the `get_invite_target_users` line from [aliases]",
+            "overlay.toml [aliases] get_invite_target_users_job_status: operation `get_invite_target_users_job_status` no longer exists; fix: remove the `get_invite_target_users_job_status` line from [aliases]",
+            "overlay.toml [aliases] update_invite_target_users: operation `update_invite_target_users` no longer exists; fix: remove the `update_invite_target_users` line from [aliases]",
         ]
     );
 }
@@ -109,6 +114,10 @@ fields = ["UserResponse.public_flags", "UserResponse.flags", "NoDot"]
 operations = ["invite_resolve", "invite_revoke"]
 name = "X-Audit-Log-Reason"
 
+[aliases]
+invite_resolve = ["get_invite"]
+invite_revoke = ["delete_invite"]
+
 [add.schemas.InviteMetadata]
 type = "object"
 
@@ -131,6 +140,7 @@ guild = { "$ref" = "#/components/schemas/GuildResponse" }
             "overlay.toml [flags.UserFlags]: `NoDot` is not of the form `Schema.field`; fix: write it as `Schema.field`",
             "overlay.toml [types] \"Missing.field\": schema `Missing` no longer exists; fix: remove `Missing.field` from overlay.toml [types] \"Missing.field\"",
             "overlay.toml [[headers]] X-Audit-Log-Reason: operation `invite_revoke` no longer exists; fix: remove `invite_revoke` from the `operations` of [[headers]] X-Audit-Log-Reason, or rename it to `invite_revoke_v2` if that is the same operation",
+            "overlay.toml [aliases] invite_revoke: operation `invite_revoke` no longer exists; fix: remove the `invite_revoke` line from [aliases], or rename it to `invite_revoke_v2` if that is the same operation",
             "overlay.toml [add.schemas.InviteDeleteEvent]: `$ref` `#/components/schemas/GuildResponse` points to no schema; fix: point the `$ref` in [add.schemas.InviteDeleteEvent] at an existing schema",
             "overlay.toml [add.schemas.InviteMetadata]: `InviteMetadata` is now defined upstream, the addition clashes with it; fix: remove [add.schemas.InviteMetadata] and move what it adds into the other sections (names, lenient, docs)",
         ]

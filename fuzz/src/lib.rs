@@ -47,6 +47,17 @@ where
             );
         }
     }
+    check_model::<T>(data);
+}
+
+/// The invariants of [`check_payload`] that need no verdict-only twin (`Check<T>`): the fast
+/// path agrees with serde_json, the round-trip law, text and `Value` decodes agree, errors have
+/// pointers. For models the validator does not check, such as `GatewayEnvelope`.
+pub fn check_model<T>(data: &[u8])
+where
+    T: Payload + PartialEq + std::fmt::Debug,
+{
+    let name = T::SCHEMA_NAME;
     // The decode fast path (the SDK's src/fast.rs) must agree with serde_json wherever it
     // answers: same value, same bytes out. (Where it gives up, serde_json decides anyway.)
     if let Ok(text) = std::str::from_utf8(strip_bom(data)) {
@@ -262,6 +273,7 @@ pub fn decode_event(data: &[u8]) {
     use discord_invite::*;
     check_payload::<InviteCreateEvent>(data);
     check_payload::<InviteDeleteEvent>(data);
+    check_model::<GatewayEnvelope>(data);
 }
 
 /// `decode_misc`: the other request and response bodies of the Invite API.
@@ -320,6 +332,16 @@ pub fn invite_url(data: &[u8]) {
         Err(e) => {
             let _ = e.to_string();
         }
+    }
+    // Every link found in the text is well shaped and survives the same round trip.
+    for url in InviteUrl::find_all(s) {
+        assert!(
+            code_shape_ok(url.code()),
+            "bad code {:?} found in {s:?}",
+            url.code()
+        );
+        let back: InviteUrl = url.to_string().parse().expect("a found link parses back");
+        assert_eq!(back, url);
     }
 }
 

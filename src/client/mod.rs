@@ -36,14 +36,16 @@ mod auth;
 mod csv;
 pub mod endpoints;
 mod error;
+mod jobs;
 mod ratelimit;
 mod request;
 
 pub use auth::{Scheme, Token};
-pub use csv::TargetUsers;
+pub use csv::{FileProblem, TargetUsers, TargetUsersFileError, MAX_TARGET_USERS_FILE_BYTES};
 pub use error::{
     DiscordError, Error, ErrorCode, ErrorKind, RateLimitExhausted, ResponseDecodeError,
 };
+pub use jobs::WaitForTargetUsersJob;
 pub use ratelimit::RateLimitInfo;
 
 use error::DecodeSource;
@@ -269,11 +271,39 @@ struct RawResponse {
 
 impl Client {
     /// A builder with the defaults (no token, Discord's v10 API over HTTPS).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use discord_invite::client::{Client, Token};
+    ///
+    /// # fn main() -> Result<(), discord_invite::client::Error> {
+    /// let client = Client::builder()
+    ///     .token(Token::bot(std::env::var("DISCORD_TOKEN").unwrap_or_default())?)
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
     /// A client with a token and every other setting at its default.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use discord_invite::client::{Client, Token};
+    ///
+    /// # fn main() -> Result<(), discord_invite::client::Error> {
+    /// let client = Client::new(Token::bot(std::env::var("DISCORD_TOKEN").unwrap_or_default())?)?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(token: Token) -> Result<Client, Error> {
         Client::builder().token(token).build()
     }

@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use crate::{GuildInvite, Invite, InviteCreateEvent, Snowflake, Timestamp};
+use crate::{
+    DecodeError, GuildInvite, Invite, InviteCreateEvent, InviteStageInstance, Snowflake, Timestamp,
+    UnknownFields,
+};
 
 /// The base of every invite link.
 pub const INVITE_BASE: &str = "https://discord.gg/";
@@ -35,12 +38,56 @@ impl Invite {
         link(self.code(), self.scheduled_event_id())
     }
 
-    /// The id of the scheduled event the invite points at, if any.
+    /// The id of the scheduled event the invite points at, if any: its
+    /// `guild_scheduled_event`, else NAFF's `target_event_id` (see [`Self::target_event_id`]).
     pub fn scheduled_event_id(&self) -> Option<Snowflake> {
         match self {
             Invite::Guild(g) => g.scheduled_event_id(),
-            _ => None,
+            Invite::Unknown(u) => event_id_of(&u.extra).or_else(|| target_event_id(&u.extra)),
+            _ => self.target_event_id(),
         }
+    }
+
+    /// The fields of this invite that its variant does not know, kept as sent.
+    pub fn extra(&self) -> &UnknownFields {
+        match self {
+            Invite::Guild(v) => &v.extra,
+            Invite::GroupDm(v) => &v.extra,
+            Invite::Friend(v) => &v.extra,
+            Invite::Unknown(v) => &v.extra,
+        }
+    }
+
+    /// `target_event_id`: the scheduled event of an invite in the shape NAFF read (an id
+    /// beside the invite, not the `guild_scheduled_event` object). Neither Discord's spec nor
+    /// its docs list it, so it is kept in [`Self::extra`] and read from there; `None` when
+    /// absent, `null` or not a snowflake.
+    ///
+    /// ```
+    /// use discord_invite::{Invite, Payload};
+    /// let invite = Invite::from_json_str(r#"{"type":0,"code":"abc","target_event_id":"42"}"#).unwrap();
+    /// assert_eq!(invite.target_event_id().map(|id| id.get()), Some(42));
+    /// assert_eq!(invite.link(), "https://discord.gg/abc?event=42");
+    /// ```
+    pub fn target_event_id(&self) -> Option<Snowflake> {
+        target_event_id(self.extra())
+    }
+
+    /// `stage_instance`: the public Stage of the invite's channel, which Discord has deprecated
+    /// but older servers and captures still carry (NAFF's `stage_instance`). The spec lacks it,
+    /// so it is kept in [`Self::extra`] and decoded here on demand: `None` when absent or
+    /// `null`, an error (with its JSON pointer) when it is not a stage instance.
+    ///
+    /// ```
+    /// use discord_invite::{Invite, Payload};
+    /// let invite = Invite::from_json_str(
+    ///     r#"{"type":0,"code":"abc","stage_instance":{"members":[],"participant_count":2,"speaker_count":1,"topic":"Q&A"}}"#,
+    /// ).unwrap();
+    /// let stage = invite.stage_instance().unwrap().unwrap();
+    /// assert_eq!((stage.topic.as_str(), stage.participant_count), ("Q&A", 2));
+    /// ```
+    pub fn stage_instance(&self) -> Option<Result<InviteStageInstance, DecodeError>> {
+        stage_instance(self.extra())
     }
 
     /// When the invite stops working: `expires_at` when Discord sent it (`None` for `null`,
@@ -57,7 +104,7 @@ impl Invite {
             Invite::Guild(v) => v.expires_at.as_ref(),
             Invite::GroupDm(v) => v.expires_at.as_ref(),
             Invite::Friend(v) => v.expires_at.as_ref(),
-            _ => crate::Nullable::Absent,
+            Invite::Unknown(v) => v.expires_at.as_ref(),
         };
         match sent {
             crate::Nullable::Value(t) => Some(*t),
@@ -90,10 +137,51 @@ impl GuildInvite {
         link(&self.code, self.scheduled_event_id())
     }
 
-    /// The id of the scheduled event the invite points at, if any.
+    /// The id of the scheduled event the invite points at, if any: its
+    /// `guild_scheduled_event`, else `target_event_id` (see [`Invite::target_event_id`]).
     pub fn scheduled_event_id(&self) -> Option<Snowflake> {
-        self.guild_scheduled_event.as_ref().map(|e| e.id)
+        self.guild_scheduled_event
+            .as_ref()
+            .map(|e| e.id)
+            .or_else(|| target_event_id(&self.extra))
     }
+
+    /// NAFF's `target_event_id`, read from [`Self::extra`]; see [`Invite::target_event_id`].
+    pub fn target_event_id(&self) -> Option<Snowflake> {
+        target_event_id(&self.extra)
+    }
+
+    /// The deprecated `stage_instance`, decoded from [`Self::extra`]; see
+    /// [`Invite::stage_instance`].
+    pub fn stage_instance(&self) -> Option<Result<InviteStageInstance, DecodeError>> {
+        stage_instance(&self.extra)
+    }
+}
+
+fn target_event_id(extra: &UnknownFields) -> Option<Snowflake> {
+    extra
+        .decode::<Option<Snowflake>>("target_event_id")
+        .and_then(Result::ok)
+        .flatten()
+}
+
+fn stage_instance(extra: &UnknownFields) -> Option<Result<InviteStageInstance, DecodeError>> {
+    extra
+        .decode::<Option<InviteStageInstance>>("stage_instance")
+        .and_then(Result::transpose)
+}
+
+/// The `id` of a `guild_scheduled_event` kept raw (an invite of an unknown `type`).
+fn event_id_of(extra: &UnknownFields) -> Option<Snowflake> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: Snowflake,
+    }
+    extra
+        .decode::<Option<Id>>("guild_scheduled_event")
+        .and_then(Result::ok)
+        .flatten()
+        .map(|e| e.id)
 }
 
 impl InviteCreateEvent {

@@ -407,6 +407,25 @@ pub fn overlay_conflicts(
             }
         }
     }
+    if let Some(aliases) = table("aliases") {
+        let ops = c.view.operation_ids();
+        for op in aliases.keys() {
+            if !ops.contains(op) {
+                let remove = format!("remove the `{op}` line from [aliases]");
+                let fix = match similar(op, &ops) {
+                    Some(s) => {
+                        format!("{remove}, or rename it to `{s}` if that is the same operation")
+                    }
+                    None => remove,
+                };
+                c.push(
+                    format!("overlay.toml [aliases] {op}"),
+                    format!("operation `{op}` no longer exists"),
+                    fix,
+                );
+            }
+        }
+    }
     if let Some(added) = added {
         for (name, body) in added {
             let entry = format!("overlay.toml [add.schemas.{name}]");

@@ -1,0 +1,48 @@
+//! Writing to stdout without panicking (`println!` panics when the write fails).
+//!
+//! A closed pipe (`discord-invite schema export invite | head -1`) ends the output quietly: the
+//! reader has what it wanted. Any other write error (a full disk, `> /dev/full`) is reported
+//! once on stderr, and the command exits with 2, as for other I/O problems.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// How writing went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Everything was written and flushed.
+    Ok,
+    /// The reader closed the pipe (EPIPE): stop writing, say nothing.
+    Closed,
+    /// Another write error; already reported on stderr.
+    Failed,
+}
+
+impl Written {
+    /// The exit code: the command's own, unless writing failed (2).
+    pub fn exit_code(self, own: ExitCode) -> ExitCode {
+        match self {
+            Written::Ok | Written::Closed => own,
+            Written::Failed => ExitCode::from(2),
+        }
+    }
+}
+
+/// Writes `text` to stdout and flushes it.
+pub fn print(text: &str) -> Written {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Written::Ok,
+        Err(e) => failed(&e),
+    }
+}
+
+/// Classifies a failed write to stdout, reporting it unless the pipe was closed.
+pub fn failed(e: &io::Error) -> Written {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return Written::Closed;
+    }
+    // `eprintln!` would panic in turn if stderr is gone too.
+    let _ = writeln!(io::stderr(), "error: cannot write output: {e}");
+    Written::Failed
+}
