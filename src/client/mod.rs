@@ -36,6 +36,7 @@ mod auth;
 mod csv;
 pub mod endpoints;
 mod error;
+mod error_text;
 mod ratelimit;
 mod request;
 
