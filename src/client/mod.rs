@@ -40,7 +40,7 @@ mod error_text;
 mod ratelimit;
 mod request;
 
-pub use auth::{Scheme, Token};
+pub use auth::{Scheme, Token, MAX_TOKEN_LEN};
 pub use csv::TargetUsers;
 pub use error::{
     DiscordError, Error, ErrorCode, ErrorKind, RateLimitExhausted, ResponseDecodeError,
