@@ -65,7 +65,9 @@ impl Client {
             };
             let status = resp.status().as_u16();
             let next = retry::after_status(&spec.method, status);
-            if matches!(next, Next::Done | Next::Fail) {
+            // Only an answer from Discord itself says the route has no limit when it carries
+            // no headers; a 429 or a 5xx from whatever stands in front of it does not.
+            if status < 500 && status != 429 {
                 if let Some(p) = probe.as_mut() {
                     p.answered();
                 }

@@ -143,7 +143,7 @@ pub(crate) struct Probe<'a> {
 
 impl Probe<'_> {
     /// Discord answered (not with a 429 or a 5xx): if the answer taught no bucket, the route
-    /// has none.
+    /// has none, and requests no longer wait for one another on it.
     pub(crate) fn answered(&mut self) {
         self.answered = true;
     }
