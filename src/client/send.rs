@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use super::error::{DiscordError, Error, RateLimitExhausted};
 use super::ratelimit::{
-    parse_seconds, GlobalSlot, Patience, Permit, Probe, RateLimitInfo, RouteKey,
+    parse_seconds, GlobalSlot, Patience, Permit, Probe, RateLimitInfo, RouteKey, Ticket,
 };
 use super::request::RequestSpec;
 use super::retry::{self, Next};
@@ -22,6 +22,9 @@ use super::{Client, RawResponse};
 
 /// How often a request waiting for another's probe looks again, in case a wake-up was lost.
 const PROBE_RECHECK: Duration = Duration::from_secs(1);
+
+/// What a request holds while it is sent: its global slot, and its probe or ticket.
+type Pass<'a> = (GlobalSlot<'a>, Option<Probe<'a>>, Option<Ticket<'a>>);
 
 impl Client {
     /// Sends a request: rate limits, retries, body cap, all within the call's deadline. `Ok`
@@ -49,14 +52,14 @@ impl Client {
         loop {
             // Build first: a missing token fails before any waiting.
             let request = self.build_request(spec, url)?;
-            let (slot, mut probe) = self.wait_for_permit(&key, patience).await?;
+            let (slot, mut probe, ticket) = self.wait_for_permit(&key, patience).await?;
             let sent = self.inner.http.execute(request).await;
             // The global slot cools down from the answer (or the failure).
             drop(slot);
             let resp = match sent {
                 Ok(resp) => resp,
                 Err(e) => {
-                    drop(probe);
+                    drop((probe, ticket));
                     let again = retry::after_transport(&spec.method, e.is_connect());
                     self.back_off_or(again, &mut retries, patience, Error::from_reqwest(e))
                         .await?;
@@ -74,8 +77,12 @@ impl Client {
             }
             let info = RateLimitInfo::from_headers(resp.headers());
             if let Some(info) = &info {
-                self.inner.limiter.update(&key, info, probe.is_some());
+                self.inner
+                    .limiter
+                    .update(&key, info, probe.as_ref(), ticket.as_ref());
             }
+            // Recorded: this request no longer counts as in flight on its bucket.
+            drop(ticket);
             let retry_after_header = resp
                 .headers()
                 .get(RETRY_AFTER)
@@ -138,19 +145,19 @@ impl Client {
         }
     }
 
-    /// Waits until the request may go: a global slot, then its bucket. `Some(probe)` when it is
-    /// the first request of a bucket not known yet: keep it until the answer's headers have
-    /// been recorded.
+    /// Waits until the request may go: a global slot, then its bucket. A probe (the first
+    /// request of a bucket not known yet) or a ticket (a request on a known bucket): keep it
+    /// until the answer's headers have been recorded.
     async fn wait_for_permit<'a>(
         &'a self,
         key: &RouteKey,
         patience: &Patience,
-    ) -> Result<(GlobalSlot<'a>, Option<Probe<'a>>), Error> {
+    ) -> Result<Pass<'a>, Error> {
         loop {
             let slot = self.inner.global.acquire(patience).await?;
             match self.inner.limiter.acquire(key) {
-                Permit::Go => return Ok((slot, None)),
-                Permit::Probe(probe) => return Ok((slot, Some(probe))),
+                Permit::Go(ticket) => return Ok((slot, None, ticket)),
+                Permit::Probe(probe) => return Ok((slot, Some(probe), None)),
                 Permit::AwaitProbe(ended) => {
                     slot.unused();
                     // Woken when the probe ends; the timeout is only a safety net.

@@ -19,7 +19,6 @@
 //! parameter at once, and entries idle for a minute past their window are swept when the maps
 //! have doubled since the last sweep, and at the first use a minute after it.
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -46,6 +45,11 @@ struct Bucket {
     /// The longest `Reset-After` seen in the current window: the next window's length (an
     /// answer late in a window announces only the rest of it).
     seen: Duration,
+    /// Requests let go on this bucket and not answered yet: at a new window they may still
+    /// land in it.
+    in_flight: u32,
+    /// Tells a bucket from one that replaced it under the same key, for [`Ticket`]s.
+    id: u64,
 }
 
 /// What a first request goes by while its bucket is unknown: the route, or the bucket id when
@@ -86,6 +90,8 @@ struct State {
     unknown: HashMap<(Scope, String), Unknown>,
     /// Major parameter → first requests in flight.
     probes: HashMap<String, u32>,
+    /// The next [`Bucket::id`].
+    next_id: u64,
     /// Sweep when `buckets` and `unknown` hold this many entries…
     sweep_at: usize,
     /// …or, past [`MIN_SWEEP`] entries, at the first use after this.
@@ -99,6 +105,7 @@ impl Default for State {
             buckets: HashMap::new(),
             unknown: HashMap::new(),
             probes: HashMap::new(),
+            next_id: 0,
             sweep_at: MIN_SWEEP,
             sweep_after: None,
         }
@@ -116,10 +123,76 @@ impl State {
             return;
         }
         self.sweep_after = Some(now + IDLE);
-        self.buckets.retain(|_, b| b.reset_at + IDLE > now);
+        self.buckets
+            .retain(|_, b| b.in_flight > 0 || b.reset_at + IDLE > now);
         self.unknown
             .retain(|_, u| u.probing || u.last_used + IDLE > now);
         self.sweep_at = MIN_SWEEP.max(2 * (self.buckets.len() + self.unknown.len()));
+    }
+
+    /// Takes one request from the current window of every bucket known on `major`; if one of
+    /// them is used up, takes nothing and says how long to wait for it.
+    fn claim_everywhere(&mut self, major: &str, now: Instant) -> Option<(Duration, String)> {
+        let mut ids: Vec<&String> = Vec::new();
+        for id in self.routes.values().filter_map(|r| r.bucket.as_ref()) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let keys: Vec<(String, String)> = ids
+            .into_iter()
+            .map(|id| (id.clone(), major.to_owned()))
+            .filter(|k| self.buckets.get(k).is_some_and(|b| b.reset_at > now))
+            .collect();
+        for k in &keys {
+            let b = &self.buckets[k];
+            if b.remaining == 0 {
+                return Some((b.reset_at - now, k.0.clone()));
+            }
+        }
+        for k in &keys {
+            if let Some(b) = self.buckets.get_mut(k) {
+                b.remaining -= 1;
+            }
+        }
+        None
+    }
+
+    /// Whether a first request, sent before its route's bucket was known, is in flight on
+    /// `major` for a route that turned out to use bucket `id`.
+    fn route_probe_in_flight(&self, id: &str, major: &str) -> bool {
+        self.routes
+            .iter()
+            .filter(|(_, r)| r.bucket.as_deref() == Some(id))
+            .any(|(route, _)| {
+                let key = (Scope::Route(route.clone()), major.to_owned());
+                self.unknown.get(&key).is_some_and(|u| u.probing)
+            })
+    }
+
+    /// First requests in flight on `major`, other than the caller's own.
+    fn probes_on(&self, major: &str, own: bool) -> u32 {
+        let n = self.probes.get(major).copied().unwrap_or(0);
+        n.saturating_sub(u32::from(own))
+    }
+
+    fn new_bucket(
+        &mut self,
+        remaining: u32,
+        limit: u32,
+        reset_at: Instant,
+        window: Duration,
+    ) -> Bucket {
+        self.next_id += 1;
+        Bucket {
+            remaining,
+            limit,
+            reset_at,
+            window,
+            seen: window,
+            in_flight: 0,
+            id: self.next_id,
+        }
     }
 }
 
@@ -175,6 +248,24 @@ impl Drop for Probe<'_> {
     }
 }
 
+/// Held by a request let go on a known bucket until its answer has been recorded, so that a
+/// new window leaves room for requests still in flight.
+#[derive(Debug)]
+pub(crate) struct Ticket<'a> {
+    limiter: &'a RateLimiter,
+    key: (String, String),
+    id: u64,
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        let mut st = self.limiter.lock();
+        if let Some(b) = st.buckets.get_mut(&self.key).filter(|b| b.id == self.id) {
+            b.in_flight = b.in_flight.saturating_sub(1);
+        }
+    }
+}
+
 /// The bucket a request falls in, before Discord has told us its id.
 #[derive(Debug, Clone)]
 pub(crate) struct RouteKey {
@@ -185,8 +276,9 @@ pub(crate) struct RouteKey {
 /// What the limiter decided.
 #[derive(Debug)]
 pub(crate) enum Permit<'a> {
-    /// Send now (one request of the bucket's window is taken).
-    Go,
+    /// Send now (one request of the bucket's window is taken); keep the ticket, if any, until
+    /// the answer's headers have been given to [`RateLimiter::update`].
+    Go(Option<Ticket<'a>>),
     /// Send now, as the first request of an unknown bucket; keep the probe until the answer's
     /// headers have been given to [`RateLimiter::update`] / [`RateLimiter::limited`].
     Probe(Probe<'a>),
@@ -219,16 +311,19 @@ impl RateLimiter {
         let serial = route.is_some_and(|r| r.serial);
         let bucket = route.and_then(|r| r.bucket.clone());
         if let Some(id) = &bucket {
-            if let Some(b) = st.buckets.get_mut(&(id.clone(), key.major.clone())) {
+            let probes = st.probes_on(&key.major, false);
+            let bucket_key = (id.clone(), key.major.clone());
+            if let Some(b) = st.buckets.get_mut(&bucket_key) {
                 if b.reset_at <= now {
                     // A new window: assume the same limit and the length the last window's
                     // answers showed, until the next answer says otherwise, so a crowd of
-                    // waiters does not all go at once.
+                    // waiters does not all go at once. Requests still in flight, and first
+                    // requests of other routes on this channel or guild, may land in it.
                     if !b.seen.is_zero() {
                         b.window = b.seen;
                     }
                     b.seen = Duration::ZERO;
-                    b.remaining = b.limit.saturating_sub(1);
+                    b.remaining = b.limit.saturating_sub(1 + b.in_flight + probes);
                     b.reset_at = now + b.window;
                 } else if b.remaining == 0 {
                     return Permit::Wait {
@@ -238,10 +333,23 @@ impl RateLimiter {
                 } else {
                     b.remaining -= 1;
                 }
-                return Permit::Go;
+                b.in_flight += 1;
+                let id = b.id;
+                return Permit::Go(Some(Ticket {
+                    limiter: self,
+                    key: bucket_key,
+                    id,
+                }));
             }
         }
         let scope = bucket.map_or_else(|| Scope::Route(key.route.clone()), Scope::Bucket);
+        // A route's bucket id may have been learnt elsewhere while its first request here is
+        // still in flight: wait for that one instead of sending a second.
+        if let Scope::Bucket(id) = &scope {
+            if st.route_probe_in_flight(id, &key.major) {
+                return Permit::AwaitProbe(self.probe_ended.notified());
+            }
+        }
         let probe_key = (scope, key.major.clone());
         let entry = st.unknown.entry(probe_key.clone()).or_insert(Unknown {
             probing: false,
@@ -254,9 +362,22 @@ impl RateLimiter {
             return Permit::AwaitProbe(self.probe_ended.notified());
         }
         if entry.unlimited && !serial {
-            return Permit::Go;
+            return Permit::Go(None);
         }
-        entry.probing = true;
+        // A route whose bucket is not known may share one with a route that is (GET and POST
+        // `/channels/{id}/invites`): its first request takes a slot in every bucket known on
+        // this channel or guild, or waits for the one that is used up.
+        if matches!(probe_key.0, Scope::Route(_)) {
+            if let Some((wait, bucket)) = st.claim_everywhere(&key.major, now) {
+                return Permit::Wait {
+                    wait,
+                    bucket: Some(bucket),
+                };
+            }
+        }
+        if let Some(entry) = st.unknown.get_mut(&probe_key) {
+            entry.probing = true;
+        }
         *st.probes.entry(key.major.clone()).or_default() += 1;
         Permit::Probe(Probe {
             limiter: self,
@@ -266,15 +387,21 @@ impl RateLimiter {
         })
     }
 
-    /// Learns from an answer's headers; `probed` when the request was a first request (a
-    /// [`Probe`] is still held for it).
+    /// Learns from an answer's headers. `probe` / `ticket`: what the answering request still
+    /// holds.
     ///
     /// Answers come back out of order and while other requests of the same window are still
     /// in flight, so an answer never *raises* what is left of a window the client is still
     /// in: `remaining` is the smaller of the local count and Discord's, and the reset the later
-    /// of the two. Only once the local window has passed are Discord's figures taken as they
-    /// are.
-    pub(crate) fn update(&self, key: &RouteKey, info: &RateLimitInfo, probed: bool) {
+    /// of the two. Once the local window has passed (or for a new bucket), Discord's figures
+    /// are taken less the other requests in flight that may still land in this window.
+    pub(crate) fn update(
+        &self,
+        key: &RouteKey,
+        info: &RateLimitInfo,
+        probe: Option<&Probe<'_>>,
+        ticket: Option<&Ticket<'_>>,
+    ) {
         let (Some(bucket), Some(remaining), Some(reset_after)) =
             (&info.bucket, info.remaining, info.reset_after)
         else {
@@ -294,34 +421,28 @@ impl RateLimiter {
             }
         }
         // Other first requests in flight on this major parameter may count in this bucket.
-        let others = st
-            .probes
-            .get(&key.major)
-            .copied()
-            .unwrap_or(0)
-            .saturating_sub(u32::from(probed));
-        match st.buckets.entry((bucket.clone(), key.major.clone())) {
-            Entry::Occupied(mut e) => {
-                let b = e.get_mut();
-                if b.reset_at > now {
-                    b.remaining = b.remaining.min(remaining);
-                    b.reset_at = b.reset_at.max(reset_at);
-                } else {
-                    b.remaining = remaining;
-                    b.reset_at = reset_at;
-                }
-                b.limit = limit;
-                b.seen = b.seen.max(reset_after);
+        let probes = st.probes_on(&key.major, probe.is_some());
+        let bucket_key = (bucket.clone(), key.major.clone());
+        if let Some(b) = st.buckets.get_mut(&bucket_key) {
+            if b.reset_at > now {
+                b.remaining = b.remaining.min(remaining);
+                b.reset_at = b.reset_at.max(reset_at);
+            } else {
+                let own = ticket.is_some_and(|t| t.key == bucket_key && t.id == b.id);
+                let in_flight = b.in_flight.saturating_sub(u32::from(own)) + probes;
+                b.remaining = remaining.saturating_sub(in_flight);
+                b.reset_at = reset_at;
             }
-            Entry::Vacant(e) => {
-                e.insert(Bucket {
-                    remaining: remaining.saturating_sub(others),
-                    limit,
-                    reset_at,
-                    window: reset_after,
-                    seen: reset_after,
-                });
-            }
+            b.limit = limit;
+            b.seen = b.seen.max(reset_after);
+        } else {
+            let b = st.new_bucket(
+                remaining.saturating_sub(probes),
+                limit,
+                reset_at,
+                reset_after,
+            );
+            st.buckets.insert(bucket_key, b);
         }
         st.maybe_sweep(now);
     }
@@ -338,18 +459,15 @@ impl RateLimiter {
             route.serial = true;
         }
         if let Some(bucket) = route.bucket.clone() {
-            let b = st
-                .buckets
-                .entry((bucket, key.major.clone()))
-                .or_insert(Bucket {
-                    remaining: 0,
-                    limit: 1,
-                    reset_at: until,
-                    window: retry_after,
-                    seen: Duration::ZERO,
-                });
-            b.remaining = 0;
-            b.reset_at = b.reset_at.max(until);
+            let bucket_key = (bucket, key.major.clone());
+            if !st.buckets.contains_key(&bucket_key) {
+                let b = st.new_bucket(0, 1, until, retry_after);
+                st.buckets.insert(bucket_key.clone(), b);
+            }
+            if let Some(b) = st.buckets.get_mut(&bucket_key) {
+                b.remaining = 0;
+                b.reset_at = b.reset_at.max(until);
+            }
         }
     }
 
@@ -362,283 +480,4 @@ impl RateLimiter {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key() -> RouteKey {
-        RouteKey {
-            route: "GET /guilds/{guild_id}/invites".into(),
-            major: "1".into(),
-        }
-    }
-
-    fn info(bucket: &str, limit: u32, remaining: u32, reset_ms: u64) -> RateLimitInfo {
-        RateLimitInfo {
-            bucket: Some(bucket.into()),
-            limit: Some(limit),
-            remaining: Some(remaining),
-            reset_after: Some(Duration::from_millis(reset_ms)),
-            ..RateLimitInfo::default()
-        }
-    }
-
-    /// Sends a first request on `key` and teaches `info` from its answer.
-    fn learn(rl: &RateLimiter, key: &RouteKey, info: &RateLimitInfo) {
-        let Permit::Probe(mut probe) = rl.acquire(key) else {
-            panic!("a first request probes")
-        };
-        rl.update(key, info, true);
-        probe.answered();
-    }
-
-    fn waits(p: Permit<'_>) -> Option<Duration> {
-        match p {
-            Permit::Wait { wait, .. } => Some(wait),
-            _ => None,
-        }
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn waits_when_remaining_is_zero() {
-        let rl = RateLimiter::default();
-        learn(&rl, &key(), &info("abc", 5, 0, 5_000));
-        assert_eq!(waits(rl.acquire(&key())), Some(Duration::from_secs(5)));
-        // Another guild is another bucket.
-        let other = RouteKey {
-            major: "2".into(),
-            ..key()
-        };
-        assert!(matches!(rl.acquire(&other), Permit::Probe(_)));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_new_window_keeps_the_limit() {
-        let rl = RateLimiter::default();
-        learn(&rl, &key(), &info("b", 2, 0, 300));
-        assert!(matches!(rl.acquire(&key()), Permit::Wait { .. }));
-        tokio::time::advance(Duration::from_millis(300)).await;
-        // Two per window: two go, the third waits for the next window, 300 ms long.
-        assert!(matches!(rl.acquire(&key()), Permit::Go));
-        assert!(matches!(rl.acquire(&key()), Permit::Go));
-        assert_eq!(waits(rl.acquire(&key())), Some(Duration::from_millis(300)));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn late_answers_do_not_reopen_a_window() {
-        let rl = RateLimiter::default();
-        learn(&rl, &key(), &info("b", 3, 2, 5_000));
-        // Two more requests go out; the window is used up locally.
-        assert!(matches!(rl.acquire(&key()), Permit::Go));
-        assert!(matches!(rl.acquire(&key()), Permit::Go));
-        assert!(matches!(rl.acquire(&key()), Permit::Wait { .. }));
-        // The answer of the first of them arrives late, saying one is left: it was, before
-        // the second went out. The client must not send a third.
-        rl.update(&key(), &info("b", 3, 1, 4_000), false);
-        assert!(matches!(rl.acquire(&key()), Permit::Wait { .. }));
-        // A late answer with a short Reset-After neither shortens this window nor the next.
-        rl.update(&key(), &info("b", 3, 0, 10), false);
-        tokio::time::advance(Duration::from_millis(50)).await;
-        assert_eq!(
-            waits(rl.acquire(&key())),
-            Some(Duration::from_millis(4_950))
-        );
-        tokio::time::advance(Duration::from_millis(4_950)).await;
-        assert!(matches!(rl.acquire(&key()), Permit::Go));
-        assert!(matches!(rl.acquire(&key()), Permit::Go));
-        assert!(matches!(rl.acquire(&key()), Permit::Go));
-        assert_eq!(waits(rl.acquire(&key())), Some(Duration::from_secs(5)));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn one_request_learns_an_unknown_bucket_while_the_others_wait() {
-        let rl = RateLimiter::default();
-        let Permit::Probe(mut probe) = rl.acquire(&key()) else {
-            panic!("the first request probes")
-        };
-        let Permit::AwaitProbe(waiting) = rl.acquire(&key()) else {
-            panic!("the second waits")
-        };
-        // A probe that ends without an answer (error, cancelled) hands over to the next one;
-        // the waiter is woken even though it was polled only after the probe ended.
-        drop(probe);
-        tokio::time::timeout(Duration::from_secs(30), waiting)
-            .await
-            .expect("woken when the probe ends");
-        let Permit::Probe(probe2) = rl.acquire(&key()) else {
-            panic!("the next request probes")
-        };
-        probe = probe2;
-        // Its answer teaches the bucket: from then on the bucket's own count applies.
-        rl.update(&key(), &info("b", 2, 1, 5_000), true);
-        probe.answered();
-        drop(probe);
-        assert!(matches!(rl.acquire(&key()), Permit::Go));
-        assert!(matches!(rl.acquire(&key()), Permit::Wait { .. }));
-
-        // A route that answers without rate-limit headers is not held back after its probe.
-        let other = RouteKey {
-            route: "GET /invites/{code}".into(),
-            major: String::new(),
-        };
-        let Permit::Probe(mut probe) = rl.acquire(&other) else {
-            panic!("probe")
-        };
-        probe.answered();
-        drop(probe);
-        assert!(matches!(rl.acquire(&other), Permit::Go));
-        assert!(matches!(rl.acquire(&other), Permit::Go));
-    }
-
-    /// twilight's `bucket_shared`: two routes in one bucket share its count; and a new major
-    /// parameter of that bucket is learnt by one first request for both routes.
-    #[tokio::test(start_paused = true)]
-    async fn routes_that_share_a_bucket_share_its_count_and_its_discovery() {
-        let rl = RateLimiter::default();
-        let get = |major: &str| RouteKey {
-            route: "GET /channels/{channel_id}/invites".into(),
-            major: major.into(),
-        };
-        let post = |major: &str| RouteKey {
-            route: "POST /channels/{channel_id}/invites".into(),
-            major: major.into(),
-        };
-        learn(&rl, &get("1"), &info("shared", 3, 2, 5_000));
-        learn(&rl, &post("1"), &info("shared", 3, 1, 5_000));
-        assert!(matches!(rl.acquire(&get("1")), Permit::Go));
-        assert!(matches!(rl.acquire(&post("1")), Permit::Wait { .. }));
-        // Channel 2: one probe for both routes, since both are known to use "shared".
-        let Permit::Probe(probe) = rl.acquire(&post("2")) else {
-            panic!("probe")
-        };
-        assert!(matches!(rl.acquire(&get("2")), Permit::AwaitProbe(_)));
-        rl.update(&post("2"), &info("shared", 3, 2, 5_000), true);
-        drop(probe);
-        assert!(matches!(rl.acquire(&get("2")), Permit::Go));
-        assert!(matches!(rl.acquire(&post("2")), Permit::Go));
-        assert!(matches!(rl.acquire(&get("2")), Permit::Wait { .. }));
-    }
-
-    /// Before anything is known, GET and POST probe at once; when the first answer arrives,
-    /// the POST still in flight may count in the same bucket, so it is counted.
-    #[tokio::test(start_paused = true)]
-    async fn first_requests_in_flight_count_against_a_new_bucket() {
-        let rl = RateLimiter::default();
-        let get = RouteKey {
-            route: "GET /channels/{channel_id}/invites".into(),
-            major: "7".into(),
-        };
-        let post = RouteKey {
-            route: "POST /channels/{channel_id}/invites".into(),
-            major: "7".into(),
-        };
-        let Permit::Probe(get_probe) = rl.acquire(&get) else {
-            panic!()
-        };
-        let Permit::Probe(post_probe) = rl.acquire(&post) else {
-            panic!()
-        };
-        // Discord counted the GET only so far: one of two left. The POST is on its way.
-        rl.update(&get, &info("shared", 2, 1, 5_000), true);
-        drop(get_probe);
-        assert!(matches!(rl.acquire(&get), Permit::Wait { .. }));
-        rl.update(&post, &info("shared", 2, 0, 5_000), true);
-        drop(post_probe);
-        assert!(matches!(rl.acquire(&post), Permit::Wait { .. }));
-    }
-
-    /// twilight's `bucket_sublimit`: a route's bucket id changes; the new one applies at once
-    /// and the old one is forgotten (a server inventing a bucket per answer cannot grow the
-    /// maps).
-    #[tokio::test(start_paused = true)]
-    async fn a_changed_bucket_id_replaces_the_old_bucket() {
-        let rl = RateLimiter::default();
-        learn(&rl, &key(), &info("old", 3, 0, 5_000));
-        assert!(matches!(rl.acquire(&key()), Permit::Wait { .. }));
-        for i in 0..10_000 {
-            rl.update(&key(), &info(&format!("new-{i}"), 10, 9, 5_000), false);
-        }
-        assert_eq!(rl.entries(), 1);
-        assert!(matches!(rl.acquire(&key()), Permit::Go));
-    }
-
-    /// twilight's stale bucket cleanup, with a bound: 10,000 guilds used once each, then an
-    /// idle minute; the next use sweeps them.
-    #[tokio::test(start_paused = true)]
-    async fn stale_buckets_are_swept() {
-        let rl = RateLimiter::default();
-        for guild in 0..10_000 {
-            let k = RouteKey {
-                major: guild.to_string(),
-                ..key()
-            };
-            learn(&rl, &k, &info("b", 5, 4, 1_000));
-        }
-        // Sweeps ran as the map grew, but everything was in use.
-        assert_eq!(rl.entries(), 10_000);
-        tokio::time::advance(Duration::from_secs(1) + IDLE).await;
-        let fresh = RouteKey {
-            major: "fresh".into(),
-            ..key()
-        };
-        learn(&rl, &fresh, &info("b", 5, 4, 1_000));
-        assert!(rl.entries() <= 2, "{}", rl.entries());
-    }
-
-    /// Row "one 200 with `Remaining: 0`, `Reset-After: 1e300`": capped (see
-    /// `headers::MAX_SERVER_WAIT`), and the window after it is learnt again from the answers.
-    #[tokio::test(start_paused = true)]
-    async fn an_absurd_reset_shuts_a_bucket_for_the_cap_only() {
-        use super::super::headers::{parse_seconds, MAX_SERVER_WAIT};
-        let rl = RateLimiter::default();
-        let absurd = RateLimitInfo {
-            reset_after: parse_seconds("1e300"),
-            ..info("b", 5, 0, 0)
-        };
-        learn(&rl, &key(), &absurd);
-        assert_eq!(waits(rl.acquire(&key())), Some(MAX_SERVER_WAIT));
-        tokio::time::advance(MAX_SERVER_WAIT).await;
-        assert!(matches!(rl.acquire(&key()), Permit::Go));
-        rl.update(&key(), &info("b", 5, 4, 1_000), false);
-        for _ in 0..4 {
-            assert!(matches!(rl.acquire(&key()), Permit::Go));
-        }
-        // This window still ends when the assumed one does (answers never shorten it)…
-        assert_eq!(waits(rl.acquire(&key())), Some(MAX_SERVER_WAIT));
-        tokio::time::advance(MAX_SERVER_WAIT).await;
-        // …but the next one is as long as the answers said: one second.
-        for _ in 0..5 {
-            assert!(matches!(rl.acquire(&key()), Permit::Go));
-        }
-        assert_eq!(waits(rl.acquire(&key())), Some(Duration::from_secs(1)));
-    }
-
-    /// Row "429s without `X-RateLimit-Bucket`": every request on the route waits, whatever
-    /// its major parameter, and the route is learnt one request at a time afterwards.
-    #[tokio::test(start_paused = true)]
-    async fn a_429_without_a_bucket_holds_the_whole_route() {
-        let rl = RateLimiter::default();
-        let Permit::Probe(probe) = rl.acquire(&key()) else {
-            panic!()
-        };
-        rl.limited(&key(), Duration::from_secs(2), false);
-        drop(probe);
-        let other = RouteKey {
-            major: "2".into(),
-            ..key()
-        };
-        assert_eq!(waits(rl.acquire(&key())), Some(Duration::from_secs(2)));
-        assert_eq!(waits(rl.acquire(&other)), Some(Duration::from_secs(2)));
-        tokio::time::advance(Duration::from_secs(2)).await;
-        // Answers without headers no longer make the route "unlimited": one at a time.
-        let Permit::Probe(mut probe) = rl.acquire(&key()) else {
-            panic!()
-        };
-        assert!(matches!(rl.acquire(&key()), Permit::AwaitProbe(_)));
-        probe.answered();
-        drop(probe);
-        let Permit::Probe(_next) = rl.acquire(&key()) else {
-            panic!("still one at a time")
-        };
-        assert!(matches!(rl.acquire(&key()), Permit::AwaitProbe(_)));
-    }
-}
+mod tests;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-pub(crate) use buckets::{Permit, Probe, RateLimiter, RouteKey};
+pub(crate) use buckets::{Permit, Probe, RateLimiter, RouteKey, Ticket};
 pub use global::DEFAULT_GLOBAL_PER_SECOND;
 pub(crate) use global::{GlobalLimiter, GlobalSlot};
 pub(crate) use headers::parse_seconds;
