@@ -323,8 +323,17 @@ impl RateLimiter {
                         b.window = b.seen;
                     }
                     b.seen = Duration::ZERO;
-                    b.remaining = b.limit.saturating_sub(1 + b.in_flight + probes);
                     b.reset_at = now + b.window;
+                    let room = b.limit.saturating_sub(b.in_flight + probes);
+                    if room == 0 {
+                        // A whole window's worth is still unanswered: sit this window out.
+                        b.remaining = 0;
+                        return Permit::Wait {
+                            wait: b.window,
+                            bucket: Some(id.clone()),
+                        };
+                    }
+                    b.remaining = room - 1;
                 } else if b.remaining == 0 {
                     return Permit::Wait {
                         wait: b.reset_at - now,

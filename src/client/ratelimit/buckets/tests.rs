@@ -358,3 +358,19 @@ async fn a_first_request_in_flight_is_not_doubled_when_the_bucket_id_arrives() {
     drop(first);
     assert!(matches!(rl.acquire(&get("14")), Permit::Probe(_)));
 }
+
+/// Every request of the last window is still unanswered when it ends: the next window is sat
+/// out rather than adding to whatever window they land in.
+#[tokio::test(start_paused = true)]
+async fn a_window_of_unanswered_requests_holds_the_next() {
+    let rl = RateLimiter::default();
+    learn(&rl, &key(), &info("b", 2, 2, 1_000));
+    let a = rl.acquire(&key());
+    let b = rl.acquire(&key());
+    assert!(matches!((&a, &b), (Permit::Go(_), Permit::Go(_))));
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert_eq!(waits(rl.acquire(&key())), Some(Duration::from_secs(1)));
+    drop((a, b));
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert!(matches!(rl.acquire(&key()), Permit::Go(_)));
+}
