@@ -41,12 +41,19 @@ fn client_methods(text: &str) -> Vec<(String, Vec<String>)> {
 fn sources() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = vec![root.join("generated/endpoints.rs")];
-    for e in std::fs::read_dir(root.join("src/client"))
-        .expect("src/client")
-        .flatten()
-    {
-        files.push(e.path());
+    // Every `.rs` file under src/client/, sub-modules included.
+    let mut dirs = vec![root.join("src/client")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).expect("src/client").flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                files.push(path);
+            }
+        }
     }
+    files.sort();
     files
         .into_iter()
         .map(|p| {

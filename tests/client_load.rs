@@ -7,12 +7,16 @@
 //! as the answer's invite code, so the test checks that every request got its own answer,
 //! exactly one successful server-side execution, and no error. Figures are printed; run with
 //! `cargo test --test client_load -- --nocapture` to see them (docs/CLIENT.md, "Hardening").
+//!
+//! The mock can also enforce Discord's global limit on top of the buckets (requests per second
+//! over all routes, counted over any 1-second interval of arrivals), answering beyond it with a
+//! global 429.
 #![cfg(feature = "http")]
 
 #[path = "support/raw_http.rs"]
 mod raw_http;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -39,6 +43,12 @@ struct Window {
 struct MockState {
     /// Slots of each new window taken by "another client" before ours gets any.
     stolen_per_window: u32,
+    /// Discord's global limit (requests per second over all routes), if enforced.
+    global_per_second: Option<u32>,
+    /// Arrivals within the last second, for the global limit.
+    global_window: VecDeque<Instant>,
+    /// Arrival time of every global 429.
+    global_limited: Vec<Instant>,
     windows: HashMap<String, Window>,
     /// Tag → successful (200) executions.
     ok: HashMap<String, u32>,
@@ -84,6 +94,39 @@ fn handle(state: &Mutex<MockState>, template: &Value, req: &RawRequest) -> Reply
     let mut st = state.lock().unwrap();
     st.received.push(now);
     *st.attempts.entry(tag.clone()).or_default() += 1;
+    if let Some(global) = st.global_per_second {
+        while st
+            .global_window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
+            st.global_window.pop_front();
+        }
+        let full = st.global_window.len() >= global as usize;
+        let retry = st.global_window.front().map_or(Duration::ZERO, |t| {
+            (*t + Duration::from_secs(1)).saturating_duration_since(now)
+        });
+        // Every request counts, refused ones too: the strictest reading of the limit.
+        st.global_window.push_back(now);
+        if full {
+            st.global_limited.push(now);
+            drop(st);
+            let body = format!(
+                r#"{{"message": "You are being rate limited.", "retry_after": {}, "global": true}}"#,
+                secs(retry)
+            );
+            return Reply::Full(response(
+                "429 Too Many Requests",
+                &[
+                    "x-ratelimit-global: true".to_owned(),
+                    "x-ratelimit-scope: global".to_owned(),
+                    "retry-after: 1".to_owned(),
+                    "content-type: application/json".to_owned(),
+                ],
+                body.as_bytes(),
+            ));
+        }
+    }
     let stolen = st.stolen_per_window;
     let w = st.windows.entry(key).or_insert(Window {
         start: now,
@@ -133,15 +176,17 @@ struct Figures {
     wall: Duration,
     received: usize,
     limited: usize,
+    global_limited: usize,
     limited_after_first_window: usize,
     received_after_first_window: usize,
 }
 
 /// Fires `n` requests at once over the five buckets; checks that each got its own answer and
 /// was executed exactly once by the server; prints and returns the figures.
-async fn run_load(n: usize, stolen_per_window: u32, max_retries: u32) -> Figures {
+async fn run_load(n: usize, stolen_per_window: u32, max_retries: u32, global: Global) -> Figures {
     let state = Arc::new(Mutex::new(MockState {
         stolen_per_window,
+        global_per_second: global.server,
         ..MockState::default()
     }));
     let template: Value = serde_json::from_str(INVITE).unwrap();
@@ -155,6 +200,7 @@ async fn run_load(n: usize, stolen_per_window: u32, max_retries: u32) -> Figures
         .token(Token::bot(TOKEN).unwrap())
         .timeout(Duration::from_secs(30))
         .max_retries(max_retries)
+        .global_rate_limit(global.client)
         .build()
         .unwrap();
 
@@ -182,7 +228,7 @@ async fn run_load(n: usize, stolen_per_window: u32, max_retries: u32) -> Figures
             (tag, answer)
         });
     }
-    let results = tokio::time::timeout(Duration::from_secs(120), async {
+    let results = tokio::time::timeout(Duration::from_secs(180), async {
         let mut out = Vec::with_capacity(n);
         while let Some(joined) = tasks.join_next().await {
             out.push(joined.expect("no task panics"));
@@ -190,23 +236,29 @@ async fn run_load(n: usize, stolen_per_window: u32, max_retries: u32) -> Figures
         out
     })
     .await
-    .expect("the run finishes within 120 s");
+    .expect("the run finishes within 180 s");
     let wall = started.elapsed();
 
     let st = state.lock().unwrap();
-    let total_429 = st.limited.len();
+    let global_429 = st.global_limited.len();
+    let total_429 = st.limited.len() + global_429;
     let received = st.received.len();
     let retries: u32 = st.attempts.values().map(|a| a - 1).sum();
     let first = st.received.iter().min().copied().unwrap_or(started);
     let after_first = first + WINDOW;
     let received_after = st.received.iter().filter(|t| **t >= after_first).count();
-    let limited_after = st.limited.iter().filter(|t| **t >= after_first).count();
+    let limited_after = st
+        .limited
+        .iter()
+        .chain(&st.global_limited)
+        .filter(|t| **t >= after_first)
+        .count();
     let limited_first = total_429 - limited_after;
     println!(
         "load: {n} requests over {BUCKETS} buckets ({PER_WINDOW}/{WINDOW:?} each, \
          {stolen_per_window} taken by another client): wall {wall:.2?}; \
-         server received {received} ({retries} retries); 429s: {total_429} in all, \
-         {limited_first} in the first window, {limited_after} after it \
+         server received {received} ({retries} retries); 429s: {total_429} in all \
+         ({global_429} global), {limited_first} in the first window, {limited_after} after it \
          (of {received_after} requests after the first window); \
          most successes in one bucket window: {}",
         st.max_in_window
@@ -236,17 +288,31 @@ async fn run_load(n: usize, stolen_per_window: u32, max_retries: u32) -> Figures
         wall,
         received,
         limited: total_429,
+        global_limited: global_429,
         limited_after_first_window: limited_after,
         received_after_first_window: received_after,
     }
 }
+
+/// Whether the mock enforces a global limit, and the client's global budget.
+struct Global {
+    server: Option<u32>,
+    client: u32,
+}
+
+/// The bucket runs: no global limit on the mock, and a client allowed far more than the
+/// buckets' 250 requests per second, so what is measured is the bucket logic.
+const NO_GLOBAL: Global = Global {
+    server: None,
+    client: 10_000,
+};
 
 /// The run from the hardening issue: 2,000 concurrent requests, 400 per bucket, so about
 /// eight windows (some 8 s). The client keeps within the buckets: under 1% of the requests
 /// after the first window meet a 429.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_2000_requests_within_the_limits() {
-    let f = run_load(2000, 0, 3).await;
+    let f = run_load(2000, 0, 3, NO_GLOBAL).await;
     assert!(
         f.limited_after_first_window * 100 < f.received_after_first_window.max(1),
         "{} 429s out of {} requests after the first window",
@@ -269,5 +335,26 @@ async fn load_2000_requests_within_the_limits() {
 /// executed exactly once and gets its own answer (checked in `run_load`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_with_a_competing_client_retries_without_duplicates() {
-    run_load(500, 20, 20).await;
+    run_load(500, 20, 20, NO_GLOBAL).await;
+}
+
+/// Discord's global limit on top of the buckets: 50 requests per second over all routes, while
+/// the five buckets would allow 250. With its default budget the client never meets the global
+/// limit: no global 429, no failed call, each call executed once (checked in `run_load`).
+/// About 20 s: 1,000 requests at 50 per second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_under_discords_global_limit() {
+    let f = run_load(
+        1000,
+        0,
+        3,
+        Global {
+            server: Some(50),
+            client: 50,
+        },
+    )
+    .await;
+    assert_eq!(f.global_limited, 0, "global 429s");
+    assert_eq!(f.limited, 0, "429s");
+    assert_eq!(f.received, 1000);
 }

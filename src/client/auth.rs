@@ -15,6 +15,9 @@ use super::error::Error;
 /// let token = Token::bot("my.secret.token").unwrap();
 /// assert_eq!(format!("{token:?}"), "Token::Bot(<redacted>)");
 /// assert!(Token::bot("bad\r\ntoken").is_err());
+/// // A pasted prefix is not doubled; the other scheme's prefix is refused.
+/// assert!(Token::bot("Bot my.secret.token").is_ok());
+/// assert!(Token::bot("Bearer my.secret.token").is_err());
 /// ```
 #[derive(Clone)]
 pub struct Token {
@@ -33,14 +36,23 @@ pub enum Scheme {
     Bearer,
 }
 
+/// The longest secret accepted, in bytes. Discord's tokens are under 100; anything near this
+/// is not a token (a pasted file, a whole config) and would only be refused by the server.
+pub const MAX_TOKEN_LEN: usize = 512;
+
 impl Token {
-    /// A bot token (`Authorization: Bot …`). A leading `Bot ` is accepted and not doubled.
+    /// A bot token (`Authorization: Bot …`). A leading `Bot ` (any case, any spacing) is
+    /// accepted and not doubled.
+    ///
+    /// Refused: an empty token, one longer than [`MAX_TOKEN_LEN`] bytes, one with spaces,
+    /// control characters or non-ASCII, and one with a `Bearer ` prefix (use
+    /// [`Token::bearer`]). The error never quotes the token.
     pub fn bot(secret: impl AsRef<str>) -> Result<Self, Error> {
         Self::new(Scheme::Bot, secret.as_ref())
     }
 
-    /// An OAuth2 bearer token (`Authorization: Bearer …`). A leading `Bearer ` is accepted and
-    /// not doubled.
+    /// An OAuth2 bearer token (`Authorization: Bearer …`). A leading `Bearer ` (any case, any
+    /// spacing) is accepted and not doubled; otherwise the same rules as [`Token::bot`].
     pub fn bearer(secret: impl AsRef<str>) -> Result<Self, Error> {
         Self::new(Scheme::Bearer, secret.as_ref())
     }
@@ -51,21 +63,36 @@ impl Token {
     }
 
     fn new(scheme: Scheme, secret: &str) -> Result<Self, Error> {
-        let prefix = match scheme {
-            Scheme::Bot => "Bot ",
-            Scheme::Bearer => "Bearer ",
+        let (name, other, other_fn) = match scheme {
+            Scheme::Bot => ("Bot", "Bearer", "Token::bearer"),
+            Scheme::Bearer => ("Bearer", "Bot", "Token::bot"),
         };
         let secret = secret.trim();
-        let secret = secret.strip_prefix(prefix).unwrap_or(secret).trim();
-        // Visible ASCII only: no CR/LF (header injection), no spaces, nothing a header cannot
-        // carry. The message never quotes the token.
-        if secret.is_empty() || !secret.bytes().all(|b| b.is_ascii_graphic()) {
+        let secret = strip_scheme(secret, name).unwrap_or(secret);
+        if strip_scheme(secret, other).is_some() {
             return Err(Error::invalid_argument(
                 "token",
-                "must be non-empty visible ASCII without spaces or line breaks",
+                format!("starts with `{other} `: use {other_fn} for that kind of token"),
             ));
         }
-        let mut header = HeaderValue::from_str(&format!("{prefix}{secret}"))
+        // Visible ASCII only: no CR/LF (header injection), no spaces, nothing a header cannot
+        // carry. The messages never quote the token.
+        if secret.is_empty() || secret.eq_ignore_ascii_case(name) {
+            return Err(Error::invalid_argument("token", "is empty"));
+        }
+        if secret.len() > MAX_TOKEN_LEN {
+            return Err(Error::invalid_argument(
+                "token",
+                format!("is longer than {MAX_TOKEN_LEN} bytes"),
+            ));
+        }
+        if !secret.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::invalid_argument(
+                "token",
+                "must be visible ASCII without spaces or line breaks",
+            ));
+        }
+        let mut header = HeaderValue::from_str(&format!("{name} {secret}"))
             .map_err(|_| Error::invalid_argument("token", "is not a valid HTTP header value"))?;
         header.set_sensitive(true);
         Ok(Token { scheme, header })
@@ -74,6 +101,14 @@ impl Token {
     pub(crate) fn header(&self) -> &HeaderValue {
         &self.header
     }
+}
+
+/// `secret` without a leading `scheme` (any case) and the whitespace after it.
+fn strip_scheme<'a>(secret: &'a str, scheme: &str) -> Option<&'a str> {
+    let head = secret.get(..scheme.len())?;
+    let rest = &secret[scheme.len()..];
+    (head.eq_ignore_ascii_case(scheme) && rest.starts_with(|c: char| c.is_ascii_whitespace()))
+        .then(|| rest.trim_start())
 }
 
 impl fmt::Debug for Token {

@@ -43,7 +43,8 @@ pub enum ErrorKind {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The connection failed.
+    /// The connection failed. `Display` names the innermost cause (refused, reset, DNS, TLS,
+    /// a malformed answer) on one line.
     Transport(reqwest::Error),
     /// The request timed out.
     Timeout,
@@ -127,7 +128,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Transport(e) => write!(f, "HTTP transport error: {e}"),
+            Error::Transport(e) => super::error_text::transport(f, e),
             Error::Timeout => f.write_str("the request timed out"),
             Error::Api(e) => fmt::Display::fmt(e, f),
             Error::RateLimited(e) => fmt::Display::fmt(e, f),
@@ -205,7 +206,9 @@ impl fmt::Display for ErrorCode {
 }
 
 /// An error answer from Discord: the HTTP status and the decoded JSON error body.
-#[derive(Debug, Clone)]
+///
+/// `Debug` prints the body as text (see [`body`](Self::body) for the bytes).
+#[derive(Clone)]
 pub struct DiscordError {
     pub(crate) status: u16,
     pub(crate) code: Option<ErrorCode>,
@@ -336,7 +339,9 @@ impl fmt::Display for RateLimitExhausted {
 }
 
 /// A response body that does not decode as the expected model.
-#[derive(Debug, Clone)]
+///
+/// `Debug` prints the body as text (see [`body`](Self::body) for the bytes).
+#[derive(Clone)]
 pub struct ResponseDecodeError {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,

@@ -26,8 +26,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rand::Rng;
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Url;
 use serde::de::DeserializeOwned;
 
@@ -36,20 +35,23 @@ mod auth;
 mod csv;
 pub mod endpoints;
 mod error;
+mod error_text;
 mod jobs;
 mod ratelimit;
 mod request;
+mod retry;
+mod send;
 
-pub use auth::{Scheme, Token};
+pub use auth::{Scheme, Token, MAX_TOKEN_LEN};
 pub use csv::{FileProblem, TargetUsers, TargetUsersFileError, MAX_TARGET_USERS_FILE_BYTES};
 pub use error::{
     DiscordError, Error, ErrorCode, ErrorKind, RateLimitExhausted, ResponseDecodeError,
 };
 pub use jobs::WaitForTargetUsersJob;
-pub use ratelimit::RateLimitInfo;
+pub use ratelimit::{RateLimitInfo, DEFAULT_GLOBAL_PER_SECOND, MAX_SERVER_WAIT};
 
 use error::DecodeSource;
-use ratelimit::{parse_seconds, Permit, Probe, RateLimiter, RouteKey};
+use ratelimit::{GlobalLimiter, RateLimiter};
 use request::{Auth, Body, RequestSpec};
 
 /// Discord's API root for version 10.
@@ -119,6 +121,7 @@ pub struct ClientBuilder {
     retry_base_delay: Duration,
     user_agent: String,
     max_response_bytes: usize,
+    global_per_second: u32,
 }
 
 impl Default for ClientBuilder {
@@ -133,6 +136,7 @@ impl Default for ClientBuilder {
             retry_base_delay: Duration::from_millis(500),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             max_response_bytes: 8 * 1024 * 1024,
+            global_per_second: DEFAULT_GLOBAL_PER_SECOND,
         }
     }
 }
@@ -157,26 +161,41 @@ impl ClientBuilder {
         self
     }
 
-    /// Time limit for each attempt, body included; default 30 s.
+    /// The most one call may take, from `send()` to the decoded answer: time queued for rate
+    /// limits, every attempt, the backoff between retries and reading the body; default 30 s.
+    /// When it passes the call ends with [`ErrorKind::Timeout`]; a rate-limit wait known to
+    /// end after it fails at once with [`ErrorKind::RateLimited`], nothing sent.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// How many times a request is retried after a 429, 502, 503 or 504; default 3.
+    /// How many times a call is retried in all; default 3. What is retried depends on the
+    /// answer and the method (a POST only after a 429 or a failed connect): see
+    /// `docs/CLIENT.md`, "Rate limits and retries".
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
         self
     }
 
-    /// The longest the client waits for a rate limit before giving up with
+    /// The longest single rate-limit wait the client takes before giving up with
     /// [`ErrorKind::RateLimited`]; default 60 s.
     pub fn max_rate_limit_wait(mut self, wait: Duration) -> Self {
         self.max_rate_limit_wait = wait;
         self
     }
 
-    /// The first backoff delay after a 5xx (doubled each retry, jittered); default 500 ms.
+    /// Discord's global limit, kept before sending: at most this many requests reach Discord
+    /// in any one-second interval (a request's share frees one second after its answer);
+    /// default [`DEFAULT_GLOBAL_PER_SECOND`] (50). Shared by all clones of the client. Raise it
+    /// only if Discord raised your bot's limit; 0 is refused by [`build`](Self::build).
+    pub fn global_rate_limit(mut self, per_second: u32) -> Self {
+        self.global_per_second = per_second;
+        self
+    }
+
+    /// The first backoff delay before retrying a 5xx or a failed connection (doubled each
+    /// retry, at most 10 s, jittered); default 500 ms.
     pub fn retry_base_delay(mut self, delay: Duration) -> Self {
         self.retry_base_delay = delay;
         self
@@ -221,10 +240,15 @@ impl ClientBuilder {
         }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::invalid_argument("User-Agent", "is not a valid header value"))?;
+        if self.global_per_second == 0 {
+            return Err(Error::Config(
+                "global_rate_limit must be at least 1 request per second".into(),
+            ));
+        }
+        // No per-request timeout here: the call's deadline covers everything (send.rs).
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .https_only(!self.allow_http)
-            .timeout(self.timeout)
             .user_agent(user_agent)
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
@@ -233,18 +257,20 @@ impl ClientBuilder {
                 http,
                 base: trimmed.to_owned(),
                 token: self.token,
+                timeout: self.timeout,
                 max_retries: self.max_retries,
                 max_rate_limit_wait: self.max_rate_limit_wait,
                 retry_base_delay: self.retry_base_delay,
                 max_response_bytes: self.max_response_bytes,
                 limiter: RateLimiter::default(),
+                global: GlobalLimiter::new(self.global_per_second),
             }),
         })
     }
 }
 
-/// The Discord Invite API client. Cheap to clone; clones share the connection pool and the
-/// rate-limit state.
+/// The Discord Invite API client. Cheap to clone; clones share the connection pool, the
+/// rate-limit state and the global budget.
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -255,11 +281,13 @@ struct Inner {
     http: reqwest::Client,
     base: String,
     token: Option<Token>,
+    timeout: Duration,
     max_retries: u32,
     max_rate_limit_wait: Duration,
     retry_base_delay: Duration,
     max_response_bytes: usize,
     limiter: RateLimiter,
+    global: GlobalLimiter,
 }
 
 /// A successful answer before decoding.
@@ -364,133 +392,6 @@ impl Client {
         req.build().map_err(Error::from_reqwest)
     }
 
-    /// Waits until the request may go. `Some(probe)` when it is the first request of a bucket
-    /// not known yet: keep it until the answer's headers have been recorded.
-    async fn wait_for_permit(&self, key: &RouteKey) -> Result<Option<Probe<'_>>, Error> {
-        loop {
-            match self.inner.limiter.acquire(key) {
-                Permit::Go => return Ok(None),
-                Permit::Probe(probe) => return Ok(Some(probe)),
-                Permit::AwaitProbe(ended) => {
-                    // Woken when the probe ends; the timeout is only a safety net.
-                    let _ = tokio::time::timeout(Duration::from_secs(1), ended).await;
-                }
-                Permit::Wait {
-                    wait,
-                    global,
-                    bucket,
-                } => {
-                    if wait > self.inner.max_rate_limit_wait {
-                        return Err(Error::RateLimited(RateLimitExhausted {
-                            retry_after: wait,
-                            global,
-                            bucket,
-                        }));
-                    }
-                    tokio::time::sleep(wait).await;
-                }
-            }
-        }
-    }
-
-    async fn read_body(&self, mut resp: reqwest::Response) -> Result<Vec<u8>, Error> {
-        let limit = self.inner.max_response_bytes;
-        if resp.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(Error::ResponseTooLarge { limit });
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(Error::from_reqwest)? {
-            if body.len() + chunk.len() > limit {
-                return Err(Error::ResponseTooLarge { limit });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
-    }
-
-    fn backoff(&self, retry: u32) -> Duration {
-        let base = self
-            .inner
-            .retry_base_delay
-            .saturating_mul(1u32 << retry.min(10))
-            .min(Duration::from_secs(10));
-        // Jitter in [base/2, base]: retries from many clients do not line up.
-        let factor = rand::thread_rng().gen_range(0.5..=1.0);
-        base.mul_f64(factor)
-    }
-
-    /// Sends a request: rate limits, retries, body cap. `Ok` only for 2xx answers.
-    async fn execute(&self, spec: RequestSpec) -> Result<RawResponse, Error> {
-        spec.check_complete()?;
-        let url = self.url(&spec)?;
-        let key = spec.route_key();
-        let mut retries = 0u32;
-        loop {
-            // Build first: a missing token fails before any waiting.
-            let request = self.build_request(&spec, &url)?;
-            let mut probe = self.wait_for_permit(&key).await?;
-            let resp = self
-                .inner
-                .http
-                .execute(request)
-                .await
-                .map_err(Error::from_reqwest)?;
-            let status = resp.status().as_u16();
-            if status != 429 {
-                if let Some(p) = probe.as_mut() {
-                    p.answered();
-                }
-            }
-            let info = RateLimitInfo::from_headers(resp.headers());
-            if let Some(info) = &info {
-                self.inner.limiter.update(&key, info);
-            }
-            let retry_after_header = resp
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_seconds);
-            let body = self.read_body(resp).await?;
-            match status {
-                200..=299 => {
-                    return Ok(RawResponse {
-                        status,
-                        rate_limit: info,
-                        body,
-                    })
-                }
-                429 => {
-                    let (retry_after, global) =
-                        rate_limited_body(&body, retry_after_header, info.as_ref());
-                    self.inner.limiter.limited(&key, retry_after, global);
-                    drop(probe);
-                    if retries >= self.inner.max_retries
-                        || retry_after > self.inner.max_rate_limit_wait
-                    {
-                        return Err(Error::RateLimited(RateLimitExhausted {
-                            retry_after,
-                            global,
-                            bucket: info.and_then(|i| i.bucket),
-                        }));
-                    }
-                    retries += 1;
-                    tokio::time::sleep(retry_after).await;
-                }
-                502..=504 if retries < self.inner.max_retries => {
-                    drop(probe);
-                    let delay = self.backoff(retries);
-                    retries += 1;
-                    tokio::time::sleep(delay).await;
-                }
-                _ => {
-                    return Err(Error::Api(Box::new(DiscordError::from_response(
-                        status, body, info,
-                    ))))
-                }
-            }
-        }
-    }
-
     // Decoders used by the generated endpoint code.
 
     async fn send_json<T: DeserializeOwned>(
@@ -571,29 +472,4 @@ fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
             source: DecodeSource::Json(e),
         }))
     })
-}
-
-/// `retry_after` and `global` of a 429: from the JSON body, else `Retry-After`, else 1 s.
-fn rate_limited_body(
-    body: &[u8],
-    header: Option<Duration>,
-    info: Option<&RateLimitInfo>,
-) -> (Duration, bool) {
-    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    let from_body = json
-        .as_ref()
-        .and_then(|v| v.get("retry_after"))
-        .and_then(serde_json::Value::as_f64)
-        .and_then(|s| parse_seconds(&s.to_string()));
-    let global = json
-        .as_ref()
-        .and_then(|v| v.get("global"))
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false)
-        || info.is_some_and(|i| i.global);
-    let wait = from_body
-        .or(header)
-        .or(info.and_then(|i| i.reset_after))
-        .unwrap_or(Duration::from_secs(1));
-    (wait, global)
 }
