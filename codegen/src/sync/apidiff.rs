@@ -258,6 +258,12 @@ impl Verdict {
                 m.rule
             );
         }
+        for (lint, item) in &self.unmatched {
+            let _ = writeln!(
+                out,
+                "  ? {lint} breaks `{item}`, which no report line names (the bump comparison covers it)"
+            );
+        }
         if self.measured > self.predicted {
             let _ = writeln!(
                 out,
