@@ -133,8 +133,13 @@ pub fn item_of(line: &str) -> Option<String> {
     let path = match words.as_slice() {
         ["field", name, "of", _, ty] => format!("{ty}::{name}"),
         ["field", dotted] => dotted.replacen('.', "::", 1),
-        [.., last] => (*last).to_owned(),
-        [] => return None,
+        // `variant A::B`, `struct discord_invite::X`, `Client::m now takes 2 parameters ...`:
+        // the first path.
+        _ => words
+            .iter()
+            .find(|w| w.contains("::"))
+            .or(words.last())
+            .map(|w| w.trim_end_matches([',', '.', ':']).to_owned())?,
     };
     // Drop the crate and module prefix: `discord_invite::client::Client::x` -> `Client::x`.
     let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
@@ -307,6 +312,10 @@ mod tests {
             (
                 "GuildFeature::GuestsEnabled moved from position 30 to 29, in /x/models.rs:1550",
                 "GuildFeature::GuestsEnabled",
+            ),
+            (
+                "discord_invite::client::Client::invite_resolve now takes 2 parameters instead of 1, in /x/e.rs:9",
+                "Client::invite_resolve",
             ),
         ];
         for (line, want) in cases {
