@@ -289,7 +289,10 @@ fn fail_on_sets_the_exit_code() {
         assert_eq!(out.status.code(), Some(code), "{level}: {}", stderr(&out));
     }
     // Only patch-level changes (descriptions): --fail-on additive passes, --fail-on any fails.
-    let docs_only = std::env::temp_dir().join(format!("discord-invite-cli-docs-{}.json", std::process::id()));
+    let docs_only = std::env::temp_dir().join(format!(
+        "discord-invite-cli-docs-{}.json",
+        std::process::id()
+    ));
     let mut spec: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("openapi.json")).unwrap()).unwrap();
     spec["components"]["schemas"]["GuildInviteResponse"]["description"] = "Changed.".into();
@@ -308,13 +311,23 @@ fn fail_on_sets_the_exit_code() {
 #[test]
 fn hold_new_writes_the_hold_list_and_says_so() {
     let dir = pinned_at_0218("hold");
-    let out = sync(&dir, &fixture("invite-subset.2026-07-18.json"), &["--hold-new"]);
+    let out = sync(
+        &dir,
+        &fixture("invite-subset.2026-07-18.json"),
+        &["--hold-new"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("\nNew upstream (--hold-new)\n"), "{text}");
-    assert!(text.contains("  held back: GuildInviteResponse.liveliness"), "{text}");
+    assert!(
+        text.contains("  held back: GuildInviteResponse.liveliness"),
+        "{text}"
+    );
     let held = std::fs::read_to_string(dir.join("sync-held.toml")).unwrap();
-    assert!(held.contains("item = \"GuildInviteResponse.liveliness\""), "{held}");
+    assert!(
+        held.contains("item = \"GuildInviteResponse.liveliness\""),
+        "{held}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -334,13 +347,22 @@ fn api_diff_checks_the_prediction() {
     };
     let before = snapshot(&dir);
     let a = args(&real);
-    let out = sync(&dir, &from, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = sync(
+        &dir,
+        &from,
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("report suggests MAJOR: prediction holds"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("report suggests MAJOR: prediction holds"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(snapshot(&dir), before, "--api-diff implies --check");
 
     // The tool finds a break in a field the report calls an addition.
-    let doctored = std::env::temp_dir().join(format!("discord-invite-cli-api-{}.txt", std::process::id()));
+    let doctored =
+        std::env::temp_dir().join(format!("discord-invite-cli-api-{}.txt", std::process::id()));
     std::fs::write(
         &doctored,
         std::fs::read_to_string(&real).unwrap()
@@ -348,9 +370,17 @@ fn api_diff_checks_the_prediction() {
     )
     .unwrap();
     let a = args(&doctored);
-    let out = sync(&dir, &from, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = sync(
+        &dir,
+        &from,
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("PREDICTION FAILS"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("PREDICTION FAILS"),
+        "{}",
+        stderr(&out)
+    );
     let _ = std::fs::remove_file(&doctored);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -17,7 +17,9 @@ fn read(name: &str) -> String {
 
 /// The report `scripts/sync-check --history` checks: the Rust view with the overlay.
 fn report(a: &str, b: &str) -> Report {
-    let load = |v: &str| -> Value { serde_json::from_str(&read(&format!("invite-subset.{v}.json"))).unwrap() };
+    let load = |v: &str| -> Value {
+        serde_json::from_str(&read(&format!("invite-subset.{v}.json"))).unwrap()
+    };
     let overlay = read("history/overlay.toml");
     let overlays = Overlays {
         old: Some(&overlay),
@@ -44,7 +46,11 @@ fn the_history_predictions_hold() {
         let verdict = sync::check_prediction(&report, &diff);
         assert!(verdict.ok, "{a} -> {b}: {}", verdict.render_text(&diff));
         assert_eq!(verdict.predicted, Bump::Major);
-        assert_eq!((verdict.measured, verdict.measured_raw), (measured, raw), "{a} -> {b}");
+        assert_eq!(
+            (verdict.measured, verdict.measured_raw),
+            (measured, raw),
+            "{a} -> {b}"
+        );
         assert!(verdict.misclassified.is_empty());
         // Every break the tool finds is named by a report line.
         assert!(verdict.unmatched.is_empty(), "{:?}", verdict.unmatched);
@@ -62,7 +68,12 @@ fn the_tools_output_is_read() {
     assert_eq!(
         lints,
         [
-            ("constructible_struct_adds_field", false, Bump::Major, Bump::Minor),
+            (
+                "constructible_struct_adds_field",
+                false,
+                Bump::Major,
+                Bump::Minor
+            ),
             ("enum_missing", false, Bump::Major, Bump::Major),
             ("struct_missing", false, Bump::Major, Bump::Major),
             ("struct_pub_field_missing", false, Bump::Major, Bump::Major),
@@ -115,10 +126,15 @@ fn a_larger_bump_than_predicted_fails() {
     for t in &mut report.types {
         t.changes.retain(|c| c.class != Class::Breaking);
     }
-    report.operations.retain(|o| o.changes.iter().all(|c| c.class != Class::Breaking));
+    report
+        .operations
+        .retain(|o| o.changes.iter().all(|c| c.class != Class::Breaking));
     assert_eq!(report.bump(), Bump::Minor);
     let holds = sync::check_prediction(&report, &api_diff("2026-02-18", "2026-07-18"));
-    assert!(holds.ok, "a new optional field is minor by the struct-literal policy");
+    assert!(
+        holds.ok,
+        "a new optional field is minor by the struct-literal policy"
+    );
     let diff = api_diff("2025-07-10", "2026-02-18");
     let verdict = sync::check_prediction(&report, &diff);
     assert!(!verdict.ok);

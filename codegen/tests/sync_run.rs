@@ -233,7 +233,13 @@ fn corrupt_pinned_schema_is_an_error_not_an_overwrite() {
 #[test]
 fn first_sync_into_an_empty_directory() {
     let dir = schema_copy("empty");
-    for f in ["openapi.json", "SOURCE.md", "overlay.toml", "docs.toml"] {
+    for f in [
+        "openapi.json",
+        "SOURCE.md",
+        "overlay.toml",
+        "docs.toml",
+        "sync-ignore.toml",
+    ] {
         let _ = std::fs::remove_file(dir.join(f));
     }
     let mut opts = options(fixture("invite-subset.2026-07-18.json"), &dir, false);

@@ -19,6 +19,7 @@ mod apidiff;
 mod diff;
 mod hold;
 mod ignore;
+mod operations;
 mod overlay;
 mod report;
 mod rules;

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::diff::{operations, union_of_refs};
+use super::operations::{operations, union_of_refs};
 use super::shape::{enum_values, object_fields, schemas};
 use super::subset::METHODS;
 

@@ -198,7 +198,7 @@ impl RustView {
     /// What an operation's `send()` returns, as the endpoint generator decides it: `Invite`,
     /// `Vec<Invite>`, `Option<Invite>` (JSON or 204), `csv`, `()`.
     fn return_type(&self, operation_id: &str) -> Option<String> {
-        let op = super::diff::operations(&self.doc)
+        let op = super::operations::operations(&self.doc)
             .into_iter()
             .find(|(_, _, op, _)| {
                 op.get("operationId").and_then(Value::as_str) == Some(operation_id)
@@ -316,7 +316,7 @@ pub(crate) fn annotate(report: &mut Report, old: &RustView, new: &RustView, role
         }
     }
     if both {
-        overlay_only(report, old, new);
+        unnamed_changes(report, old, new);
     } else {
         let side = |v: &RustView, which: &str| v.error.as_ref().map(|e| format!("{which}: {e}"));
         let why: Vec<String> = [side(old, "old side"), side(new, "new side")]
@@ -571,7 +571,7 @@ fn enum_class(c: &mut Change, group: &str, old: &RustView, new: &RustView) {
 }
 
 /// Rust changes no spec line names: a referenced type changed kind, or the overlay differs.
-fn overlay_only(report: &mut Report, old: &RustView, new: &RustView) {
+fn unnamed_changes(report: &mut Report, old: &RustView, new: &RustView) {
     let explained: BTreeSet<String> = report
         .changes()
         .flat_map(|c| c.rust.iter().chain(&c.rust_also).cloned())
