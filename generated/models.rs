@@ -4134,7 +4134,7 @@ impl Invite {
     /// Keeps `friends_count` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_guild(
         extra: &mut crate::UnknownFields,
         v_friends_count: Option<i64>,
@@ -4148,7 +4148,7 @@ impl Invite {
     /// Keeps `is_contact`, `flags`, `guild`, `guild_id`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `uses`, `max_uses`, `temporary`, `approximate_presence_count`, `is_nickname_changeable`, `roles`, `friends_count` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_group_dm(
         extra: &mut crate::UnknownFields,
         v_is_contact: Option<bool>,
@@ -4229,7 +4229,7 @@ impl Invite {
     /// Keeps `guild`, `guild_id`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `temporary`, `approximate_member_count`, `approximate_presence_count`, `is_nickname_changeable`, `roles` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_friend(
         extra: &mut crate::UnknownFields,
         v_guild: Option<Box<InviteGuild>>,
@@ -4299,7 +4299,7 @@ impl Invite {
     /// Keeps `inviter`, `max_age`, `created_at`, `expires_at`, `is_contact`, `flags`, `guild`, `guild_id`, `channel`, `target_type`, `target_user`, `target_application`, `guild_scheduled_event`, `target_channel_id`, `target_message_id`, `liveliness`, `uses`, `max_uses`, `temporary`, `approximate_member_count`, `approximate_presence_count`, `is_nickname_changeable`, `roles`, `friends_count` in `extra` as JSON, for a variant that lacks them.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_unknown(
         extra: &mut crate::UnknownFields,
         v_inviter: Option<Box<User>>,

@@ -162,13 +162,15 @@ impl RustView {
         (format!("{ty}::{rust}"), also)
     }
 
-    /// The variant a value gets: the generated one, else the naming rule's.
+    /// The variant a value (JSON text, as the report has it) gets: the generated one, else the
+    /// naming rule's.
     fn variant(&self, component: &str, value: &str, title: Option<&str>) -> Option<String> {
+        let value: Option<Value> = serde_json::from_str(value).ok();
         if let Some(e) = self.enumeration(component) {
             if let Some(v) = e
                 .values
                 .iter()
-                .find(|v| v.value.to_string() == value && title.is_none_or(|t| t == v.title))
+                .find(|v| Some(&v.value) == value.as_ref() && title.is_none_or(|t| t == v.title))
             {
                 return Some(v.variant.clone());
             }
@@ -557,7 +559,7 @@ fn enum_class(c: &mut Change, group: &str, old: &RustView, new: &RustView) {
     let Some(variant) = c.rust.as_deref().and_then(|r| r.rsplit("::").next()) else {
         return;
     };
-    let same = va.get(variant).is_some() && va.get(variant) == vb.get(variant);
+    let same = va.contains_key(variant) && va.get(variant) == vb.get(variant);
     if same {
         c.class = Class::Patch;
         c.note = Some(match c.kind {
