@@ -243,3 +243,144 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("--check"));
 }
+
+/// A copy of `schema/` pinned at 2026-02-18 (the overlay fixed for it), so that syncing to
+/// 2026-07-18 is the real sync that happened.
+fn pinned_at_0218(tag: &str) -> PathBuf {
+    let dir = schema_copy(tag);
+    let out = sync(
+        &dir,
+        &fixture("invite-subset.2026-02-18.json"),
+        &["--fix-overlay"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    dir
+}
+
+#[test]
+fn markdown_format_is_a_pull_request_body() {
+    let dir = pinned_at_0218("md");
+    let out = sync(
+        &dir,
+        &fixture("invite-subset.2026-07-18.json"),
+        &["--check", "--format", "markdown"],
+    );
+    let md = stdout(&out);
+    assert!(md.starts_with("## Schema sync: "), "{md}");
+    assert!(md.contains("**Suggested version bump: MAJOR**"), "{md}");
+    // Breaking changes first, then additions, then the folded patch-level ones.
+    let breaking = md.find("### Breaking changes").unwrap();
+    let added = md.find("### Additions").unwrap();
+    let patch = md.find("<details><summary>Patch-level changes").unwrap();
+    assert!(breaking < added && added < patch, "{md}");
+    assert!(
+        md.contains("- `field-added-optional` `GuildInviteResponse.liveliness` → `GuildInvite::liveliness`: field `liveliness`: GuildLivelinessResponse \\| null (optional) *(new upstream)*"),
+        "{md}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let dir = pinned_at_0218("failon");
+    let from = fixture("invite-subset.2026-07-18.json");
+    for (level, code) in [("breaking", 1), ("additive", 1), ("any", 1)] {
+        let out = sync(&dir, &from, &["--check", "--fail-on", level]);
+        assert_eq!(out.status.code(), Some(code), "{level}: {}", stderr(&out));
+    }
+    // Only patch-level changes (descriptions): --fail-on additive passes, --fail-on any fails.
+    let docs_only = std::env::temp_dir().join(format!(
+        "discord-invite-cli-docs-{}.json",
+        std::process::id()
+    ));
+    let mut spec: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("openapi.json")).unwrap()).unwrap();
+    spec["components"]["schemas"]["GuildInviteResponse"]["description"] = "Changed.".into();
+    std::fs::write(&docs_only, serde_json::to_vec(&spec).unwrap()).unwrap();
+    let out = sync(&dir, &docs_only, &["--check", "--fail-on", "additive"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = sync(&dir, &docs_only, &["--check", "--fail-on", "any"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Without --fail-on, --check fails on any change.
+    let out = sync(&dir, &docs_only, &["--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let _ = std::fs::remove_file(&docs_only);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hold_new_writes_the_hold_list_and_says_so() {
+    let dir = pinned_at_0218("hold");
+    let out = sync(
+        &dir,
+        &fixture("invite-subset.2026-07-18.json"),
+        &["--hold-new"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("\nNew upstream (--hold-new)\n"), "{text}");
+    assert!(
+        text.contains("  held back: GuildInviteResponse.liveliness"),
+        "{text}"
+    );
+    let held = std::fs::read_to_string(dir.join("sync-held.toml")).unwrap();
+    assert!(
+        held.contains("item = \"GuildInviteResponse.liveliness\""),
+        "{held}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn api_diff_checks_the_prediction() {
+    let dir = pinned_at_0218("apidiff");
+    let from = fixture("invite-subset.2026-07-18.json");
+    let lints = fixture("api-diff/lints.txt");
+    let real = fixture("api-diff/2026-02-18_to_2026-07-18.txt");
+    let args = |diff: &Path| -> Vec<String> {
+        vec![
+            "--api-diff".into(),
+            diff.display().to_string(),
+            "--api-diff-lints".into(),
+            lints.display().to_string(),
+        ]
+    };
+    let before = snapshot(&dir);
+    let a = args(&real);
+    let out = sync(
+        &dir,
+        &from,
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("report suggests MAJOR: prediction holds"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&dir), before, "--api-diff implies --check");
+
+    // The tool finds a break in a field the report calls an addition.
+    let doctored =
+        std::env::temp_dir().join(format!("discord-invite-cli-api-{}.txt", std::process::id()));
+    std::fs::write(
+        &doctored,
+        std::fs::read_to_string(&real).unwrap()
+            + "\n--- failure struct_pub_field_missing: pub struct's pub field removed or renamed ---\n\nFailed in:\n  field liveliness of struct GuildInvite, previously in file X:1\n",
+    )
+    .unwrap();
+    let a = args(&doctored);
+    let out = sync(
+        &dir,
+        &from,
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("PREDICTION FAILS"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_file(&doctored);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -633,6 +633,15 @@ impl Ctx<'_> {
                 .ok_or_else(|| {
                     Error::Schema(format!("[unions.{name}] `{v}` has no `{}`", u.tag))
                 })?;
+            // Older specs wrap the narrowed tag as `oneOf: [{type: null}, {enum: [0], …}]`.
+            let tag_schema = match tag_schema.get("oneOf").and_then(Value::as_array) {
+                Some(alts) if alts.len() == 2 && alts.iter().any(is_null_schema) => alts
+                    .iter()
+                    .find(|a| !is_null_schema(a))
+                    .cloned()
+                    .unwrap_or(tag_schema),
+                _ => tag_schema,
+            };
             let tag_value = tag_schema
                 .get("enum")
                 .and_then(Value::as_array)

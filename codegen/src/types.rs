@@ -772,6 +772,7 @@ fn union(u: &Union) -> TokenStream {
             quote! { crate::__private::stash::<_, serde_json::Error>(extra, #json, #l)?; }
         });
         let args = fields.iter().map(|f| local(&f.rust));
+        // The parameters are the decoder's locals, typed as the fields (`Vec<Box<T>>` too).
         stash_fns.push(quote! {
             #fn_doc
             #[cold]

@@ -1,18 +1,29 @@
 //! `discord-invite schema sync`: bring a new upstream spec into `schema/`.
 //!
-//! Four steps, in order: [`extract_subset`] cuts the invite subset out of Discord's whole spec;
-//! [`diff`] compares it with the pinned `schema/openapi.json` and builds a [`Report`]; [`run`]
-//! rewrites `schema/openapi.json` and `schema/SOURCE.md` (each written to a temporary file in
-//! `schema/` and renamed, so a failure never leaves a half-written file); [`overlay_conflicts`]
-//! checks `schema/overlay.toml` and `schema/docs.toml` against the new subset.
+//! The steps, in order: [`extract_subset`] cuts the invite subset out of Discord's whole spec;
+//! [`diff_with_overlay`] compares it with the pinned `schema/openapi.json` and builds a
+//! [`Report`] (every change under a stable [`Rule`], classified by its effect on the generated
+//! Rust API, with `sync-ignore.toml`'s accepted changes set apart); with `--hold-new`,
+//! additions new upstream are held back ([`HELD_FILE`]); [`run`] rewrites `schema/openapi.json`
+//! and `schema/SOURCE.md` (each written to a temporary file in `schema/` and renamed, so a
+//! failure never leaves a half-written file); [`overlay_conflicts`] checks `schema/overlay.toml`
+//! and `schema/docs.toml` against the new subset, and [`fix_overlay`] deletes the entries that
+//! only need deleting. [`check_prediction`] compares a report with the public-API diff of the
+//! regenerated crate (`scripts/sync-check`).
 //!
-//! The whole procedure, and how changes are classified, is in `docs/UPDATING.md`.
+//! The whole procedure, the rules and how changes are classified are in `docs/UPDATING.md`.
 
 #![warn(missing_docs)]
 
+mod apidiff;
 mod diff;
+mod hold;
+mod ignore;
+mod operations;
 mod overlay;
 mod report;
+mod rules;
+mod rust;
 mod sha256;
 mod shape;
 mod subset;
@@ -21,11 +32,18 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-pub use diff::diff;
-pub use overlay::{overlay_conflicts, Conflict};
-pub use report::{
-    Bump, Change, ChangeKind, Class, OperationChanges, Report, TypeChanges, VersionLabel,
+pub use apidiff::{
+    check_prediction, item_of, parse_api_diff, ApiDiff, Finding, Misclassified, Verdict, POLICY,
 };
+pub use diff::diff;
+pub use hold::HELD_FILE;
+pub use ignore::{IgnoreEntry, IgnoreList, IGNORE_FILE};
+pub use overlay::{fix_overlay, overlay_conflicts, Conflict, OverlayFix};
+pub use report::{
+    Bump, Change, ChangeKind, Class, HoldStatus, Ignored, NewUpstream, OperationChanges, Report,
+    TypeChanges, VersionLabel,
+};
+pub use rules::Rule;
 pub use sha256::sha256_hex;
 pub use subset::{extract_subset, is_invite_path, is_invite_schema};
 
@@ -70,12 +88,21 @@ pub enum SyncError {
         /// The references in order, the first repeated at the end.
         chain: Vec<String>,
     },
+    /// `sync-ignore.toml` or `sync-held.toml` is malformed.
+    #[error("{path}: {message}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and where.
+        message: String,
+    },
 }
 
 /// What [`run`] is asked to do.
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
-    /// The whole upstream spec (`specs/openapi.json` of `discord/discord-api-spec`).
+    /// The whole upstream spec (`specs/openapi.json` of `discord/discord-api-spec`), or a
+    /// subset (a subset's subset is itself).
     pub from: PathBuf,
     /// The upstream commit SHA, recorded in `SOURCE.md`.
     pub commit: Option<String>,
@@ -83,8 +110,37 @@ pub struct SyncOptions {
     pub date: Option<String>,
     /// Only report; never write.
     pub check: bool,
-    /// The schema directory (normally `schema/`).
+    /// The schema directory (normally `schema/`): the pinned subset, `SOURCE.md`, the overlay
+    /// of the old side, the hold list.
     pub schema_dir: PathBuf,
+    /// Where the overlay (`overlay.toml`, `docs.toml`) and `sync-ignore.toml` for the new side
+    /// are, when not in `schema_dir` (`scripts/sync-check` compares a base checkout's schema
+    /// with the working tree's overlay).
+    pub overlay_dir: Option<PathBuf>,
+    /// An ignore file other than `<overlay dir>/sync-ignore.toml`.
+    pub ignore: Option<PathBuf>,
+    /// Keep additions that are new upstream out of `schema/` until a later sync still finds
+    /// them.
+    pub hold_new: bool,
+    /// Delete the overlay and docs entries whose conflict is fixed by deleting them.
+    pub fix_overlay: bool,
+}
+
+impl SyncOptions {
+    /// Options for syncing `from` into `schema_dir`, everything else off.
+    pub fn new(from: impl Into<PathBuf>, schema_dir: impl Into<PathBuf>) -> SyncOptions {
+        SyncOptions {
+            from: from.into(),
+            commit: None,
+            date: None,
+            check: false,
+            schema_dir: schema_dir.into(),
+            overlay_dir: None,
+            ignore: None,
+            hold_new: false,
+            fix_overlay: false,
+        }
+    }
 }
 
 /// What [`run`] did.
@@ -104,6 +160,29 @@ pub const SUBSET_FILE: &str = "openapi.json";
 /// The provenance file's name inside the schema directory.
 pub const SOURCE_FILE: &str = "SOURCE.md";
 
+/// The overlay texts of the two sides of a comparison (`overlay.toml`); `None` for no overlay.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overlays<'a> {
+    /// The overlay that goes with the old (pinned) subset.
+    pub old: Option<&'a str>,
+    /// The overlay that goes with the new subset.
+    pub new: Option<&'a str>,
+}
+
+/// Compares two subsets like [`diff`], then classifies each change by its effect on the Rust
+/// API the generator makes of each side with its overlay, names the Rust items, and adds the
+/// Rust changes that only the overlay explains. When the generator cannot build a side (an
+/// overlay that needs a person's fix), the classes stay the spec's and
+/// [`Report::rust_view`] says why.
+pub fn diff_with_overlay(old: &Value, new: &Value, overlays: Overlays<'_>) -> Report {
+    let mut report = diff(old, new);
+    let roles = diff::Roles::of(old, new);
+    let old_view = rust::RustView::build(old, overlays.old);
+    let new_view = rust::RustView::build(new, overlays.new);
+    rust::annotate(&mut report, &old_view, &new_view, &roles);
+    report
+}
+
 /// Serializes a subset exactly as it is pinned: two-space indented JSON and a final newline.
 pub fn to_pinned_text(subset: &Value) -> String {
     let mut text = serde_json::to_string_pretty(subset).unwrap_or_default();
@@ -119,6 +198,19 @@ fn read(path: &Path) -> Result<Vec<u8>, SyncError> {
     })
 }
 
+/// A text file that may be absent.
+fn read_optional(path: &Path) -> Result<Option<String>, SyncError> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(SyncError::Io {
+            action: "read",
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
 fn parse(path: &Path, bytes: &[u8]) -> Result<Value, SyncError> {
     serde_json::from_slice(bytes).map_err(|source| SyncError::NotJson {
         path: path.to_owned(),
@@ -132,61 +224,104 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Value, SyncError> {
 /// Any [`SyncError`]; in that case `schema/` is untouched.
 pub fn run(options: SyncOptions) -> Result<Outcome, SyncError> {
     let upstream_bytes = read(&options.from)?;
-    let upstream = parse(&options.from, &upstream_bytes)?;
-    let new = extract_subset(&upstream)?;
-    let new_text = to_pinned_text(&new);
+    let mut upstream = parse(&options.from, &upstream_bytes)?;
+    let full = extract_subset(&upstream)?;
 
-    let subset_path = options.schema_dir.join(SUBSET_FILE);
-    let source_path = options.schema_dir.join(SOURCE_FILE);
-    let (old, old_text) = match std::fs::read(&subset_path) {
-        Ok(bytes) => (
-            parse(&subset_path, &bytes)?,
-            String::from_utf8_lossy(&bytes).into_owned(),
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            (serde_json::json!({}), String::new())
-        }
-        Err(source) => {
+    let dir = &options.schema_dir;
+    let overlay_dir = options.overlay_dir.as_ref().unwrap_or(dir);
+    let subset_path = dir.join(SUBSET_FILE);
+    let source_path = dir.join(SOURCE_FILE);
+    let held_path = dir.join(HELD_FILE);
+    let (old, old_text) = match read_optional(&subset_path)? {
+        Some(text) => (parse(&subset_path, text.as_bytes())?, text),
+        None => (serde_json::json!({}), String::new()),
+    };
+    let old_source = read_optional(&source_path)?;
+    let old_overlay = read_optional(&dir.join("overlay.toml"))?;
+    let new_overlay = read_optional(&overlay_dir.join("overlay.toml"))?;
+    let new_docs = read_optional(&overlay_dir.join("docs.toml"))?;
+    let ignore_path = options
+        .ignore
+        .clone()
+        .unwrap_or_else(|| overlay_dir.join(IGNORE_FILE));
+    let ignore = match read_optional(&ignore_path)? {
+        Some(text) => IgnoreList::parse(&text).map_err(|message| SyncError::Malformed {
+            path: ignore_path.clone(),
+            message,
+        })?,
+        None if options.ignore.is_some() => {
             return Err(SyncError::Io {
                 action: "read",
-                path: subset_path,
-                source,
+                path: ignore_path,
+                source: std::io::ErrorKind::NotFound.into(),
             })
         }
+        None => IgnoreList::default(),
     };
-    let old_source = match std::fs::read_to_string(&source_path) {
-        Ok(s) => Some(s),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(source) => {
-            return Err(SyncError::Io {
-                action: "read",
-                path: source_path,
-                source,
-            })
-        }
+    let old_held = read_optional(&held_path)?;
+    let previous = match &old_held {
+        Some(text) => hold::parse(text).map_err(|message| SyncError::Malformed {
+            path: held_path.clone(),
+            message,
+        })?,
+        None => Vec::new(),
     };
 
-    let mut report = diff(&old, &new);
     let recorded = old_source
         .as_deref()
         .map(Provenance::parse)
         .unwrap_or_default();
-    report.from = VersionLabel {
-        commit: recorded.commit.clone(),
-        date: recorded.date.clone(),
-    };
     let upstream_sha = sha256_hex(&upstream_bytes);
     // Without --commit/--date, keep what SOURCE.md says only if it describes this very file.
     let same_file = recorded.upstream_sha.as_deref() == Some(upstream_sha.as_str());
+    let commit = options
+        .commit
+        .clone()
+        .or_else(|| same_file.then(|| recorded.commit.clone()).flatten());
+    let date = options
+        .date
+        .clone()
+        .or_else(|| same_file.then(|| recorded.date.clone()).flatten());
+    let from = VersionLabel {
+        commit: recorded.commit.clone(),
+        date: recorded.date.clone(),
+    };
+    let to = VersionLabel {
+        commit: commit.clone(),
+        date: date.clone(),
+    };
+
+    let overlays = Overlays {
+        old: old_overlay.as_deref(),
+        new: new_overlay.as_deref(),
+    };
+    let mut report = diff_with_overlay(&old, &full, overlays);
+    let mut fates = hold::mark(&mut report, &previous);
+    let mut new = full;
+    let mut held = Vec::new();
+    if options.hold_new {
+        let to_hold: Vec<hold::Candidate> = hold::candidates(&report)
+            .into_iter()
+            .filter(|c| !previous.iter().any(|h| h.item == c.item()))
+            .collect();
+        if !to_hold.is_empty() {
+            hold::strip(&mut upstream, &to_hold);
+            new = extract_subset(&upstream)?;
+            report = diff_with_overlay(&old, &new, overlays);
+            hold::mark(&mut report, &previous);
+        }
+        held = hold::held_now(&to_hold, &to.render("unknown"));
+        fates.extend(hold::held_entries(&held));
+    }
+    report.new_upstream = fates;
+    ignore.apply(&mut report);
+    report.from = from;
+    report.to = to;
+
+    let new_text = to_pinned_text(&new);
     let provenance = Provenance {
-        commit: options
-            .commit
-            .clone()
-            .or_else(|| same_file.then(|| recorded.commit.clone()).flatten()),
-        date: options
-            .date
-            .clone()
-            .or_else(|| same_file.then(|| recorded.date.clone()).flatten()),
+        commit,
+        date,
         upstream_sha: Some(upstream_sha),
         subset_sha: Some(sha256_hex(new_text.as_bytes())),
         licence: new
@@ -196,30 +331,57 @@ pub fn run(options: SyncOptions) -> Result<Outcome, SyncError> {
             .and_then(Value::as_str)
             .map(str::to_owned),
     };
-    report.to = VersionLabel {
-        commit: provenance.commit.clone(),
-        date: provenance.date.clone(),
-    };
+
+    // The overlay check (and fix) against what is written.
+    let mut overlay_writes: Vec<(PathBuf, String)> = Vec::new();
+    if let Some(overlay_text) = &new_overlay {
+        if options.fix_overlay {
+            let fix = fix_overlay(&new, overlay_text, new_docs.as_deref());
+            if &fix.overlay != overlay_text {
+                overlay_writes.push((overlay_dir.join("overlay.toml"), fix.overlay.clone()));
+            }
+            if let (Some(d), Some(old_d)) = (&fix.docs, &new_docs) {
+                if d != old_d {
+                    overlay_writes.push((overlay_dir.join("docs.toml"), d.clone()));
+                }
+            }
+            report.fixed = fix.fixed;
+            report.conflicts = fix.left;
+        } else {
+            report.conflicts = overlay_conflicts(&new, overlay_text, new_docs.as_deref());
+        }
+    }
 
     // A change is a change of content; a pinned file that differs only in formatting (say, CRLF
     // line endings from a Windows checkout) is rewritten but does not fail `--check`.
     let changed = new != old;
     let new_source = provenance.render_into(old_source.as_deref());
+    let new_held = (!held.is_empty()).then(|| hold::render(&held));
     let mut written = false;
-    let rewrite = new_text != old_text || old_source.as_deref() != Some(new_source.as_str());
+    let rewrite = new_text != old_text
+        || old_source.as_deref() != Some(new_source.as_str())
+        || new_held != old_held
+        || !overlay_writes.is_empty();
     if !options.check && rewrite {
-        write_atomically(&[
-            (&subset_path, new_text.as_bytes()),
-            (&source_path, new_source.as_bytes()),
-        ])?;
+        let mut files: Vec<(PathBuf, &[u8])> = vec![
+            (subset_path, new_text.as_bytes()),
+            (source_path, new_source.as_bytes()),
+        ];
+        if let Some(h) = &new_held {
+            files.push((held_path.clone(), h.as_bytes()));
+        }
+        for (path, text) in &overlay_writes {
+            files.push((path.clone(), text.as_bytes()));
+        }
+        write_atomically(&files)?;
+        if new_held.is_none() && old_held.is_some() {
+            std::fs::remove_file(&held_path).map_err(|source| SyncError::Io {
+                action: "write",
+                path: held_path,
+                source,
+            })?;
+        }
         written = true;
-    }
-
-    let overlay_path = options.schema_dir.join("overlay.toml");
-    if let Ok(overlay_text) = std::fs::read_to_string(&overlay_path) {
-        let docs = std::fs::read_to_string(options.schema_dir.join("docs.toml")).ok();
-        report.conflicts = overlay_conflicts(&new, &overlay_text, docs.as_deref());
-        note_lenient(&mut report, &overlay_text);
     }
     Ok(Outcome {
         report,
@@ -228,41 +390,9 @@ pub fn run(options: SyncOptions) -> Result<Outcome, SyncError> {
     })
 }
 
-/// Marks presence changes on fields the overlay's `[lenient]` already decodes as optional, so
-/// whoever picks the version bump can see that the Rust type may not change. The class is left
-/// as is (conservative).
-fn note_lenient(report: &mut Report, overlay_text: &str) {
-    let Ok(overlay) = overlay_text.parse::<toml::Table>() else {
-        return;
-    };
-    let Some(lenient) = overlay.get("lenient").and_then(toml::Value::as_table) else {
-        return;
-    };
-    for ty in &mut report.types {
-        let Some(fields) = lenient.get(&ty.name).and_then(toml::Value::as_array) else {
-            continue;
-        };
-        for change in &mut ty.changes {
-            if !matches!(
-                change.kind,
-                ChangeKind::FieldRequiredChanged | ChangeKind::FieldAdded
-            ) {
-                continue;
-            }
-            let named = fields
-                .iter()
-                .filter_map(toml::Value::as_str)
-                .any(|f| change.summary.starts_with(&format!("field `{f}`:")));
-            if named {
-                change.summary.push_str(" [overlay: lenient]");
-            }
-        }
-    }
-}
-
 /// Writes every file to a temporary sibling first, then renames them all into place. If any
 /// temporary write fails, the temporaries are removed and no target is touched.
-fn write_atomically(files: &[(&PathBuf, &[u8])]) -> Result<(), SyncError> {
+fn write_atomically(files: &[(PathBuf, &[u8])]) -> Result<(), SyncError> {
     let mut temps: Vec<(PathBuf, &PathBuf)> = Vec::new();
     let cleanup = |temps: &[(PathBuf, &PathBuf)]| {
         for (t, _) in temps {

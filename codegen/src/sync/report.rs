@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use super::overlay::Conflict;
+use super::rules::Rule;
 
 /// How a change affects users of the generated Rust API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -115,8 +116,23 @@ pub enum ChangeKind {
 pub struct Change {
     /// The kind.
     pub kind: ChangeKind,
-    /// Breaking, additive or patch.
+    /// The rule that matched: a stable id such as `response-field-became-nullable`.
+    pub rule: Rule,
+    /// Breaking, additive or patch: the effect on this crate's Rust API.
     pub class: Class,
+    /// Where in the spec: `GuildInviteResponse.roles`, `GuildFeatures.VERIFIED`,
+    /// `invite_resolve.query.with_counts`, `create_channel_invite.request_body` (ignore files
+    /// match it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub path: String,
+    /// The Rust item it concerns, e.g. `GuildInvite::roles` or `Client::invite_resolve`, when
+    /// one is generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust: Option<String>,
+    /// Other Rust items that follow it, e.g. the accessor `Invite::roles` of a union variant's
+    /// field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rust_also: Vec<String>,
     /// The line a person reads, without the group name: ``field `roles`: array<X> | null (optional)``.
     pub summary: String,
     /// The old value, where one applies (a type expression, `required`, a limit).
@@ -125,9 +141,41 @@ pub struct Change {
     /// The new value, where one applies.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub new: Option<String>,
+    /// What the Rust view found, e.g. ``Rust type unchanged: `Option<Timestamp>` (overlay
+    /// [lenient])``; it explains a class that differs from the rule's default.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub note: Option<String>,
+    /// An addition the pinned spec did not have and an earlier `--hold-new` sync did not hold
+    /// back: upstream may still take it away again.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub new_upstream: bool,
 }
 
 impl Change {
+    /// A change with the rule's default class and no Rust names yet.
+    pub(crate) fn new(rule: Rule, kind: ChangeKind, path: String, summary: String) -> Change {
+        Change {
+            kind,
+            rule,
+            class: rule.default_class(),
+            path,
+            rust: None,
+            rust_also: Vec::new(),
+            summary,
+            old: None,
+            new: None,
+            note: None,
+            new_upstream: false,
+        }
+    }
+
+    /// Sets the old and new values.
+    pub(crate) fn values(mut self, old: Option<String>, new: Option<String>) -> Change {
+        self.old = old;
+        self.new = new;
+        self
+    }
+
     fn marker(&self) -> char {
         use ChangeKind::*;
         match self.kind {
@@ -138,6 +186,55 @@ impl Change {
             _ => '~',
         }
     }
+
+    /// The summary with its markers: `[new-upstream]` and the Rust view's note.
+    fn text(&self) -> String {
+        let mut s = self.summary.clone();
+        if self.new_upstream {
+            s.push_str(" [new-upstream]");
+        }
+        if let Some(note) = &self.note {
+            s.push_str(" [");
+            s.push_str(note);
+            s.push(']');
+        }
+        s
+    }
+}
+
+/// A change that `sync-ignore.toml` silenced: listed, but not counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ignored {
+    /// The operation or type it belongs to (`GET /invites/{code}`, `GuildInviteResponse`).
+    pub group: String,
+    /// The change.
+    pub change: Change,
+    /// The ignore entry's reason.
+    pub reason: String,
+}
+
+/// What `--hold-new` did with an upstream addition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HoldStatus {
+    /// New in this spec: kept out of `schema/` until the next sync still finds it.
+    Held,
+    /// Held by the previous sync and still there: now written to `schema/`.
+    Admitted,
+    /// Held by the previous sync and gone again (it flapped): dropped from the hold list.
+    Gone,
+}
+
+/// An upstream addition tracked by `--hold-new` (see [`HoldStatus`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUpstream {
+    /// The field (`GuildInviteResponse.liveliness`) or operation (`GET /invites/{code}/x`).
+    pub item: String,
+    /// What happened to it in this sync.
+    pub status: HoldStatus,
+    /// The sync that first saw it, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
 }
 
 /// The changes to one operation.
@@ -171,7 +268,8 @@ pub struct VersionLabel {
 }
 
 impl VersionLabel {
-    fn render(&self, fallback: &str) -> String {
+    /// `2026-07-18 (74fda0f)`, or `fallback` when nothing is known.
+    pub fn render(&self, fallback: &str) -> String {
         let short: Option<String> = self.commit.as_deref().map(|c| c.chars().take(7).collect());
         let short = short.as_deref();
         match (self.date.as_deref(), short) {
@@ -200,7 +298,7 @@ pub struct Report {
     pub to: VersionLabel,
     /// The suggested bump (kept in the JSON for machines; [`Report::bump`] recomputes it).
     pub bump: Bump,
-    /// Number of breaking changes.
+    /// Number of breaking changes (ignored ones not counted).
     pub breaking: usize,
     /// Number of additive changes.
     pub additive: usize,
@@ -213,10 +311,26 @@ pub struct Report {
     /// Overlay entries that no longer match the new subset (filled in by [`super::run`]).
     #[serde(default)]
     pub conflicts: Vec<Conflict>,
+    /// Overlay entries `--fix-overlay` deleted (or, with `--check`, would delete).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed: Vec<Conflict>,
+    /// Changes silenced by `sync-ignore.toml`: listed, not counted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<Ignored>,
+    /// Upstream additions that `--hold-new` held back, admitted or dropped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_upstream: Vec<NewUpstream>,
+    /// Why the classes are the spec's, not the Rust view's, when the generator cannot build a
+    /// side (e.g. `--format json` tools can then keep the larger bump).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_view: Option<String>,
 }
 
+/// Rows of the text report: (text, class, rule).
+type Row = (String, Option<(Class, Rule)>);
+
 impl Report {
-    /// Every change, operations first.
+    /// Every counted change, operations first.
     pub fn changes(&self) -> impl Iterator<Item = &Change> {
         self.operations
             .iter()
@@ -224,12 +338,24 @@ impl Report {
             .chain(self.types.iter().flat_map(|t| &t.changes))
     }
 
-    /// Whether the report lists no change at all.
-    pub fn is_empty(&self) -> bool {
-        self.changes().next().is_none()
+    /// Every counted change with the name of its group (operation or type).
+    pub fn grouped(&self) -> impl Iterator<Item = (&str, &Change)> {
+        self.operations
+            .iter()
+            .flat_map(|o| o.changes.iter().map(move |c| (o.operation.as_str(), c)))
+            .chain(
+                self.types
+                    .iter()
+                    .flat_map(|t| t.changes.iter().map(move |c| (t.name.as_str(), c))),
+            )
     }
 
-    /// The version bump the changes call for.
+    /// Whether the report lists no change at all (ignored ones included).
+    pub fn is_empty(&self) -> bool {
+        self.changes().next().is_none() && self.ignored.is_empty()
+    }
+
+    /// The version bump the counted changes call for.
     pub fn bump(&self) -> Bump {
         match self.changes().map(|c| c.class).max() {
             None => Bump::None,
@@ -239,8 +365,15 @@ impl Report {
         }
     }
 
+    /// Whether a counted change is at least as severe as `level` (`--fail-on`).
+    pub fn has_at_least(&self, level: Class) -> bool {
+        self.changes().any(|c| c.class >= level)
+    }
+
     /// Recomputes the counters and the bump from the change lists.
     pub(crate) fn finish(&mut self) {
+        self.operations.retain(|o| !o.changes.is_empty());
+        self.types.retain(|t| !t.changes.is_empty());
         let count = |class| self.changes().filter(|c| c.class == class).count();
         let (breaking, additive, patch) = (
             count(Class::Breaking),
@@ -256,8 +389,23 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
+    fn counts(&self) -> String {
+        let mut counts = vec![
+            format!("{} breaking", self.breaking),
+            format!("{} additive", self.additive),
+        ];
+        if self.patch > 0 {
+            counts.push(format!("{} patch", self.patch));
+        }
+        if !self.ignored.is_empty() {
+            counts.push(format!("{} ignored", self.ignored.len()));
+        }
+        counts.join(", ")
+    }
+
     /// The report for a person: a header with the suggested bump, then operations and types,
-    /// one change per line with its class in a right-hand column, then overlay conflicts.
+    /// one change per line with its class and rule id in right-hand columns, then overlay
+    /// conflicts, upstream additions held back, and ignored changes.
     pub fn render_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -272,23 +420,21 @@ impl Report {
                 "No changes: the new subset is identical to the pinned one."
             );
         } else {
-            let mut counts = vec![
-                format!("{} breaking", self.breaking),
-                format!("{} additive", self.additive),
-            ];
-            if self.patch > 0 {
-                counts.push(format!("{} patch", self.patch));
-            }
             let _ = writeln!(
                 out,
                 "Suggested version bump: {} ({})",
                 self.bump().as_str(),
-                counts.join(", ")
+                self.counts()
+            );
+        }
+        if let Some(why) = &self.rust_view {
+            let _ = writeln!(
+                out,
+                "Rust view unavailable ({why}): classes are the spec's."
             );
         }
 
-        // (indent, text, class) rows, then aligned.
-        let mut rows: Vec<(String, Option<Class>)> = Vec::new();
+        let mut rows: Vec<Row> = Vec::new();
         if !self.operations.is_empty() {
             rows.push((String::new(), None));
             rows.push(("Operations".into(), None));
@@ -304,16 +450,19 @@ impl Report {
                     ) =>
                     {
                         let text = if c.summary.is_empty() {
-                            title
+                            format!("{title}{}", c.text())
                         } else {
-                            format!("{title}: {}", c.summary)
+                            format!("{title}: {}", c.text())
                         };
-                        rows.push((format!("  {} {text}", c.marker()), Some(c.class)));
+                        rows.push((format!("  {} {text}", c.marker()), Some((c.class, c.rule))));
                     }
                     changes => {
                         rows.push((format!("  {title}"), None));
                         for c in changes {
-                            rows.push((format!("    {} {}", c.marker(), c.summary), Some(c.class)));
+                            rows.push((
+                                format!("    {} {}", c.marker(), c.text()),
+                                Some((c.class, c.rule)),
+                            ));
                         }
                     }
                 }
@@ -326,68 +475,32 @@ impl Report {
                 match ty.changes.as_slice() {
                     [c] if matches!(c.kind, ChangeKind::TypeAdded | ChangeKind::TypeRemoved) => {
                         rows.push((
-                            format!("  {} {} ({})", c.marker(), ty.name, c.summary),
-                            Some(c.class),
+                            format!(
+                                "  {} {} ({})",
+                                c.marker(),
+                                type_title(&ty.name, c),
+                                c.text()
+                            ),
+                            Some((c.class, c.rule)),
                         ));
                     }
                     changes => {
-                        rows.push((format!("  {}", ty.name), None));
-                        let mut i = 0;
-                        while i < changes.len() {
-                            let c = &changes[i];
-                            // A field that flips both presence and nullability: one line.
-                            let merged = changes.get(i + 1).and_then(|next| {
-                                let field = c.summary.split_once(": ")?.0;
-                                let rest = next.summary.strip_prefix(field)?.strip_prefix(": ")?;
-                                (c.kind == ChangeKind::FieldRequiredChanged
-                                    && next.kind == ChangeKind::FieldNullableChanged)
-                                    .then(|| {
-                                        // A trailing `[note]` on the first part goes last.
-                                        let (first, note) = match c.summary.rsplit_once(" [") {
-                                            Some((f, n)) if n.ends_with(']') => {
-                                                (f, format!(" [{n}"))
-                                            }
-                                            _ => (c.summary.as_str(), String::new()),
-                                        };
-                                        (format!("{first}, {rest}{note}"), c.class.max(next.class))
-                                    })
-                            });
-                            match merged {
-                                Some((summary, class)) => {
-                                    rows.push((format!("    ~ {summary}"), Some(class)));
-                                    i += 2;
-                                }
-                                None => {
-                                    rows.push((
-                                        format!("    {} {}", c.marker(), c.summary),
-                                        Some(c.class),
-                                    ));
-                                    i += 1;
-                                }
-                            }
+                        let title = changes
+                            .first()
+                            .map(|c| type_title(&ty.name, c))
+                            .unwrap_or_else(|| ty.name.clone());
+                        rows.push((format!("  {title}"), None));
+                        for c in changes {
+                            rows.push((
+                                format!("    {} {}", c.marker(), c.text()),
+                                Some((c.class, c.rule)),
+                            ));
                         }
                     }
                 }
             }
         }
-        let width = rows
-            .iter()
-            .filter(|(_, c)| c.is_some())
-            .map(|(t, _)| t.chars().count())
-            .filter(|w| *w <= 100)
-            .max()
-            .unwrap_or(0);
-        for (text, class) in rows {
-            match class {
-                Some(class) => {
-                    let pad = width.saturating_sub(text.chars().count()) + 2;
-                    let _ = writeln!(out, "{text}{:pad$}{}", "", class.as_str());
-                }
-                None => {
-                    let _ = writeln!(out, "{text}");
-                }
-            }
-        }
+        push_rows(&mut out, rows);
         if !self.conflicts.is_empty() {
             let _ = writeln!(out);
             let _ = writeln!(
@@ -400,6 +513,258 @@ impl Report {
                 let _ = writeln!(out, "    fix: {}", c.fix);
             }
         }
+        if !self.fixed.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "Overlay entries deleted by --fix-overlay ({})",
+                self.fixed.len()
+            );
+            for c in &self.fixed {
+                let _ = writeln!(out, "  - {}: {}", c.entry, c.missing);
+            }
+        }
+        if !self.new_upstream.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "New upstream (--hold-new)");
+            for n in &self.new_upstream {
+                let _ = writeln!(out, "  {}", n.describe());
+            }
+        }
+        if !self.ignored.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "Ignored ({}, by sync-ignore.toml; not counted)",
+                self.ignored.len()
+            );
+            let rows = self
+                .ignored
+                .iter()
+                .map(|i| {
+                    (
+                        format!("  {}: {} (reason: {})", i.group, i.change.text(), i.reason),
+                        Some((i.change.class, i.change.rule)),
+                    )
+                })
+                .collect();
+            push_rows(&mut out, rows);
+        }
         out
     }
+
+    /// The report for a pull request body (`--format markdown`): the summary and suggested
+    /// bump, then breaking changes, additions, patch-level changes (folded), overlay entries
+    /// that no longer match, upstream additions held back, ignored changes. Each change names
+    /// the spec's item and the Rust item.
+    pub fn render_markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "## Schema sync: {} → {}\n",
+            self.from.render("pinned"),
+            self.to.render("new")
+        );
+        if self.is_empty() {
+            let _ = writeln!(
+                out,
+                "No changes: the new subset is identical to the pinned one."
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "**Suggested version bump: {}** ({}).",
+                self.bump().as_str(),
+                self.counts()
+            );
+        }
+        if let Some(why) = &self.rust_view {
+            let _ = writeln!(
+                out,
+                "\n> Rust view unavailable ({}): the classes are the spec's.",
+                md_escape(why)
+            );
+        }
+        if !self.conflicts.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n> **{} overlay entr{} no longer match** the new schema: see below.",
+                self.conflicts.len(),
+                if self.conflicts.len() == 1 {
+                    "y"
+                } else {
+                    "ies"
+                }
+            );
+        }
+        for (class, title) in [
+            (Class::Breaking, "Breaking changes"),
+            (Class::Additive, "Additions"),
+        ] {
+            let lines: Vec<String> = self
+                .grouped()
+                .filter(|(_, c)| c.class == class)
+                .map(|(g, c)| md_line(g, c))
+                .collect();
+            if !lines.is_empty() {
+                let _ = writeln!(out, "\n### {title} ({})\n", lines.len());
+                for l in lines {
+                    let _ = writeln!(out, "{l}");
+                }
+            }
+        }
+        let patch: Vec<String> = self
+            .grouped()
+            .filter(|(_, c)| c.class == Class::Patch)
+            .map(|(g, c)| md_line(g, c))
+            .collect();
+        if !patch.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n<details><summary>Patch-level changes ({}): no Rust API change</summary>\n",
+                patch.len()
+            );
+            for l in patch {
+                let _ = writeln!(out, "{l}");
+            }
+            let _ = writeln!(out, "\n</details>");
+        }
+        if !self.conflicts.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n### Overlay entries that no longer match ({})\n",
+                self.conflicts.len()
+            );
+            for c in &self.conflicts {
+                let _ = writeln!(
+                    out,
+                    "- `{}`: {}. Fix: {}.",
+                    c.entry,
+                    md_escape(&c.missing),
+                    md_escape(&c.fix)
+                );
+            }
+        }
+        if !self.fixed.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n### Overlay entries deleted by `--fix-overlay` ({})\n",
+                self.fixed.len()
+            );
+            for c in &self.fixed {
+                let _ = writeln!(out, "- `{}`: {}.", c.entry, md_escape(&c.missing));
+            }
+        }
+        if !self.new_upstream.is_empty() {
+            let _ = writeln!(out, "\n### New upstream (`--hold-new`)\n");
+            for n in &self.new_upstream {
+                let _ = writeln!(out, "- {}", md_escape(&n.describe()));
+            }
+        }
+        if !self.ignored.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n### Ignored by `sync-ignore.toml` ({}, not counted)\n",
+                self.ignored.len()
+            );
+            for i in &self.ignored {
+                let _ = writeln!(
+                    out,
+                    "{} (reason: {})",
+                    md_line(&i.group, &i.change),
+                    md_escape(&i.reason)
+                );
+            }
+        }
+        out
+    }
+}
+
+impl NewUpstream {
+    fn describe(&self) -> String {
+        let seen = self
+            .first_seen
+            .as_deref()
+            .map(|s| format!(", first seen {s}"))
+            .unwrap_or_default();
+        match self.status {
+            HoldStatus::Held => format!(
+                "held back: {} (new upstream{seen}; written once a later sync still finds it)",
+                self.item
+            ),
+            HoldStatus::Admitted => {
+                format!(
+                    "admitted: {} (held by the previous sync{seen}, still there)",
+                    self.item
+                )
+            }
+            HoldStatus::Gone => format!(
+                "dropped: {} (held by the previous sync{seen}, gone again upstream)",
+                self.item
+            ),
+        }
+    }
+}
+
+/// `GuildInviteResponse (GuildInvite)`: the component and, when it differs, the Rust type.
+fn type_title(name: &str, c: &Change) -> String {
+    let rust = c.rust.as_deref().map(|r| r.split("::").next().unwrap_or(r));
+    match rust {
+        Some(r) if r != name => format!("{name} ({r})"),
+        _ => name.to_owned(),
+    }
+}
+
+/// Aligns the class and rule columns (rows wider than 100 characters are not padded for).
+fn push_rows(out: &mut String, rows: Vec<Row>) {
+    let width = rows
+        .iter()
+        .filter(|(_, c)| c.is_some())
+        .map(|(t, _)| t.chars().count())
+        .filter(|w| *w <= 100)
+        .max()
+        .unwrap_or(0);
+    for (text, tag) in rows {
+        match tag {
+            Some((class, rule)) => {
+                let pad = width.saturating_sub(text.chars().count()) + 2;
+                let _ = writeln!(out, "{text}{:pad$}{:<8}  {rule}", "", class.as_str());
+            }
+            None => {
+                let _ = writeln!(out, "{text}");
+            }
+        }
+    }
+}
+
+/// One markdown list item: rule, spec item → Rust item, then the change.
+fn md_line(group: &str, c: &Change) -> String {
+    let spec = if c.path.is_empty() { group } else { &c.path };
+    let mut line = format!("- `{}` `{}`", c.rule, spec);
+    if let Some(r) = c.rust.as_deref().filter(|r| *r != spec) {
+        let _ = write!(line, " → `{r}`");
+    }
+    let _ = write!(line, ": {}", md_escape(&c.summary));
+    if c.new_upstream {
+        line.push_str(" *(new upstream)*");
+    }
+    if let Some(note) = &c.note {
+        let _ = write!(line, " — {}", md_escape(note));
+    }
+    line
+}
+
+/// Escapes what would turn into markdown markup, outside `code spans` (left as they are).
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_code = false;
+    for ch in s.chars() {
+        if ch == '`' {
+            in_code = !in_code;
+        } else if !in_code && matches!(ch, '<' | '|' | '*' | '_' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
 }
