@@ -71,7 +71,9 @@ fn the_committed_copy_matches_the_schema() {
 #[test]
 fn an_edited_schema_fails_and_names_the_file() {
     let dir = copy();
-    edit(&dir.join("schema/overlay.toml"), |t| t + "\n# a new comment\n");
+    edit(&dir.join("schema/overlay.toml"), |t| {
+        t + "\n# a new comment\n"
+    });
     let message = error(&dir);
     assert!(
         message.contains("schema/overlay.toml changed since generated/ was last regenerated"),
@@ -96,7 +98,11 @@ fn a_hand_edited_generated_file_fails() {
 #[test]
 fn crlf_line_endings_hash_as_lf() {
     let dir = copy();
-    for file in ["schema/openapi.json", "generated/models.rs", "generated/MANIFEST"] {
+    for file in [
+        "schema/openapi.json",
+        "generated/models.rs",
+        "generated/MANIFEST",
+    ] {
         edit(&dir.join(file), |t| t.replace('\n', "\r\n"));
     }
     let outputs = manifest::check(&dir).unwrap_or_else(|e| panic!("{e}"));
@@ -106,10 +112,15 @@ fn crlf_line_endings_hash_as_lf() {
 #[test]
 fn a_missing_or_malformed_manifest_fails() {
     let dir = copy();
-    edit(&dir.join("generated/MANIFEST"), |t| t + "fnv1a64 xyz generated/models.rs\n");
+    edit(&dir.join("generated/MANIFEST"), |t| {
+        t + "fnv1a64 xyz generated/models.rs\n"
+    });
     let message = error(&dir);
     assert!(message.contains("generated/MANIFEST:"), "{message}");
-    assert!(message.contains("expected `fnv1a64 <16 hex digits> <path>`"), "{message}");
+    assert!(
+        message.contains("expected `fnv1a64 <16 hex digits> <path>`"),
+        "{message}"
+    );
 
     edit(&dir.join("generated/MANIFEST"), |t| {
         t.lines()
@@ -128,7 +139,10 @@ fn a_missing_schema_file_fails() {
     let dir = copy();
     std::fs::remove_file(dir.join("schema/docs.toml")).unwrap();
     let message = error(&dir);
-    assert!(message.contains("schema/docs.toml: cannot read it"), "{message}");
+    assert!(
+        message.contains("schema/docs.toml: cannot read it"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -31,8 +31,9 @@ use super::{Code, Finding};
 pub(crate) use crate::fast::Token;
 use crate::fast::{next_special, number_end};
 
-/// Deepest nesting the slow path accepts; deeper input is left to it (it reports the error).
-const MAX_DEPTH: usize = 128;
+/// Deepest nesting the slow path accepts (the crate's one limit); deeper input is left to it
+/// (it reports the error).
+const MAX_DEPTH: usize = crate::fast::MAX_NESTING;
 
 /// The fast path gave up; the slow path decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,14 +6,15 @@
 //! recorded as they are met. Line and column are computed from an offset only for findings.
 //!
 //! The grammar is RFC 8259, as strict as `serde_json` (no comments, no trailing commas, no
-//! lone surrogates, no control characters in strings), with the same nesting limit (128).
+//! lone surrogates, no control characters in strings), with the same nesting limit (127 levels).
 
 use crate::fast::{bytes_equal, word, HIGHS};
 use std::borrow::Cow;
 
-/// Deepest nesting accepted, as in `serde_json`: deeper input is an error, never a stack
-/// overflow.
-const MAX_DEPTH: usize = 128;
+/// Deepest nesting accepted: the crate's one limit (`fast::MAX_NESTING`, serde_json's), so the
+/// validator calls invalid exactly what the SDK's decoders reject for nesting. Deeper input is
+/// an error, never a stack overflow.
+const MAX_DEPTH: usize = crate::fast::MAX_NESTING;
 
 /// A parsed JSON value with its position.
 #[derive(Debug, Clone)]
@@ -1003,8 +1004,13 @@ mod tests {
     fn depth_limit_is_an_error_not_a_crash() {
         let deep = "[".repeat(100_000);
         assert_eq!(err(&deep).message, "recursion limit exceeded");
-        let ok_depth = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        // serde_json's limit: 127 levels parse, 128 do not.
+        let ok_depth = format!("{}{}", "[".repeat(127), "]".repeat(127));
         assert!(parse(ok_depth.as_bytes()).is_ok());
+        assert!(serde_json::from_str::<serde_json::Value>(&ok_depth).is_ok());
+        let too_deep = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert_eq!(err(&too_deep).message, "recursion limit exceeded");
+        assert!(serde_json::from_str::<serde_json::Value>(&too_deep).is_err());
     }
 
     #[test]
