@@ -21,15 +21,21 @@
 //! check over every payload they have.
 
 use super::check::{
-    deprecated_message, missing_message, pointer_of, property_index, repeat_message, same_number,
+    deprecated_message, missing_message, pointer_of, property_index, repeat_message,
     scalar_findings, too_long_message, type_finding, undeclared_member, RawFinding, Scalar, Seg,
 };
 use super::check::{is_snowflake, rfc3339_quick, short_int};
 use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, PropertyInfo, Quick, Schema, Spec};
-use super::{Code, Finding};
+use super::{unique, Code, Finding};
 pub(crate) use crate::fast::Token;
 use crate::fast::{next_special, number_end};
+
+/// Open objects with this many undeclared keys get a hash index of them.
+const INDEX_AT: usize = 16;
+
+/// The undeclared keys of the open objects that have many, as (the object's `base`, key).
+type UndeclaredIndex<'a> = std::collections::HashSet<(usize, &'a str)>;
 
 /// Deepest nesting the slow path accepts (the crate's one limit); deeper input is left to it
 /// (it reports the error).
@@ -123,6 +129,11 @@ pub(crate) struct Fast<'s, 'a> {
     pub top_keys: u8,
     /// Findings as [`RawFinding::into_finding`] makes them ([`Fast::take_findings`]).
     out: Vec<Finding>,
+    /// The undeclared keys of open objects that have many (see [`Fast::undeclared_repeat`]),
+    /// by the object's `base`.
+    index: Option<UndeclaredIndex<'a>>,
+    /// The open array of unique items, for its repeats.
+    seen: unique::Seen,
     /// The one-pass check's state (see [`Fast::check_decoding`]): the schema of the value a key announces (`None`: not checked) and whether it may be
     /// absent,
     next: (Option<Id>, bool),
@@ -188,6 +199,8 @@ impl<'s, 'a> Fast<'s, 'a> {
             stacks: Stacks::default(),
             top_keys: 0,
             out: Vec::new(),
+            index: None,
+            seen: unique::Seen::default(),
             next: (None, false),
             pending: Pending {
                 at: usize::MAX,
@@ -484,11 +497,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         at: usize,
         token: &Token<'a>,
     ) -> R<()> {
-        // Escaped strings and very long lists (the slow path compares only neighbours past
-        // 1,000 items) are left to the slow path.
-        if n >= 1000 {
-            return Err(Bail);
-        }
+        // Escaped strings are left to the slow path.
         let item = match *token {
             Token::Null => Item::Null,
             Token::Bool(b) => Item::Bool(b),
@@ -496,13 +505,21 @@ impl<'s, 'a> Fast<'s, 'a> {
             Token::Str(Some(text)) => Item::Str(text),
             Token::Str(None) => return Err(Bail),
         };
-        if let Some(j) = self.stacks.unique[base..]
-            .iter()
-            .position(|u| u.same(&item))
-        {
-            self.report(Code::DuplicateItem, at, repeat_message(n, j));
+        // One array of unique items is open at a time (containers in one are left to the slow
+        // path): it starts at item 0.
+        if n == 0 {
+            self.seen = unique::Seen::default();
         }
         self.stacks.unique.push(item);
+        let earlier = &self.stacks.unique[base..];
+        let first = self.seen.first(
+            n,
+            |state, j| unique::scalar_hash(state, earlier[j].scalar()),
+            |j, k| earlier[j].same(&earlier[k]),
+        );
+        if let Some(j) = first {
+            self.report(Code::DuplicateItem, at, repeat_message(n, j));
+        }
         if let Some(items) = items {
             self.check_scalar(items, false, at, token)?;
         }
@@ -587,10 +604,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                 *seen |= 1 << pi;
             }
             None => {
-                if self.stacks.undeclared[base..]
-                    .iter()
-                    .any(|k| key_eq(k, key))
-                {
+                if self.undeclared_repeat(base, key) {
                     return Err(Bail);
                 }
                 self.stacks.undeclared.push(key);
@@ -625,7 +639,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             for (r, index) in s.required.iter().zip(&s.required_index) {
                 let present = match index {
                     Some(pi) => seen & (1 << pi) != 0,
-                    None => self.stacks.undeclared[base..].iter().any(|k| key_eq(k, r)),
+                    None => self.is_undeclared(base, r),
                 };
                 if !present {
                     let mut pointer = pointer_of("", &self.stacks.path);
@@ -643,7 +657,40 @@ impl<'s, 'a> Fast<'s, 'a> {
                 }
             }
         }
+        if self.stacks.undeclared.len() - base >= INDEX_AT {
+            if let Some(index) = &mut self.index {
+                for k in &self.stacks.undeclared[base..] {
+                    index.remove(&(base, *k));
+                }
+            }
+        }
         self.stacks.undeclared.truncate(base);
+    }
+
+    /// Whether `key` repeats an undeclared key of the open object whose undeclared keys start
+    /// at `base`: compared one by one while the object has few, looked up in a hash index once
+    /// it has [`INDEX_AT`], so an object of n unknown keys costs O(n), not O(n²).
+    fn undeclared_repeat(&mut self, base: usize, key: &'a str) -> bool {
+        let keys = &self.stacks.undeclared[base..];
+        if keys.len() < INDEX_AT {
+            return keys.iter().any(|k| key_eq(k, key));
+        }
+        let index = self.index.get_or_insert_with(Default::default);
+        if keys.len() == INDEX_AT {
+            index.extend(keys.iter().map(|k| (base, *k)));
+        }
+        #[cfg(test)]
+        super::keys::count_probe();
+        !index.insert((base, key))
+    }
+
+    /// Whether `key` is among the undeclared keys of the open object at `base`.
+    fn is_undeclared(&self, base: usize, key: &str) -> bool {
+        let keys = &self.stacks.undeclared[base..];
+        match &self.index {
+            Some(index) if keys.len() >= INDEX_AT => index.contains(&(base, key)),
+            _ => keys.iter().any(|k| key_eq(k, key)),
+        }
     }
 
     /// After an item or a member: `true` at the container's end (`close`, consumed), `false`
@@ -952,15 +999,25 @@ enum Item<'a> {
     Str(&'a str),
 }
 
-impl Item<'_> {
+impl<'a> Item<'a> {
     /// Equality as the slow path's `same`: numbers by text or by value.
     fn same(&self, other: &Item<'_>) -> bool {
         match (self, other) {
             (Item::Null, Item::Null) => true,
             (Item::Bool(x), Item::Bool(y)) => x == y,
-            (Item::Number(x), Item::Number(y)) => same_number(x, y),
+            (Item::Number(x), Item::Number(y)) => unique::same_number(x, y),
             (Item::Str(x), Item::Str(y)) => key_eq(x, y),
             _ => false,
+        }
+    }
+
+    /// The item as the hash of unique items sees it.
+    fn scalar(&self) -> unique::Scalar<'a> {
+        match *self {
+            Item::Null => unique::Scalar::Null,
+            Item::Bool(b) => unique::Scalar::Bool(b),
+            Item::Number(raw) => unique::Scalar::Number(raw),
+            Item::Str(text) => unique::Scalar::Str(text),
         }
     }
 }

@@ -38,10 +38,14 @@ use serde::Serialize;
 mod check;
 mod fast;
 pub mod input;
+mod keys;
 mod kind;
+#[cfg(test)]
+mod linear_tests;
 mod models;
 mod position;
 mod spec;
+mod unique;
 
 pub use kind::{HarPart, Kind, UnknownKindError};
 
@@ -491,11 +495,21 @@ pub(crate) fn validate_slow(
             );
         }
     };
+    // Where each repeated key's first occurrence is: the offsets in increasing order through
+    // one line counter (one pass over the bytes, however many repeats).
+    let mut firsts: Vec<usize> = doc.duplicates.iter().map(|d| d.first).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    let mut lines = position::Lines::new(bytes);
+    let first_at: Vec<(usize, usize)> = firsts.iter().map(|&o| lines.line_col(o)).collect();
     let mut raw: Vec<RawFinding> = doc
         .duplicates
         .iter()
         .map(|d| {
-            let (l, c) = position::line_col(bytes, d.first);
+            let (l, c) = match firsts.binary_search(&d.first) {
+                Ok(i) => first_at[i],
+                Err(_) => position::line_col(bytes, d.first),
+            };
             let (l, c) = place(origin, l, c);
             RawFinding {
                 code: Code::DuplicateKey,
