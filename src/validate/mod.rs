@@ -124,6 +124,10 @@ pub enum Code {
     NotJson,
     /// A file or directory could not be read (error; exit code 2).
     IoError,
+    /// A payload larger than the readers' limit (`--max-payload-bytes`); not read (error).
+    TooLarge,
+    /// A FIFO, socket or device found in a directory; not opened (note).
+    NotAFile,
 }
 
 impl Code {
@@ -147,6 +151,8 @@ impl Code {
         Code::NoBody,
         Code::NotJson,
         Code::IoError,
+        Code::TooLarge,
+        Code::NotAFile,
     ];
 
     /// The kebab-case code, e.g. `missing-required`.
@@ -170,13 +176,17 @@ impl Code {
             Code::NoBody => "no-body",
             Code::NotJson => "not-json",
             Code::IoError => "io-error",
+            Code::TooLarge => "too-large",
+            Code::NotAFile => "not-a-file",
         }
     }
 
     /// The severity of the code, with `--strict` or without.
     pub fn severity(self, strict: bool) -> Severity {
         match self {
-            Code::InvalidJson | Code::DecodeError | Code::IoError => Severity::Error,
+            Code::InvalidJson | Code::DecodeError | Code::IoError | Code::TooLarge => {
+                Severity::Error
+            }
             Code::MissingRequired | Code::UnknownEnumValue if strict => Severity::Error,
             Code::MissingRequired
             | Code::UnknownField
@@ -192,7 +202,8 @@ impl Code {
             | Code::UnknownKind
             | Code::NotInvite
             | Code::NoBody
-            | Code::NotJson => Severity::Note,
+            | Code::NotJson
+            | Code::NotAFile => Severity::Note,
         }
     }
 }

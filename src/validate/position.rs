@@ -731,7 +731,7 @@ pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
 
 /// The number of characters in UTF-8 bytes: the bytes that are not continuation bytes
 /// (`10xxxxxx`), eight at a time.
-fn count_chars(bytes: &[u8]) -> usize {
+pub(crate) fn count_chars(bytes: &[u8]) -> usize {
     let mut continuation = 0;
     // 32 bytes at a time: JSON is mostly ASCII, which has no continuation bytes.
     let mut blocks = bytes.chunks_exact(32);
