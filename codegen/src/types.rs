@@ -820,48 +820,41 @@ fn union(u: &Union) -> TokenStream {
             quote!(Some(#tv))
         }
     };
-    let variant_arms = u
-        .variants
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let vn = ident(&v.variant);
-            let vt = ident(&v.ty);
-            let pat = variant_pattern(i, v.tag_value);
-            let tag_build = match v.tag_presence {
-                Presence::Required => quote! {
-                    #tag_rust: match tag {
-                        Some(tag) => tag,
-                        None => return Err(serde::de::Error::missing_field(#tag_json)),
-                    },
+    let variant_arms = u.variants.iter().enumerate().map(|(i, v)| {
+        let vn = ident(&v.variant);
+        let vt = ident(&v.ty);
+        let pat = variant_pattern(i, v.tag_value);
+        let tag_build = match v.tag_presence {
+            Presence::Required => quote! {
+                #tag_rust: match tag {
+                    Some(tag) => tag,
+                    None => return Err(serde::de::Error::missing_field(#tag_json)),
                 },
-                _ => quote! { #tag_rust: tag, },
-            };
-            let stash = stash_call(
-                format_ident!("stash_for_{}", crate::naming::field_name(&v.variant)),
-                u.fields
-                    .iter()
-                    .filter(|f| f.presence[i].is_none())
-                    .collect(),
-            );
-            let builds = u.fields.iter().filter_map(|f| {
-                let p = f.presence[i]?;
-                let fname = ident(&f.rust);
-                let c = convert(&local(&f.rust), &f.json, p, union_nullable(f));
-                Some(quote! { #fname: #c, })
-            });
-            quote! {
-                #pat => {
-                    #stash
-                    Ok(#name::#vn(#vt {
-                        #tag_build
-                        #(#builds)*
-                        extra,
-                    }))
-                }
+            },
+            _ => quote! { #tag_rust: tag, },
+        };
+        let stash = stash_call(
+            format_ident!("stash_for_{}", crate::naming::field_name(&v.variant)),
+            u.fields.iter().filter(|f| f.presence[i].is_none()).collect(),
+        );
+        let builds = u.fields.iter().filter_map(|f| {
+            let p = f.presence[i]?;
+            let fname = ident(&f.rust);
+            let c = convert(&local(&f.rust), &f.json, p, union_nullable(f));
+            Some(quote! { #fname: #c, })
+        });
+        quote! {
+            #pat => {
+                #stash
+                Ok(#name::#vn(#vt {
+                    #tag_build
+                    #(#builds)*
+                    extra,
+                }))
             }
-        })
-        .collect::<Vec<_>>();
+        }
+    })
+    .collect::<Vec<_>>();
     let check_variant_arms = u.variants.iter().enumerate().map(|(i, v)| {
         let pat = variant_pattern(i, v.tag_value);
         let tag_check = match v.tag_presence {
