@@ -238,7 +238,7 @@ mod tests {
             source: Arc::from(source),
             location: Location {
                 line: Some(text.len()),
-                index: (text.len() % 2 == 0).then_some(7),
+                index: text.len().is_multiple_of(2).then_some(7),
                 har: har.then(|| HarEntry {
                     entry: 3,
                     part: HarPart::Response,
