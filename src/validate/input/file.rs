@@ -496,7 +496,12 @@ impl File {
             } else {
                 self.pos - self.from
             };
-            if pending >= self.limits.batch_bytes as u64 || self.items.len() >= BATCH_ITEMS {
+            // (An array's first batch waits for its first MiB: see `stop`.)
+            let early =
+                !har && self.format.is_none() && self.pos - self.origin < SNIFF_BYTES as u64;
+            if (pending >= self.limits.batch_bytes as u64 && !early)
+                || self.items.len() >= BATCH_ITEMS
+            {
                 self.flush(out, format);
                 return;
             }
@@ -708,22 +713,24 @@ impl File {
     }
 
     /// Reading stops at `stop`: the pending payloads go out, then the reason as a record, and
-    /// the file ends. (A file that is not JSON from the start and looks like NDJSON is read as
-    /// NDJSON instead, as before streaming.)
+    /// the file ends. An array that breaks within its first MiB (whose payloads are all still
+    /// held: its first batch waits for that) is read as NDJSON instead if its lines look like
+    /// it, as a whole file that failed to parse was before streaming; so what a file gives
+    /// never depends on the batch size.
     fn stop(&mut self, out: &mut VecDeque<Event>, stop: Stop) {
         let format = self.format_now();
+        let sniffed = self.origin + SNIFF_BYTES as u64;
+        let early = matches!(stop, Stop::Syntax(at, _) if at < sniffed);
         let untouched = self.format.is_none() && self.src.base() == self.origin;
-        if untouched && format == FileFormat::JsonArray {
-            if let Stop::Syntax(..) = stop {
-                // Everything is still in the window: read it as NDJSON if it looks like it.
-                while self.src.end() < SNIFF_BYTES as u64 && self.src.read_more() {}
-                if looks_like_ndjson(self.src.rest(self.origin)) {
-                    self.items.clear();
-                    self.from = self.src.base();
-                    self.pos = self.from;
-                    self.mode = Mode::Ndjson { line: 1 };
-                    return self.ndjson(out, 1);
-                }
+        if early && untouched && format == FileFormat::JsonArray {
+            // Everything is still in the window: read it as NDJSON if it looks like it.
+            while self.src.end() < sniffed && self.src.read_more() {}
+            if looks_like_ndjson(self.src.rest(self.origin)) {
+                self.items.clear();
+                self.from = self.src.base();
+                self.pos = self.from;
+                self.mode = Mode::Ndjson { line: 1 };
+                return self.ndjson(out, 1);
             }
         }
         let (at, report) = match stop {
