@@ -90,7 +90,10 @@ pub fn inputs(size: usize) -> Vec<Input> {
         shape: Shape::Document,
         ext: "json",
         bytes: invite_with("")
-            .replace("\"features\":[\"COMMUNITY\"]", &format!("\"features\":[{features}]"))
+            .replace(
+                "\"features\":[\"COMMUNITY\"]",
+                &format!("\"features\":[{features}]"),
+            )
             .into_bytes(),
     });
     // Long escape runs: in a known string (the guild's name), in an unknown field and in

@@ -25,17 +25,12 @@ use super::check::{
     scalar_findings, too_long_message, type_finding, undeclared_member, RawFinding, Scalar, Seg,
 };
 use super::check::{is_snowflake, rfc3339_quick, short_int};
+use super::keys::Repeats;
 use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, PropertyInfo, Quick, Schema, Spec};
 use super::{unique, Code, Finding};
 pub(crate) use crate::fast::Token;
 use crate::fast::{next_special, number_end};
-
-/// Open objects with this many undeclared keys get a hash index of them.
-const INDEX_AT: usize = 16;
-
-/// The undeclared keys of the open objects that have many, as (the object's `base`, key).
-type UndeclaredIndex<'a> = std::collections::HashSet<(usize, &'a str)>;
 
 /// Deepest nesting the slow path accepts (the crate's one limit); deeper input is left to it
 /// (it reports the error).
@@ -77,6 +72,9 @@ struct Stacks<'s, 'a> {
     undeclared: Vec<&'a str>,
     /// Items of the open arrays whose items must be unique.
     unique: Vec<Item<'a>>,
+    /// Per open object, the repeat finder of its undeclared keys (see
+    /// [`Fast::undeclared_repeat`]).
+    repeats: Vec<Repeats>,
 }
 
 impl<'s, 'a> Stacks<'s, 'a> {
@@ -87,6 +85,7 @@ impl<'s, 'a> Stacks<'s, 'a> {
             frames: Vec::with_capacity(16),
             undeclared: Vec::with_capacity(16),
             unique: Vec::with_capacity(32),
+            repeats: Vec::with_capacity(16),
         }
     }
 
@@ -97,6 +96,7 @@ impl<'s, 'a> Stacks<'s, 'a> {
             frames: recycle(self.frames),
             undeclared: recycle(self.undeclared),
             unique: recycle(self.unique),
+            repeats: recycle(self.repeats),
         }
     }
 }
@@ -129,9 +129,6 @@ pub(crate) struct Fast<'s, 'a> {
     pub top_keys: u8,
     /// Findings as [`RawFinding::into_finding`] makes them ([`Fast::take_findings`]).
     out: Vec<Finding>,
-    /// The undeclared keys of open objects that have many (see [`Fast::undeclared_repeat`]),
-    /// by the object's `base`.
-    index: Option<UndeclaredIndex<'a>>,
     /// The open array of unique items, for its repeats.
     seen: unique::Seen,
     /// The one-pass check's state (see [`Fast::check_decoding`]): the schema of the value a key announces (`None`: not checked) and whether it may be
@@ -199,7 +196,6 @@ impl<'s, 'a> Fast<'s, 'a> {
             stacks: Stacks::default(),
             top_keys: 0,
             out: Vec::new(),
-            index: None,
             seen: unique::Seen::default(),
             next: (None, false),
             pending: Pending {
@@ -533,6 +529,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         let base = self.stacks.undeclared.len();
         let mut seen: u64 = 0;
         self.enter()?;
+        self.stacks.repeats.push(Repeats::default());
         self.ws();
         if self.src.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -607,7 +604,6 @@ impl<'s, 'a> Fast<'s, 'a> {
                 if self.undeclared_repeat(base, key) {
                     return Err(Bail);
                 }
-                self.stacks.undeclared.push(key);
             }
         }
         self.stacks.path.push(Seg::Key(key));
@@ -657,39 +653,28 @@ impl<'s, 'a> Fast<'s, 'a> {
                 }
             }
         }
-        if self.stacks.undeclared.len() - base >= INDEX_AT {
-            if let Some(index) = &mut self.index {
-                for k in &self.stacks.undeclared[base..] {
-                    index.remove(&(base, *k));
-                }
-            }
-        }
         self.stacks.undeclared.truncate(base);
+        self.stacks.repeats.pop();
     }
 
-    /// Whether `key` repeats an undeclared key of the open object whose undeclared keys start
-    /// at `base`: compared one by one while the object has few, looked up in a hash index once
-    /// it has [`INDEX_AT`], so an object of n unknown keys costs O(n), not O(n²).
+    /// Adds `key` to the undeclared keys of the open object whose undeclared keys start at
+    /// `base`; whether it repeats one of them (see [`Repeats`]: O(1) per key, so an object of
+    /// n unknown keys costs O(n), not O(n²)).
     fn undeclared_repeat(&mut self, base: usize, key: &'a str) -> bool {
+        self.stacks.undeclared.push(key);
         let keys = &self.stacks.undeclared[base..];
-        if keys.len() < INDEX_AT {
-            return keys.iter().any(|k| key_eq(k, key));
+        match self.stacks.repeats.last_mut() {
+            Some(repeats) => repeats.first(keys.len() - 1, |i| keys[i]).is_some(),
+            None => true, // no open object: cannot happen; the slow path decides
         }
-        let index = self.index.get_or_insert_with(Default::default);
-        if keys.len() == INDEX_AT {
-            index.extend(keys.iter().map(|k| (base, *k)));
-        }
-        #[cfg(test)]
-        super::keys::count_probe();
-        !index.insert((base, key))
     }
 
     /// Whether `key` is among the undeclared keys of the open object at `base`.
     fn is_undeclared(&self, base: usize, key: &str) -> bool {
         let keys = &self.stacks.undeclared[base..];
-        match &self.index {
-            Some(index) if keys.len() >= INDEX_AT => index.contains(&(base, key)),
-            _ => keys.iter().any(|k| key_eq(k, key)),
+        match self.stacks.repeats.last() {
+            Some(repeats) => repeats.contains(keys.len(), |i| keys[i], key),
+            None => keys.iter().any(|k| key_eq(k, key)),
         }
     }
 
@@ -866,6 +851,9 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
             }
         }
         let root = self.stacks.frames.is_empty();
+        if object {
+            self.stacks.repeats.push(Repeats::default());
+        }
         let frame = if object {
             Frame {
                 s: self.object_schema(id).map_err(|Bail| crate::fast::Bail)?,

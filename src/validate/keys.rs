@@ -7,7 +7,7 @@
 //! ([`comparisons`], test builds only).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
 /// Objects with at least this many keys get a hash index (below it, a scan is cheaper).
 const INDEX_AT: usize = 16;
@@ -43,6 +43,31 @@ pub(crate) fn comparisons() -> u64 {
     COMPARISONS.with(std::cell::Cell::get)
 }
 
+/// A map from hashes that are already random (from a randomly keyed hasher) to indices: the
+/// hash is its own bucket hash, so nothing is hashed twice.
+pub(crate) type HashIndex = HashMap<u64, usize, BuildHasherDefault<Identity>>;
+
+/// The hasher of [`HashIndex`]: a `u64` key as it is.
+#[derive(Default)]
+pub(crate) struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are written; anything else is folded in, never used.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// Finds, for each key of one object in turn, an earlier equal key. The caller keeps the keys
 /// (key `i` is `key(i)`) and calls [`Repeats::first`] once per key, in order.
 #[derive(Default)]
@@ -50,7 +75,7 @@ pub(crate) struct Repeats {
     /// Past [`INDEX_AT`] keys: each distinct key's hash → the index of its first occurrence.
     /// A hash shared by two different keys (a collision; the hasher is randomly keyed, so an
     /// input cannot aim for one) is resolved by a scan.
-    index: Option<(RandomState, HashMap<u64, usize>)>,
+    index: Option<(RandomState, HashIndex)>,
 }
 
 impl Repeats {
@@ -62,7 +87,7 @@ impl Repeats {
         }
         let (state, index) = self.index.get_or_insert_with(|| {
             let state = RandomState::new();
-            let mut index = HashMap::with_capacity(4 * INDEX_AT);
+            let mut index = HashIndex::with_capacity_and_hasher(4 * INDEX_AT, Default::default());
             for i in 0..n {
                 index.entry(state.hash_one(key(i))).or_insert(i);
             }
@@ -83,6 +108,21 @@ impl Repeats {
                     (0..n).find(|&j| key_eq(key(j), new))
                 }
             }
+        }
+    }
+}
+
+impl Repeats {
+    /// Whether `key` is among keys `0..n` (passed to [`Repeats::first`] before).
+    pub fn contains<'k>(&self, n: usize, key: impl Fn(usize) -> &'k str, wanted: &str) -> bool {
+        match &self.index {
+            Some((state, index)) => match index.get(&state.hash_one(wanted)) {
+                None => false,
+                Some(&i) if key_eq(key(i), wanted) => true,
+                // A collision: look at every key.
+                Some(_) => (0..n).any(|i| key_eq(key(i), wanted)),
+            },
+            None => (0..n).any(|i| key_eq(key(i), wanted)),
         }
     }
 }

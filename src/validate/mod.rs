@@ -469,7 +469,8 @@ pub(crate) fn validate_slow(
     options: &Options,
 ) -> Report {
     // Most of a gateway dump is other events: read their `op` and `t` without building `d`.
-    if known.is_none() {
+    // (A small payload costs less to parse once than to sniff first; the report is the same.)
+    if known.is_none() && bytes.len() >= SNIFF_AT {
         if let Some(env) = position::sniff_envelope(bytes) {
             if !matches!(env.t.as_deref(), Some("INVITE_CREATE" | "INVITE_DELETE")) {
                 let what = match env.t {
@@ -603,6 +604,9 @@ pub(crate) fn validate_slow(
     }
     finish_raw(bytes, origin, options, Some(kind), schema, raw, false)
 }
+
+/// Payloads from this size on are sniffed for a gateway envelope before they are parsed.
+const SNIFF_AT: usize = 1024;
 
 /// The three invite variants, by `type`.
 const VARIANTS: [&str; 3] = [

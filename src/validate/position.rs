@@ -211,6 +211,11 @@ pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
         if src.get(p.pos) != Some(&b'"') {
             return None;
         }
+        // An envelope has a handful of members (a logger may add a few): anything with many
+        // is left to the full parser, which reads it once instead of twice.
+        if keys.len() >= 32 {
+            return None;
+        }
         let key = p.string().ok()?;
         keys.push(key);
         if repeats.first(keys.len() - 1, |i| &keys[i]).is_some() {

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
+use super::keys::HashIndex;
 use super::position::{Member, Node, Value};
 
 /// Arrays with at least this many items get a hash index (below it, a scan is cheaper and
@@ -16,9 +17,11 @@ const INDEX_AT: usize = 16;
 /// keeps the items and calls [`Seen::first`] once per item, in order.
 #[derive(Default)]
 pub(crate) struct Seen {
-    /// Past [`INDEX_AT`] items: hash → the indices of the earlier items with that hash, in
-    /// increasing order. The hasher is randomly keyed, so an input cannot aim for collisions.
-    index: Option<(RandomState, HashMap<u64, Vec<usize>>)>,
+    /// Past [`INDEX_AT`] items: each distinct hash → the first item with it. An item equal to
+    /// an earlier one need not be remembered (that one stays the first); an item whose hash
+    /// is taken by a different one (a collision; the hasher is randomly keyed, so an input
+    /// cannot aim for one) is compared with every earlier item.
+    index: Option<(RandomState, HashIndex)>,
 }
 
 impl Seen {
@@ -30,29 +33,42 @@ impl Seen {
         hash: impl Fn(&RandomState, usize) -> u64,
         same: impl Fn(usize, usize) -> bool,
     ) -> Option<usize> {
-        if n < INDEX_AT {
-            return (0..n).find(|&j| {
+        let scan = |to: usize| {
+            (0..to).find(|&j| {
                 #[cfg(test)]
                 super::keys::count_probe();
                 same(j, n)
-            });
+            })
+        };
+        if n < INDEX_AT {
+            return scan(n);
         }
         let (state, index) = self.index.get_or_insert_with(|| {
             let state = RandomState::new();
-            let mut index: HashMap<u64, Vec<usize>> = HashMap::with_capacity(4 * INDEX_AT);
+            let mut index = HashIndex::with_capacity_and_hasher(4 * INDEX_AT, Default::default());
             for i in 0..n {
-                index.entry(hash(&state, i)).or_default().push(i);
+                index.entry(hash(&state, i)).or_insert(i);
             }
             (state, index)
         });
-        let earlier = index.entry(hash(state, n)).or_default();
-        let found = earlier.iter().copied().find(|&j| {
-            #[cfg(test)]
-            super::keys::count_probe();
-            same(j, n)
-        });
-        earlier.push(n);
-        found
+        #[cfg(test)]
+        super::keys::count_probe();
+        match index.entry(hash(state, n)) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(n);
+                None
+            }
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let j = *e.get();
+                #[cfg(test)]
+                super::keys::count_probe();
+                if same(j, n) {
+                    Some(j)
+                } else {
+                    scan(n)
+                }
+            }
+        }
     }
 }
 

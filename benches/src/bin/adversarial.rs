@@ -67,12 +67,26 @@ fn cli(bin: &str, path: &PathBuf, json: bool) {
 }
 
 fn main() {
+    // `adversarial profile NAME SIZE_MB REPEAT`: one input through the library, for perf.
+    if std::env::args().nth(1).as_deref() == Some("profile") {
+        let arg = |i: usize| std::env::args().nth(i).unwrap_or_default();
+        let size = (arg(3).parse::<f64>().unwrap_or(2.0) * 1e6) as usize;
+        let input = inputs(size)
+            .into_iter()
+            .find(|i| i.name == arg(2))
+            .expect("an input name");
+        for _ in 0..arg(4).parse::<usize>().unwrap_or(10) {
+            black_box(library(&input));
+        }
+        return;
+    }
     let mut args = std::env::args().skip(1);
     let rounds: usize = args.next().map_or(5, |s| s.parse().expect("ROUNDS"));
     let size_mb: f64 = args.next().map_or(2.0, |s| s.parse().expect("SIZE_MB"));
     let bin = std::env::var("DISCORD_INVITE_BIN").ok();
     let size = (size_mb * 1e6) as usize;
-    let dir = std::env::temp_dir().join(format!("discord-invite-adversarial-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("discord-invite-adversarial-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
 
     // (name, what, size label, bytes, path on disk, input)
