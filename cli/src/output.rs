@@ -220,30 +220,50 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
 /// of up to [`SNIPPET_WIDTH`] characters is shown whole, a longer one from a third of the width
 /// before the caret, cut with `…`.
 fn window(snippet: &Snippet<'_>) -> (String, usize) {
-    let before = String::from_utf8_lossy(snippet.before);
-    let after = String::from_utf8_lossy(snippet.after);
+    let (before, after) = (text(snippet.before), text(snippet.after));
     let untab = |s: &str| s.replace('\t', " ");
-    let (nb, na) = (before.chars().count(), after.chars().count());
-    if !snippet.cut_before && !snippet.cut_after && nb + na <= SNIPPET_WIDTH {
+    const W: usize = SNIPPET_WIDTH;
+    // Characters on either side, counted up to one more than could be shown.
+    let nb = before.chars().rev().take(W + 1).count();
+    let na = after.chars().take(W + 1).count();
+    if !snippet.cut_before && !snippet.cut_after && nb + na <= W {
         return (untab(&format!("{before}{after}")), nb);
     }
-    // `skip` characters of `before` are not shown; the caret is after the rest.
-    let lead = nb.min(SNIPPET_WIDTH / 3);
-    let skip = nb - lead;
-    let shown_after = (SNIPPET_WIDTH - lead).min(na);
-    let byte = |s: &str, k: usize| s.char_indices().nth(k).map_or(s.len(), |(i, _)| i);
-    let mut s = String::with_capacity(SNIPPET_WIDTH + 8);
+    // A third of the width before the caret, the rest after it.
+    let lead = nb.min(W / 3);
+    let from = match lead {
+        0 => before.len(),
+        _ => before
+            .char_indices()
+            .rev()
+            .nth(lead - 1)
+            .map_or(0, |(i, _)| i),
+    };
+    let shown_after = (W - lead).min(na);
+    let to = after
+        .char_indices()
+        .nth(shown_after)
+        .map_or(after.len(), |(i, _)| i);
+    let mut s = String::with_capacity(W + 8);
     let mut caret = lead;
-    if skip > 0 || snippet.cut_before {
+    if nb > lead || snippet.cut_before {
         s.push('…');
         caret += 1;
     }
-    s.push_str(&untab(&before[byte(&before, skip)..]));
-    s.push_str(&untab(&after[..byte(&after, shown_after)]));
-    if shown_after < na || snippet.cut_after {
+    s.push_str(&untab(&before[from..]));
+    s.push_str(&untab(&after[..to]));
+    if na > shown_after || snippet.cut_after {
         s.push('…');
     }
     (s, caret)
+}
+
+/// Bytes as text: borrowed when they are UTF-8, lossy otherwise.
+fn text(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(b) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
+    }
 }
 
 /// The reference implementation of [`window`] (one `char` per element).

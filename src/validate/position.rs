@@ -72,7 +72,12 @@ impl<'a> Node<'a> {
         let rest = pointer.strip_prefix('/')?;
         let mut node = self;
         for token in rest.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            // Unescaped (a copy) only when it has an escape.
+            let token: Cow<'_, str> = if token.contains('~') {
+                Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+            } else {
+                Cow::Borrowed(token)
+            };
             node = match &node.value {
                 Value::Object(_) => node.get(&token)?,
                 Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
@@ -134,6 +139,7 @@ pub(crate) struct Document<'a> {
 pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
     let mut p = Parser {
         src,
+        text: std::str::from_utf8(src).ok(),
         // A UTF-8 byte order mark is skipped, as the SDK's decoders do (RFC 8259 allows it);
         // offsets stay those of the input.
         pos: if src.starts_with(b"\xEF\xBB\xBF") {
@@ -166,6 +172,7 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
 pub(crate) fn complete_value_len(src: &[u8]) -> Option<usize> {
     let mut p = Parser {
         src,
+        text: std::str::from_utf8(src).ok(),
         pos: 0,
         depth: 0,
         duplicates: Vec::new(),
@@ -193,6 +200,7 @@ pub(crate) struct EnvelopeSniff {
 pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
     let mut p = Parser {
         src,
+        text: std::str::from_utf8(src).ok(),
         pos: 0,
         depth: 1,
         duplicates: Vec::new(),
@@ -256,6 +264,9 @@ pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
 
 struct Parser<'a> {
     src: &'a [u8],
+    /// `src` as text, when all of it is UTF-8 (checked once): then a string's runs are slices
+    /// of it, with no check of their own.
+    text: Option<&'a str>,
     pos: usize,
     depth: usize,
     duplicates: Vec<DuplicateKey>,
@@ -433,6 +444,8 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let mut run = self.pos;
         loop {
+            // To the next quote, backslash or control byte, eight bytes at a time.
+            self.pos = crate::fast::next_special(self.src, self.pos);
             let Some(&b) = self.src.get(self.pos) else {
                 return Err(self.eof("a string"));
             };
@@ -494,6 +507,8 @@ impl<'a> Parser<'a> {
         let mut owned: Option<String> = None;
         let mut run = start;
         loop {
+            // To the next quote, backslash or control byte, eight bytes at a time.
+            self.pos = crate::fast::next_special(self.src, self.pos);
             let Some(&b) = self.src.get(self.pos) else {
                 return Err(self.eof("a string"));
             };
@@ -528,6 +543,10 @@ impl<'a> Parser<'a> {
     }
 
     fn utf8(&self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
+        // The bounds sit next to ASCII quotes and backslashes: character boundaries.
+        if let Some(run) = self.text.and_then(|t| t.get(from..to)) {
+            return Ok(run);
+        }
         std::str::from_utf8(&self.src[from..to]).map_err(|e| SyntaxError {
             offset: from + e.valid_up_to(),
             message: "invalid UTF-8 in string".to_owned(),

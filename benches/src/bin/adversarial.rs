@@ -67,6 +67,24 @@ fn cli(bin: &str, path: &PathBuf, json: bool) {
 }
 
 fn main() {
+    // `adversarial read PATH`: the readers alone over a file (no validation), for perf.
+    if std::env::args().nth(1).as_deref() == Some("read") {
+        let path = std::env::args().nth(2).expect("a path");
+        let t = Instant::now();
+        let (mut payloads, mut bytes) = (0, 0u64);
+        for e in Reader::new([&path]) {
+            if let Event::Batch(b) = e {
+                payloads += b.len();
+                bytes += b.bytes();
+            }
+        }
+        let s = t.elapsed().as_secs_f64();
+        println!(
+            "{payloads} payloads, {bytes} bytes in {s:.2} s: {:.0} MB/s",
+            bytes as f64 / s / 1e6
+        );
+        return;
+    }
     // `adversarial profile NAME SIZE_MB REPEAT`: one input through the library, for perf.
     if std::env::args().nth(1).as_deref() == Some("profile") {
         let arg = |i: usize| std::env::args().nth(i).unwrap_or_default();

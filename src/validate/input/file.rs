@@ -23,6 +23,9 @@ pub(super) struct Limits {
     pub max_payload: usize,
 }
 
+/// Members of a HAR's top-level object (and of its `log`) looked at before `log` (`entries`).
+const HAR_MEMBERS: usize = 16;
+
 /// How far the shape is sniffed: the first line, if it ends within this many bytes (one read).
 const SNIFF_BYTES: usize = 1 << 20;
 
@@ -312,14 +315,20 @@ impl File {
         }
     }
 
-    /// An object key at the read position (after whitespace), unescaped.
-    fn key(&mut self) -> Result<String, Stop> {
+    /// Reads the object key at the read position (after whitespace): whether it is `wanted`.
+    fn key_is(&mut self, wanted: &str) -> Result<bool, Stop> {
         if self.ws()? != Some(b'"') {
             return Err(Stop::Syntax(self.pos, "key must be a string"));
         }
         let (start, end) = self.value()?;
         let text = self.src.slice(start, end);
-        serde_json::from_slice::<String>(text).map_err(|_| Stop::Syntax(start, "invalid string"))
+        let inner = &text[1..text.len() - 1];
+        if !inner.contains(&b'\\') {
+            return Ok(inner == wanted.as_bytes());
+        }
+        serde_json::from_slice::<String>(text)
+            .map(|key| key == wanted)
+            .map_err(|_| Stop::Syntax(start, "invalid string"))
     }
 
     /// A member's value that only has to be JSON: read (held, up to the limit) and checked.
@@ -654,7 +663,8 @@ impl File {
         if format == FileFormat::Har {
             let fresh = self.fresh();
             let buf = std::mem::replace(&mut self.bodies, fresh);
-            let items = std::mem::take(&mut self.items);
+            let room = Vec::with_capacity(self.items.len());
+            let items = std::mem::replace(&mut self.items, room);
             let bytes = self.pos - self.from;
             self.from = self.pos;
             self.send_with(out, buf, items, bytes, true);
@@ -668,7 +678,8 @@ impl File {
         self.tally.place(&self.src, at);
         let buf = self.src.split(at, self.fresh());
         self.from = at;
-        let items = std::mem::take(&mut self.items);
+        let room = Vec::with_capacity(self.items.len());
+        let items = std::mem::replace(&mut self.items, room);
         self.send(out, buf, items, true);
     }
 
@@ -796,21 +807,20 @@ impl File {
     }
 
     /// Reads the top-level object up to the `[` of `log.entries`: `true` there, `false` when
-    /// the document has no such array. Everything read stays in the window (a document that
-    /// is not a HAR is read whole afterwards).
+    /// the document has no such array among the first [`HAR_MEMBERS`] members of each level
+    /// (a HAR's `log` comes first, and `entries` after a few small members). Everything read
+    /// stays in the window (a document that is not a HAR is read whole afterwards).
     fn har_prefix(&mut self) -> Result<bool, Stop> {
         self.expect(b'{', "expected value")?;
         for level in 0..2 {
-            let mut first = true;
-            loop {
-                if first && self.ws()? == Some(b'}') {
+            for member in 0.. {
+                if (member == 0 && self.ws()? == Some(b'}')) || member == HAR_MEMBERS {
                     return Ok(false);
                 }
-                first = false;
-                let key = self.key()?;
-                self.expect(b':', "expected `:`")?;
                 let wanted = if level == 0 { "log" } else { "entries" };
-                if key == wanted {
+                let found = self.key_is(wanted)?;
+                self.expect(b':', "expected `:`")?;
+                if found {
                     let open = if level == 0 { b'{' } else { b'[' };
                     if self.ws()? != Some(open) {
                         return Ok(false);
@@ -842,7 +852,7 @@ impl File {
                     }
                     Some(b',') => {
                         self.pos += 1;
-                        self.key()?;
+                        self.key_is("")?;
                         self.expect(b':', "expected `:`")?;
                         self.skip_checked()?;
                         let end = self.pos;
@@ -868,13 +878,17 @@ impl File {
             return self.end(out, FileFormat::Json);
         }
         let buf = self.src.split(self.src.end(), Vec::new());
-        let (format, items) = match position::parse(&buf) {
-            Ok(_) => (FileFormat::Json, vec![document_item(&buf)]),
-            Err(_) if looks_like_ndjson(&buf) => {
-                let (items, _) = lines_to_items(&buf, 1, self.limits.max_payload);
-                (FileFormat::Ndjson, items)
-            }
-            Err(_) => (FileFormat::Json, vec![document_item(&buf)]),
+        // NDJSON with a broken first line when it is not one JSON document but most of its
+        // first lines are whole values. The document is parsed here only when its lines look
+        // like that: a file that is one value by its brackets, or one whose lines do not look
+        // like NDJSON, is a document either way (the validator parses it once, later).
+        let ndjson =
+            looks_like_ndjson(&buf) && (!one_value(&buf) || position::parse(&buf).is_err());
+        let (format, items) = if ndjson {
+            let (items, _) = lines_to_items(&buf, 1, self.limits.max_payload);
+            (FileFormat::Ndjson, items)
+        } else {
+            (FileFormat::Json, vec![document_item(&buf)])
         };
         self.start(out, format);
         // An empty file is one (invalid) payload too: it must show up.
@@ -888,6 +902,26 @@ impl File {
         }));
         self.end(out, format);
     }
+}
+
+/// Whether `buf` is one value by its strings and brackets, with only whitespace around it
+/// (when it is not, it is not one JSON document).
+fn one_value(buf: &[u8]) -> bool {
+    let Some(start) = buf
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    else {
+        return false;
+    };
+    let mut scan = ValueEnd::new();
+    let end = match scan.feed(&buf[start..]) {
+        Scan::Ended(n) => start + n,
+        Scan::More if scan.ends_at_eof() => buf.len(),
+        _ => return false,
+    };
+    buf[end..]
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 fn document_item(buf: &[u8]) -> Item {
