@@ -18,13 +18,15 @@ use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, TryRecvError};
 use std::sync::Arc;
 use std::thread;
 
 use clap::ValueEnum;
-use discord_invite::validate::input::{Batch, Event, FileFormat, Location, Reader, BATCH_BYTES};
-use discord_invite::validate::{Kind, Options};
+use discord_invite::validate::input::{
+    Batch, Event, FileFormat, Location, Reader, BATCH_BYTES, MAX_PAYLOAD_BYTES,
+};
+use discord_invite::validate::{Kind, Options, Status};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::json_out;
@@ -93,6 +95,10 @@ pub struct Args {
     /// Worker threads (default: every core).
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
+    /// The largest payload read, in bytes: an NDJSON line, an array element, a HAR entry or a
+    /// whole document beyond it is reported as `too-large` and not held in memory.
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_PAYLOAD_BYTES)]
+    max_payload_bytes: usize,
     /// NDJSON batch size in bytes (memory use is a few batches).
     #[arg(long, value_name = "BYTES", default_value_t = BATCH_BYTES, hide = true)]
     batch_bytes: usize,
@@ -235,10 +241,13 @@ pub fn run(args: Args) -> ExitCode {
 
     let (tx, slots) = sync_channel::<Slot>(SLOTS);
     let paths = args.paths.clone();
-    let batch_bytes = args.batch_bytes;
+    let (batch_bytes, max_payload) = (args.batch_bytes, args.max_payload_bytes);
     let worker_job = job.clone();
     let reader = thread::spawn(move || {
-        for event in Reader::new(paths).batch_bytes(batch_bytes) {
+        let events = Reader::new(paths)
+            .batch_bytes(batch_bytes)
+            .max_payload_bytes(max_payload);
+        for event in events {
             let Event::Batch(batch) = event else {
                 if tx.send(Slot::Event(event)).is_err() {
                     return;
@@ -269,12 +278,29 @@ pub fn run(args: Args) -> ExitCode {
     let mut total = Counts::default();
     let mut file = Counts::default();
     let mut format = FileFormat::Json;
-    let (mut files, mut failed, mut bytes) = (0u64, 0u64, 0u64);
+    let (mut files, mut failed, mut not_read, mut bytes) = (0u64, 0u64, 0u64, 0u64);
     let mut repeats = Repeats::new(job.limits);
     let mut write_ok = true;
     let mut internal_error = false;
     let mut human = String::new();
-    for slot in slots {
+    loop {
+        // Before waiting for more (a slow pipe, a FIFO with no writer yet), what is done is
+        // shown: output never waits behind an input that blocks.
+        let slot = match slots.try_recv() {
+            Ok(slot) => slot,
+            Err(TryRecvError::Empty) => {
+                if let Err(e) = out.flush() {
+                    write_ok = false;
+                    crate::stdout::failed(&e);
+                    break;
+                }
+                match slots.recv() {
+                    Ok(slot) => slot,
+                    Err(_) => break,
+                }
+            }
+            Err(TryRecvError::Disconnected) => break,
+        };
         human.clear();
         let mut text: Vec<u8> = Vec::new();
         match slot {
@@ -290,7 +316,12 @@ pub fn run(args: Args) -> ExitCode {
                 }
             }
             Slot::Event(Event::Failed(record)) => {
-                failed += 1;
+                // A special file found in a directory is a note, not a failure.
+                if record.report.status == Status::Skipped {
+                    not_read += 1;
+                } else {
+                    failed += 1;
+                }
                 match job.format {
                     Format::Json => json_out::write_record(
                         &mut text,
@@ -313,9 +344,12 @@ pub fn run(args: Args) -> ExitCode {
             Slot::Event(Event::Batch(_)) => {}
             Slot::Chunk(result) => {
                 let Ok(Ok(chunk)) = result.recv() else {
-                    eprintln!("error: internal error while validating (a bug: please report it)");
+                    // The chunk's payloads are lost, not the rest of the run.
+                    eprintln!(
+                        "error: internal error while validating part of a file (a bug: please report it); going on"
+                    );
                     internal_error = true;
-                    break;
+                    continue;
                 };
                 file.merge(&chunk.counts);
                 text = chunk.text;
@@ -356,9 +390,9 @@ pub fn run(args: Args) -> ExitCode {
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
-    if write_ok && !internal_error && job.format == Format::Human {
+    if write_ok && job.format == Format::Human {
         let _ = out.write_all(repeats.table(&style).as_bytes());
-        let _ = out.write_all(output::total(&style, files, &total, failed).as_bytes());
+        let _ = out.write_all(output::total(&style, files, &total, failed, not_read).as_bytes());
     }
     // Small outputs are still in the buffer: a full disk shows here, and is reported here
     // unless the loop already did.

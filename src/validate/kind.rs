@@ -236,8 +236,24 @@ pub(crate) fn from_shape(root: &Node<'_>) -> Option<Kind> {
         }
         _ => return None,
     };
-    let has = |k: &str| members.iter().any(|m| m.key == k);
-    let only = |allowed: &[&str]| members.iter().all(|m| allowed.contains(&m.key.as_ref()));
+    // The keys the rules below look at, as bits, in one pass over the members (a payload of
+    // many keys costs one look at each).
+    let mut present: u32 = 0;
+    let mut others = false;
+    for m in members {
+        match name_bit(&m.key) {
+            Some(bit) => present |= bit,
+            None => others = true,
+        }
+    }
+    let has = |k: &str| name_bit(k).is_some_and(|bit| present & bit != 0);
+    let only = |allowed: &[&str]| {
+        let mask = allowed
+            .iter()
+            .filter_map(|k| name_bit(k))
+            .fold(0, |m, b| m | b);
+        !others && present & !mask == 0
+    };
     if has("code") && has("type") {
         return Some(Kind::Invite);
     }
@@ -289,6 +305,40 @@ pub(crate) fn from_shape(root: &Node<'_>) -> Option<Kind> {
         return Some(Kind::LobbyGuildInvite);
     }
     None
+}
+
+/// The bit of a key [`from_shape`] looks at (`None` for any other key).
+fn name_bit(key: &str) -> Option<u32> {
+    let i = match key {
+        "code" => 0,
+        "type" => 1,
+        "status" => 2,
+        "total_users" => 3,
+        "processed_users" => 4,
+        "target_users_file" => 5,
+        "retry_after" => 6,
+        "message" => 7,
+        "uses" => 8,
+        "error" => 9,
+        "channel_id" => 10,
+        "created_at" => 11,
+        "max_age" => 12,
+        "topic" => 13,
+        "members" => 14,
+        "guild" => 15,
+        "channel" => 16,
+        "inviter" => 17,
+        "expires_at" => 18,
+        "temporary" => 19,
+        "max_uses" => 20,
+        "unique" => 21,
+        "target_user_id" => 22,
+        "target_application_id" => 23,
+        "target_type" => 24,
+        "role_ids" => 25,
+        _ => return None,
+    };
+    Some(1 << i)
 }
 
 /// Which side of a HAR entry a body comes from.

@@ -38,10 +38,14 @@ use serde::Serialize;
 mod check;
 mod fast;
 pub mod input;
+mod keys;
 mod kind;
+#[cfg(test)]
+mod linear_tests;
 mod models;
 mod position;
 mod spec;
+mod unique;
 
 pub use kind::{HarPart, Kind, UnknownKindError};
 
@@ -120,6 +124,10 @@ pub enum Code {
     NotJson,
     /// A file or directory could not be read (error; exit code 2).
     IoError,
+    /// A payload larger than the readers' limit (`--max-payload-bytes`); not read (error).
+    TooLarge,
+    /// A FIFO, socket or device found in a directory; not opened (note).
+    NotAFile,
 }
 
 impl Code {
@@ -143,6 +151,8 @@ impl Code {
         Code::NoBody,
         Code::NotJson,
         Code::IoError,
+        Code::TooLarge,
+        Code::NotAFile,
     ];
 
     /// The kebab-case code, e.g. `missing-required`.
@@ -166,13 +176,17 @@ impl Code {
             Code::NoBody => "no-body",
             Code::NotJson => "not-json",
             Code::IoError => "io-error",
+            Code::TooLarge => "too-large",
+            Code::NotAFile => "not-a-file",
         }
     }
 
     /// The severity of the code, with `--strict` or without.
     pub fn severity(self, strict: bool) -> Severity {
         match self {
-            Code::InvalidJson | Code::DecodeError | Code::IoError => Severity::Error,
+            Code::InvalidJson | Code::DecodeError | Code::IoError | Code::TooLarge => {
+                Severity::Error
+            }
             Code::MissingRequired | Code::UnknownEnumValue if strict => Severity::Error,
             Code::MissingRequired
             | Code::UnknownField
@@ -188,7 +202,8 @@ impl Code {
             | Code::UnknownKind
             | Code::NotInvite
             | Code::NoBody
-            | Code::NotJson => Severity::Note,
+            | Code::NotJson
+            | Code::NotAFile => Severity::Note,
         }
     }
 }
@@ -454,7 +469,8 @@ pub(crate) fn validate_slow(
     options: &Options,
 ) -> Report {
     // Most of a gateway dump is other events: read their `op` and `t` without building `d`.
-    if known.is_none() {
+    // (A small payload costs less to parse once than to sniff first; the report is the same.)
+    if known.is_none() && bytes.len() >= SNIFF_AT {
         if let Some(env) = position::sniff_envelope(bytes) {
             if !matches!(env.t.as_deref(), Some("INVITE_CREATE" | "INVITE_DELETE")) {
                 let what = match env.t {
@@ -491,11 +507,21 @@ pub(crate) fn validate_slow(
             );
         }
     };
+    // Where each repeated key's first occurrence is: the offsets in increasing order through
+    // one line counter (one pass over the bytes, however many repeats).
+    let mut firsts: Vec<usize> = doc.duplicates.iter().map(|d| d.first).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    let mut lines = position::Lines::new(bytes);
+    let first_at: Vec<(usize, usize)> = firsts.iter().map(|&o| lines.line_col(o)).collect();
     let mut raw: Vec<RawFinding> = doc
         .duplicates
         .iter()
         .map(|d| {
-            let (l, c) = position::line_col(bytes, d.first);
+            let (l, c) = match firsts.binary_search(&d.first) {
+                Ok(i) => first_at[i],
+                Err(_) => position::line_col(bytes, d.first),
+            };
             let (l, c) = place(origin, l, c);
             RawFinding {
                 code: Code::DuplicateKey,
@@ -578,6 +604,9 @@ pub(crate) fn validate_slow(
     }
     finish_raw(bytes, origin, options, Some(kind), schema, raw, false)
 }
+
+/// Payloads from this size on are sniffed for a gateway envelope before they are parsed.
+const SNIFF_AT: usize = 1024;
 
 /// The three invite variants, by `type`.
 const VARIANTS: [&str; 3] = [
