@@ -77,9 +77,7 @@ impl serde::Serialize for GatewayEnvelope {
         }
         map.serialize_entry("op", &self.op)?;
         self.event.serialize_d(&mut map)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -124,7 +122,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
         let mut s = Nullable::<i64>::Absent;
         let mut t = Nullable::<String>::Absent;
         let mut d = D::Absent;
-        let mut extra = UnknownFields::new();
+        let mut extra = crate::__private::Extra::new();
         while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
             match key.as_str() {
                 "op" => op = Some(map.next_value()?),
@@ -145,7 +143,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                 "d" => d = D::Decoded(map.next_value_seed(DSeed(t.clone()))?),
                 _ => {
                     let value = map.next_value()?;
-                    extra.insert_field(key.as_str(), value);
+                    extra.push(key, value);
                 }
             }
         }
@@ -159,7 +157,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
             op,
             s,
             event,
-            extra,
+            extra: extra.finish(),
         })
     }
 }

@@ -185,7 +185,7 @@ fn map_deserialize(
 fn keep_unknown() -> TokenStream {
     quote! {
         let value = map.next_value()?;
-        extra.insert_field(key.as_str(), value);
+        extra.push(key, value);
     }
 }
 
@@ -289,14 +289,14 @@ fn structure(s: &Struct) -> TokenStream {
         &expecting,
         quote! {
             #(#locals)*
-            let mut extra = crate::UnknownFields::new();
+            let mut extra = crate::__private::Extra::new();
         },
         quote! { #(#arms)* },
         keep_unknown(),
         quote! {
             Ok(#name {
                 #(#builds)*
-                extra,
+                extra: extra.finish(),
             })
         },
     );
@@ -344,9 +344,7 @@ fn structure(s: &Struct) -> TokenStream {
                 use serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(None)?;
                 #(#ser)*
-                for (key, value) in &self.extra {
-                    map.serialize_entry(key, value)?;
-                }
+                self.extra.serialize_entries(&mut map)?;
                 map.end()
             }
         }
@@ -777,7 +775,7 @@ fn union(u: &Union) -> TokenStream {
             #[cold]
             #[inline(never)]
             #[allow(clippy::too_many_arguments, clippy::vec_box)] // the types mirror the fields'
-            fn #fn_name(extra: &mut crate::UnknownFields, #(#params),*) -> Result<(), serde_json::Error> {
+            fn #fn_name(extra: &mut crate::__private::Extra<'_>, #(#params),*) -> Result<(), serde_json::Error> {
                 #(#body)*
                 Ok(())
             }
@@ -876,7 +874,7 @@ fn union(u: &Union) -> TokenStream {
                     Ok(#name::#vn(#vt {
                         #tag_build
                         #(#builds)*
-                        extra,
+                        extra: extra.finish(),
                     }))
                 }
             }
@@ -1149,7 +1147,7 @@ fn union(u: &Union) -> TokenStream {
         quote! {
             let mut #tag_local = crate::Nullable::<#tag_enum>::Absent;
             #(#locals)*
-            let mut extra = crate::UnknownFields::new();
+            let mut extra = crate::__private::Extra::new();
         },
         quote! {
             #tag_json => #tag_local = map.next_value()?,
@@ -1169,7 +1167,7 @@ fn union(u: &Union) -> TokenStream {
                         #tag_rust: tag,
                         #(#unknown_builds)*
                         #(#common_builds)*
-                        extra,
+                        extra: extra.finish(),
                     }))
                 }
             }
@@ -1233,9 +1231,7 @@ fn union(u: &Union) -> TokenStream {
                 map.serialize_entry(#tag_json, &self.#tag_rust)?;
                 #(#unknown_ser)*
                 #(#unknown_common_ser)*
-                for (key, value) in &self.extra {
-                    map.serialize_entry(key, value)?;
-                }
+                self.extra.serialize_entries(&mut map)?;
                 map.end()
             }
         }
