@@ -63,7 +63,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 let mut v_code = None::<i64>;
                 let mut v_message = None::<String>;
                 let mut v_errors = None::<serde_json::Value>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(map.next_value()?),
@@ -71,7 +71,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                         "errors" => v_errors = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -79,7 +79,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                     code: crate::__private::present(v_code, "code")?,
                     message: crate::__private::present(v_message, "message")?,
                     errors: v_errors,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -176,21 +176,21 @@ impl<'de> serde::Deserialize<'de> for ApiErrorMessage {
             ) -> Result<ApiErrorMessage, A::Error> {
                 let mut v_code = None::<i64>;
                 let mut v_message = None::<String>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(map.next_value()?),
                         "message" => v_message = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
                 Ok(ApiErrorMessage {
                     code: crate::__private::present(v_code, "code")?,
                     message: crate::__private::present(v_message, "message")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -361,21 +361,21 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
             ) -> Result<AvatarDecoration, A::Error> {
                 let mut v_asset = None::<String>;
                 let mut v_sku_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "asset" => v_asset = Some(map.next_value()?),
                         "sku_id" => v_sku_id = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
                 Ok(AvatarDecoration {
                     asset: crate::__private::present(v_asset, "asset")?,
                     sku_id: crate::__private::required_nullable(v_sku_id, "sku_id")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -471,21 +471,21 @@ impl<'de> serde::Deserialize<'de> for ByNWeekday {
             ) -> Result<ByNWeekday, A::Error> {
                 let mut v_n = None::<i64>;
                 let mut v_day = None::<RecurrenceRuleWeekday>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "n" => v_n = Some(map.next_value()?),
                         "day" => v_day = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
                 Ok(ByNWeekday {
                     n: crate::__private::present(v_n, "n")?,
                     day: crate::__private::present(v_day, "day")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -698,19 +698,19 @@ impl<'de> serde::Deserialize<'de> for CreateGroupDmInviteRequest {
                 mut map: A,
             ) -> Result<CreateGroupDmInviteRequest, A::Error> {
                 let mut v_max_age = crate::Nullable::<i64>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "max_age" => v_max_age = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
                 Ok(CreateGroupDmInviteRequest {
                     max_age: v_max_age,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -858,7 +858,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuildInviteRequest {
                 >::Absent;
                 let mut v_target_type = crate::Nullable::<InviteTargetType>::Absent;
                 let mut v_role_ids = crate::Nullable::<Vec<crate::Snowflake>>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "max_age" => v_max_age = map.next_value()?,
@@ -873,7 +873,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuildInviteRequest {
                         "role_ids" => v_role_ids = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -886,7 +886,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuildInviteRequest {
                     target_application_id: v_target_application_id,
                     target_type: v_target_type,
                     role_ids: v_role_ids,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -1135,7 +1135,7 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
                 let mut v_uses = None::<i64>;
                 let mut v_max_uses = None::<i64>;
                 let mut v_flags = None::<GuildInviteFlags>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_kind = Some(map.next_value()?),
@@ -1152,7 +1152,7 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
                         "flags" => v_flags = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -1169,7 +1169,7 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
                     uses: v_uses,
                     max_uses: v_max_uses,
                     flags: v_flags,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -1371,7 +1371,7 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_channel = None::<Box<InviteChannel>>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_kind = Some(map.next_value()?),
@@ -1386,7 +1386,7 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -1399,7 +1399,7 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
                     expires_at: v_expires_at,
                     channel: v_channel,
                     approximate_member_count: v_approximate_member_count,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -2130,7 +2130,7 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
                 let mut v_approximate_presence_count = crate::Nullable::<i64>::Absent;
                 let mut v_is_nickname_changeable = None::<bool>;
                 let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_kind = Some(map.next_value()?),
@@ -2174,7 +2174,7 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
                         "roles" => v_roles = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2204,7 +2204,7 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
                     approximate_presence_count: v_approximate_presence_count,
                     is_nickname_changeable: v_is_nickname_changeable,
                     roles: v_roles,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -2495,7 +2495,7 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
             ) -> Result<GuildLiveliness, A::Error> {
                 let mut v_msg_activity_bins = None::<Vec<i64>>;
                 let mut v_last_updated_ts = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "msg_activity_bins" => {
@@ -2504,7 +2504,7 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
                         "last_updated_ts" => v_last_updated_ts = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2514,7 +2514,7 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
                         "msg_activity_bins",
                     )?,
                     last_updated_ts: v_last_updated_ts,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -2734,7 +2734,7 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                 let mut v_user = None::<Box<User>>;
                 let mut v_mute = None::<bool>;
                 let mut v_deaf = None::<bool>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "avatar" => v_avatar = map.next_value()?,
@@ -2757,7 +2757,7 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                         "deaf" => v_deaf = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -2776,7 +2776,7 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                     user: crate::__private::present(v_user, "user")?,
                     mute: v_mute,
                     deaf: v_deaf,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -3023,7 +3023,7 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
                 let mut v_primary_color = None::<i64>;
                 let mut v_secondary_color = crate::Nullable::<i64>::Absent;
                 let mut v_tertiary_color = crate::Nullable::<i64>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "primary_color" => v_primary_color = Some(map.next_value()?),
@@ -3031,7 +3031,7 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
                         "tertiary_color" => v_tertiary_color = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3048,7 +3048,7 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
                         v_tertiary_color,
                         "tertiary_color",
                     )?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -3150,19 +3150,19 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
                 mut map: A,
             ) -> Result<InnerErrors, A::Error> {
                 let mut v_errors = None::<Vec<Box<ApiErrorMessage>>>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "_errors" => v_errors = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
                 Ok(InnerErrors {
                     errors: crate::__private::present(v_errors, "_errors")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -3255,14 +3255,14 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
             ) -> Result<InstallParams, A::Error> {
                 let mut v_scopes = None::<Vec<OAuth2Scope>>;
                 let mut v_permissions = None::<String>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "scopes" => v_scopes = Some(map.next_value()?),
                         "permissions" => v_permissions = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -3272,7 +3272,7 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
                         v_permissions,
                         "permissions",
                     )?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -3366,7 +3366,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
                 mut map: A,
             ) -> Result<IntegrationTypeConfiguration, A::Error> {
                 let mut v_oauth2_install_params = None::<Box<InstallParams>>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "oauth2_install_params" => {
@@ -3374,13 +3374,13 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
                 Ok(IntegrationTypeConfiguration {
                     oauth2_install_params: v_oauth2_install_params,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -3970,7 +3970,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                 let mut v_is_nickname_changeable = None::<bool>;
                 let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
                 let mut v_friends_count = None::<i64>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_tag = map.next_value()?,
@@ -3981,33 +3981,33 @@ impl<'de> serde::Deserialize<'de> for Invite {
                         "expires_at" => v_expires_at = map.next_value()?,
                         "is_contact" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "is_contact" => v_is_contact = Some(map.next_value()?),
                         "flags" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "flags" => v_flags = Some(map.next_value()?),
                         "guild" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "guild" => v_guild = Some(map.next_value()?),
                         "guild_id" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "guild_id" => v_guild_id = Some(map.next_value()?),
                         "channel" => v_channel = map.next_value()?,
                         "target_type" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_type" => v_target_type = Some(map.next_value()?),
                         "target_user" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_user" => v_target_user = Some(map.next_value()?),
                         "target_application" if crate::__private::foreign(
@@ -4015,7 +4015,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_application" => {
                             v_target_application = Some(map.next_value()?);
@@ -4025,7 +4025,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "guild_scheduled_event" => {
                             v_guild_scheduled_event = Some(map.next_value()?);
@@ -4035,7 +4035,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_channel_id" => {
                             v_target_channel_id = Some(map.next_value()?);
@@ -4045,29 +4045,29 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "target_message_id" => {
                             v_target_message_id = Some(map.next_value()?);
                         }
                         "liveliness" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "liveliness" => v_liveliness = map.next_value()?,
                         "uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "uses" => v_uses = Some(map.next_value()?),
                         "max_uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "max_uses" => v_max_uses = Some(map.next_value()?),
                         "temporary" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "temporary" => v_temporary = Some(map.next_value()?),
                         "approximate_member_count" if crate::__private::foreign(
@@ -4075,7 +4075,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0, 1],
                         ) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "approximate_member_count" => {
                             v_approximate_member_count = map.next_value()?;
@@ -4085,7 +4085,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "approximate_presence_count" => {
                             v_approximate_presence_count = map.next_value()?;
@@ -4095,24 +4095,24 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             &[0],
                         ) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "is_nickname_changeable" => {
                             v_is_nickname_changeable = Some(map.next_value()?);
                         }
                         "roles" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "roles" => v_roles = map.next_value()?,
                         "friends_count" if crate::__private::foreign(&v_tag, &[2]) => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                         "friends_count" => v_friends_count = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -4148,7 +4148,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                                 approximate_presence_count: v_approximate_presence_count,
                                 is_nickname_changeable: v_is_nickname_changeable,
                                 roles: v_roles,
-                                extra: extra.finish(),
+                                extra,
                             }),
                         )
                     }
@@ -4185,7 +4185,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                                 expires_at: v_expires_at,
                                 channel: crate::__private::optional(v_channel, "channel")?,
                                 approximate_member_count: v_approximate_member_count,
-                                extra: extra.finish(),
+                                extra,
                             }),
                         )
                     }
@@ -4222,7 +4222,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                                 uses: v_uses,
                                 max_uses: v_max_uses,
                                 friends_count: v_friends_count,
-                                extra: extra.finish(),
+                                extra,
                             }),
                         )
                     }
@@ -4262,7 +4262,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
                                 created_at: v_created_at,
                                 expires_at: v_expires_at,
                                 channel: v_channel,
-                                extra: extra.finish(),
+                                extra,
                             }),
                         )
                     }
@@ -4279,7 +4279,7 @@ impl Invite {
     #[inline(never)]
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_guild(
-        extra: &mut crate::__private::Extra<'_>,
+        extra: &mut crate::UnknownFields,
         v_friends_count: Option<i64>,
     ) -> Result<(), serde_json::Error> {
         crate::__private::stash::<
@@ -4293,7 +4293,7 @@ impl Invite {
     #[inline(never)]
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_group_dm(
-        extra: &mut crate::__private::Extra<'_>,
+        extra: &mut crate::UnknownFields,
         v_is_contact: Option<bool>,
         v_flags: Option<GuildInviteFlags>,
         v_guild: Option<Box<InviteGuild>>,
@@ -4374,7 +4374,7 @@ impl Invite {
     #[inline(never)]
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_friend(
-        extra: &mut crate::__private::Extra<'_>,
+        extra: &mut crate::UnknownFields,
         v_guild: Option<Box<InviteGuild>>,
         v_guild_id: Option<crate::Snowflake>,
         v_target_type: Option<InviteTargetType>,
@@ -4444,7 +4444,7 @@ impl Invite {
     #[inline(never)]
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_unknown(
-        extra: &mut crate::__private::Extra<'_>,
+        extra: &mut crate::UnknownFields,
         v_is_contact: Option<bool>,
         v_flags: Option<GuildInviteFlags>,
         v_guild: Option<Box<InviteGuild>>,
@@ -5146,7 +5146,7 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                 let mut v_flags_new = None::<String>;
                 let mut v_max_participants = crate::Nullable::<i64>::Absent;
                 let mut v_tags = None::<Vec<String>>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -5184,7 +5184,7 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                         "tags" => v_tags = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -5212,7 +5212,7 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                     flags_new: v_flags_new,
                     max_participants: v_max_participants,
                     tags: v_tags,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -5431,7 +5431,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                 let mut v_name = crate::Nullable::<String>::Absent;
                 let mut v_icon = None::<String>;
                 let mut v_recipients = None::<Vec<Box<InviteChannelRecipient>>>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -5441,7 +5441,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                         "recipients" => v_recipients = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -5451,7 +5451,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                     name: v_name,
                     icon: v_icon,
                     recipients: v_recipients,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -5568,7 +5568,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
                 let mut v_id = None::<crate::Snowflake>;
                 let mut v_username = None::<String>;
                 let mut v_avatar = crate::Nullable::<String>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -5576,7 +5576,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
                         "avatar" => v_avatar = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -5584,7 +5584,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
                     id: crate::__private::present(v_id, "id")?,
                     username: crate::__private::present(v_username, "username")?,
                     avatar: crate::__private::required_nullable(v_avatar, "avatar")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -5798,7 +5798,7 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                 let mut v_uses = None::<i64>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_role_ids = None::<Vec<crate::Snowflake>>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "channel_id" => v_channel_id = Some(map.next_value()?),
@@ -5819,7 +5819,7 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                         "role_ids" => v_role_ids = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -5838,7 +5838,7 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                     uses: crate::__private::present(v_uses, "uses")?,
                     expires_at: v_expires_at,
                     role_ids: v_role_ids,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -5995,7 +5995,7 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
                 let mut v_channel_id = None::<crate::Snowflake>;
                 let mut v_guild_id = None::<crate::Snowflake>;
                 let mut v_code = None::<String>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "channel_id" => v_channel_id = Some(map.next_value()?),
@@ -6003,7 +6003,7 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
                         "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6011,7 +6011,7 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
                     channel_id: crate::__private::present(v_channel_id, "channel_id")?,
                     guild_id: v_guild_id,
                     code: crate::__private::present(v_code, "code")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -6198,7 +6198,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
                 let mut v_nsfw_level = crate::Nullable::<GuildNsfwLevel>::Absent;
                 let mut v_nsfw = crate::Nullable::<bool>::Absent;
                 let mut v_premium_subscription_count = None::<i64>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -6217,7 +6217,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6234,7 +6234,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
                     nsfw_level: v_nsfw_level,
                     nsfw: v_nsfw,
                     premium_subscription_count: v_premium_subscription_count,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -6430,7 +6430,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                 let mut v_icon = crate::Nullable::<String>::Absent;
                 let mut v_unicode_emoji = crate::Nullable::<String>::Absent;
                 let mut v_permissions = None::<String>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -6443,7 +6443,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                         "permissions" => v_permissions = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6456,7 +6456,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                     icon: v_icon,
                     unicode_emoji: v_unicode_emoji,
                     permissions: v_permissions,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -6590,7 +6590,7 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
                 let mut v_max_age = None::<i64>;
                 let mut v_temporary = None::<bool>;
                 let mut v_created_at = None::<crate::Timestamp>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "uses" => v_uses = Some(map.next_value()?),
@@ -6600,7 +6600,7 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
                         "created_at" => v_created_at = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6610,7 +6610,7 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
                     max_age: crate::__private::present(v_max_age, "max_age")?,
                     temporary: crate::__private::present(v_temporary, "temporary")?,
                     created_at: crate::__private::present(v_created_at, "created_at")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -6727,7 +6727,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                 let mut v_participant_count = None::<i64>;
                 let mut v_speaker_count = None::<i64>;
                 let mut v_topic = None::<String>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "members" => v_members = Some(map.next_value()?),
@@ -6738,7 +6738,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                         "topic" => v_topic = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6753,7 +6753,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                         "speaker_count",
                     )?,
                     topic: crate::__private::present(v_topic, "topic")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -6920,7 +6920,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
                 let mut v_joined_at = None::<crate::Timestamp>;
                 let mut v_pending = None::<bool>;
                 let mut v_user = None::<serde_json::Value>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "roles" => v_roles = Some(map.next_value()?),
@@ -6932,7 +6932,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
                         "user" => v_user = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -6944,7 +6944,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
                     joined_at: v_joined_at,
                     pending: v_pending,
                     user: v_user,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -7216,19 +7216,19 @@ impl<'de> serde::Deserialize<'de> for LobbyGuildInvite {
                 mut map: A,
             ) -> Result<LobbyGuildInvite, A::Error> {
                 let mut v_code = None::<String>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
                 Ok(LobbyGuildInvite {
                     code: crate::__private::present(v_code, "code")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -7335,7 +7335,7 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
                 let mut v_asset = None::<String>;
                 let mut v_label = None::<String>;
                 let mut v_palette = None::<NameplatePalette>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "sku_id" => v_sku_id = map.next_value()?,
@@ -7344,7 +7344,7 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
                         "palette" => v_palette = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -7353,7 +7353,7 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
                     asset: crate::__private::present(v_asset, "asset")?,
                     label: crate::__private::present(v_label, "label")?,
                     palette: crate::__private::present(v_palette, "palette")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -8015,7 +8015,7 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
                 let mut v_identity_enabled = crate::Nullable::<bool>::Absent;
                 let mut v_tag = crate::Nullable::<String>::Absent;
                 let mut v_badge = crate::Nullable::<String>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "identity_guild_id" => v_identity_guild_id = map.next_value()?,
@@ -8024,7 +8024,7 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
                         "badge" => v_badge = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -8039,7 +8039,7 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
                     )?,
                     tag: crate::__private::required_nullable(v_tag, "tag")?,
                     badge: crate::__private::required_nullable(v_badge, "badge")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -8165,7 +8165,7 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
                 let mut v_message = None::<String>;
                 let mut v_retry_after = None::<serde_json::Number>;
                 let mut v_global = None::<bool>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(map.next_value()?),
@@ -8174,7 +8174,7 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
                         "global" => v_global = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -8186,7 +8186,7 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
                         "retry_after",
                     )?,
                     global: crate::__private::present(v_global, "global")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -8366,7 +8366,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                 let mut v_by_month_day = crate::Nullable::<Vec<i64>>::Absent;
                 let mut v_by_year_day = crate::Nullable::<Vec<i64>>::Absent;
                 let mut v_count = crate::Nullable::<i64>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "start" => v_start = Some(map.next_value()?),
@@ -8381,7 +8381,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                         "count" => v_count = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -8408,7 +8408,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                     )?,
                     by_year_day: v_by_year_day,
                     count: v_count,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -8991,7 +8991,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                 let mut v_guild_scheduled_event_exceptions = None::<
                     Vec<Box<ScheduledEventException>>,
                 >;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -9018,7 +9018,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -9047,7 +9047,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                     privacy_level: v_privacy_level,
                     user_rsvp: v_user_rsvp,
                     guild_scheduled_event_exceptions: v_guild_scheduled_event_exceptions,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -9335,7 +9335,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
                     crate::Timestamp,
                 >::Absent;
                 let mut v_is_canceled = None::<bool>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "event_id" => v_event_id = Some(map.next_value()?),
@@ -9349,7 +9349,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
                         "is_canceled" => v_is_canceled = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -9371,7 +9371,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
                         v_is_canceled,
                         "is_canceled",
                     )?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -9694,7 +9694,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
                 let mut v_user = None::<Box<User>>;
                 let mut v_member = None::<Box<GuildMember>>;
                 let mut v_response = None::<ScheduledEventUserResponseKind>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "guild_scheduled_event_id" => {
@@ -9709,7 +9709,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
                         "response" => v_response = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -9723,7 +9723,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
                     user: v_user,
                     member: v_member,
                     response: crate::__private::present(v_response, "response")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -9951,7 +9951,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
                 let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_completed_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_error_message = crate::Nullable::<String>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "status" => v_status = Some(map.next_value()?),
@@ -9962,7 +9962,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
                         "error_message" => v_error_message = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -9982,7 +9982,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
                     )?,
                     completed_at: v_completed_at,
                     error_message: v_error_message,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -10181,7 +10181,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
                 mut map: A,
             ) -> Result<UpdateTargetUsersError, A::Error> {
                 let mut v_target_users_file = None::<Vec<String>>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "target_users_file" => {
@@ -10189,13 +10189,13 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
                         }
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
                 Ok(UpdateTargetUsersError {
                     target_users_file: v_target_users_file,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -10410,7 +10410,7 @@ impl<'de> serde::Deserialize<'de> for User {
                     Box<UserCollectibles>,
                 >::Absent;
                 let mut v_primary_guild = crate::Nullable::<Box<PrimaryGuild>>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -10431,7 +10431,7 @@ impl<'de> serde::Deserialize<'de> for User {
                         "primary_guild" => v_primary_guild = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -10450,7 +10450,7 @@ impl<'de> serde::Deserialize<'de> for User {
                     avatar_decoration_data: v_avatar_decoration_data,
                     collectibles: v_collectibles,
                     primary_guild: v_primary_guild,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -10594,13 +10594,13 @@ impl<'de> serde::Deserialize<'de> for UserCollectibles {
                 mut map: A,
             ) -> Result<UserCollectibles, A::Error> {
                 let mut v_nameplate = crate::Nullable::<Box<Nameplate>>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "nameplate" => v_nameplate = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -10609,7 +10609,7 @@ impl<'de> serde::Deserialize<'de> for UserCollectibles {
                         v_nameplate,
                         "nameplate",
                     )?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -10714,7 +10714,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
                 let mut v_code = crate::Nullable::<String>::Absent;
                 let mut v_uses = None::<i64>;
                 let mut v_error = crate::Nullable::<Box<VanityUrlError>>::Absent;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = map.next_value()?,
@@ -10722,7 +10722,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
                         "error" => v_error = map.next_value()?,
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
@@ -10730,7 +10730,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
                     code: crate::__private::required_nullable(v_code, "code")?,
                     uses: crate::__private::present(v_uses, "uses")?,
                     error: v_error,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }
@@ -10831,21 +10831,21 @@ impl<'de> serde::Deserialize<'de> for VanityUrlError {
             ) -> Result<VanityUrlError, A::Error> {
                 let mut v_message = None::<String>;
                 let mut v_code = None::<i64>;
-                let mut extra = crate::__private::Extra::new();
+                let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "message" => v_message = Some(map.next_value()?),
                         "code" => v_code = Some(map.next_value()?),
                         _ => {
                             let value = map.next_value()?;
-                            extra.push(key, value);
+                            extra.insert_field(key.as_str(), value);
                         }
                     }
                 }
                 Ok(VanityUrlError {
                     message: crate::__private::present(v_message, "message")?,
                     code: crate::__private::present(v_code, "code")?,
-                    extra: extra.finish(),
+                    extra,
                 })
             }
         }

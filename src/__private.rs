@@ -51,20 +51,20 @@ impl serde::de::Expected for NotNull {
 /// union decode never drops it.
 #[cold]
 pub fn stash<T: serde::Serialize, E: Error>(
-    extra: &mut Extra<'_>,
-    key: &'static str,
+    extra: &mut crate::UnknownFields,
+    key: &str,
     v: impl Local<T>,
 ) -> Result<(), E> {
     let value = match v.into_nullable() {
         Nullable::Absent => return Ok(()),
-        Nullable::Null => "null".to_owned(),
-        Nullable::Value(v) => serde_json::to_string(&v).map_err(E::custom)?,
+        Nullable::Null => serde_json::value::to_raw_value(&()).map_err(E::custom)?,
+        Nullable::Value(v) => serde_json::value::to_raw_value(&v).map_err(E::custom)?,
     };
-    extra.push_text(key, value);
+    extra.insert_str(key, value);
     Ok(())
 }
 
-pub use crate::unknown::{Extra, RawField, RawJson};
+pub use crate::unknown::RawJson;
 
 /// A required, nullable field: absent is "missing field", `null` is `None`.
 #[inline]
@@ -80,7 +80,7 @@ pub fn required_nullable<T, E: Error>(v: Nullable<T>, name: &'static str) -> Res
 /// known field names allocates nothing.
 pub struct Key<'de>(std::borrow::Cow<'de, str>);
 
-impl<'de> Key<'de> {
+impl Key<'_> {
     /// The key text.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -91,12 +91,6 @@ impl<'de> Key<'de> {
     #[inline]
     pub fn into_string(self) -> String {
         self.0.into_owned()
-    }
-
-    /// The key, borrowed from the input when it could be.
-    #[inline]
-    pub fn into_cow(self) -> std::borrow::Cow<'de, str> {
-        self.0
     }
 }
 

@@ -122,7 +122,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
         let mut s = Nullable::<i64>::Absent;
         let mut t = Nullable::<String>::Absent;
         let mut d = D::Absent;
-        let mut extra = crate::__private::Extra::new();
+        let mut extra = UnknownFields::new();
         while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
             match key.as_str() {
                 "op" => op = Some(map.next_value()?),
@@ -143,7 +143,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                 "d" => d = D::Decoded(map.next_value_seed(DSeed(t.clone()))?),
                 _ => {
                     let value = map.next_value()?;
-                    extra.push(key, value);
+                    extra.insert_field(key.as_str(), value);
                 }
             }
         }
@@ -157,7 +157,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
             op,
             s,
             event,
-            extra: extra.finish(),
+            extra,
         })
     }
 }

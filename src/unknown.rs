@@ -1,7 +1,6 @@
 //! Unknown fields: keys this version of the crate does not know, kept as the exact JSON text
-//! they arrived as, in one block of memory per object.
+//! they arrived as.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -10,17 +9,18 @@ use serde_json::value::RawValue;
 
 /// The fields of a payload that this version of the crate does not know.
 ///
-/// Each value is kept as its raw JSON text, in arrival order, so it re-encodes exactly as it
-/// came — numbers digit for digit — through serde_json. All the fields of one object share one
-/// heap block (none when there are none): no tree, no hashing, no allocation per field.
-/// [`get_raw`](Self::get_raw) gives a field's text as a [`RawValue`], [`get`](Self::get) parses
-/// it, [`decode`](Self::decode) decodes it as any type; [`iter`](Self::iter) and
-/// `&UnknownFields` iterate `(&str, &RawValue)` pairs.
+/// Each value is kept as its raw JSON text (a [`RawValue`]), in arrival order, so it re-encodes
+/// exactly as it came — numbers digit for digit — through serde_json, and costs one allocation
+/// to keep (keys up to 22 bytes are stored inline; `null`, `true` and `false` none), with no
+/// tree and no hashing on the decode path.
 ///
-/// Through a serde format other than JSON (MessagePack, CBOR…) a value arrives as that
-/// format's data and is kept as the equivalent JSON text; encoding to such a format writes the
-/// value as data again (the JSON text itself goes out only to serde_json, and other JSON
-/// encoders get the value, equal as JSON).
+/// Through a serde format other than JSON text with serde_json's raw-value protocol
+/// (MessagePack, CBOR, sonic-rs, simd-json, serde's buffered content in untagged enums…) a
+/// value arrives as that format's data and is kept as the equivalent JSON text; encoding to
+/// any serializer but serde_json's writes the value as data again (equal as JSON; only
+/// serde_json gets the text byte for byte).
+/// [`get`](Self::get) parses a value on demand; [`iter`](Self::iter) and `&UnknownFields` iterate
+/// `(&str, &RawValue)` pairs.
 ///
 /// Keys are not de-duplicated: a payload that repeats an unknown key re-encodes with the
 /// repetition, and [`get`](Self::get) returns the last occurrence (as `serde_json::Value` does).
@@ -38,112 +38,88 @@ use serde_json::value::RawValue;
 /// }
 /// ```
 #[derive(Clone, Default)]
-pub struct UnknownFields(Option<Box<str>>);
+pub struct UnknownFields(Vec<(FieldKey, Slot)>);
 
-// The block holds each field as `<key length>:<key><text length>:<text>` (lengths in decimal),
-// so keys may hold any character and every slice starts and ends on a character boundary.
+/// Keys up to this many bytes are stored inline (no allocation): almost every real key.
+const INLINE: usize = 22;
 
-/// Appends one field to a block being built.
-fn push_entry(buf: &mut String, key: &str, text: &str) {
-    use std::fmt::Write as _;
-    // Writing to a `String` cannot fail.
-    let _ = write!(buf, "{}:", key.len());
-    buf.push_str(key);
-    let _ = write!(buf, "{}:", text.len());
-    buf.push_str(text);
+/// An unknown field's key: inline when short, on the heap otherwise.
+#[derive(Clone)]
+enum FieldKey {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
 }
 
-/// The bytes `push_entry` writes for one field.
-fn entry_len(key: &str, text: &str) -> usize {
-    fn digits(mut n: usize) -> usize {
-        let mut d = 1;
-        while n >= 10 {
-            n /= 10;
-            d += 1;
+impl fmt::Debug for FieldKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl FieldKey {
+    #[inline]
+    fn new(key: &str) -> Self {
+        if key.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..key.len()].copy_from_slice(key.as_bytes());
+            FieldKey::Inline {
+                len: key.len() as u8,
+                bytes,
+            }
+        } else {
+            FieldKey::Heap(key.into())
         }
-        d
     }
-    digits(key.len()) + 1 + key.len() + digits(text.len()) + 1 + text.len()
-}
 
-/// The fields of a block, in order, as `(key, text)`.
-#[derive(Clone, Debug)]
-struct Entries<'a>(&'a str);
-
-impl<'a> Entries<'a> {
-    /// A length and the slice after it; `None` at the end (or on a malformed block, which
-    /// `push_entry` never writes).
-    fn part(&mut self) -> Option<&'a str> {
-        let colon = self.0.find(':')?;
-        let len: usize = self.0.get(..colon)?.parse().ok()?;
-        let part = self.0.get(colon + 1..colon + 1 + len)?;
-        self.0 = self.0.get(colon + 1 + len..)?;
-        Some(part)
+    fn from_string(key: String) -> Self {
+        if key.len() <= INLINE {
+            FieldKey::new(&key)
+        } else {
+            FieldKey::Heap(key.into_boxed_str())
+        }
     }
-}
-
-impl<'a> Iterator for Entries<'a> {
-    type Item = (&'a str, &'a str);
 
     #[inline]
-    fn next(&mut self) -> Option<(&'a str, &'a str)> {
-        if self.0.is_empty() {
-            return None;
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            FieldKey::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            FieldKey::Heap(key) => key.as_bytes(),
         }
-        let key = self.part()?;
-        let text = self.part()?;
-        Some((key, text))
     }
-}
 
-/// A kept text as a `&RawValue`. The text was checked as JSON when it was kept, so the parse
-/// (serde_json offers no other safe way to borrow a `RawValue`) always succeeds.
-fn as_raw(text: &str) -> &RawValue {
-    serde_json::from_str::<&RawValue>(text).unwrap_or(RawValue::NULL)
+    #[inline]
+    fn as_str(&self) -> &str {
+        match self {
+            // Copied from a `&str` whole, so always UTF-8; the fallback is never taken.
+            FieldKey::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            FieldKey::Heap(key) => key,
+        }
+    }
 }
 
 impl UnknownFields {
     /// No fields.
     pub const fn new() -> Self {
-        UnknownFields(None)
-    }
-
-    fn block(&self) -> &str {
-        self.0.as_deref().unwrap_or_default()
-    }
-
-    fn entries(&self) -> Entries<'_> {
-        Entries(self.block())
-    }
-
-    /// Replaces the block by `entries` (an empty list frees it).
-    fn rebuild<'a>(&mut self, entries: impl Iterator<Item = (&'a str, &'a str)> + Clone) {
-        let len: usize = entries.clone().map(|(k, t)| entry_len(k, t)).sum();
-        if len == 0 {
-            self.0 = None;
-            return;
-        }
-        let mut buf = String::with_capacity(len);
-        for (k, t) in entries {
-            push_entry(&mut buf, k, t);
-        }
-        self.0 = Some(buf.into_boxed_str());
+        UnknownFields(Vec::new())
     }
 
     /// Appends a field (an existing key is not replaced; see the type's docs).
     pub fn insert(&mut self, key: String, value: Box<RawValue>) {
-        self.insert_str(&key, value);
+        self.0
+            .push((FieldKey::from_string(key), Slot::Owned(value)));
     }
 
-    /// Appends a field, copying the key.
+    /// Appends a field, copying the key (short keys are stored without an allocation).
     pub fn insert_str(&mut self, key: &str, value: Box<RawValue>) {
-        self.push_text(key, value.get());
+        self.0.push((FieldKey::new(key), Slot::Owned(value)));
     }
 
-    fn push_text(&mut self, key: &str, text: &str) {
-        let old = self.0.take();
-        let old = old.as_deref().unwrap_or_default();
-        self.rebuild(Entries(old).chain(std::iter::once((key, text))));
+    /// Appends a field as the generated decoders read it (see [`RawField`]).
+    #[inline]
+    pub(crate) fn insert_field(&mut self, key: &str, value: RawField) {
+        self.0.push((FieldKey::new(key), value.0));
     }
 
     /// Appends a field from any serialisable value.
@@ -152,28 +128,26 @@ impl UnknownFields {
         key: impl Into<String>,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        let raw = serde_json::value::to_raw_value(value)?;
-        self.push_text(&key.into(), raw.get());
+        self.0.push((
+            FieldKey::from_string(key.into()),
+            Slot::Owned(serde_json::value::to_raw_value(value)?),
+        ));
         Ok(())
     }
 
     /// The raw JSON text of the last field named `key`.
     pub fn get_raw(&self, key: &str) -> Option<&RawValue> {
-        self.get_text(key).map(as_raw)
-    }
-
-    /// The raw JSON text of the last field named `key`, as a `&str`.
-    pub fn get_text(&self, key: &str) -> Option<&str> {
-        self.entries()
-            .filter(|(k, _)| *k == key)
-            .last()
-            .map(|(_, t)| t)
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k.as_bytes() == key.as_bytes())
+            .map(|(_, v)| v.get())
     }
 
     /// The last field named `key`, parsed.
     pub fn get(&self, key: &str) -> Option<serde_json::Value> {
-        self.get_text(key)
-            .and_then(|text| serde_json::from_str(text).ok())
+        self.get_raw(key)
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
     }
 
     /// The last field named `key`, decoded as `T` (any model, `Snowflake`, `Option<T>` to
@@ -192,80 +166,86 @@ impl UnknownFields {
         &self,
         key: &str,
     ) -> Option<Result<T, crate::DecodeError>> {
-        let text = self.get_text(key)?;
-        Some(crate::convert::decode_slice(text.as_bytes()).map_err(|e| e.within(key)))
+        let raw = self.get_raw(key)?;
+        Some(crate::convert::decode_slice(raw.get().as_bytes()).map_err(|e| e.within(key)))
     }
 
     /// `true` if a field named `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries().any(|(k, _)| k == key)
+        self.0.iter().any(|(k, _)| k.as_bytes() == key.as_bytes())
     }
 
     /// Removes every field named `key`, returning the last one's text.
     pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
-        let last = self.get_raw(key).map(RawValue::to_owned)?;
-        let old = self.0.take();
-        let old = old.as_deref().unwrap_or_default();
-        self.rebuild(Entries(old).filter(|(k, _)| *k != key));
-        Some(last)
+        let mut last = None;
+        let mut kept = Vec::with_capacity(self.0.len());
+        for (k, v) in self.0.drain(..) {
+            if k.as_bytes() == key.as_bytes() {
+                last = Some(v.into_box());
+            } else {
+                kept.push((k, v));
+            }
+        }
+        self.0 = kept;
+        last
     }
 
     /// The number of fields (repeated keys counted each time).
     pub fn len(&self) -> usize {
-        self.entries().count()
+        self.0.len()
     }
 
     /// `true` if there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_none()
+        self.0.is_empty()
     }
 
     /// The fields in arrival order.
     pub fn iter(&self) -> UnknownFieldsIter<'_> {
-        UnknownFieldsIter(self.entries())
+        UnknownFieldsIter(self.0.iter())
     }
 
     /// The keys in arrival order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries().map(|(k, _)| k)
+        self.0.iter().map(|(k, _)| k.as_str())
     }
 
     /// Writes every field into a map being serialised (the generated `Serialize` impls): the
-    /// raw text to serde_json, the value to any other format.
+    /// raw text to serde_json, the value to any other serializer.
     #[doc(hidden)]
     #[inline]
     pub fn serialize_entries<M: serde::ser::SerializeMap>(
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        for (key, text) in self.entries() {
-            map.serialize_entry(key, &RawJson(text))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key.as_str(), &RawJson(value.get().get()))?;
         }
         Ok(())
     }
 
     fn as_values(&self) -> BTreeMap<&str, Option<serde_json::Value>> {
-        self.entries()
-            .map(|(k, t)| (k, serde_json::from_str(t).ok()))
+        self.0
+            .iter()
+            .map(|(k, v)| (k.as_str(), serde_json::from_str(v.get().get()).ok()))
             .collect()
     }
 }
 
 /// The fields of an [`UnknownFields`] in arrival order, as `(key, raw value)`.
 #[derive(Clone, Debug)]
-pub struct UnknownFieldsIter<'a>(Entries<'a>);
+pub struct UnknownFieldsIter<'a>(std::slice::Iter<'a, (FieldKey, Slot)>);
 
 impl<'a> Iterator for UnknownFieldsIter<'a> {
     type Item = (&'a str, &'a RawValue);
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, t)| (k, as_raw(t)))
+        self.0.next().map(|(k, v)| (k.as_str(), v.get()))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.0.clone().count();
-        (n, Some(n))
+        self.0.size_hint()
     }
 }
 
@@ -282,91 +262,58 @@ impl<'a> IntoIterator for &'a UnknownFields {
 
 impl PartialEq for UnknownFields {
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.as_values() == other.as_values()
+        self.0.len() == other.0.len() && self.as_values() == other.as_values()
     }
 }
 
 impl fmt::Debug for UnknownFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.entries()).finish()
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k.as_str(), v.get().get())))
+            .finish()
     }
 }
 
-/// The unknown fields of an object being decoded (the generated decoders' `extra`): borrowed
-/// from the input where the deserializer allows it, then copied into one block at the end.
-#[doc(hidden)]
-pub struct Extra<'de> {
-    first: [Option<(Cow<'de, str>, Cow<'de, str>)>; 4],
-    len: usize,
-    more: Vec<(Cow<'de, str>, Cow<'de, str>)>,
+/// An unknown field's value: `null`, `true` and `false` (most unknown values in real traffic)
+/// point at serde_json's constants instead of allocating.
+#[derive(Clone, Debug)]
+enum Slot {
+    Static(&'static RawValue),
+    Owned(Box<RawValue>),
 }
 
-impl Default for Extra<'_> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<'de> Extra<'de> {
-    /// None yet.
+impl Slot {
     #[inline]
-    pub fn new() -> Self {
-        Extra {
-            first: [None, None, None, None],
-            len: 0,
-            more: Vec::new(),
+    fn get(&self) -> &RawValue {
+        match self {
+            Slot::Static(v) => v,
+            Slot::Owned(v) => v,
         }
     }
 
-    /// Appends a field read by a generated decoder.
-    #[inline]
-    pub fn push(&mut self, key: crate::__private::Key<'de>, value: RawField<'de>) {
-        self.push_cow(key.into_cow(), value.0);
-    }
-
-    fn push_cow(&mut self, key: Cow<'de, str>, text: Cow<'de, str>) {
-        match self.first.get_mut(self.len) {
-            Some(slot) => *slot = Some((key, text)),
-            None => self.more.push((key, text)),
+    fn into_box(self) -> Box<RawValue> {
+        match self {
+            Slot::Static(v) => v.to_owned(),
+            Slot::Owned(v) => v,
         }
-        self.len += 1;
-    }
-
-    /// Appends a field given as JSON text (a union's field of another variant).
-    pub fn push_text(&mut self, key: &'static str, text: String) {
-        self.push_cow(Cow::Borrowed(key), Cow::Owned(text));
-    }
-
-    fn iter(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
-        self.first
-            .iter()
-            .flatten()
-            .chain(&self.more)
-            .map(|(k, t)| (&**k, &**t))
-    }
-
-    /// The fields as kept: one block, or none.
-    #[inline]
-    pub fn finish(self) -> UnknownFields {
-        if self.len == 0 {
-            return UnknownFields::new();
-        }
-        let mut fields = UnknownFields::new();
-        fields.rebuild(self.iter());
-        fields
     }
 }
 
 /// serde_json's private name for `RawValue` (`serde_json::raw::TOKEN`): a deserializer that
 /// knows it hands the value's raw JSON text to the visitor (serde_json's own, the fast path's),
 /// and a serializer that knows it writes the text as it is (serde_json's).
-pub(crate) const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+const RAW_TOKEN: &str = "$serde_json::private::RawValue";
 
 /// Whether `S` is one of serde_json's own serializers, which write a `RawValue` as its text.
-/// Any other serializer would write serde_json's private struct literally.
+/// Any other serializer would write serde_json's private struct literally (sonic-rs and
+/// simd-json did: `{"$serde_json::private::RawValue":"…"}`), so it gets the value instead.
+/// serde offers no way to ask a serializer; its type name is the only witness (a wrapper
+/// around serde_json's serializer is taken for another serializer: the output is then equal
+/// as JSON, not byte for byte).
 fn is_serde_json<S>() -> bool {
     let name = std::any::type_name::<S>();
-    name.starts_with("&mut serde_json::ser::Serializer<") || name == "serde_json::value::ser::Serializer"
+    name.starts_with("&mut serde_json::ser::Serializer<")
+        || name == "serde_json::value::ser::Serializer"
 }
 
 /// An unknown field's text, written as `RawValue` writes itself for serde_json (the text as
@@ -395,19 +342,15 @@ impl RawJson<'_> {
     }
 }
 
-/// An unknown field's value as the generated decoders read it: its raw JSON text, borrowed from
-/// the input where the deserializer allows it (serde_json's raw-value protocol, the fast
-/// path's); from a deserializer without that protocol (another format), the value it gives,
-/// written as JSON text.
-#[doc(hidden)]
-pub struct RawField<'de>(Cow<'de, str>);
+/// An unknown field's value as the generated decoders read it: `Box<RawValue>`'s protocol
+/// (the raw text of the value, already checked by the deserializer), but `null`, `true` and
+/// `false` are kept without an allocation.
+pub(crate) struct RawField(Slot);
 
-impl RawField<'_> {
+impl RawField {
     /// The raw text, owned.
     pub(crate) fn into_box(self) -> Box<RawValue> {
-        // Checked JSON text (see `FromRawText`), so this cannot fail.
-        RawValue::from_string(self.0.into_owned())
-            .unwrap_or_else(|_| RawValue::NULL.to_owned())
+        self.0.into_box()
     }
 }
 
@@ -419,35 +362,68 @@ pub struct CheckRaw;
 
 /// What an unknown field's raw text becomes: kept ([`RawField`]) or only checked
 /// ([`CheckRaw`]). Both read it through the raw-value protocol ([`FieldVisitor`]).
-trait FromRawText<'de>: Sized {
-    fn from_raw_text<E: serde::de::Error>(text: Cow<'de, str>) -> Result<Self, E>;
+trait FromRawText: Sized {
+    fn from_raw_text<E: serde::de::Error>(text: &str) -> Result<Self, E>;
+
+    /// The value of a deserializer without the raw-value protocol, written as JSON text.
+    fn from_json_text<E: serde::de::Error>(text: String) -> Result<Self, E>;
 }
 
-impl<'de> FromRawText<'de> for RawField<'de> {
-    #[inline]
-    fn from_raw_text<E: serde::de::Error>(s: Cow<'de, str>) -> Result<Self, E> {
-        match &*s {
-            "null" | "true" | "false" => {}
-            // serde_json checks a raw value's syntax but not that its `\u` escapes pair
-            // up; a known string field with an unpaired surrogate is an error, so an
-            // unknown one is too.
-            text => check_surrogates(text).map_err(E::custom)?,
+impl FromRawText for RawField {
+    fn from_json_text<E: serde::de::Error>(text: String) -> Result<Self, E> {
+        match text.as_str() {
+            "null" => Ok(RawField(Slot::Static(RawValue::NULL))),
+            "true" => Ok(RawField(Slot::Static(RawValue::TRUE))),
+            "false" => Ok(RawField(Slot::Static(RawValue::FALSE))),
+            _ => RawField::owned(text),
         }
-        Ok(RawField(s))
+    }
+
+    fn from_raw_text<E: serde::de::Error>(s: &str) -> Result<Self, E> {
+        Ok(RawField(match s {
+            "null" => Slot::Static(RawValue::NULL),
+            "true" => Slot::Static(RawValue::TRUE),
+            "false" => Slot::Static(RawValue::FALSE),
+            _ => {
+                // serde_json checks a raw value's syntax but not that its `\u` escapes pair
+                // up; a known string field with an unpaired surrogate is an error, so an
+                // unknown one is too.
+                check_surrogates(s).map_err(E::custom)?;
+                // `Box<RawValue>` through the same protocol: no second parse of the text.
+                Slot::Owned(serde::Deserialize::deserialize(RawText::<E>(
+                    s,
+                    std::marker::PhantomData,
+                ))?)
+            }
+        }))
     }
 }
 
-impl<'de> FromRawText<'de> for CheckRaw {
-    fn from_raw_text<E: serde::de::Error>(s: Cow<'de, str>) -> Result<Self, E> {
-        match &*s {
+impl RawField {
+    #[cold]
+    fn owned<E: serde::de::Error>(text: String) -> Result<Self, E> {
+        // Valid JSON by construction (`neutral::JsonText`), so this parse cannot fail.
+        RawValue::from_string(text)
+            .map(|v| RawField(Slot::Owned(v)))
+            .map_err(E::custom)
+    }
+}
+
+impl FromRawText for CheckRaw {
+    fn from_json_text<E: serde::de::Error>(_: String) -> Result<Self, E> {
+        Ok(CheckRaw)
+    }
+
+    fn from_raw_text<E: serde::de::Error>(s: &str) -> Result<Self, E> {
+        match s {
             "null" | "true" | "false" => Ok(CheckRaw),
             // `Box<RawValue>` takes any text the deserializer hands over: only this can fail.
-            text => check_surrogates(text).map(|()| CheckRaw).map_err(E::custom),
+            _ => check_surrogates(s).map(|()| CheckRaw).map_err(E::custom),
         }
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RawField<'de> {
+impl<'de> serde::Deserialize<'de> for RawField {
     #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_newtype_struct(RAW_TOKEN, FieldVisitor::<Self>(PhantomData))
@@ -461,12 +437,10 @@ impl<'de> serde::Deserialize<'de> for CheckRaw {
     }
 }
 
-/// The raw-value protocol: a one-entry map, the token as key and the raw text as value. A
-/// deserializer that does not speak it hands over the value itself (`visit_newtype_struct`),
-/// which is then written as JSON text.
+/// The raw-value protocol: a one-entry map, the token as key and the raw text as value.
 struct FieldVisitor<T>(PhantomData<T>);
 
-impl<'de, T: FromRawText<'de>> serde::de::Visitor<'de> for FieldVisitor<T> {
+impl<'de, T: FromRawText> serde::de::Visitor<'de> for FieldVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -486,7 +460,7 @@ impl<'de, T: FromRawText<'de>> serde::de::Visitor<'de> for FieldVisitor<T> {
     fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
         let mut text = String::new();
         serde::de::DeserializeSeed::deserialize(crate::neutral::JsonText::new(&mut text), d)?;
-        T::from_raw_text(Cow::Owned(text))
+        T::from_json_text(text)
     }
 }
 
@@ -520,7 +494,7 @@ impl serde::de::Visitor<'_> for TokenKey {
 /// The raw text of the value.
 struct TextSeed<T>(PhantomData<T>);
 
-impl<'de, T: FromRawText<'de>> serde::de::DeserializeSeed<'de> for TextSeed<T> {
+impl<'de, T: FromRawText> serde::de::DeserializeSeed<'de> for TextSeed<T> {
     type Value = T;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
@@ -528,23 +502,15 @@ impl<'de, T: FromRawText<'de>> serde::de::DeserializeSeed<'de> for TextSeed<T> {
     }
 }
 
-impl<'de, T: FromRawText<'de>> serde::de::Visitor<'de> for TextSeed<T> {
+impl<T: FromRawText> serde::de::Visitor<'_> for TextSeed<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("raw value")
     }
 
-    fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<T, E> {
-        T::from_raw_text(Cow::Borrowed(s))
-    }
-
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
-        T::from_raw_text(Cow::Owned(s.to_owned()))
-    }
-
-    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<T, E> {
-        T::from_raw_text(Cow::Owned(s))
+        T::from_raw_text(s)
     }
 }
 
@@ -590,6 +556,65 @@ fn check_surrogates(text: &str) -> Result<(), &'static str> {
         }
     }
     Ok(())
+}
+
+/// A deserializer that hands already-checked raw JSON text to `Box<RawValue>`.
+struct RawText<'de, E>(&'de str, std::marker::PhantomData<E>);
+
+impl<'de, E: serde::de::Error> serde::Deserializer<'de> for RawText<'de, E> {
+    type Error = E;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, E> {
+        Err(E::custom("raw JSON text is only a RawValue"))
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        if name == RAW_TOKEN {
+            visitor.visit_map(RawMap::<E>(Some(self.0), std::marker::PhantomData))
+        } else {
+            self.deserialize_any(visitor)
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// The raw-value map: the token, then the text.
+struct RawMap<'de, E>(Option<&'de str>, std::marker::PhantomData<E>);
+
+impl<'de, E: serde::de::Error> serde::de::MapAccess<'de> for RawMap<'de, E> {
+    type Error = E;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, E> {
+        if self.0.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::<E>::new(
+            RAW_TOKEN,
+        ))
+        .map(Some)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, E> {
+        let raw = self
+            .0
+            .take()
+            .ok_or_else(|| E::custom("raw value read twice"))?;
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::<E>::new(raw))
+    }
 }
 
 #[cfg(test)]
@@ -667,9 +692,8 @@ mod tests {
 
     #[test]
     fn short_and_long_keys_behave_alike() {
-        // Keys that look like the block's own length prefixes must not confuse it.
-        let long = "k".repeat(300);
-        let exact = "12:é:3".to_owned();
+        let long = "k".repeat(INLINE + 1);
+        let exact = "é".repeat(INLINE / 2);
         let mut f = UnknownFields::new();
         f.insert_str("a", RawValue::from_string("1".into()).unwrap());
         f.insert(long.clone(), RawValue::from_string("2".into()).unwrap());

@@ -185,7 +185,7 @@ fn map_deserialize(
 fn keep_unknown() -> TokenStream {
     quote! {
         let value = map.next_value()?;
-        extra.push(key, value);
+        extra.insert_field(key.as_str(), value);
     }
 }
 
@@ -289,14 +289,14 @@ fn structure(s: &Struct) -> TokenStream {
         &expecting,
         quote! {
             #(#locals)*
-            let mut extra = crate::__private::Extra::new();
+            let mut extra = crate::UnknownFields::new();
         },
         quote! { #(#arms)* },
         keep_unknown(),
         quote! {
             Ok(#name {
                 #(#builds)*
-                extra: extra.finish(),
+                extra,
             })
         },
     );
@@ -775,7 +775,7 @@ fn union(u: &Union) -> TokenStream {
             #[cold]
             #[inline(never)]
             #[allow(clippy::too_many_arguments, clippy::vec_box)] // the types mirror the fields'
-            fn #fn_name(extra: &mut crate::__private::Extra<'_>, #(#params),*) -> Result<(), serde_json::Error> {
+            fn #fn_name(extra: &mut crate::UnknownFields, #(#params),*) -> Result<(), serde_json::Error> {
                 #(#body)*
                 Ok(())
             }
@@ -874,7 +874,7 @@ fn union(u: &Union) -> TokenStream {
                     Ok(#name::#vn(#vt {
                         #tag_build
                         #(#builds)*
-                        extra: extra.finish(),
+                        extra,
                     }))
                 }
             }
@@ -1147,7 +1147,7 @@ fn union(u: &Union) -> TokenStream {
         quote! {
             let mut #tag_local = crate::Nullable::<#tag_enum>::Absent;
             #(#locals)*
-            let mut extra = crate::__private::Extra::new();
+            let mut extra = crate::UnknownFields::new();
         },
         quote! {
             #tag_json => #tag_local = map.next_value()?,
@@ -1167,7 +1167,7 @@ fn union(u: &Union) -> TokenStream {
                         #tag_rust: tag,
                         #(#unknown_builds)*
                         #(#common_builds)*
-                        extra: extra.finish(),
+                        extra,
                     }))
                 }
             }
