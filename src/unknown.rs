@@ -458,9 +458,33 @@ impl<'de, T: FromRawText> serde::de::Visitor<'de> for FieldVisitor<T> {
     }
 
     fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        // sonic-rs has a raw-value protocol of its own (its `LazyValue`'s), which hands over
+        // the text as written; like the serializer check above, the type name is the only
+        // witness of which deserializer this is.
+        if std::any::type_name::<D>().starts_with("&mut sonic_rs::") {
+            return d.deserialize_newtype_struct(SONIC_RAW_TOKEN, SonicText::<T>(PhantomData));
+        }
         let mut text = String::new();
         serde::de::DeserializeSeed::deserialize(crate::neutral::JsonText::new(&mut text), d)?;
         T::from_json_text(text)
+    }
+}
+
+/// sonic-rs's private name for its raw-value protocol (`sonic_rs::lazyvalue::TOKEN`).
+const SONIC_RAW_TOKEN: &str = "$sonic_rs::LazyValue";
+
+/// The raw text sonic-rs hands over.
+struct SonicText<T>(PhantomData<T>);
+
+impl<T: FromRawText> serde::de::Visitor<'_> for SonicText<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("raw value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+        T::from_raw_text(s)
     }
 }
 
