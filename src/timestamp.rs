@@ -339,7 +339,13 @@ impl Hash for Timestamp {
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.write_fast(&mut [0; 40]) {
-            Some(text) => serializer.serialize_str(text),
+            Some(text) => {
+                let mut quoted = [b'"'; 42];
+                quoted[1..=text.len()].copy_from_slice(text.as_bytes());
+                // `"` + the text + `"`: ASCII.
+                let quoted = std::str::from_utf8(&quoted[..text.len() + 2]).unwrap_or("\"\"");
+                crate::unknown::serialize_ascii_str(serializer, quoted)
+            }
             None => serializer.collect_str(self),
         }
     }

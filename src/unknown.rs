@@ -316,6 +316,29 @@ fn is_serde_json<S>() -> bool {
         || name == "serde_json::value::ser::Serializer"
 }
 
+/// Serialises a string that needs no JSON escape (ASCII, no quote, backslash or control
+/// character), given with its quotes: serde_json's serializers get it as raw text, skipping
+/// their escape scan (snowflakes and timestamps: ~15% of an encode); any other gets the string.
+#[inline]
+pub(crate) fn serialize_ascii_str<S: serde::Serializer>(
+    serializer: S,
+    quoted: &str,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct as _;
+    let inner = quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .unwrap_or(quoted);
+    debug_assert!(inner.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x80));
+    if is_serde_json::<S>() {
+        let mut s = serializer.serialize_struct(RAW_TOKEN, 1)?;
+        s.serialize_field(RAW_TOKEN, quoted)?;
+        s.end()
+    } else {
+        serializer.serialize_str(inner)
+    }
+}
+
 /// An unknown field's text, written as `RawValue` writes itself for serde_json (the text as
 /// it is) and as the value it holds for any other serializer.
 #[doc(hidden)]
