@@ -212,17 +212,15 @@ mod tests {
 
     #[test]
     fn too_deep_is_an_error() {
-        let deep: serde_json::Value = serde_json::from_str(&format!(
-            "{}{}",
-            "[".repeat(120),
-            "]".repeat(120)
-        ))
-        .unwrap();
+        let deep: serde_json::Value =
+            serde_json::from_str(&format!("{}{}", "[".repeat(120), "]".repeat(120))).unwrap();
         let mut deeper = deep.clone();
         for _ in 0..20 {
             deeper = serde_json::Value::Array(vec![deeper]);
         }
         assert!(JsonText::new(&mut String::new()).deserialize(deep).is_ok());
-        assert!(JsonText::new(&mut String::new()).deserialize(deeper).is_err());
+        assert!(JsonText::new(&mut String::new())
+            .deserialize(deeper)
+            .is_err());
     }
 }

@@ -329,7 +329,9 @@ pub(crate) fn serialize_ascii_str<S: serde::Serializer>(
         .strip_prefix('"')
         .and_then(|q| q.strip_suffix('"'))
         .unwrap_or(quoted);
-    debug_assert!(inner.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x80));
+    debug_assert!(inner
+        .bytes()
+        .all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x80));
     if is_serde_json::<S>() {
         let mut s = serializer.serialize_struct(RAW_TOKEN, 1)?;
         s.serialize_field(RAW_TOKEN, quoted)?;

@@ -54,7 +54,8 @@ fn round_trips(invite: &Invite, input: &Value) -> Result<(), TestCaseError> {
     prop_assert_eq!(&serde_json::from_str::<Value>(&sonic).unwrap(), input);
     prop_assert_eq!(&sonic_rs::from_str::<Invite>(&sonic).unwrap(), invite);
 
-    let simd = simd_json::serde::to_string(invite).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let simd =
+        simd_json::serde::to_string(invite).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert!(!simd.contains("$serde_json"), "{}", simd);
     prop_assert_eq!(&serde_json::from_str::<Value>(&simd).unwrap(), input);
     let mut bytes = simd.into_bytes();
@@ -98,7 +99,12 @@ fn serde_json_alone_keeps_the_text() {
     );
     // sonic-rs reads the raw text too: the value kept is the text as written.
     let sonic: Invite = sonic_rs::from_str(text).unwrap();
-    let kept = sonic.as_guild().unwrap().extra.get_raw("n").map(|r| r.get());
+    let kept = sonic
+        .as_guild()
+        .unwrap()
+        .extra
+        .get_raw("n")
+        .map(|r| r.get());
     assert_eq!(kept, Some("1.50"));
 }
 

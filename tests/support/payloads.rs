@@ -214,4 +214,3 @@ pub fn gateway_message() -> impl Strategy<Value = (String, Value)> {
         },
     )
 }
-

@@ -156,9 +156,7 @@ fn main() {
         Some(w) => (w.to_owned(), corpus::corpus2(n)),
         None => (what.clone(), corpus::corpus(n)),
     };
-    if what.starts_with("serenity")
-        || what.ends_with("-subset")
-    {
+    if what.starts_with("serenity") || what.ends_with("-subset") {
         c.retain(|p| !corpus::has_target_user(p));
     }
     if what.ends_with("-known-only") {
@@ -193,12 +191,16 @@ fn main() {
     });
     let encode = what.starts_with("encode");
     let ours_values: Vec<discord_invite::Invite> = if encode {
-        c.iter().map(|p| discord_invite::Invite::from_json_slice(p).unwrap()).collect()
+        c.iter()
+            .map(|p| discord_invite::Invite::from_json_slice(p).unwrap())
+            .collect()
     } else {
         Vec::new()
     };
     let twilight_values: Vec<twilight_model::guild::invite::Invite> = if encode {
-        c.iter().map(|p| serde_json::from_slice(p).unwrap()).collect()
+        c.iter()
+            .map(|p| serde_json::from_slice(p).unwrap())
+            .collect()
     } else {
         Vec::new()
     };

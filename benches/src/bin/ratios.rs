@@ -66,7 +66,10 @@ impl Corpus {
             name,
             text: text(&all),
             sub_text: text(&sub),
-            ours: all.iter().map(|p| Ours::from_json_slice(p).unwrap()).collect(),
+            ours: all
+                .iter()
+                .map(|p| Ours::from_json_slice(p).unwrap())
+                .collect(),
             twilight: all
                 .iter()
                 .map(|p| serde_json::from_slice(p).unwrap())
