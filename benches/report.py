@@ -19,6 +19,7 @@ ORDER = [
     ("decode", "serde_json_ignored_any", "parse floor (serde_json IgnoredAny)"),
     ("decode", "serde_json_value", "serde_json::Value (IndexMap)"),
     ("decode", "discord_invite", "discord-invite Invite"),
+    ("decode", "discord_invite_serde_slice", "discord-invite Invite (serde_json::from_slice)"),
     ("decode", "twilight_model", "twilight-model Invite"),
     ("decode", "twilight_model_from_str", "twilight-model Invite (UTF-8 once + from_str)"),
     ("decode_no_target_user", "serde_json_ignored_any", "parse floor (serde_json IgnoredAny)"),
@@ -43,7 +44,7 @@ GROUP_TITLES = {
     "validate": "Validate (bytes in)",
 }
 
-OURS = {"discord_invite", "discord_invite_report"}
+OURS = {"discord_invite", "discord_invite_report", "discord_invite_serde_slice"}
 
 
 def load(crit_dir):

@@ -41,9 +41,7 @@ impl serde::Serialize for ApiError {
         if let Some(value) = &self.errors {
             map.serialize_entry("errors", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -157,9 +155,7 @@ impl serde::Serialize for ApiErrorMessage {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("code", &self.code)?;
         map.serialize_entry("message", &self.message)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -344,9 +340,7 @@ impl serde::Serialize for AvatarDecoration {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("asset", &self.asset)?;
         map.serialize_entry("sku_id", &self.sku_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -456,9 +450,7 @@ impl serde::Serialize for ByNWeekday {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("n", &self.n)?;
         map.serialize_entry("day", &self.day)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -686,9 +678,7 @@ impl serde::Serialize for CreateGroupDmInviteRequest {
         if !self.max_age.is_absent() {
             map.serialize_entry("max_age", &self.max_age)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -839,9 +829,7 @@ impl serde::Serialize for CreateGuildInviteRequest {
         if !self.role_ids.is_absent() {
             map.serialize_entry("role_ids", &self.role_ids)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -1116,9 +1104,7 @@ impl serde::Serialize for FriendInvite {
         if let Some(value) = &self.flags {
             map.serialize_entry("flags", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -1358,9 +1344,7 @@ impl serde::Serialize for GroupDmInvite {
                 &self.approximate_member_count,
             )?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -2102,9 +2086,7 @@ impl serde::Serialize for GuildInvite {
         if !self.roles.is_absent() {
             map.serialize_entry("roles", &self.roles)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -2492,9 +2474,7 @@ impl serde::Serialize for GuildLiveliness {
         if !self.last_updated_ts.is_absent() {
             map.serialize_entry("last_updated_ts", &self.last_updated_ts)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -2715,9 +2695,7 @@ impl serde::Serialize for GuildMember {
         if let Some(value) = &self.deaf {
             map.serialize_entry("deaf", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -3023,9 +3001,7 @@ impl serde::Serialize for GuildRoleColors {
         map.serialize_entry("primary_color", &self.primary_color)?;
         map.serialize_entry("secondary_color", &self.secondary_color)?;
         map.serialize_entry("tertiary_color", &self.tertiary_color)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -3154,9 +3130,7 @@ impl serde::Serialize for InnerErrors {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("_errors", &self.errors)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -3260,9 +3234,7 @@ impl serde::Serialize for InstallParams {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("scopes", &self.scopes)?;
         map.serialize_entry("permissions", &self.permissions)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -3374,9 +3346,7 @@ impl serde::Serialize for IntegrationTypeConfiguration {
         if let Some(value) = &self.oauth2_install_params {
             map.serialize_entry("oauth2_install_params", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -3542,9 +3512,7 @@ impl serde::Serialize for UnknownInvite {
         if !self.channel.is_absent() {
             map.serialize_entry("channel", &self.channel)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -5134,9 +5102,7 @@ impl serde::Serialize for InviteApplication {
         if let Some(value) = &self.tags {
             map.serialize_entry("tags", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -5441,9 +5407,7 @@ impl serde::Serialize for InviteChannel {
         if let Some(value) = &self.recipients {
             map.serialize_entry("recipients", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -5582,9 +5546,7 @@ impl serde::Serialize for InviteChannelRecipient {
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("username", &self.username)?;
         map.serialize_entry("avatar", &self.avatar)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -5803,9 +5765,7 @@ impl serde::Serialize for InviteCreateEvent {
         if let Some(value) = &self.role_ids {
             map.serialize_entry("role_ids", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -6013,9 +5973,7 @@ impl serde::Serialize for InviteDeleteEvent {
             map.serialize_entry("guild_id", value)?;
         }
         map.serialize_entry("code", &self.code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -6207,9 +6165,7 @@ impl serde::Serialize for InviteGuild {
         if let Some(value) = &self.premium_subscription_count {
             map.serialize_entry("premium_subscription_count", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -6447,9 +6403,7 @@ impl serde::Serialize for InviteGuildRole {
         if let Some(value) = &self.permissions {
             map.serialize_entry("permissions", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -6612,9 +6566,7 @@ impl serde::Serialize for InviteMetadata {
         map.serialize_entry("max_age", &self.max_age)?;
         map.serialize_entry("temporary", &self.temporary)?;
         map.serialize_entry("created_at", &self.created_at)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -6752,9 +6704,7 @@ impl serde::Serialize for InviteStageInstance {
         map.serialize_entry("participant_count", &self.participant_count)?;
         map.serialize_entry("speaker_count", &self.speaker_count)?;
         map.serialize_entry("topic", &self.topic)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -6944,9 +6894,7 @@ impl serde::Serialize for InviteStageInstanceMember {
         if let Some(value) = &self.user {
             map.serialize_entry("user", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -7248,9 +7196,7 @@ impl serde::Serialize for LobbyGuildInvite {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("code", &self.code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -7366,9 +7312,7 @@ impl serde::Serialize for Nameplate {
         map.serialize_entry("asset", &self.asset)?;
         map.serialize_entry("label", &self.label)?;
         map.serialize_entry("palette", &self.palette)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -8046,9 +7990,7 @@ impl serde::Serialize for PrimaryGuild {
         map.serialize_entry("identity_enabled", &self.identity_enabled)?;
         map.serialize_entry("tag", &self.tag)?;
         map.serialize_entry("badge", &self.badge)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -8200,9 +8142,7 @@ impl serde::Serialize for RateLimitedError {
         map.serialize_entry("message", &self.message)?;
         map.serialize_entry("retry_after", &self.retry_after)?;
         map.serialize_entry("global", &self.global)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -8395,9 +8335,7 @@ impl serde::Serialize for RecurrenceRule {
         if !self.count.is_absent() {
             map.serialize_entry("count", &self.count)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -9010,9 +8948,7 @@ impl serde::Serialize for ScheduledEvent {
         if let Some(value) = &self.guild_scheduled_event_exceptions {
             map.serialize_entry("guild_scheduled_event_exceptions", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -9371,9 +9307,7 @@ impl serde::Serialize for ScheduledEventException {
         map.serialize_entry("scheduled_start_time", &self.scheduled_start_time)?;
         map.serialize_entry("scheduled_end_time", &self.scheduled_end_time)?;
         map.serialize_entry("is_canceled", &self.is_canceled)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -9733,9 +9667,7 @@ impl serde::Serialize for ScheduledEventUser {
             map.serialize_entry("member", value)?;
         }
         map.serialize_entry("response", &self.response)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -9994,9 +9926,7 @@ impl serde::Serialize for TargetUsersJobStatus {
         if !self.error_message.is_absent() {
             map.serialize_entry("error_message", &self.error_message)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -10231,9 +10161,7 @@ impl serde::Serialize for UpdateTargetUsersError {
         if let Some(value) = &self.target_users_file {
             map.serialize_entry("target_users_file", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -10445,9 +10373,7 @@ impl serde::Serialize for User {
         if !self.primary_guild.is_absent() {
             map.serialize_entry("primary_guild", &self.primary_guild)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -10648,9 +10574,7 @@ impl serde::Serialize for UserCollectibles {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("nameplate", &self.nameplate)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -10768,9 +10692,7 @@ impl serde::Serialize for VanityUrl {
         if !self.error.is_absent() {
             map.serialize_entry("error", &self.error)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -10888,9 +10810,7 @@ impl serde::Serialize for VanityUrlError {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("message", &self.message)?;
         map.serialize_entry("code", &self.code)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }
@@ -11113,7 +11033,9 @@ impl GatewayEvent {
         match self {
             Self::InviteCreate(v) => map.serialize_entry("d", v),
             Self::InviteDelete(v) => map.serialize_entry("d", v),
-            Self::Other { raw: Some(raw), .. } => map.serialize_entry("d", raw),
+            Self::Other { raw: Some(raw), .. } => {
+                map.serialize_entry("d", &crate::__private::RawJson(raw.get()))
+            }
             Self::Other { raw: None, .. } => Ok(()),
         }
     }

@@ -64,6 +64,8 @@ pub fn stash<T: serde::Serialize, E: Error>(
     Ok(())
 }
 
+pub use crate::unknown::RawJson;
+
 /// A required, nullable field: absent is "missing field", `null` is `None`.
 #[inline]
 pub fn required_nullable<T, E: Error>(v: Nullable<T>, name: &'static str) -> Result<Option<T>, E> {

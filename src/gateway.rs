@@ -77,9 +77,7 @@ impl serde::Serialize for GatewayEnvelope {
         }
         map.serialize_entry("op", &self.op)?;
         self.event.serialize_d(&mut map)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
+        self.extra.serialize_entries(&mut map)?;
         map.end()
     }
 }

@@ -52,6 +52,7 @@ mod fast;
 mod gateway;
 #[cfg(feature = "json-schema")]
 mod json_schema;
+mod neutral;
 mod nullable;
 mod snowflake;
 mod timestamp;

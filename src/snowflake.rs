@@ -202,26 +202,27 @@ impl FromStr for Snowflake {
 impl serde::Serialize for Snowflake {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut buf = itoa_buf(self.0);
-        serializer.serialize_str(buf.as_str())
+        crate::unknown::serialize_ascii_str(serializer, buf.quoted())
     }
 }
 
-/// A stack buffer holding a u64 in decimal, so serialising allocates nothing.
+/// A stack buffer holding a u64 in decimal between quotes, so serialising allocates nothing.
 struct DecBuf {
-    bytes: [u8; 20],
+    bytes: [u8; 22],
     start: usize,
 }
 
 impl DecBuf {
-    fn as_str(&mut self) -> &str {
-        // Only ASCII digits were written.
-        std::str::from_utf8(&self.bytes[self.start..]).unwrap_or("0")
+    /// The digits with their quotes: `"123"`.
+    fn quoted(&mut self) -> &str {
+        // Only ASCII digits and quotes were written.
+        std::str::from_utf8(&self.bytes[self.start..]).unwrap_or("\"0\"")
     }
 }
 
 fn itoa_buf(mut n: u64) -> DecBuf {
-    let mut bytes = [0u8; 20];
-    let mut i = 20;
+    let mut bytes = [b'"'; 22];
+    let mut i = 21;
     loop {
         i -= 1;
         bytes[i] = b'0' + (n % 10) as u8;
@@ -230,7 +231,10 @@ fn itoa_buf(mut n: u64) -> DecBuf {
             break;
         }
     }
-    DecBuf { bytes, start: i }
+    DecBuf {
+        bytes,
+        start: i - 1,
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Snowflake {

@@ -208,8 +208,74 @@ fn parse_rfc3339(s: &str) -> Result<Timestamp, ParseTimestampError> {
     })
 }
 
+impl Timestamp {
+    /// The text as [`Display`](fmt::Display) writes it, put together in `buf` by hand (the
+    /// formatting machinery and its fraction string cost more than the rest of an encode of
+    /// the field); `None` for a year outside 0..=9999, which takes the general formatter.
+    fn write_fast<'b>(&self, buf: &'b mut [u8; 40]) -> Option<&'b str> {
+        fn two(buf: &mut [u8], at: usize, n: u8) {
+            buf[at] = b'0' + n / 10;
+            buf[at + 1] = b'0' + n % 10;
+        }
+        let a = self.at;
+        let year = u16::try_from(a.year()).ok().filter(|y| *y <= 9999)?;
+        two(buf, 0, (year / 100) as u8);
+        two(buf, 2, (year % 100) as u8);
+        buf[4] = b'-';
+        two(buf, 5, u8::from(a.month()));
+        buf[7] = b'-';
+        two(buf, 8, a.day());
+        buf[10] = b'T';
+        two(buf, 11, a.hour());
+        buf[13] = b':';
+        two(buf, 14, a.minute());
+        buf[16] = b':';
+        two(buf, 17, a.second());
+        let mut len = 19;
+        if self.frac_digits > 0 {
+            buf[len] = b'.';
+            let mut nanos = a.nanosecond();
+            let mut digits = [0u8; 9];
+            for d in digits.iter_mut().rev() {
+                *d = b'0' + (nanos % 10) as u8;
+                nanos /= 10;
+            }
+            let n = usize::from(self.frac_digits.min(9));
+            buf[len + 1..len + 1 + n].copy_from_slice(&digits[..n]);
+            len += 1 + n;
+        }
+        let off: UtcOffset = a.offset();
+        if self.zulu {
+            buf[len] = b'Z';
+            len += 1;
+        } else if self.unknown_offset && off.is_utc() {
+            buf[len..len + 6].copy_from_slice(b"-00:00");
+            len += 6;
+        } else {
+            let (h, m, _) = off.as_hms();
+            buf[len] = if off.is_negative() { b'-' } else { b'+' };
+            two(buf, len + 1, h.unsigned_abs());
+            buf[len + 3] = b':';
+            two(buf, len + 4, m.unsigned_abs());
+            len += 6;
+        }
+        // Only ASCII was written.
+        std::str::from_utf8(&buf[..len]).ok()
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.write_fast(&mut [0; 40]) {
+            Some(text) => f.write_str(text),
+            None => self.fmt_general(f),
+        }
+    }
+}
+
+impl Timestamp {
+    /// The formatter for every year (and the reference `write_fast` is tested against).
+    fn fmt_general(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let a = self.at;
         write!(
             f,
@@ -272,7 +338,16 @@ impl Hash for Timestamp {
 
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        match self.write_fast(&mut [0; 40]) {
+            Some(text) => {
+                let mut quoted = [b'"'; 42];
+                quoted[1..=text.len()].copy_from_slice(text.as_bytes());
+                // `"` + the text + `"`: ASCII.
+                let quoted = std::str::from_utf8(&quoted[..text.len() + 2]).unwrap_or("\"\"");
+                crate::unknown::serialize_ascii_str(serializer, quoted)
+            }
+            None => serializer.collect_str(self),
+        }
     }
 }
 
@@ -294,6 +369,35 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_fast_writer_writes_what_the_general_formatter_writes() {
+        struct General(super::Timestamp);
+        impl std::fmt::Display for General {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt_general(f)
+            }
+        }
+        let mut n = 0;
+        for year in [0, 1, 99, 1970, 2016, 2026, 9999] {
+            for frac in ["", ".1", ".954", ".954000", ".000000001", ".123456789"] {
+                for off in ["Z", "+00:00", "-00:00", "+05:30", "-09:45", "+23:59"] {
+                    let text = format!("{year:04}-02-28T23:07:09{frac}{off}");
+                    let t: super::Timestamp = text.parse().unwrap();
+                    let fast = t.write_fast(&mut [0; 40]).map(str::to_owned);
+                    assert_eq!(fast.as_deref(), Some(General(t).to_string().as_str()));
+                    assert_eq!(t.to_string(), text);
+                    n += 1;
+                }
+            }
+        }
+        assert_eq!(n, 7 * 6 * 6);
+        // Years the fast writer leaves to the general formatter.
+        let far = time::OffsetDateTime::UNIX_EPOCH.replace_year(-5).unwrap();
+        let t = super::Timestamp::from(far);
+        assert!(t.write_fast(&mut [0; 40]).is_none());
+        assert_eq!(t.to_string(), General(t).to_string());
+    }
+
     #[test]
     fn negative_zero_offset_round_trips() {
         // RFC 3339's "UTC, local offset unknown": found by fuzzing (it re-encoded as +00:00).

@@ -10,8 +10,15 @@ use serde_json::value::RawValue;
 /// The fields of a payload that this version of the crate does not know.
 ///
 /// Each value is kept as its raw JSON text (a [`RawValue`]), in arrival order, so it re-encodes
-/// exactly as it came — numbers digit for digit — and costs one allocation to keep (keys up to
-/// 22 bytes are stored inline), with no tree and no hashing on the decode path.
+/// exactly as it came — numbers digit for digit — through serde_json, and costs one allocation
+/// to keep (keys up to 22 bytes are stored inline; `null`, `true` and `false` none), with no
+/// tree and no hashing on the decode path.
+///
+/// Through a serde format other than JSON text with serde_json's raw-value protocol
+/// (MessagePack, CBOR, sonic-rs, simd-json, serde's buffered content in untagged enums…) a
+/// value arrives as that format's data and is kept as the equivalent JSON text; encoding to
+/// any serializer but serde_json's writes the value as data again (equal as JSON; only
+/// serde_json gets the text byte for byte).
 /// [`get`](Self::get) parses a value on demand; [`iter`](Self::iter) and `&UnknownFields` iterate
 /// `(&str, &RawValue)` pairs.
 ///
@@ -203,6 +210,20 @@ impl UnknownFields {
         self.0.iter().map(|(k, _)| k.as_str())
     }
 
+    /// Writes every field into a map being serialised (the generated `Serialize` impls): the
+    /// raw text to serde_json, the value to any other serializer.
+    #[doc(hidden)]
+    #[inline]
+    pub fn serialize_entries<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        for (key, value) in &self.0 {
+            map.serialize_entry(key.as_str(), &RawJson(value.get().get()))?;
+        }
+        Ok(())
+    }
+
     fn as_values(&self) -> BTreeMap<&str, Option<serde_json::Value>> {
         self.0
             .iter()
@@ -279,8 +300,72 @@ impl Slot {
 }
 
 /// serde_json's private name for `RawValue` (`serde_json::raw::TOKEN`): a deserializer that
-/// knows it hands the value's raw JSON text to the visitor (serde_json's own, the fast path's).
+/// knows it hands the value's raw JSON text to the visitor (serde_json's own, the fast path's),
+/// and a serializer that knows it writes the text as it is (serde_json's).
 const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// Whether `S` is one of serde_json's own serializers, which write a `RawValue` as its text.
+/// Any other serializer would write serde_json's private struct literally (sonic-rs and
+/// simd-json did: `{"$serde_json::private::RawValue":"…"}`), so it gets the value instead.
+/// serde offers no way to ask a serializer; its type name is the only witness (a wrapper
+/// around serde_json's serializer is taken for another serializer: the output is then equal
+/// as JSON, not byte for byte).
+fn is_serde_json<S>() -> bool {
+    let name = std::any::type_name::<S>();
+    name.starts_with("&mut serde_json::ser::Serializer<")
+        || name == "serde_json::value::ser::Serializer"
+}
+
+/// Serialises a string that needs no JSON escape (ASCII, no quote, backslash or control
+/// character), given with its quotes: serde_json's serializers get it as raw text, skipping
+/// their escape scan (snowflakes and timestamps: ~15% of an encode); any other gets the string.
+#[inline]
+pub(crate) fn serialize_ascii_str<S: serde::Serializer>(
+    serializer: S,
+    quoted: &str,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct as _;
+    let inner = quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .unwrap_or(quoted);
+    debug_assert!(inner
+        .bytes()
+        .all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x80));
+    if is_serde_json::<S>() {
+        let mut s = serializer.serialize_struct(RAW_TOKEN, 1)?;
+        s.serialize_field(RAW_TOKEN, quoted)?;
+        s.end()
+    } else {
+        serializer.serialize_str(inner)
+    }
+}
+
+/// An unknown field's text, written as `RawValue` writes itself for serde_json (the text as
+/// it is) and as the value it holds for any other serializer.
+#[doc(hidden)]
+pub struct RawJson<'a>(pub &'a str);
+
+impl serde::Serialize for RawJson<'_> {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        if is_serde_json::<S>() {
+            let mut s = serializer.serialize_struct(RAW_TOKEN, 1)?;
+            s.serialize_field(RAW_TOKEN, self.0)?;
+            s.end()
+        } else {
+            self.as_value::<S::Error>()?.serialize(serializer)
+        }
+    }
+}
+
+impl RawJson<'_> {
+    #[cold]
+    fn as_value<E: serde::ser::Error>(&self) -> Result<serde_json::Value, E> {
+        serde_json::from_str(self.0).map_err(E::custom)
+    }
+}
 
 /// An unknown field's value as the generated decoders read it: `Box<RawValue>`'s protocol
 /// (the raw text of the value, already checked by the deserializer), but `null`, `true` and
@@ -304,9 +389,21 @@ pub struct CheckRaw;
 /// ([`CheckRaw`]). Both read it through the raw-value protocol ([`FieldVisitor`]).
 trait FromRawText: Sized {
     fn from_raw_text<E: serde::de::Error>(text: &str) -> Result<Self, E>;
+
+    /// The value of a deserializer without the raw-value protocol, written as JSON text.
+    fn from_json_text<E: serde::de::Error>(text: String) -> Result<Self, E>;
 }
 
 impl FromRawText for RawField {
+    fn from_json_text<E: serde::de::Error>(text: String) -> Result<Self, E> {
+        match text.as_str() {
+            "null" => Ok(RawField(Slot::Static(RawValue::NULL))),
+            "true" => Ok(RawField(Slot::Static(RawValue::TRUE))),
+            "false" => Ok(RawField(Slot::Static(RawValue::FALSE))),
+            _ => RawField::owned(text),
+        }
+    }
+
     fn from_raw_text<E: serde::de::Error>(s: &str) -> Result<Self, E> {
         Ok(RawField(match s {
             "null" => Slot::Static(RawValue::NULL),
@@ -328,7 +425,21 @@ impl FromRawText for RawField {
     }
 }
 
+impl RawField {
+    #[cold]
+    fn owned<E: serde::de::Error>(text: String) -> Result<Self, E> {
+        // Valid JSON by construction (`neutral::JsonText`), so this parse cannot fail.
+        RawValue::from_string(text)
+            .map(|v| RawField(Slot::Owned(v)))
+            .map_err(E::custom)
+    }
+}
+
 impl FromRawText for CheckRaw {
+    fn from_json_text<E: serde::de::Error>(_: String) -> Result<Self, E> {
+        Ok(CheckRaw)
+    }
+
     fn from_raw_text<E: serde::de::Error>(s: &str) -> Result<Self, E> {
         match s {
             "null" | "true" | "false" => Ok(CheckRaw),
@@ -373,6 +484,36 @@ impl<'de, T: FromRawText> serde::de::Visitor<'de> for FieldVisitor<T> {
             ));
         }
         map.next_value_seed(TextSeed::<T>(PhantomData))
+    }
+
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        // sonic-rs has a raw-value protocol of its own (its `LazyValue`'s), which hands over
+        // the text as written; like the serializer check above, the type name is the only
+        // witness of which deserializer this is.
+        if std::any::type_name::<D>().starts_with("&mut sonic_rs::") {
+            return d.deserialize_newtype_struct(SONIC_RAW_TOKEN, SonicText::<T>(PhantomData));
+        }
+        let mut text = String::new();
+        serde::de::DeserializeSeed::deserialize(crate::neutral::JsonText::new(&mut text), d)?;
+        T::from_json_text(text)
+    }
+}
+
+/// sonic-rs's private name for its raw-value protocol (`sonic_rs::lazyvalue::TOKEN`).
+const SONIC_RAW_TOKEN: &str = "$sonic_rs::LazyValue";
+
+/// The raw text sonic-rs hands over.
+struct SonicText<T>(PhantomData<T>);
+
+impl<T: FromRawText> serde::de::Visitor<'_> for SonicText<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("raw value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+        T::from_raw_text(s)
     }
 }
 

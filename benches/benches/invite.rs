@@ -96,6 +96,10 @@ fn decode(c: &mut Criterion) {
     decode_bench(&mut g, "discord_invite", &corpus.all, |p| {
         discord_invite::Invite::from_json_slice(p).map_err(|e| e.to_string())
     });
+    // The serde door: what `response.json::<Invite>()` and a user's own event enums do.
+    decode_bench(&mut g, "discord_invite_serde_slice", &corpus.all, |p| {
+        serde_json::from_slice::<discord_invite::Invite>(p).map_err(|e| e.to_string())
+    });
     decode_bench(&mut g, "twilight_model", &corpus.all, |p| {
         serde_json::from_slice::<twilight_model::guild::invite::Invite>(p)
             .map_err(|e| e.to_string())

@@ -25,6 +25,56 @@ pub const SEED: u64 = 0x00D1_5C0D_2026_0001;
 /// The number of invites the criterion benches use.
 pub const BENCH_LEN: usize = 10_000;
 
+/// The second corpus's seed (issue 16: every target holds on a corpus the code was not tuned
+/// on, with another seed and another mix of shapes; see [`Mix::SECOND`]).
+pub const SEED2: u64 = 0x5EC0_0D2D_2026_0016;
+
+/// How often each shape occurs. [`Mix::FIRST`] is the benchmark corpus (its bytes are the same
+/// as before mixes existed: a probability of the first mix draws the same random numbers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mix {
+    /// A vanity invite (no inviter) 1 in this many.
+    pub vanity_one_in: u64,
+    /// A stream invite with a `target_user` 1 in this many of the others.
+    pub stream_one_in: u64,
+    /// Invite metadata (`uses`, `max_age`…) on invites whose index is a multiple of this.
+    pub metadata_every: u64,
+    /// Each known guild feature 1 in this many; each feature the spec lacks 1 in this many.
+    pub known_feature_one_in: u64,
+    pub extra_feature_one_in: u64,
+    /// `Some(n)`: 1 in n users is an older shape without the fields the spec lacks (`clan`,
+    /// `display_name_styles`, `banner_color`) and without `collectibles`.
+    pub legacy_user_one_in: Option<u64>,
+    /// `Some(n)`: 1 in n guild descriptions is a long one (several sentences, escapes).
+    pub long_description_one_in: Option<u64>,
+}
+
+impl Mix {
+    /// The benchmark corpus: mostly full 2026 user objects, metadata on half.
+    pub const FIRST: Mix = Mix {
+        vanity_one_in: 12,
+        stream_one_in: 8,
+        metadata_every: 2,
+        known_feature_one_in: 3,
+        extra_feature_one_in: 3,
+        legacy_user_one_in: None,
+        long_description_one_in: None,
+    };
+
+    /// The second corpus: more stream invites (so more users), more vanity invites, metadata on
+    /// a third, fewer guild features, a third of the users in the older shape, some long
+    /// descriptions with escapes.
+    pub const SECOND: Mix = Mix {
+        vanity_one_in: 5,
+        stream_one_in: 3,
+        metadata_every: 3,
+        known_feature_one_in: 4,
+        extra_feature_one_in: 5,
+        legacy_user_one_in: Some(3),
+        long_description_one_in: Some(4),
+    };
+}
+
 /// SplitMix64: tiny, fast, and good enough to vary a corpus.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
@@ -223,6 +273,12 @@ fn server_tag(rng: &mut Rng) -> Value {
 
 /// A full user object, as `inviter` or `target_user`.
 pub fn user(rng: &mut Rng) -> Value {
+    user_with(rng, &Mix::FIRST)
+}
+
+/// A user object in `mix`'s proportions.
+pub fn user_with(rng: &mut Rng, mix: &Mix) -> Value {
+    let legacy = mix.legacy_user_one_in.is_some_and(|n| rng.one_in(n));
     let bot = rng.one_in(20);
     let public_flags = *rng.pick(PUBLIC_FLAGS);
     let syllables = 2 + rng.below(2);
@@ -290,6 +346,10 @@ pub fn user(rng: &mut Rng) -> Value {
             Value::Null
         },
     );
+    if legacy {
+        u.insert("primary_guild".into(), tag);
+        return Value::Object(u);
+    }
     u.insert(
         "collectibles".into(),
         if rng.one_in(4) {
@@ -326,10 +386,10 @@ pub fn user(rng: &mut Rng) -> Value {
     Value::Object(u)
 }
 
-fn guild(rng: &mut Rng, vanity: Option<&str>) -> Value {
+fn guild(rng: &mut Rng, vanity: Option<&str>, mix: &Mix) -> Value {
     let mut features: Vec<&str> = Vec::new();
     for f in KNOWN_FEATURES {
-        if rng.one_in(3) {
+        if rng.one_in(mix.known_feature_one_in) {
             features.push(f);
         }
     }
@@ -338,7 +398,7 @@ fn guild(rng: &mut Rng, vanity: Option<&str>) -> Value {
     }
     // Most real guilds carry at least one feature the spec does not list.
     for f in EXTRA_FEATURES {
-        if rng.one_in(3) {
+        if rng.one_in(mix.extra_feature_one_in) {
             features.push(f);
         }
     }
@@ -367,7 +427,16 @@ fn guild(rng: &mut Rng, vanity: Option<&str>) -> Value {
     g.insert(
         "description".into(),
         if rng.one_in(2) {
-            (*rng.pick(DESCRIPTIONS)).into()
+            if mix.long_description_one_in.is_some_and(|n| rng.one_in(n)) {
+                let mut d = String::new();
+                for _ in 0..2 + rng.below(4) {
+                    d.push_str(*rng.pick(DESCRIPTIONS));
+                    d.push_str(" \u{2022} ");
+                }
+                d.into()
+            } else {
+                (*rng.pick(DESCRIPTIONS)).into()
+            }
         } else {
             Value::Null
         },
@@ -390,10 +459,15 @@ fn guild(rng: &mut Rng, vanity: Option<&str>) -> Value {
 
 /// Invite `index` of the corpus with `seed`, as a JSON value (keys in Discord's order).
 pub fn invite_value(seed: u64, index: u64) -> Value {
+    invite_value_with(seed, index, &Mix::FIRST)
+}
+
+/// Invite `index` of the corpus with `seed` and `mix`, as a JSON value.
+pub fn invite_value_with(seed: u64, index: u64, mix: &Mix) -> Value {
     let mut rng = Rng::new(seed, index);
-    let vanity = rng.one_in(12);
-    let stream = !vanity && rng.one_in(8);
-    let metadata = index % 2 == 0;
+    let vanity = rng.one_in(mix.vanity_one_in);
+    let stream = !vanity && rng.one_in(mix.stream_one_in);
+    let metadata = index % mix.metadata_every == 0;
     let code = if vanity {
         name(&mut rng, 3)
     } else {
@@ -402,14 +476,14 @@ pub fn invite_value(seed: u64, index: u64) -> Value {
 
     let created = BASE_SECS + rng.below(30 * 86_400);
     let max_age = if vanity { 0 } else { *rng.pick(MAX_AGES) };
-    let guild_value = guild(&mut rng, vanity.then_some(code.as_str()));
+    let guild_value = guild(&mut rng, vanity.then_some(code.as_str()), mix);
     let guild_id = guild_value["id"].clone();
 
     let mut inv = Map::new();
     inv.insert("type".into(), 0.into());
     inv.insert("code".into(), code.clone().into());
     if !vanity {
-        inv.insert("inviter".into(), user(&mut rng));
+        inv.insert("inviter".into(), user_with(&mut rng, mix));
     }
     if metadata {
         inv.insert("max_age".into(), max_age.into());
@@ -437,7 +511,7 @@ pub fn invite_value(seed: u64, index: u64) -> Value {
     );
     if stream {
         inv.insert("target_type".into(), 1.into());
-        inv.insert("target_user".into(), user(&mut rng));
+        inv.insert("target_user".into(), user_with(&mut rng, mix));
     }
     if metadata {
         inv.insert("uses".into(), rng.below(500).into());
@@ -458,9 +532,29 @@ pub fn invite(seed: u64, index: u64) -> Vec<u8> {
     serde_json::to_vec(&invite_value(seed, index)).expect("a Value always encodes")
 }
 
+/// Invite `index` of the corpus with `seed` and `mix`, as compact JSON bytes.
+pub fn invite_with(seed: u64, index: u64, mix: &Mix) -> Vec<u8> {
+    serde_json::to_vec(&invite_value_with(seed, index, mix)).expect("a Value always encodes")
+}
+
 /// The first `n` invites of the corpus with [`SEED`].
 pub fn corpus(n: usize) -> Vec<Vec<u8>> {
     (0..n as u64).map(|i| invite(SEED, i)).collect()
+}
+
+/// The first `n` invites of the second corpus ([`SEED2`], [`Mix::SECOND`]).
+pub fn corpus2(n: usize) -> Vec<Vec<u8>> {
+    (0..n as u64)
+        .map(|i| invite_with(SEED2, i, &Mix::SECOND))
+        .collect()
+}
+
+/// The corpus named `name`: `first` (the benchmark corpus) or `second`.
+pub fn named(name: &str, n: usize) -> Vec<Vec<u8>> {
+    match name {
+        "second" => corpus2(n),
+        _ => corpus(n),
+    }
 }
 
 /// Does invite `index` have a `target_user` (which serenity cannot decode: it models

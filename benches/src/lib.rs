@@ -2,5 +2,6 @@
 //! document for the jsonschema peer, and the adversarial inputs.
 
 pub mod adversarial;
+pub mod alloc;
 pub mod corpus;
 pub mod schema;

@@ -90,7 +90,9 @@ pub fn gateway_events(model: &Model) -> TokenStream {
             ) -> Result<(), M::Error> {
                 match self {
                     #(Self::#variants(v) => map.serialize_entry("d", v),)*
-                    Self::Other { raw: Some(raw), .. } => map.serialize_entry("d", raw),
+                    Self::Other { raw: Some(raw), .. } => {
+                        map.serialize_entry("d", &crate::__private::RawJson(raw.get()))
+                    }
                     Self::Other { raw: None, .. } => Ok(()),
                 }
             }

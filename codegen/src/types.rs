@@ -344,9 +344,7 @@ fn structure(s: &Struct) -> TokenStream {
                 use serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(None)?;
                 #(#ser)*
-                for (key, value) in &self.extra {
-                    map.serialize_entry(key, value)?;
-                }
+                self.extra.serialize_entries(&mut map)?;
                 map.end()
             }
         }
@@ -1234,9 +1232,7 @@ fn union(u: &Union) -> TokenStream {
                 map.serialize_entry(#tag_json, &self.#tag_rust)?;
                 #(#unknown_ser)*
                 #(#unknown_common_ser)*
-                for (key, value) in &self.extra {
-                    map.serialize_entry(key, value)?;
-                }
+                self.extra.serialize_entries(&mut map)?;
                 map.end()
             }
         }

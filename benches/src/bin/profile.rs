@@ -52,6 +52,42 @@ fn run_twilight_str(c: &[Vec<u8>]) {
 }
 
 #[inline(never)]
+fn run_ours_slice(c: &[Vec<u8>]) {
+    for p in c {
+        black_box(serde_json::from_slice::<discord_invite::Invite>(p).unwrap());
+    }
+}
+
+#[inline(never)]
+fn run_encode_ours(v: &[discord_invite::Invite]) {
+    for i in v {
+        black_box(serde_json::to_vec(i).unwrap());
+    }
+}
+
+#[inline(never)]
+fn run_encode_ours_string(v: &[discord_invite::Invite]) {
+    for i in v {
+        black_box(i.to_json_string().unwrap());
+    }
+}
+
+#[inline(never)]
+fn run_encode_twilight(v: &[twilight_model::guild::invite::Invite]) {
+    for i in v {
+        black_box(serde_json::to_vec(i).unwrap());
+    }
+}
+
+#[inline(never)]
+fn run_serenity_str(c: &[Vec<u8>]) {
+    for p in c {
+        let s = std::str::from_utf8(p).unwrap();
+        black_box(serde_json::from_str::<serenity::model::invite::Invite>(s).unwrap());
+    }
+}
+
+#[inline(never)]
 fn run_twilight(c: &[Vec<u8>]) {
     for p in c {
         black_box(serde_json::from_slice::<twilight_model::guild::invite::Invite>(p).unwrap());
@@ -115,8 +151,12 @@ fn main() {
     let what = args.next().unwrap_or_else(|| "ours".into());
     let n: usize = args.next().map_or(2000, |s| s.parse().expect("N"));
     let repeat: usize = args.next().map_or(1, |s| s.parse().expect("REPEAT"));
-    let mut c = corpus::corpus(n);
-    if what == "serenity" || what == "ours-subset" || what == "twilight-subset" {
+    // `second:WHAT` runs on the second corpus (another seed and mix of shapes).
+    let (what, mut c) = match what.strip_prefix("second:") {
+        Some(w) => (w.to_owned(), corpus::corpus2(n)),
+        None => (what.clone(), corpus::corpus(n)),
+    };
+    if what.starts_with("serenity") || what.ends_with("-subset") {
         c.retain(|p| !corpus::has_target_user(p));
     }
     if what.ends_with("-known-only") {
@@ -149,6 +189,21 @@ fn main() {
             ))
             .unwrap()
     });
+    let encode = what.starts_with("encode");
+    let ours_values: Vec<discord_invite::Invite> = if encode {
+        c.iter()
+            .map(|p| discord_invite::Invite::from_json_slice(p).unwrap())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let twilight_values: Vec<twilight_model::guild::invite::Invite> = if encode {
+        c.iter()
+            .map(|p| serde_json::from_slice(p).unwrap())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let start = std::time::Instant::now();
     for _ in 0..repeat {
         match what.as_str() {
@@ -157,7 +212,12 @@ fn main() {
             "ours" | "ours-subset" | "ours-known-only" => run_ours(&c),
             "twilight" | "twilight-subset" | "twilight-known-only" => run_twilight(&c),
             "serenity" => run_serenity(&c),
-            "ours-str" => run_ours_str(&c),
+            "ours-str" | "ours-str-subset" => run_ours_str(&c),
+            "ours-slice" | "ours-slice-subset" => run_ours_slice(&c),
+            "serenity-str" => run_serenity_str(&c),
+            "encode-ours" => run_encode_ours(&ours_values),
+            "encode-ours-string" => run_encode_ours_string(&ours_values),
+            "encode-twilight" => run_encode_twilight(&twilight_values),
             "twilight-str" => run_twilight_str(&c),
             #[cfg(feature = "validate")]
             "validate" => run_validate(&c),

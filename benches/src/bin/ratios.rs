@@ -1,15 +1,25 @@
-//! `ratios [ROUNDS]` (default 15): the headline ratios, measured round-robin so that a shared
-//! machine's changing load hits every contender alike. Each round runs every contender once
-//! over its whole corpus; the ratio of two contenders is taken within each round, and the
-//! median over rounds is printed (with the min–max range), next to each contender's median MB/s.
+//! `ratios [ROUNDS] [--no-validate]` (default 15 rounds): every target of the benchmarks, each
+//! with its verdict, measured round-robin so that a shared machine's changing load hits every
+//! contender alike. Each round runs every contender once over its whole corpus; the ratio of
+//! two contenders is taken within each round, and the median over rounds is printed (with the
+//! min–max range), next to each contender's median MB/s. Two corpora: `first` (the benchmark
+//! corpus) and `second` (another seed and mix of shapes, `corpus::Mix::SECOND`). Memory per
+//! decoded invite is counted (not timed) with a counting allocator before the rounds.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use discord_invite::Payload as _;
+use discord_invite_benches::alloc::{self, Counting};
 use discord_invite_benches::{corpus, schema};
 
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
 type Work<'a> = Box<dyn Fn() + 'a>;
+type Twilight = twilight_model::guild::invite::Invite;
+type Serenity = serenity::model::invite::Invite;
+type Ours = discord_invite::Invite;
 
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -21,165 +31,479 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
+struct Contender<'a> {
+    name: String,
+    bytes: f64,
+    count: usize,
+    work: Work<'a>,
+}
+
+/// One corpus with its views: bytes, text, serenity's subset, values to encode.
+struct Corpus {
+    name: &'static str,
+    all: Vec<Vec<u8>>,
+    text: Vec<String>,
+    sub: Vec<Vec<u8>>,
+    sub_text: Vec<String>,
+    ours: Vec<Ours>,
+    twilight: Vec<Twilight>,
+}
+
+impl Corpus {
+    fn load(name: &'static str) -> Corpus {
+        let all = corpus::named(name, corpus::BENCH_LEN);
+        let sub: Vec<Vec<u8>> = all
+            .iter()
+            .filter(|p| !corpus::has_target_user(p))
+            .cloned()
+            .collect();
+        let text = |c: &[Vec<u8>]| -> Vec<String> {
+            c.iter()
+                .map(|p| String::from_utf8(p.clone()).unwrap())
+                .collect()
+        };
+        Corpus {
+            name,
+            text: text(&all),
+            sub_text: text(&sub),
+            ours: all
+                .iter()
+                .map(|p| Ours::from_json_slice(p).unwrap())
+                .collect(),
+            twilight: all
+                .iter()
+                .map(|p| serde_json::from_slice(p).unwrap())
+                .collect(),
+            all,
+            sub,
+        }
+    }
+}
+
+fn bytes(c: &[Vec<u8>]) -> f64 {
+    c.iter().map(Vec::len).sum::<usize>() as f64
+}
+
+/// Every decoder over `payloads`, as contenders named `{prefix}{name}`.
+fn decoders<'a>(c: &'a Corpus, out: &mut Vec<Contender<'a>>) {
+    let n = c.name;
+    let (all, sub) = (&c.all, &c.sub);
+    let (ab, sb) = (bytes(all), bytes(sub));
+    let mut add = |name: &str, bytes: f64, count: usize, work: Work<'a>| {
+        out.push(Contender {
+            name: format!("{n}/{name}"),
+            bytes,
+            count,
+            work,
+        })
+    };
+    add(
+        "floor",
+        ab,
+        all.len(),
+        Box::new(move || {
+            for p in all {
+                black_box(serde_json::from_slice::<serde::de::IgnoredAny>(p).unwrap());
+            }
+        }),
+    );
+    add(
+        "ours",
+        ab,
+        all.len(),
+        Box::new(move || {
+            for p in all {
+                black_box(Ours::from_json_slice(p).unwrap());
+            }
+        }),
+    );
+    add(
+        "ours_serde_slice",
+        ab,
+        all.len(),
+        Box::new(move || {
+            for p in all {
+                black_box(serde_json::from_slice::<Ours>(p).unwrap());
+            }
+        }),
+    );
+    add(
+        "ours_serde_str",
+        ab,
+        all.len(),
+        Box::new(move || {
+            for t in &c.text {
+                black_box(serde_json::from_str::<Ours>(t).unwrap());
+            }
+        }),
+    );
+    add(
+        "twilight",
+        ab,
+        all.len(),
+        Box::new(move || {
+            for p in all {
+                black_box(serde_json::from_slice::<Twilight>(p).unwrap());
+            }
+        }),
+    );
+    add(
+        "twilight_str",
+        ab,
+        all.len(),
+        Box::new(move || {
+            for t in &c.text {
+                black_box(serde_json::from_str::<Twilight>(t).unwrap());
+            }
+        }),
+    );
+    add(
+        "ours_subset",
+        sb,
+        sub.len(),
+        Box::new(move || {
+            for p in sub {
+                black_box(Ours::from_json_slice(p).unwrap());
+            }
+        }),
+    );
+    add(
+        "ours_serde_slice_subset",
+        sb,
+        sub.len(),
+        Box::new(move || {
+            for p in sub {
+                black_box(serde_json::from_slice::<Ours>(p).unwrap());
+            }
+        }),
+    );
+    add(
+        "ours_serde_str_subset",
+        sb,
+        sub.len(),
+        Box::new(move || {
+            for t in &c.sub_text {
+                black_box(serde_json::from_str::<Ours>(t).unwrap());
+            }
+        }),
+    );
+    add(
+        "serenity_subset",
+        sb,
+        sub.len(),
+        Box::new(move || {
+            for p in sub {
+                black_box(serde_json::from_slice::<Serenity>(p).unwrap());
+            }
+        }),
+    );
+    add(
+        "serenity_str_subset",
+        sb,
+        sub.len(),
+        Box::new(move || {
+            for t in &c.sub_text {
+                black_box(serde_json::from_str::<Serenity>(t).unwrap());
+            }
+        }),
+    );
+    // Encode: throughput of each encoder's own output (ours re-encodes the unknown fields too,
+    // so it writes more bytes); the per-invite ratio is printed as well.
+    let out_bytes = |f: &dyn Fn(usize) -> usize| (0..all.len()).map(f).sum::<usize>() as f64;
+    let ours_out = out_bytes(&|i| serde_json::to_vec(&c.ours[i]).unwrap().len());
+    let twilight_out = out_bytes(&|i| serde_json::to_vec(&c.twilight[i]).unwrap().len());
+    add(
+        "encode_ours_string",
+        ours_out,
+        all.len(),
+        Box::new(move || {
+            for v in &c.ours {
+                black_box(v.to_json_string().unwrap());
+            }
+        }),
+    );
+    add(
+        "encode_ours_to_vec",
+        ours_out,
+        all.len(),
+        Box::new(move || {
+            for v in &c.ours {
+                black_box(serde_json::to_vec(v).unwrap());
+            }
+        }),
+    );
+    add(
+        "encode_twilight_to_vec",
+        twilight_out,
+        all.len(),
+        Box::new(move || {
+            for v in &c.twilight {
+                black_box(serde_json::to_vec(v).unwrap());
+            }
+        }),
+    );
+}
+
+#[derive(Clone, Copy)]
+enum Want {
+    AtLeast(f64),
+    AtMost(f64),
+}
+
+/// A target: `a / b` (throughput, or per-invite speed with `per_invite`) against `want`.
+struct Target {
+    what: String,
+    a: String,
+    b: String,
+    want: Want,
+    per_invite: bool,
+}
+
+fn target(what: &str, a: &str, b: &str, want: Want) -> Target {
+    Target {
+        what: what.into(),
+        a: a.into(),
+        b: b.into(),
+        want,
+        per_invite: false,
+    }
+}
+
+fn verdict(m: f64, want: Want) -> &'static str {
+    match want {
+        Want::AtLeast(t) if m >= t => "met",
+        Want::AtMost(t) if m <= t => "met",
+        _ => "NOT met",
+    }
+}
+
+fn want_text(want: Want) -> String {
+    match want {
+        Want::AtLeast(t) => format!("≥ {t}×"),
+        Want::AtMost(t) => format!("≤ {t}×"),
+    }
+}
+
+fn memory(c: &Corpus) {
+    let ours = alloc::per_value(&c.all, |p| Ours::from_json_slice(p).ok());
+    let ours_serde = alloc::per_value(&c.all, |p| serde_json::from_slice::<Ours>(p).ok());
+    let twilight = alloc::per_value(&c.all, |p| serde_json::from_slice::<Twilight>(p).ok());
+    let ours_sub = alloc::per_value(&c.sub, |p| Ours::from_json_slice(p).ok());
+    let serenity = alloc::per_value(&c.sub, |p| serde_json::from_slice::<Serenity>(p).ok());
+    println!(
+        "\n**Memory per decoded invite, corpus `{}`** (counting allocator: requested bytes of the blocks the value holds)\n",
+        c.name
+    );
+    println!("| decoder | inline B | heap B | total B | heap blocks |\n|---|---:|---:|---:|---:|");
+    for (name, m) in [
+        ("ours (`from_json_slice`)", ours),
+        ("ours (`serde_json::from_slice`)", ours_serde),
+        ("twilight-model", twilight),
+        ("ours, serenity's subset", ours_sub),
+        ("serenity, its subset", serenity),
+    ] {
+        println!(
+            "| {name} | {} | {:.0} | {:.0} | {:.1} |",
+            m.inline,
+            m.heap,
+            m.total(),
+            m.blocks
+        );
+    }
+    let r = ours.total() / twilight.total();
+    println!(
+        "\n| target | measured | target | verdict |\n|---|---:|---|---|\n| memory per invite, ours / twilight-model (inline + heap) | {r:.2}× ({:.0} vs {:.0} B) | ≤ 1× | {} |\n| heap blocks per invite, ours | {:.1} | ≤ 8 | {} |",
+        ours.total(),
+        twilight.total(),
+        verdict(r, Want::AtMost(1.0)),
+        ours.blocks,
+        verdict(ours.blocks, Want::AtMost(8.0)),
+    );
+}
+
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .map_or(15, |s| s.parse().expect("ROUNDS"));
-    let all = corpus::corpus(corpus::BENCH_LEN);
-    let sub: Vec<Vec<u8>> = all
-        .iter()
-        .filter(|p| !corpus::has_target_user(p))
-        .cloned()
-        .collect();
-    let bytes = |c: &[Vec<u8>]| c.iter().map(Vec::len).sum::<usize>() as f64;
-    let (all_b, sub_b) = (bytes(&all), bytes(&sub));
+    let mut args = std::env::args().skip(1);
+    let mut rounds = 15usize;
+    let mut validate = true;
+    for a in args.by_ref() {
+        match a.as_str() {
+            "--no-validate" => validate = false,
+            n => rounds = n.parse().expect("ROUNDS"),
+        }
+    }
+    let corpora = [Corpus::load("first"), Corpus::load("second")];
+    for c in &corpora {
+        memory(c);
+    }
+
     let doc = schema::standalone("GuildInviteResponse");
     let js = jsonschema::options()
         .should_validate_formats(true)
         .build(&doc)
         .unwrap();
-
-    let contenders: Vec<(&str, f64, Work)> = vec![
-        (
-            "floor",
-            all_b,
-            Box::new(|| {
-                for p in &all {
-                    black_box(serde_json::from_slice::<serde::de::IgnoredAny>(p).unwrap());
-                }
-            }),
-        ),
-        (
-            "ours",
-            all_b,
-            Box::new(|| {
-                for p in &all {
-                    black_box(discord_invite::Invite::from_json_slice(p).unwrap());
-                }
-            }),
-        ),
-        (
-            "twilight",
-            all_b,
-            Box::new(|| {
-                for p in &all {
-                    black_box(
-                        serde_json::from_slice::<twilight_model::guild::invite::Invite>(p).unwrap(),
-                    );
-                }
-            }),
-        ),
-        (
-            "twilight_from_str",
-            all_b,
-            Box::new(|| {
-                for p in &all {
-                    black_box(
-                        serde_json::from_str::<twilight_model::guild::invite::Invite>(
-                            std::str::from_utf8(p).unwrap(),
-                        )
-                        .unwrap(),
-                    );
-                }
-            }),
-        ),
-        (
-            "ours_subset",
-            sub_b,
-            Box::new(|| {
-                for p in &sub {
-                    black_box(discord_invite::Invite::from_json_slice(p).unwrap());
-                }
-            }),
-        ),
-        (
-            "serenity_subset",
-            sub_b,
-            Box::new(|| {
-                for p in &sub {
-                    black_box(
-                        serde_json::from_slice::<serenity::model::invite::Invite>(p).unwrap(),
-                    );
-                }
-            }),
-        ),
+    let first = &corpora[0].all;
+    let mut contenders: Vec<Contender> = Vec::new();
+    for c in &corpora {
+        decoders(c, &mut contenders);
+    }
+    if validate {
         #[cfg(feature = "validate")]
-        (
-            "validate",
-            all_b,
-            Box::new(|| {
-                for p in &all {
+        contenders.push(Contender {
+            name: "first/validate".into(),
+            bytes: bytes(first),
+            count: first.len(),
+            work: Box::new(|| {
+                for p in first {
                     black_box(discord_invite::validate::validate(p, None));
                 }
             }),
-        ),
-        (
-            "jsonschema_is_valid",
-            all_b,
-            Box::new(|| {
-                for p in &all {
+        });
+        contenders.push(Contender {
+            name: "first/jsonschema_is_valid".into(),
+            bytes: bytes(first),
+            count: first.len(),
+            work: Box::new(|| {
+                for p in first {
                     let v: serde_json::Value = serde_json::from_slice(p).unwrap();
                     black_box(js.is_valid(&v));
                 }
             }),
-        ),
-        (
-            "jsonschema_iter_errors",
-            all_b,
-            Box::new(|| {
-                for p in &all {
-                    let v: serde_json::Value = serde_json::from_slice(p).unwrap();
-                    black_box(js.iter_errors(&v).count());
-                }
-            }),
-        ),
-    ];
+        });
+    }
+
     // One warm-up round.
-    for (_, _, f) in &contenders {
-        f();
+    for c in &contenders {
+        (c.work)();
     }
     let mut secs: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
     for _ in 0..rounds {
-        for (i, (_, _, f)) in contenders.iter().enumerate() {
+        for (i, c) in contenders.iter().enumerate() {
             let t = Instant::now();
-            f();
+            (c.work)();
             secs[i].push(t.elapsed().as_secs_f64());
         }
     }
-    let idx = |name: &str| contenders.iter().position(|c| c.0 == name);
-    println!("| contender | median MB/s | µs / payload |\n|---|---:|---:|");
-    for (i, (name, b, _)) in contenders.iter().enumerate() {
-        let mut s = secs[i].clone();
-        let m = median(&mut s);
-        let n = if name.ends_with("subset") {
-            sub.len()
-        } else {
-            all.len()
-        };
+    println!("\n| contender | median MB/s | µs / payload |\n|---|---:|---:|");
+    for (i, c) in contenders.iter().enumerate() {
+        let m = median(&mut secs[i].clone());
         println!(
-            "| {name} | {:.0} | {:.2} |",
-            b / m / 1e6,
-            m * 1e6 / n as f64
+            "| {} | {:.0} | {:.2} |",
+            c.name,
+            c.bytes / m / 1e6,
+            m * 1e6 / c.count as f64
         );
     }
-    println!("\n| ratio (throughput, same round) | median | min–max over {rounds} rounds |\n|---|---:|---|");
-    for (a, b) in [
-        ("ours", "twilight"),
-        ("ours", "twilight_from_str"),
-        ("ours_subset", "serenity_subset"),
-        ("floor", "ours"),
-        ("validate", "jsonschema_is_valid"),
-        ("validate", "jsonschema_iter_errors"),
-    ] {
-        let (Some(ia), Some(ib)) = (idx(a), idx(b)) else {
+
+    let mut targets = Vec::new();
+    for c in ["first", "second"] {
+        let t = |what: &str, a: &str, b: &str, want| {
+            target(
+                &format!("{what} [{c}]"),
+                &format!("{c}/{a}"),
+                &format!("{c}/{b}"),
+                want,
+            )
+        };
+        targets.extend([
+            t(
+                "serde_json::from_slice::<Invite> / twilight-model",
+                "ours_serde_slice",
+                "twilight",
+                Want::AtLeast(1.5),
+            ),
+            t(
+                "serde_json::from_slice::<Invite> / serenity (its subset)",
+                "ours_serde_slice_subset",
+                "serenity_subset",
+                Want::AtLeast(1.5),
+            ),
+            t(
+                "serde_json::from_str::<Invite> / twilight-model from_str",
+                "ours_serde_str",
+                "twilight_str",
+                Want::AtLeast(1.5),
+            ),
+            t(
+                "serde_json::from_str::<Invite> / serenity from_str (its subset)",
+                "ours_serde_str_subset",
+                "serenity_str_subset",
+                Want::AtLeast(1.5),
+            ),
+            t(
+                "Invite::from_json_slice / twilight-model",
+                "ours",
+                "twilight",
+                Want::AtLeast(2.0),
+            ),
+            t(
+                "Invite::from_json_slice / serenity (its subset)",
+                "ours_subset",
+                "serenity_subset",
+                Want::AtLeast(2.0),
+            ),
+            t(
+                "serde_json IgnoredAny floor / Invite::from_json_slice",
+                "floor",
+                "ours",
+                Want::AtMost(1.8),
+            ),
+            t(
+                "encode to_json_string / twilight-model to_vec (MB/s of own output)",
+                "encode_ours_string",
+                "encode_twilight_to_vec",
+                Want::AtLeast(1.5),
+            ),
+            t(
+                "encode serde_json::to_vec / twilight-model to_vec (MB/s of own output)",
+                "encode_ours_to_vec",
+                "encode_twilight_to_vec",
+                Want::AtLeast(1.5),
+            ),
+            Target {
+                per_invite: true,
+                ..t(
+                    "encode to_json_string / twilight-model to_vec (invites per second)",
+                    "encode_ours_string",
+                    "encode_twilight_to_vec",
+                    Want::AtLeast(1.5),
+                )
+            },
+        ]);
+    }
+    targets.push(target(
+        "validate (full report) / jsonschema is_valid [first]",
+        "first/validate",
+        "first/jsonschema_is_valid",
+        Want::AtLeast(2.0),
+    ));
+
+    let idx = |name: &str| contenders.iter().position(|c| c.name == name);
+    println!(
+        "\n| target (same-round ratio) | median | min–max over {rounds} rounds | target | verdict |\n|---|---:|---|---|---|"
+    );
+    for t in &targets {
+        let (Some(ia), Some(ib)) = (idx(&t.a), idx(&t.b)) else {
             continue;
         };
-        // Throughput ratio a/b = (bytes_a / t_a) / (bytes_b / t_b).
-        let (ba, bb) = (contenders[ia].1, contenders[ib].1);
+        // Throughput ratio a/b = (bytes_a / t_a) / (bytes_b / t_b); per invite: (n_a / t_a) /
+        // (n_b / t_b).
+        let (ca, cb) = (&contenders[ia], &contenders[ib]);
+        let (ua, ub) = if t.per_invite {
+            (ca.count as f64, cb.count as f64)
+        } else {
+            (ca.bytes, cb.bytes)
+        };
         let mut r: Vec<f64> = (0..rounds)
-            .map(|k| (ba / secs[ia][k]) / (bb / secs[ib][k]))
+            .map(|k| (ua / secs[ia][k]) / (ub / secs[ib][k]))
             .collect();
         let m = median(&mut r);
-        println!("| {a} / {b} | {m:.2}× | {:.2}–{:.2} |", r[0], r[rounds - 1]);
+        println!(
+            "| {} | {m:.2}× | {:.2}–{:.2} | {} | {} |",
+            t.what,
+            r[0],
+            r[rounds - 1],
+            want_text(t.want),
+            verdict(m, t.want)
+        );
     }
 }
