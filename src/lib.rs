@@ -85,11 +85,14 @@ pub use ext::invite::INVITE_BASE;
 pub use ext::url::{is_valid_code, InviteUrl, ParseInviteUrlError, MAX_CODE_LEN};
 pub use gateway::GatewayEnvelope;
 // The main models by name (shown on this page), then every other model.
+#[cfg(generated_model = "TargetUsersJobStatus")]
+#[doc(inline)]
+pub use model::TargetUsersJobStatus;
 pub use model::*;
 #[doc(inline)]
 pub use model::{
     FriendInvite, GatewayEvent, GroupDmInvite, GuildInvite, Invite, InviteCreateEvent,
-    InviteDeleteEvent, InviteType, TargetUsersJobStatus, UnknownInvite,
+    InviteDeleteEvent, InviteType, UnknownInvite,
 };
 pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};

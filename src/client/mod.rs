@@ -36,6 +36,8 @@ mod csv;
 pub mod endpoints;
 mod error;
 mod error_text;
+// Built on a model the schema defines; see build.rs for why it is gated.
+#[cfg(generated_model = "TargetUsersJobStatus")]
 mod jobs;
 mod ratelimit;
 mod request;
@@ -47,6 +49,7 @@ pub use csv::{FileProblem, TargetUsers, TargetUsersFileError, MAX_TARGET_USERS_F
 pub use error::{
     DiscordError, Error, ErrorCode, ErrorKind, RateLimitExhausted, ResponseDecodeError,
 };
+#[cfg(generated_model = "TargetUsersJobStatus")]
 pub use jobs::WaitForTargetUsersJob;
 pub use ratelimit::{RateLimitInfo, DEFAULT_GLOBAL_PER_SECOND, MAX_SERVER_WAIT};
 
