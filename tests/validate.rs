@@ -219,18 +219,47 @@ fn code_duplicate_key() {
 }
 
 #[test]
-fn code_invalid_format() {
+fn code_invalid_format_is_the_decode_error_where_the_sdk_checks_the_format() {
+    // The SDK checks every snowflake and date-time it decodes: the spec's `invalid-format`
+    // finding would restate its `decode-error` at the same place. One problem, one finding.
     let r = validate(
         br#"{"channel_id": "0123", "code": "x"}"#,
         Some(Kind::InviteDeleteEvent),
     );
-    let f = find(&r, Code::InvalidFormat);
-    assert_eq!(
-        (f.severity, f.pointer.as_str()),
-        (Severity::Warning, "/channel_id")
-    );
-    // The SDK rejects it too.
-    assert_eq!(find(&r, Code::DecodeError).pointer, "/channel_id");
+    assert_eq!(codes(&r), vec![(Code::DecodeError, "/channel_id")]);
+    assert!(!r.findings.iter().any(|f| f.code == Code::InvalidFormat));
+    let text = std::fs::read("captures/broken/job-status-unknown-status.json").unwrap();
+    let r = validate(&text, None);
+    let at_created: Vec<Code> = r
+        .findings
+        .iter()
+        .filter(|f| f.pointer == "/created_at")
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(at_created, vec![Code::DecodeError]);
+}
+
+#[test]
+fn one_problem_one_finding() {
+    // A float where the SDK wants an integer: out of the spec's range and of its enum too,
+    // but one problem.
+    let r = validate(br#"{"type": 0, "code": "x", "max_age": 1e20}"#, None);
+    let at: Vec<Code> = r
+        .findings
+        .iter()
+        .filter(|f| f.pointer == "/max_age")
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(at, vec![Code::DecodeError]);
+    // A `null` tag: the SDK blames the object, the spec the field; one finding, at the field,
+    // where the `null` is.
+    let r = validate(br#"{"code": "x", "type": null}"#, None);
+    let all: Vec<(Code, &str, Option<usize>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.code, f.pointer.as_str(), f.column))
+        .collect();
+    assert_eq!(all, vec![(Code::DecodeError, "/type", Some(23))], "{r:#?}");
 }
 
 #[test]
@@ -267,6 +296,57 @@ fn code_unknown_kind() {
         validate(b"{}", Some(Kind::CreateGuildInviteRequest)).status,
         Status::Valid
     );
+}
+
+#[test]
+fn code_ambiguous_kind() {
+    // A lobby invite's whole shape, and a vanity URL's without `uses`: the guess says so.
+    let r = validate(br#"{"code": "a"}"#, None);
+    assert_eq!(r.kind, Some(Kind::LobbyGuildInvite));
+    assert_eq!(r.status, Status::Valid);
+    let f = find(&r, Code::AmbiguousKind);
+    assert_eq!((f.severity, f.pointer.as_str()), (Severity::Note, ""));
+    assert!(
+        f.message.contains("vanity-url") && f.message.contains("--kind vanity-url"),
+        "{}",
+        f.message
+    );
+    // A clear shape gets no note.
+    assert!(validate(br#"{"code": "abc", "uses": 12}"#, None)
+        .findings
+        .is_empty());
+}
+
+#[test]
+fn the_kind_is_chosen_by_evidence_not_by_the_first_rule_that_fits() {
+    // An invite from before `type` existed, with `channel_id`: INVITE_CREATE data has
+    // `channel_id` and the metadata fields too, but no `guild` or `channel`, which the invite
+    // schema knows down to their fields.
+    let r = validate(
+        br#"{"code":"0vCdhLbwjZZTWZLD","channel_id":"165176875973476352","guild":{"id":"165176875973476352","name":"CS:GO Fraggers Only","splash":null,"icon":null},"channel":{"id":"165176875973476352","name":"illuminati","type":0},"uses":0,"max_uses":0,"max_age":0,"temporary":false,"created_at":"2016-03-31T19:15:39.954000+00:00"}"#,
+        None,
+    );
+    assert_eq!(r.kind, Some(Kind::Invite));
+    assert!(
+        !codes(&r).contains(&(Code::UnknownField, "/guild")),
+        "{r:#?}"
+    );
+    assert!(
+        !codes(&r).contains(&(Code::UnknownField, "/channel")),
+        "{r:#?}"
+    );
+    // An invite's shape without `type`, beside INVITE_DELETE's `channel_id`.
+    let r = validate(
+        br#"{"code":"abc","guild_id":"1","channel_id":"1","channel":{"id":"1","name":"x","type":0},"expires_at":null}"#,
+        None,
+    );
+    assert_eq!(r.kind, Some(Kind::Invite));
+    // An integer `code` alone: no kind fits (a lobby invite's code is a string, an API error
+    // has a message); the note names the closest.
+    let r = validate(br#"{"code": 7}"#, None);
+    assert_eq!((r.kind, r.status), (None, Status::Skipped));
+    let f = find(&r, Code::UnknownKind);
+    assert!(f.message.contains("closest: api-error"), "{}", f.message);
 }
 
 #[test]

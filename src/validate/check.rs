@@ -229,6 +229,8 @@ pub(crate) struct Checker<'s, 'n> {
     path: Vec<Seg<'n>>,
     /// Whether the document has repeated keys (only then are repeats skipped).
     pub duplicates: bool,
+    /// Members met that the schema declares: the evidence for the kind (see `guess`).
+    pub matched: usize,
 }
 
 impl<'s, 'n> Checker<'s, 'n> {
@@ -240,6 +242,7 @@ impl<'s, 'n> Checker<'s, 'n> {
             prefix: prefix.to_owned(),
             path: Vec::new(),
             duplicates: true,
+            matched: 0,
         }
     }
 
@@ -345,7 +348,7 @@ impl<'s, 'n> Checker<'s, 'n> {
             [one] => self.check(node, *one, false, &[]),
             many => {
                 // Several alternatives of the same JSON type: keep the one that fits best.
-                let mut best: Option<Vec<RawFinding>> = None;
+                let mut best: Option<(Vec<RawFinding>, usize)> = None;
                 for &a in many {
                     let mut sub = Checker {
                         spec: self.spec,
@@ -353,13 +356,17 @@ impl<'s, 'n> Checker<'s, 'n> {
                         prefix: self.prefix.clone(),
                         path: self.path.clone(),
                         duplicates: self.duplicates,
+                        matched: 0,
                     };
                     sub.check(node, a, false, &[]);
-                    if best.as_ref().is_none_or(|b| sub.out.len() < b.len()) {
-                        best = Some(sub.out);
+                    if best.as_ref().is_none_or(|b| sub.out.len() < b.0.len()) {
+                        best = Some((sub.out, sub.matched));
                     }
                 }
-                self.out.extend(best.unwrap_or_default());
+                if let Some((out, matched)) = best {
+                    self.out.extend(out);
+                    self.matched += matched;
+                }
             }
         }
     }
@@ -394,6 +401,7 @@ impl<'s, 'n> Checker<'s, 'n> {
             }
             self.path.push(Seg::Key(&m.key));
             if let Some(pi) = property_index(s, &m.key) {
+                self.matched += 1;
                 let p = s.property_info[pi];
                 if p.deprecated {
                     self.report(

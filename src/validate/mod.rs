@@ -37,6 +37,7 @@ use serde::Serialize;
 
 mod check;
 mod fast;
+mod guess;
 pub mod input;
 mod kind;
 mod models;
@@ -112,6 +113,9 @@ pub enum Code {
     UnexpectedNull,
     /// The payload's kind could not be found; it was not validated (note).
     UnknownKind,
+    /// The kind was guessed from the payload's shape and another kind fits nearly as well;
+    /// the note names it and the `--kind` that picks it (note).
+    AmbiguousKind,
     /// A payload that is not invite-related (another gateway event); not validated (note).
     NotInvite,
     /// An invite-related HAR entry whose body is missing (note).
@@ -139,6 +143,7 @@ impl Code {
         Code::DuplicateItem,
         Code::UnexpectedNull,
         Code::UnknownKind,
+        Code::AmbiguousKind,
         Code::NotInvite,
         Code::NoBody,
         Code::NotJson,
@@ -162,6 +167,7 @@ impl Code {
             Code::DuplicateItem => "duplicate-item",
             Code::UnexpectedNull => "unexpected-null",
             Code::UnknownKind => "unknown-kind",
+            Code::AmbiguousKind => "ambiguous-kind",
             Code::NotInvite => "not-invite",
             Code::NoBody => "no-body",
             Code::NotJson => "not-json",
@@ -186,6 +192,7 @@ impl Code {
             | Code::DuplicateItem => Severity::Warning,
             Code::UnexpectedNull
             | Code::UnknownKind
+            | Code::AmbiguousKind
             | Code::NotInvite
             | Code::NoBody
             | Code::NotJson => Severity::Note,
@@ -508,11 +515,13 @@ pub(crate) fn validate_slow(
         })
         .collect();
 
-    // Which kind, and which node is the payload.
-    let (kind, node, prefix): (Kind, &Node<'_>, &str) = match known {
-        Some(k) => (k, &doc.root, ""),
+    // Which kind, and its findings.
+    let spec = Spec::get();
+    let repeats = !doc.duplicates.is_empty();
+    let (kind, checked) = match known {
+        Some(k) => (k, check_as(spec, bytes, k, &doc.root, "", repeats)),
         None => match kind::envelope(&doc.root) {
-            kind::Envelope::Invite(k, d) => (k, d, "/d"),
+            kind::Envelope::Invite(k, d) => (k, check_as(spec, bytes, k, d, "/d", repeats)),
             kind::Envelope::Other(what) => {
                 raw.push(RawFinding {
                     code: Code::NotInvite,
@@ -522,32 +531,77 @@ pub(crate) fn validate_slow(
                 });
                 return finish_raw(bytes, origin, options, None, None, raw, true);
             }
-            kind::Envelope::None => match options.kind.or_else(|| kind::from_shape(&doc.root)) {
-                Some(k) => (k, &doc.root, ""),
-                None => {
-                    raw.push(RawFinding {
-                        code: Code::UnknownKind,
-                        pointer: String::new(),
-                        offset: doc.root.start,
-                        message: format!(
-                            "cannot tell what this {} is; pass --kind to validate it",
-                            doc.root.type_name()
-                        ),
-                    });
-                    return finish_raw(bytes, origin, options, None, None, raw, true);
-                }
+            kind::Envelope::None => match options.kind {
+                Some(k) => (k, check_as(spec, bytes, k, &doc.root, "", repeats)),
+                None => match guess::guess(spec, bytes, &doc.root, repeats) {
+                    guess::Guess::Found {
+                        kind,
+                        checked,
+                        note,
+                    } => {
+                        raw.extend(note);
+                        (kind, checked)
+                    }
+                    guess::Guess::Unknown(message) => {
+                        raw.push(RawFinding {
+                            code: Code::UnknownKind,
+                            pointer: String::new(),
+                            offset: doc.root.start,
+                            message,
+                        });
+                        return finish_raw(bytes, origin, options, None, None, raw, true);
+                    }
+                },
             },
         },
     };
+    raw.extend(checked.raw);
+    finish_raw(
+        bytes,
+        origin,
+        options,
+        Some(kind),
+        checked.schema,
+        raw,
+        false,
+    )
+}
 
-    let spec = Spec::get();
+/// What checking a payload as one kind gives: the spec's findings and the SDK's verdict.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    /// The schema checked against.
+    pub schema: Option<&'static str>,
+    /// The findings (a `decode-error` among them when the SDK rejects it).
+    pub raw: Vec<RawFinding>,
+    /// Members the kind's schemas declare: the evidence for the kind.
+    pub matched: usize,
+    /// The SDK's verdict: `None` when it decodes; `Some(true)` when it fails only for want of
+    /// a field.
+    pub refused: Option<bool>,
+}
+
+/// Checks `node` as `kind` against the spec and decodes it with the SDK. One problem, one
+/// finding: where the SDK fails, the spec's findings about that value restate the failure and
+/// are left out.
+pub(crate) fn check_as(
+    spec: &Spec,
+    bytes: &[u8],
+    kind: Kind,
+    node: &Node<'_>,
+    prefix: &str,
+    repeats: bool,
+) -> Checked {
     let mut checker = Checker::new(spec, prefix);
-    checker.duplicates = !doc.duplicates.is_empty();
+    checker.duplicates = repeats;
     let schema = check_kind(&mut checker, spec, kind, node);
-    raw.append(&mut checker.out);
+    let matched = checker.matched;
+    let mut raw = checker.out;
+    let mut refused = None;
 
     // The SDK's verdict; its failure hides spec findings at the same place (they say less).
     if let Err(e) = models::decode(kind, &bytes[node.start..node.end]) {
+        refused = Some(missing_field(e.message()).is_some());
         let mut pointer = format!("{prefix}{}", e.pointer());
         let target = node.pointer(e.pointer());
         let mut offset = target.map_or(node.start, |n| n.start);
@@ -556,19 +610,20 @@ pub(crate) fn validate_slow(
                 offset = node.start + offset_of(&bytes[node.start..node.end], l, c);
             }
         }
+        // The SDK blames the object for a field it lacks or that is `null`; the field is the
+        // place (a `null` one has a position of its own).
         if let Some(field) = missing_field(e.message()) {
             pointer.push('/');
             position::push_escaped(&mut pointer, field);
+        } else if let Some(field) = null_field(e.message()) {
+            let null = target.and_then(|t| t.get(field));
+            if let Some(n) = null {
+                pointer.push('/');
+                position::push_escaped(&mut pointer, field);
+                offset = n.start;
+            }
         }
-        // Type and presence findings at the same place restate the SDK's error; range, enum
-        // and format findings are facts about the spec and stay.
-        raw.retain(|f| {
-            f.pointer != pointer
-                || !matches!(
-                    f.code,
-                    Code::WrongType | Code::UnexpectedNull | Code::MissingRequired
-                )
-        });
+        raw.retain(|f| f.pointer != pointer || !restates_decode_error(f.code));
         raw.push(RawFinding {
             code: Code::DecodeError,
             pointer,
@@ -576,7 +631,29 @@ pub(crate) fn validate_slow(
             message: format!("the SDK cannot decode this: {}", e.message()),
         });
     }
-    finish_raw(bytes, origin, options, Some(kind), schema, raw, false)
+    Checked {
+        schema,
+        raw,
+        matched,
+        refused,
+    }
+}
+
+/// Whether a spec finding at the place where the SDK fails says nothing the `decode-error`
+/// does not: the value's type, presence, range, format or enum membership is what the SDK
+/// complains about too (`"0123"` is no snowflake for either; `1e20` is out of the spec's
+/// range and no integer for the SDK). A repeated, unknown, deprecated or misplaced key is
+/// another problem.
+fn restates_decode_error(code: Code) -> bool {
+    matches!(
+        code,
+        Code::WrongType
+            | Code::UnexpectedNull
+            | Code::MissingRequired
+            | Code::InvalidFormat
+            | Code::OutOfRange
+            | Code::UnknownEnumValue
+    )
 }
 
 /// The three invite variants, by `type`.
@@ -604,7 +681,7 @@ fn variant_check<'n>(
 }
 
 /// Runs the spec check of `kind` on `node`; returns the schema used.
-fn check_kind<'n>(
+pub(crate) fn check_kind<'n>(
     checker: &mut Checker<'_, 'n>,
     spec: &Spec,
     kind: Kind,
@@ -636,6 +713,7 @@ fn check_kind<'n>(
                         None => unknown_invite_type(&mut sub, spec, item),
                     }
                     checker.out.append(&mut sub.out);
+                    checker.matched += sub.matched;
                 }
             } else {
                 checker.wrong_type(node, "array (of invites)");
@@ -660,7 +738,7 @@ fn unknown_invite_type<'n>(checker: &mut Checker<'_, 'n>, spec: &Spec, node: &'n
 
 /// The variant schema an invite's `type` picks: absent means guild (as the SDK decodes it);
 /// an unknown value picks none (the `type` check reports it).
-fn invite_variant(node: &Node<'_>) -> Option<&'static str> {
+pub(crate) fn invite_variant(node: &Node<'_>) -> Option<&'static str> {
     match node.get("type").map(|t| &t.value) {
         None => Some("GuildInviteResponse"),
         Some(Value::Number("0")) => Some("GuildInviteResponse"),
@@ -674,6 +752,13 @@ fn invite_variant(node: &Node<'_>) -> Option<&'static str> {
 fn missing_field(message: &str) -> Option<&str> {
     message
         .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+}
+
+/// `invalid type: null, expected a value for `x` (it is not nullable)` → `x`.
+fn null_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("invalid type: null, expected a value for `")
         .and_then(|r| r.split('`').next())
 }
 
