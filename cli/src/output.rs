@@ -93,7 +93,7 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
     let r = p.report;
     style.paint(out, "1;34", "==>");
     out.push(' ');
-    where_(out, p.source, p.location);
+    where_(out, p.source, p.location, r.kind.is_some());
     out.push_str(": ");
     match (r.kind, r.schema) {
         (Some(k), Some(s)) if !k.in_upstream_spec() => {
@@ -105,6 +105,8 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
         (Some(k), None) => {
             let _ = write!(out, "{k}");
         }
+        // What a HAR exchange says about a request without a body, or a body of no kind.
+        (None, _) if p.location.har.is_some() => out.push_str("exchange"),
         (None, _) => out.push_str("payload"),
     }
     out.push_str(": ");
@@ -128,10 +130,15 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
     }
 }
 
-fn where_(out: &mut String, source: &str, loc: &Location) {
+fn where_(out: &mut String, source: &str, loc: &Location, body: bool) {
     out.push_str(source);
-    if loc.har.is_some() {
-        let _ = write!(out, " {loc}");
+    if let Some(h) = &loc.har {
+        if body {
+            let _ = write!(out, " {loc}");
+        } else {
+            let part = h.part.as_str();
+            let _ = write!(out, " entry {} {part} ({} {})", h.entry, h.method, h.url);
+        }
     } else {
         match (loc.index, loc.line) {
             (Some(i), Some(l)) => {
@@ -173,7 +180,7 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
         pointer(out);
         return;
     };
-    if p.location.har.is_some() {
+    if p.location.har.is_some() && !f.code.is_exchange() {
         let _ = write!(out, " {}, body line {line}, column {col}", p.location);
     } else {
         let _ = write!(out, ":{line}:{col}");
@@ -791,7 +798,10 @@ impl Repeats {
 /// response body line:column`).
 fn first_at(source: &str, loc: Option<&Location>, f: &Finding) -> String {
     let mut s = source.to_owned();
-    match loc.and_then(|l| l.har.as_ref()) {
+    match loc
+        .and_then(|l| l.har.as_ref())
+        .filter(|_| !f.code.is_exchange())
+    {
         Some(h) => {
             let _ = write!(s, " entry {} {} body", h.entry, h.part.as_str());
             if let (Some(l), Some(c)) = (f.line, f.column) {

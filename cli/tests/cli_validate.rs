@@ -160,7 +160,7 @@ fn captures_end_to_end() {
         10,
         "every line, the broken one and other events included"
     );
-    assert_eq!(count("discord-web.har"), 7);
+    assert_eq!(count("discord-web.har"), 8);
     assert_eq!(count("invites.json"), 5);
     let status = |s: &str| recs.iter().filter(|r| r["status"] == s).count();
     let total = recs.len();

@@ -38,6 +38,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use serde::Serialize;
 
+use super::exchange::{self, Extra};
 use super::kind::{har_kind, har_operation, HarOp, HarPart, Kind};
 use super::position::{self, line_col, Node, Value};
 use super::{validate_payload, Code, Finding, Options, Origin, Report, Status};
@@ -191,6 +192,8 @@ struct Item {
     origin: Origin,
     known: Option<Kind>,
     fixed: Option<Report>,
+    /// What the HAR exchange adds (see `exchange`).
+    extra: Option<Box<Extra>>,
 }
 
 /// Payloads from one file that share one buffer. Validate them in any order (or in parallel)
@@ -303,7 +306,7 @@ impl Batch {
     /// If `index` is not below [`Batch::len`].
     pub fn report(&self, index: usize, options: &Options) -> Report {
         let item = &self.items[index];
-        match &item.fixed {
+        let mut report = match &item.fixed {
             Some(r) => r.clone(),
             None => validate_payload(
                 &self.buf[item.range.clone()],
@@ -311,7 +314,11 @@ impl Batch {
                 item.origin,
                 options,
             ),
+        };
+        if let Some(extra) = &item.extra {
+            exchange::apply(&mut report, extra);
         }
+        report
     }
 
     /// Where payload `index` is in its source (`None` out of range).
@@ -571,6 +578,7 @@ impl Reader {
                                 origin: Origin { line, column },
                                 known: None,
                                 fixed: None,
+                                extra: None,
                             }
                         })
                         .collect();
@@ -715,6 +723,7 @@ fn document_item(buf: &[u8]) -> Item {
         origin: Origin::START,
         known: None,
         fixed: None,
+        extra: None,
     }
 }
 
@@ -748,6 +757,7 @@ fn lines_to_items(buf: &[u8], first_line: usize) -> (Vec<Item>, usize) {
                 origin: Origin { line, column: 1 },
                 known: None,
                 fixed: None,
+                extra: None,
             });
         }
         start = end + 1;
@@ -793,11 +803,17 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
     for (i, entry) in entries.iter().enumerate() {
         let method = str_at(entry, "/request/method").unwrap_or("GET").to_owned();
         let url = str_at(entry, "/request/url").unwrap_or("").to_owned();
+        let status = match entry.pointer("/response/status").map(|s| &s.value) {
+            Some(Value::Number(n)) => n.parse::<u16>().unwrap_or(0),
+            _ => 0,
+        };
         let op = har_operation(&method, &url);
-        if op == HarOp::NotInvite {
+        let exchange = exchange::check(entry, file, Origin::START, &method, &url, status);
+        if op == HarOp::NotInvite && exchange.as_ref().is_none_or(|x| !x.undocumented) {
             ignored += 1;
             continue;
         }
+        let exchange = exchange.unwrap_or_default();
         let (line, _) = line_col(file, entry.start);
         let loc = |part| Location {
             line: Some(line),
@@ -809,33 +825,65 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
                 url: url.clone(),
             }),
         };
-        let mut push = |buf: &mut Vec<u8>,
-                        part,
-                        known: Option<Kind>,
-                        body: Result<Vec<u8>, Report>| {
-            match body {
-                Ok(bytes) => {
-                    let start = buf.len();
-                    buf.extend_from_slice(&bytes);
-                    let end = buf.len();
-                    buf.push(b'\n');
-                    items.push(Item {
-                        range: start..end,
+        let extra = |findings: Vec<Finding>, rejected: bool| {
+            (!findings.is_empty() || rejected).then(|| Box::new(Extra { findings, rejected }))
+        };
+        // A request without a body of its own, or of an operation the spec lacks: a record for
+        // what the exchange says about it.
+        let bare = |part, findings: Vec<Finding>, rejected: bool| Item {
+            range: 0..0,
+            location: loc(part),
+            origin: Origin::START,
+            known: None,
+            fixed: Some(Report {
+                kind: None,
+                schema: None,
+                status: Status::Valid,
+                findings: Vec::new(),
+            }),
+            extra: extra(findings, rejected),
+        };
+        if exchange.undocumented {
+            items.push(bare(HarPart::Request, exchange.request, false));
+            continue;
+        }
+        let request_extra = extra(exchange.request.clone(), exchange.rejected);
+        let response_extra = extra(exchange.response.clone(), false);
+        let has_request_body = har_kind(op, HarPart::Request, 0).is_some();
+        if !has_request_body && !exchange.request.is_empty() {
+            items.push(bare(HarPart::Request, exchange.request, exchange.rejected));
+        }
+        let mut push =
+            |buf: &mut Vec<u8>, part, known: Option<Kind>, body: Result<Vec<u8>, Report>| {
+                let extra = match part {
+                    HarPart::Request => request_extra.clone(),
+                    HarPart::Response => response_extra.clone(),
+                };
+                match body {
+                    Ok(bytes) => {
+                        let start = buf.len();
+                        buf.extend_from_slice(&bytes);
+                        let end = buf.len();
+                        buf.push(b'\n');
+                        items.push(Item {
+                            range: start..end,
+                            location: loc(part),
+                            origin: Origin::START,
+                            known,
+                            fixed: None,
+                            extra,
+                        });
+                    }
+                    Err(report) => items.push(Item {
+                        range: 0..0,
                         location: loc(part),
                         origin: Origin::START,
                         known,
-                        fixed: None,
-                    });
+                        fixed: Some(report),
+                        extra,
+                    }),
                 }
-                Err(report) => items.push(Item {
-                    range: 0..0,
-                    location: loc(part),
-                    origin: Origin::START,
-                    known,
-                    fixed: Some(report),
-                }),
-            }
-        };
+            };
 
         // The request body.
         if let Some(kind) = har_kind(op, HarPart::Request, 0) {
@@ -889,10 +937,6 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
         }
 
         // The response body.
-        let status = match entry.pointer("/response/status").map(|s| &s.value) {
-            Some(Value::Number(n)) => n.parse::<u16>().unwrap_or(0),
-            _ => 0,
-        };
         if status == 204
             || (status < 400
                 && matches!(
@@ -904,7 +948,11 @@ fn har_items(root: &Node<'_>, file: &[u8]) -> (Vec<u8>, Vec<Item>, usize) {
                 )
                 && method.eq_ignore_ascii_case("PUT"))
         {
-            continue; // no content by design
+            // No content by design; what the exchange says of the response still counts.
+            if !exchange.response.is_empty() {
+                items.push(bare(HarPart::Response, exchange.response, false));
+            }
+            continue;
         }
         let kind = har_kind(op, HarPart::Response, status);
         let text = str_at(entry, "/response/content/text");

@@ -294,7 +294,8 @@ pub(crate) fn har_operation(method: &str, url: &str) -> HarOp {
     }
 }
 
-fn strip_url(url: &str) -> &str {
+/// The path of a URL after `/api` and `/api/vN`, without query or fragment.
+pub(crate) fn strip_url(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let path = if url.contains("://") {
         rest.find('/').map_or("", |i| &rest[i..])

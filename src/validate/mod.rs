@@ -36,6 +36,7 @@ use std::fmt;
 use serde::Serialize;
 
 mod check;
+mod exchange;
 mod fast;
 mod guess;
 pub mod input;
@@ -124,6 +125,22 @@ pub enum Code {
     NotJson,
     /// A file or directory could not be read (error; exit code 2).
     IoError,
+    /// A HAR entry on an invite path with a method the spec has no operation for (warning;
+    /// a note when the response is a 4xx).
+    UndocumentedOperation,
+    /// A HAR request's query parameter that the operation does not define (warning; a note
+    /// on a 4xx).
+    UnknownParameter,
+    /// A HAR request's path or query parameter whose value does not fit: a snowflake, an
+    /// invite code, a boolean (warning; a note on a 4xx).
+    InvalidParameter,
+    /// A HAR request's `X-Audit-Log-Reason` that is not percent-encoded UTF-8 of 1 to 512
+    /// characters, or on an operation that takes none (warning; a note on a 4xx).
+    InvalidHeader,
+    /// A HAR response status the operation does not list (warning).
+    UnexpectedStatus,
+    /// A HAR request or response content type the operation does not list (warning).
+    UnexpectedContentType,
 }
 
 impl Code {
@@ -148,6 +165,12 @@ impl Code {
         Code::NoBody,
         Code::NotJson,
         Code::IoError,
+        Code::UndocumentedOperation,
+        Code::UnknownParameter,
+        Code::InvalidParameter,
+        Code::InvalidHeader,
+        Code::UnexpectedStatus,
+        Code::UnexpectedContentType,
     ];
 
     /// The kebab-case code, e.g. `missing-required`.
@@ -172,7 +195,27 @@ impl Code {
             Code::NoBody => "no-body",
             Code::NotJson => "not-json",
             Code::IoError => "io-error",
+            Code::UndocumentedOperation => "undocumented-operation",
+            Code::UnknownParameter => "unknown-parameter",
+            Code::InvalidParameter => "invalid-parameter",
+            Code::InvalidHeader => "invalid-header",
+            Code::UnexpectedStatus => "unexpected-status",
+            Code::UnexpectedContentType => "unexpected-content-type",
         }
+    }
+
+    /// Whether the code is about a HAR exchange rather than a body: the finding's pointer is
+    /// into the HAR entry (`/request/url`) and its line and column are in the HAR file.
+    pub fn is_exchange(self) -> bool {
+        matches!(
+            self,
+            Code::UndocumentedOperation
+                | Code::UnknownParameter
+                | Code::InvalidParameter
+                | Code::InvalidHeader
+                | Code::UnexpectedStatus
+                | Code::UnexpectedContentType
+        )
     }
 
     /// The severity of the code, with `--strict` or without.
@@ -189,7 +232,13 @@ impl Code {
             | Code::WrongType
             | Code::DuplicateKey
             | Code::InvalidFormat
-            | Code::DuplicateItem => Severity::Warning,
+            | Code::DuplicateItem
+            | Code::UndocumentedOperation
+            | Code::UnknownParameter
+            | Code::InvalidParameter
+            | Code::InvalidHeader
+            | Code::UnexpectedStatus
+            | Code::UnexpectedContentType => Severity::Warning,
             Code::UnexpectedNull
             | Code::UnknownKind
             | Code::AmbiguousKind
@@ -775,7 +824,7 @@ fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
 }
 
 /// A payload-relative line and column placed in the source file.
-fn place(origin: Origin, line: usize, column: usize) -> (usize, usize) {
+pub(crate) fn place(origin: Origin, line: usize, column: usize) -> (usize, usize) {
     if line == 1 {
         (origin.line, origin.column + column - 1)
     } else {
