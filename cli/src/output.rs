@@ -587,6 +587,17 @@ struct GlobalKey {
     seen: usize,
 }
 
+/// A distinct finding over the run: severity, code, pointer with array indices as `*`.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    pub severity: Severity,
+    pub code: Code,
+    pub pointer: &'a str,
+    pub count: u64,
+    /// Where it was first seen (`file:line:column`).
+    pub first: &'a str,
+}
+
 /// The run's distinct findings (main thread): decides which occurrences are printed, in input
 /// order, and prints the table at the end.
 pub struct Repeats {
@@ -623,6 +634,26 @@ impl Repeats {
         batch: &Batch,
         mut chunk: ChunkFindings,
     ) {
+        self.merge_chunk(batch, &mut chunk);
+        let source: &str = batch.source();
+        for cand in &chunk.candidates {
+            if !style.verbose && !cand.shown.iter().any(|&s| s) {
+                continue;
+            }
+            let default = Location::default();
+            let p = Payload {
+                source,
+                location: batch.location(cand.index).unwrap_or(&default),
+                report: &cand.report,
+                lines: Some((batch, cand.index)),
+            };
+            human(out, style, &p, Some(&cand.shown));
+        }
+    }
+
+    /// Merges a chunk's counts (the chunks must come in input order) and marks which of its
+    /// occurrences are printed.
+    pub fn merge_chunk(&mut self, batch: &Batch, chunk: &mut ChunkFindings) {
         let source: &str = batch.source();
         let mut key = String::new();
         for lk in chunk.keys.drain(..) {
@@ -679,19 +710,27 @@ impl Repeats {
             }
             g.shown += room as u64;
         }
-        for cand in &chunk.candidates {
-            if !style.verbose && !cand.shown.iter().any(|&s| s) {
-                continue;
-            }
-            let default = Location::default();
-            let p = Payload {
-                source,
-                location: batch.location(cand.index).unwrap_or(&default),
-                report: &cand.report,
-                lines: Some((batch, cand.index)),
-            };
-            human(out, style, &p, Some(&cand.shown));
-        }
+    }
+
+    /// The distinct findings, most frequent first (errors before everything else), as the
+    /// table lists them.
+    pub fn rows(&self) -> Vec<Row<'_>> {
+        let mut rows: Vec<&GlobalKey> = self.keys.values().collect();
+        rows.sort_by(|a, b| {
+            (b.severity == Severity::Error)
+                .cmp(&(a.severity == Severity::Error))
+                .then(b.count.cmp(&a.count))
+                .then(a.seen.cmp(&b.seen))
+        });
+        rows.into_iter()
+            .map(|g| Row {
+                severity: g.severity,
+                code: g.code,
+                pointer: &g.pointer,
+                count: g.count,
+                first: g.first.trim_end(),
+            })
+            .collect()
     }
 
     /// The table of the most frequent findings, when some occurrences were not printed;

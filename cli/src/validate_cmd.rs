@@ -27,8 +27,8 @@ use discord_invite::validate::input::{Batch, Event, FileFormat, Location, Reader
 use discord_invite::validate::{Kind, Options};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::json_out;
 use crate::output::{self, ChunkFindings, Counts, Limits, Payload, Repeats, Style};
+use crate::{formats, json_out};
 
 /// A chunk ends after this many input bytes (whole payloads)...
 const CHUNK_BYTES: usize = 256 << 10;
@@ -49,7 +49,39 @@ pub enum Format {
     Human,
     /// NDJSON: one record per payload (see docs/VALIDATE.md).
     Json,
+    /// SARIF 2.1.0: one result per finding, for GitHub code scanning and IDEs.
+    Sarif,
+    /// JUnit XML: one test case per payload, a failure per error (per warning too with
+    /// --strict), for CI dashboards.
+    Junit,
+    /// GitHub Actions workflow commands (::error file=…,line=…,col=…::message).
+    Github,
+    /// The summary and the most frequent findings as Markdown tables, for a PR comment.
+    Markdown,
 }
+
+/// Which findings make the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A finding at error severity (with --strict, also missing required fields and unknown
+    /// enum values).
+    Error,
+    /// A finding at warning or error severity.
+    Warning,
+    /// None: exit 1 is never given (2 still is).
+    Never,
+}
+
+/// `validate --help`'s last words: every exit code.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  nothing at the --fail-on level (default: no finding at error severity)
+  1  a finding at the --fail-on level: at error severity (--fail-on error, the default;
+     with --strict, missing required fields and unknown enum values are errors too), at
+     warning or error severity (--fail-on warning); never with --fail-on never
+  2  a usage problem (unknown option or kind, no PATH), a path that could not be read (the
+     other paths are still validated), output that could not be written, or an internal
+     error";
 
 /// When to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,6 +94,7 @@ pub enum Color {
 
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXIT_CODES)]
 pub struct Args {
     /// Files (JSON, JSON array, NDJSON, HAR), directories (walked recursively), or `-` for stdin.
     #[arg(required = true, value_name = "PATH")]
@@ -76,6 +109,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Which findings make the exit code 1.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::Error)]
+    fail_on: FailOn,
     /// Colour for human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -128,6 +164,18 @@ struct Job {
     format: Format,
     style: Style,
     limits: Limits,
+    strict: bool,
+}
+
+impl Job {
+    /// Whether workers count distinct findings (human output with limits, Markdown's table).
+    fn counts_findings(&self) -> bool {
+        match self.format {
+            Format::Human => !self.limits.unlimited(),
+            Format::Markdown => true,
+            _ => false,
+        }
+    }
 }
 
 impl Job {
@@ -140,9 +188,9 @@ impl Job {
             text.reserve((input + input / 2 + 4096).min(2 * CHUNK_BYTES));
         }
         let mut counts = Counts::default();
-        let mut findings =
-            (self.format == Format::Human && !self.limits.unlimited()).then(ChunkFindings::new);
+        let mut findings = self.counts_findings().then(ChunkFindings::new);
         let mut human = String::new();
+        let mut suite = Vec::new();
         let default = Location::default();
         for i in range {
             let report = batch.report(i, &self.options);
@@ -152,11 +200,19 @@ impl Job {
                 (Format::Json, _) => {
                     json_out::write_record(&mut text, batch.source(), location, &report)
                 }
-                (Format::Human, Some(f)) => {
+                (Format::Sarif, _) => {
+                    formats::sarif::results(&mut text, batch.source(), location, &report)
+                }
+                (Format::Github, _) => {
+                    formats::github::commands(&mut human, batch.source(), location, &report)
+                }
+                (Format::Junit, _) => suite.push((location, report)),
+                (Format::Human | Format::Markdown, Some(f)) => {
                     if output::listed(&self.style, &report) {
                         f.add(&self.style, &self.limits, i, report);
                     }
                 }
+                (Format::Markdown, None) => {}
                 (Format::Human, None) => {
                     if output::listed(&self.style, &report) {
                         let p = Payload {
@@ -169,6 +225,9 @@ impl Job {
                     }
                 }
             }
+        }
+        if !suite.is_empty() {
+            formats::junit::suite(&mut human, batch.source(), &suite, self.strict);
         }
         if !human.is_empty() {
             text = human.into_bytes();
@@ -221,14 +280,23 @@ pub fn run(args: Args) -> ExitCode {
         verbose: args.verbose,
     };
     let limit = |n: usize| (n > 0).then_some(n);
+    let limits = match args.format {
+        // Markdown lists distinct findings, not occurrences: the first one is enough.
+        Format::Markdown => Limits {
+            others: Some(1),
+            errors: Some(1),
+        },
+        _ => Limits {
+            others: limit(args.max_repeats),
+            errors: limit(args.max_error_repeats),
+        },
+    };
     let job = Arc::new(Job {
         options: Options::new(args.kind, args.strict),
         format: args.format,
         style,
-        limits: Limits {
-            others: limit(args.max_repeats),
-            errors: limit(args.max_error_repeats),
-        },
+        limits,
+        strict: args.strict,
     });
     let progress = progress_bar();
     let started = std::time::Instant::now();
@@ -274,7 +342,28 @@ pub fn run(args: Args) -> ExitCode {
     let mut write_ok = true;
     let mut internal_error = false;
     let mut human = String::new();
+    let mut file_rows: Vec<formats::markdown::FileRow> = Vec::new();
+    // SARIF results are comma-separated across chunks; JUnit and SARIF have a head.
+    let mut sarif_results = 0u64;
+    let mut head = Vec::new();
+    match job.format {
+        Format::Sarif => formats::sarif::start(&mut head, job.strict),
+        Format::Junit => {
+            let mut h = String::new();
+            formats::junit::start(&mut h);
+            head = h.into_bytes();
+        }
+        _ => {}
+    }
+    if let Err(e) = out.write_all(&head) {
+        write_ok = false;
+        crate::stdout::failed(&e);
+    }
+    // Consumed (and dropped at the end), so that a reader blocked on a full channel ends.
     for slot in slots {
+        if !write_ok {
+            break;
+        }
         human.clear();
         let mut text: Vec<u8> = Vec::new();
         match slot {
@@ -285,8 +374,16 @@ pub fn run(args: Args) -> ExitCode {
             }
             Slot::Event(Event::FileEnd { source, ignored }) => {
                 total.merge(&file);
-                if job.format == Format::Human {
-                    human = output::file_summary(&style, &source, format, &file, ignored);
+                match job.format {
+                    Format::Human => {
+                        human = output::file_summary(&style, &source, format, &file, ignored);
+                    }
+                    Format::Markdown => file_rows.push(formats::markdown::FileRow {
+                        source: source.to_string(),
+                        format,
+                        counts: file.clone(),
+                    }),
+                    _ => {}
                 }
             }
             Slot::Event(Event::Failed(record)) => {
@@ -298,6 +395,22 @@ pub fn run(args: Args) -> ExitCode {
                         &record.location,
                         &record.report,
                     ),
+                    Format::Sarif => formats::sarif::results(
+                        &mut text,
+                        &record.source,
+                        &record.location,
+                        &record.report,
+                    ),
+                    Format::Junit => {
+                        formats::junit::unreadable(&mut human, &record.source, &record.report)
+                    }
+                    Format::Github => formats::github::commands(
+                        &mut human,
+                        &record.source,
+                        &record.location,
+                        &record.report,
+                    ),
+                    Format::Markdown => {}
                     Format::Human => {
                         let p = Payload {
                             source: &record.source,
@@ -319,8 +432,12 @@ pub fn run(args: Args) -> ExitCode {
                 };
                 file.merge(&chunk.counts);
                 text = chunk.text;
-                if let Some(findings) = chunk.findings {
-                    repeats.print_chunk(&mut human, &style, &chunk.batch, findings);
+                if let Some(mut findings) = chunk.findings {
+                    if job.format == Format::Markdown {
+                        repeats.merge_chunk(&chunk.batch, &mut findings);
+                    } else {
+                        repeats.print_chunk(&mut human, &style, &chunk.batch, findings);
+                    }
                 }
                 bytes += chunk.bytes;
                 if let (Some(pb), true) = (&progress, chunk.bytes > 0) {
@@ -339,6 +456,13 @@ pub fn run(args: Args) -> ExitCode {
         if text.is_empty() && human.is_empty() {
             continue;
         }
+        if job.format == Format::Sarif && !text.is_empty() {
+            // Each result comes with a comma before it; the first one does without.
+            if sarif_results == 0 {
+                text.remove(0);
+            }
+            sarif_results += 1;
+        }
         let write = |out: &mut io::BufWriter<io::StdoutLock<'_>>| {
             out.write_all(human.as_bytes())?;
             out.write_all(&text)
@@ -356,9 +480,49 @@ pub fn run(args: Args) -> ExitCode {
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
-    if write_ok && !internal_error && job.format == Format::Human {
-        let _ = out.write_all(repeats.table(&style).as_bytes());
-        let _ = out.write_all(output::total(&style, files, &total, failed).as_bytes());
+    let findings_exit = match args.fail_on {
+        FailOn::Error => total.errors > 0,
+        FailOn::Warning => total.errors + total.warnings > 0,
+        FailOn::Never => false,
+    };
+    let code = if failed > 0 || !write_ok || internal_error {
+        2
+    } else {
+        u8::from(findings_exit)
+    };
+    if write_ok && !internal_error {
+        let tail = match job.format {
+            Format::Human => {
+                let mut t = repeats.table(&style);
+                t.push_str(&output::total(&style, files, &total, failed));
+                t.into_bytes()
+            }
+            Format::Sarif => {
+                let mut t = Vec::new();
+                formats::sarif::finish(&mut t, code);
+                t
+            }
+            Format::Junit => {
+                let mut t = String::new();
+                formats::junit::finish(&mut t);
+                t.into_bytes()
+            }
+            Format::Github => {
+                let plain = Style {
+                    color: false,
+                    verbose: false,
+                };
+                output::total(&plain, files, &total, failed).into_bytes()
+            }
+            Format::Markdown => {
+                formats::markdown::render(&file_rows, &total, failed, &repeats, code).into_bytes()
+            }
+            Format::Json => Vec::new(),
+        };
+        if let Err(e) = out.write_all(&tail) {
+            write_ok = false;
+            crate::stdout::failed(&e);
+        }
     }
     // Small outputs are still in the buffer: a full disk shows here, and is reported here
     // unless the loop already did.
@@ -376,12 +540,10 @@ pub fn run(args: Args) -> ExitCode {
     // when the loop ended, which unblocks it.
     let _ = reader.join();
 
-    if failed > 0 || !write_ok || !flushed || internal_error {
+    if !write_ok || !flushed {
         ExitCode::from(2)
-    } else if total.error > 0 {
-        ExitCode::from(1)
     } else {
-        ExitCode::SUCCESS
+        ExitCode::from(code)
     }
 }
 

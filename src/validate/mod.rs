@@ -204,6 +204,68 @@ impl Code {
         }
     }
 
+    /// One sentence on what the code means (SARIF's rule `shortDescription`, the docs' table).
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::InvalidJson => "The input is not JSON: a syntax error, invalid UTF-8, empty input, nesting too deep, or a base64 HAR body that does not decode.",
+            Code::DecodeError => "The SDK's model rejects the payload: the SDK cannot decode it.",
+            Code::MissingRequired => "A field the spec requires is absent.",
+            Code::UnknownField => "A field the spec does not declare.",
+            Code::UnknownEnumValue => "A value outside one of the spec's closed enums.",
+            Code::OutOfRange => "A number outside the spec's range, or an array longer than it allows.",
+            Code::DeprecatedField => "A field the spec marks deprecated, or a legacy field Discord's docs retired.",
+            Code::WrongVariantField => "A field that belongs to another invite variant than the one the invite's `type` picks.",
+            Code::WrongType => "A JSON type the spec does not allow, where the SDK still decodes.",
+            Code::DuplicateKey => "A key repeated in one object; readers disagree on which one wins.",
+            Code::InvalidFormat => "A string that is not a snowflake or an RFC 3339 date-time where the spec says so.",
+            Code::DuplicateItem => "A repeated item in an array the spec says holds unique items.",
+            Code::UnexpectedNull => "`null` for a field the spec allows to be absent but not null.",
+            Code::UnknownKind => "The payload's kind could not be found; it was not validated.",
+            Code::AmbiguousKind => "The kind was guessed from the payload's shape and other kinds fit nearly as well.",
+            Code::NotInvite => "A gateway event or opcode that is not invite-related; not validated.",
+            Code::NoBody => "An invite-related HAR entry without a recorded body.",
+            Code::NotJson => "An invite-related HAR body that is not JSON (a CSV download, a multipart upload, an HTML error page).",
+            Code::IoError => "A file or directory could not be read.",
+            Code::UndocumentedOperation => "A HAR entry on an invite path with a method the spec has no operation for.",
+            Code::UnknownParameter => "A query parameter the spec's operation does not define.",
+            Code::InvalidParameter => "A path or query parameter whose value does not fit the spec: a snowflake, an invite code, a boolean.",
+            Code::InvalidHeader => "An X-Audit-Log-Reason header that is not percent-encoded UTF-8 of 1 to 512 characters, or on an operation that takes none.",
+            Code::UnexpectedStatus => "A response status the spec's operation does not list.",
+            Code::UnexpectedContentType => "A request or response content type the spec's operation does not list.",
+        }
+    }
+
+    /// What to do about a finding of this code (SARIF's rule `help`).
+    pub fn help(self) -> &'static str {
+        match self {
+            Code::InvalidJson => "Fix the capture: the message gives where the JSON breaks. A truncated log line or a HAR body cut by the browser shows up here.",
+            Code::DecodeError => "This payload would fail in code that uses the SDK. If Discord really sends it, the SDK needs a change (an overlay entry in schema/overlay.toml); otherwise the producer of the payload is wrong.",
+            Code::MissingRequired => "Discord's spec requires the field but the payload lacks it. The SDK tolerates it where schema/overlay.toml says so; report the spec drift upstream or fix the producer.",
+            Code::UnknownField => "Discord sends a field its spec does not document (often a new one). The SDK keeps it as an unknown field; nothing breaks.",
+            Code::UnknownEnumValue => "A value the spec's enum lacks (often new on Discord's side). The SDK keeps it as an Unknown variant; code that matches on the enum should handle that case.",
+            Code::OutOfRange => "The number is outside what the spec allows; requests with it are likely refused by Discord.",
+            Code::DeprecatedField => "The field is deprecated or was removed from Discord's API; stop relying on it.",
+            Code::WrongVariantField => "The invite carries a field of another variant (e.g. `guild` on a friend invite): check its `type`.",
+            Code::WrongType => "The JSON type differs from the spec's, but the SDK still decodes it; report the drift or fix the producer.",
+            Code::DuplicateKey => "Remove the repeated key: JSON readers disagree on which occurrence wins.",
+            Code::InvalidFormat => "Snowflakes are decimal digits without a leading zero; date-times are RFC 3339 (2016-03-31T19:15:39.954000+00:00).",
+            Code::DuplicateItem => "Remove the repeated item: the spec requires unique items.",
+            Code::UnexpectedNull => "Discord's spec says the field may be absent but not null; the SDK reads null as absent.",
+            Code::UnknownKind => "Pass --kind NAME (see `discord-invite schema export`) to validate the payload as that kind.",
+            Code::AmbiguousKind => "Pass the --kind the note names if the guess is wrong; with --kind the payload is validated as that kind.",
+            Code::NotInvite => "Nothing to do: the validator only checks invite payloads. -v lists these.",
+            Code::NoBody => "Export the HAR with bodies (devtools: \"Save all as HAR with content\").",
+            Code::NotJson => "Nothing to validate: the body is not JSON.",
+            Code::IoError => "Check the path and its permissions; the other paths were still validated (exit code 2).",
+            Code::UndocumentedOperation => "The client calls an operation Discord's spec does not document; it may change or go away without notice.",
+            Code::UnknownParameter => "Discord's spec does not define this query parameter for the operation; it may be ignored or removed.",
+            Code::InvalidParameter => "Discord refuses or misreads the value; use the type the spec gives (snowflakes are decimal digits, booleans true or false).",
+            Code::InvalidHeader => "Percent-encode the reason as UTF-8 and keep it within 512 characters.",
+            Code::UnexpectedStatus => "Discord answered with a status its spec does not list for the operation.",
+            Code::UnexpectedContentType => "The body's content type is not the spec's (often a proxy's HTML error page); the body was not validated.",
+        }
+    }
+
     /// Whether the code is about a HAR exchange rather than a body: the finding's pointer is
     /// into the HAR entry (`/request/url`) and its line and column are in the HAR file.
     pub fn is_exchange(self) -> bool {
