@@ -42,6 +42,11 @@ const LEGACY_FIELDS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Whether a key is one of the legacy fields reported as `deprecated-field` wherever it is.
+pub(crate) fn is_legacy_field(key: &str) -> bool {
+    LEGACY_FIELDS.iter().any(|(k, _)| *k == key)
+}
+
 /// One step of the path to the node being checked; the pointer text is built only for a
 /// finding.
 #[derive(Debug, Clone, Copy)]

@@ -22,9 +22,9 @@
 //! One rule comes first: an object with `code` and `type` is an invite. `type` is the
 //! invites' discriminator, which no other kind has (and the fast path relies on it).
 
-use super::check::RawFinding;
+use super::check::{is_legacy_field, RawFinding};
 use super::kind::Kind;
-use super::position::{Node, Value};
+use super::position::{key_eq, Node, Value};
 use super::spec::Spec;
 use super::{check_as, invite_variant, Checked, Code};
 
@@ -55,6 +55,14 @@ pub(crate) const ABSENT: i64 = 1;
 /// A runner-up whose score is at most this far below the winner's is named in a note: one
 /// absent field apart.
 pub(crate) const CLOSE: i64 = ABSENT;
+
+thread_local! {
+    /// Whether kinds that cannot reach the best score are left unchecked (always, but in the
+    /// test that compares with checking every kind).
+    static PRUNE: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+    /// Kinds checked (counted for the tests).
+    static CHECKS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 /// What the guess found.
 pub(crate) enum Guess {
@@ -145,12 +153,28 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
                     note: None,
                 };
             }
-            let mut scored: Vec<Scored> = CANDIDATES
+            // Each kind's score is at most its bound (read off the shape, no check), so kinds
+            // are checked best bound first, until the bound cannot reach the best score
+            // found (less CLOSE): the common shapes are settled by one or two checks.
+            let mut bounded: Vec<(i64, Kind)> = CANDIDATES
                 .iter()
-                .copied()
-                .filter(|&k| declares_any(spec, k, root, members))
-                .map(|kind| Scored::new(kind, check_as(spec, bytes, kind, root, "", repeats)))
+                .filter_map(|&k| upper_bound(spec, k, root, members).map(|b| (b, k)))
                 .collect();
+            bounded.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut scored: Vec<Scored> = Vec::new();
+            let mut top = i64::MIN;
+            for (bound, kind) in bounded {
+                if PRUNE.with(std::cell::Cell::get)
+                    && !scored.is_empty()
+                    && bound < top.saturating_sub(CLOSE)
+                {
+                    break;
+                }
+                CHECKS.with(|c| c.set(c.get() + 1));
+                let s = Scored::new(kind, check_as(spec, bytes, kind, root, "", repeats));
+                top = top.max(s.score());
+                scored.push(s);
+            }
             // Best first; ties go to fewer findings, then to the earlier kind.
             scored.sort_by(|a, b| {
                 b.score()
@@ -224,21 +248,158 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
     }
 }
 
-/// Whether the kind's schema declares at least one of the object's top-level keys (the
-/// shape allows the kind).
-fn declares_any(
+/// The most a kind can score on this object (`None` when its schema declares none of the
+/// object's keys: the shape does not allow it): every member under a declared key fits, and
+/// only the payload's own misfits and absent required fields count against, as the checker
+/// will find them (a legacy key is `deprecated-field`, an undeclared key of a free-form
+/// object no finding).
+fn upper_bound(
     spec: &Spec,
     kind: Kind,
     root: &Node<'_>,
     members: &[super::position::Member<'_>],
-) -> bool {
+) -> Option<i64> {
     let name = match kind {
         Kind::Invite => invite_variant(root).unwrap_or("GuildInviteResponse"),
         k => k.schema_name(),
     };
-    let Some(id) = spec.component(name) else {
-        return false;
-    };
-    let schema = spec.schema(id);
-    members.iter().any(|m| schema.property(&m.key).is_some())
+    let schema = spec.schema(spec.component(name)?);
+    let mut declared = false;
+    let mut bound = 0i64;
+    for (i, m) in members.iter().enumerate() {
+        if members[..i].iter().any(|p| key_eq(&p.key, &m.key)) {
+            continue; // a repeat: `duplicate-key`, not checked again
+        }
+        if schema.property(&m.key).is_some() {
+            declared = true;
+            bound += FIT * (1 + nested_members(&m.value));
+        } else if is_legacy_field(&m.key) || schema.free_form {
+        } else if matches!(schema.additional, Some(Some(_))) {
+            bound += FIT * nested_members(&m.value);
+        } else {
+            bound -= MISFIT;
+        }
+    }
+    let absent = schema
+        .required
+        .iter()
+        .filter(|r| !members.iter().any(|m| key_eq(&m.key, r)))
+        .count();
+    bound -= ABSENT * absent as i64;
+    declared.then_some(bound)
+}
+
+/// Object members at any depth inside a value.
+fn nested_members(node: &Node<'_>) -> i64 {
+    match &node.value {
+        Value::Object(members) => members.iter().map(|m| 1 + nested_members(&m.value)).sum(),
+        Value::Array(items) => items.iter().map(nested_members).sum(),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::position::parse;
+
+    /// Objects to guess: the shapes of the labelled set and the shipped JSON documents, each
+    /// also with every top-level key dropped in turn and with an unknown key added.
+    fn objects() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut base: Vec<String> =
+            std::fs::read_to_string(root.join("tests/fixtures/kinds/shapes.ndjson"))
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .collect();
+        for dir in ["captures/docs", "captures/broken", "tests/fixtures/docs"] {
+            for e in std::fs::read_dir(root.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if e.path().extension().is_some_and(|x| x == "json") {
+                    base.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for text in base {
+            let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(&text)
+            else {
+                continue;
+            };
+            for k in m.keys() {
+                let mut less = m.clone();
+                less.shift_remove(k);
+                out.push(serde_json::Value::Object(less).to_string());
+            }
+            let mut more = m.clone();
+            more.insert("surprise".into(), serde_json::json!({"a": 1}));
+            out.push(serde_json::Value::Object(more).to_string());
+            out.push(text);
+        }
+        out
+    }
+
+    fn outcome(g: &Guess) -> (Option<Kind>, Option<String>) {
+        match g {
+            Guess::Found { kind, note, .. } => {
+                (Some(*kind), note.as_ref().map(|n| n.message.clone()))
+            }
+            Guess::Unknown(m) => (None, Some(m.clone())),
+        }
+    }
+
+    #[test]
+    fn scores_stay_within_their_bounds_and_pruning_changes_no_guess() {
+        let spec = Spec::get();
+        let objects = objects();
+        assert!(objects.len() > 200, "{}", objects.len());
+        let mut bounded = 0;
+        let (mut pruned_checks, mut full_checks) = (0, 0);
+        for text in &objects {
+            let bytes = text.as_bytes();
+            let Ok(doc) = parse(bytes) else { continue };
+            let Value::Object(members) = &doc.root.value else {
+                continue;
+            };
+            let repeats = !doc.duplicates.is_empty();
+            for &kind in CANDIDATES {
+                if let Some(bound) = upper_bound(spec, kind, &doc.root, members) {
+                    let s = Scored::new(kind, check_as(spec, bytes, kind, &doc.root, "", repeats));
+                    assert!(
+                        s.score() <= bound,
+                        "{kind}: score {} over its bound {bound} on {text}",
+                        s.score()
+                    );
+                    bounded += 1;
+                }
+            }
+            let checks = || CHECKS.with(std::cell::Cell::get);
+            let before = checks();
+            let pruned = guess(spec, bytes, &doc.root, repeats);
+            pruned_checks += checks() - before;
+            PRUNE.with(|p| p.set(false));
+            let before = checks();
+            let full = guess(spec, bytes, &doc.root, repeats);
+            full_checks += checks() - before;
+            PRUNE.with(|p| p.set(true));
+            assert_eq!(outcome(&pruned), outcome(&full), "{text}");
+        }
+        assert!(bounded > 1000, "{bounded}");
+        eprintln!("{pruned_checks} kinds checked with pruning, {full_checks} without");
+        // Pruning saves most of the checks.
+        assert!(
+            pruned_checks * 2 < full_checks,
+            "{pruned_checks} of {full_checks}"
+        );
+        // A vanity URL is settled by one check.
+        let text = br#"{"code": "abc", "uses": 12}"#;
+        let doc = parse(text).unwrap();
+        let before = CHECKS.with(std::cell::Cell::get);
+        let _ = guess(spec, text, &doc.root, false);
+        assert_eq!(CHECKS.with(std::cell::Cell::get) - before, 1);
+    }
 }
