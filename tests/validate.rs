@@ -263,6 +263,32 @@ fn one_problem_one_finding() {
 }
 
 #[test]
+fn a_real_leap_second_is_rfc_3339() {
+    let event = |at: &str| {
+        format!(
+            r#"{{"channel_id": "1", "code": "x", "created_at": "{at}", "max_age": 0, "max_uses": 0, "temporary": false, "uses": 0, "expires_at": null}}"#
+        )
+    };
+    // RFC 3339 keeps second 60 for leap seconds: the last second of a month in UTC.
+    for at in [
+        "2016-12-31T23:59:60Z",
+        "2016-12-31T23:59:60.5+00:00",
+        "2017-01-01T00:59:60+01:00",
+    ] {
+        let r = validate(event(at).as_bytes(), Some(Kind::InviteCreateEvent));
+        assert_eq!(r.status, Status::Valid, "{at}: {:#?}", r.findings);
+    }
+    // Elsewhere, the finding says why.
+    let r = validate(
+        event("2016-11-26T12:00:60Z").as_bytes(),
+        Some(Kind::InviteCreateEvent),
+    );
+    let f = find(&r, Code::DecodeError);
+    assert_eq!(f.pointer, "/created_at");
+    assert!(f.message.contains("leap second"), "{}", f.message);
+}
+
+#[test]
 fn code_duplicate_item() {
     let r = validate(
         br#"{"role_ids": ["1", "2", "1"]}"#,

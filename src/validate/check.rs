@@ -149,7 +149,13 @@ pub(crate) fn scalar_findings(s: &Schema, value: Scalar<'_>, out: &mut dyn FnMut
         Scalar::Str(text) => match s.format {
             Some(Format::DateTime) if !is_rfc3339(text) => out(
                 Code::InvalidFormat,
-                format!("`{text}` is not an RFC 3339 date-time"),
+                match text.get(17..19) {
+                    Some("60") => format!(
+                        "`{text}` is not an RFC 3339 date-time: {}",
+                        crate::timestamp::MISPLACED_LEAP_SECOND
+                    ),
+                    _ => format!("`{text}` is not an RFC 3339 date-time"),
+                },
             ),
             Some(Format::Snowflake) if !is_snowflake(text) => out(
                 Code::InvalidFormat,
