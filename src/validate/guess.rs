@@ -24,7 +24,7 @@
 
 use super::check::{is_legacy_field, RawFinding};
 use super::kind::Kind;
-use super::position::{key_eq, Node, Value};
+use super::position::{Node, Value};
 use super::spec::Spec;
 use super::{check_as, invite_variant, Checked, Code};
 
@@ -156,9 +156,10 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
             // Each kind's score is at most its bound (read off the shape, no check), so kinds
             // are checked best bound first, until the bound cannot reach the best score
             // found (less CLOSE): the common shapes are settled by one or two checks.
+            let shape = Shape::new(members, repeats);
             let mut bounded: Vec<(i64, Kind)> = CANDIDATES
                 .iter()
-                .filter_map(|&k| upper_bound(spec, k, root, members).map(|b| (b, k)))
+                .filter_map(|&k| upper_bound(spec, k, root, &shape).map(|b| (b, k)))
                 .collect();
             bounded.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let mut scored: Vec<Scored> = Vec::new();
@@ -248,17 +249,36 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
     }
 }
 
+/// What the bounds need of an object, read once: its members (first occurrences only) with
+/// the number of members nested in each value.
+struct Shape<'m> {
+    members: Vec<(&'m str, i64)>,
+    keys: std::collections::HashSet<&'m str>,
+}
+
+impl<'m> Shape<'m> {
+    fn new(members: &'m [super::position::Member<'_>], repeats: bool) -> Self {
+        let mut keys = std::collections::HashSet::with_capacity(members.len());
+        let mut firsts = Vec::with_capacity(members.len());
+        for m in members {
+            // A repeated key is `duplicate-key`, not checked again.
+            if keys.insert(m.key.as_ref()) || !repeats {
+                firsts.push((m.key.as_ref(), nested_members(&m.value)));
+            }
+        }
+        Shape {
+            members: firsts,
+            keys,
+        }
+    }
+}
+
 /// The most a kind can score on this object (`None` when its schema declares none of the
 /// object's keys: the shape does not allow it): every member under a declared key fits, and
 /// only the payload's own misfits and absent required fields count against, as the checker
 /// will find them (a legacy key is `deprecated-field`, an undeclared key of a free-form
-/// object no finding).
-fn upper_bound(
-    spec: &Spec,
-    kind: Kind,
-    root: &Node<'_>,
-    members: &[super::position::Member<'_>],
-) -> Option<i64> {
+/// object no finding). Linear in the members.
+fn upper_bound(spec: &Spec, kind: Kind, root: &Node<'_>, shape: &Shape<'_>) -> Option<i64> {
     let name = match kind {
         Kind::Invite => invite_variant(root).unwrap_or("GuildInviteResponse"),
         k => k.schema_name(),
@@ -266,16 +286,13 @@ fn upper_bound(
     let schema = spec.schema(spec.component(name)?);
     let mut declared = false;
     let mut bound = 0i64;
-    for (i, m) in members.iter().enumerate() {
-        if members[..i].iter().any(|p| key_eq(&p.key, &m.key)) {
-            continue; // a repeat: `duplicate-key`, not checked again
-        }
-        if schema.property(&m.key).is_some() {
+    for &(key, nested) in &shape.members {
+        if schema.property(key).is_some() {
             declared = true;
-            bound += FIT * (1 + nested_members(&m.value));
-        } else if is_legacy_field(&m.key) || schema.free_form {
+            bound += FIT * (1 + nested);
+        } else if is_legacy_field(key) || schema.free_form {
         } else if matches!(schema.additional, Some(Some(_))) {
-            bound += FIT * nested_members(&m.value);
+            bound += FIT * nested;
         } else {
             bound -= MISFIT;
         }
@@ -283,7 +300,7 @@ fn upper_bound(
     let absent = schema
         .required
         .iter()
-        .filter(|r| !members.iter().any(|m| key_eq(&m.key, r)))
+        .filter(|r| !shape.keys.contains(r.as_str()))
         .count();
     bound -= ABSENT * absent as i64;
     declared.then_some(bound)
@@ -367,7 +384,9 @@ mod tests {
             };
             let repeats = !doc.duplicates.is_empty();
             for &kind in CANDIDATES {
-                if let Some(bound) = upper_bound(spec, kind, &doc.root, members) {
+                if let Some(bound) =
+                    upper_bound(spec, kind, &doc.root, &Shape::new(members, repeats))
+                {
                     let s = Scored::new(kind, check_as(spec, bytes, kind, &doc.root, "", repeats));
                     assert!(
                         s.score() <= bound,
