@@ -10,7 +10,7 @@ cd "$here"
 case $t in
   invite_url) dict=dicts/url.dict ;;
   sync_reader) dict=dicts/openapi.dict; MAX_LEN=${MAX_LEN:-131072} ;;
-  har) dict=dicts/json.dict; MAX_LEN=${MAX_LEN:-131072} ;;
+  har|readers) dict=dicts/json.dict; MAX_LEN=${MAX_LEN:-131072} ;;
   *) dict=dicts/json.dict ;;
 esac
 mkdir -p logs

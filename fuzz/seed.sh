@@ -4,7 +4,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 c="$root/fuzz/corpus"
 mkdir -p "$c/decode_invite" "$c/decode_event" "$c/decode_misc" "$c/invite_url" \
-         "$c/validate_bytes" "$c/har" "$c/sync_reader"
+         "$c/validate_bytes" "$c/har" "$c/sync_reader" "$c/readers"
 seed() { # seed <target> <file>...
   t=$1; shift
   for f in "$@"; do
@@ -28,6 +28,7 @@ for f in $(find "$root/captures" -name '*.ndjson' 2>/dev/null); do
   done < "$f"
 done
 seed har $(find "$root/captures" "$root/tests/fixtures" -name '*.har' 2>/dev/null || true)
+seed readers $docs $caps $(find "$root/captures" -name '*.har' 2>/dev/null || true)
 seed sync_reader "$root/schema/openapi.json" $(find "$root/codegen/tests/fixtures" -name '*.json' 2>/dev/null || true)
 # Links and codes, good and bad.
 i=0

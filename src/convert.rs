@@ -167,17 +167,46 @@ pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Decod
         },
         Err(_) => serde_json::from_slice(bytes),
     };
-    match first {
-        Ok(v) => Ok(v),
+    let error = match first {
+        Ok(v) => match too_deep(bytes, None) {
+            None => return Ok(v),
+            Some(deep) => deep,
+        },
         Err(first) => {
             let mut de = serde_json::Deserializer::from_slice(bytes);
-            Err(match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            match serde_path_to_error::deserialize::<_, T>(&mut de) {
                 Err(e) => DecodeError::from_parts(e.inner(), Some(e.path()), true),
                 // The value itself was fine: the failure is trailing input after it.
                 Ok(_) => DecodeError::from_parts(&first, None, true),
-            })
+            }
+        }
+    };
+    // serde_json checks the nesting of everything it decodes except raw values (kept unknown
+    // fields): the same limit for those, reported where it is broken unless an earlier
+    // problem stopped the decode first.
+    Err(too_deep(bytes, Some(&error)).unwrap_or(error))
+}
+
+/// The document nests deeper than the crate's limit (`fast::MAX_NESTING`, serde_json's), at a
+/// place before `before`'s position (when given): serde_json's error for it, at that place.
+fn too_deep(bytes: &[u8], before: Option<&DecodeError>) -> Option<DecodeError> {
+    let (offset, pointer) = crate::fast::too_deep(bytes)?;
+    let line = 1 + memchr::memchr_iter(b'\n', &bytes[..offset]).count();
+    let column = offset - memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1) + 1;
+    if let Some(e) = before {
+        if let (Some(l), Some(c)) = (e.line, e.column) {
+            if (l, c) <= (line, column) {
+                return None;
+            }
         }
     }
+    Some(DecodeError {
+        kind: DecodeErrorKind::Syntax,
+        pointer,
+        line: Some(line),
+        column: Some(column),
+        message: "recursion limit exceeded".to_owned(),
+    })
 }
 
 fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {

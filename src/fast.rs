@@ -39,8 +39,14 @@ type Result<T> = std::result::Result<T, Bail>;
 /// serde_json's private name for `RawValue` (`serde_json::raw::TOKEN`).
 const RAW_TOKEN: &str = "$serde_json::private::RawValue";
 
-/// Nesting this path handles; deeper input is left to serde_json (whose limit is 128).
+/// Nesting of its own containers this path handles; deeper input is left to serde_json.
 const MAX_DEPTH: u32 = 100;
+
+/// The deepest nesting of arrays and objects a document may have, the same everywhere in this
+/// crate: serde_json's limit (its 128th nested container is "recursion limit exceeded"). The
+/// decoders (both readers, unknown fields included: see [`too_deep`]), the validator and
+/// `serde_json::Value` all accept exactly the documents that nest at most this deep.
+pub(crate) const MAX_NESTING: usize = 127;
 
 /// Decodes `text` as one JSON value of type `T`, or `None` to fall back to serde_json.
 pub(crate) fn from_str<'a, T: de::Deserialize<'a>>(text: &'a str) -> Option<T> {
@@ -229,6 +235,94 @@ pub(crate) fn number_end(b: &[u8], start: usize) -> std::result::Result<usize, u
         }
     }
     Ok(i)
+}
+
+/// A container open in [`too_deep`]'s scan: an array and the index of its current item, or an
+/// object and the byte range of its current key (with quotes).
+enum Open {
+    Array(usize),
+    Object(Option<(usize, usize)>),
+}
+
+/// Where a document first nests deeper than [`MAX_NESTING`]: the offset of the bracket that
+/// opens one container too many, and the JSON pointer of that container. `None` when it does
+/// not. One pass over `b`, which is valid JSON up to that point (the caller has the text
+/// checked): serde_json's raw values (kept unknown fields) skip nested text without a depth
+/// limit, so the byte decoder runs this on what serde_json accepted.
+pub(crate) fn too_deep(b: &[u8]) -> Option<(usize, String)> {
+    too_deep_below(b, MAX_NESTING)
+}
+
+/// [`too_deep`] with another limit: where `b` first nests deeper than `max`.
+pub(crate) fn too_deep_below(b: &[u8], max: usize) -> Option<(usize, String)> {
+    let mut open: Vec<Open> = Vec::new();
+    let mut key_next = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                loop {
+                    i = next_special(b, i);
+                    match b.get(i) {
+                        Some(b'"') => break,
+                        Some(b'\\') => i += 2,
+                        Some(_) => i += 1,
+                        None => return None,
+                    }
+                }
+                if key_next {
+                    if let Some(Open::Object(key)) = open.last_mut() {
+                        *key = Some((start, i + 1));
+                    }
+                    key_next = false;
+                }
+            }
+            c @ (b'[' | b'{') => {
+                if open.len() >= max {
+                    return Some((i, pointer_of_open(b, &open)));
+                }
+                open.push(if c == b'[' {
+                    Open::Array(0)
+                } else {
+                    Open::Object(None)
+                });
+                key_next = c == b'{';
+            }
+            b']' | b'}' => {
+                open.pop();
+            }
+            b',' => match open.last_mut() {
+                Some(Open::Array(n)) => *n += 1,
+                Some(Open::Object(_)) => key_next = true,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The JSON pointer of the value the innermost of `open` is at (see [`too_deep`]).
+fn pointer_of_open(b: &[u8], open: &[Open]) -> String {
+    let mut p = String::new();
+    for o in open {
+        p.push('/');
+        match o {
+            Open::Array(n) => p.push_str(&n.to_string()),
+            Open::Object(Some((s, e))) => {
+                let key: String = std::str::from_utf8(&b[*s..*e])
+                    .ok()
+                    .and_then(|k| serde_json::from_str(k).ok())
+                    .unwrap_or_default();
+                p.push_str(&crate::escape_pointer_token(&key));
+            }
+            Open::Object(None) => {}
+        }
+    }
+    p
 }
 
 impl<'a, H: Hook<'a>> Reader<'a, H> {
@@ -451,7 +545,9 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
                 b'f' => self.literal(b"false")?,
                 open @ (b'[' | b'{') => {
                     self.pos += 1;
-                    if depth >= MAX_DEPTH {
+                    // The document's nesting, not only the skipped value's: a kept unknown
+                    // field obeys the same limit as everything else.
+                    if (self.depth + depth) as usize >= MAX_NESTING {
                         return Err(Bail);
                     }
                     let object = open == b'{';

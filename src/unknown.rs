@@ -314,9 +314,10 @@ impl FromRawText for RawField {
             "false" => Slot::Static(RawValue::FALSE),
             _ => {
                 // serde_json checks a raw value's syntax but not that its `\u` escapes pair
-                // up; a known string field with an unpaired surrogate is an error, so an
-                // unknown one is too.
+                // up, nor how deep it nests; a known string field with an unpaired surrogate
+                // is an error, and so is nesting beyond the limit: for an unknown one too.
                 check_surrogates(s).map_err(E::custom)?;
+                check_nesting(s).map_err(E::custom)?;
                 // `Box<RawValue>` through the same protocol: no second parse of the text.
                 Slot::Owned(serde::Deserialize::deserialize(RawText::<E>(
                     s,
@@ -331,8 +332,11 @@ impl FromRawText for CheckRaw {
     fn from_raw_text<E: serde::de::Error>(s: &str) -> Result<Self, E> {
         match s {
             "null" | "true" | "false" => Ok(CheckRaw),
-            // `Box<RawValue>` takes any text the deserializer hands over: only this can fail.
-            _ => check_surrogates(s).map(|()| CheckRaw).map_err(E::custom),
+            // `Box<RawValue>` takes any text the deserializer hands over: only these can fail.
+            _ => check_surrogates(s)
+                .and_then(|()| check_nesting(s))
+                .map(|()| CheckRaw)
+                .map_err(E::custom),
         }
     }
 }
@@ -464,6 +468,22 @@ fn check_surrogates(text: &str) -> Result<(), &'static str> {
         }
     }
     Ok(())
+}
+
+/// Checks that a kept value nests no deeper than the document limit allows below the object
+/// that holds it (`fast::MAX_NESTING`, serde_json's), so that every kept value parses again
+/// (`get`, `to_json_value`). The byte decoders hold the whole document to the limit
+/// (`fast::too_deep`); this is the bound that holds through any deserializer.
+fn check_nesting(text: &str) -> Result<(), &'static str> {
+    const MAX: usize = crate::fast::MAX_NESTING - 1;
+    // Deeper than `MAX` takes that many brackets and as many to close them.
+    if text.len() <= 2 * MAX || !text.starts_with(['[', '{']) {
+        return Ok(());
+    }
+    match crate::fast::too_deep_below(text.as_bytes(), MAX) {
+        Some(_) => Err("recursion limit exceeded"),
+        None => Ok(()),
+    }
 }
 
 /// A deserializer that hands already-checked raw JSON text to `Box<RawValue>`.

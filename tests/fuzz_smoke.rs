@@ -329,6 +329,26 @@ fn smoke_har() {
     assert!(ran > 0);
 }
 
+#[test]
+fn smoke_readers() {
+    let r = root();
+    let mut paths = files(&r.join("captures"), &[".json", ".ndjson", ".har"]);
+    paths.extend(files(&r.join("fuzz/seeds/readers"), &[""]));
+    let mut pool = read_all(&paths);
+    // Arrays of the docs fixtures, one per line and all on one line.
+    let docs = read_all(&files(&r.join("tests/fixtures/docs"), &[".json"]));
+    let compact: Vec<String> = docs
+        .iter()
+        .filter_map(|d| serde_json::from_slice::<serde_json::Value>(d).ok())
+        .map(|v| v.to_string())
+        .collect();
+    pool.push(format!("[{}]", compact.join(",")).into_bytes());
+    pool.push(format!("[\n{}\n]\n", compact.join(",\n")).into_bytes());
+    pool.push(compact.join("\n").into_bytes());
+    let ran = smoke("readers", 8, &pool, 2000, BUDGET, checks::readers);
+    assert!(ran > 0);
+}
+
 /// Every crash the fuzzers found, through the target named by the file's prefix.
 #[test]
 fn regressions_replay() {
@@ -354,6 +374,7 @@ fn regressions_replay() {
             "sync_reader" => checks::sync_reader,
             "validate_bytes" => checks::validate_bytes,
             "har" => checks::har,
+            "readers" => checks::readers,
             other => panic!("{name}: unknown target `{other}`"),
         };
         check(&data);

@@ -9,11 +9,12 @@ fn nesting_100k_deep_never_overflows_the_stack() {
     let depth = 100_000;
     for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
         let deep = format!("{}1{}", open.repeat(depth), close.repeat(depth));
-        // In an unknown field the value is kept as raw text: serde_json skips it without
-        // recursion, and it re-encodes unchanged.
+        // In an unknown field too, nesting beyond the limit is an error (serde_json skips raw
+        // text without recursion; the SDK holds it to the document's limit).
         let text = format!("{{\"code\":\"a\",\"x\":{deep}}}");
-        let invite = Invite::from_json_str(&text).expect("kept raw");
-        assert_eq!(invite.to_json_string().unwrap(), text);
+        let err = Invite::from_json_str(&text).expect_err("too deep");
+        assert_eq!(err.kind(), DecodeErrorKind::Syntax);
+        assert_eq!(err.message(), "recursion limit exceeded");
         // Where a typed value is expected it is a clear error, at the field.
         let text = format!(
             "{{\"code\":\"a\",\"guild\":{{\"id\":\"1\",\"name\":\"g\",\"features\":[{deep}]}}}}"

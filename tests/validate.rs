@@ -442,6 +442,44 @@ fn code_io_error() {
 }
 
 #[test]
+fn code_too_large() {
+    // An NDJSON line over the payload limit is reported and stepped over; the next is read.
+    let text = "{\"code\": \"a\", \"uses\": 1}\n{\"code\": \"a long one\", \"uses\": 1}\n{}\n";
+    let mut records = Vec::new();
+    for e in Reader::from_stream("s", std::io::Cursor::new(text)).max_payload_bytes(30) {
+        if let Event::Batch(b) = e {
+            records.extend(b.validate_all(&Options::default()));
+        }
+    }
+    let got: Vec<(Option<usize>, Status)> = records
+        .iter()
+        .map(|r| (r.location.line, r.report.status))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some(1), Status::Valid),
+            (Some(2), Status::Error),
+            (Some(3), Status::Skipped)
+        ]
+    );
+    assert_eq!(records[1].report.findings[0].code, Code::TooLarge);
+}
+
+#[cfg(unix)]
+#[test]
+fn code_not_a_file() {
+    let dir = temp_dir("not-a-file");
+    std::os::unix::fs::symlink("/dev/null", dir.join("null.json")).unwrap();
+    let events: Vec<Event> = Reader::new([&dir]).collect();
+    let [Event::Failed(rec)] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(rec.report.findings[0].code, Code::NotAFile);
+    assert_eq!(rec.report.status, Status::Skipped);
+}
+
+#[test]
 fn every_code_is_tested_above() {
     let src = [include_str!("validate.rs"), include_str!("har_exchange.rs")].concat();
     for code in Code::ALL {

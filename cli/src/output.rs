@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap;
 
-use discord_invite::validate::input::{Batch, FileFormat, Location};
+use discord_invite::validate::input::{Batch, FileFormat, Location, Snippet};
 use discord_invite::validate::{Code, Finding, Report, Severity, Status};
 
 /// How findings are printed.
@@ -186,14 +186,12 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
         let _ = write!(out, ":{line}:{col}");
     }
     pointer(out);
-    let Some(text) = p.lines.and_then(|(b, i)| b.line_bytes(i, f)) else {
+    let Some(snippet) = p.lines.and_then(|(b, i)| b.snippet(i, f)) else {
         return;
     };
-    let text = match std::str::from_utf8(text) {
-        Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(_) => String::from_utf8_lossy(text),
-    };
-    let (shown, caret) = window(&text, col);
+    #[cfg(test)]
+    tests::count_read(snippet.before.len() + snippet.after.len());
+    let (shown, caret) = window(&snippet);
     let mut gutter = [0u8; 20];
     let gutter = {
         let mut w = std::io::Cursor::new(&mut gutter[..]);
@@ -223,37 +221,56 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
     out.push('\n');
 }
 
-/// The part of a line to show around a 1-based character column, and the caret's 0-based
-/// position within it. Tabs become spaces so the caret lines up.
-fn window(text: &str, column: usize) -> (String, usize) {
+/// The part of a line to show around a finding, and the caret's 0-based position within it.
+/// Tabs become spaces so the caret lines up. The snippet holds at most a few hundred bytes on
+/// either side of the position (however long the line), which is more than is shown: a line
+/// of up to [`SNIPPET_WIDTH`] characters is shown whole, a longer one from a third of the width
+/// before the caret, cut with `…`.
+fn window(snippet: &Snippet<'_>) -> (String, usize) {
+    let (before, after) = (text(snippet.before), text(snippet.after));
     let untab = |s: &str| s.replace('\t', " ");
-    let n = text.chars().count();
-    let at = column.saturating_sub(1).min(n);
-    if n <= SNIPPET_WIDTH {
-        return (untab(text), at);
+    const W: usize = SNIPPET_WIDTH;
+    // Characters on either side, counted up to one more than could be shown.
+    let nb = before.chars().rev().take(W + 1).count();
+    let na = after.chars().take(W + 1).count();
+    if !snippet.cut_before && !snippet.cut_after && nb + na <= W {
+        return (untab(&format!("{before}{after}")), nb);
     }
-    let start = at.saturating_sub(SNIPPET_WIDTH / 3);
-    let end = (start + SNIPPET_WIDTH).min(n);
-    let ascii = n == text.len();
-    let byte = |k: usize| {
-        if ascii {
-            k
-        } else {
-            text.char_indices().nth(k).map_or(text.len(), |(i, _)| i)
-        }
+    // A third of the width before the caret, the rest after it.
+    let lead = nb.min(W / 3);
+    let from = match lead {
+        0 => before.len(),
+        _ => before
+            .char_indices()
+            .rev()
+            .nth(lead - 1)
+            .map_or(0, |(i, _)| i),
     };
-    let (start_b, end_b) = (byte(start), byte(end));
-    let mut s = String::with_capacity(end_b - start_b + 8);
-    let mut caret = at - start;
-    if start > 0 {
+    let shown_after = (W - lead).min(na);
+    let to = after
+        .char_indices()
+        .nth(shown_after)
+        .map_or(after.len(), |(i, _)| i);
+    let mut s = String::with_capacity(W + 8);
+    let mut caret = lead;
+    if nb > lead || snippet.cut_before {
         s.push('…');
         caret += 1;
     }
-    s.push_str(&untab(&text[start_b..end_b]));
-    if end < n {
+    s.push_str(&untab(&before[from..]));
+    s.push_str(&untab(&after[..to]));
+    if na > shown_after || snippet.cut_after {
         s.push('…');
     }
     (s, caret)
+}
+
+/// Bytes as text: borrowed when they are UTF-8, lossy otherwise.
+fn text(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(b) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
+    }
 }
 
 /// The reference implementation of [`window`] (one `char` per element).
@@ -404,7 +421,7 @@ pub fn file_summary(
 }
 
 /// The final line.
-pub fn total(style: &Style, files: u64, c: &Counts, failed: u64) -> String {
+pub fn total(style: &Style, files: u64, c: &Counts, failed: u64, not_read: u64) -> String {
     let mut s = format!(
         "{} {files} file{}, {}",
         style.painted("1", "total:"),
@@ -417,6 +434,15 @@ pub fn total(style: &Style, files: u64, c: &Counts, failed: u64) -> String {
             "; {} unreadable path{}",
             style.painted("1;31", &failed.to_string()),
             plural(failed)
+        );
+    }
+    if not_read > 0 {
+        let _ = write!(
+            s,
+            "; {not_read} FIFO{}, socket{} or device{} in directories not read",
+            plural(not_read),
+            plural(not_read),
+            plural(not_read)
         );
     }
     s.push('\n');
@@ -864,11 +890,62 @@ fn first_at(source: &str, loc: Option<&Location>, f: &Finding) -> String {
 mod tests {
     use super::*;
 
+    thread_local! {
+        static READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Counts source bytes read to print a snippet.
+    pub(super) fn count_read(n: usize) {
+        READ.with(|r| r.set(r.get() + n));
+    }
+
+    fn read() -> usize {
+        READ.with(std::cell::Cell::get)
+    }
+
+    /// `text` as the only payload of a batch (any text: what is not JSON is one payload).
+    fn batch(text: &str) -> Batch {
+        let reader = discord_invite::validate::input::Reader::from_stream(
+            "t",
+            std::io::Cursor::new(text.to_owned()),
+        );
+        reader
+            .filter_map(|e| match e {
+                discord_invite::validate::input::Event::Batch(b) => Some(b),
+                _ => None,
+            })
+            .next()
+            .unwrap_or_else(|| panic!("no batch for {text:?}"))
+    }
+
+    /// A finding at the 1-based character column `column` of `text`'s first line.
+    fn finding_at(text: &str, column: usize) -> Finding {
+        let offset = text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| i);
+        Finding {
+            severity: Severity::Warning,
+            code: Code::UnknownField,
+            pointer: String::new(),
+            line: Some(1),
+            column: Some(column),
+            offset: Some(offset),
+            message: String::new(),
+        }
+    }
+
+    fn window_at(text: &str, column: usize) -> (String, usize) {
+        let b = batch(text);
+        let f = finding_at(text, column);
+        window(&b.snippet(0, &f).expect("a snippet"))
+    }
+
     #[test]
     fn window_keeps_the_caret_on_its_character() {
-        assert_eq!(window("ab\tc", 4), ("ab c".to_owned(), 3));
+        assert_eq!(window_at("ab\tc", 4), ("ab c".to_owned(), 3));
         let long: String = "é".repeat(300);
-        let (s, c) = window(&long, 200);
+        let (s, c) = window_at(&long, 200);
         assert_eq!(s.chars().nth(c), Some('é'));
         assert!(s.starts_with('…') && s.ends_with('…'));
     }
@@ -887,17 +964,58 @@ mod tests {
             "é".repeat(101),
             "0123456789".repeat(30),
             "日本語🎮\t".repeat(50),
+            // Longer than a snippet reaches, on both sides.
+            "0123456789".repeat(300),
+            "日本語🎮\t".repeat(400),
         ];
         for line in &lines {
             let n = line.chars().count();
+            let b = batch(line);
             for col in (0..n + 4).chain([usize::MAX]) {
+                let f = finding_at(line, col);
+                let snippet = b.snippet(0, &f).expect("a snippet");
                 assert_eq!(
-                    window(line, col),
+                    window(&snippet),
                     window_slow(line, col),
-                    "{line:?} column {col}"
+                    "{line:.40?} column {col}"
                 );
             }
         }
+    }
+
+    /// Issue 13: an invite with 50k unknown keys on one line took 12.8 s in the CLI, most of it
+    /// reading the whole 600 KB line again for each finding's snippet. Counted: source bytes
+    /// read for snippets, per finding.
+    #[test]
+    fn snippets_read_a_bounded_part_of_a_long_line() {
+        let keys: Vec<String> = (0..50_000).map(|i| format!("\"u{i:05}\":1")).collect();
+        let text = format!(
+            "{{\"type\":0,\"code\":\"abc\",\"channel\":{{\"id\":\"1\",\"type\":0,\"name\":\"g\"}},{}}}",
+            keys.join(",")
+        );
+        let b = batch(&text);
+        let report = b.report(0, &discord_invite::validate::Options::default());
+        assert!(report.findings.len() >= 50_000, "{}", report.findings.len());
+        let style = Style {
+            color: false,
+            verbose: false,
+        };
+        let location = Location::default();
+        let p = Payload {
+            source: "t",
+            location: &location,
+            report: &report,
+            lines: Some((&b, 0)),
+        };
+        let before = read();
+        let mut out = String::new();
+        human(&mut out, &style, &p, None);
+        let per_finding = (read() - before) / report.findings.len();
+        assert!(
+            per_finding <= 2 * Snippet::REACH,
+            "{per_finding} bytes per finding"
+        );
+        assert!(out.contains("warning[unknown-field]: `u49999`"));
     }
 
     #[test]

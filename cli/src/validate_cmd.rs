@@ -18,13 +18,15 @@ use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, TryRecvError};
 use std::sync::Arc;
 use std::thread;
 
 use clap::ValueEnum;
-use discord_invite::validate::input::{Batch, Event, FileFormat, Location, Reader, BATCH_BYTES};
-use discord_invite::validate::{Kind, Options};
+use discord_invite::validate::input::{
+    Batch, Event, FileFormat, Location, Reader, BATCH_BYTES, MAX_PAYLOAD_BYTES,
+};
+use discord_invite::validate::{Kind, Options, Status};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::output::{self, ChunkFindings, Counts, Limits, Payload, Repeats, Style};
@@ -129,6 +131,10 @@ pub struct Args {
     /// Worker threads (default: every core).
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
+    /// The largest payload read, in bytes: an NDJSON line, an array element, a HAR entry or a
+    /// whole document beyond it is reported as `too-large` and not held in memory.
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_PAYLOAD_BYTES)]
+    max_payload_bytes: usize,
     /// NDJSON batch size in bytes (memory use is a few batches).
     #[arg(long, value_name = "BYTES", default_value_t = BATCH_BYTES, hide = true)]
     batch_bytes: usize,
@@ -303,10 +309,13 @@ pub fn run(args: Args) -> ExitCode {
 
     let (tx, slots) = sync_channel::<Slot>(SLOTS);
     let paths = args.paths.clone();
-    let batch_bytes = args.batch_bytes;
+    let (batch_bytes, max_payload) = (args.batch_bytes, args.max_payload_bytes);
     let worker_job = job.clone();
     let reader = thread::spawn(move || {
-        for event in Reader::new(paths).batch_bytes(batch_bytes) {
+        let events = Reader::new(paths)
+            .batch_bytes(batch_bytes)
+            .max_payload_bytes(max_payload);
+        for event in events {
             let Event::Batch(batch) = event else {
                 if tx.send(Slot::Event(event)).is_err() {
                     return;
@@ -337,7 +346,7 @@ pub fn run(args: Args) -> ExitCode {
     let mut total = Counts::default();
     let mut file = Counts::default();
     let mut format = FileFormat::Json;
-    let (mut files, mut failed, mut bytes) = (0u64, 0u64, 0u64);
+    let (mut files, mut failed, mut not_read, mut bytes) = (0u64, 0u64, 0u64, 0u64);
     let mut repeats = Repeats::new(job.limits);
     let mut write_ok = true;
     let mut internal_error = false;
@@ -359,11 +368,24 @@ pub fn run(args: Args) -> ExitCode {
         write_ok = false;
         crate::stdout::failed(&e);
     }
-    // Consumed (and dropped at the end), so that a reader blocked on a full channel ends.
-    for slot in slots {
-        if !write_ok {
-            break;
-        }
+    while write_ok {
+        // Before waiting for more (a slow pipe, a FIFO with no writer yet), what is done is
+        // shown: output never waits behind an input that blocks.
+        let slot = match slots.try_recv() {
+            Ok(slot) => slot,
+            Err(TryRecvError::Empty) => {
+                if let Err(e) = out.flush() {
+                    write_ok = false;
+                    crate::stdout::failed(&e);
+                    break;
+                }
+                match slots.recv() {
+                    Ok(slot) => slot,
+                    Err(_) => break,
+                }
+            }
+            Err(TryRecvError::Disconnected) => break,
+        };
         human.clear();
         let mut text: Vec<u8> = Vec::new();
         match slot {
@@ -387,7 +409,12 @@ pub fn run(args: Args) -> ExitCode {
                 }
             }
             Slot::Event(Event::Failed(record)) => {
-                failed += 1;
+                // A special file found in a directory is a note, not a failure.
+                if record.report.status == Status::Skipped {
+                    not_read += 1;
+                } else {
+                    failed += 1;
+                }
                 match job.format {
                     Format::Json => json_out::write_record(
                         &mut text,
@@ -426,9 +453,12 @@ pub fn run(args: Args) -> ExitCode {
             Slot::Event(Event::Batch(_)) => {}
             Slot::Chunk(result) => {
                 let Ok(Ok(chunk)) = result.recv() else {
-                    eprintln!("error: internal error while validating (a bug: please report it)");
+                    // The chunk's payloads are lost, not the rest of the run.
+                    eprintln!(
+                        "error: internal error while validating part of a file (a bug: please report it); going on"
+                    );
                     internal_error = true;
-                    break;
+                    continue;
                 };
                 file.merge(&chunk.counts);
                 text = chunk.text;
@@ -490,11 +520,11 @@ pub fn run(args: Args) -> ExitCode {
     } else {
         u8::from(findings_exit)
     };
-    if write_ok && !internal_error {
+    if write_ok {
         let tail = match job.format {
             Format::Human => {
                 let mut t = repeats.table(&style);
-                t.push_str(&output::total(&style, files, &total, failed));
+                t.push_str(&output::total(&style, files, &total, failed, not_read));
                 t.into_bytes()
             }
             Format::Sarif => {
@@ -512,7 +542,7 @@ pub fn run(args: Args) -> ExitCode {
                     color: false,
                     verbose: false,
                 };
-                output::total(&plain, files, &total, failed).into_bytes()
+                output::total(&plain, files, &total, failed, not_read).into_bytes()
             }
             Format::Markdown => {
                 formats::markdown::render(&file_rows, &total, failed, &repeats, code).into_bytes()
@@ -536,8 +566,9 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     drop(out);
-    // On a write failure the reader may be blocked on a full channel: the receiver was dropped
-    // when the loop ended, which unblocks it.
+    // On a write failure the reader may be blocked on a full channel: dropping the receiver
+    // unblocks it.
+    drop(slots);
     let _ = reader.join();
 
     if !write_ok || !flushed {

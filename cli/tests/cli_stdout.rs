@@ -36,7 +36,13 @@ enum Sink {
     Full,
 }
 
+/// Serialises the runs of this file's tests: a child that another test thread forks while a
+/// pipe's read end is still open inherits that end until it execs, and a write then succeeds
+/// instead of failing with EPIPE (seen on a loaded machine).
+static SPAWN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn run(args: &[&str], sink: Sink) -> Output {
+    let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
     let stdout = match sink {
         Sink::ClosedPipe => {
             let (reader, writer) = std::io::pipe().expect("pipe");

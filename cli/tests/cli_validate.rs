@@ -286,6 +286,163 @@ fn repeated_findings_are_printed_a_few_times_then_counted() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Runs the binary with a guard: killed (and the test failed) if it has not ended in 120 s,
+/// so a regression shows as a failure, not a hung test run. Not a timing assertion: a correct
+/// run takes well under a second.
+#[cfg(unix)]
+fn run_guarded(cmd: &mut Command) -> Output {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
+    let mut polls = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        polls += 1;
+        if polls > 1200 {
+            let _ = child.kill();
+            panic!("still running after 120 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}
+
+/// Issue 13: `validate DIR` with a FIFO in it hung forever and printed nothing.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_directory_is_a_note_and_the_run_goes_on() {
+    let dir = temp_dir("fifo");
+    std::fs::write(dir.join("a.json"), "{\"code\": \"a\", \"uses\": 1}").unwrap();
+    std::fs::write(dir.join("c.json"), "{\"code\": 7, \"uses\": 1}").unwrap();
+    let made = Command::new("mkfifo").arg(dir.join("b.json")).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let out = run_guarded(bin().args(["validate", "-v"]).arg(&dir));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "c.json has an error: {text}");
+    assert!(text.contains("note[not-a-file]"), "{text}");
+    assert!(
+        text.contains("b.json is a FIFO, not a regular file"),
+        "{text}"
+    );
+    assert!(text.contains("a.json (json): 1 payload: 1 valid"), "{text}");
+    assert!(
+        text.contains("c.json (json): 1 payload: 1 with errors"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 FIFO, socket or device in directories not read"),
+        "{text}"
+    );
+}
+
+/// Issue 13: `validate /dev/zero` (or a symlink to it) grew memory at ~1 GB/s until it
+/// aborted. Run under a 4 GB address-space limit, so that a regression fails instead of
+/// taking the machine's memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_device_on_the_command_line_is_read_as_a_bounded_stream() {
+    let dir = temp_dir("device");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.json")).unwrap();
+    let link = dir.join("zero.json");
+    for path in [std::path::Path::new("/dev/zero"), link.as_path()] {
+        let bin = env!("CARGO_BIN_EXE_discord-invite");
+        let out = run_guarded(Command::new("sh").arg("-c").arg(format!(
+            "ulimit -v 4000000; exec {bin} validate --format json {}",
+            path.display()
+        )));
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let recs = records(&out);
+        assert_eq!(recs.len(), 1, "{recs:?}");
+        assert_eq!(recs[0]["findings"][0]["code"], "invalid-json");
+        assert_eq!(recs[0]["findings"][0]["message"], "expected value");
+    }
+}
+
+/// What was validated is on stdout before the run waits for an input that blocks (a FIFO
+/// with no writer yet), not held back in a buffer until the end.
+#[cfg(unix)]
+#[test]
+fn results_are_shown_before_waiting_for_a_blocking_input() {
+    use std::io::{BufRead, BufReader};
+    let dir = temp_dir("fifo-later");
+    let fifo = dir.join("later.json");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let mut child = bin()
+        .args(["validate", "captures/docs/invite-metadata.json"])
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let stdout = child.stdout.take().expect("piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // The first file's summary arrives while the second input (the FIFO) has no writer.
+    let first = loop {
+        match rx.recv_timeout(std::time::Duration::from_secs(120)) {
+            Ok(line) if line.starts_with("summary:") => break line,
+            Ok(_) => {}
+            Err(e) => {
+                let _ = child.kill();
+                panic!("no summary before the FIFO was written to: {e}");
+            }
+        }
+    };
+    assert!(first.contains("invite-metadata.json"), "{first}");
+    std::fs::write(&fifo, "{\"code\": \"a\", \"uses\": 1}").unwrap();
+    let rest: Vec<String> = rx.iter().collect();
+    assert!(child.wait().expect("ends").success());
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("later.json (json): 1 payload: 1 valid")),
+        "{rest:?}"
+    );
+}
+
+#[test]
+fn max_payload_bytes_reports_what_is_larger() {
+    let out = run(&[
+        "validate",
+        "--format",
+        "json",
+        "--max-payload-bytes",
+        "100",
+        "captures/gateway.ndjson",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let recs = records(&out);
+    let too_large = recs
+        .iter()
+        .filter(|r| r["findings"][0]["code"] == "too-large")
+        .count();
+    assert!(too_large > 0 && too_large < recs.len(), "{recs:?}");
+}
+
 #[test]
 fn schema_export_prints_a_2020_12_schema() {
     let out = run(&["schema", "export", "invite"]);

@@ -677,3 +677,85 @@ pub fn har(data: &[u8]) {
         "{starts} starts, {ends} ends, {failed} failures for one file"
     );
 }
+
+/// `readers`: arbitrary bytes as a stream through the validator's readers
+/// (`validate::input::Reader::from_stream`, as the CLI reads files, stdin and FIFOs), with a
+/// payload limit picked from the input. The same bytes are read with batches of 1 byte, 97
+/// bytes and the default, and must give the same records (where the reader cuts its batches
+/// never changes what it reports). One file start and one end, in that order, around the
+/// batches; every report is well formed; a snippet of every finding can be taken; payloads
+/// come in source order (lines never go back). Where serde_json reads the input as a JSON
+/// array and the reader calls it one, the payloads are exactly its elements' text, in order.
+pub fn readers(data: &[u8]) {
+    use discord_invite::validate::input::{Event, FileFormat, Reader, Record, BATCH_BYTES};
+    use discord_invite::validate::Options;
+    let max = if data.first().is_some_and(|b| b % 2 == 1) {
+        64
+    } else {
+        1 << 20
+    };
+    let read = |batch: usize| {
+        let stream = std::io::Cursor::new(data.to_vec());
+        let (mut starts, mut ends) = (0, 0);
+        let mut format = None;
+        let mut records: Vec<Record> = Vec::new();
+        let mut payloads: Vec<Vec<u8>> = Vec::new();
+        for event in Reader::from_stream("fuzz", stream)
+            .batch_bytes(batch)
+            .max_payload_bytes(max)
+        {
+            assert_eq!(ends, 0, "an event after the file's end");
+            match event {
+                Event::FileStart { format: f, .. } => {
+                    starts += 1;
+                    format = Some(f);
+                }
+                Event::FileEnd { .. } => ends += 1,
+                Event::Failed(r) => panic!("a stream in memory failed: {r:?}"),
+                Event::Batch(b) => {
+                    assert_eq!(starts, 1, "a batch before the file's start");
+                    assert!(!b.is_empty(), "an empty batch");
+                    for i in 0..b.len() {
+                        let record = b.validate(i, &Options::default());
+                        check_report(&record.report, b.payload(i), false);
+                        for f in &record.report.findings {
+                            let _ = b.snippet(i, f);
+                        }
+                        payloads.push(b.payload(i).to_vec());
+                        records.push(record);
+                    }
+                    let _ = b.payload(b.len());
+                }
+            }
+        }
+        assert_eq!((starts, ends), (1, 1), "one file");
+        (format, records, payloads)
+    };
+    let (format, records, payloads) = read(BATCH_BYTES);
+    for batch in [1, 97] {
+        let (f, r, _) = read(batch);
+        assert_eq!(f, format, "the shape changed with batches of {batch} bytes");
+        assert_eq!(
+            r, records,
+            "the records changed with batches of {batch} bytes"
+        );
+    }
+    let lines: Vec<usize> = records.iter().filter_map(|r| r.location.line).collect();
+    assert!(
+        lines.windows(2).all(|w| w[0] <= w[1]),
+        "lines go back: {lines:?}"
+    );
+    if format == Some(FileFormat::JsonArray) && max > data.len() {
+        if let Ok(text) = std::str::from_utf8(strip_bom(data)) {
+            if let Ok(elements) = serde_json::from_str::<Vec<&serde_json::value::RawValue>>(text) {
+                let texts: Vec<&[u8]> = elements.iter().map(|e| e.get().as_bytes()).collect();
+                let ours: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
+                assert_eq!(ours, texts, "the elements differ from serde_json's");
+                let indices: Vec<Option<usize>> =
+                    records.iter().map(|r| r.location.index).collect();
+                let want: Vec<Option<usize>> = (0..elements.len()).map(Some).collect();
+                assert_eq!(indices, want);
+            }
+        }
+    }
+}

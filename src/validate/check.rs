@@ -2,7 +2,7 @@
 
 use super::position::{key_eq, number_is_integer, push_escaped, Node, Value};
 use super::spec::{ty, type_names, Enum, Format, Id, Schema, Spec};
-use super::Code;
+use super::{unique, Code};
 
 /// A finding before it has a line and column: offsets are relative to the parsed bytes.
 #[derive(Debug, Clone)]
@@ -217,11 +217,6 @@ pub(crate) fn repeat_message(item: usize, first: usize) -> String {
     format!("item {item} repeats item {first}; the spec requires unique items")
 }
 
-/// Whether two JSON numbers are equal: by text, or by value.
-pub(crate) fn same_number(x: &str, y: &str) -> bool {
-    x == y || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q)
-}
-
 /// The message of an array longer than the spec allows.
 pub(crate) fn too_long_message(len: usize, max: usize) -> String {
     format!("{len} items, the spec allows at most {max}")
@@ -383,14 +378,17 @@ impl<'s, 'n> Checker<'s, 'n> {
     }
 
     fn unique(&mut self, items: &[Node<'_>]) {
-        // Arrays in payloads are short (the spec caps role lists at 250); quadratic is fine up
-        // to a bound, past it only neighbours are compared.
-        let n = items.len();
-        for i in 1..n {
-            let lo = if n > 1000 { i - 1 } else { 0 };
-            if let Some(j) = (lo..i).find(|&j| same(&items[j], &items[i])) {
+        // A scan for short arrays, a hash index for long ones (see `unique`).
+        let mut seen = unique::Seen::default();
+        for (i, item) in items.iter().enumerate() {
+            let first = seen.first(
+                i,
+                |state, j| unique::node_hash(state, &items[j]),
+                |j, k| unique::same(&items[j], &items[k]),
+            );
+            if let Some(j) = first {
                 self.path.push(Seg::Index(i));
-                self.report(Code::DuplicateItem, items[i].start, repeat_message(i, j));
+                self.report(Code::DuplicateItem, item.start, repeat_message(i, j));
                 self.path.pop();
             }
         }
@@ -405,14 +403,18 @@ impl<'s, 'n> Checker<'s, 'n> {
     ) {
         let spec = self.spec;
         let s = spec.schema(id);
-        for (i, m) in members.iter().enumerate() {
+        // The properties present, for the required ones below (one bit per property, as many
+        // words as needed: no scan of the members per required name).
+        let mut present = vec![0u64; s.properties.len().div_ceil(64)];
+        for m in members {
             // A repeated key is reported as `duplicate-key`; check the first occurrence only.
-            if self.duplicates && members[..i].iter().any(|p| key_eq(&p.key, &m.key)) {
+            if self.duplicates && m.repeat {
                 continue;
             }
             self.path.push(Seg::Key(&m.key));
             if let Some(pi) = property_index(s, &m.key) {
                 self.matched += 1;
+                present[pi / 64] |= 1 << (pi % 64);
                 let p = s.property_info[pi];
                 if p.deprecated {
                     self.report(
@@ -434,8 +436,13 @@ impl<'s, 'n> Checker<'s, 'n> {
             }
             self.path.pop();
         }
-        for r in &s.required {
-            if !members.iter().any(|m| key_eq(&m.key, r)) {
+        for (r, index) in s.required.iter().zip(&s.required_index) {
+            let found = match index {
+                Some(pi) => present[pi / 64] & (1 << (pi % 64)) != 0,
+                // A required name that is not a property (the spec allows it): look for it.
+                None => members.iter().any(|m| key_eq(&m.key, r)),
+            };
+            if !found {
                 let mut pointer = self.pointer();
                 pointer.push('/');
                 push_escaped(&mut pointer, r);
@@ -564,28 +571,6 @@ fn number_value(raw: &str) -> Option<f64> {
         }
     }
     raw.parse::<f64>().ok()
-}
-
-/// Structural equality of two JSON values (numbers by value).
-fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
-    match (&a.value, &b.value) {
-        (Value::Null, Value::Null) => true,
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Number(x), Value::Number(y)) => same_number(x, y),
-        (Value::String(x), Value::String(y)) => x == y,
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter().all(|m| {
-                    y.iter()
-                        .find(|n| n.key == m.key)
-                        .is_some_and(|n| same(&m.value, &n.value))
-                })
-        }
-        _ => false,
-    }
 }
 
 pub(crate) fn is_snowflake(s: &str) -> bool {

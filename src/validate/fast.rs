@@ -21,18 +21,20 @@
 //! check over every payload they have.
 
 use super::check::{
-    deprecated_message, missing_message, pointer_of, property_index, repeat_message, same_number,
+    deprecated_message, missing_message, pointer_of, property_index, repeat_message,
     scalar_findings, too_long_message, type_finding, undeclared_member, RawFinding, Scalar, Seg,
 };
 use super::check::{is_snowflake, rfc3339_quick, short_int};
+use super::keys::Repeats;
 use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, PropertyInfo, Quick, Schema, Spec};
-use super::{Code, Finding};
+use super::{unique, Code, Finding};
 pub(crate) use crate::fast::Token;
 use crate::fast::{next_special, number_end};
 
-/// Deepest nesting the slow path accepts; deeper input is left to it (it reports the error).
-const MAX_DEPTH: usize = 128;
+/// Deepest nesting the slow path accepts (the crate's one limit); deeper input is left to it
+/// (it reports the error).
+const MAX_DEPTH: usize = crate::fast::MAX_NESTING;
 
 /// The fast path gave up; the slow path decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +72,9 @@ struct Stacks<'s, 'a> {
     undeclared: Vec<&'a str>,
     /// Items of the open arrays whose items must be unique.
     unique: Vec<Item<'a>>,
+    /// Per open object, the repeat finder of its undeclared keys (see
+    /// [`Fast::undeclared_repeat`]).
+    repeats: Vec<Repeats>,
 }
 
 impl<'s, 'a> Stacks<'s, 'a> {
@@ -80,6 +85,7 @@ impl<'s, 'a> Stacks<'s, 'a> {
             frames: Vec::with_capacity(16),
             undeclared: Vec::with_capacity(16),
             unique: Vec::with_capacity(32),
+            repeats: Vec::with_capacity(16),
         }
     }
 
@@ -90,6 +96,7 @@ impl<'s, 'a> Stacks<'s, 'a> {
             frames: recycle(self.frames),
             undeclared: recycle(self.undeclared),
             unique: recycle(self.unique),
+            repeats: recycle(self.repeats),
         }
     }
 }
@@ -122,6 +129,8 @@ pub(crate) struct Fast<'s, 'a> {
     pub top_keys: u8,
     /// Findings as [`RawFinding::into_finding`] makes them ([`Fast::take_findings`]).
     out: Vec<Finding>,
+    /// The open array of unique items, for its repeats.
+    seen: unique::Seen,
     /// The one-pass check's state (see [`Fast::check_decoding`]): the schema of the value a key announces (`None`: not checked) and whether it may be
     /// absent,
     next: (Option<Id>, bool),
@@ -187,6 +196,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             stacks: Stacks::default(),
             top_keys: 0,
             out: Vec::new(),
+            seen: unique::Seen::default(),
             next: (None, false),
             pending: Pending {
                 at: usize::MAX,
@@ -483,11 +493,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         at: usize,
         token: &Token<'a>,
     ) -> R<()> {
-        // Escaped strings and very long lists (the slow path compares only neighbours past
-        // 1,000 items) are left to the slow path.
-        if n >= 1000 {
-            return Err(Bail);
-        }
+        // Escaped strings are left to the slow path.
         let item = match *token {
             Token::Null => Item::Null,
             Token::Bool(b) => Item::Bool(b),
@@ -495,13 +501,21 @@ impl<'s, 'a> Fast<'s, 'a> {
             Token::Str(Some(text)) => Item::Str(text),
             Token::Str(None) => return Err(Bail),
         };
-        if let Some(j) = self.stacks.unique[base..]
-            .iter()
-            .position(|u| u.same(&item))
-        {
-            self.report(Code::DuplicateItem, at, repeat_message(n, j));
+        // One array of unique items is open at a time (containers in one are left to the slow
+        // path): it starts at item 0.
+        if n == 0 {
+            self.seen = unique::Seen::default();
         }
         self.stacks.unique.push(item);
+        let earlier = &self.stacks.unique[base..];
+        let first = self.seen.first(
+            n,
+            |state, j| unique::scalar_hash(state, earlier[j].scalar()),
+            |j, k| earlier[j].same(&earlier[k]),
+        );
+        if let Some(j) = first {
+            self.report(Code::DuplicateItem, at, repeat_message(n, j));
+        }
         if let Some(items) = items {
             self.check_scalar(items, false, at, token)?;
         }
@@ -515,6 +529,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         let base = self.stacks.undeclared.len();
         let mut seen: u64 = 0;
         self.enter()?;
+        self.stacks.repeats.push(Repeats::default());
         self.ws();
         if self.src.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -586,13 +601,9 @@ impl<'s, 'a> Fast<'s, 'a> {
                 *seen |= 1 << pi;
             }
             None => {
-                if self.stacks.undeclared[base..]
-                    .iter()
-                    .any(|k| key_eq(k, key))
-                {
+                if self.undeclared_repeat(base, key) {
                     return Err(Bail);
                 }
-                self.stacks.undeclared.push(key);
             }
         }
         self.stacks.path.push(Seg::Key(key));
@@ -624,7 +635,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             for (r, index) in s.required.iter().zip(&s.required_index) {
                 let present = match index {
                     Some(pi) => seen & (1 << pi) != 0,
-                    None => self.stacks.undeclared[base..].iter().any(|k| key_eq(k, r)),
+                    None => self.is_undeclared(base, r),
                 };
                 if !present {
                     let mut pointer = pointer_of("", &self.stacks.path);
@@ -643,6 +654,28 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
         }
         self.stacks.undeclared.truncate(base);
+        self.stacks.repeats.pop();
+    }
+
+    /// Adds `key` to the undeclared keys of the open object whose undeclared keys start at
+    /// `base`; whether it repeats one of them (see [`Repeats`]: O(1) per key, so an object of
+    /// n unknown keys costs O(n), not O(n²)).
+    fn undeclared_repeat(&mut self, base: usize, key: &'a str) -> bool {
+        self.stacks.undeclared.push(key);
+        let keys = &self.stacks.undeclared[base..];
+        match self.stacks.repeats.last_mut() {
+            Some(repeats) => repeats.first(keys.len() - 1, |i| keys[i]).is_some(),
+            None => true, // no open object: cannot happen; the slow path decides
+        }
+    }
+
+    /// Whether `key` is among the undeclared keys of the open object at `base`.
+    fn is_undeclared(&self, base: usize, key: &str) -> bool {
+        let keys = &self.stacks.undeclared[base..];
+        match self.stacks.repeats.last() {
+            Some(repeats) => repeats.contains(keys.len(), |i| keys[i], key),
+            None => keys.iter().any(|k| key_eq(k, key)),
+        }
     }
 
     /// After an item or a member: `true` at the container's end (`close`, consumed), `false`
@@ -818,6 +851,9 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
             }
         }
         let root = self.stacks.frames.is_empty();
+        if object {
+            self.stacks.repeats.push(Repeats::default());
+        }
         let frame = if object {
             Frame {
                 s: self.object_schema(id).map_err(|Bail| crate::fast::Bail)?,
@@ -951,15 +987,25 @@ enum Item<'a> {
     Str(&'a str),
 }
 
-impl Item<'_> {
+impl<'a> Item<'a> {
     /// Equality as the slow path's `same`: numbers by text or by value.
     fn same(&self, other: &Item<'_>) -> bool {
         match (self, other) {
             (Item::Null, Item::Null) => true,
             (Item::Bool(x), Item::Bool(y)) => x == y,
-            (Item::Number(x), Item::Number(y)) => same_number(x, y),
+            (Item::Number(x), Item::Number(y)) => unique::same_number(x, y),
             (Item::Str(x), Item::Str(y)) => key_eq(x, y),
             _ => false,
+        }
+    }
+
+    /// The item as the hash of unique items sees it.
+    fn scalar(&self) -> unique::Scalar<'a> {
+        match *self {
+            Item::Null => unique::Scalar::Null,
+            Item::Bool(b) => unique::Scalar::Bool(b),
+            Item::Number(raw) => unique::Scalar::Number(raw),
+            Item::Str(text) => unique::Scalar::Str(text),
         }
     }
 }

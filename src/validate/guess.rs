@@ -22,11 +22,14 @@
 //! One rule comes first: an object with `code` and `type` is an invite. `type` is the
 //! invites' discriminator, which no other kind has (and the fast path relies on it).
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use super::check::{is_legacy_field, RawFinding};
 use super::kind::Kind;
 use super::position::{Node, Value};
 use super::spec::Spec;
-use super::{check_as, invite_variant, Checked, Code};
+use super::{check_as, variant_of, Checked, Code};
 
 /// The kinds a payload's shape can be taken for. The invite variants are reached through
 /// [`Kind::Invite`] (its `type` picks one); a group DM create-invite body looks like a guild
@@ -145,7 +148,8 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
     };
     match &root.value {
         Value::Object(members) => {
-            if root.get("code").is_some() && root.get("type").is_some() {
+            let shape = Shape::new(spec, members, repeats);
+            if shape.keys.contains("code") && shape.keys.contains("type") {
                 let checked = check_as(spec, bytes, Kind::Invite, root, "", repeats);
                 return Guess::Found {
                     kind: Kind::Invite,
@@ -156,10 +160,9 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
             // Each kind's score is at most its bound (read off the shape, no check), so kinds
             // are checked best bound first, until the bound cannot reach the best score
             // found (less CLOSE): the common shapes are settled by one or two checks.
-            let shape = Shape::new(members, repeats);
             let mut bounded: Vec<(i64, Kind)> = CANDIDATES
                 .iter()
-                .filter_map(|&k| upper_bound(spec, k, root, &shape).map(|b| (b, k)))
+                .filter_map(|&k| upper_bound(spec, k, &shape).map(|b| (b, k)))
                 .collect();
             bounded.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let mut scored: Vec<Scored> = Vec::new();
@@ -249,27 +252,66 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
     }
 }
 
-/// What the bounds need of an object, read once: its members (first occurrences only) with
-/// the number of members nested in each value.
+/// Every property name of the candidates' top-level schemas (the invite variants included).
+fn candidate_names(spec: &Spec) -> &'static HashSet<String> {
+    static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let variants = [
+            "GuildInviteResponse",
+            "GroupDMInviteResponse",
+            "FriendInviteResponse",
+        ];
+        CANDIDATES
+            .iter()
+            .map(|k| k.schema_name())
+            .chain(variants)
+            .filter_map(|name| spec.component(name))
+            .flat_map(|id| spec.schema(id).properties.iter().map(|(n, _)| n.clone()))
+            .collect()
+    })
+}
+
+/// What the guess needs of an object, read once (linear in its members): its keys, the
+/// members some candidate declares with the members nested in each, and the others summed up.
 struct Shape<'m> {
-    members: Vec<(&'m str, i64)>,
-    keys: std::collections::HashSet<&'m str>,
+    keys: HashSet<&'m str>,
+    /// First occurrences of keys some candidate declares: (key, members nested in its value).
+    known: Vec<(&'m str, i64)>,
+    /// First occurrences of keys no candidate declares (legacy keys apart), and the members
+    /// nested in their values.
+    unknown: i64,
+    unknown_nested: i64,
+    /// The invite variant the object's `type` picks.
+    variant: Option<&'static str>,
 }
 
 impl<'m> Shape<'m> {
-    fn new(members: &'m [super::position::Member<'_>], repeats: bool) -> Self {
-        let mut keys = std::collections::HashSet::with_capacity(members.len());
-        let mut firsts = Vec::with_capacity(members.len());
+    fn new(spec: &Spec, members: &'m [super::position::Member<'_>], repeats: bool) -> Self {
+        let names = candidate_names(spec);
+        let mut shape = Shape {
+            keys: HashSet::with_capacity(members.len()),
+            known: Vec::new(),
+            unknown: 0,
+            unknown_nested: 0,
+            variant: variant_of(None),
+        };
         for m in members {
+            let key: &'m str = m.key.as_ref();
             // A repeated key is `duplicate-key`, not checked again.
-            if keys.insert(m.key.as_ref()) || !repeats {
-                firsts.push((m.key.as_ref(), nested_members(&m.value)));
+            if !shape.keys.insert(key) && repeats {
+                continue;
+            }
+            if key == "type" {
+                shape.variant = variant_of(Some(&m.value.value));
+            }
+            if names.contains(key) {
+                shape.known.push((key, nested_members(&m.value)));
+            } else if !is_legacy_field(key) {
+                shape.unknown += 1;
+                shape.unknown_nested += nested_members(&m.value);
             }
         }
-        Shape {
-            members: firsts,
-            keys,
-        }
+        shape
     }
 }
 
@@ -277,24 +319,32 @@ impl<'m> Shape<'m> {
 /// object's keys: the shape does not allow it): every member under a declared key fits, and
 /// only the payload's own misfits and absent required fields count against, as the checker
 /// will find them (a legacy key is `deprecated-field`, an undeclared key of a free-form
-/// object no finding). Linear in the members.
-fn upper_bound(spec: &Spec, kind: Kind, root: &Node<'_>, shape: &Shape<'_>) -> Option<i64> {
+/// object no finding).
+fn upper_bound(spec: &Spec, kind: Kind, shape: &Shape<'_>) -> Option<i64> {
     let name = match kind {
-        Kind::Invite => invite_variant(root).unwrap_or("GuildInviteResponse"),
+        Kind::Invite => shape.variant.unwrap_or("GuildInviteResponse"),
         k => k.schema_name(),
     };
     let schema = spec.schema(spec.component(name)?);
+    // An undeclared member: no finding in a free-form object, checked against the schema of
+    // the others where there is one (its nested members may fit), a misfit otherwise.
+    let undeclared = |count: i64, nested: i64| {
+        if schema.free_form {
+            0
+        } else if matches!(schema.additional, Some(Some(_))) {
+            FIT * nested
+        } else {
+            -MISFIT * count
+        }
+    };
     let mut declared = false;
-    let mut bound = 0i64;
-    for &(key, nested) in &shape.members {
+    let mut bound = undeclared(shape.unknown, shape.unknown_nested);
+    for &(key, nested) in &shape.known {
         if schema.property(key).is_some() {
             declared = true;
             bound += FIT * (1 + nested);
-        } else if is_legacy_field(key) || schema.free_form {
-        } else if matches!(schema.additional, Some(Some(_))) {
-            bound += FIT * nested;
-        } else {
-            bound -= MISFIT;
+        } else if !is_legacy_field(key) {
+            bound += undeclared(1, nested);
         }
     }
     let absent = schema
@@ -384,9 +434,7 @@ mod tests {
             };
             let repeats = !doc.duplicates.is_empty();
             for &kind in CANDIDATES {
-                if let Some(bound) =
-                    upper_bound(spec, kind, &doc.root, &Shape::new(members, repeats))
-                {
+                if let Some(bound) = upper_bound(spec, kind, &Shape::new(spec, members, repeats)) {
                     let s = Scored::new(kind, check_as(spec, bytes, kind, &doc.root, "", repeats));
                     assert!(
                         s.score() <= bound,

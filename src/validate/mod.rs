@@ -40,10 +40,14 @@ mod exchange;
 mod fast;
 mod guess;
 pub mod input;
+mod keys;
 mod kind;
+#[cfg(test)]
+mod linear_tests;
 mod models;
 mod position;
 mod spec;
+mod unique;
 
 pub use kind::{HarPart, Kind, UnknownKindError};
 
@@ -125,6 +129,10 @@ pub enum Code {
     NotJson,
     /// A file or directory could not be read (error; exit code 2).
     IoError,
+    /// A payload larger than the readers' limit (`--max-payload-bytes`); not read (error).
+    TooLarge,
+    /// A FIFO, socket or device found in a directory; not opened (note).
+    NotAFile,
     /// A HAR entry on an invite path with a method the spec has no operation for (warning;
     /// a note when the response is a 4xx).
     UndocumentedOperation,
@@ -165,6 +173,8 @@ impl Code {
         Code::NoBody,
         Code::NotJson,
         Code::IoError,
+        Code::TooLarge,
+        Code::NotAFile,
         Code::UndocumentedOperation,
         Code::UnknownParameter,
         Code::InvalidParameter,
@@ -195,6 +205,8 @@ impl Code {
             Code::NoBody => "no-body",
             Code::NotJson => "not-json",
             Code::IoError => "io-error",
+            Code::TooLarge => "too-large",
+            Code::NotAFile => "not-a-file",
             Code::UndocumentedOperation => "undocumented-operation",
             Code::UnknownParameter => "unknown-parameter",
             Code::InvalidParameter => "invalid-parameter",
@@ -226,6 +238,8 @@ impl Code {
             Code::NoBody => "An invite-related HAR entry without a recorded body.",
             Code::NotJson => "An invite-related HAR body that is not JSON (a CSV download, a multipart upload, an HTML error page).",
             Code::IoError => "A file or directory could not be read.",
+            Code::TooLarge => "A payload larger than the readers' limit (--max-payload-bytes); not read.",
+            Code::NotAFile => "A FIFO, socket or device found in a directory; not opened.",
             Code::UndocumentedOperation => "A HAR entry on an invite path with a method the spec has no operation for.",
             Code::UnknownParameter => "A query parameter the spec's operation does not define.",
             Code::InvalidParameter => "A path or query parameter whose value does not fit the spec: a snowflake, an invite code, a boolean.",
@@ -257,6 +271,8 @@ impl Code {
             Code::NoBody => "Export the HAR with bodies (devtools: \"Save all as HAR with content\").",
             Code::NotJson => "Nothing to validate: the body is not JSON.",
             Code::IoError => "Check the path and its permissions; the other paths were still validated (exit code 2).",
+            Code::TooLarge => "Raise --max-payload-bytes if the payload is real; it was stepped over without being held in memory.",
+            Code::NotAFile => "Name it on the command line to read it (a FIFO is read then); a directory walk does not open it, as it could block forever.",
             Code::UndocumentedOperation => "The client calls an operation Discord's spec does not document; it may change or go away without notice.",
             Code::UnknownParameter => "Discord's spec does not define this query parameter for the operation; it may be ignored or removed.",
             Code::InvalidParameter => "Discord refuses or misreads the value; use the type the spec gives (snowflakes are decimal digits, booleans true or false).",
@@ -283,7 +299,9 @@ impl Code {
     /// The severity of the code, with `--strict` or without.
     pub fn severity(self, strict: bool) -> Severity {
         match self {
-            Code::InvalidJson | Code::DecodeError | Code::IoError => Severity::Error,
+            Code::InvalidJson | Code::DecodeError | Code::IoError | Code::TooLarge => {
+                Severity::Error
+            }
             Code::MissingRequired | Code::UnknownEnumValue if strict => Severity::Error,
             Code::MissingRequired
             | Code::UnknownField
@@ -306,7 +324,8 @@ impl Code {
             | Code::AmbiguousKind
             | Code::NotInvite
             | Code::NoBody
-            | Code::NotJson => Severity::Note,
+            | Code::NotJson
+            | Code::NotAFile => Severity::Note,
         }
     }
 }
@@ -572,7 +591,8 @@ pub(crate) fn validate_slow(
     options: &Options,
 ) -> Report {
     // Most of a gateway dump is other events: read their `op` and `t` without building `d`.
-    if known.is_none() {
+    // (A small payload costs less to parse once than to sniff first; the report is the same.)
+    if known.is_none() && bytes.len() >= SNIFF_AT {
         if let Some(env) = position::sniff_envelope(bytes) {
             if !matches!(env.t.as_deref(), Some("INVITE_CREATE" | "INVITE_DELETE")) {
                 let what = match env.t {
@@ -609,11 +629,21 @@ pub(crate) fn validate_slow(
             );
         }
     };
+    // Where each repeated key's first occurrence is: the offsets in increasing order through
+    // one line counter (one pass over the bytes, however many repeats).
+    let mut firsts: Vec<usize> = doc.duplicates.iter().map(|d| d.first).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    let mut lines = position::Lines::new(bytes);
+    let first_at: Vec<(usize, usize)> = firsts.iter().map(|&o| lines.line_col(o)).collect();
     let mut raw: Vec<RawFinding> = doc
         .duplicates
         .iter()
         .map(|d| {
-            let (l, c) = position::line_col(bytes, d.first);
+            let (l, c) = match firsts.binary_search(&d.first) {
+                Ok(i) => first_at[i],
+                Err(_) => position::line_col(bytes, d.first),
+            };
             let (l, c) = place(origin, l, c);
             RawFinding {
                 code: Code::DuplicateKey,
@@ -767,6 +797,9 @@ fn restates_decode_error(code: Code) -> bool {
     )
 }
 
+/// Payloads from this size on are sniffed for a gateway envelope before they are parsed.
+const SNIFF_AT: usize = 1024;
+
 /// The three invite variants, by `type`.
 const VARIANTS: [&str; 3] = [
     "GuildInviteResponse",
@@ -850,7 +883,12 @@ fn unknown_invite_type<'n>(checker: &mut Checker<'_, 'n>, spec: &Spec, node: &'n
 /// The variant schema an invite's `type` picks: absent means guild (as the SDK decodes it);
 /// an unknown value picks none (the `type` check reports it).
 pub(crate) fn invite_variant(node: &Node<'_>) -> Option<&'static str> {
-    match node.get("type").map(|t| &t.value) {
+    variant_of(node.get("type").map(|t| &t.value))
+}
+
+/// [`invite_variant`] of an invite whose `type` is `t` (`None`: absent).
+pub(crate) fn variant_of(t: Option<&Value<'_>>) -> Option<&'static str> {
+    match t {
         None => Some("GuildInviteResponse"),
         Some(Value::Number("0")) => Some("GuildInviteResponse"),
         Some(Value::Number("1")) => Some("GroupDMInviteResponse"),

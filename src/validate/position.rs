@@ -6,14 +6,18 @@
 //! recorded as they are met. Line and column are computed from an offset only for findings.
 //!
 //! The grammar is RFC 8259, as strict as `serde_json` (no comments, no trailing commas, no
-//! lone surrogates, no control characters in strings), with the same nesting limit (128).
+//! lone surrogates, no control characters in strings), with the same nesting limit (127 levels).
 
 use crate::fast::{bytes_equal, word, HIGHS};
 use std::borrow::Cow;
 
-/// Deepest nesting accepted, as in `serde_json`: deeper input is an error, never a stack
-/// overflow.
-const MAX_DEPTH: usize = 128;
+pub(crate) use super::keys::key_eq;
+use super::keys::Repeats;
+
+/// Deepest nesting accepted: the crate's one limit (`fast::MAX_NESTING`, serde_json's), so the
+/// validator calls invalid exactly what the SDK's decoders reject for nesting. Deeper input is
+/// an error, never a stack overflow.
+const MAX_DEPTH: usize = crate::fast::MAX_NESTING;
 
 /// A parsed JSON value with its position.
 #[derive(Debug, Clone)]
@@ -31,6 +35,8 @@ pub(crate) struct Member<'a> {
     pub key: Cow<'a, str>,
     pub key_start: usize,
     pub value: Node<'a>,
+    /// Whether an earlier member of the object has the same key.
+    pub repeat: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -66,7 +72,12 @@ impl<'a> Node<'a> {
         let rest = pointer.strip_prefix('/')?;
         let mut node = self;
         for token in rest.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            // Unescaped (a copy) only when it has an escape.
+            let token: Cow<'_, str> = if token.contains('~') {
+                Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+            } else {
+                Cow::Borrowed(token)
+            };
             node = match &node.value {
                 Value::Object(_) => node.get(&token)?,
                 Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
@@ -128,6 +139,7 @@ pub(crate) struct Document<'a> {
 pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
     let mut p = Parser {
         src,
+        text: std::str::from_utf8(src).ok(),
         // A UTF-8 byte order mark is skipped, as the SDK's decoders do (RFC 8259 allows it);
         // offsets stay those of the input.
         pos: if src.starts_with(b"\xEF\xBB\xBF") {
@@ -145,13 +157,12 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
         return Err(p.error("trailing characters"));
     }
     let mut duplicates = p.duplicates;
-    // Pointers are built only when there is a duplicate (rare): find each repeated key's
-    // member by its offset.
-    for d in &mut duplicates {
+    // Pointers are built only when there is a duplicate (rare), in one walk of the tree for
+    // all of them (they were met in document order, which is the walk's order).
+    if !duplicates.is_empty() {
         let mut path = String::new();
-        if find_key(&root, d.offset, &mut path) {
-            d.pointer = path;
-        }
+        let mut next = duplicates.iter_mut().peekable();
+        name_repeats(&root, &mut path, &mut next);
     }
     Ok(Document { root, duplicates })
 }
@@ -161,6 +172,7 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
 pub(crate) fn complete_value_len(src: &[u8]) -> Option<usize> {
     let mut p = Parser {
         src,
+        text: std::str::from_utf8(src).ok(),
         pos: 0,
         depth: 0,
         duplicates: Vec::new(),
@@ -188,6 +200,7 @@ pub(crate) struct EnvelopeSniff {
 pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
     let mut p = Parser {
         src,
+        text: std::str::from_utf8(src).ok(),
         pos: 0,
         depth: 1,
         duplicates: Vec::new(),
@@ -200,15 +213,23 @@ pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
     p.pos += 1;
     let (mut op, mut t, mut has_d) = (None, None, false);
     let mut keys: Vec<Cow<'_, str>> = Vec::new();
+    let mut repeats = Repeats::default();
     loop {
         p.skip_ws();
         if src.get(p.pos) != Some(&b'"') {
             return None;
         }
-        let key = p.string().ok()?;
-        if keys.iter().any(|k| key_eq(k, &key)) {
+        // An envelope has a handful of members (a logger may add a few): anything with many
+        // is left to the full parser, which reads it once instead of twice.
+        if keys.len() >= 32 {
             return None;
         }
+        let key = p.string().ok()?;
+        keys.push(key);
+        if repeats.first(keys.len() - 1, |i| &keys[i]).is_some() {
+            return None;
+        }
+        let key = &keys[keys.len() - 1];
         p.skip_ws();
         if src.get(p.pos) != Some(&b':') {
             return None;
@@ -226,7 +247,6 @@ pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
                 _ => {}
             }
         }
-        keys.push(key);
         p.skip_ws();
         match src.get(p.pos) {
             Some(b',') => p.pos += 1,
@@ -244,41 +264,63 @@ pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
 
 struct Parser<'a> {
     src: &'a [u8],
+    /// `src` as text, when all of it is UTF-8 (checked once): then a string's runs are slices
+    /// of it, with no check of their own.
+    text: Option<&'a str>,
     pos: usize,
     depth: usize,
     duplicates: Vec<DuplicateKey>,
 }
 
-/// Appends to `path` the pointer of the member whose key starts at `offset`.
-fn find_key(node: &Node<'_>, offset: usize, path: &mut String) -> bool {
-    if offset < node.start || offset >= node.end {
-        return false;
-    }
+/// Gives each repeated key in `next` (in document order) the pointer of its member: one walk
+/// of `node` (whose pointer is `path`), entering only the values that hold the next one, so
+/// naming every repeat of a document costs one pass, however many there are.
+fn name_repeats(
+    node: &Node<'_>,
+    path: &mut String,
+    next: &mut std::iter::Peekable<std::slice::IterMut<'_, DuplicateKey>>,
+) {
     let len = path.len();
+    let inside = |n: &Node<'_>, d: Option<&&mut DuplicateKey>| {
+        d.is_some_and(|d| d.offset >= n.start && d.offset < n.end)
+    };
     match &node.value {
         Value::Object(members) => {
             for m in members {
+                if !inside(node, next.peek()) {
+                    return;
+                }
+                let here = next.peek().is_some_and(|d| d.offset == m.key_start);
+                if !here && !inside(&m.value, next.peek()) {
+                    continue;
+                }
                 path.push('/');
                 push_escaped(path, &m.key);
-                if m.key_start == offset || find_key(&m.value, offset, path) {
-                    return true;
+                if let Some(d) = next.next_if(|d| d.offset == m.key_start) {
+                    d.pointer = path.clone();
+                }
+                if inside(&m.value, next.peek()) {
+                    name_repeats(&m.value, path, next);
                 }
                 path.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
+                if !inside(node, next.peek()) {
+                    return;
+                }
+                if !inside(item, next.peek()) {
+                    continue;
+                }
                 path.push('/');
                 path.push_str(&i.to_string());
-                if find_key(item, offset, path) {
-                    return true;
-                }
+                name_repeats(item, path, next);
                 path.truncate(len);
             }
         }
         _ => {}
     }
-    false
 }
 
 impl<'a> Parser<'a> {
@@ -402,6 +444,8 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let mut run = self.pos;
         loop {
+            // To the next quote, backslash or control byte, eight bytes at a time.
+            self.pos = crate::fast::next_special(self.src, self.pos);
             let Some(&b) = self.src.get(self.pos) else {
                 return Err(self.eof("a string"));
             };
@@ -463,6 +507,8 @@ impl<'a> Parser<'a> {
         let mut owned: Option<String> = None;
         let mut run = start;
         loop {
+            // To the next quote, backslash or control byte, eight bytes at a time.
+            self.pos = crate::fast::next_special(self.src, self.pos);
             let Some(&b) = self.src.get(self.pos) else {
                 return Err(self.eof("a string"));
             };
@@ -497,6 +543,10 @@ impl<'a> Parser<'a> {
     }
 
     fn utf8(&self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
+        // The bounds sit next to ASCII quotes and backslashes: character boundaries.
+        if let Some(run) = self.text.and_then(|t| t.get(from..to)) {
+            return Ok(run);
+        }
         std::str::from_utf8(&self.src[from..to]).map_err(|e| SyntaxError {
             offset: from + e.valid_up_to(),
             message: "invalid UTF-8 in string".to_owned(),
@@ -606,6 +656,7 @@ impl<'a> Parser<'a> {
         self.enter()?;
         self.pos += 1;
         let mut members: Vec<Member<'a>> = Vec::new();
+        let mut repeats = Repeats::default();
         self.skip_ws();
         if self.src.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -628,19 +679,27 @@ impl<'a> Parser<'a> {
                 Some(_) => return Err(self.error("expected `:`")),
             }
             self.skip_ws();
-            if let Some(first) = members.iter().find(|m| key_eq(&m.key, &key)) {
-                self.duplicates.push(DuplicateKey {
-                    pointer: String::new(),
-                    offset: key_start,
-                    first: first.key_start,
-                });
-            }
-            let value = self.value()?;
+            // The value goes in after the check; a placeholder holds the key meanwhile.
             members.push(Member {
                 key,
                 key_start,
-                value,
+                value: Node {
+                    start: self.pos,
+                    end: self.pos,
+                    value: Value::Null,
+                },
+                repeat: false,
             });
+            let n = members.len() - 1;
+            if let Some(first) = repeats.first(n, |i| &members[i].key) {
+                self.duplicates.push(DuplicateKey {
+                    pointer: String::new(),
+                    offset: key_start,
+                    first: members[first].key_start,
+                });
+                members[n].repeat = true;
+            }
+            members[n].value = self.value()?;
             self.skip_ws();
             match self.src.get(self.pos) {
                 Some(b',') => self.pos += 1,
@@ -654,13 +713,6 @@ impl<'a> Parser<'a> {
             }
         }
     }
-}
-
-/// String equality that rejects on length and first byte before comparing bytes (object keys
-/// are short and mostly differ early; this keeps `memcmp` calls out of the hot loops).
-#[inline]
-pub(crate) fn key_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 /// Appends one JSON-pointer token, escaped (RFC 6901).
@@ -689,6 +741,8 @@ fn needs_escape(b: &[u8]) -> bool {
 /// values), not bytes, so a caret lands under the right character in any UTF-8 editor.
 pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
+    #[cfg(test)]
+    count_scanned(offset);
     let before = &src[..offset];
     let line = 1 + memchr::memchr_iter(b'\n', before).count();
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
@@ -701,7 +755,7 @@ pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
 
 /// The number of characters in UTF-8 bytes: the bytes that are not continuation bytes
 /// (`10xxxxxx`), eight at a time.
-fn count_chars(bytes: &[u8]) -> usize {
+pub(crate) fn count_chars(bytes: &[u8]) -> usize {
     let mut continuation = 0;
     // 32 bytes at a time: JSON is mostly ASCII, which has no continuation bytes.
     let mut blocks = bytes.chunks_exact(32);
@@ -748,6 +802,23 @@ fn ascii_one_line(bytes: &[u8]) -> bool {
         .all(|&b| b.is_ascii() && b != b'\n')
 }
 
+#[cfg(test)]
+thread_local! {
+    static SCANNED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts bytes read to place findings and payloads on lines and columns (test builds only).
+#[cfg(test)]
+pub(crate) fn count_scanned(n: usize) {
+    SCANNED.with(|c| c.set(c.get() + n as u64));
+}
+
+/// Bytes read so far on this thread to find lines and columns (test builds only).
+#[cfg(test)]
+pub(crate) fn scanned() -> u64 {
+    SCANNED.with(std::cell::Cell::get)
+}
+
 /// [`line_col`] for offsets in increasing order: each call scans only the bytes since the
 /// previous one.
 pub(crate) struct Lines<'a> {
@@ -776,6 +847,8 @@ impl<'a> Lines<'a> {
     pub fn reaching(src: &'a [u8], reach: usize) -> Self {
         let mut lines = Lines::new(src);
         let reach = reach.min(src.len());
+        #[cfg(test)]
+        count_scanned(reach);
         if ascii_one_line(&src[..reach]) {
             lines.flat = reach;
         }
@@ -793,6 +866,8 @@ impl<'a> Lines<'a> {
             return line_col(self.src, offset);
         }
         let seg = &self.src[self.offset..offset];
+        #[cfg(test)]
+        count_scanned(seg.len());
         let chars = count_chars;
         match memchr::memrchr(b'\n', seg) {
             Some(last) => {
@@ -809,21 +884,6 @@ impl<'a> Lines<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn key_eq_is_string_equality() {
-        let keys: Vec<String> = (0..40)
-            .map(|n| "k".repeat(n))
-            .chain((0..40).map(|n| format!("{}x", "k".repeat(n))))
-            .chain((0..40).map(|n| format!("x{}", "k".repeat(n))))
-            .chain((0..20).map(|n| format!("{}x{}", "k".repeat(n), "k".repeat(19 - n))))
-            .collect();
-        for a in &keys {
-            for b in &keys {
-                assert_eq!(key_eq(a, b), a == b, "{a:?} {b:?}");
-            }
-        }
-    }
 
     #[test]
     fn needs_escape_finds_tilde_and_slash_anywhere() {
@@ -1003,8 +1063,13 @@ mod tests {
     fn depth_limit_is_an_error_not_a_crash() {
         let deep = "[".repeat(100_000);
         assert_eq!(err(&deep).message, "recursion limit exceeded");
-        let ok_depth = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        // serde_json's limit: 127 levels parse, 128 do not.
+        let ok_depth = format!("{}{}", "[".repeat(127), "]".repeat(127));
         assert!(parse(ok_depth.as_bytes()).is_ok());
+        assert!(serde_json::from_str::<serde_json::Value>(&ok_depth).is_ok());
+        let too_deep = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert_eq!(err(&too_deep).message, "recursion limit exceeded");
+        assert!(serde_json::from_str::<serde_json::Value>(&too_deep).is_err());
     }
 
     #[test]

@@ -1,0 +1,236 @@
+//! A HAR entry's invite payloads: which bodies an entry holds, for which kind, and the notes
+//! for bodies that are missing or not JSON. One entry at a time (the reader streams the
+//! `entries` array), each body copied (or base64-decoded) straight into the batch's buffer.
+
+use base64::Engine as _;
+
+use super::{HarEntry, Item, Location};
+use crate::validate::exchange::{self, Extra};
+use crate::validate::kind::{har_kind, har_operation, HarOp, HarPart, Kind};
+use crate::validate::position::{Node, Value};
+use crate::validate::{Code, Finding, Origin, Report, Status};
+
+fn str_at<'n>(node: &'n Node<'_>, pointer: &str) -> Option<&'n str> {
+    match &node.pointer(pointer)?.value {
+        Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// What a body turned out to be.
+enum Body<'e> {
+    /// JSON text to validate.
+    Text(&'e str),
+    /// Base64 text to decode, then validate.
+    Base64(&'e str),
+    /// Nothing to validate, and why.
+    Note(Report),
+}
+
+/// What the exchange adds to a record of one side, if anything.
+fn extra(findings: Vec<Finding>, rejected: bool) -> Option<Box<Extra>> {
+    (!findings.is_empty() || rejected).then(|| Box::new(Extra { findings, rejected }))
+}
+
+/// Appends entry `index` of a HAR's `log.entries` (parsed from `text`, whose first byte is at
+/// `at` in the HAR file): its invite bodies go into `buf`, one item each into `items`, with
+/// what the exchange checks say of each side (see `exchange`). `false` when the entry is not
+/// an invite endpoint (counted as ignored).
+pub(super) fn entry_items(
+    entry: &Node<'_>,
+    text: &[u8],
+    at: Origin,
+    index: usize,
+    buf: &mut Vec<u8>,
+    items: &mut Vec<Item>,
+) -> bool {
+    let line = at.line;
+    let method = str_at(entry, "/request/method").unwrap_or("GET");
+    let url = str_at(entry, "/request/url").unwrap_or("");
+    let status = match entry.pointer("/response/status").map(|s| &s.value) {
+        Some(Value::Number(n)) => n.parse::<u16>().unwrap_or(0),
+        _ => 0,
+    };
+    let op = har_operation(method, url);
+    let exchange = exchange::check(entry, text, at, method, url, status);
+    if op == HarOp::NotInvite && exchange.as_ref().is_none_or(|x| !x.undocumented) {
+        return false;
+    }
+    let exchange = exchange.unwrap_or_default();
+    let location = |part| Location {
+        line: Some(line),
+        index: None,
+        har: Some(HarEntry {
+            entry: index,
+            part,
+            method: method.to_owned(),
+            url: url.to_owned(),
+        }),
+    };
+    // A request without a body of its own, or of an operation the spec lacks: a record for
+    // what the exchange says about it.
+    let bare = |part, findings: Vec<Finding>, rejected: bool| Item {
+        range: 0..0,
+        location: location(part),
+        origin: Origin::START,
+        known: None,
+        fixed: Some(Report {
+            kind: None,
+            schema: None,
+            status: Status::Valid,
+            findings: Vec::new(),
+        }),
+        extra: extra(findings, rejected),
+    };
+    if exchange.undocumented {
+        items.push(bare(HarPart::Request, exchange.request, false));
+        return true;
+    }
+    if har_kind(op, HarPart::Request, 0).is_none() && !exchange.request.is_empty() {
+        items.push(bare(
+            HarPart::Request,
+            exchange.request.clone(),
+            exchange.rejected,
+        ));
+    }
+    let request_extra = extra(exchange.request.clone(), exchange.rejected);
+    let response_extra = extra(exchange.response.clone(), false);
+    let mut push = |part: HarPart, known: Option<Kind>, body: Body<'_>| {
+        let location = location(part);
+        let extra = match part {
+            HarPart::Request => request_extra.clone(),
+            HarPart::Response => response_extra.clone(),
+        };
+        let start = buf.len();
+        let fixed = match body {
+            Body::Text(text) => {
+                buf.extend_from_slice(text.as_bytes());
+                None
+            }
+            // Decoded straight into the batch's buffer: no copy of its own.
+            Body::Base64(text) => {
+                match base64::engine::general_purpose::STANDARD.decode_vec(text.trim(), buf) {
+                    Ok(()) => None,
+                    Err(e) => {
+                        buf.truncate(start);
+                        Some(Report::single(
+                            known,
+                            Code::InvalidJson,
+                            format!("the response body is marked base64 but does not decode: {e}"),
+                        ))
+                    }
+                }
+            }
+            Body::Note(report) => Some(report),
+        };
+        let range = match fixed {
+            None => {
+                let end = buf.len();
+                buf.push(b'\n');
+                start..end
+            }
+            Some(_) => 0..0,
+        };
+        items.push(Item {
+            range,
+            location,
+            origin: Origin::START,
+            known,
+            fixed,
+            extra,
+        });
+    };
+
+    // The request body.
+    if let Some(kind) = har_kind(op, HarPart::Request, 0) {
+        let mime = str_at(entry, "/request/postData/mimeType").unwrap_or("");
+        let text = str_at(entry, "/request/postData/text");
+        let payload_json = match entry.pointer("/request/postData/params").map(|p| &p.value) {
+            Some(Value::Array(params)) => params.iter().find_map(|p| {
+                (str_at(p, "/name") == Some("payload_json"))
+                    .then(|| str_at(p, "/value"))
+                    .flatten()
+            }),
+            _ => None,
+        };
+        let body = if let Some(pj) = payload_json {
+            Body::Text(pj)
+        } else if mime.starts_with("multipart/") || mime.contains("form-urlencoded") {
+            Body::Note(Report::single(
+                Some(kind),
+                Code::NotJson,
+                format!("a {mime} request body (without a payload_json part) is not JSON; not validated"),
+            ))
+        } else if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            Body::Text(text)
+        } else {
+            Body::Note(Report::single(
+                Some(kind),
+                Code::NoBody,
+                "the HAR has no request body for this entry".into(),
+            ))
+        };
+        push(HarPart::Request, Some(kind), body);
+    }
+
+    // The response body.
+    if status == 204
+        || (status < 400
+            && matches!(
+                op,
+                HarOp::Invite {
+                    target_users: true,
+                    ..
+                }
+            )
+            && method.eq_ignore_ascii_case("PUT"))
+    {
+        // No content by design; what the exchange says of the response still counts.
+        if !exchange.response.is_empty() {
+            items.push(bare(HarPart::Response, exchange.response, false));
+        }
+        return true;
+    }
+    let kind = har_kind(op, HarPart::Response, status);
+    let text = str_at(entry, "/response/content/text");
+    let encoding = str_at(entry, "/response/content/encoding");
+    let mime = str_at(entry, "/response/content/mimeType").unwrap_or("");
+    let body = match (status, kind, text) {
+        (0, _, _) => Body::Note(Report::single(
+            kind,
+            Code::NoBody,
+            "no response was recorded (the request failed or was cancelled)".into(),
+        )),
+        (_, None, _) => Body::Note(Report::single(
+            None,
+            Code::NotJson,
+            format!(
+                "the response is not JSON ({}); nothing to validate",
+                if mime.is_empty() { "no schema" } else { mime }
+            ),
+        )),
+        (_, Some(k), None) => Body::Note(Report::single(
+            Some(k),
+            Code::NoBody,
+            "the HAR has no response body for this entry (devtools drops bodies it did not keep)"
+                .into(),
+        )),
+        (_, Some(k), Some("")) => Body::Note(Report::single(
+            Some(k),
+            Code::NoBody,
+            "the response body in the HAR is empty".into(),
+        )),
+        // An HTML error page from a proxy, say: not a Discord payload.
+        (_, Some(k), Some(_)) if !mime.is_empty() && !mime.contains("json") => {
+            Body::Note(Report::single(
+                Some(k),
+                Code::NotJson,
+                format!("the response is {mime}, not JSON; not validated"),
+            ))
+        }
+        (_, Some(_), Some(t)) if encoding == Some("base64") => Body::Base64(t),
+        (_, Some(_), Some(t)) => Body::Text(t),
+    };
+    push(HarPart::Response, kind, body);
+    true
+}

@@ -1,0 +1,102 @@
+//! The readers' positions cost one pass over the input (issue 13: a HAR of 10k / 20k entries
+//! took 31 s / 158 s because each entry's line rescanned the file from its start), counted as
+//! bytes read to place payloads (`position::scanned`), not timed.
+
+use super::*;
+use crate::validate::position;
+
+/// Every record of a stream, with the bytes read to place them.
+fn read(text: &str, batch: usize) -> (Vec<Record>, u64) {
+    let before = position::scanned();
+    let mut records = Vec::new();
+    for e in Reader::from_stream("mem", io::Cursor::new(text.to_owned())).batch_bytes(batch) {
+        match e {
+            Event::Batch(b) => {
+                for i in 0..b.len() {
+                    let location = b.location(i).cloned().unwrap_or_default();
+                    // The reader's part only: a fixed report, or the payload's origin.
+                    let report = match &b.items[i].fixed {
+                        Some(r) => r.clone(),
+                        None => Report::single(None, Code::NotJson, String::new()),
+                    };
+                    let mut report = report;
+                    let o = b.items[i].origin;
+                    report.findings[0].line = Some(o.line);
+                    report.findings[0].column = Some(o.column);
+                    records.push(Record {
+                        source: b.source.clone(),
+                        location,
+                        report,
+                    });
+                }
+            }
+            Event::Failed(r) => records.push(r),
+            _ => {}
+        }
+    }
+    (records, position::scanned() - before)
+}
+
+/// A HAR of `n` invite lookups, pretty-printed: entry `i` starts on line `2 + 8 * i`.
+fn har(n: usize) -> String {
+    let entry = r#"    {
+      "request": {"method": "GET", "url": "https://discord.com/api/v10/invites/abc"},
+      "response": {
+        "status": 200,
+        "content": {"mimeType": "application/json", "text": "{\"type\":0,\"code\":\"abc\"}"}
+      },
+      "time": 12
+    }"#;
+    assert_eq!(entry.lines().count(), 8);
+    let entries = vec![entry; n].join(",\n");
+    format!("{{\"log\": {{\"version\": \"1.2\", \"entries\": [\n{entries}\n]}}}}\n")
+}
+
+#[test]
+fn har_entries_are_placed_in_one_pass() {
+    for n in [2_500, 10_000] {
+        let text = har(n);
+        for batch in [1 << 12, BATCH_BYTES] {
+            let (records, scanned) = read(&text, batch);
+            assert_eq!(records.len(), n);
+            for (i, r) in records.iter().enumerate() {
+                assert_eq!(r.location.line, Some(2 + 8 * i), "entry {i}");
+                assert_eq!(r.location.har.as_ref().map(|h| h.entry), Some(i));
+            }
+            assert!(
+                scanned < 2 * text.len() as u64,
+                "{n} entries: {scanned} bytes scanned for a {} byte file",
+                text.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn array_elements_are_placed_in_one_pass() {
+    for n in [10_000, 40_000] {
+        // One line (columns count characters: `é` is two bytes), then one element per line.
+        let one_line = format!("[{}]", vec!["{\"é\":1}"; n].join(","));
+        let many_lines = format!("[\n{}\n]", vec!["  {\"é\":1}"; n].join(",\n"));
+        for (text, multi) in [(one_line, false), (many_lines, true)] {
+            let (records, scanned) = read(&text, 1 << 12);
+            assert_eq!(records.len(), n);
+            for (i, r) in records.iter().enumerate() {
+                let (line, column) = if multi { (2 + i, 3) } else { (1, 2 + 8 * i) };
+                assert_eq!(r.location.index, Some(i));
+                assert_eq!(r.location.line, Some(line));
+                let f = &r.report.findings[0];
+                assert_eq!(
+                    (f.line, f.column),
+                    (Some(line), Some(column)),
+                    "element {i}"
+                );
+            }
+            assert!(
+                scanned < 2 * text.len() as u64,
+                "{scanned} bytes scanned for {} bytes",
+                text.len()
+            );
+        }
+    }
+}

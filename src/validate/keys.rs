@@ -1,0 +1,182 @@
+//! Object keys: equality, and finding a repeated key in time linear in the object's size.
+//!
+//! Every repeat check of the validator (the position-keeping parser, the fast path's unknown
+//! keys, the gateway envelope sniff) goes through [`Repeats`]: keys are compared one by one
+//! while an object has few (nearly every object of real traffic), and hashed once it has many,
+//! so an object of n keys costs O(n) comparisons, not O(n²). Tests count the comparisons
+//! ([`comparisons`], test builds only).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
+
+/// Objects with at least this many keys get a hash index (below it, a scan is cheaper).
+const INDEX_AT: usize = 16;
+
+/// String equality that rejects on length and first byte before comparing bytes (object keys
+/// are short and mostly differ early; this keeps `memcmp` calls out of the hot loops).
+#[inline]
+pub(crate) fn key_eq(a: &str, b: &str) -> bool {
+    #[cfg(test)]
+    count(1);
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
+#[cfg(test)]
+thread_local! {
+    static COMPARISONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+fn count(n: u64) {
+    COMPARISONS.with(|c| c.set(c.get() + n));
+}
+
+/// Counts one hash probe made elsewhere (test builds only).
+#[cfg(test)]
+pub(crate) fn count_probe() {
+    count(1);
+}
+
+/// Key comparisons and hash probes made on this thread so far (test builds only).
+#[cfg(test)]
+pub(crate) fn comparisons() -> u64 {
+    COMPARISONS.with(std::cell::Cell::get)
+}
+
+/// A map from hashes that are already random (from a randomly keyed hasher) to indices: the
+/// hash is its own bucket hash, so nothing is hashed twice.
+pub(crate) type HashIndex = HashMap<u64, usize, BuildHasherDefault<Identity>>;
+
+/// The hasher of [`HashIndex`]: a `u64` key as it is.
+#[derive(Default)]
+pub(crate) struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are written; anything else is folded in, never used.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Finds, for each key of one object in turn, an earlier equal key. The caller keeps the keys
+/// (key `i` is `key(i)`) and calls [`Repeats::first`] once per key, in order.
+#[derive(Default)]
+pub(crate) struct Repeats {
+    /// Past [`INDEX_AT`] keys: each distinct key's hash → the index of its first occurrence.
+    /// A hash shared by two different keys (a collision; the hasher is randomly keyed, so an
+    /// input cannot aim for one) is resolved by a scan.
+    index: Option<(RandomState, HashIndex)>,
+}
+
+impl Repeats {
+    /// The index of the first earlier key equal to key `n` (keys `0..n` were passed before).
+    pub fn first<'k>(&mut self, n: usize, key: impl Fn(usize) -> &'k str) -> Option<usize> {
+        let new = key(n);
+        if n < INDEX_AT {
+            return (0..n).find(|&i| key_eq(key(i), new));
+        }
+        let (state, index) = self.index.get_or_insert_with(|| {
+            let state = RandomState::new();
+            let mut index = HashIndex::with_capacity_and_hasher(4 * INDEX_AT, Default::default());
+            for i in 0..n {
+                index.entry(state.hash_one(key(i))).or_insert(i);
+            }
+            (state, index)
+        });
+        #[cfg(test)]
+        count(1);
+        match index.entry(state.hash_one(new)) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(n);
+                None
+            }
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let i = *e.get();
+                if key_eq(key(i), new) {
+                    Some(i)
+                } else {
+                    (0..n).find(|&j| key_eq(key(j), new))
+                }
+            }
+        }
+    }
+}
+
+impl Repeats {
+    /// Whether `key` is among keys `0..n` (passed to [`Repeats::first`] before).
+    pub fn contains<'k>(&self, n: usize, key: impl Fn(usize) -> &'k str, wanted: &str) -> bool {
+        match &self.index {
+            Some((state, index)) => match index.get(&state.hash_one(wanted)) {
+                None => false,
+                Some(&i) if key_eq(key(i), wanted) => true,
+                // A collision: look at every key.
+                Some(_) => (0..n).any(|i| key_eq(key(i), wanted)),
+            },
+            None => (0..n).any(|i| key_eq(key(i), wanted)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_eq_is_string_equality() {
+        let keys: Vec<String> = (0..40)
+            .map(|n| "k".repeat(n))
+            .chain((0..40).map(|n| format!("{}x", "k".repeat(n))))
+            .chain((0..40).map(|n| format!("x{}", "k".repeat(n))))
+            .chain((0..20).map(|n| format!("{}x{}", "k".repeat(n), "k".repeat(19 - n))))
+            .collect();
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(key_eq(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    /// The first earlier equal key, the obvious way.
+    fn first_slow(keys: &[String], n: usize) -> Option<usize> {
+        (0..n).find(|&i| keys[i] == keys[n])
+    }
+
+    #[test]
+    fn repeats_are_found_as_a_scan_finds_them() {
+        for len in [0, 1, 15, 16, 17, 40, 300] {
+            for modulo in [1, 3, 16, 17, 1000] {
+                let keys: Vec<String> = (0..len).map(|i| format!("k{}", i % modulo)).collect();
+                let mut repeats = Repeats::default();
+                for n in 0..len {
+                    assert_eq!(
+                        repeats.first(n, |i| &keys[i]),
+                        first_slow(&keys, n),
+                        "len {len} modulo {modulo} key {n}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_object_of_n_keys_costs_linear_comparisons() {
+        let keys: Vec<String> = (0..40_000).map(|i| format!("k{i:05}")).collect();
+        let before = comparisons();
+        let mut repeats = Repeats::default();
+        for n in 0..keys.len() {
+            assert_eq!(repeats.first(n, |i| &keys[i]), None);
+        }
+        let used = comparisons() - before;
+        assert!(used < 3 * 40_000, "{used} comparisons for 40,000 keys");
+    }
+}

@@ -1,0 +1,157 @@
+//! Time linear in the input (issue 13), as counted work, not time: key comparisons and hash
+//! probes (`keys::comparisons`) and bytes read to place findings on lines and columns
+//! (`position::scanned`). Each input is validated at two sizes; the work per key (per byte)
+//! must stay under a small constant at both, where a quadratic path grows with the size.
+
+use super::*;
+
+/// Work done by `f`: (comparisons, bytes scanned for positions).
+fn work(f: impl FnOnce()) -> (u64, u64) {
+    let (c, s) = (keys::comparisons(), position::scanned());
+    f();
+    (keys::comparisons() - c, position::scanned() - s)
+}
+
+/// `n` members `"k00000":1, ...` (distinct keys of one length and first letter: a byte-wise
+/// comparison has to look at most of each).
+fn members(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("\"k{i:06}\":1"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[test]
+fn one_object_with_40k_keys() {
+    for n in [10_000, 40_000] {
+        let doc = format!("{{{}}}", members(n));
+        for kind in [None, Some(Kind::Invite), Some(Kind::VanityUrl)] {
+            let mut report = None;
+            let (comparisons, scanned) = work(|| report = Some(validate(doc.as_bytes(), kind)));
+            let report = report.unwrap_or_else(|| unreachable!());
+            assert!(
+                comparisons < 12 * n as u64,
+                "{kind:?}, {n} keys: {comparisons} comparisons"
+            );
+            assert!(
+                scanned < 3 * doc.len() as u64,
+                "{kind:?}: {scanned} bytes scanned"
+            );
+            if kind.is_some() {
+                let unknown = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.code == Code::UnknownField)
+                    .count();
+                assert_eq!(unknown, n, "{kind:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_invite_with_50k_unknown_keys() {
+    for n in [12_500, 50_000] {
+        // `type` first: the fast path takes it.
+        let doc = format!(
+            "{{\"type\":0,\"code\":\"abc\",\"channel\":{{\"id\":\"1\",\"type\":0,\"name\":\"g\"}},{}}}",
+            members(n)
+        );
+        let mut report = None;
+        let (comparisons, scanned) = work(|| report = Some(validate(doc.as_bytes(), None)));
+        let report = report.unwrap_or_else(|| unreachable!());
+        assert!(
+            comparisons < 12 * n as u64,
+            "{n}: {comparisons} comparisons"
+        );
+        assert!(scanned < 3 * doc.len() as u64, "{scanned} bytes scanned");
+        assert_eq!(report.kind, Some(Kind::Invite));
+        let unknown = report
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::UnknownField);
+        assert_eq!(unknown.count(), n);
+    }
+}
+
+#[test]
+fn many_repeated_keys() {
+    for n in [5_000, 20_000] {
+        // Every key repeated, in a nested object and at the top, on several lines.
+        let inner = (0..n)
+            .map(|i| format!("\"k{:06}\":{i}", i % (n / 2)))
+            .collect::<Vec<_>>()
+            .join(",\n");
+        let doc = format!("{{\"type\":0,\"code\":\"a\",\"guild\":{{{inner}}},\"code\":\"b\"}}");
+        let mut report = None;
+        let (comparisons, scanned) = work(|| report = Some(validate(doc.as_bytes(), None)));
+        let report = report.unwrap_or_else(|| unreachable!());
+        assert!(
+            comparisons < 12 * n as u64,
+            "{n}: {comparisons} comparisons"
+        );
+        assert!(scanned < 4 * doc.len() as u64, "{scanned} bytes scanned");
+        let repeats: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::DuplicateKey)
+            .collect();
+        assert_eq!(repeats.len(), n / 2 + 1);
+        // Named and placed as one at a time would: the first repeat of `k000000` is the key
+        // on line n/2 + 1, its first occurrence on line 1.
+        assert_eq!(repeats[0].pointer, "/guild/k000000");
+        assert_eq!(repeats[0].line, Some(n / 2 + 1));
+        assert!(repeats[0].message.contains("first at line 1, column 31"));
+        let last = repeats.last().unwrap_or_else(|| unreachable!());
+        assert_eq!(last.pointer, "/code");
+    }
+}
+
+#[test]
+fn long_arrays_of_unique_items() {
+    for n in [5_000, 20_000] {
+        // Distinct features, then every one again: n/2 repeats, each of an item n/2 back.
+        let features = (0..n)
+            .map(|i| format!("\"F{}\"", i % (n / 2)))
+            .collect::<Vec<_>>()
+            .join(",");
+        let doc = format!(
+            "{{\"type\":0,\"code\":\"a\",\"guild\":{{\"id\":\"1\",\"name\":\"g\",\"features\":[{features}]}}}}"
+        );
+        // And numbers, equal by value though spelled differently: through the slow path.
+        let ids = (0..n)
+            .map(|i| {
+                if i < n / 2 {
+                    format!("{i}")
+                } else {
+                    format!("{}.0", i - n / 2)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let request = format!("{{\"role_ids\":[{ids}]}}");
+        for (doc, kind) in [(doc, None), (request, Some(Kind::CreateGuildInviteRequest))] {
+            let mut report = None;
+            let (comparisons, _) = work(|| report = Some(validate(doc.as_bytes(), kind)));
+            let report = report.unwrap_or_else(|| unreachable!());
+            assert!(
+                comparisons < 12 * n as u64,
+                "{n}: {comparisons} comparisons"
+            );
+            let repeats: Vec<&str> = report
+                .findings
+                .iter()
+                .filter(|f| f.code == Code::DuplicateItem)
+                .map(|f| f.message.as_str())
+                .collect();
+            assert_eq!(repeats.len(), n / 2, "{kind:?}");
+            assert_eq!(
+                repeats[0],
+                format!(
+                    "item {} repeats item 0; the spec requires unique items",
+                    n / 2
+                )
+            );
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! `uniqueItems`: finding, for each item of an array, the first earlier item equal to it, in
+//! time linear in the array (items are hashed by value; equal items hash alike, so only items
+//! of equal hash are compared). Both paths of the validator use it, so they report the same
+//! repeats: the fast path for arrays of scalars, the slow path for any array.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+
+use super::keys::HashIndex;
+use super::position::{Member, Node, Value};
+
+/// Arrays with at least this many items get a hash index (below it, a scan is cheaper and
+/// allocates nothing).
+const INDEX_AT: usize = 16;
+
+/// Finds, for each item of one array in turn, the first earlier item equal to it. The caller
+/// keeps the items and calls [`Seen::first`] once per item, in order.
+#[derive(Default)]
+pub(crate) struct Seen {
+    /// Past [`INDEX_AT`] items: each distinct hash → the first item with it. An item equal to
+    /// an earlier one need not be remembered (that one stays the first); an item whose hash
+    /// is taken by a different one (a collision; the hasher is randomly keyed, so an input
+    /// cannot aim for one) is compared with every earlier item.
+    index: Option<(RandomState, HashIndex)>,
+}
+
+impl Seen {
+    /// Item `n` (items `0..n` were passed before): the first earlier item `j` with
+    /// `same(j, n)`. `hash(state, i)` is item `i`'s hash; equal items must hash alike.
+    pub fn first(
+        &mut self,
+        n: usize,
+        hash: impl Fn(&RandomState, usize) -> u64,
+        same: impl Fn(usize, usize) -> bool,
+    ) -> Option<usize> {
+        let scan = |to: usize| {
+            (0..to).find(|&j| {
+                #[cfg(test)]
+                super::keys::count_probe();
+                same(j, n)
+            })
+        };
+        if n < INDEX_AT {
+            return scan(n);
+        }
+        let (state, index) = self.index.get_or_insert_with(|| {
+            let state = RandomState::new();
+            let mut index = HashIndex::with_capacity_and_hasher(4 * INDEX_AT, Default::default());
+            for i in 0..n {
+                index.entry(hash(&state, i)).or_insert(i);
+            }
+            (state, index)
+        });
+        #[cfg(test)]
+        super::keys::count_probe();
+        match index.entry(hash(state, n)) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(n);
+                None
+            }
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let j = *e.get();
+                #[cfg(test)]
+                super::keys::count_probe();
+                if same(j, n) {
+                    Some(j)
+                } else {
+                    scan(n)
+                }
+            }
+        }
+    }
+}
+
+/// A number's value as bits, so that `1`, `1.0` and `1e0` hash alike (the checks compare
+/// numbers by value): `-0` is `0`; text that is not a number hashes as itself.
+pub(crate) fn number_bits(raw: &str) -> Result<u64, &str> {
+    match raw.parse::<f64>() {
+        // `-0` and `0` are one value.
+        Ok(v) => Ok(if v == 0.0 { 0 } else { v.to_bits() }),
+        Err(_) => Err(raw),
+    }
+}
+
+/// The hash of a scalar item (what the fast path reads); the same as [`node_hash`] gives the
+/// same value read by the slow path.
+pub(crate) fn scalar_hash(state: &RandomState, item: Scalar<'_>) -> u64 {
+    let mut h = state.build_hasher();
+    scalar_into(&mut h, item);
+    h.finish()
+}
+
+/// A scalar as the hash sees it.
+#[derive(Clone, Copy)]
+pub(crate) enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a str),
+    Str(&'a str),
+}
+
+fn scalar_into(h: &mut impl Hasher, item: Scalar<'_>) {
+    match item {
+        Scalar::Null => 0u8.hash(h),
+        Scalar::Bool(b) => (1u8, b).hash(h),
+        Scalar::Number(raw) => match number_bits(raw) {
+            Ok(bits) => (2u8, bits).hash(h),
+            Err(text) => (3u8, text).hash(h),
+        },
+        Scalar::Str(text) => (4u8, text).hash(h),
+    }
+}
+
+/// The hash of any value: arrays by their items in order, objects by their members in any
+/// order (a sum), each key counted once with its first value, as [`same`] compares them.
+pub(crate) fn node_hash(state: &RandomState, node: &Node<'_>) -> u64 {
+    let mut h = state.build_hasher();
+    match &node.value {
+        Value::Null => scalar_into(&mut h, Scalar::Null),
+        Value::Bool(b) => scalar_into(&mut h, Scalar::Bool(*b)),
+        Value::Number(raw) => scalar_into(&mut h, Scalar::Number(raw)),
+        Value::String(text) => scalar_into(&mut h, Scalar::Str(text)),
+        Value::Array(items) => {
+            (5u8, items.len()).hash(&mut h);
+            for item in items {
+                node_hash(state, item).hash(&mut h);
+            }
+        }
+        Value::Object(members) => {
+            let sum = members
+                .iter()
+                .filter(|m| !m.repeat)
+                .map(|m| state.hash_one((&*m.key, node_hash(state, &m.value))))
+                .fold(0u64, u64::wrapping_add);
+            (6u8, members.len(), sum).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// Whether two values are the same item: numbers by value, arrays item by item, objects with
+/// the same number of members and the same keys, each key's first value the same.
+pub(crate) fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Number(x), Value::Number(y)) => same_number(x, y),
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let firsts = |m: &[Member<'_>]| m.iter().filter(|m| !m.repeat).count();
+            if x.len() != y.len() || firsts(x) != firsts(y) {
+                return false;
+            }
+            // The first values by key: a scan for small objects, a map for large ones.
+            if y.len() <= 16 {
+                let first = |key: &str| y.iter().find(|n| n.key == key);
+                x.iter()
+                    .filter(|m| !m.repeat)
+                    .all(|m| first(&m.key).is_some_and(|n| same(&m.value, &n.value)))
+            } else {
+                let firsts: HashMap<&str, &Node<'_>> = y
+                    .iter()
+                    .filter(|n| !n.repeat)
+                    .map(|n| (&*n.key, &n.value))
+                    .collect();
+                x.iter()
+                    .filter(|m| !m.repeat)
+                    .all(|m| firsts.get(&*m.key).is_some_and(|v| same(&m.value, v)))
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Whether two JSON numbers are equal: by text, or by value.
+pub(crate) fn same_number(x: &str, y: &str) -> bool {
+    x == y || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q)
+}
