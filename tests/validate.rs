@@ -472,11 +472,58 @@ fn code_not_a_file() {
     let dir = temp_dir("not-a-file");
     std::os::unix::fs::symlink("/dev/null", dir.join("null.json")).unwrap();
     let events: Vec<Event> = Reader::new([&dir]).collect();
-    let [Event::Failed(rec)] = events.as_slice() else {
+    // Nothing was read in the directory either.
+    let [Event::Failed(rec), Event::Skipped(empty)] = events.as_slice() else {
         panic!("{events:?}")
     };
     assert_eq!(rec.report.findings[0].code, Code::NotAFile);
     assert_eq!(rec.report.status, Status::Skipped);
+    assert_eq!(empty.report.findings[0].code, Code::NoPayloadFile);
+}
+
+#[test]
+fn code_skipped_file() {
+    let dir = temp_dir("skipped-file");
+    std::fs::write(dir.join("a.json"), "{\"code\": \"a\", \"uses\": 1}").unwrap();
+    std::fs::write(dir.join("b.txt"), "{\"code\": \"b\", \"uses\": 1}").unwrap();
+    let skipped: Vec<Record> = Reader::new([&dir])
+        .filter_map(|e| match e {
+            Event::Skipped(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let [rec] = skipped.as_slice() else {
+        panic!("{skipped:?}")
+    };
+    assert!(rec.source.ends_with("b.txt"), "{rec:?}");
+    assert_eq!(rec.report.findings[0].code, Code::SkippedFile);
+    assert_eq!(rec.report.findings[0].severity, Severity::Note);
+    assert_eq!(rec.report.status, Status::Skipped);
+    // Named on the command line, it is read whatever its name.
+    let read = Reader::new([dir.join("b.txt")])
+        .filter(|e| matches!(e, Event::Batch(_)))
+        .count();
+    assert_eq!(read, 1);
+}
+
+#[test]
+fn code_no_payload_file() {
+    let dir = temp_dir("no-payload-file");
+    std::fs::write(dir.join("notes.txt"), "{}").unwrap();
+    let events: Vec<Event> = Reader::new([&dir]).collect();
+    let [Event::Skipped(note), Event::Skipped(rec)] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(note.report.findings[0].code, Code::SkippedFile);
+    assert_eq!(rec.report.findings[0].code, Code::NoPayloadFile);
+    assert_eq!(rec.report.findings[0].severity, Severity::Warning);
+    assert_eq!(rec.report.status, Status::Warning);
+    assert!(
+        rec.report.findings[0]
+            .message
+            .ends_with("(1 file skipped for its name or type)"),
+        "{rec:?}"
+    );
 }
 
 #[test]
@@ -625,7 +672,7 @@ fn har_fixture_entries_by_method_and_url() {
             Event::FileStart { format, .. } => formats.push(format),
             Event::FileEnd { ignored: n, .. } => ignored = Some(n),
             Event::Batch(b) => records.extend(b.validate_all(&Options::default())),
-            Event::Failed(r) => panic!("{r:?}"),
+            Event::Failed(r) | Event::Skipped(r) => panic!("{r:?}"),
         }
     }
     assert_eq!(formats, vec![FileFormat::Har]);

@@ -107,6 +107,10 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
         }
         // What a HAR exchange says about a request without a body, or a body of no kind.
         (None, _) if p.location.har.is_some() => out.push_str("exchange"),
+        // A path that was not read (a record of the reader, not of a payload).
+        (None, _) if p.lines.is_none() && *p.location == Location::default() => {
+            out.push_str("path")
+        }
         (None, _) => out.push_str("payload"),
     }
     out.push_str(": ");
@@ -420,8 +424,27 @@ pub fn file_summary(
     s
 }
 
+/// Paths that were not read, by why: nothing passes unseen.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Unseen {
+    /// Paths that could not be read (`io-error`).
+    pub failed: u64,
+    /// FIFOs, sockets and devices found in directories (`not-a-file`).
+    pub not_read: u64,
+    /// Files found in directories whose name a walk does not take (`skipped-file`).
+    pub skipped_files: u64,
+    /// Directories given in which no file was read (`no-payload-file`).
+    pub empty_dirs: u64,
+}
+
 /// The final line.
-pub fn total(style: &Style, files: u64, c: &Counts, failed: u64, not_read: u64) -> String {
+pub fn total(style: &Style, files: u64, c: &Counts, unseen: &Unseen) -> String {
+    let Unseen {
+        failed,
+        not_read,
+        skipped_files,
+        empty_dirs,
+    } = *unseen;
     let mut s = format!(
         "{} {files} file{}, {}",
         style.painted("1", "total:"),
@@ -443,6 +466,22 @@ pub fn total(style: &Style, files: u64, c: &Counts, failed: u64, not_read: u64) 
             plural(not_read),
             plural(not_read),
             plural(not_read)
+        );
+    }
+    if skipped_files > 0 {
+        let _ = write!(
+            s,
+            "; {skipped_files} file{} in directories skipped for {} name (listed with -v)",
+            plural(skipped_files),
+            if skipped_files == 1 { "its" } else { "their" }
+        );
+    }
+    if empty_dirs > 0 {
+        let _ = write!(
+            s,
+            "; {} director{} without a file read",
+            style.painted("1;33", &empty_dirs.to_string()),
+            if empty_dirs == 1 { "y" } else { "ies" }
         );
     }
     s.push('\n');

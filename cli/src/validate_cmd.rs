@@ -26,7 +26,7 @@ use clap::ValueEnum;
 use discord_invite::validate::input::{
     Batch, Event, FileFormat, Location, Reader, BATCH_BYTES, MAX_PAYLOAD_BYTES,
 };
-use discord_invite::validate::{Kind, Options, Status};
+use discord_invite::validate::{Code, Kind, Options};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::output::{self, ChunkFindings, Counts, Limits, Payload, Repeats, Style};
@@ -82,8 +82,9 @@ Exit codes:
      with --strict, missing required fields and unknown enum values are errors too), at
      warning or error severity (--fail-on warning); never with --fail-on never
   2  a usage problem (unknown option or kind, no PATH), a path that could not be read (the
-     other paths are still validated), output that could not be written, or an internal
-     error";
+     other paths are still validated), no file read at all (e.g. a directory without a
+     *.json, *.ndjson, *.jsonl or *.har file), output that could not be written, or an
+     internal error";
 
 /// When to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -117,9 +118,14 @@ pub struct Args {
     /// Colour for human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
-    /// Also list payloads that are valid without findings (human output).
+    /// Also list payloads that are valid without findings (human output), and the files a
+    /// directory walk skipped for their name (a `skipped-file` note each; always counted).
     #[arg(short, long)]
     verbose: bool,
+    /// With --format json: end with a summary record ({"summary": {...}}: the counts and the
+    /// exit code), so a pipeline can tell the run was complete.
+    #[arg(long)]
+    summary: bool,
     /// Human output: print each distinct warning or note (same severity, code and JSON
     /// pointer, array indices ignored) in full only this many times; later ones are counted
     /// and summed up in a table at the end. 0: print every one.
@@ -270,6 +276,10 @@ fn chunks(batch: &Batch) -> Vec<Range<usize>> {
 /// Runs the command; the exit code follows the README: 0, 1 on an error finding, 2 on an I/O
 /// problem.
 pub fn run(args: Args) -> ExitCode {
+    if args.summary && args.format != Format::Json {
+        eprintln!("error: --summary needs --format json (the other formats end with a summary of their own)");
+        return ExitCode::from(2);
+    }
     if let Some(n) = args.jobs {
         // Only fails if a pool already exists, which cannot happen here.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -346,7 +356,8 @@ pub fn run(args: Args) -> ExitCode {
     let mut total = Counts::default();
     let mut file = Counts::default();
     let mut format = FileFormat::Json;
-    let (mut files, mut failed, mut not_read, mut bytes) = (0u64, 0u64, 0u64, 0u64);
+    let (mut files, mut bytes) = (0u64, 0u64);
+    let mut unseen = output::Unseen::default();
     let mut repeats = Repeats::new(job.limits);
     let mut write_ok = true;
     let mut internal_error = false;
@@ -408,12 +419,30 @@ pub fn run(args: Args) -> ExitCode {
                     _ => {}
                 }
             }
-            Slot::Event(Event::Failed(record)) => {
-                // A special file found in a directory is a note, not a failure.
-                if record.report.status == Status::Skipped {
-                    not_read += 1;
-                } else {
-                    failed += 1;
+            Slot::Event(Event::Failed(record) | Event::Skipped(record)) => {
+                let code = record.report.findings.first().map(|f| f.code);
+                match code {
+                    // A special file found in a directory is a note, not a failure.
+                    Some(Code::NotAFile) => unseen.not_read += 1,
+                    Some(Code::SkippedFile) => unseen.skipped_files += 1,
+                    Some(Code::NoPayloadFile) => unseen.empty_dirs += 1,
+                    _ => unseen.failed += 1,
+                }
+                // An I/O problem is also told on stderr, whatever the format: a pipeline that
+                // only keeps stdout (or a report file) must not miss it.
+                for f in &record.report.findings {
+                    if f.code == Code::IoError {
+                        let res = match &progress {
+                            Some(pb) => pb.suspend(|| {
+                                writeln!(io::stderr(), "error[io-error]: {}", f.message)
+                            }),
+                            None => writeln!(io::stderr(), "error[io-error]: {}", f.message),
+                        };
+                        let _ = res;
+                    }
+                }
+                if code == Some(Code::SkippedFile) && !style.verbose {
+                    continue;
                 }
                 match job.format {
                     Format::Json => json_out::write_record(
@@ -428,9 +457,12 @@ pub fn run(args: Args) -> ExitCode {
                         &record.location,
                         &record.report,
                     ),
-                    Format::Junit => {
-                        formats::junit::unreadable(&mut human, &record.source, &record.report)
-                    }
+                    Format::Junit => formats::junit::unread(
+                        &mut human,
+                        &record.source,
+                        &record.report,
+                        job.strict,
+                    ),
                     Format::Github => formats::github::commands(
                         &mut human,
                         &record.source,
@@ -512,10 +544,20 @@ pub fn run(args: Args) -> ExitCode {
     }
     let findings_exit = match args.fail_on {
         FailOn::Error => total.errors > 0,
-        FailOn::Warning => total.errors + total.warnings > 0,
+        FailOn::Warning => total.errors + total.warnings + unseen.empty_dirs > 0,
         FailOn::Never => false,
     };
-    let code = if failed > 0 || !write_ok || internal_error {
+    // Nothing read at all is not a pass: the paths were wrong, or held nothing to validate.
+    let nothing_read = files == 0;
+    if nothing_read && write_ok && unseen.failed == 0 {
+        let skipped = unseen.skipped_files + unseen.not_read;
+        let res = match &progress {
+            Some(pb) => pb.suspend(|| nothing_read_message(skipped)),
+            None => nothing_read_message(skipped),
+        };
+        let _ = res;
+    }
+    let code = if unseen.failed > 0 || nothing_read || !write_ok || internal_error {
         2
     } else {
         u8::from(findings_exit)
@@ -524,7 +566,7 @@ pub fn run(args: Args) -> ExitCode {
         let tail = match job.format {
             Format::Human => {
                 let mut t = repeats.table(&style);
-                t.push_str(&output::total(&style, files, &total, failed, not_read));
+                t.push_str(&output::total(&style, files, &total, &unseen));
                 t.into_bytes()
             }
             Format::Sarif => {
@@ -542,10 +584,15 @@ pub fn run(args: Args) -> ExitCode {
                     color: false,
                     verbose: false,
                 };
-                output::total(&plain, files, &total, failed, not_read).into_bytes()
+                output::total(&plain, files, &total, &unseen).into_bytes()
             }
             Format::Markdown => {
-                formats::markdown::render(&file_rows, &total, failed, &repeats, code).into_bytes()
+                formats::markdown::render(&file_rows, &total, &unseen, &repeats, code).into_bytes()
+            }
+            Format::Json if args.summary => {
+                let mut t = Vec::new();
+                json_out::write_summary(&mut t, files, &total, &unseen, code);
+                t
             }
             Format::Json => Vec::new(),
         };
@@ -575,6 +622,26 @@ pub fn run(args: Args) -> ExitCode {
         ExitCode::from(2)
     } else {
         ExitCode::from(code)
+    }
+}
+
+/// Says on stderr that no file was read.
+fn nothing_read_message(skipped: u64) -> io::Result<()> {
+    let mut err = io::stderr();
+    if skipped > 0 {
+        writeln!(
+            err,
+            "error: no file was read: {skipped} file{} found in the directories given {} not read for {} name or type (-v lists {}; name a file to read it whatever its name)",
+            if skipped == 1 { "" } else { "s" },
+            if skipped == 1 { "was" } else { "were" },
+            if skipped == 1 { "its" } else { "their" },
+            if skipped == 1 { "it" } else { "them" },
+        )
+    } else {
+        writeln!(
+            err,
+            "error: no file was read: the directories given hold no *.json, *.ndjson, *.jsonl or *.har file"
+        )
     }
 }
 

@@ -652,6 +652,7 @@ pub fn har(data: &[u8]) {
                 failed += 1;
                 check_report(&record.report, data, false);
             }
+            Event::Skipped(record) => panic!("a file named to the reader was skipped: {record:?}"),
             Event::Batch(batch) => {
                 for (i, record) in batch.validate_all(&Options::default()).iter().enumerate() {
                     let payload = batch.payload(i);
@@ -712,6 +713,7 @@ pub fn readers(data: &[u8]) {
                 }
                 Event::FileEnd { .. } => ends += 1,
                 Event::Failed(r) => panic!("a stream in memory failed: {r:?}"),
+                Event::Skipped(r) => panic!("a stream in memory was skipped: {r:?}"),
                 Event::Batch(b) => {
                     assert_eq!(starts, 1, "a batch before the file's start");
                     assert!(!b.is_empty(), "an empty batch");

@@ -133,6 +133,12 @@ pub enum Code {
     TooLarge,
     /// A FIFO, socket or device found in a directory; not opened (note).
     NotAFile,
+    /// A file found in a directory whose name is not one a walk reads (`*.json`, `*.ndjson`,
+    /// `*.jsonl`, `*.har`); not opened (note).
+    SkippedFile,
+    /// A directory named to the reader in which no file was read: it holds none a walk
+    /// reads, or none could be opened (warning).
+    NoPayloadFile,
     /// A HAR entry on an invite path with a method the spec has no operation for (warning;
     /// a note when the response is a 4xx).
     UndocumentedOperation,
@@ -175,6 +181,8 @@ impl Code {
         Code::IoError,
         Code::TooLarge,
         Code::NotAFile,
+        Code::SkippedFile,
+        Code::NoPayloadFile,
         Code::UndocumentedOperation,
         Code::UnknownParameter,
         Code::InvalidParameter,
@@ -207,6 +215,8 @@ impl Code {
             Code::IoError => "io-error",
             Code::TooLarge => "too-large",
             Code::NotAFile => "not-a-file",
+            Code::SkippedFile => "skipped-file",
+            Code::NoPayloadFile => "no-payload-file",
             Code::UndocumentedOperation => "undocumented-operation",
             Code::UnknownParameter => "unknown-parameter",
             Code::InvalidParameter => "invalid-parameter",
@@ -240,6 +250,8 @@ impl Code {
             Code::IoError => "A file or directory could not be read.",
             Code::TooLarge => "A payload larger than the readers' limit (--max-payload-bytes); not read.",
             Code::NotAFile => "A FIFO, socket or device found in a directory; not opened.",
+            Code::SkippedFile => "A file found in a directory whose name is not *.json, *.ndjson, *.jsonl or *.har; not opened.",
+            Code::NoPayloadFile => "A directory named on the command line in which no file was read.",
             Code::UndocumentedOperation => "A HAR entry on an invite path with a method the spec has no operation for.",
             Code::UnknownParameter => "A query parameter the spec's operation does not define.",
             Code::InvalidParameter => "A path or query parameter whose value does not fit the spec: a snowflake, an invite code, a boolean.",
@@ -273,6 +285,8 @@ impl Code {
             Code::IoError => "Check the path and its permissions; the other paths were still validated (exit code 2).",
             Code::TooLarge => "Raise --max-payload-bytes if the payload is real; it was stepped over without being held in memory.",
             Code::NotAFile => "Name it on the command line to read it (a FIFO is read then); a directory walk does not open it, as it could block forever.",
+            Code::SkippedFile => "Rename it (.json, .ndjson, .jsonl, .har) or name it on the command line to read it. -v lists these.",
+            Code::NoPayloadFile => "Check the path: the directory holds no *.json, *.ndjson, *.jsonl or *.har file (or none could be read), so nothing in it was validated.",
             Code::UndocumentedOperation => "The client calls an operation Discord's spec does not document; it may change or go away without notice.",
             Code::UnknownParameter => "Discord's spec does not define this query parameter for the operation; it may be ignored or removed.",
             Code::InvalidParameter => "Discord refuses or misreads the value; use the type the spec gives (snowflakes are decimal digits, booleans true or false).",
@@ -318,14 +332,16 @@ impl Code {
             | Code::InvalidParameter
             | Code::InvalidHeader
             | Code::UnexpectedStatus
-            | Code::UnexpectedContentType => Severity::Warning,
+            | Code::UnexpectedContentType
+            | Code::NoPayloadFile => Severity::Warning,
             Code::UnexpectedNull
             | Code::UnknownKind
             | Code::AmbiguousKind
             | Code::NotInvite
             | Code::NoBody
             | Code::NotJson
-            | Code::NotAFile => Severity::Note,
+            | Code::NotAFile
+            | Code::SkippedFile => Severity::Note,
         }
     }
 }

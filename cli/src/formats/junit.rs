@@ -123,24 +123,49 @@ pub fn suite(out: &mut String, source: &str, payloads: &[(&Location, Report)], s
     out.push_str("  </testsuite>\n");
 }
 
-/// A suite for a path that could not be read: one test case in error.
-pub fn unreadable(out: &mut String, source: &str, report: &Report) {
+/// A suite for a path that was not read: one test case, in error for an `io-error`, failed
+/// for a warning with `strict` (a directory without a file read), skipped otherwise.
+pub fn unread(out: &mut String, source: &str, report: &Report, strict: bool) {
     let name = escape(source);
+    let errors = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let failures = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning && strict)
+        .count();
+    let skipped = usize::from(errors + failures == 0);
     let _ = writeln!(
         out,
-        "  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">"
+        "  <testsuite name=\"{name}\" tests=\"1\" failures=\"{}\" errors=\"{errors}\" skipped=\"{skipped}\">",
+        usize::from(failures > 0)
     );
     let _ = writeln!(
         out,
         "    <testcase classname=\"{name}\" name=\"read {name}\" file=\"{name}\">"
     );
     for f in &report.findings {
+        let tag = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning if strict => "failure",
+            _ => continue,
+        };
         let _ = writeln!(
             out,
-            "      <error type=\"{}\" message=\"{}\"/>",
+            "      <{tag} type=\"{}\" message=\"{}\"/>",
             f.code,
             escape(&f.message)
         );
+    }
+    if skipped == 1 {
+        let why = report
+            .findings
+            .first()
+            .map_or("not read", |f| f.message.as_str());
+        let _ = writeln!(out, "      <skipped message=\"{}\"/>", escape(why));
     }
     out.push_str("    </testcase>\n  </testsuite>\n");
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use discord_invite::validate::input::FileFormat;
 use discord_invite::validate::Severity;
 
-use crate::output::{Counts, Repeats};
+use crate::output::{Counts, Repeats, Unseen};
 
 /// Files listed at most (those with errors first, then with warnings).
 const FILE_ROWS: usize = 30;
@@ -42,7 +42,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 pub fn render(
     files: &[FileRow],
     total: &Counts,
-    failed: u64,
+    unseen: &Unseen,
     repeats: &Repeats,
     exit_code: u8,
 ) -> String {
@@ -65,11 +65,25 @@ pub fn render(
         total.error,
         total.skipped,
     );
-    if failed > 0 {
+    if unseen.failed > 0 {
         let _ = writeln!(
             s,
             "\n{} could not be read (`io-error`).",
-            plural(failed, "path", "paths")
+            plural(unseen.failed, "path", "paths")
+        );
+    }
+    if unseen.empty_dirs > 0 {
+        let _ = writeln!(
+            s,
+            "\n{} without a file read (`no-payload-file`).",
+            plural(unseen.empty_dirs, "directory", "directories")
+        );
+    }
+    if unseen.skipped_files + unseen.not_read > 0 {
+        let _ = writeln!(
+            s,
+            "\n{} in directories not read for their name or type (`skipped-file`, `not-a-file`).",
+            plural(unseen.skipped_files + unseen.not_read, "file", "files")
         );
     }
 
