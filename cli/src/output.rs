@@ -232,7 +232,9 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
 /// before the caret, cut with `…`.
 fn window(snippet: &Snippet<'_>) -> (String, usize) {
     let (before, after) = (text(snippet.before), text(snippet.after));
-    let untab = |s: &str| s.replace('\t', " ");
+    // A tab is a space; other control characters (the NULs of a UTF-16 file) are shown as
+    // U+FFFD, not sent to the terminal.
+    let untab = |s: &str| s.chars().map(printable).collect::<String>();
     const W: usize = SNIPPET_WIDTH;
     // Characters on either side, counted up to one more than could be shown.
     let nb = before.chars().rev().take(W + 1).count();
@@ -269,6 +271,15 @@ fn window(snippet: &Snippet<'_>) -> (String, usize) {
     (s, caret)
 }
 
+/// A character of a snippet as shown: a tab as a space, another control character as U+FFFD.
+fn printable(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        c if c.is_control() => '\u{FFFD}',
+        c => c,
+    }
+}
+
 /// Bytes as text: borrowed when they are UTF-8, lossy otherwise.
 fn text(b: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(b) {
@@ -280,10 +291,7 @@ fn text(b: &[u8]) -> std::borrow::Cow<'_, str> {
 /// The reference implementation of [`window`] (one `char` per element).
 #[cfg(test)]
 fn window_slow(text: &str, column: usize) -> (String, usize) {
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
+    let chars: Vec<char> = text.chars().map(printable).collect();
     let at = column.saturating_sub(1).min(chars.len());
     if chars.len() <= SNIPPET_WIDTH {
         return (chars.into_iter().collect(), at);

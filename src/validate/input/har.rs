@@ -17,6 +17,47 @@ fn str_at<'n>(node: &'n Node<'_>, pointer: &str) -> Option<&'n str> {
     }
 }
 
+/// The entry's response status: `0` when there is none (HAR's "no response", as browsers
+/// write a failed request). A number, or a number written as a string (`"200"`, as some
+/// exporters write it); anything else is an `Err` with the value as written.
+fn status_of(entry: &Node<'_>) -> Result<u16, String> {
+    let Some(node) = entry.pointer("/response/status") else {
+        return Ok(0);
+    };
+    let text = match &node.value {
+        Value::Number(n) => n.as_ref(),
+        Value::String(s) => s.trim(),
+        Value::Null => return Ok(0),
+        _ => return Err(node.type_name().to_owned()),
+    };
+    // `-1` is "unknown" in some exporters, as `0` is in browsers.
+    match text {
+        "-1" => Ok(0),
+        t => t.parse::<u16>().map_err(|_| match &node.value {
+            Value::String(s) => format!("\"{s}\""),
+            _ => t.to_owned(),
+        }),
+    }
+}
+
+/// Base64 as exporters write it: with or without padding, in one line or wrapped MIME-style
+/// (`\r\n` every 76 characters).
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+/// Decodes `text` into `buf`: line breaks and other ASCII white space are stepped over.
+fn decode_base64(text: &str, buf: &mut Vec<u8>) -> Result<(), base64::DecodeError> {
+    let text = text.trim();
+    if !text.bytes().any(|b| b.is_ascii_whitespace()) {
+        return BASE64.decode_vec(text, buf);
+    }
+    let joined: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    BASE64.decode_vec(joined, buf)
+}
+
 /// What a body turned out to be.
 enum Body<'e> {
     /// JSON text to validate.
@@ -47,10 +88,8 @@ pub(super) fn entry_items(
     let line = at.line;
     let method = str_at(entry, "/request/method").unwrap_or("GET");
     let url = str_at(entry, "/request/url").unwrap_or("");
-    let status = match entry.pointer("/response/status").map(|s| &s.value) {
-        Some(Value::Number(n)) => n.parse::<u16>().unwrap_or(0),
-        _ => 0,
-    };
+    let status_read = status_of(entry);
+    let status = status_read.clone().unwrap_or(0);
     let op = har_operation(method, url);
     let exchange = exchange::check(entry, text, at, method, url, status);
     if op == HarOp::NotInvite && exchange.as_ref().is_none_or(|x| !x.undocumented) {
@@ -108,19 +147,17 @@ pub(super) fn entry_items(
                 None
             }
             // Decoded straight into the batch's buffer: no copy of its own.
-            Body::Base64(text) => {
-                match base64::engine::general_purpose::STANDARD.decode_vec(text.trim(), buf) {
-                    Ok(()) => None,
-                    Err(e) => {
-                        buf.truncate(start);
-                        Some(Report::single(
-                            known,
-                            Code::InvalidJson,
-                            format!("the response body is marked base64 but does not decode: {e}"),
-                        ))
-                    }
+            Body::Base64(text) => match decode_base64(text, buf) {
+                Ok(()) => None,
+                Err(e) => {
+                    buf.truncate(start);
+                    Some(Report::single(
+                        known,
+                        Code::InvalidJson,
+                        format!("the response body is marked base64 but does not decode: {e}"),
+                    ))
                 }
-            }
+            },
             Body::Note(report) => Some(report),
         };
         let range = match fixed {
@@ -199,7 +236,16 @@ pub(super) fn entry_items(
         (0, _, _) => Body::Note(Report::single(
             kind,
             Code::NoBody,
-            "no response was recorded (the request failed or was cancelled)".into(),
+            match (&status_read, str_at(entry, "/response/_error")) {
+                (Err(written), _) => format!(
+                    "the response status is {written}, not an HTTP status code: no response to validate"
+                ),
+                // Browsers and mitmproxy say why in `_error` (`net::ERR_CONNECTION_REFUSED`).
+                (Ok(_), Some(why)) if !why.is_empty() => {
+                    format!("no response was recorded (the request failed: {why})")
+                }
+                _ => "no response was recorded (the request failed or was cancelled)".into(),
+            },
         )),
         (_, None, _) => Body::Note(Report::single(
             None,
@@ -228,7 +274,20 @@ pub(super) fn entry_items(
                 format!("the response is {mime}, not JSON; not validated"),
             ))
         }
-        (_, Some(_), Some(t)) if encoding == Some("base64") => Body::Base64(t),
+        (_, Some(_), Some(t)) if encoding.is_some_and(|e| e.eq_ignore_ascii_case("base64")) => {
+            Body::Base64(t)
+        }
+        // HAR 1.2 knows only base64 (and no encoding: the text as decoded).
+        (_, Some(k), Some(_)) if encoding.is_some_and(|e| !e.is_empty()) => {
+            Body::Note(Report::single(
+                Some(k),
+                Code::NotJson,
+                format!(
+                    "the response body's encoding is `{}`; only base64 (or none) is read: not validated",
+                    encoding.unwrap_or_default()
+                ),
+            ))
+        }
         (_, Some(_), Some(t)) => Body::Text(t),
     };
     push(HarPart::Response, kind, body);
