@@ -25,7 +25,7 @@ fn status_of(entry: &Node<'_>) -> Result<u16, String> {
         return Ok(0);
     };
     let text = match &node.value {
-        Value::Number(n) => n.as_ref(),
+        Value::Number(n) => n,
         Value::String(s) => s.trim(),
         Value::Null => return Ok(0),
         _ => return Err(node.type_name().to_owned()),
