@@ -91,6 +91,8 @@ fn a_directory_with_nothing_to_read_exits_2_and_says_why() {
         let out = run(&["validate", "--format", format], &[&other]);
         assert_eq!(out.status.code(), Some(2), "{format}");
     }
+    let _ = std::fs::remove_dir_all(&empty);
+    let _ = std::fs::remove_dir_all(&other);
 }
 
 #[test]
@@ -129,6 +131,7 @@ fn skipped_files_are_counted_and_listed_with_verbose() {
         .map(|r| r["findings"][0]["code"].as_str().unwrap_or("none"))
         .collect();
     assert_eq!(codes, ["none", "skipped-file", "skipped-file"], "{recs:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -151,6 +154,7 @@ fn a_directory_without_a_file_read_among_others_is_a_warning() {
         "{}",
         text(&out.stdout)
     );
+    let _ = std::fs::remove_dir_all(&empty);
 }
 
 #[test]
