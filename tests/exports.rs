@@ -112,6 +112,28 @@ fn chrome_and_mitmproxy_exports() {
     );
 }
 
+#[test]
+fn firefox_export() {
+    // A body as text; a body Firefox left out, with its comment; an aborted request.
+    let r = responses("firefox.har");
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[0], invite());
+    assert_eq!(
+        first(&r[1]),
+        (
+            Code::NoBody,
+            "the HAR has no response body for this entry (the exporter's comment: Response bodies are not included.)"
+        )
+    );
+    assert_eq!(
+        first(&r[2]),
+        (
+            Code::NoBody,
+            "no response was recorded (the request failed or was cancelled)"
+        )
+    );
+}
+
 /// A file in UTF-16 or UTF-32 is one `invalid-json` finding that names the encoding, from
 /// the readers (whatever the file's shape) and from the library alike.
 #[test]

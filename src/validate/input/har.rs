@@ -258,8 +258,14 @@ pub(super) fn entry_items(
         (_, Some(k), None) => Body::Note(Report::single(
             Some(k),
             Code::NoBody,
-            "the HAR has no response body for this entry (devtools drops bodies it did not keep)"
-                .into(),
+            match str_at(entry, "/response/content/comment").filter(|c| !c.is_empty()) {
+                // Firefox says so: "Response bodies are not included."
+                Some(why) => format!(
+                    "the HAR has no response body for this entry (the exporter's comment: {why})"
+                ),
+                None => "the HAR has no response body for this entry (devtools drops bodies it did not keep)"
+                    .into(),
+            },
         )),
         (_, Some(k), Some("")) => Body::Note(Report::single(
             Some(k),
