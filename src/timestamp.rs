@@ -17,7 +17,9 @@ use time::{OffsetDateTime, UtcOffset};
 ///
 /// Accepted: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1 to 9 digits, then `Z` or a
 /// numeric offset `±HH:MM`. Anything else (dates without a time, Unix numbers, a space
-/// instead of `T`) is a decode error.
+/// instead of `T`) is a decode error. A leap second (`2016-12-31T23:59:60Z`, which RFC 3339
+/// allows as the last second of a month in UTC) is accepted and re-encoded as written; as an
+/// instant it is the nanosecond before the next minute (how `time` holds it).
 ///
 /// ```
 /// use discord_invite::Timestamp;
@@ -35,14 +37,42 @@ pub struct Timestamp {
     /// Written `-00:00` (RFC 3339's "UTC, local offset unknown"): the same instant as
     /// `+00:00`, kept so that it re-encodes as written.
     unknown_offset: bool,
+    /// Written with second 60 (a leap second): the fraction as written, in nanoseconds
+    /// ([`NOT_LEAP`] otherwise; a sentinel keeps the type small). `at` holds the nanosecond
+    /// before the next minute.
+    leap: u32,
 }
 
 /// Why a string is not a timestamp.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("expected an RFC 3339 timestamp such as 2016-03-31T19:15:39.954000+00:00, found {found:?}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseTimestampError {
     found: String,
+    /// What exactly is wrong, when more can be said than "not this form".
+    reason: Option<&'static str>,
 }
+
+impl fmt::Display for ParseTimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "expected an RFC 3339 timestamp such as 2016-03-31T19:15:39.954000+00:00, found {:?}",
+            self.found
+        )?;
+        if let Some(reason) = self.reason {
+            write!(f, " ({reason})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseTimestampError {}
+
+/// [`Timestamp::leap`] of an ordinary second.
+const NOT_LEAP: u32 = u32::MAX;
+
+/// Why second 60 was refused: RFC 3339 keeps it for leap seconds.
+pub(crate) const MISPLACED_LEAP_SECOND: &str =
+    "second 60 is a leap second, which only the last second of a month in UTC can be";
 
 impl Timestamp {
     /// The instant, with the offset it was written in.
@@ -63,7 +93,11 @@ impl Timestamp {
     /// This instant plus `seconds`, written the same way; `None` if out of range.
     pub fn checked_add_seconds(&self, seconds: i64) -> Option<Self> {
         let at = self.at.checked_add(time::Duration::seconds(seconds))?;
-        Some(Timestamp { at, ..*self })
+        Some(Timestamp {
+            at,
+            leap: NOT_LEAP,
+            ..*self
+        })
     }
 }
 
@@ -75,6 +109,7 @@ impl From<OffsetDateTime> for Timestamp {
             frac_digits: 6,
             zulu: false,
             unknown_offset: false,
+            leap: NOT_LEAP,
         }
     }
 }
@@ -172,50 +207,70 @@ pub(crate) fn parse_fast(b: &[u8]) -> Option<Timestamp> {
         frac_digits: frac_digits as u8,
         zulu,
         unknown_offset,
+        leap: NOT_LEAP,
     })
 }
 
 /// The general path: `time`'s RFC 3339 parser, narrowed to the layouts that re-encode exactly.
 fn parse_rfc3339(s: &str) -> Result<Timestamp, ParseTimestampError> {
-    let err = || ParseTimestampError {
+    let err = |reason| ParseTimestampError {
         found: s.chars().take(64).collect(),
+        reason,
     };
     let b = s.as_bytes();
     // The layout we re-emit exactly; reject the looser forms RFC 3339 parsers allow
-    // (lower-case t/z, leap seconds) so that decode → encode is the identity.
-    if b.len() < 20 || b[10] != b'T' || &b[17..19] == b"60" {
-        return Err(err());
+    // (lower-case t/z) so that decode → encode is the identity.
+    if b.len() < 20 || b[10] != b'T' || !s.is_char_boundary(19) {
+        return Err(err(None));
     }
-    let at = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| err())?;
+    let leap_written = &b[17..19] == b"60";
+    let at = OffsetDateTime::parse(s, &Rfc3339)
+        .map_err(|_| err(leap_written.then_some(MISPLACED_LEAP_SECOND)))?;
     let rest = &b[19..];
     let frac_digits = match rest.first() {
         Some(b'.') => rest[1..].iter().take_while(|c| c.is_ascii_digit()).count(),
         _ => 0,
     };
     if frac_digits > 9 {
-        return Err(err());
+        return Err(err(None));
     }
+    // `time` holds a leap second as the nanosecond before the next minute; keep the written
+    // fraction to re-emit it.
+    let leap = if leap_written {
+        rest.get(1..=frac_digits)
+            .filter(|_| frac_digits > 0)
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .and_then(|d| d.parse::<u32>().ok())
+            .map_or(0, |n| n * 10u32.pow(9 - frac_digits as u32))
+    } else {
+        NOT_LEAP
+    };
     let zulu = match b[b.len() - 1] {
         b'Z' => true,
         b'0'..=b'9' => false,
-        _ => return Err(err()),
+        _ => return Err(err(None)),
     };
     Ok(Timestamp {
         at,
         frac_digits: frac_digits as u8,
         zulu,
         unknown_offset: !zulu && s.ends_with("-00:00"),
+        leap,
     })
 }
 
 impl Timestamp {
     /// The text as [`Display`](fmt::Display) writes it, put together in `buf` by hand (the
     /// formatting machinery and its fraction string cost more than the rest of an encode of
-    /// the field); `None` for a year outside 0..=9999, which takes the general formatter.
+    /// the field); `None` for a year outside 0..=9999 or a leap second, which take the general
+    /// formatter.
     fn write_fast<'b>(&self, buf: &'b mut [u8; 40]) -> Option<&'b str> {
         fn two(buf: &mut [u8], at: usize, n: u8) {
             buf[at] = b'0' + n / 10;
             buf[at + 1] = b'0' + n % 10;
+        }
+        if self.leap != NOT_LEAP {
+            return None;
         }
         let a = self.at;
         let year = u16::try_from(a.year()).ok().filter(|y| *y <= 9999)?;
@@ -277,18 +332,21 @@ impl Timestamp {
     /// The formatter for every year (and the reference `write_fast` is tested against).
     fn fmt_general(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let a = self.at;
+        let (second, nanos) = match self.leap {
+            NOT_LEAP => (a.second(), a.nanosecond()),
+            n => (60, n),
+        };
         write!(
             f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{second:02}",
             a.year(),
             u8::from(a.month()),
             a.day(),
             a.hour(),
             a.minute(),
-            a.second()
         )?;
         if self.frac_digits > 0 {
-            let digits = format!("{:09}", a.nanosecond());
+            let digits = format!("{nanos:09}");
             write!(f, ".{}", &digits[..usize::from(self.frac_digits)])?;
         }
         let off: UtcOffset = a.offset();
@@ -439,6 +497,8 @@ mod tests {
             "2016-03-31t19:15:39Z",
             "2016-03-31T19:15:39z",
             "2016-03-31T19:15:60Z",
+            "2016-03-30T23:59:60Z",
+            "2016-12-31T22:59:60Z",
             "2016-13-31T19:15:39Z",
             "1459451739",
             "2016-03-31T19:15:39.1234567890Z",
@@ -520,6 +580,36 @@ mod tests {
             }
         }
         assert!(fast_hits > 500, "{fast_hits}");
+    }
+
+    #[test]
+    fn real_leap_seconds_round_trip() {
+        for s in [
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T23:59:60.5Z",
+            "2016-12-31T23:59:60.250000+00:00",
+            "2017-01-01T00:59:60+01:00",
+            "2015-06-30T23:59:60-00:00",
+        ] {
+            let t: Timestamp = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert_eq!(t.to_string(), s);
+            let next: Timestamp = "2017-01-01T00:00:00Z".parse().unwrap();
+            if s.starts_with("2016") || s.starts_with("2017") {
+                assert!(t < next, "{s}");
+                assert_eq!(t.unix_timestamp(), next.unix_timestamp() - 1, "{s}");
+            }
+        }
+        // One second later is an ordinary second.
+        let t: Timestamp = "2016-12-31T23:59:60Z".parse().unwrap();
+        assert_eq!(
+            t.checked_add_seconds(1).unwrap().to_string(),
+            "2017-01-01T00:00:00Z"
+        );
+        // Second 60 elsewhere: the error says why.
+        let e = "2016-03-31T19:15:60Z".parse::<Timestamp>().unwrap_err();
+        assert!(e.to_string().contains("leap second"), "{e}");
+        let e = "2016-03-31T19:15:61Z".parse::<Timestamp>().unwrap_err();
+        assert!(!e.to_string().contains("leap second"), "{e}");
     }
 
     #[test]

@@ -178,6 +178,57 @@ fn a_fifo_in_a_directory_is_skipped_with_a_note() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Every file a walk passes over is told (a `skipped-file` note, in name order among the
+/// files read), and a directory named to the reader in which nothing was read is a
+/// `no-payload-file` warning, sent after its walk; one with a file read is not.
+#[test]
+fn nothing_in_a_directory_passes_unseen() {
+    let dir = std::env::temp_dir().join(format!("discord-invite-unseen-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (full, empty, none) = (dir.join("full"), dir.join("empty"), dir.join("none"));
+    for d in [&full, &empty, &none] {
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+    }
+    std::fs::write(full.join("a.json"), "{\"code\": \"a\", \"uses\": 1}").unwrap();
+    std::fs::write(full.join("b.txt"), "{\"code\": \"b\", \"uses\": 1}").unwrap();
+    std::fs::write(full.join("sub/c.JSON"), "{\"code\": \"c\", \"uses\": 1}").unwrap();
+    std::fs::write(full.join("sub/README.md"), "# captures").unwrap();
+    std::fs::write(empty.join("notes.txt"), "{}").unwrap();
+    std::fs::write(empty.join("sub/capture.json.bak"), "{}").unwrap();
+    let mut seen = Vec::new();
+    for e in Reader::new([&full, &empty, &none]) {
+        match e {
+            Event::FileStart { source, .. } => seen.push(format!("start {}", name(&source))),
+            Event::Skipped(r) => {
+                let f = &r.report.findings[0];
+                let status = r.report.status.as_str();
+                seen.push(format!("{} {} {status}", f.code, name(&r.source)));
+                if f.code == Code::NoPayloadFile {
+                    seen.push(f.message.replace(&*dir.to_string_lossy(), "DIR"));
+                }
+            }
+            Event::Failed(r) => panic!("{r:?}"),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "start a.json",
+            "skipped-file b.txt skipped",
+            "skipped-file README.md skipped",
+            "start c.JSON",
+            "skipped-file notes.txt skipped",
+            "skipped-file capture.json.bak skipped",
+            "no-payload-file empty warning",
+            "no file was read in DIR/empty: it holds no readable *.json, *.ndjson, *.jsonl or *.har file (2 files skipped for their name or type)",
+            "no-payload-file none warning",
+            "no file was read in DIR/none: it holds no *.json, *.ndjson, *.jsonl or *.har file",
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn name(source: &str) -> &str {
     source.rsplit('/').next().unwrap_or(source)
 }
@@ -228,6 +279,7 @@ fn a_stream_that_fails_keeps_what_was_read() {
                 Event::Batch(b) => payloads += b.len(),
                 Event::Failed(r) => failed.push(r.report.findings[0].message.clone()),
                 Event::FileEnd { .. } => {}
+                Event::Skipped(r) => panic!("a stream was skipped: {r:?}"),
             }
         }
         assert_eq!(formats, [format]);

@@ -219,18 +219,73 @@ fn code_duplicate_key() {
 }
 
 #[test]
-fn code_invalid_format() {
+fn code_invalid_format_is_the_decode_error_where_the_sdk_checks_the_format() {
+    // The SDK checks every snowflake and date-time it decodes: the spec's `invalid-format`
+    // finding would restate its `decode-error` at the same place. One problem, one finding.
     let r = validate(
         br#"{"channel_id": "0123", "code": "x"}"#,
         Some(Kind::InviteDeleteEvent),
     );
-    let f = find(&r, Code::InvalidFormat);
-    assert_eq!(
-        (f.severity, f.pointer.as_str()),
-        (Severity::Warning, "/channel_id")
+    assert_eq!(codes(&r), vec![(Code::DecodeError, "/channel_id")]);
+    assert!(!r.findings.iter().any(|f| f.code == Code::InvalidFormat));
+    let text = std::fs::read("captures/broken/job-status-unknown-status.json").unwrap();
+    let r = validate(&text, None);
+    let at_created: Vec<Code> = r
+        .findings
+        .iter()
+        .filter(|f| f.pointer == "/created_at")
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(at_created, vec![Code::DecodeError]);
+}
+
+#[test]
+fn one_problem_one_finding() {
+    // A float where the SDK wants an integer: out of the spec's range and of its enum too,
+    // but one problem.
+    let r = validate(br#"{"type": 0, "code": "x", "max_age": 1e20}"#, None);
+    let at: Vec<Code> = r
+        .findings
+        .iter()
+        .filter(|f| f.pointer == "/max_age")
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(at, vec![Code::DecodeError]);
+    // A `null` tag: the SDK blames the object, the spec the field; one finding, at the field,
+    // where the `null` is.
+    let r = validate(br#"{"code": "x", "type": null}"#, None);
+    let all: Vec<(Code, &str, Option<usize>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.code, f.pointer.as_str(), f.column))
+        .collect();
+    assert_eq!(all, vec![(Code::DecodeError, "/type", Some(23))], "{r:#?}");
+}
+
+#[test]
+fn a_real_leap_second_is_rfc_3339() {
+    let event = |at: &str| {
+        format!(
+            r#"{{"channel_id": "1", "code": "x", "created_at": "{at}", "max_age": 0, "max_uses": 0, "temporary": false, "uses": 0, "expires_at": null}}"#
+        )
+    };
+    // RFC 3339 keeps second 60 for leap seconds: the last second of a month in UTC.
+    for at in [
+        "2016-12-31T23:59:60Z",
+        "2016-12-31T23:59:60.5+00:00",
+        "2017-01-01T00:59:60+01:00",
+    ] {
+        let r = validate(event(at).as_bytes(), Some(Kind::InviteCreateEvent));
+        assert_eq!(r.status, Status::Valid, "{at}: {:#?}", r.findings);
+    }
+    // Elsewhere, the finding says why.
+    let r = validate(
+        event("2016-11-26T12:00:60Z").as_bytes(),
+        Some(Kind::InviteCreateEvent),
     );
-    // The SDK rejects it too.
-    assert_eq!(find(&r, Code::DecodeError).pointer, "/channel_id");
+    let f = find(&r, Code::DecodeError);
+    assert_eq!(f.pointer, "/created_at");
+    assert!(f.message.contains("leap second"), "{}", f.message);
 }
 
 #[test]
@@ -267,6 +322,57 @@ fn code_unknown_kind() {
         validate(b"{}", Some(Kind::CreateGuildInviteRequest)).status,
         Status::Valid
     );
+}
+
+#[test]
+fn code_ambiguous_kind() {
+    // A lobby invite's whole shape, and a vanity URL's without `uses`: the guess says so.
+    let r = validate(br#"{"code": "a"}"#, None);
+    assert_eq!(r.kind, Some(Kind::LobbyGuildInvite));
+    assert_eq!(r.status, Status::Valid);
+    let f = find(&r, Code::AmbiguousKind);
+    assert_eq!((f.severity, f.pointer.as_str()), (Severity::Note, ""));
+    assert!(
+        f.message.contains("vanity-url") && f.message.contains("--kind vanity-url"),
+        "{}",
+        f.message
+    );
+    // A clear shape gets no note.
+    assert!(validate(br#"{"code": "abc", "uses": 12}"#, None)
+        .findings
+        .is_empty());
+}
+
+#[test]
+fn the_kind_is_chosen_by_evidence_not_by_the_first_rule_that_fits() {
+    // An invite from before `type` existed, with `channel_id`: INVITE_CREATE data has
+    // `channel_id` and the metadata fields too, but no `guild` or `channel`, which the invite
+    // schema knows down to their fields.
+    let r = validate(
+        br#"{"code":"0vCdhLbwjZZTWZLD","channel_id":"165176875973476352","guild":{"id":"165176875973476352","name":"CS:GO Fraggers Only","splash":null,"icon":null},"channel":{"id":"165176875973476352","name":"illuminati","type":0},"uses":0,"max_uses":0,"max_age":0,"temporary":false,"created_at":"2016-03-31T19:15:39.954000+00:00"}"#,
+        None,
+    );
+    assert_eq!(r.kind, Some(Kind::Invite));
+    assert!(
+        !codes(&r).contains(&(Code::UnknownField, "/guild")),
+        "{r:#?}"
+    );
+    assert!(
+        !codes(&r).contains(&(Code::UnknownField, "/channel")),
+        "{r:#?}"
+    );
+    // An invite's shape without `type`, beside INVITE_DELETE's `channel_id`.
+    let r = validate(
+        br#"{"code":"abc","guild_id":"1","channel_id":"1","channel":{"id":"1","name":"x","type":0},"expires_at":null}"#,
+        None,
+    );
+    assert_eq!(r.kind, Some(Kind::Invite));
+    // An integer `code` alone: no kind fits (a lobby invite's code is a string, an API error
+    // has a message); the note names the closest.
+    let r = validate(br#"{"code": 7}"#, None);
+    assert_eq!((r.kind, r.status), (None, Status::Skipped));
+    let f = find(&r, Code::UnknownKind);
+    assert!(f.message.contains("closest: api-error"), "{}", f.message);
 }
 
 #[test]
@@ -308,17 +414,18 @@ fn codes_no_body_and_not_json_from_a_har() {
     assert_eq!(records[0].report.findings[0].code, Code::NoBody);
     assert_eq!(records[0].report.kind, Some(Kind::Invite));
     assert_eq!(records[1].report.findings[0].code, Code::NotJson);
-    assert_eq!(
-        records[2].report.findings[0].code,
-        Code::NotJson,
-        "an HTML error page"
-    );
+    // A proxy's HTML error page: not JSON, and a status the spec does not list.
+    let codes: Vec<Code> = records[2].report.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, vec![Code::UnexpectedStatus, Code::NotJson]);
+    assert_eq!(records[2].report.status, Status::Warning);
     assert_eq!(
         records[3].report.findings[0].code,
         Code::NotJson,
         "a form-encoded request"
     );
-    assert!(records.iter().all(|r| r.report.status == Status::Skipped));
+    for i in [0, 1, 3] {
+        assert_eq!(records[i].report.status, Status::Skipped);
+    }
 }
 
 #[test]
@@ -365,16 +472,63 @@ fn code_not_a_file() {
     let dir = temp_dir("not-a-file");
     std::os::unix::fs::symlink("/dev/null", dir.join("null.json")).unwrap();
     let events: Vec<Event> = Reader::new([&dir]).collect();
-    let [Event::Failed(rec)] = events.as_slice() else {
+    // Nothing was read in the directory either.
+    let [Event::Failed(rec), Event::Skipped(empty)] = events.as_slice() else {
         panic!("{events:?}")
     };
     assert_eq!(rec.report.findings[0].code, Code::NotAFile);
     assert_eq!(rec.report.status, Status::Skipped);
+    assert_eq!(empty.report.findings[0].code, Code::NoPayloadFile);
+}
+
+#[test]
+fn code_skipped_file() {
+    let dir = temp_dir("skipped-file");
+    std::fs::write(dir.join("a.json"), "{\"code\": \"a\", \"uses\": 1}").unwrap();
+    std::fs::write(dir.join("b.txt"), "{\"code\": \"b\", \"uses\": 1}").unwrap();
+    let skipped: Vec<Record> = Reader::new([&dir])
+        .filter_map(|e| match e {
+            Event::Skipped(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let [rec] = skipped.as_slice() else {
+        panic!("{skipped:?}")
+    };
+    assert!(rec.source.ends_with("b.txt"), "{rec:?}");
+    assert_eq!(rec.report.findings[0].code, Code::SkippedFile);
+    assert_eq!(rec.report.findings[0].severity, Severity::Note);
+    assert_eq!(rec.report.status, Status::Skipped);
+    // Named on the command line, it is read whatever its name.
+    let read = Reader::new([dir.join("b.txt")])
+        .filter(|e| matches!(e, Event::Batch(_)))
+        .count();
+    assert_eq!(read, 1);
+}
+
+#[test]
+fn code_no_payload_file() {
+    let dir = temp_dir("no-payload-file");
+    std::fs::write(dir.join("notes.txt"), "{}").unwrap();
+    let events: Vec<Event> = Reader::new([&dir]).collect();
+    let [Event::Skipped(note), Event::Skipped(rec)] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(note.report.findings[0].code, Code::SkippedFile);
+    assert_eq!(rec.report.findings[0].code, Code::NoPayloadFile);
+    assert_eq!(rec.report.findings[0].severity, Severity::Warning);
+    assert_eq!(rec.report.status, Status::Warning);
+    assert!(
+        rec.report.findings[0]
+            .message
+            .ends_with("(1 file skipped for its name or type)"),
+        "{rec:?}"
+    );
 }
 
 #[test]
 fn every_code_is_tested_above() {
-    let src = include_str!("validate.rs");
+    let src = [include_str!("validate.rs"), include_str!("har_exchange.rs")].concat();
     for code in Code::ALL {
         let name = format!("{code:?}");
         assert!(src.contains(&format!("Code::{name}")), "no test for {code}");
@@ -518,7 +672,7 @@ fn har_fixture_entries_by_method_and_url() {
             Event::FileStart { format, .. } => formats.push(format),
             Event::FileEnd { ignored: n, .. } => ignored = Some(n),
             Event::Batch(b) => records.extend(b.validate_all(&Options::default())),
-            Event::Failed(r) => panic!("{r:?}"),
+            Event::Failed(r) | Event::Skipped(r) => panic!("{r:?}"),
         }
     }
     assert_eq!(formats, vec![FileFormat::Har]);
@@ -554,6 +708,8 @@ fn har_fixture_entries_by_method_and_url() {
                 Some(Kind::TargetUsersJobStatus),
                 Status::Valid
             ),
+            // The web client's invite accept: an operation the spec lacks.
+            (8, "request", None, Status::Warning),
         ]
     );
     // Entry 5's body is base64 in the HAR: decoded, it is a group DM invite.

@@ -10,6 +10,8 @@ use discord_invite::__private::{next_special, special};
 use discord_invite::validate::input::Location;
 use discord_invite::validate::{Report, Severity};
 
+use crate::output::{Counts, Unseen};
+
 /// Appends one record and its line break to `out`.
 pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report: &Report) {
     out.extend_from_slice(b"{\"source\":");
@@ -74,6 +76,31 @@ pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report
         out.push(b'}');
     }
     out.extend_from_slice(b"]}\n");
+}
+
+/// Appends the `--summary` record: `{"summary": {...}}` with the run's counts and exit code.
+/// It is the last line, written only once everything before it was: a pipeline that finds it
+/// knows the run was complete.
+pub fn write_summary(out: &mut Vec<u8>, files: u64, c: &Counts, unseen: &Unseen, exit_code: u8) {
+    let summary = serde_json::json!({
+        "summary": {
+            "files": files,
+            "payloads": c.payloads,
+            "valid": c.valid,
+            "warning": c.warning,
+            "error": c.error,
+            "skipped": c.skipped,
+            "not_invite": c.not_invite,
+            "findings": {"error": c.errors, "warning": c.warnings, "note": c.notes},
+            "unreadable_paths": unseen.failed,
+            "not_files": unseen.not_read,
+            "skipped_files": unseen.skipped_files,
+            "empty_directories": unseen.empty_dirs,
+            "exit_code": exit_code,
+        }
+    });
+    out.extend_from_slice(summary.to_string().as_bytes());
+    out.push(b'\n');
 }
 
 fn write_opt_str(out: &mut Vec<u8>, s: Option<&str>) {

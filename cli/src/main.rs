@@ -6,14 +6,15 @@
 //! - `discord-invite schema sync --from openapi.json [--commit SHA] [--date DATE] [--check]
 //!   [--format text|json]`: bring a new upstream spec into `schema/` (see `docs/UPDATING.md`).
 //!
-//! Exit codes: 0 success, 1 a finding at error severity (validate) or a failed check (sync), 2 a
-//! usage or I/O problem. No subcommand panics on a closed or full stdout (`src/stdout.rs`): a
+//! Exit codes: 0 success, 1 a finding at the `--fail-on` level (validate; default: error
+//! severity) or a failed check (sync), 2 a usage or I/O problem. No subcommand panics on a closed or full stdout (`src/stdout.rs`): a
 //! closed pipe ends the output quietly, any other write error is reported and exits with 2.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod formats;
 mod json_out;
 mod output;
 mod schema_sync;

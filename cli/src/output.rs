@@ -93,7 +93,7 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
     let r = p.report;
     style.paint(out, "1;34", "==>");
     out.push(' ');
-    where_(out, p.source, p.location);
+    where_(out, p.source, p.location, r.kind.is_some());
     out.push_str(": ");
     match (r.kind, r.schema) {
         (Some(k), Some(s)) if !k.in_upstream_spec() => {
@@ -104,6 +104,12 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
         }
         (Some(k), None) => {
             let _ = write!(out, "{k}");
+        }
+        // What a HAR exchange says about a request without a body, or a body of no kind.
+        (None, _) if p.location.har.is_some() => out.push_str("exchange"),
+        // A path that was not read (a record of the reader, not of a payload).
+        (None, _) if p.lines.is_none() && *p.location == Location::default() => {
+            out.push_str("path")
         }
         (None, _) => out.push_str("payload"),
     }
@@ -128,10 +134,15 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
     }
 }
 
-fn where_(out: &mut String, source: &str, loc: &Location) {
+fn where_(out: &mut String, source: &str, loc: &Location, body: bool) {
     out.push_str(source);
-    if loc.har.is_some() {
-        let _ = write!(out, " {loc}");
+    if let Some(h) = &loc.har {
+        if body {
+            let _ = write!(out, " {loc}");
+        } else {
+            let part = h.part.as_str();
+            let _ = write!(out, " entry {} {part} ({} {})", h.entry, h.method, h.url);
+        }
     } else {
         match (loc.index, loc.line) {
             (Some(i), Some(l)) => {
@@ -173,7 +184,7 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
         pointer(out);
         return;
     };
-    if p.location.har.is_some() {
+    if p.location.har.is_some() && !f.code.is_exchange() {
         let _ = write!(out, " {}, body line {line}, column {col}", p.location);
     } else {
         let _ = write!(out, ":{line}:{col}");
@@ -221,7 +232,9 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
 /// before the caret, cut with `…`.
 fn window(snippet: &Snippet<'_>) -> (String, usize) {
     let (before, after) = (text(snippet.before), text(snippet.after));
-    let untab = |s: &str| s.replace('\t', " ");
+    // A tab is a space; other control characters (the NULs of a UTF-16 file) are shown as
+    // U+FFFD, not sent to the terminal.
+    let untab = |s: &str| s.chars().map(printable).collect::<String>();
     const W: usize = SNIPPET_WIDTH;
     // Characters on either side, counted up to one more than could be shown.
     let nb = before.chars().rev().take(W + 1).count();
@@ -258,6 +271,15 @@ fn window(snippet: &Snippet<'_>) -> (String, usize) {
     (s, caret)
 }
 
+/// A character of a snippet as shown: a tab as a space, another control character as U+FFFD.
+fn printable(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        c if c.is_control() => '\u{FFFD}',
+        c => c,
+    }
+}
+
 /// Bytes as text: borrowed when they are UTF-8, lossy otherwise.
 fn text(b: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(b) {
@@ -269,10 +291,7 @@ fn text(b: &[u8]) -> std::borrow::Cow<'_, str> {
 /// The reference implementation of [`window`] (one `char` per element).
 #[cfg(test)]
 fn window_slow(text: &str, column: usize) -> (String, usize) {
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
+    let chars: Vec<char> = text.chars().map(printable).collect();
     let at = column.saturating_sub(1).min(chars.len());
     if chars.len() <= SNIPPET_WIDTH {
         return (chars.into_iter().collect(), at);
@@ -413,8 +432,27 @@ pub fn file_summary(
     s
 }
 
+/// Paths that were not read, by why: nothing passes unseen.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Unseen {
+    /// Paths that could not be read (`io-error`).
+    pub failed: u64,
+    /// FIFOs, sockets and devices found in directories (`not-a-file`).
+    pub not_read: u64,
+    /// Files found in directories whose name a walk does not take (`skipped-file`).
+    pub skipped_files: u64,
+    /// Directories given in which no file was read (`no-payload-file`).
+    pub empty_dirs: u64,
+}
+
 /// The final line.
-pub fn total(style: &Style, files: u64, c: &Counts, failed: u64, not_read: u64) -> String {
+pub fn total(style: &Style, files: u64, c: &Counts, unseen: &Unseen) -> String {
+    let Unseen {
+        failed,
+        not_read,
+        skipped_files,
+        empty_dirs,
+    } = *unseen;
     let mut s = format!(
         "{} {files} file{}, {}",
         style.painted("1", "total:"),
@@ -436,6 +474,22 @@ pub fn total(style: &Style, files: u64, c: &Counts, failed: u64, not_read: u64) 
             plural(not_read),
             plural(not_read),
             plural(not_read)
+        );
+    }
+    if skipped_files > 0 {
+        let _ = write!(
+            s,
+            "; {skipped_files} file{} in directories skipped for {} name (listed with -v)",
+            plural(skipped_files),
+            if skipped_files == 1 { "its" } else { "their" }
+        );
+    }
+    if empty_dirs > 0 {
+        let _ = write!(
+            s,
+            "; {} director{} without a file read",
+            style.painted("1;33", &empty_dirs.to_string()),
+            if empty_dirs == 1 { "y" } else { "ies" }
         );
     }
     s.push('\n');
@@ -606,6 +660,17 @@ struct GlobalKey {
     seen: usize,
 }
 
+/// A distinct finding over the run: severity, code, pointer with array indices as `*`.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    pub severity: Severity,
+    pub code: Code,
+    pub pointer: &'a str,
+    pub count: u64,
+    /// Where it was first seen (`file:line:column`).
+    pub first: &'a str,
+}
+
 /// The run's distinct findings (main thread): decides which occurrences are printed, in input
 /// order, and prints the table at the end.
 pub struct Repeats {
@@ -642,6 +707,26 @@ impl Repeats {
         batch: &Batch,
         mut chunk: ChunkFindings,
     ) {
+        self.merge_chunk(batch, &mut chunk);
+        let source: &str = batch.source();
+        for cand in &chunk.candidates {
+            if !style.verbose && !cand.shown.iter().any(|&s| s) {
+                continue;
+            }
+            let default = Location::default();
+            let p = Payload {
+                source,
+                location: batch.location(cand.index).unwrap_or(&default),
+                report: &cand.report,
+                lines: Some((batch, cand.index)),
+            };
+            human(out, style, &p, Some(&cand.shown));
+        }
+    }
+
+    /// Merges a chunk's counts (the chunks must come in input order) and marks which of its
+    /// occurrences are printed.
+    pub fn merge_chunk(&mut self, batch: &Batch, chunk: &mut ChunkFindings) {
         let source: &str = batch.source();
         let mut key = String::new();
         for lk in chunk.keys.drain(..) {
@@ -698,19 +783,27 @@ impl Repeats {
             }
             g.shown += room as u64;
         }
-        for cand in &chunk.candidates {
-            if !style.verbose && !cand.shown.iter().any(|&s| s) {
-                continue;
-            }
-            let default = Location::default();
-            let p = Payload {
-                source,
-                location: batch.location(cand.index).unwrap_or(&default),
-                report: &cand.report,
-                lines: Some((batch, cand.index)),
-            };
-            human(out, style, &p, Some(&cand.shown));
-        }
+    }
+
+    /// The distinct findings, most frequent first (errors before everything else), as the
+    /// table lists them.
+    pub fn rows(&self) -> Vec<Row<'_>> {
+        let mut rows: Vec<&GlobalKey> = self.keys.values().collect();
+        rows.sort_by(|a, b| {
+            (b.severity == Severity::Error)
+                .cmp(&(a.severity == Severity::Error))
+                .then(b.count.cmp(&a.count))
+                .then(a.seen.cmp(&b.seen))
+        });
+        rows.into_iter()
+            .map(|g| Row {
+                severity: g.severity,
+                code: g.code,
+                pointer: &g.pointer,
+                count: g.count,
+                first: g.first.trim_end(),
+            })
+            .collect()
     }
 
     /// The table of the most frequent findings, when some occurrences were not printed;
@@ -817,7 +910,10 @@ impl Repeats {
 /// response body line:column`).
 fn first_at(source: &str, loc: Option<&Location>, f: &Finding) -> String {
     let mut s = source.to_owned();
-    match loc.and_then(|l| l.har.as_ref()) {
+    match loc
+        .and_then(|l| l.har.as_ref())
+        .filter(|_| !f.code.is_exchange())
+    {
         Some(h) => {
             let _ = write!(s, " entry {} {} body", h.entry, h.part.as_str());
             if let (Some(l), Some(c)) = (f.line, f.column) {

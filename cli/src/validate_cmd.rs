@@ -26,11 +26,11 @@ use clap::ValueEnum;
 use discord_invite::validate::input::{
     Batch, Event, FileFormat, Location, Reader, BATCH_BYTES, MAX_PAYLOAD_BYTES,
 };
-use discord_invite::validate::{Kind, Options, Status};
+use discord_invite::validate::{Code, Kind, Options};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::json_out;
 use crate::output::{self, ChunkFindings, Counts, Limits, Payload, Repeats, Style};
+use crate::{formats, json_out};
 
 /// A chunk ends after this many input bytes (whole payloads)...
 const CHUNK_BYTES: usize = 256 << 10;
@@ -51,7 +51,40 @@ pub enum Format {
     Human,
     /// NDJSON: one record per payload (see docs/VALIDATE.md).
     Json,
+    /// SARIF 2.1.0: one result per finding, for GitHub code scanning and IDEs.
+    Sarif,
+    /// JUnit XML: one test case per payload, a failure per error (per warning too with
+    /// --strict), for CI dashboards.
+    Junit,
+    /// GitHub Actions workflow commands (::error file=…,line=…,col=…::message).
+    Github,
+    /// The summary and the most frequent findings as Markdown tables, for a PR comment.
+    Markdown,
 }
+
+/// Which findings make the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A finding at error severity (with --strict, also missing required fields and unknown
+    /// enum values).
+    Error,
+    /// A finding at warning or error severity.
+    Warning,
+    /// None: exit 1 is never given (2 still is).
+    Never,
+}
+
+/// `validate --help`'s last words: every exit code.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  nothing at the --fail-on level (default: no finding at error severity)
+  1  a finding at the --fail-on level: at error severity (--fail-on error, the default;
+     with --strict, missing required fields and unknown enum values are errors too), at
+     warning or error severity (--fail-on warning); never with --fail-on never
+  2  a usage problem (unknown option or kind, no PATH), a path that could not be read (the
+     other paths are still validated), no file read at all (e.g. a directory without a
+     *.json, *.ndjson, *.jsonl or *.har file), output that could not be written, or an
+     internal error";
 
 /// When to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -64,6 +97,7 @@ pub enum Color {
 
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXIT_CODES)]
 pub struct Args {
     /// Files (JSON, JSON array, NDJSON, HAR), directories (walked recursively), or `-` for stdin.
     #[arg(required = true, value_name = "PATH")]
@@ -78,12 +112,20 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Which findings make the exit code 1.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::Error)]
+    fail_on: FailOn,
     /// Colour for human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
-    /// Also list payloads that are valid without findings (human output).
+    /// Also list payloads that are valid without findings (human output), and the files a
+    /// directory walk skipped for their name (a `skipped-file` note each; always counted).
     #[arg(short, long)]
     verbose: bool,
+    /// With --format json: end with a summary record ({"summary": {...}}: the counts and the
+    /// exit code), so a pipeline can tell the run was complete.
+    #[arg(long)]
+    summary: bool,
     /// Human output: print each distinct warning or note (same severity, code and JSON
     /// pointer, array indices ignored) in full only this many times; later ones are counted
     /// and summed up in a table at the end. 0: print every one.
@@ -134,6 +176,18 @@ struct Job {
     format: Format,
     style: Style,
     limits: Limits,
+    strict: bool,
+}
+
+impl Job {
+    /// Whether workers count distinct findings (human output with limits, Markdown's table).
+    fn counts_findings(&self) -> bool {
+        match self.format {
+            Format::Human => !self.limits.unlimited(),
+            Format::Markdown => true,
+            _ => false,
+        }
+    }
 }
 
 impl Job {
@@ -146,9 +200,9 @@ impl Job {
             text.reserve((input + input / 2 + 4096).min(2 * CHUNK_BYTES));
         }
         let mut counts = Counts::default();
-        let mut findings =
-            (self.format == Format::Human && !self.limits.unlimited()).then(ChunkFindings::new);
+        let mut findings = self.counts_findings().then(ChunkFindings::new);
         let mut human = String::new();
+        let mut suite = Vec::new();
         let default = Location::default();
         for i in range {
             let report = batch.report(i, &self.options);
@@ -158,11 +212,19 @@ impl Job {
                 (Format::Json, _) => {
                     json_out::write_record(&mut text, batch.source(), location, &report)
                 }
-                (Format::Human, Some(f)) => {
+                (Format::Sarif, _) => {
+                    formats::sarif::results(&mut text, batch.source(), location, &report)
+                }
+                (Format::Github, _) => {
+                    formats::github::commands(&mut human, batch.source(), location, &report)
+                }
+                (Format::Junit, _) => suite.push((location, report)),
+                (Format::Human | Format::Markdown, Some(f)) => {
                     if output::listed(&self.style, &report) {
                         f.add(&self.style, &self.limits, i, report);
                     }
                 }
+                (Format::Markdown, None) => {}
                 (Format::Human, None) => {
                     if output::listed(&self.style, &report) {
                         let p = Payload {
@@ -175,6 +237,9 @@ impl Job {
                     }
                 }
             }
+        }
+        if !suite.is_empty() {
+            formats::junit::suite(&mut human, batch.source(), &suite, self.strict);
         }
         if !human.is_empty() {
             text = human.into_bytes();
@@ -211,6 +276,10 @@ fn chunks(batch: &Batch) -> Vec<Range<usize>> {
 /// Runs the command; the exit code follows the README: 0, 1 on an error finding, 2 on an I/O
 /// problem.
 pub fn run(args: Args) -> ExitCode {
+    if args.summary && args.format != Format::Json {
+        eprintln!("error: --summary needs --format json (the other formats end with a summary of their own)");
+        return ExitCode::from(2);
+    }
     if let Some(n) = args.jobs {
         // Only fails if a pool already exists, which cannot happen here.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -227,14 +296,23 @@ pub fn run(args: Args) -> ExitCode {
         verbose: args.verbose,
     };
     let limit = |n: usize| (n > 0).then_some(n);
+    let limits = match args.format {
+        // Markdown lists distinct findings, not occurrences: the first one is enough.
+        Format::Markdown => Limits {
+            others: Some(1),
+            errors: Some(1),
+        },
+        _ => Limits {
+            others: limit(args.max_repeats),
+            errors: limit(args.max_error_repeats),
+        },
+    };
     let job = Arc::new(Job {
         options: Options::new(args.kind, args.strict),
         format: args.format,
         style,
-        limits: Limits {
-            others: limit(args.max_repeats),
-            errors: limit(args.max_error_repeats),
-        },
+        limits,
+        strict: args.strict,
     });
     let progress = progress_bar();
     let started = std::time::Instant::now();
@@ -278,12 +356,30 @@ pub fn run(args: Args) -> ExitCode {
     let mut total = Counts::default();
     let mut file = Counts::default();
     let mut format = FileFormat::Json;
-    let (mut files, mut failed, mut not_read, mut bytes) = (0u64, 0u64, 0u64, 0u64);
+    let (mut files, mut bytes) = (0u64, 0u64);
+    let mut unseen = output::Unseen::default();
     let mut repeats = Repeats::new(job.limits);
     let mut write_ok = true;
     let mut internal_error = false;
     let mut human = String::new();
-    loop {
+    let mut file_rows: Vec<formats::markdown::FileRow> = Vec::new();
+    // SARIF results are comma-separated across chunks; JUnit and SARIF have a head.
+    let mut sarif_results = 0u64;
+    let mut head = Vec::new();
+    match job.format {
+        Format::Sarif => formats::sarif::start(&mut head, job.strict),
+        Format::Junit => {
+            let mut h = String::new();
+            formats::junit::start(&mut h);
+            head = h.into_bytes();
+        }
+        _ => {}
+    }
+    if let Err(e) = out.write_all(&head) {
+        write_ok = false;
+        crate::stdout::failed(&e);
+    }
+    while write_ok {
         // Before waiting for more (a slow pipe, a FIFO with no writer yet), what is done is
         // shown: output never waits behind an input that blocks.
         let slot = match slots.try_recv() {
@@ -311,16 +407,42 @@ pub fn run(args: Args) -> ExitCode {
             }
             Slot::Event(Event::FileEnd { source, ignored }) => {
                 total.merge(&file);
-                if job.format == Format::Human {
-                    human = output::file_summary(&style, &source, format, &file, ignored);
+                match job.format {
+                    Format::Human => {
+                        human = output::file_summary(&style, &source, format, &file, ignored);
+                    }
+                    Format::Markdown => file_rows.push(formats::markdown::FileRow {
+                        source: source.to_string(),
+                        format,
+                        counts: file.clone(),
+                    }),
+                    _ => {}
                 }
             }
-            Slot::Event(Event::Failed(record)) => {
-                // A special file found in a directory is a note, not a failure.
-                if record.report.status == Status::Skipped {
-                    not_read += 1;
-                } else {
-                    failed += 1;
+            Slot::Event(Event::Failed(record) | Event::Skipped(record)) => {
+                let code = record.report.findings.first().map(|f| f.code);
+                match code {
+                    // A special file found in a directory is a note, not a failure.
+                    Some(Code::NotAFile) => unseen.not_read += 1,
+                    Some(Code::SkippedFile) => unseen.skipped_files += 1,
+                    Some(Code::NoPayloadFile) => unseen.empty_dirs += 1,
+                    _ => unseen.failed += 1,
+                }
+                // An I/O problem is also told on stderr, whatever the format: a pipeline that
+                // only keeps stdout (or a report file) must not miss it.
+                for f in &record.report.findings {
+                    if f.code == Code::IoError {
+                        let res = match &progress {
+                            Some(pb) => pb.suspend(|| {
+                                writeln!(io::stderr(), "error[io-error]: {}", f.message)
+                            }),
+                            None => writeln!(io::stderr(), "error[io-error]: {}", f.message),
+                        };
+                        let _ = res;
+                    }
+                }
+                if code == Some(Code::SkippedFile) && !style.verbose {
+                    continue;
                 }
                 match job.format {
                     Format::Json => json_out::write_record(
@@ -329,6 +451,25 @@ pub fn run(args: Args) -> ExitCode {
                         &record.location,
                         &record.report,
                     ),
+                    Format::Sarif => formats::sarif::results(
+                        &mut text,
+                        &record.source,
+                        &record.location,
+                        &record.report,
+                    ),
+                    Format::Junit => formats::junit::unread(
+                        &mut human,
+                        &record.source,
+                        &record.report,
+                        job.strict,
+                    ),
+                    Format::Github => formats::github::commands(
+                        &mut human,
+                        &record.source,
+                        &record.location,
+                        &record.report,
+                    ),
+                    Format::Markdown => {}
                     Format::Human => {
                         let p = Payload {
                             source: &record.source,
@@ -353,8 +494,12 @@ pub fn run(args: Args) -> ExitCode {
                 };
                 file.merge(&chunk.counts);
                 text = chunk.text;
-                if let Some(findings) = chunk.findings {
-                    repeats.print_chunk(&mut human, &style, &chunk.batch, findings);
+                if let Some(mut findings) = chunk.findings {
+                    if job.format == Format::Markdown {
+                        repeats.merge_chunk(&chunk.batch, &mut findings);
+                    } else {
+                        repeats.print_chunk(&mut human, &style, &chunk.batch, findings);
+                    }
                 }
                 bytes += chunk.bytes;
                 if let (Some(pb), true) = (&progress, chunk.bytes > 0) {
@@ -373,6 +518,13 @@ pub fn run(args: Args) -> ExitCode {
         if text.is_empty() && human.is_empty() {
             continue;
         }
+        if job.format == Format::Sarif && !text.is_empty() {
+            // Each result comes with a comma before it; the first one does without.
+            if sarif_results == 0 {
+                text.remove(0);
+            }
+            sarif_results += 1;
+        }
         let write = |out: &mut io::BufWriter<io::StdoutLock<'_>>| {
             out.write_all(human.as_bytes())?;
             out.write_all(&text)
@@ -390,9 +542,64 @@ pub fn run(args: Args) -> ExitCode {
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
-    if write_ok && job.format == Format::Human {
-        let _ = out.write_all(repeats.table(&style).as_bytes());
-        let _ = out.write_all(output::total(&style, files, &total, failed, not_read).as_bytes());
+    let findings_exit = match args.fail_on {
+        FailOn::Error => total.errors > 0,
+        FailOn::Warning => total.errors + total.warnings + unseen.empty_dirs > 0,
+        FailOn::Never => false,
+    };
+    // Nothing read at all is not a pass: the paths were wrong, or held nothing to validate.
+    let nothing_read = files == 0;
+    if nothing_read && write_ok && unseen.failed == 0 {
+        let skipped = unseen.skipped_files + unseen.not_read;
+        let res = match &progress {
+            Some(pb) => pb.suspend(|| nothing_read_message(skipped)),
+            None => nothing_read_message(skipped),
+        };
+        let _ = res;
+    }
+    let code = if unseen.failed > 0 || nothing_read || !write_ok || internal_error {
+        2
+    } else {
+        u8::from(findings_exit)
+    };
+    if write_ok {
+        let tail = match job.format {
+            Format::Human => {
+                let mut t = repeats.table(&style);
+                t.push_str(&output::total(&style, files, &total, &unseen));
+                t.into_bytes()
+            }
+            Format::Sarif => {
+                let mut t = Vec::new();
+                formats::sarif::finish(&mut t, code);
+                t
+            }
+            Format::Junit => {
+                let mut t = String::new();
+                formats::junit::finish(&mut t);
+                t.into_bytes()
+            }
+            Format::Github => {
+                let plain = Style {
+                    color: false,
+                    verbose: false,
+                };
+                output::total(&plain, files, &total, &unseen).into_bytes()
+            }
+            Format::Markdown => {
+                formats::markdown::render(&file_rows, &total, &unseen, &repeats, code).into_bytes()
+            }
+            Format::Json if args.summary => {
+                let mut t = Vec::new();
+                json_out::write_summary(&mut t, files, &total, &unseen, code);
+                t
+            }
+            Format::Json => Vec::new(),
+        };
+        if let Err(e) = out.write_all(&tail) {
+            write_ok = false;
+            crate::stdout::failed(&e);
+        }
     }
     // Small outputs are still in the buffer: a full disk shows here, and is reported here
     // unless the loop already did.
@@ -406,16 +613,35 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     drop(out);
-    // On a write failure the reader may be blocked on a full channel: the receiver was dropped
-    // when the loop ended, which unblocks it.
+    // On a write failure the reader may be blocked on a full channel: dropping the receiver
+    // unblocks it.
+    drop(slots);
     let _ = reader.join();
 
-    if failed > 0 || !write_ok || !flushed || internal_error {
+    if !write_ok || !flushed {
         ExitCode::from(2)
-    } else if total.error > 0 {
-        ExitCode::from(1)
     } else {
-        ExitCode::SUCCESS
+        ExitCode::from(code)
+    }
+}
+
+/// Says on stderr that no file was read.
+fn nothing_read_message(skipped: u64) -> io::Result<()> {
+    let mut err = io::stderr();
+    if skipped > 0 {
+        writeln!(
+            err,
+            "error: no file was read: {skipped} file{} found in the directories given {} not read for {} name or type (-v lists {}; name a file to read it whatever its name)",
+            if skipped == 1 { "" } else { "s" },
+            if skipped == 1 { "was" } else { "were" },
+            if skipped == 1 { "its" } else { "their" },
+            if skipped == 1 { "it" } else { "them" },
+        )
+    } else {
+        writeln!(
+            err,
+            "error: no file was read: the directories given hold no *.json, *.ndjson, *.jsonl or *.har file"
+        )
     }
 }
 

@@ -160,7 +160,7 @@ fn captures_end_to_end() {
         10,
         "every line, the broken one and other events included"
     );
-    assert_eq!(count("discord-web.har"), 7);
+    assert_eq!(count("discord-web.har"), 8);
     assert_eq!(count("invites.json"), 5);
     let status = |s: &str| recs.iter().filter(|r| r["status"] == s).count();
     let total = recs.len();
@@ -525,5 +525,34 @@ fn streaming_a_large_ndjson_keeps_memory_flat() {
     assert!(
         peak_kb < 100 * 1024,
         "peak RSS {peak_kb} kB must stay under 100 MB"
+    );
+}
+
+/// The README shows the main command's output (`validate captures/`): each block it shows (cut
+/// at `...`) is printed as shown, and its last line is the run's last line. docs/VALIDATE.md
+/// quotes the same last line.
+#[test]
+fn the_readme_shows_what_the_main_command_prints() {
+    let out = run(&["validate", "captures/"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let (_, rest) = readme
+        .split_once("### What the main command shows")
+        .unwrap();
+    let (_, rest) = rest.split_once("```text\n").unwrap();
+    let (shown, _) = rest.split_once("```").unwrap();
+    for block in shown.split("...\n") {
+        assert!(
+            text.contains(block),
+            "README block not in the output:\n{block}"
+        );
+    }
+    let last = text.lines().last().unwrap();
+    assert_eq!(shown.lines().last().unwrap(), last);
+    let doc = std::fs::read_to_string(root().join("docs/VALIDATE.md")).unwrap();
+    assert!(
+        doc.contains(&format!("\n{last}\n")),
+        "docs/VALIDATE.md: {last}"
     );
 }

@@ -42,6 +42,11 @@ const LEGACY_FIELDS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Whether a key is one of the legacy fields reported as `deprecated-field` wherever it is.
+pub(crate) fn is_legacy_field(key: &str) -> bool {
+    LEGACY_FIELDS.iter().any(|(k, _)| *k == key)
+}
+
 /// One step of the path to the node being checked; the pointer text is built only for a
 /// finding.
 #[derive(Debug, Clone, Copy)]
@@ -144,7 +149,13 @@ pub(crate) fn scalar_findings(s: &Schema, value: Scalar<'_>, out: &mut dyn FnMut
         Scalar::Str(text) => match s.format {
             Some(Format::DateTime) if !is_rfc3339(text) => out(
                 Code::InvalidFormat,
-                format!("`{text}` is not an RFC 3339 date-time"),
+                match text.get(17..19) {
+                    Some("60") => format!(
+                        "`{text}` is not an RFC 3339 date-time: {}",
+                        crate::timestamp::MISPLACED_LEAP_SECOND
+                    ),
+                    _ => format!("`{text}` is not an RFC 3339 date-time"),
+                },
             ),
             Some(Format::Snowflake) if !is_snowflake(text) => out(
                 Code::InvalidFormat,
@@ -224,6 +235,8 @@ pub(crate) struct Checker<'s, 'n> {
     path: Vec<Seg<'n>>,
     /// Whether the document has repeated keys (only then are repeats skipped).
     pub duplicates: bool,
+    /// Members met that the schema declares: the evidence for the kind (see `guess`).
+    pub matched: usize,
 }
 
 impl<'s, 'n> Checker<'s, 'n> {
@@ -235,6 +248,7 @@ impl<'s, 'n> Checker<'s, 'n> {
             prefix: prefix.to_owned(),
             path: Vec::new(),
             duplicates: true,
+            matched: 0,
         }
     }
 
@@ -340,7 +354,7 @@ impl<'s, 'n> Checker<'s, 'n> {
             [one] => self.check(node, *one, false, &[]),
             many => {
                 // Several alternatives of the same JSON type: keep the one that fits best.
-                let mut best: Option<Vec<RawFinding>> = None;
+                let mut best: Option<(Vec<RawFinding>, usize)> = None;
                 for &a in many {
                     let mut sub = Checker {
                         spec: self.spec,
@@ -348,13 +362,17 @@ impl<'s, 'n> Checker<'s, 'n> {
                         prefix: self.prefix.clone(),
                         path: self.path.clone(),
                         duplicates: self.duplicates,
+                        matched: 0,
                     };
                     sub.check(node, a, false, &[]);
-                    if best.as_ref().is_none_or(|b| sub.out.len() < b.len()) {
-                        best = Some(sub.out);
+                    if best.as_ref().is_none_or(|b| sub.out.len() < b.0.len()) {
+                        best = Some((sub.out, sub.matched));
                     }
                 }
-                self.out.extend(best.unwrap_or_default());
+                if let Some((out, matched)) = best {
+                    self.out.extend(out);
+                    self.matched += matched;
+                }
             }
         }
     }
@@ -395,6 +413,7 @@ impl<'s, 'n> Checker<'s, 'n> {
             }
             self.path.push(Seg::Key(&m.key));
             if let Some(pi) = property_index(s, &m.key) {
+                self.matched += 1;
                 present[pi / 64] |= 1 << (pi % 64);
                 let p = s.property_info[pi];
                 if p.deprecated {

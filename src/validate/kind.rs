@@ -224,123 +224,6 @@ pub(crate) fn envelope<'n, 'a>(root: &'n Node<'a>) -> Envelope<'n, 'a> {
     }
 }
 
-/// Guesses a kind from a payload's shape; `None` when nothing fits (reported as
-/// `unknown-kind`).
-pub(crate) fn from_shape(root: &Node<'_>) -> Option<Kind> {
-    let members = match &root.value {
-        Value::Object(m) => m,
-        Value::Array(items) => {
-            // A list of invites (or nulls, as the list endpoints allow).
-            let first = items.iter().find(|n| !matches!(n.value, Value::Null))?;
-            return matches!(from_shape(first), Some(Kind::Invite)).then_some(Kind::InviteList);
-        }
-        _ => return None,
-    };
-    // The keys the rules below look at, as bits, in one pass over the members (a payload of
-    // many keys costs one look at each).
-    let mut present: u32 = 0;
-    let mut others = false;
-    for m in members {
-        match name_bit(&m.key) {
-            Some(bit) => present |= bit,
-            None => others = true,
-        }
-    }
-    let has = |k: &str| name_bit(k).is_some_and(|bit| present & bit != 0);
-    let only = |allowed: &[&str]| {
-        let mask = allowed
-            .iter()
-            .filter_map(|k| name_bit(k))
-            .fold(0, |m, b| m | b);
-        !others && present & !mask == 0
-    };
-    if has("code") && has("type") {
-        return Some(Kind::Invite);
-    }
-    if has("status") && (has("total_users") || has("processed_users")) {
-        return Some(Kind::TargetUsersJobStatus);
-    }
-    if has("target_users_file") && only(&["target_users_file"]) {
-        return Some(Kind::UpdateTargetUsersError);
-    }
-    if has("retry_after") && has("message") {
-        return Some(Kind::RateLimitedError);
-    }
-    if has("message") && has("code") && !has("uses") {
-        return Some(Kind::ApiError);
-    }
-    if has("code") && has("uses") && only(&["code", "uses", "error"]) {
-        return Some(Kind::VanityUrl);
-    }
-    if has("channel_id") && has("code") {
-        return Some(if has("created_at") || has("max_age") || has("uses") {
-            Kind::InviteCreateEvent
-        } else {
-            Kind::InviteDeleteEvent
-        });
-    }
-    if has("topic") && has("members") {
-        return Some(Kind::InviteStageInstance);
-    }
-    if !has("code") && has("created_at") && has("uses") && has("max_age") {
-        return Some(Kind::InviteMetadata);
-    }
-    if has("code") && (has("guild") || has("channel") || has("inviter") || has("expires_at")) {
-        return Some(Kind::Invite);
-    }
-    const REQUEST: &[&str] = &[
-        "max_age",
-        "temporary",
-        "max_uses",
-        "unique",
-        "target_user_id",
-        "target_application_id",
-        "target_type",
-        "role_ids",
-    ];
-    if !members.is_empty() && only(REQUEST) {
-        return Some(Kind::CreateGuildInviteRequest);
-    }
-    if has("code") && only(&["code"]) {
-        return Some(Kind::LobbyGuildInvite);
-    }
-    None
-}
-
-/// The bit of a key [`from_shape`] looks at (`None` for any other key).
-fn name_bit(key: &str) -> Option<u32> {
-    let i = match key {
-        "code" => 0,
-        "type" => 1,
-        "status" => 2,
-        "total_users" => 3,
-        "processed_users" => 4,
-        "target_users_file" => 5,
-        "retry_after" => 6,
-        "message" => 7,
-        "uses" => 8,
-        "error" => 9,
-        "channel_id" => 10,
-        "created_at" => 11,
-        "max_age" => 12,
-        "topic" => 13,
-        "members" => 14,
-        "guild" => 15,
-        "channel" => 16,
-        "inviter" => 17,
-        "expires_at" => 18,
-        "temporary" => 19,
-        "max_uses" => 20,
-        "unique" => 21,
-        "target_user_id" => 22,
-        "target_application_id" => 23,
-        "target_type" => 24,
-        "role_ids" => 25,
-        _ => return None,
-    };
-    Some(1 << i)
-}
-
 /// Which side of a HAR entry a body comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HarPart {
@@ -411,7 +294,8 @@ pub(crate) fn har_operation(method: &str, url: &str) -> HarOp {
     }
 }
 
-fn strip_url(url: &str) -> &str {
+/// The path of a URL after `/api` and `/api/vN`, without query or fragment.
+pub(crate) fn strip_url(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let path = if url.contains("://") {
         rest.find('/').map_or("", |i| &rest[i..])

@@ -36,7 +36,9 @@ use std::fmt;
 use serde::Serialize;
 
 mod check;
+mod exchange;
 mod fast;
+mod guess;
 pub mod input;
 mod keys;
 mod kind;
@@ -116,6 +118,9 @@ pub enum Code {
     UnexpectedNull,
     /// The payload's kind could not be found; it was not validated (note).
     UnknownKind,
+    /// The kind was guessed from the payload's shape and another kind fits nearly as well;
+    /// the note names it and the `--kind` that picks it (note).
+    AmbiguousKind,
     /// A payload that is not invite-related (another gateway event); not validated (note).
     NotInvite,
     /// An invite-related HAR entry whose body is missing (note).
@@ -128,6 +133,28 @@ pub enum Code {
     TooLarge,
     /// A FIFO, socket or device found in a directory; not opened (note).
     NotAFile,
+    /// A file found in a directory whose name is not one a walk reads (`*.json`, `*.ndjson`,
+    /// `*.jsonl`, `*.har`); not opened (note).
+    SkippedFile,
+    /// A directory named to the reader in which no file was read: it holds none a walk
+    /// reads, or none could be opened (warning).
+    NoPayloadFile,
+    /// A HAR entry on an invite path with a method the spec has no operation for (warning;
+    /// a note when the response is a 4xx).
+    UndocumentedOperation,
+    /// A HAR request's query parameter that the operation does not define (warning; a note
+    /// on a 4xx).
+    UnknownParameter,
+    /// A HAR request's path or query parameter whose value does not fit: a snowflake, an
+    /// invite code, a boolean (warning; a note on a 4xx).
+    InvalidParameter,
+    /// A HAR request's `X-Audit-Log-Reason` that is not percent-encoded UTF-8 of 1 to 512
+    /// characters, or on an operation that takes none (warning; a note on a 4xx).
+    InvalidHeader,
+    /// A HAR response status the operation does not list (warning).
+    UnexpectedStatus,
+    /// A HAR request or response content type the operation does not list (warning).
+    UnexpectedContentType,
 }
 
 impl Code {
@@ -147,12 +174,21 @@ impl Code {
         Code::DuplicateItem,
         Code::UnexpectedNull,
         Code::UnknownKind,
+        Code::AmbiguousKind,
         Code::NotInvite,
         Code::NoBody,
         Code::NotJson,
         Code::IoError,
         Code::TooLarge,
         Code::NotAFile,
+        Code::SkippedFile,
+        Code::NoPayloadFile,
+        Code::UndocumentedOperation,
+        Code::UnknownParameter,
+        Code::InvalidParameter,
+        Code::InvalidHeader,
+        Code::UnexpectedStatus,
+        Code::UnexpectedContentType,
     ];
 
     /// The kebab-case code, e.g. `missing-required`.
@@ -172,13 +208,106 @@ impl Code {
             Code::DuplicateItem => "duplicate-item",
             Code::UnexpectedNull => "unexpected-null",
             Code::UnknownKind => "unknown-kind",
+            Code::AmbiguousKind => "ambiguous-kind",
             Code::NotInvite => "not-invite",
             Code::NoBody => "no-body",
             Code::NotJson => "not-json",
             Code::IoError => "io-error",
             Code::TooLarge => "too-large",
             Code::NotAFile => "not-a-file",
+            Code::SkippedFile => "skipped-file",
+            Code::NoPayloadFile => "no-payload-file",
+            Code::UndocumentedOperation => "undocumented-operation",
+            Code::UnknownParameter => "unknown-parameter",
+            Code::InvalidParameter => "invalid-parameter",
+            Code::InvalidHeader => "invalid-header",
+            Code::UnexpectedStatus => "unexpected-status",
+            Code::UnexpectedContentType => "unexpected-content-type",
         }
+    }
+
+    /// One sentence on what the code means (SARIF's rule `shortDescription`, the docs' table).
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::InvalidJson => "The input is not JSON: a syntax error, invalid UTF-8, empty input, nesting too deep, or a base64 HAR body that does not decode.",
+            Code::DecodeError => "The SDK's model rejects the payload: the SDK cannot decode it.",
+            Code::MissingRequired => "A field the spec requires is absent.",
+            Code::UnknownField => "A field the spec does not declare.",
+            Code::UnknownEnumValue => "A value outside one of the spec's closed enums.",
+            Code::OutOfRange => "A number outside the spec's range, or an array longer than it allows.",
+            Code::DeprecatedField => "A field the spec marks deprecated, or a legacy field Discord's docs retired.",
+            Code::WrongVariantField => "A field that belongs to another invite variant than the one the invite's `type` picks.",
+            Code::WrongType => "A JSON type the spec does not allow, where the SDK still decodes.",
+            Code::DuplicateKey => "A key repeated in one object; readers disagree on which one wins.",
+            Code::InvalidFormat => "A string that is not a snowflake or an RFC 3339 date-time where the spec says so.",
+            Code::DuplicateItem => "A repeated item in an array the spec says holds unique items.",
+            Code::UnexpectedNull => "`null` for a field the spec allows to be absent but not null.",
+            Code::UnknownKind => "The payload's kind could not be found; it was not validated.",
+            Code::AmbiguousKind => "The kind was guessed from the payload's shape and other kinds fit nearly as well.",
+            Code::NotInvite => "A gateway event or opcode that is not invite-related; not validated.",
+            Code::NoBody => "An invite-related HAR entry without a recorded body.",
+            Code::NotJson => "An invite-related HAR body that is not JSON (a CSV download, a multipart upload, an HTML error page).",
+            Code::IoError => "A file or directory could not be read.",
+            Code::TooLarge => "A payload larger than the readers' limit (--max-payload-bytes); not read.",
+            Code::NotAFile => "A FIFO, socket or device found in a directory; not opened.",
+            Code::SkippedFile => "A file found in a directory whose name is not *.json, *.ndjson, *.jsonl or *.har; not opened.",
+            Code::NoPayloadFile => "A directory named on the command line in which no file was read.",
+            Code::UndocumentedOperation => "A HAR entry on an invite path with a method the spec has no operation for.",
+            Code::UnknownParameter => "A query parameter the spec's operation does not define.",
+            Code::InvalidParameter => "A path or query parameter whose value does not fit the spec: a snowflake, an invite code, a boolean.",
+            Code::InvalidHeader => "An X-Audit-Log-Reason header that is not percent-encoded UTF-8 of 1 to 512 characters, or on an operation that takes none.",
+            Code::UnexpectedStatus => "A response status the spec's operation does not list.",
+            Code::UnexpectedContentType => "A request or response content type the spec's operation does not list.",
+        }
+    }
+
+    /// What to do about a finding of this code (SARIF's rule `help`).
+    pub fn help(self) -> &'static str {
+        match self {
+            Code::InvalidJson => "Fix the capture: the message gives where the JSON breaks. A truncated log line or a HAR body cut by the browser shows up here.",
+            Code::DecodeError => "This payload would fail in code that uses the SDK. If Discord really sends it, the SDK needs a change (an overlay entry in schema/overlay.toml); otherwise the producer of the payload is wrong.",
+            Code::MissingRequired => "Discord's spec requires the field but the payload lacks it. The SDK tolerates it where schema/overlay.toml says so; report the spec drift upstream or fix the producer.",
+            Code::UnknownField => "Discord sends a field its spec does not document (often a new one). The SDK keeps it as an unknown field; nothing breaks.",
+            Code::UnknownEnumValue => "A value the spec's enum lacks (often new on Discord's side). The SDK keeps it as an Unknown variant; code that matches on the enum should handle that case.",
+            Code::OutOfRange => "The number is outside what the spec allows; requests with it are likely refused by Discord.",
+            Code::DeprecatedField => "The field is deprecated or was removed from Discord's API; stop relying on it.",
+            Code::WrongVariantField => "The invite carries a field of another variant (e.g. `guild` on a friend invite): check its `type`.",
+            Code::WrongType => "The JSON type differs from the spec's, but the SDK still decodes it; report the drift or fix the producer.",
+            Code::DuplicateKey => "Remove the repeated key: JSON readers disagree on which occurrence wins.",
+            Code::InvalidFormat => "Snowflakes are decimal digits without a leading zero; date-times are RFC 3339 (2016-03-31T19:15:39.954000+00:00).",
+            Code::DuplicateItem => "Remove the repeated item: the spec requires unique items.",
+            Code::UnexpectedNull => "Discord's spec says the field may be absent but not null; the SDK reads null as absent.",
+            Code::UnknownKind => "Pass --kind NAME (see `discord-invite schema export`) to validate the payload as that kind.",
+            Code::AmbiguousKind => "Pass the --kind the note names if the guess is wrong; with --kind the payload is validated as that kind.",
+            Code::NotInvite => "Nothing to do: the validator only checks invite payloads. -v lists these.",
+            Code::NoBody => "Export the HAR with bodies (devtools: \"Save all as HAR with content\").",
+            Code::NotJson => "Nothing to validate: the body is not JSON.",
+            Code::IoError => "Check the path and its permissions; the other paths were still validated (exit code 2).",
+            Code::TooLarge => "Raise --max-payload-bytes if the payload is real; it was stepped over without being held in memory.",
+            Code::NotAFile => "Name it on the command line to read it (a FIFO is read then); a directory walk does not open it, as it could block forever.",
+            Code::SkippedFile => "Rename it (.json, .ndjson, .jsonl, .har) or name it on the command line to read it. -v lists these.",
+            Code::NoPayloadFile => "Check the path: the directory holds no *.json, *.ndjson, *.jsonl or *.har file (or none could be read), so nothing in it was validated.",
+            Code::UndocumentedOperation => "The client calls an operation Discord's spec does not document; it may change or go away without notice.",
+            Code::UnknownParameter => "Discord's spec does not define this query parameter for the operation; it may be ignored or removed.",
+            Code::InvalidParameter => "Discord refuses or misreads the value; use the type the spec gives (snowflakes are decimal digits, booleans true or false).",
+            Code::InvalidHeader => "Percent-encode the reason as UTF-8 and keep it within 512 characters.",
+            Code::UnexpectedStatus => "Discord answered with a status its spec does not list for the operation.",
+            Code::UnexpectedContentType => "The body's content type is not the spec's (often a proxy's HTML error page); the body was not validated.",
+        }
+    }
+
+    /// Whether the code is about a HAR exchange rather than a body: the finding's pointer is
+    /// into the HAR entry (`/request/url`) and its line and column are in the HAR file.
+    pub fn is_exchange(self) -> bool {
+        matches!(
+            self,
+            Code::UndocumentedOperation
+                | Code::UnknownParameter
+                | Code::InvalidParameter
+                | Code::InvalidHeader
+                | Code::UnexpectedStatus
+                | Code::UnexpectedContentType
+        )
     }
 
     /// The severity of the code, with `--strict` or without.
@@ -197,13 +326,22 @@ impl Code {
             | Code::WrongType
             | Code::DuplicateKey
             | Code::InvalidFormat
-            | Code::DuplicateItem => Severity::Warning,
+            | Code::DuplicateItem
+            | Code::UndocumentedOperation
+            | Code::UnknownParameter
+            | Code::InvalidParameter
+            | Code::InvalidHeader
+            | Code::UnexpectedStatus
+            | Code::UnexpectedContentType
+            | Code::NoPayloadFile => Severity::Warning,
             Code::UnexpectedNull
             | Code::UnknownKind
+            | Code::AmbiguousKind
             | Code::NotInvite
             | Code::NoBody
             | Code::NotJson
-            | Code::NotAFile => Severity::Note,
+            | Code::NotAFile
+            | Code::SkippedFile => Severity::Note,
         }
     }
 }
@@ -534,11 +672,13 @@ pub(crate) fn validate_slow(
         })
         .collect();
 
-    // Which kind, and which node is the payload.
-    let (kind, node, prefix): (Kind, &Node<'_>, &str) = match known {
-        Some(k) => (k, &doc.root, ""),
+    // Which kind, and its findings.
+    let spec = Spec::get();
+    let repeats = !doc.duplicates.is_empty();
+    let (kind, checked) = match known {
+        Some(k) => (k, check_as(spec, bytes, k, &doc.root, "", repeats)),
         None => match kind::envelope(&doc.root) {
-            kind::Envelope::Invite(k, d) => (k, d, "/d"),
+            kind::Envelope::Invite(k, d) => (k, check_as(spec, bytes, k, d, "/d", repeats)),
             kind::Envelope::Other(what) => {
                 raw.push(RawFinding {
                     code: Code::NotInvite,
@@ -548,32 +688,77 @@ pub(crate) fn validate_slow(
                 });
                 return finish_raw(bytes, origin, options, None, None, raw, true);
             }
-            kind::Envelope::None => match options.kind.or_else(|| kind::from_shape(&doc.root)) {
-                Some(k) => (k, &doc.root, ""),
-                None => {
-                    raw.push(RawFinding {
-                        code: Code::UnknownKind,
-                        pointer: String::new(),
-                        offset: doc.root.start,
-                        message: format!(
-                            "cannot tell what this {} is; pass --kind to validate it",
-                            doc.root.type_name()
-                        ),
-                    });
-                    return finish_raw(bytes, origin, options, None, None, raw, true);
-                }
+            kind::Envelope::None => match options.kind {
+                Some(k) => (k, check_as(spec, bytes, k, &doc.root, "", repeats)),
+                None => match guess::guess(spec, bytes, &doc.root, repeats) {
+                    guess::Guess::Found {
+                        kind,
+                        checked,
+                        note,
+                    } => {
+                        raw.extend(note);
+                        (kind, checked)
+                    }
+                    guess::Guess::Unknown(message) => {
+                        raw.push(RawFinding {
+                            code: Code::UnknownKind,
+                            pointer: String::new(),
+                            offset: doc.root.start,
+                            message,
+                        });
+                        return finish_raw(bytes, origin, options, None, None, raw, true);
+                    }
+                },
             },
         },
     };
+    raw.extend(checked.raw);
+    finish_raw(
+        bytes,
+        origin,
+        options,
+        Some(kind),
+        checked.schema,
+        raw,
+        false,
+    )
+}
 
-    let spec = Spec::get();
+/// What checking a payload as one kind gives: the spec's findings and the SDK's verdict.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    /// The schema checked against.
+    pub schema: Option<&'static str>,
+    /// The findings (a `decode-error` among them when the SDK rejects it).
+    pub raw: Vec<RawFinding>,
+    /// Members the kind's schemas declare: the evidence for the kind.
+    pub matched: usize,
+    /// The SDK's verdict: `None` when it decodes; `Some(true)` when it fails only for want of
+    /// a field.
+    pub refused: Option<bool>,
+}
+
+/// Checks `node` as `kind` against the spec and decodes it with the SDK. One problem, one
+/// finding: where the SDK fails, the spec's findings about that value restate the failure and
+/// are left out.
+pub(crate) fn check_as(
+    spec: &Spec,
+    bytes: &[u8],
+    kind: Kind,
+    node: &Node<'_>,
+    prefix: &str,
+    repeats: bool,
+) -> Checked {
     let mut checker = Checker::new(spec, prefix);
-    checker.duplicates = !doc.duplicates.is_empty();
+    checker.duplicates = repeats;
     let schema = check_kind(&mut checker, spec, kind, node);
-    raw.append(&mut checker.out);
+    let matched = checker.matched;
+    let mut raw = checker.out;
+    let mut refused = None;
 
     // The SDK's verdict; its failure hides spec findings at the same place (they say less).
     if let Err(e) = models::decode(kind, &bytes[node.start..node.end]) {
+        refused = Some(missing_field(e.message()).is_some());
         let mut pointer = format!("{prefix}{}", e.pointer());
         let target = node.pointer(e.pointer());
         let mut offset = target.map_or(node.start, |n| n.start);
@@ -582,19 +767,20 @@ pub(crate) fn validate_slow(
                 offset = node.start + offset_of(&bytes[node.start..node.end], l, c);
             }
         }
+        // The SDK blames the object for a field it lacks or that is `null`; the field is the
+        // place (a `null` one has a position of its own).
         if let Some(field) = missing_field(e.message()) {
             pointer.push('/');
             position::push_escaped(&mut pointer, field);
+        } else if let Some(field) = null_field(e.message()) {
+            let null = target.and_then(|t| t.get(field));
+            if let Some(n) = null {
+                pointer.push('/');
+                position::push_escaped(&mut pointer, field);
+                offset = n.start;
+            }
         }
-        // Type and presence findings at the same place restate the SDK's error; range, enum
-        // and format findings are facts about the spec and stay.
-        raw.retain(|f| {
-            f.pointer != pointer
-                || !matches!(
-                    f.code,
-                    Code::WrongType | Code::UnexpectedNull | Code::MissingRequired
-                )
-        });
+        raw.retain(|f| f.pointer != pointer || !restates_decode_error(f.code));
         raw.push(RawFinding {
             code: Code::DecodeError,
             pointer,
@@ -602,7 +788,29 @@ pub(crate) fn validate_slow(
             message: format!("the SDK cannot decode this: {}", e.message()),
         });
     }
-    finish_raw(bytes, origin, options, Some(kind), schema, raw, false)
+    Checked {
+        schema,
+        raw,
+        matched,
+        refused,
+    }
+}
+
+/// Whether a spec finding at the place where the SDK fails says nothing the `decode-error`
+/// does not: the value's type, presence, range, format or enum membership is what the SDK
+/// complains about too (`"0123"` is no snowflake for either; `1e20` is out of the spec's
+/// range and no integer for the SDK). A repeated, unknown, deprecated or misplaced key is
+/// another problem.
+fn restates_decode_error(code: Code) -> bool {
+    matches!(
+        code,
+        Code::WrongType
+            | Code::UnexpectedNull
+            | Code::MissingRequired
+            | Code::InvalidFormat
+            | Code::OutOfRange
+            | Code::UnknownEnumValue
+    )
 }
 
 /// Payloads from this size on are sniffed for a gateway envelope before they are parsed.
@@ -633,7 +841,7 @@ fn variant_check<'n>(
 }
 
 /// Runs the spec check of `kind` on `node`; returns the schema used.
-fn check_kind<'n>(
+pub(crate) fn check_kind<'n>(
     checker: &mut Checker<'_, 'n>,
     spec: &Spec,
     kind: Kind,
@@ -665,6 +873,7 @@ fn check_kind<'n>(
                         None => unknown_invite_type(&mut sub, spec, item),
                     }
                     checker.out.append(&mut sub.out);
+                    checker.matched += sub.matched;
                 }
             } else {
                 checker.wrong_type(node, "array (of invites)");
@@ -689,8 +898,13 @@ fn unknown_invite_type<'n>(checker: &mut Checker<'_, 'n>, spec: &Spec, node: &'n
 
 /// The variant schema an invite's `type` picks: absent means guild (as the SDK decodes it);
 /// an unknown value picks none (the `type` check reports it).
-fn invite_variant(node: &Node<'_>) -> Option<&'static str> {
-    match node.get("type").map(|t| &t.value) {
+pub(crate) fn invite_variant(node: &Node<'_>) -> Option<&'static str> {
+    variant_of(node.get("type").map(|t| &t.value))
+}
+
+/// [`invite_variant`] of an invite whose `type` is `t` (`None`: absent).
+pub(crate) fn variant_of(t: Option<&Value<'_>>) -> Option<&'static str> {
+    match t {
         None => Some("GuildInviteResponse"),
         Some(Value::Number("0")) => Some("GuildInviteResponse"),
         Some(Value::Number("1")) => Some("GroupDMInviteResponse"),
@@ -703,6 +917,13 @@ fn invite_variant(node: &Node<'_>) -> Option<&'static str> {
 fn missing_field(message: &str) -> Option<&str> {
     message
         .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+}
+
+/// `invalid type: null, expected a value for `x` (it is not nullable)` → `x`.
+fn null_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("invalid type: null, expected a value for `")
         .and_then(|r| r.split('`').next())
 }
 
@@ -719,7 +940,7 @@ fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
 }
 
 /// A payload-relative line and column placed in the source file.
-fn place(origin: Origin, line: usize, column: usize) -> (usize, usize) {
+pub(crate) fn place(origin: Origin, line: usize, column: usize) -> (usize, usize) {
     if line == 1 {
         (origin.line, origin.column + column - 1)
     } else {

@@ -135,8 +135,54 @@ pub(crate) struct Document<'a> {
     pub duplicates: Vec<DuplicateKey>,
 }
 
+/// The encoding of a text that is UTF-16 or UTF-32 rather than UTF-8, told by its byte order
+/// mark or, without one, by where the NUL bytes are (a JSON text starts with an ASCII
+/// character: RFC 4627, section 3). `None` for anything else. Only a text that is not JSON
+/// anyway is named: UTF-8 JSON holds no NUL byte and never starts with `FE` or `FF`.
+pub(crate) fn foreign_encoding(src: &[u8]) -> Option<&'static str> {
+    let b = |i: usize| src.get(i).copied();
+    let nul = |i: usize| b(i) == Some(0);
+    let some = |i: usize| b(i).is_some_and(|x| x != 0);
+    Some(match src {
+        [0, 0, 0xFE, 0xFF, ..] => "UTF-32BE (byte order mark 00 00 FE FF)",
+        [0xFF, 0xFE, 0, 0, ..] => "UTF-32LE (byte order mark FF FE 00 00)",
+        [0xFE, 0xFF, ..] => "UTF-16BE (byte order mark FE FF)",
+        [0xFF, 0xFE, ..] => "UTF-16LE (byte order mark FF FE)",
+        _ if nul(0) && nul(1) && nul(2) && some(3) => "UTF-32BE (no byte order mark)",
+        _ if some(0) && nul(1) && nul(2) && nul(3) => "UTF-32LE (no byte order mark)",
+        _ if nul(0) && some(1) => "UTF-16BE (no byte order mark)",
+        _ if some(0) && nul(1) => "UTF-16LE (no byte order mark)",
+        _ => return None,
+    })
+}
+
+/// Why a text in a [`foreign_encoding`] is refused.
+pub(crate) fn foreign_encoding_message(encoding: &str) -> String {
+    format!(
+        "the text is {encoding}, not UTF-8: JSON must be UTF-8 (RFC 8259, section 8.1); re-save it as UTF-8 (PowerShell's `>` writes UTF-16: use `Out-File -Encoding utf8`)"
+    )
+}
+
+/// The message for a text that starts with two UTF-8 byte order marks.
+pub(crate) const SECOND_BOM: &str =
+    "a second byte order mark (U+FEFF): a JSON text may start with one at most (RFC 8259, section 8.1), as the SDK reads it; remove the extra one";
+
 /// Parses one JSON document; trailing whitespace is allowed, anything else after it is not.
+/// A text in UTF-16 or UTF-32 is refused with its encoding named, and a second byte order
+/// mark with its own message (as the readers do, so the library and the CLI agree).
 pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
+    if let Some(encoding) = foreign_encoding(src) {
+        return Err(SyntaxError {
+            offset: 0,
+            message: foreign_encoding_message(encoding),
+        });
+    }
+    if src.starts_with(b"\xEF\xBB\xBF\xEF\xBB\xBF") {
+        return Err(SyntaxError {
+            offset: 3,
+            message: SECOND_BOM.to_owned(),
+        });
+    }
     let mut p = Parser {
         src,
         text: std::str::from_utf8(src).ok(),
@@ -750,7 +796,17 @@ pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
         .iter()
         .filter(|&&b| (b & 0xC0) != 0x80)
         .count();
-    (line, column)
+    past_bom(src, offset, (line, column))
+}
+
+/// A leading byte order mark is not a column: columns on the first line count from after it,
+/// as editors show them and as the readers (which strip it) count them.
+fn past_bom(src: &[u8], offset: usize, (line, column): (usize, usize)) -> (usize, usize) {
+    if line == 1 && offset >= 3 && src.starts_with(b"\xEF\xBB\xBF") {
+        (line, column - 1)
+    } else {
+        (line, column)
+    }
 }
 
 /// The number of characters in UTF-8 bytes: the bytes that are not continuation bytes
@@ -865,6 +921,11 @@ impl<'a> Lines<'a> {
         if offset < self.offset {
             return line_col(self.src, offset);
         }
+        let (line, column) = self.advance(offset);
+        past_bom(self.src, offset, (line, column))
+    }
+
+    fn advance(&mut self, offset: usize) -> (usize, usize) {
         let seg = &self.src[self.offset..offset];
         #[cfg(test)]
         count_scanned(seg.len());

@@ -263,10 +263,91 @@ impl Schema {
     }
 }
 
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum In {
+    Path,
+    Query,
+}
+
+/// A parameter of an operation.
+#[derive(Debug, Clone)]
+pub(crate) struct Param {
+    pub name: String,
+    pub at: In,
+    pub schema: Id,
+}
+
+/// A segment of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Segment {
+    /// Literal text, e.g. `invites`.
+    Literal(String),
+    /// A parameter, e.g. `code` for `{code}`.
+    Param(String),
+}
+
+/// One operation of the spec: a method on a path template.
+#[derive(Debug, Clone)]
+pub(crate) struct Operation {
+    /// Upper case, e.g. `GET`.
+    pub method: String,
+    /// The template, e.g. `/invites/{code}`.
+    pub path: String,
+    /// The template's segments.
+    pub segments: Vec<Segment>,
+    /// The `operationId`, e.g. `invite_resolve`.
+    pub id: String,
+    /// Path and query parameters (the path's own and the operation's).
+    pub params: Vec<Param>,
+    /// The statuses it answers (`200`, `4XX`), each with the content types of its body (lower
+    /// case; empty for none).
+    pub responses: Vec<(String, Vec<String>)>,
+    /// The content types of its request body (empty: it takes none).
+    pub request_types: Vec<String>,
+}
+
+impl Operation {
+    /// Whether the template matches a path's segments; the number of literal segments, as a
+    /// rank (`/members/@me/invites` beats `/members/{user_id}/invites`).
+    pub fn matches(&self, segments: &[&str]) -> Option<usize> {
+        if segments.len() != self.segments.len() {
+            return None;
+        }
+        let mut literal = 0;
+        for (t, s) in self.segments.iter().zip(segments) {
+            match t {
+                Segment::Literal(lit) if lit == s => literal += 1,
+                Segment::Literal(_) => return None,
+                Segment::Param(_) if s.is_empty() => return None,
+                Segment::Param(_) => {}
+            }
+        }
+        Some(literal)
+    }
+
+    /// Whether the operation answers `status` (`4XX` covers 400 to 499).
+    pub fn answers(&self, status: u16) -> Option<&[String]> {
+        let exact = status.to_string();
+        let range = format!("{}XX", status / 100);
+        self.responses
+            .iter()
+            .find(|(s, _)| *s == exact)
+            .or_else(|| {
+                self.responses
+                    .iter()
+                    .find(|(s, _)| s.eq_ignore_ascii_case(&range))
+            })
+            .map(|(_, types)| types.as_slice())
+    }
+}
+
 /// The compiled spec.
 #[derive(Debug)]
 pub(crate) struct Spec {
     pub schemas: Vec<Schema>,
+    /// The operations, in the spec's order.
+    pub operations: Vec<Operation>,
     /// The ids of the three invite variants (guild, group DM, friend), looked up once.
     pub variants: [Option<Id>; 3],
     components: HashMap<String, Id>,
@@ -315,6 +396,7 @@ impl Spec {
         let mut c = Compiler {
             spec: Spec {
                 schemas: Vec::new(),
+                operations: Vec::new(),
                 variants: [None; 3],
                 components: HashMap::new(),
                 from_docs,
@@ -340,6 +422,7 @@ impl Spec {
             "FriendInviteResponse",
         ]
         .map(|v| c.spec.components.get(v).copied());
+        c.spec.operations = c.operations(&doc)?;
         let deprecated: Vec<bool> = c.spec.schemas.iter().map(|s| s.deprecated).collect();
         for s in &mut c.spec.schemas {
             let what = s.name.as_deref().unwrap_or("this object");
@@ -415,6 +498,98 @@ impl Compiler {
             .strip_prefix("#/components/schemas/")
             .ok_or_else(|| format!("unsupported $ref {r}"))?;
         self.ensure(name)
+    }
+
+    /// The operations of `paths` (with `#/components/responses` resolved).
+    fn operations(&mut self, doc: &J) -> Result<Vec<Operation>, String> {
+        let mut out = Vec::new();
+        let Some(J::Object(paths)) = doc.get("paths") else {
+            return Ok(out);
+        };
+        let resolve = |v: &J| -> J {
+            match v.get("$ref").and_then(J::as_str) {
+                Some(r) => r
+                    .strip_prefix("#/")
+                    .and_then(|p| doc.pointer(&format!("/{p}")))
+                    .cloned()
+                    .unwrap_or(J::Null),
+                None => v.clone(),
+            }
+        };
+        let types = |v: &J| -> Vec<String> {
+            match v.get("content") {
+                Some(J::Object(c)) => c.keys().map(|k| k.to_ascii_lowercase()).collect(),
+                _ => Vec::new(),
+            }
+        };
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            let shared = item.get("parameters").and_then(J::as_array);
+            for (method, op) in item {
+                if !matches!(
+                    method.as_str(),
+                    "get" | "put" | "post" | "delete" | "patch" | "head" | "options"
+                ) {
+                    continue;
+                }
+                let mut params = Vec::new();
+                let own = op.get("parameters").and_then(J::as_array);
+                for p in shared
+                    .into_iter()
+                    .flatten()
+                    .chain(own.into_iter().flatten())
+                {
+                    let p = resolve(p);
+                    let at = match p.get("in").and_then(J::as_str) {
+                        Some("path") => In::Path,
+                        Some("query") => In::Query,
+                        _ => continue,
+                    };
+                    let Some(name) = p.get("name").and_then(J::as_str) else {
+                        continue;
+                    };
+                    let schema = self.id_of(p.get("schema").unwrap_or(&J::Null))?;
+                    params.push(Param {
+                        name: name.to_owned(),
+                        at,
+                        schema,
+                    });
+                }
+                let responses = match op.get("responses") {
+                    Some(J::Object(r)) => r
+                        .iter()
+                        .map(|(status, resp)| (status.clone(), types(&resolve(resp))))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let request_types = op.get("requestBody").map(|b| types(&resolve(b)));
+                out.push(Operation {
+                    method: method.to_ascii_uppercase(),
+                    path: path.clone(),
+                    segments: path
+                        .split('/')
+                        .filter(|s| !s.is_empty())
+                        .map(
+                            |s| match s.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
+                                Some(name) => Segment::Param(name.to_owned()),
+                                None => Segment::Literal(s.to_owned()),
+                            },
+                        )
+                        .collect(),
+                    id: op
+                        .get("operationId")
+                        .and_then(J::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    params,
+                    responses,
+                    request_types: request_types.unwrap_or_default(),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Compiles a component unless it is compiled or being compiled (a cycle).

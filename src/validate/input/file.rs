@@ -129,6 +129,15 @@ impl File {
     // ---- shape ------------------------------------------------------------------------------
 
     fn sniff(&mut self, out: &mut VecDeque<Event>) {
+        // UTF-16 or UTF-32 (PowerShell's `>` writes UTF-16), or two byte order marks: one
+        // finding for the file, the one the library gives for the same bytes, not a finding
+        // per NDJSON line of NUL-ridden text.
+        let head: Vec<u8> = (0..6).map_while(|i| self.src.byte(i)).collect();
+        if position::foreign_encoding(&head).is_some()
+            || head.starts_with(b"\xEF\xBB\xBF\xEF\xBB\xBF")
+        {
+            return self.refused(out);
+        }
         // A UTF-8 byte order mark (Windows exports) is not part of the JSON; offsets, lines
         // and columns count from after it.
         if self.src.byte(0) == Some(0xEF)
@@ -167,6 +176,17 @@ impl File {
             // read is enough to say so; the rest is not read.
             Ok(Some(_)) => self.not_json(out),
         }
+    }
+
+    /// A file whose encoding is refused: one payload, what was read, whose report names the
+    /// encoding; the rest is not read.
+    fn refused(&mut self, out: &mut VecDeque<Event>) {
+        self.start(out, FileFormat::Json);
+        let buf = self.src.split(self.src.end(), Vec::new());
+        let bytes = buf.len() as u64;
+        let item = document_item(&buf);
+        self.send_with(out, buf, vec![item], bytes, false);
+        self.end(out, FileFormat::Json);
     }
 
     /// A file whose first bytes are not JSON: NDJSON with a broken first line if it looks
@@ -535,6 +555,7 @@ impl File {
                     origin: Origin { line, column },
                     known: None,
                     fixed: None,
+                    extra: None,
                 });
                 Ok(())
             }
@@ -547,6 +568,7 @@ impl File {
                     origin: Origin { line, column },
                     known: None,
                     fixed: None,
+                    extra: None,
                 });
                 Err(Stop::Reported)
             }
@@ -577,7 +599,15 @@ impl File {
         let text = self.src.slice(start, end);
         match position::parse(text) {
             Ok(doc) => {
-                if !entry_items(&doc.root, index, line, &mut self.bodies, &mut self.items) {
+                let at = Origin { line, column };
+                if !entry_items(
+                    &doc.root,
+                    text,
+                    at,
+                    index,
+                    &mut self.bodies,
+                    &mut self.items,
+                ) {
                     self.ignored += 1;
                 }
             }
@@ -931,6 +961,7 @@ fn document_item(buf: &[u8]) -> Item {
         origin: Origin::START,
         known: None,
         fixed: None,
+        extra: None,
     }
 }
 
@@ -942,6 +973,7 @@ fn fixed_item(location: Location, report: Report) -> Item {
         origin: Origin::START,
         known: None,
         fixed: Some(report),
+        extra: None,
     }
 }
 
@@ -1007,6 +1039,7 @@ pub(super) fn lines_to_items(buf: &[u8], first_line: usize, max: usize) -> (Vec<
                     origin: Origin { line, column: 1 },
                     known: None,
                     fixed: None,
+                    extra: None,
                 }
             });
         }

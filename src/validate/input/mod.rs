@@ -21,7 +21,10 @@
 //! `*.jsonl` and `*.har` (a path named on the command line is read whatever its name, a FIFO or
 //! a device included); a directory met twice through symlinks is walked once; a FIFO, socket
 //! or device found in a directory is not opened (it could block forever or never end) but
-//! reported with the note `not-a-file`.
+//! reported with the note `not-a-file`. Nothing passes unseen: a file a walk does not take for
+//! its name is an [`Event::Skipped`] with the note `skipped-file`, and a directory named to the
+//! reader in which no file was read is an [`Event::Skipped`] with the warning
+//! `no-payload-file`.
 //!
 //! ```no_run
 //! use discord_invite::validate::input::{Event, Reader};
@@ -46,6 +49,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
+use super::exchange::{self, Extra};
 use super::kind::{HarPart, Kind};
 use super::{validate_payload, Code, Finding, Options, Origin, Report, Status};
 
@@ -216,6 +220,10 @@ pub enum Event {
     /// a FIFO, socket or device found in a directory (a `not-a-file` note, status `skipped`).
     /// The run goes on.
     Failed(Record),
+    /// A path passed over: a file found in a directory whose name a walk does not take (the
+    /// note `skipped-file`, status `skipped`), or a directory named to the reader in which no
+    /// file was read (the warning `no-payload-file`, status `warning`; sent after its walk).
+    Skipped(Record),
 }
 
 /// A payload waiting to be validated (or a fixed note about a body that is not there).
@@ -226,6 +234,8 @@ struct Item {
     origin: Origin,
     known: Option<Kind>,
     fixed: Option<Report>,
+    /// What the HAR exchange adds (see `exchange`).
+    extra: Option<Box<Extra>>,
 }
 
 /// Payloads from one file that share one buffer. Validate them in any order (or in parallel)
@@ -338,7 +348,7 @@ impl Batch {
     /// If `index` is not below [`Batch::len`].
     pub fn report(&self, index: usize, options: &Options) -> Report {
         let item = &self.items[index];
-        match &item.fixed {
+        let mut report = match &item.fixed {
             Some(r) => r.clone(),
             None => validate_payload(
                 &self.buf[item.range.clone()],
@@ -346,7 +356,11 @@ impl Batch {
                 item.origin,
                 options,
             ),
+        };
+        if let Some(extra) = &item.extra {
+            exchange::apply(&mut report, extra);
         }
+        report
     }
 
     /// Where payload `index` is in its source (`None` out of range).
@@ -445,11 +459,27 @@ impl Snippet<'_> {
 }
 
 enum Arg {
-    Path(PathBuf),
+    /// A path, and whether it was named to the reader (not found in a walk).
+    Path(PathBuf, bool),
     Stdin,
     Stream(Arc<str>, Box<dyn Read + Send>),
     /// A FIFO, socket or device found in a directory, and what it is: not opened.
     Special(PathBuf, &'static str),
+    /// A file found in a directory whose name a walk does not take.
+    Unwanted(PathBuf),
+    /// The walk of a directory named to the reader is over; what was counted when it began.
+    DirEnd(PathBuf, Tally),
+}
+
+/// What the reader has done so far (to tell whether a directory's walk read anything).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Tally {
+    /// Files opened and read (a `FileStart`, at least).
+    opened: usize,
+    /// Files that could not be opened.
+    failed: usize,
+    /// Files passed over for their name, or for not being regular files.
+    skipped: usize,
 }
 
 /// Reads paths and streams into [`Event`]s. An [`Iterator`]; I/O problems become
@@ -461,6 +491,7 @@ pub struct Reader {
     visited: HashSet<PathBuf>,
     limits: Limits,
     pool: Arc<BufPool>,
+    tally: Tally,
 }
 
 impl Reader {
@@ -477,7 +508,7 @@ impl Reader {
                 if p == Path::new("-") {
                     Arg::Stdin
                 } else {
-                    Arg::Path(p.to_path_buf())
+                    Arg::Path(p.to_path_buf(), true)
                 }
             })
             .collect();
@@ -491,6 +522,7 @@ impl Reader {
                 max_payload: MAX_PAYLOAD_BYTES,
             },
             pool: Arc::new(BufPool::new(BATCH_BYTES)),
+            tally: Tally::default(),
         }
     }
 
@@ -541,6 +573,7 @@ impl Reader {
             Arg::Stdin => self.stream(Arc::from("<stdin>"), Box::new(io::stdin()), None),
             Arg::Stream(name, stream) => self.stream(name, stream, None),
             Arg::Special(path, what) => {
+                self.tally.skipped += 1;
                 let name = path.display().to_string();
                 self.ready.push_back(Event::Failed(Record {
                     source: Arc::from(name.as_str()),
@@ -554,13 +587,36 @@ impl Reader {
                     ),
                 }));
             }
-            Arg::Path(path) => {
+            Arg::Unwanted(path) => {
+                self.tally.skipped += 1;
+                let name = path.display().to_string();
+                self.ready.push_back(Event::Skipped(Record {
+                    source: Arc::from(name.as_str()),
+                    location: Location::default(),
+                    report: Report::single(
+                        None,
+                        Code::SkippedFile,
+                        format!(
+                            "{name} is not read: a directory walk reads only *.json, *.ndjson, *.jsonl and *.har files (name it on the command line to read it)"
+                        ),
+                    ),
+                }));
+            }
+            Arg::DirEnd(path, before) => self.dir_end(&path, before),
+            Arg::Path(path, named) => {
                 let name = path.display().to_string();
                 let meta = match fs::metadata(&path) {
                     Ok(m) => m,
-                    Err(e) => return self.failed(&name, format!("cannot read {name}: {e}")),
+                    Err(e) => {
+                        self.tally.failed += 1;
+                        return self.failed(&name, format!("cannot read {name}: {e}"));
+                    }
                 };
                 if meta.is_dir() {
+                    if named {
+                        // After everything the walk finds: was anything read?
+                        self.args.push_front(Arg::DirEnd(path.clone(), self.tally));
+                    }
                     return self.walk(&path, &name);
                 }
                 // A file, or a FIFO or device named on the command line: read as a stream
@@ -571,12 +627,54 @@ impl Reader {
                             .extension()
                             .and_then(|e| e.to_str())
                             .map(str::to_ascii_lowercase);
+                        self.tally.opened += 1;
                         self.stream(Arc::from(name.as_str()), Box::new(f), ext);
                     }
-                    Err(e) => self.failed(&name, format!("cannot open {name}: {e}")),
+                    Err(e) => {
+                        self.tally.failed += 1;
+                        self.failed(&name, format!("cannot open {name}: {e}"));
+                    }
                 }
             }
         }
+    }
+
+    /// The walk of `dir` (named to the reader) is over: a warning if no file was read in it.
+    fn dir_end(&mut self, dir: &Path, before: Tally) {
+        let now = self.tally;
+        if now.opened > before.opened {
+            return;
+        }
+        let name = dir.display().to_string();
+        let (failed, skipped) = (now.failed - before.failed, now.skipped - before.skipped);
+        let mut why = Vec::new();
+        if failed > 0 {
+            why.push(format!("{failed} could not be opened"));
+        }
+        if skipped > 0 {
+            why.push(format!(
+                "{skipped} file{} skipped for {} name or type",
+                if skipped == 1 { "" } else { "s" },
+                if skipped == 1 { "its" } else { "their" }
+            ));
+        }
+        let message = if why.is_empty() {
+            format!(
+                "no file was read in {name}: it holds no *.json, *.ndjson, *.jsonl or *.har file"
+            )
+        } else {
+            format!(
+                "no file was read in {name}: it holds no readable *.json, *.ndjson, *.jsonl or *.har file ({})",
+                why.join("; ")
+            )
+        };
+        let mut report = Report::single(None, Code::NoPayloadFile, message);
+        report.status = Status::Warning;
+        self.ready.push_back(Event::Skipped(Record {
+            source: Arc::from(name.as_str()),
+            location: Location::default(),
+            report,
+        }));
     }
 
     fn stream(&mut self, source: Arc<str>, reader: Box<dyn Read + Send>, ext: Option<String>) {
@@ -619,15 +717,19 @@ impl Reader {
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-            if kind == Kid::Dir || wanted {
-                children.push((path, kind));
-            }
+            let kind = match kind {
+                Kid::Dir => Kid::Dir,
+                _ if !wanted => Kid::Unwanted,
+                other => other,
+            };
+            children.push((path, kind));
         }
         children.sort_by(|a, b| a.0.cmp(&b.0));
         for (path, kind) in children.into_iter().rev() {
             self.args.push_front(match kind {
                 Kid::Special(what) => Arg::Special(path, what),
-                Kid::Dir | Kid::File => Arg::Path(path),
+                Kid::Unwanted => Arg::Unwanted(path),
+                Kid::Dir | Kid::File => Arg::Path(path, false),
             });
         }
     }
@@ -640,6 +742,8 @@ enum Kid {
     File,
     /// A FIFO, socket or device: not opened.
     Special(&'static str),
+    /// Not a directory, and not a name a walk takes: not opened.
+    Unwanted,
 }
 
 /// The name of a file type that is neither a regular file nor a directory.

@@ -1,0 +1,472 @@
+//! The shape guess: which kind a payload is when neither its context, an envelope nor `--kind`
+//! says. Decided by evidence, not by the first rule that fits: every kind the shape allows is
+//! checked, and the one whose schemas explain the payload best wins.
+//!
+//! A kind's **score** weighs the evidence for it against the evidence against it:
+//! - **+2** for each member its schemas declare, at any depth (a `guild` whose `id` and
+//!   `name` the kind's guild schema knows is more evidence than a bare `guild`);
+//! - **-2** for each member of the payload itself that does not fit: undeclared, of another
+//!   invite variant, of a wrong JSON type or an unexpected `null` (a known name with a wrong
+//!   value is as much against as for); and -2 if the SDK cannot decode the payload as that
+//!   kind;
+//! - **-1** for each required member of the payload that is absent, by the spec or by the
+//!   SDK (partial objects are common: an absent field says less than a present one).
+//!
+//! Findings inside nested objects do not count against (a partial `guild` says little about
+//! what holds it), nor do range, format, enum and repeat findings, which say nothing about
+//! the kind. The best score wins (then fewer findings, then the order of [`Kind::ALL`]); a
+//! best score below [`FIT`] (one fitting field's worth of net evidence) means no kind fits
+//! (`unknown-kind`); a runner-up within [`CLOSE`] of the winner is named in an
+//! `ambiguous-kind` note.
+//!
+//! One rule comes first: an object with `code` and `type` is an invite. `type` is the
+//! invites' discriminator, which no other kind has (and the fast path relies on it).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use super::check::{is_legacy_field, RawFinding};
+use super::kind::Kind;
+use super::position::{Node, Value};
+use super::spec::Spec;
+use super::{check_as, variant_of, Checked, Code};
+
+/// The kinds a payload's shape can be taken for. The invite variants are reached through
+/// [`Kind::Invite`] (its `type` picks one); a group DM create-invite body looks like a guild
+/// one with fewer fields, so it is only validated with `--kind`.
+const CANDIDATES: &[Kind] = &[
+    Kind::Invite,
+    Kind::InviteCreateEvent,
+    Kind::InviteDeleteEvent,
+    Kind::TargetUsersJobStatus,
+    Kind::VanityUrl,
+    Kind::InviteMetadata,
+    Kind::InviteStageInstance,
+    Kind::CreateGuildInviteRequest,
+    Kind::ApiError,
+    Kind::RateLimitedError,
+    Kind::UpdateTargetUsersError,
+    Kind::LobbyGuildInvite,
+];
+
+/// The weight of a member that fits, of a member (or the SDK's verdict) that does not, and of
+/// a required member that is absent.
+pub(crate) const FIT: i64 = 2;
+pub(crate) const MISFIT: i64 = 2;
+pub(crate) const ABSENT: i64 = 1;
+
+/// A runner-up whose score is at most this far below the winner's is named in a note: one
+/// absent field apart.
+pub(crate) const CLOSE: i64 = ABSENT;
+
+thread_local! {
+    /// Whether kinds that cannot reach the best score are left unchecked (always, but in the
+    /// test that compares with checking every kind).
+    static PRUNE: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+    /// Kinds checked (counted for the tests).
+    static CHECKS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// What the guess found.
+pub(crate) enum Guess {
+    /// The kind, its findings, and a note when another kind fits nearly as well.
+    Found {
+        kind: Kind,
+        checked: Checked,
+        note: Option<RawFinding>,
+    },
+    /// No kind fits; the message says why.
+    Unknown(String),
+}
+
+/// One candidate's result.
+struct Scored {
+    kind: Kind,
+    checked: Checked,
+    /// Members of the payload that do not fit, and the SDK's refusal.
+    misfits: usize,
+    /// Required members of the payload that are absent.
+    absent: usize,
+}
+
+impl Scored {
+    fn new(kind: Kind, checked: Checked) -> Scored {
+        let (mut misfits, mut absent) = (0, 0);
+        for f in &checked.raw {
+            let top = f.pointer.bytes().filter(|&b| b == b'/').count() <= 1;
+            match f.code {
+                // The SDK missing a field is an absent field, wherever it is.
+                Code::DecodeError if checked.refused == Some(true) && top => absent += 1,
+                Code::DecodeError => misfits += 1,
+                Code::MissingRequired if top => absent += 1,
+                Code::UnknownField
+                | Code::WrongVariantField
+                | Code::WrongType
+                | Code::UnexpectedNull
+                    if top =>
+                {
+                    misfits += 1
+                }
+                _ => {}
+            }
+        }
+        Scored {
+            kind,
+            checked,
+            misfits,
+            absent,
+        }
+    }
+
+    fn score(&self) -> i64 {
+        FIT * self.checked.matched as i64
+            - MISFIT * self.misfits as i64
+            - ABSENT * self.absent as i64
+    }
+
+    /// `3 fields fit, 1 does not, 1 required field absent`.
+    fn evidence(&self) -> String {
+        let plural =
+            |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+        let (m, x, a) = (self.checked.matched, self.misfits, self.absent);
+        format!(
+            "score {}: {m} field{} fit, {x} misfit{}, {a} required field{} absent",
+            self.score(),
+            plural(m, "", "s"),
+            plural(x, "", "s"),
+            plural(a, "", "s"),
+        )
+    }
+}
+
+/// Guesses the kind of `root` (the whole payload, `bytes`) and checks it as that kind.
+pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -> Guess {
+    let unknown = |what: &str| {
+        Guess::Unknown(format!(
+            "cannot tell what this {what} is; pass --kind to validate it"
+        ))
+    };
+    match &root.value {
+        Value::Object(members) => {
+            let shape = Shape::new(spec, members, repeats);
+            if shape.keys.contains("code") && shape.keys.contains("type") {
+                let checked = check_as(spec, bytes, Kind::Invite, root, "", repeats);
+                return Guess::Found {
+                    kind: Kind::Invite,
+                    checked,
+                    note: None,
+                };
+            }
+            // Each kind's score is at most its bound (read off the shape, no check), so kinds
+            // are checked best bound first, until the bound cannot reach the best score
+            // found (less CLOSE): the common shapes are settled by one or two checks.
+            let mut bounded: Vec<(i64, Kind)> = CANDIDATES
+                .iter()
+                .filter_map(|&k| upper_bound(spec, k, &shape).map(|b| (b, k)))
+                .collect();
+            bounded.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut scored: Vec<Scored> = Vec::new();
+            let mut top = i64::MIN;
+            for (bound, kind) in bounded {
+                if PRUNE.with(std::cell::Cell::get)
+                    && !scored.is_empty()
+                    && bound < top.saturating_sub(CLOSE)
+                {
+                    break;
+                }
+                CHECKS.with(|c| c.set(c.get() + 1));
+                let s = Scored::new(kind, check_as(spec, bytes, kind, root, "", repeats));
+                top = top.max(s.score());
+                scored.push(s);
+            }
+            // Best first; ties go to fewer findings, then to the earlier kind.
+            scored.sort_by(|a, b| {
+                b.score()
+                    .cmp(&a.score())
+                    .then(a.checked.raw.len().cmp(&b.checked.raw.len()))
+                    .then(a.kind.cmp(&b.kind))
+            });
+            let mut scored = scored.into_iter();
+            let Some(best) = scored.next() else {
+                return unknown("object");
+            };
+            if best.score() < FIT {
+                return Guess::Unknown(format!(
+                    "cannot tell what this object is: no kind fits its shape (closest: {}, {}); pass --kind to validate it",
+                    best.kind,
+                    best.evidence()
+                ));
+            }
+            let close: Vec<Scored> = scored
+                .take_while(|next| best.score() - next.score() <= CLOSE)
+                .collect();
+            let note = (!close.is_empty()).then(|| {
+                let names: Vec<String> = close
+                    .iter()
+                    .map(|c| format!("{} (score {})", c.kind, c.score()))
+                    .collect();
+                let flags: Vec<String> = close.iter().map(|c| format!("--kind {}", c.kind)).collect();
+                RawFinding {
+                    code: Code::AmbiguousKind,
+                    pointer: String::new(),
+                    offset: root.start,
+                    message: format!(
+                        "taken for {} by its shape ({}); nearly as good: {}; pass {} if that is what it is",
+                        best.kind,
+                        best.evidence(),
+                        names.join(", "),
+                        flags.join(" or ")
+                    ),
+                }
+            });
+            Guess::Found {
+                kind: best.kind,
+                checked: best.checked,
+                note,
+            }
+        }
+        Value::Array(items) => {
+            // A list of invites (or nulls, as the list endpoints allow).
+            let first = items.iter().find(|n| !matches!(n.value, Value::Null));
+            let invites = first.is_some_and(|first| {
+                matches!(
+                    guess(spec, bytes, first, repeats),
+                    Guess::Found {
+                        kind: Kind::Invite,
+                        ..
+                    }
+                )
+            });
+            if invites {
+                let checked = check_as(spec, bytes, Kind::InviteList, root, "", repeats);
+                Guess::Found {
+                    kind: Kind::InviteList,
+                    checked,
+                    note: None,
+                }
+            } else {
+                unknown("array")
+            }
+        }
+        _ => unknown(root.type_name()),
+    }
+}
+
+/// Every property name of the candidates' top-level schemas (the invite variants included).
+fn candidate_names(spec: &Spec) -> &'static HashSet<String> {
+    static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let variants = [
+            "GuildInviteResponse",
+            "GroupDMInviteResponse",
+            "FriendInviteResponse",
+        ];
+        CANDIDATES
+            .iter()
+            .map(|k| k.schema_name())
+            .chain(variants)
+            .filter_map(|name| spec.component(name))
+            .flat_map(|id| spec.schema(id).properties.iter().map(|(n, _)| n.clone()))
+            .collect()
+    })
+}
+
+/// What the guess needs of an object, read once (linear in its members): its keys, the
+/// members some candidate declares with the members nested in each, and the others summed up.
+struct Shape<'m> {
+    keys: HashSet<&'m str>,
+    /// First occurrences of keys some candidate declares: (key, members nested in its value).
+    known: Vec<(&'m str, i64)>,
+    /// First occurrences of keys no candidate declares (legacy keys apart), and the members
+    /// nested in their values.
+    unknown: i64,
+    unknown_nested: i64,
+    /// The invite variant the object's `type` picks.
+    variant: Option<&'static str>,
+}
+
+impl<'m> Shape<'m> {
+    fn new(spec: &Spec, members: &'m [super::position::Member<'_>], repeats: bool) -> Self {
+        let names = candidate_names(spec);
+        let mut shape = Shape {
+            keys: HashSet::with_capacity(members.len()),
+            known: Vec::new(),
+            unknown: 0,
+            unknown_nested: 0,
+            variant: variant_of(None),
+        };
+        for m in members {
+            let key: &'m str = m.key.as_ref();
+            // A repeated key is `duplicate-key`, not checked again.
+            if !shape.keys.insert(key) && repeats {
+                continue;
+            }
+            if key == "type" {
+                shape.variant = variant_of(Some(&m.value.value));
+            }
+            if names.contains(key) {
+                shape.known.push((key, nested_members(&m.value)));
+            } else if !is_legacy_field(key) {
+                shape.unknown += 1;
+                shape.unknown_nested += nested_members(&m.value);
+            }
+        }
+        shape
+    }
+}
+
+/// The most a kind can score on this object (`None` when its schema declares none of the
+/// object's keys: the shape does not allow it): every member under a declared key fits, and
+/// only the payload's own misfits and absent required fields count against, as the checker
+/// will find them (a legacy key is `deprecated-field`, an undeclared key of a free-form
+/// object no finding).
+fn upper_bound(spec: &Spec, kind: Kind, shape: &Shape<'_>) -> Option<i64> {
+    let name = match kind {
+        Kind::Invite => shape.variant.unwrap_or("GuildInviteResponse"),
+        k => k.schema_name(),
+    };
+    let schema = spec.schema(spec.component(name)?);
+    // An undeclared member: no finding in a free-form object, checked against the schema of
+    // the others where there is one (its nested members may fit), a misfit otherwise.
+    let undeclared = |count: i64, nested: i64| {
+        if schema.free_form {
+            0
+        } else if matches!(schema.additional, Some(Some(_))) {
+            FIT * nested
+        } else {
+            -MISFIT * count
+        }
+    };
+    let mut declared = false;
+    let mut bound = undeclared(shape.unknown, shape.unknown_nested);
+    for &(key, nested) in &shape.known {
+        if schema.property(key).is_some() {
+            declared = true;
+            bound += FIT * (1 + nested);
+        } else if !is_legacy_field(key) {
+            bound += undeclared(1, nested);
+        }
+    }
+    let absent = schema
+        .required
+        .iter()
+        .filter(|r| !shape.keys.contains(r.as_str()))
+        .count();
+    bound -= ABSENT * absent as i64;
+    declared.then_some(bound)
+}
+
+/// Object members at any depth inside a value.
+fn nested_members(node: &Node<'_>) -> i64 {
+    match &node.value {
+        Value::Object(members) => members.iter().map(|m| 1 + nested_members(&m.value)).sum(),
+        Value::Array(items) => items.iter().map(nested_members).sum(),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::position::parse;
+
+    /// Objects to guess: the shapes of the labelled set and the shipped JSON documents, each
+    /// also with every top-level key dropped in turn and with an unknown key added.
+    fn objects() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut base: Vec<String> =
+            std::fs::read_to_string(root.join("tests/fixtures/kinds/shapes.ndjson"))
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .collect();
+        for dir in ["captures/docs", "captures/broken", "tests/fixtures/docs"] {
+            for e in std::fs::read_dir(root.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if e.path().extension().is_some_and(|x| x == "json") {
+                    base.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for text in base {
+            let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(&text)
+            else {
+                continue;
+            };
+            for k in m.keys() {
+                let mut less = m.clone();
+                less.shift_remove(k);
+                out.push(serde_json::Value::Object(less).to_string());
+            }
+            let mut more = m.clone();
+            more.insert("surprise".into(), serde_json::json!({"a": 1}));
+            out.push(serde_json::Value::Object(more).to_string());
+            out.push(text);
+        }
+        out
+    }
+
+    fn outcome(g: &Guess) -> (Option<Kind>, Option<String>) {
+        match g {
+            Guess::Found { kind, note, .. } => {
+                (Some(*kind), note.as_ref().map(|n| n.message.clone()))
+            }
+            Guess::Unknown(m) => (None, Some(m.clone())),
+        }
+    }
+
+    #[test]
+    fn scores_stay_within_their_bounds_and_pruning_changes_no_guess() {
+        let spec = Spec::get();
+        let objects = objects();
+        assert!(objects.len() > 200, "{}", objects.len());
+        let mut bounded = 0;
+        let (mut pruned_checks, mut full_checks) = (0, 0);
+        for text in &objects {
+            let bytes = text.as_bytes();
+            let Ok(doc) = parse(bytes) else { continue };
+            let Value::Object(members) = &doc.root.value else {
+                continue;
+            };
+            let repeats = !doc.duplicates.is_empty();
+            for &kind in CANDIDATES {
+                if let Some(bound) = upper_bound(spec, kind, &Shape::new(spec, members, repeats)) {
+                    let s = Scored::new(kind, check_as(spec, bytes, kind, &doc.root, "", repeats));
+                    assert!(
+                        s.score() <= bound,
+                        "{kind}: score {} over its bound {bound} on {text}",
+                        s.score()
+                    );
+                    bounded += 1;
+                }
+            }
+            let checks = || CHECKS.with(std::cell::Cell::get);
+            let before = checks();
+            let pruned = guess(spec, bytes, &doc.root, repeats);
+            pruned_checks += checks() - before;
+            PRUNE.with(|p| p.set(false));
+            let before = checks();
+            let full = guess(spec, bytes, &doc.root, repeats);
+            full_checks += checks() - before;
+            PRUNE.with(|p| p.set(true));
+            assert_eq!(outcome(&pruned), outcome(&full), "{text}");
+        }
+        assert!(bounded > 1000, "{bounded}");
+        eprintln!("{pruned_checks} kinds checked with pruning, {full_checks} without");
+        // Pruning saves most of the checks.
+        assert!(
+            pruned_checks * 2 < full_checks,
+            "{pruned_checks} of {full_checks}"
+        );
+        // A vanity URL is settled by one check.
+        let text = br#"{"code": "abc", "uses": 12}"#;
+        let doc = parse(text).unwrap();
+        let before = CHECKS.with(std::cell::Cell::get);
+        let _ = guess(spec, text, &doc.root, false);
+        assert_eq!(CHECKS.with(std::cell::Cell::get) - before, 1);
+    }
+}
