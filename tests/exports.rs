@@ -113,6 +113,15 @@ fn chrome_and_mitmproxy_exports() {
 }
 
 #[test]
+fn charles_export() {
+    // Charles 4: `statusText` and `redirectURL` null, `_charlesStatus`, HTTP/2 pseudo-headers,
+    // the body base64: read like any other, and the request side has nothing to say.
+    let all = read("charles.har");
+    assert_eq!(all.len(), 1, "only the response has a record: {all:?}");
+    assert_eq!(responses("charles.har"), [invite()]);
+}
+
+#[test]
 fn firefox_export() {
     // A body as text; a body Firefox left out, with its comment; an aborted request.
     let r = responses("firefox.har");
