@@ -122,6 +122,22 @@ fn charles_export() {
 }
 
 #[test]
+fn fiddler_export() {
+    // Fiddler Classic: one line; a JSON body as text; a body past its size limit left out with
+    // a comment, which the note quotes.
+    let r = responses("fiddler.har");
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[0], invite());
+    assert_eq!(
+        first(&r[1]),
+        (
+            Code::NoBody,
+            "the HAR has no response body for this entry (the exporter's comment: Body length exceeded fiddler.importexport.HTTPArchiveJSON.MaxTextBodyLength, so body was omitted.)"
+        )
+    );
+}
+
+#[test]
 fn firefox_export() {
     // A body as text; a body Firefox left out, with its comment; an aborted request.
     let r = responses("firefox.har");
