@@ -315,7 +315,7 @@ pub struct AvatarDecoration {
     /// The hash of the decoration image.
     ///
     /// Always present.
-    pub asset: String,
+    pub asset: crate::ImageHash,
     /// The ID of the SKU the decoration is sold as, or null when it is not a store item.
     ///
     /// Always present; `None` is `null`.
@@ -359,7 +359,7 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
                 self,
                 mut map: A,
             ) -> Result<AvatarDecoration, A::Error> {
-                let mut v_asset = None::<String>;
+                let mut v_asset = None::<crate::ImageHash>;
                 let mut v_sku_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -398,7 +398,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<AvatarDecoration> 
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<AvatarDecoration>, A::Error> {
-                let mut v_asset = None::<crate::__private::Check<String>>;
+                let mut v_asset = None::<crate::__private::Check<crate::ImageHash>>;
                 let mut v_sku_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
                 >::Absent;
@@ -2573,7 +2573,7 @@ pub struct GuildMember {
     /// The hash of the member's guild-specific avatar, or null when they use their account avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub avatar: crate::Nullable<String>,
+    pub avatar: crate::Nullable<crate::ImageHash>,
     /// The member's guild-specific avatar decoration, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -2581,7 +2581,7 @@ pub struct GuildMember {
     /// The hash of the member's guild-specific profile banner, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub banner: crate::Nullable<String>,
+    pub banner: crate::Nullable<crate::ImageHash>,
     /// When the member's timeout ends (ISO 8601 timestamp); null, or a time in the past, when they are not timed out.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -2714,11 +2714,11 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                 self,
                 mut map: A,
             ) -> Result<GuildMember, A::Error> {
-                let mut v_avatar = crate::Nullable::<String>::Absent;
+                let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
                     Box<AvatarDecoration>,
                 >::Absent;
-                let mut v_banner = crate::Nullable::<String>::Absent;
+                let mut v_banner = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_communication_disabled_until = crate::Nullable::<
                     crate::Timestamp,
                 >::Absent;
@@ -2800,13 +2800,13 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildMember> {
                 mut map: A,
             ) -> Result<crate::__private::Check<GuildMember>, A::Error> {
                 let mut v_avatar = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
                     crate::__private::Check<Box<AvatarDecoration>>,
                 >::Absent;
                 let mut v_banner = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_communication_disabled_until = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
@@ -4865,7 +4865,7 @@ pub struct InviteApplication {
     /// The hash of the application's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub icon: crate::Nullable<String>,
+    pub icon: crate::Nullable<crate::ImageHash>,
     /// The application's description; may be empty.
     ///
     /// `None` when the key is absent.
@@ -4884,9 +4884,9 @@ pub struct InviteApplication {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: ImageHash>")
     )]
-    pub cover_image: Option<String>,
+    pub cover_image: Option<crate::ImageHash>,
     /// For a game sold on Discord: the ID of the game SKU the application was created for.
     ///
     /// `None` when the key is absent.
@@ -5123,10 +5123,10 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
             ) -> Result<InviteApplication, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
                 let mut v_name = None::<String>;
-                let mut v_icon = crate::Nullable::<String>::Absent;
+                let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_description = None::<String>;
                 let mut v_kind = crate::Nullable::<ApplicationType>::Absent;
-                let mut v_cover_image = None::<String>;
+                let mut v_cover_image = None::<crate::ImageHash>;
                 let mut v_primary_sku_id = None::<crate::Snowflake>;
                 let mut v_bot = None::<Box<User>>;
                 let mut v_slug = None::<String>;
@@ -5238,13 +5238,15 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteApplication>
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_name = None::<crate::__private::Check<String>>;
                 let mut v_icon = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_description = None::<crate::__private::Check<String>>;
                 let mut v_kind = crate::Nullable::<
                     crate::__private::Check<ApplicationType>,
                 >::Absent;
-                let mut v_cover_image = None::<crate::__private::Check<String>>;
+                let mut v_cover_image = None::<
+                    crate::__private::Check<crate::ImageHash>,
+                >;
                 let mut v_primary_sku_id = None::<
                     crate::__private::Check<crate::Snowflake>,
                 >;
@@ -5369,9 +5371,9 @@ pub struct InviteChannel {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: ImageHash>")
     )]
-    pub icon: Option<String>,
+    pub icon: Option<crate::ImageHash>,
     /// For a group DM: its members, with just ID, username and avatar.
     ///
     /// `None` when the key is absent.
@@ -5429,7 +5431,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                 let mut v_id = None::<crate::Snowflake>;
                 let mut v_kind = None::<ChannelType>;
                 let mut v_name = crate::Nullable::<String>::Absent;
-                let mut v_icon = None::<String>;
+                let mut v_icon = None::<crate::ImageHash>;
                 let mut v_recipients = None::<Vec<Box<InviteChannelRecipient>>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -5479,7 +5481,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannel> {
                 let mut v_name = crate::Nullable::<
                     crate::__private::Check<String>,
                 >::Absent;
-                let mut v_icon = None::<crate::__private::Check<String>>;
+                let mut v_icon = None::<crate::__private::Check<crate::ImageHash>>;
                 let mut v_recipients = None::<
                     crate::__private::Check<Vec<Box<InviteChannelRecipient>>>,
                 >;
@@ -5526,9 +5528,9 @@ pub struct InviteChannelRecipient {
     /// Always present; `None` is `null`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaRequiredNullable<String>")
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: ImageHash>")
     )]
-    pub avatar: Option<String>,
+    pub avatar: Option<crate::ImageHash>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -5567,7 +5569,7 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
             ) -> Result<InviteChannelRecipient, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
                 let mut v_username = None::<String>;
-                let mut v_avatar = crate::Nullable::<String>::Absent;
+                let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -5610,7 +5612,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannelRecip
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_username = None::<crate::__private::Check<String>>;
                 let mut v_avatar = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -6074,11 +6076,11 @@ pub struct InviteGuild {
     /// The hash of the guild's invite splash background image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub splash: crate::Nullable<String>,
+    pub splash: crate::Nullable<crate::ImageHash>,
     /// The hash of the guild's banner image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub banner: crate::Nullable<String>,
+    pub banner: crate::Nullable<crate::ImageHash>,
     /// The guild's description, or null when it has none (usually only Community guilds set one).
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -6086,7 +6088,7 @@ pub struct InviteGuild {
     /// The hash of the guild's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub icon: crate::Nullable<String>,
+    pub icon: crate::Nullable<crate::ImageHash>,
     /// The guild features that are enabled, such as `COMMUNITY` or `VERIFIED`; unknown values are kept.
     ///
     /// `None` when the key is absent.
@@ -6186,10 +6188,10 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
             ) -> Result<InviteGuild, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
                 let mut v_name = None::<String>;
-                let mut v_splash = crate::Nullable::<String>::Absent;
-                let mut v_banner = crate::Nullable::<String>::Absent;
+                let mut v_splash = crate::Nullable::<crate::ImageHash>::Absent;
+                let mut v_banner = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_description = crate::Nullable::<String>::Absent;
-                let mut v_icon = crate::Nullable::<String>::Absent;
+                let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_features = None::<Vec<GuildFeature>>;
                 let mut v_verification_level = crate::Nullable::<
                     VerificationLevel,
@@ -6260,16 +6262,16 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuild> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_name = None::<crate::__private::Check<String>>;
                 let mut v_splash = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_banner = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_description = crate::Nullable::<
                     crate::__private::Check<String>,
                 >::Absent;
                 let mut v_icon = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_features = None::<crate::__private::Check<Vec<GuildFeature>>>;
                 let mut v_verification_level = crate::Nullable::<
@@ -6360,7 +6362,7 @@ pub struct InviteGuildRole {
     /// The hash of the role's icon image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub icon: crate::Nullable<String>,
+    pub icon: crate::Nullable<crate::ImageHash>,
     /// The standard emoji used as the role's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -6427,7 +6429,7 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                 let mut v_position = None::<i64>;
                 let mut v_color = None::<i64>;
                 let mut v_colors = None::<Box<GuildRoleColors>>;
-                let mut v_icon = crate::Nullable::<String>::Absent;
+                let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_unicode_emoji = crate::Nullable::<String>::Absent;
                 let mut v_permissions = None::<String>;
                 let mut extra = crate::UnknownFields::new();
@@ -6485,7 +6487,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuildRole> {
                 let mut v_color = None::<crate::__private::Check<i64>>;
                 let mut v_colors = None::<crate::__private::Check<Box<GuildRoleColors>>>;
                 let mut v_icon = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_unicode_emoji = crate::Nullable::<
                     crate::__private::Check<String>,
@@ -6830,7 +6832,7 @@ pub struct InviteStageInstanceMember {
     /// The hash of the member's guild-specific avatar, or null when they use their account avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub avatar: crate::Nullable<String>,
+    pub avatar: crate::Nullable<crate::ImageHash>,
     /// When the member started boosting the guild (ISO 8601 timestamp), or null when they are not boosting.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -6915,7 +6917,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
             ) -> Result<InviteStageInstanceMember, A::Error> {
                 let mut v_roles = None::<Vec<crate::Snowflake>>;
                 let mut v_nick = crate::Nullable::<String>::Absent;
-                let mut v_avatar = crate::Nullable::<String>::Absent;
+                let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_premium_since = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_joined_at = None::<crate::Timestamp>;
                 let mut v_pending = None::<bool>;
@@ -6973,7 +6975,7 @@ for crate::__private::Check<InviteStageInstanceMember> {
                     crate::__private::Check<String>,
                 >::Absent;
                 let mut v_avatar = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_premium_since = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
@@ -7969,9 +7971,9 @@ pub struct PrimaryGuild {
     /// Always present; `None` is `null`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaRequiredNullable<String>")
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: ImageHash>")
     )]
-    pub badge: Option<String>,
+    pub badge: Option<crate::ImageHash>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -8014,7 +8016,7 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
                 >::Absent;
                 let mut v_identity_enabled = crate::Nullable::<bool>::Absent;
                 let mut v_tag = crate::Nullable::<String>::Absent;
-                let mut v_badge = crate::Nullable::<String>::Absent;
+                let mut v_badge = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -8072,7 +8074,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<PrimaryGuild> {
                     crate::__private::Check<String>,
                 >::Absent;
                 let mut v_badge = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -8837,7 +8839,7 @@ pub struct ScheduledEvent {
     /// The hash of the event's cover image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub image: crate::Nullable<String>,
+    pub image: crate::Nullable<crate::ImageHash>,
     /// When the event is set to start (ISO 8601 timestamp).
     ///
     /// Always present.
@@ -8974,7 +8976,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                 let mut v_channel_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut v_creator_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut v_creator = None::<Box<User>>;
-                let mut v_image = crate::Nullable::<String>::Absent;
+                let mut v_image = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_scheduled_start_time = None::<crate::Timestamp>;
                 let mut v_scheduled_end_time = crate::Nullable::<
                     crate::Timestamp,
@@ -9084,7 +9086,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEvent> {
                 >::Absent;
                 let mut v_creator = None::<crate::__private::Check<Box<User>>>;
                 let mut v_image = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_scheduled_start_time = None::<
                     crate::__private::Check<crate::Timestamp>,
@@ -10256,7 +10258,7 @@ pub struct User {
     /// The hash of the user's avatar, or null when they use a default avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub avatar: crate::Nullable<String>,
+    pub avatar: crate::Nullable<crate::ImageHash>,
     /// The user's legacy four-digit tag, or `0` for accounts that have moved to unique usernames.
     ///
     /// `None` when the key is absent.
@@ -10300,7 +10302,7 @@ pub struct User {
     /// The hash of the user's profile banner, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub banner: crate::Nullable<String>,
+    pub banner: crate::Nullable<crate::ImageHash>,
     /// The user's profile banner colour as an RGB integer, or null when not set.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -10394,13 +10396,13 @@ impl<'de> serde::Deserialize<'de> for User {
             ) -> Result<User, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
                 let mut v_username = None::<String>;
-                let mut v_avatar = crate::Nullable::<String>::Absent;
+                let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_discriminator = None::<String>;
                 let mut v_public_flags = None::<i64>;
                 let mut v_flags = None::<i64>;
                 let mut v_bot = None::<bool>;
                 let mut v_system = None::<bool>;
-                let mut v_banner = crate::Nullable::<String>::Absent;
+                let mut v_banner = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_accent_color = crate::Nullable::<i64>::Absent;
                 let mut v_global_name = crate::Nullable::<String>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
@@ -10476,7 +10478,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_username = None::<crate::__private::Check<String>>;
                 let mut v_avatar = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_discriminator = None::<crate::__private::Check<String>>;
                 let mut v_public_flags = None::<crate::__private::Check<i64>>;
@@ -10484,7 +10486,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
                 let mut v_bot = None::<crate::__private::Check<bool>>;
                 let mut v_system = None::<crate::__private::Check<bool>>;
                 let mut v_banner = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_accent_color = crate::Nullable::<
                     crate::__private::Check<i64>,

@@ -70,6 +70,7 @@ crate::__check_by_decode!(
     serde_json::Value,
     crate::Snowflake,
     crate::Timestamp,
+    crate::ImageHash,
 );
 
 /// `String`'s check: what serde's `String` accepts (a string, or bytes that are UTF-8),

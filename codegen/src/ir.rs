@@ -91,6 +91,9 @@ pub enum Ty {
     Snowflake,
     /// `crate::Timestamp`.
     Timestamp,
+    /// `crate::ImageHash`: a CDN image hash, 16 bytes inline when canonical (overlay `[types]`
+    /// entry `image_hash`).
+    ImageHash,
     /// `serde_json::Value`.
     Json,
     /// A generated type.
@@ -445,9 +448,10 @@ impl Ctx<'_> {
             let ty = match t.as_str() {
                 "json" => Ty::Json,
                 "snowflake_list" => Ty::Vec(Box::new(Ty::Snowflake)),
+                "image_hash" => Ty::ImageHash,
                 other => {
                     return Err(Error::Schema(format!(
-                        "[types] `{key}` = `{other}`: unknown type (use `json` or `snowflake_list`)"
+                        "[types] `{key}` = `{other}`: unknown type (use `json`, `snowflake_list` or `image_hash`)"
                     )))
                 }
             };

@@ -44,6 +44,7 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::String => quote!(String),
         Ty::Snowflake => quote!(crate::Snowflake),
         Ty::Timestamp => quote!(crate::Timestamp),
+        Ty::ImageHash => quote!(crate::ImageHash),
         Ty::Json => quote!(serde_json::Value),
         Ty::Named { name, boxed, .. } => {
             let n = ident(name);

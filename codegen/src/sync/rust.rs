@@ -279,6 +279,7 @@ fn ty_text(t: &Ty) -> String {
         Ty::String => "String".into(),
         Ty::Snowflake => "Snowflake".into(),
         Ty::Timestamp => "Timestamp".into(),
+        Ty::ImageHash => "ImageHash".into(),
         Ty::Json => "serde_json::Value".into(),
         Ty::Named { name, boxed, .. } => {
             if *boxed {
