@@ -989,9 +989,9 @@ pub struct FriendInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+        schemars(with = "crate::__private::SchemaOptional<User>")
     )]
-    pub inviter: Option<Box<User>>,
+    pub inviter: Option<User>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
@@ -1023,7 +1023,7 @@ pub struct FriendInvite {
     /// Usually null, since a friend invite does not lead to a channel; the field is always sent.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub channel: crate::Nullable<Box<InviteChannel>>,
+    pub channel: crate::Nullable<InviteChannel>,
     /// Not described in Discord's public docs; it appears to mark friend invites shared with the inviter's synced contacts. Usually `false`.
     ///
     /// `None` when the key is absent.
@@ -1125,12 +1125,12 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
             ) -> Result<FriendInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<Box<User>>;
+                let mut v_inviter = None::<User>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_friends_count = None::<i64>;
-                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
+                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_uses = None::<i64>;
                 let mut v_max_uses = None::<i64>;
@@ -1194,7 +1194,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
             ) -> Result<crate::__private::Check<FriendInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
                 let mut v_code = None::<crate::__private::Check<String>>;
-                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
@@ -1202,7 +1202,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
                 >::Absent;
                 let mut v_friends_count = None::<crate::__private::Check<i64>>;
                 let mut v_channel = crate::Nullable::<
-                    crate::__private::Check<Box<InviteChannel>>,
+                    crate::__private::Check<InviteChannel>,
                 >::Absent;
                 let mut v_is_contact = None::<crate::__private::Check<bool>>;
                 let mut v_uses = None::<crate::__private::Check<i64>>;
@@ -1270,9 +1270,9 @@ pub struct GroupDmInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+        schemars(with = "crate::__private::SchemaOptional<User>")
     )]
-    pub inviter: Option<Box<User>>,
+    pub inviter: Option<User>,
     /// How long the invite stays valid after creation, in seconds.
     ///
     /// `None` when the key is absent.
@@ -1298,9 +1298,9 @@ pub struct GroupDmInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < InviteChannel >>")
+        schemars(with = "crate::__private::SchemaOptional<InviteChannel>")
     )]
-    pub channel: Option<Box<InviteChannel>>,
+    pub channel: Option<InviteChannel>,
     /// Roughly how many people are in the group DM; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -1365,11 +1365,11 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
             ) -> Result<GroupDmInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<Box<User>>;
+                let mut v_inviter = None::<User>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_channel = None::<Box<InviteChannel>>;
+                let mut v_channel = None::<InviteChannel>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -1424,13 +1424,13 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GroupDmInvite> {
             ) -> Result<crate::__private::Check<GroupDmInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
                 let mut v_code = None::<crate::__private::Check<String>>;
-                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
-                let mut v_channel = None::<crate::__private::Check<Box<InviteChannel>>>;
+                let mut v_channel = None::<crate::__private::Check<InviteChannel>>;
                 let mut v_approximate_member_count = crate::Nullable::<
                     crate::__private::Check<i64>,
                 >::Absent;
@@ -1838,9 +1838,9 @@ pub struct GuildInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+        schemars(with = "crate::__private::SchemaOptional<User>")
     )]
-    pub inviter: Option<Box<User>>,
+    pub inviter: Option<User>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
@@ -1882,9 +1882,9 @@ pub struct GuildInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < InviteGuild >>")
+        schemars(with = "crate::__private::SchemaOptional<InviteGuild>")
     )]
-    pub guild: Option<Box<InviteGuild>>,
+    pub guild: Option<InviteGuild>,
     /// The ID of the guild the invite joins. Required by the spec, but Discord's own examples leave it out, so it may be absent.
     ///
     /// `None` when the key is absent.
@@ -1896,7 +1896,7 @@ pub struct GuildInvite {
     /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub channel: crate::Nullable<Box<InviteChannel>>,
+    pub channel: crate::Nullable<InviteChannel>,
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
     ///
     /// `None` when the key is absent.
@@ -2107,15 +2107,15 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
             ) -> Result<GuildInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<Box<User>>;
+                let mut v_inviter = None::<User>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_flags = None::<GuildInviteFlags>;
-                let mut v_guild = None::<Box<InviteGuild>>;
+                let mut v_guild = None::<InviteGuild>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
+                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
                 let mut v_target_type = None::<InviteTargetType>;
                 let mut v_target_user = None::<Box<User>>;
                 let mut v_target_application = None::<Box<InviteApplication>>;
@@ -2229,7 +2229,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
             ) -> Result<crate::__private::Check<GuildInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
                 let mut v_code = None::<crate::__private::Check<String>>;
-                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
@@ -2237,10 +2237,10 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
                 >::Absent;
                 let mut v_is_contact = None::<crate::__private::Check<bool>>;
                 let mut v_flags = None::<crate::__private::Check<GuildInviteFlags>>;
-                let mut v_guild = None::<crate::__private::Check<Box<InviteGuild>>>;
+                let mut v_guild = None::<crate::__private::Check<InviteGuild>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_channel = crate::Nullable::<
-                    crate::__private::Check<Box<InviteChannel>>,
+                    crate::__private::Check<InviteChannel>,
                 >::Absent;
                 let mut v_target_type = None::<
                     crate::__private::Check<InviteTargetType>,
@@ -3459,9 +3459,9 @@ pub struct UnknownInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+        schemars(with = "crate::__private::SchemaOptional<User>")
     )]
-    pub inviter: Option<Box<User>>,
+    pub inviter: Option<User>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
@@ -3485,7 +3485,7 @@ pub struct UnknownInvite {
     /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub channel: crate::Nullable<Box<InviteChannel>>,
+    pub channel: crate::Nullable<InviteChannel>,
     /// Every other field, as sent.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
@@ -3541,10 +3541,10 @@ impl Invite {
     /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s) and by an invite of an unknown `type`; `None` when absent or `null`.
     pub fn inviter(&self) -> Option<&User> {
         match self {
-            Self::Guild(v) => v.inviter.as_deref(),
-            Self::GroupDm(v) => v.inviter.as_deref(),
-            Self::Friend(v) => v.inviter.as_deref(),
-            Self::Unknown(v) => v.inviter.as_deref(),
+            Self::Guild(v) => v.inviter.as_ref(),
+            Self::GroupDm(v) => v.inviter.as_ref(),
+            Self::Friend(v) => v.inviter.as_ref(),
+            Self::Unknown(v) => v.inviter.as_ref(),
         }
     }
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
@@ -3617,7 +3617,7 @@ impl Invite {
     /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn guild(&self) -> Option<&InviteGuild> {
         match self {
-            Self::Guild(v) => v.guild.as_deref(),
+            Self::Guild(v) => v.guild.as_ref(),
             _ => None,
         }
     }
@@ -3641,10 +3641,10 @@ impl Invite {
     /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s) and by an invite of an unknown `type`; `None` when absent or `null`.
     pub fn channel(&self) -> Option<&InviteChannel> {
         match self {
-            Self::Guild(v) => v.channel.as_option().map(|b| &**b),
-            Self::GroupDm(v) => v.channel.as_deref(),
-            Self::Friend(v) => v.channel.as_option().map(|b| &**b),
-            Self::Unknown(v) => v.channel.as_option().map(|b| &**b),
+            Self::Guild(v) => v.channel.as_option(),
+            Self::GroupDm(v) => v.channel.as_ref(),
+            Self::Friend(v) => v.channel.as_option(),
+            Self::Unknown(v) => v.channel.as_option(),
         }
     }
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
@@ -3946,15 +3946,15 @@ impl<'de> serde::Deserialize<'de> for Invite {
             ) -> Result<Invite, A::Error> {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
                 let mut v_code = None::<String>;
-                let mut v_inviter = None::<Box<User>>;
+                let mut v_inviter = None::<User>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_flags = None::<GuildInviteFlags>;
-                let mut v_guild = None::<Box<InviteGuild>>;
+                let mut v_guild = None::<InviteGuild>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
+                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
                 let mut v_target_type = None::<InviteTargetType>;
                 let mut v_target_user = None::<Box<User>>;
                 let mut v_target_application = None::<Box<InviteApplication>>;
@@ -4296,7 +4296,7 @@ impl Invite {
         extra: &mut crate::UnknownFields,
         v_is_contact: Option<bool>,
         v_flags: Option<GuildInviteFlags>,
-        v_guild: Option<Box<InviteGuild>>,
+        v_guild: Option<InviteGuild>,
         v_guild_id: Option<crate::Snowflake>,
         v_target_type: Option<InviteTargetType>,
         v_target_user: Option<Box<User>>,
@@ -4375,7 +4375,7 @@ impl Invite {
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_friend(
         extra: &mut crate::UnknownFields,
-        v_guild: Option<Box<InviteGuild>>,
+        v_guild: Option<InviteGuild>,
         v_guild_id: Option<crate::Snowflake>,
         v_target_type: Option<InviteTargetType>,
         v_target_user: Option<Box<User>>,
@@ -4447,7 +4447,7 @@ impl Invite {
         extra: &mut crate::UnknownFields,
         v_is_contact: Option<bool>,
         v_flags: Option<GuildInviteFlags>,
-        v_guild: Option<Box<InviteGuild>>,
+        v_guild: Option<InviteGuild>,
         v_guild_id: Option<crate::Snowflake>,
         v_target_type: Option<InviteTargetType>,
         v_target_user: Option<Box<User>>,
@@ -4544,7 +4544,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
             ) -> Result<crate::__private::Check<Invite>, A::Error> {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
                 let mut v_code = None::<crate::__private::Check<String>>;
-                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
@@ -4552,10 +4552,10 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
                 >::Absent;
                 let mut v_is_contact = None::<crate::__private::Check<bool>>;
                 let mut v_flags = None::<crate::__private::Check<GuildInviteFlags>>;
-                let mut v_guild = None::<crate::__private::Check<Box<InviteGuild>>>;
+                let mut v_guild = None::<crate::__private::Check<InviteGuild>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_channel = crate::Nullable::<
-                    crate::__private::Check<Box<InviteChannel>>,
+                    crate::__private::Check<InviteChannel>,
                 >::Absent;
                 let mut v_target_type = None::<
                     crate::__private::Check<InviteTargetType>,
@@ -10314,7 +10314,7 @@ pub struct User {
     /// The user's avatar decoration, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub avatar_decoration_data: crate::Nullable<Box<AvatarDecoration>>,
+    pub avatar_decoration_data: crate::Nullable<AvatarDecoration>,
     /// The collectibles the user has equipped, such as a nameplate, or null when none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -10406,7 +10406,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut v_accent_color = crate::Nullable::<i64>::Absent;
                 let mut v_global_name = crate::Nullable::<String>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
-                    Box<AvatarDecoration>,
+                    AvatarDecoration,
                 >::Absent;
                 let mut v_collectibles = crate::Nullable::<
                     Box<UserCollectibles>,
@@ -10495,7 +10495,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
                     crate::__private::Check<String>,
                 >::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
-                    crate::__private::Check<Box<AvatarDecoration>>,
+                    crate::__private::Check<AvatarDecoration>,
                 >::Absent;
                 let mut v_collectibles = crate::Nullable::<
                     crate::__private::Check<Box<UserCollectibles>>,

@@ -59,7 +59,7 @@ fn models_hold_canonical_hashes_without_text() {
         r#"{"type":0,"code":"abc","guild":{"id":"2","name":"g","splash":"Not-A-Hash","banner":null,"icon":"a_1269e74af4df7417b13759eae50c83dc"}}"#,
     )
     .unwrap();
-    let guild = invite.as_guild().and_then(|g| g.guild.as_deref()).unwrap();
+    let guild = invite.as_guild().and_then(|g| g.guild.as_ref()).unwrap();
     let icon = guild.icon.as_option().unwrap();
     assert!(icon.is_canonical() && icon.is_animated());
     assert_eq!(icon.bytes().unwrap()[0], 0x12);

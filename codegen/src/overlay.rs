@@ -35,7 +35,7 @@ pub struct Overlay {
     #[serde(default)]
     pub flags: BTreeMap<String, Flags>,
     /// `Component.field` → a type the spec cannot express well (`json`, `snowflake_list`,
-    /// `image_hash`).
+    /// `image_hash`), or `inline`: a nested object held in its parent instead of a `Box`.
     #[serde(default)]
     pub types: BTreeMap<String, String>,
     /// Request headers the spec does not declare.
