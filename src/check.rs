@@ -82,6 +82,15 @@ impl<'de> Deserialize<'de> for Check<String> {
     }
 }
 
+/// `Text`'s check is `String`'s: `Text` decodes through the same `deserialize_string` call and
+/// accepts what `String` accepts.
+impl<'de> Deserialize<'de> for Check<crate::Text> {
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Check::<String>::deserialize(deserializer).map(|_| Check::new())
+    }
+}
+
 struct StrVisitor;
 
 impl Visitor<'_> for StrVisitor {

@@ -27,6 +27,7 @@
 //! | [`InviteUrl`] | invite links parsed as people paste them, and [`InviteUrl::find_all`] for chat text |
 //! | [`Snowflake`] | a Discord id: a `Copy` `u64` that reads and writes Discord's string form |
 //! | [`Timestamp`] | an RFC 3339 date-time that re-encodes exactly as it was written |
+//! | [`Text`] | the models' strings: a `str` held inline up to 24 bytes, on the heap only when longer |
 //! | [`ImageHash`] | an avatar, banner or icon hash: 16 bytes inline, other text kept as written |
 //! | [`Nullable`] | a field that may be absent, `null` or a value (`3600.into()` is a value) |
 //! | [`GatewayEnvelope`], [`GatewayEvent`] | a gateway message (`{"op":0,"t":…,"s":…,"d":…}`) and its typed invite events |
@@ -57,6 +58,7 @@ mod json_schema;
 mod neutral;
 mod nullable;
 mod snowflake;
+mod text;
 mod timestamp;
 mod unknown;
 
@@ -97,6 +99,7 @@ pub use model::{
 };
 pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};
+pub use text::Text;
 pub use timestamp::{ParseTimestampError, Timestamp};
 pub use unknown::{UnknownFields, UnknownFieldsIter};
 

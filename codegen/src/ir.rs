@@ -85,7 +85,7 @@ pub enum Ty {
     /// `serde_json::Number`: keeps an integer and a float apart (`100` vs `100.0`), so a
     /// decoded number re-encodes as the same JSON number.
     Float,
-    /// `String`.
+    /// `crate::Text`: a string held inline when short.
     String,
     /// `crate::Snowflake`.
     Snowflake,
