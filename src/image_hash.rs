@@ -276,12 +276,18 @@ mod tests {
         assert_ne!(h, "6a5e2b3c9d1f04e7a8b6c5d4e3f2a1b0");
         assert_ne!(h, "A_6a5e2b3c9d1f04e7a8b6c5d4e3f2a1b0");
         assert_ne!(h, ImageHash::new("6a5e2b3c9d1f04e7a8b6c5d4e3f2a1b0"));
-        assert_eq!(format!("{h:?}"), "ImageHash(\"a_6a5e2b3c9d1f04e7a8b6c5d4e3f2a1b0\")");
+        assert_eq!(
+            format!("{h:?}"),
+            "ImageHash(\"a_6a5e2b3c9d1f04e7a8b6c5d4e3f2a1b0\")"
+        );
     }
 
     #[test]
     fn no_bigger_than_a_string() {
-        assert_eq!(std::mem::size_of::<ImageHash>(), std::mem::size_of::<String>());
+        assert_eq!(
+            std::mem::size_of::<ImageHash>(),
+            std::mem::size_of::<String>()
+        );
         assert_eq!(
             std::mem::size_of::<crate::Nullable<ImageHash>>(),
             std::mem::size_of::<ImageHash>()

@@ -82,7 +82,10 @@ fn image_hashes_are_not_other_types() {
             assert!(result.unwrap().avatar.is_null());
         } else {
             let err = result.unwrap_err().to_string();
-            assert!(err.contains("avatar") && err.contains("expected a string"), "{bad}: {err}");
+            assert!(
+                err.contains("avatar") && err.contains("expected a string"),
+                "{bad}: {err}"
+            );
         }
     }
 }

@@ -40,8 +40,14 @@ fn blocks_held<T>(decode: impl FnOnce() -> T) -> (T, isize) {
 fn a_typical_invite_holds_two_blocks() {
     let text = r#"{"type":0,"code":"0vCdhLbwjZZTWZLD","inviter":{"id":"80351110224678912","username":"nelly","avatar":"8342729096ea3675442027381ff50dfe","discriminator":"0","public_flags":64,"flags":64,"banner":"a_fed43ab12698df65902ba06727e20c0e","accent_color":null,"global_name":"Nelly","avatar_decoration_data":{"asset":"a_fed43ab12698df65902ba06727e20c0e","sku_id":"1144058522808614923","expires_at":null},"collectibles":null,"primary_guild":null},"expires_at":null,"flags":2,"guild":{"id":"165176875973476352","name":"CS:GO Fraggers Only","splash":null,"banner":null,"description":"Some description","icon":"a_1269e74af4df7417b13759eae50c83dc","features":["NEWS","ANIMATED_ICON"],"verification_level":2,"vanity_url_code":null,"nsfw_level":0,"nsfw":false,"premium_subscription_count":5},"guild_id":"165176875973476352","channel":{"id":"165176875973476352","type":0,"name":"illuminati"}}"#;
     for (how, (invite, blocks)) in [
-        ("from_json_str", blocks_held(|| Invite::from_json_str(text).unwrap())),
-        ("serde_json", blocks_held(|| serde_json::from_str::<Invite>(text).unwrap())),
+        (
+            "from_json_str",
+            blocks_held(|| Invite::from_json_str(text).unwrap()),
+        ),
+        (
+            "serde_json",
+            blocks_held(|| serde_json::from_str::<Invite>(text).unwrap()),
+        ),
     ] {
         // The `features` vector, and the decoration's unknown `expires_at` (kept, in the
         // decoration's `extra`). Before issue 16's round 2: 16 (a `String` per text and hash,

@@ -51,7 +51,10 @@ fn a_text_is_a_str_in_every_way_a_caller_needs() {
     *counts.entry(name.clone()).or_default() += 1;
     assert_eq!(counts.get("general"), Some(&1)); // Borrow<str>
     let sorted: BTreeSet<Text> = ["b", "a"].into_iter().map(Text::from).collect();
-    assert_eq!(sorted.iter().map(Text::as_str).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(
+        sorted.iter().map(Text::as_str).collect::<Vec<_>>(),
+        ["a", "b"]
+    );
     assert!(name == "general" && "general" == name && name == String::from("general"));
     let owned: String = name.into();
     assert_eq!(owned, "general");

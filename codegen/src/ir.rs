@@ -449,7 +449,14 @@ impl Ctx<'_> {
         if let Some(t) = self.overlay.types.get(key) {
             if t == "inline" {
                 return match self.spec_type(key, p)? {
-                    (Ty::Named { name, copy, boxed: true }, nullable) => Ok((
+                    (
+                        Ty::Named {
+                            name,
+                            copy,
+                            boxed: true,
+                        },
+                        nullable,
+                    ) => Ok((
                         Ty::Named {
                             name,
                             copy,
