@@ -100,6 +100,7 @@ impl ImageHash {
 }
 
 /// `(bytes, animated)` of a canonical hash, or `None`.
+#[inline]
 fn parse(text: &str) -> Option<([u8; 16], bool)> {
     let (animated, hex) = match text.strip_prefix("a_") {
         Some(hex) => (true, hex),
@@ -107,20 +108,32 @@ fn parse(text: &str) -> Option<([u8; 16], bool)> {
     };
     let hex: &[u8; 32] = hex.as_bytes().try_into().ok()?;
     let mut bytes = [0u8; 16];
+    // One table load per digit and one check at the end (every hash decoded goes through here).
+    let mut invalid = 0u8;
     for (b, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
-        *b = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        let (hi, lo) = (NIBBLE[usize::from(pair[0])], NIBBLE[usize::from(pair[1])]);
+        invalid |= hi | lo;
+        *b = (hi << 4) | (lo & 0xf);
     }
-    Some((bytes, animated))
+    (invalid & 0xf0 == 0).then_some((bytes, animated))
 }
 
-/// A lowercase hex digit's value (uppercase is not canonical: it would re-encode differently).
-fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+/// A lowercase hex digit's value, `0xff` for any other byte (uppercase is not canonical: it
+/// would re-encode differently).
+static NIBBLE: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-}
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// Writes the canonical text into `buf` and returns it.
 fn encode<'a>(bytes: &[u8; 16], animated: bool, buf: &'a mut [u8; MAX_LEN]) -> &'a str {
