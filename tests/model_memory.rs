@@ -50,8 +50,8 @@ fn a_typical_invite_holds_two_blocks() {
         ),
     ] {
         // The `features` vector, and the decoration's unknown `expires_at` (kept, in the
-        // decoration's `extra`). Before issue 16's round 2: 16 (a `String` per text and hash,
-        // a `Box` per nested object).
+        // decoration's `extra`). With image hashes inline but `String` text fields and boxed
+        // nested objects (issue 16 round 2, first step): 13.
         assert_eq!(blocks, 2, "{how}");
         assert_eq!(invite.to_json_string().unwrap(), text);
     }
