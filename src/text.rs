@@ -273,8 +273,14 @@ mod tests {
     fn compares_hashes_and_orders_as_its_str() {
         use std::collections::HashSet;
         let t = Text::from("b");
-        assert!(t == "b" && "b" == t && t == String::from("b") && t == *"b");
-        assert!(Text::from("a") < t);
+        let owned = String::from("b");
+        assert_eq!(t, "b");
+        assert_eq!("b", t);
+        assert_eq!(t, owned);
+        assert_eq!(owned, t);
+        assert_eq!(t, *"b");
+        let a = Text::from("a");
+        assert!(a < t);
         let set: HashSet<Text> = [t.clone()].into();
         assert!(set.contains("b"));
         assert_eq!(format!("{t:?} {t}"), "\"b\" b");

@@ -55,7 +55,10 @@ fn a_text_is_a_str_in_every_way_a_caller_needs() {
         sorted.iter().map(Text::as_str).collect::<Vec<_>>(),
         ["a", "b"]
     );
-    assert!(name == "general" && "general" == name && name == String::from("general"));
+    let owned = String::from("general");
+    assert_eq!(name, "general");
+    assert_eq!("general", name);
+    assert_eq!(name, owned);
     let owned: String = name.into();
     assert_eq!(owned, "general");
 }
