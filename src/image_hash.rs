@@ -137,20 +137,26 @@ static NIBBLE: [u8; 256] = {
 
 /// Writes the canonical text into `buf` and returns it.
 fn encode<'a>(bytes: &[u8; 16], animated: bool, buf: &'a mut [u8; MAX_LEN]) -> &'a str {
+    let n = write_canonical(bytes, animated, buf);
+    // Only ASCII was written, so this never fails; an empty string would be the fallback.
+    std::str::from_utf8(&buf[..n]).unwrap_or_default()
+}
+
+/// Writes the canonical text at the start of `out` (at least [`MAX_LEN`] bytes) and returns
+/// its length.
+fn write_canonical(bytes: &[u8; 16], animated: bool, out: &mut [u8]) -> usize {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let start = if animated {
-        buf[0] = b'a';
-        buf[1] = b'_';
+        out[..2].copy_from_slice(b"a_");
         2
     } else {
         0
     };
-    for (i, b) in bytes.iter().enumerate() {
-        buf[start + 2 * i] = HEX[usize::from(b >> 4)];
-        buf[start + 2 * i + 1] = HEX[usize::from(b & 0xf)];
+    for (pair, b) in out[start..start + 32].chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0xf)];
     }
-    // Only ASCII was written, so this never fails; an empty string would be the fallback.
-    std::str::from_utf8(&buf[..start + 32]).unwrap_or_default()
+    start + 32
 }
 
 impl fmt::Display for ImageHash {
@@ -218,7 +224,16 @@ impl PartialEq<String> for ImageHash {
 
 impl serde::Serialize for ImageHash {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.with_str(|s| serializer.serialize_str(s))
+        match &self.0 {
+            // Hex digits need no escape: serde_json writes them without its escape scan.
+            Repr::Hash { bytes, animated } => {
+                let mut buf = [b'"'; MAX_LEN + 2];
+                let n = write_canonical(bytes, *animated, &mut buf[1..]);
+                let quoted = std::str::from_utf8(&buf[..n + 2]).unwrap_or("\"\"");
+                crate::unknown::serialize_ascii_str(serializer, quoted)
+            }
+            Repr::Text(text) => serializer.serialize_str(text),
+        }
     }
 }
 

@@ -34,6 +34,8 @@ proptest! {
         let from_json: ImageHash = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&from_json, &h);
         prop_assert_eq!(serde_json::to_string(&from_json).unwrap(), json);
+        prop_assert_eq!(serde_json::to_value(&h).unwrap(), serde_json::Value::String(text.clone()));
+        prop_assert_eq!(sonic_rs::to_string(&h).unwrap(), serde_json::to_string(&text).unwrap());
 
         let packed = rmp_serde::to_vec(&h).unwrap();
         prop_assert_eq!(&packed, &rmp_serde::to_vec(&text).unwrap());
