@@ -139,7 +139,7 @@ static NIBBLE: [u8; 256] = {
 fn encode<'a>(bytes: &[u8; 16], animated: bool, buf: &'a mut [u8; MAX_LEN]) -> &'a str {
     let n = write_canonical(bytes, animated, buf);
     // Only ASCII was written, so this never fails; an empty string would be the fallback.
-    std::str::from_utf8(&buf[..n]).unwrap_or_default()
+    crate::ascii::ascii_str(&buf[..n]).unwrap_or_default()
 }
 
 /// Writes the canonical text at the start of `out` (at least [`MAX_LEN`] bytes) and returns
@@ -229,7 +229,7 @@ impl serde::Serialize for ImageHash {
             Repr::Hash { bytes, animated } => {
                 let mut buf = [b'"'; MAX_LEN + 2];
                 let n = write_canonical(bytes, *animated, &mut buf[1..]);
-                let quoted = std::str::from_utf8(&buf[..n + 2]).unwrap_or("\"\"");
+                let quoted = crate::ascii::ascii_str(&buf[..n + 2]).unwrap_or("\"\"");
                 crate::unknown::serialize_ascii_str(serializer, quoted)
             }
             Repr::Text(text) => serializer.serialize_str(text),

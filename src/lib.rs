@@ -44,8 +44,10 @@
 //! - `ext`: hand-written behaviour on generated types ([`Invite::link`], [`InviteUrl`], expiry);
 //! - `client`: the HTTP client (feature `http`).
 #![warn(missing_docs)]
+// One audited exception: `ascii::ascii_str` (ASCII is UTF-8; checked, proved and tested there).
 #![deny(unsafe_code)]
 
+mod ascii;
 #[cfg(feature = "validate")]
 mod check;
 mod convert;
