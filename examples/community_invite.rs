@@ -76,7 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "Discord could not process the list: {}",
             job.error_message
                 .as_option()
-                .map_or("no reason given", String::as_str)
+                .map_or("no reason given", discord_invite::Text::as_str)
         )
         .into()),
     }

@@ -13,7 +13,7 @@ pub struct ApiError {
     /// A human-readable description of the failure, meant for logs rather than for matching on.
     ///
     /// Always present.
-    pub message: String,
+    pub message: crate::Text,
     /// Per-field details, nested to follow the shape of the request body, with lists of errors under `_errors` keys; absent when there are none. Kept as raw JSON.
     ///
     /// `None` when the key is absent.
@@ -61,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 mut map: A,
             ) -> Result<ApiError, A::Error> {
                 let mut v_code = None::<i64>;
-                let mut v_message = None::<String>;
+                let mut v_message = None::<crate::Text>;
                 let mut v_errors = None::<serde_json::Value>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -103,7 +103,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiError> {
                 mut map: A,
             ) -> Result<crate::__private::Check<ApiError>, A::Error> {
                 let mut v_code = None::<crate::__private::Check<i64>>;
-                let mut v_message = None::<crate::__private::Check<String>>;
+                let mut v_message = None::<crate::__private::Check<crate::Text>>;
                 let mut v_errors = None::<crate::__private::Check<serde_json::Value>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -138,7 +138,7 @@ pub struct ApiErrorMessage {
     /// A human-readable description of the error, meant for logs rather than for matching on.
     ///
     /// Always present.
-    pub message: String,
+    pub message: crate::Text,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -175,7 +175,7 @@ impl<'de> serde::Deserialize<'de> for ApiErrorMessage {
                 mut map: A,
             ) -> Result<ApiErrorMessage, A::Error> {
                 let mut v_code = None::<i64>;
-                let mut v_message = None::<String>;
+                let mut v_message = None::<crate::Text>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -214,7 +214,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ApiErrorMessage> {
                 mut map: A,
             ) -> Result<crate::__private::Check<ApiErrorMessage>, A::Error> {
                 let mut v_code = None::<crate::__private::Check<i64>>;
-                let mut v_message = None::<crate::__private::Check<String>>;
+                let mut v_message = None::<crate::__private::Check<crate::Text>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(map.next_value()?),
@@ -315,7 +315,7 @@ pub struct AvatarDecoration {
     /// The hash of the decoration image.
     ///
     /// Always present.
-    pub asset: String,
+    pub asset: crate::ImageHash,
     /// The ID of the SKU the decoration is sold as, or null when it is not a store item.
     ///
     /// Always present; `None` is `null`.
@@ -359,7 +359,7 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
                 self,
                 mut map: A,
             ) -> Result<AvatarDecoration, A::Error> {
-                let mut v_asset = None::<String>;
+                let mut v_asset = None::<crate::ImageHash>;
                 let mut v_sku_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -398,7 +398,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<AvatarDecoration> 
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<AvatarDecoration>, A::Error> {
-                let mut v_asset = None::<crate::__private::Check<String>>;
+                let mut v_asset = None::<crate::__private::Check<crate::ImageHash>>;
                 let mut v_sku_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
                 >::Absent;
@@ -983,15 +983,15 @@ pub struct FriendInvite {
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
     /// Always present.
-    pub code: String,
+    pub code: crate::Text,
     /// The user who created the invite and whom accepting it befriends.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+        schemars(with = "crate::__private::SchemaOptional<User>")
     )]
-    pub inviter: Option<Box<User>>,
+    pub inviter: Option<User>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
@@ -1023,7 +1023,7 @@ pub struct FriendInvite {
     /// Usually null, since a friend invite does not lead to a channel; the field is always sent.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub channel: crate::Nullable<Box<InviteChannel>>,
+    pub channel: crate::Nullable<InviteChannel>,
     /// Not described in Discord's public docs; it appears to mark friend invites shared with the inviter's synced contacts. Usually `false`.
     ///
     /// `None` when the key is absent.
@@ -1124,13 +1124,13 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
                 mut map: A,
             ) -> Result<FriendInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
-                let mut v_code = None::<String>;
-                let mut v_inviter = None::<Box<User>>;
+                let mut v_code = None::<crate::Text>;
+                let mut v_inviter = None::<User>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_friends_count = None::<i64>;
-                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
+                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_uses = None::<i64>;
                 let mut v_max_uses = None::<i64>;
@@ -1193,8 +1193,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
                 mut map: A,
             ) -> Result<crate::__private::Check<FriendInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
-                let mut v_code = None::<crate::__private::Check<String>>;
-                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
+                let mut v_code = None::<crate::__private::Check<crate::Text>>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
@@ -1202,7 +1202,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
                 >::Absent;
                 let mut v_friends_count = None::<crate::__private::Check<i64>>;
                 let mut v_channel = crate::Nullable::<
-                    crate::__private::Check<Box<InviteChannel>>,
+                    crate::__private::Check<InviteChannel>,
                 >::Absent;
                 let mut v_is_contact = None::<crate::__private::Check<bool>>;
                 let mut v_uses = None::<crate::__private::Check<i64>>;
@@ -1264,15 +1264,15 @@ pub struct GroupDmInvite {
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
     /// Always present.
-    pub code: String,
+    pub code: crate::Text,
     /// The group DM member who created the invite.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+        schemars(with = "crate::__private::SchemaOptional<User>")
     )]
-    pub inviter: Option<Box<User>>,
+    pub inviter: Option<User>,
     /// How long the invite stays valid after creation, in seconds.
     ///
     /// `None` when the key is absent.
@@ -1298,9 +1298,9 @@ pub struct GroupDmInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < InviteChannel >>")
+        schemars(with = "crate::__private::SchemaOptional<InviteChannel>")
     )]
-    pub channel: Option<Box<InviteChannel>>,
+    pub channel: Option<InviteChannel>,
     /// Roughly how many people are in the group DM; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -1364,12 +1364,12 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
                 mut map: A,
             ) -> Result<GroupDmInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
-                let mut v_code = None::<String>;
-                let mut v_inviter = None::<Box<User>>;
+                let mut v_code = None::<crate::Text>;
+                let mut v_inviter = None::<User>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_channel = None::<Box<InviteChannel>>;
+                let mut v_channel = None::<InviteChannel>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -1423,14 +1423,14 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GroupDmInvite> {
                 mut map: A,
             ) -> Result<crate::__private::Check<GroupDmInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
-                let mut v_code = None::<crate::__private::Check<String>>;
-                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
+                let mut v_code = None::<crate::__private::Check<crate::Text>>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
-                let mut v_channel = None::<crate::__private::Check<Box<InviteChannel>>>;
+                let mut v_channel = None::<crate::__private::Check<InviteChannel>>;
                 let mut v_approximate_member_count = crate::Nullable::<
                     crate::__private::Check<i64>,
                 >::Absent;
@@ -1535,7 +1535,7 @@ pub enum GuildFeature {
     /// Not in Discord's published spec yet; seen in real payloads.
     GuestsEnabled,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
+    Unknown(crate::Text),
 }
 
 impl GuildFeature {
@@ -1574,14 +1574,14 @@ impl GuildFeature {
             Self::WelcomeScreenEnabled => "WELCOME_SCREEN_ENABLED",
             Self::OfficialGameGuild => "OFFICIAL_GAME_GUILD",
             Self::GuestsEnabled => "GUESTS_ENABLED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
     pub fn from_value(value: &str) -> Self {
         match Self::known(value) {
             Some(known) => known,
-            None => Self::Unknown(value.to_owned()),
+            None => Self::Unknown(crate::Text::new(value)),
         }
     }
     /// The known variant for a wire value, `None` for a value this version does not know.
@@ -1783,7 +1783,7 @@ impl<'de> serde::Deserialize<'de> for GuildFeature {
                 Ok(
                     match GuildFeature::known(&v) {
                         Some(known) => known,
-                        None => GuildFeature::Unknown(v),
+                        None => GuildFeature::Unknown(v.into()),
                     },
                 )
             }
@@ -1832,15 +1832,15 @@ pub struct GuildInvite {
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
     /// Always present.
-    pub code: String,
+    pub code: crate::Text,
     /// The user who created the invite; absent for invites with no known creator, such as a vanity URL.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+        schemars(with = "crate::__private::SchemaOptional<User>")
     )]
-    pub inviter: Option<Box<User>>,
+    pub inviter: Option<User>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
@@ -1882,9 +1882,9 @@ pub struct GuildInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < InviteGuild >>")
+        schemars(with = "crate::__private::SchemaOptional<InviteGuild>")
     )]
-    pub guild: Option<Box<InviteGuild>>,
+    pub guild: Option<InviteGuild>,
     /// The ID of the guild the invite joins. Required by the spec, but Discord's own examples leave it out, so it may be absent.
     ///
     /// `None` when the key is absent.
@@ -1896,7 +1896,7 @@ pub struct GuildInvite {
     /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub channel: crate::Nullable<Box<InviteChannel>>,
+    pub channel: crate::Nullable<InviteChannel>,
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
     ///
     /// `None` when the key is absent.
@@ -2106,16 +2106,16 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
                 mut map: A,
             ) -> Result<GuildInvite, A::Error> {
                 let mut v_kind = None::<InviteType>;
-                let mut v_code = None::<String>;
-                let mut v_inviter = None::<Box<User>>;
+                let mut v_code = None::<crate::Text>;
+                let mut v_inviter = None::<User>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_flags = None::<GuildInviteFlags>;
-                let mut v_guild = None::<Box<InviteGuild>>;
+                let mut v_guild = None::<InviteGuild>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
+                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
                 let mut v_target_type = None::<InviteTargetType>;
                 let mut v_target_user = None::<Box<User>>;
                 let mut v_target_application = None::<Box<InviteApplication>>;
@@ -2228,8 +2228,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
                 mut map: A,
             ) -> Result<crate::__private::Check<GuildInvite>, A::Error> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
-                let mut v_code = None::<crate::__private::Check<String>>;
-                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
+                let mut v_code = None::<crate::__private::Check<crate::Text>>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
@@ -2237,10 +2237,10 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
                 >::Absent;
                 let mut v_is_contact = None::<crate::__private::Check<bool>>;
                 let mut v_flags = None::<crate::__private::Check<GuildInviteFlags>>;
-                let mut v_guild = None::<crate::__private::Check<Box<InviteGuild>>>;
+                let mut v_guild = None::<crate::__private::Check<InviteGuild>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_channel = crate::Nullable::<
-                    crate::__private::Check<Box<InviteChannel>>,
+                    crate::__private::Check<InviteChannel>,
                 >::Absent;
                 let mut v_target_type = None::<
                     crate::__private::Check<InviteTargetType>,
@@ -2573,7 +2573,7 @@ pub struct GuildMember {
     /// The hash of the member's guild-specific avatar, or null when they use their account avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub avatar: crate::Nullable<String>,
+    pub avatar: crate::Nullable<crate::ImageHash>,
     /// The member's guild-specific avatar decoration, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -2581,7 +2581,7 @@ pub struct GuildMember {
     /// The hash of the member's guild-specific profile banner, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub banner: crate::Nullable<String>,
+    pub banner: crate::Nullable<crate::ImageHash>,
     /// When the member's timeout ends (ISO 8601 timestamp); null, or a time in the past, when they are not timed out.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -2601,7 +2601,7 @@ pub struct GuildMember {
     /// The member's nickname in the guild, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub nick: crate::Nullable<String>,
+    pub nick: crate::Nullable<crate::Text>,
     /// `true` while the member still has to accept the guild's membership screening rules; they cannot talk until then.
     ///
     /// `None` when the key is absent.
@@ -2714,17 +2714,17 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                 self,
                 mut map: A,
             ) -> Result<GuildMember, A::Error> {
-                let mut v_avatar = crate::Nullable::<String>::Absent;
+                let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
                     Box<AvatarDecoration>,
                 >::Absent;
-                let mut v_banner = crate::Nullable::<String>::Absent;
+                let mut v_banner = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_communication_disabled_until = crate::Nullable::<
                     crate::Timestamp,
                 >::Absent;
                 let mut v_flags = None::<i64>;
                 let mut v_joined_at = None::<crate::Timestamp>;
-                let mut v_nick = crate::Nullable::<String>::Absent;
+                let mut v_nick = crate::Nullable::<crate::Text>::Absent;
                 let mut v_pending = None::<bool>;
                 let mut v_premium_since = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_roles = None::<Vec<crate::Snowflake>>;
@@ -2800,13 +2800,13 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildMember> {
                 mut map: A,
             ) -> Result<crate::__private::Check<GuildMember>, A::Error> {
                 let mut v_avatar = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
                     crate::__private::Check<Box<AvatarDecoration>>,
                 >::Absent;
                 let mut v_banner = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_communication_disabled_until = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
@@ -2814,7 +2814,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildMember> {
                 let mut v_flags = None::<crate::__private::Check<i64>>;
                 let mut v_joined_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_nick = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
                 let mut v_pending = None::<crate::__private::Check<bool>>;
                 let mut v_premium_since = crate::Nullable::<
@@ -3217,7 +3217,7 @@ pub struct InstallParams {
     /// The permissions requested for the bot's role on install, as a decimal string of the permission bit set.
     ///
     /// Always present.
-    pub permissions: String,
+    pub permissions: crate::Text,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -3254,7 +3254,7 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
                 mut map: A,
             ) -> Result<InstallParams, A::Error> {
                 let mut v_scopes = None::<Vec<OAuth2Scope>>;
-                let mut v_permissions = None::<String>;
+                let mut v_permissions = None::<crate::Text>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -3296,7 +3296,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InstallParams> {
                 mut map: A,
             ) -> Result<crate::__private::Check<InstallParams>, A::Error> {
                 let mut v_scopes = None::<crate::__private::Check<Vec<OAuth2Scope>>>;
-                let mut v_permissions = None::<crate::__private::Check<String>>;
+                let mut v_permissions = None::<crate::__private::Check<crate::Text>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "scopes" => v_scopes = Some(map.next_value()?),
@@ -3453,15 +3453,15 @@ pub struct UnknownInvite {
     #[cfg_attr(feature = "json-schema", schemars(rename = "type"))]
     pub kind: InviteType,
     /// The invite code: the part after `discord.gg/`, unique among live invites.
-    pub code: String,
+    pub code: crate::Text,
     /// The user who created the invite; absent for invites with no known creator, such as a vanity URL.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Box < User >>")
+        schemars(with = "crate::__private::SchemaOptional<User>")
     )]
-    pub inviter: Option<Box<User>>,
+    pub inviter: Option<User>,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// `None` when the key is absent.
@@ -3485,7 +3485,7 @@ pub struct UnknownInvite {
     /// A partial object for the channel the invite opens. The spec says it is never null, but Discord sometimes sends null, and older payloads may omit it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub channel: crate::Nullable<Box<InviteChannel>>,
+    pub channel: crate::Nullable<InviteChannel>,
     /// Every other field, as sent.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
     pub extra: crate::UnknownFields,
@@ -3541,10 +3541,10 @@ impl Invite {
     /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s) and by an invite of an unknown `type`; `None` when absent or `null`.
     pub fn inviter(&self) -> Option<&User> {
         match self {
-            Self::Guild(v) => v.inviter.as_deref(),
-            Self::GroupDm(v) => v.inviter.as_deref(),
-            Self::Friend(v) => v.inviter.as_deref(),
-            Self::Unknown(v) => v.inviter.as_deref(),
+            Self::Guild(v) => v.inviter.as_ref(),
+            Self::GroupDm(v) => v.inviter.as_ref(),
+            Self::Friend(v) => v.inviter.as_ref(),
+            Self::Unknown(v) => v.inviter.as_ref(),
         }
     }
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
@@ -3617,7 +3617,7 @@ impl Invite {
     /// Carried by the `Guild` variant(s); `None` when absent or `null`, and for other variants.
     pub fn guild(&self) -> Option<&InviteGuild> {
         match self {
-            Self::Guild(v) => v.guild.as_deref(),
+            Self::Guild(v) => v.guild.as_ref(),
             _ => None,
         }
     }
@@ -3641,10 +3641,10 @@ impl Invite {
     /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s) and by an invite of an unknown `type`; `None` when absent or `null`.
     pub fn channel(&self) -> Option<&InviteChannel> {
         match self {
-            Self::Guild(v) => v.channel.as_option().map(|b| &**b),
-            Self::GroupDm(v) => v.channel.as_deref(),
-            Self::Friend(v) => v.channel.as_option().map(|b| &**b),
-            Self::Unknown(v) => v.channel.as_option().map(|b| &**b),
+            Self::Guild(v) => v.channel.as_option(),
+            Self::GroupDm(v) => v.channel.as_ref(),
+            Self::Friend(v) => v.channel.as_option(),
+            Self::Unknown(v) => v.channel.as_option(),
         }
     }
     /// What a voice channel invite targets: a user's stream (`1`), an embedded activity (`2`) or a role subscription purchase (`3`); absent for ordinary invites.
@@ -3945,16 +3945,16 @@ impl<'de> serde::Deserialize<'de> for Invite {
                 mut map: A,
             ) -> Result<Invite, A::Error> {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
-                let mut v_code = None::<String>;
-                let mut v_inviter = None::<Box<User>>;
+                let mut v_code = None::<crate::Text>;
+                let mut v_inviter = None::<User>;
                 let mut v_max_age = None::<i64>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_is_contact = None::<bool>;
                 let mut v_flags = None::<GuildInviteFlags>;
-                let mut v_guild = None::<Box<InviteGuild>>;
+                let mut v_guild = None::<InviteGuild>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_channel = crate::Nullable::<Box<InviteChannel>>::Absent;
+                let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
                 let mut v_target_type = None::<InviteTargetType>;
                 let mut v_target_user = None::<Box<User>>;
                 let mut v_target_application = None::<Box<InviteApplication>>;
@@ -4296,7 +4296,7 @@ impl Invite {
         extra: &mut crate::UnknownFields,
         v_is_contact: Option<bool>,
         v_flags: Option<GuildInviteFlags>,
-        v_guild: Option<Box<InviteGuild>>,
+        v_guild: Option<InviteGuild>,
         v_guild_id: Option<crate::Snowflake>,
         v_target_type: Option<InviteTargetType>,
         v_target_user: Option<Box<User>>,
@@ -4375,7 +4375,7 @@ impl Invite {
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_friend(
         extra: &mut crate::UnknownFields,
-        v_guild: Option<Box<InviteGuild>>,
+        v_guild: Option<InviteGuild>,
         v_guild_id: Option<crate::Snowflake>,
         v_target_type: Option<InviteTargetType>,
         v_target_user: Option<Box<User>>,
@@ -4447,7 +4447,7 @@ impl Invite {
         extra: &mut crate::UnknownFields,
         v_is_contact: Option<bool>,
         v_flags: Option<GuildInviteFlags>,
-        v_guild: Option<Box<InviteGuild>>,
+        v_guild: Option<InviteGuild>,
         v_guild_id: Option<crate::Snowflake>,
         v_target_type: Option<InviteTargetType>,
         v_target_user: Option<Box<User>>,
@@ -4543,8 +4543,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
                 mut map: A,
             ) -> Result<crate::__private::Check<Invite>, A::Error> {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
-                let mut v_code = None::<crate::__private::Check<String>>;
-                let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
+                let mut v_code = None::<crate::__private::Check<crate::Text>>;
+                let mut v_inviter = None::<crate::__private::Check<User>>;
                 let mut v_max_age = None::<crate::__private::Check<i64>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
@@ -4552,10 +4552,10 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
                 >::Absent;
                 let mut v_is_contact = None::<crate::__private::Check<bool>>;
                 let mut v_flags = None::<crate::__private::Check<GuildInviteFlags>>;
-                let mut v_guild = None::<crate::__private::Check<Box<InviteGuild>>>;
+                let mut v_guild = None::<crate::__private::Check<InviteGuild>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_channel = crate::Nullable::<
-                    crate::__private::Check<Box<InviteChannel>>,
+                    crate::__private::Check<InviteChannel>,
                 >::Absent;
                 let mut v_target_type = None::<
                     crate::__private::Check<InviteTargetType>,
@@ -4861,19 +4861,19 @@ pub struct InviteApplication {
     /// The application's name.
     ///
     /// Always present.
-    pub name: String,
+    pub name: crate::Text,
     /// The hash of the application's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub icon: crate::Nullable<String>,
+    pub icon: crate::Nullable<crate::ImageHash>,
     /// The application's description; may be empty.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: Text>")
     )]
-    pub description: Option<String>,
+    pub description: Option<crate::Text>,
     /// The application's kind, or null for an ordinary application.
     ///
     /// Wire name `type`. Absent, `null` or a value: the three are kept apart.
@@ -4884,9 +4884,9 @@ pub struct InviteApplication {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: ImageHash>")
     )]
-    pub cover_image: Option<String>,
+    pub cover_image: Option<crate::ImageHash>,
     /// For a game sold on Discord: the ID of the game SKU the application was created for.
     ///
     /// `None` when the key is absent.
@@ -4908,9 +4908,9 @@ pub struct InviteApplication {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: Text>")
     )]
-    pub slug: Option<String>,
+    pub slug: Option<crate::Text>,
     /// The ID of the guild linked to the application, such as its support server.
     ///
     /// `None` when the key is absent.
@@ -4924,9 +4924,9 @@ pub struct InviteApplication {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Vec < String >>")
+        schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Text >>")
     )]
-    pub rpc_origins: Option<Vec<String>>,
+    pub rpc_origins: Option<Vec<crate::Text>>,
     /// Whether anyone can add the application's bot to a guild, not just its owner.
     ///
     /// `None` when the key is absent.
@@ -4948,25 +4948,25 @@ pub struct InviteApplication {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: Text>")
     )]
-    pub terms_of_service_url: Option<String>,
+    pub terms_of_service_url: Option<crate::Text>,
     /// The URL of the application's privacy policy.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: Text>")
     )]
-    pub privacy_policy_url: Option<String>,
+    pub privacy_policy_url: Option<crate::Text>,
     /// The application's custom authorization URL, used instead of the default install flow.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: Text>")
     )]
-    pub custom_install_url: Option<String>,
+    pub custom_install_url: Option<crate::Text>,
     /// The default scopes and permissions used when adding the application to a guild.
     ///
     /// `None` when the key is absent.
@@ -4992,9 +4992,9 @@ pub struct InviteApplication {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: Text>")
     )]
-    pub verify_key: Option<String>,
+    pub verify_key: Option<crate::Text>,
     /// The application's public flags as a bit set.
     ///
     /// `None` when the key is absent.
@@ -5008,9 +5008,9 @@ pub struct InviteApplication {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: Text>")
     )]
-    pub flags_new: Option<String>,
+    pub flags_new: Option<crate::Text>,
     /// For an activity: the most participants it allows, or null when not set.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -5020,9 +5020,9 @@ pub struct InviteApplication {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Vec < String >>")
+        schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Text >>")
     )]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<crate::Text>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -5122,30 +5122,30 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                 mut map: A,
             ) -> Result<InviteApplication, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
-                let mut v_name = None::<String>;
-                let mut v_icon = crate::Nullable::<String>::Absent;
-                let mut v_description = None::<String>;
+                let mut v_name = None::<crate::Text>;
+                let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
+                let mut v_description = None::<crate::Text>;
                 let mut v_kind = crate::Nullable::<ApplicationType>::Absent;
-                let mut v_cover_image = None::<String>;
+                let mut v_cover_image = None::<crate::ImageHash>;
                 let mut v_primary_sku_id = None::<crate::Snowflake>;
                 let mut v_bot = None::<Box<User>>;
-                let mut v_slug = None::<String>;
+                let mut v_slug = None::<crate::Text>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_rpc_origins = None::<Vec<String>>;
+                let mut v_rpc_origins = None::<Vec<crate::Text>>;
                 let mut v_bot_public = None::<bool>;
                 let mut v_bot_require_code_grant = None::<bool>;
-                let mut v_terms_of_service_url = None::<String>;
-                let mut v_privacy_policy_url = None::<String>;
-                let mut v_custom_install_url = None::<String>;
+                let mut v_terms_of_service_url = None::<crate::Text>;
+                let mut v_privacy_policy_url = None::<crate::Text>;
+                let mut v_custom_install_url = None::<crate::Text>;
                 let mut v_install_params = None::<Box<InstallParams>>;
                 let mut v_integration_types_config = None::<
                     std::collections::BTreeMap<String, Box<IntegrationTypeConfiguration>>,
                 >;
-                let mut v_verify_key = None::<String>;
+                let mut v_verify_key = None::<crate::Text>;
                 let mut v_flags = None::<i64>;
-                let mut v_flags_new = None::<String>;
+                let mut v_flags_new = None::<crate::Text>;
                 let mut v_max_participants = crate::Nullable::<i64>::Absent;
-                let mut v_tags = None::<Vec<String>>;
+                let mut v_tags = None::<Vec<crate::Text>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -5236,27 +5236,37 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteApplication>
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteApplication>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_name = None::<crate::__private::Check<String>>;
+                let mut v_name = None::<crate::__private::Check<crate::Text>>;
                 let mut v_icon = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
-                let mut v_description = None::<crate::__private::Check<String>>;
+                let mut v_description = None::<crate::__private::Check<crate::Text>>;
                 let mut v_kind = crate::Nullable::<
                     crate::__private::Check<ApplicationType>,
                 >::Absent;
-                let mut v_cover_image = None::<crate::__private::Check<String>>;
+                let mut v_cover_image = None::<
+                    crate::__private::Check<crate::ImageHash>,
+                >;
                 let mut v_primary_sku_id = None::<
                     crate::__private::Check<crate::Snowflake>,
                 >;
                 let mut v_bot = None::<crate::__private::Check<Box<User>>>;
-                let mut v_slug = None::<crate::__private::Check<String>>;
+                let mut v_slug = None::<crate::__private::Check<crate::Text>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_rpc_origins = None::<crate::__private::Check<Vec<String>>>;
+                let mut v_rpc_origins = None::<
+                    crate::__private::Check<Vec<crate::Text>>,
+                >;
                 let mut v_bot_public = None::<crate::__private::Check<bool>>;
                 let mut v_bot_require_code_grant = None::<crate::__private::Check<bool>>;
-                let mut v_terms_of_service_url = None::<crate::__private::Check<String>>;
-                let mut v_privacy_policy_url = None::<crate::__private::Check<String>>;
-                let mut v_custom_install_url = None::<crate::__private::Check<String>>;
+                let mut v_terms_of_service_url = None::<
+                    crate::__private::Check<crate::Text>,
+                >;
+                let mut v_privacy_policy_url = None::<
+                    crate::__private::Check<crate::Text>,
+                >;
+                let mut v_custom_install_url = None::<
+                    crate::__private::Check<crate::Text>,
+                >;
                 let mut v_install_params = None::<
                     crate::__private::Check<Box<InstallParams>>,
                 >;
@@ -5268,13 +5278,13 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteApplication>
                         >,
                     >,
                 >;
-                let mut v_verify_key = None::<crate::__private::Check<String>>;
+                let mut v_verify_key = None::<crate::__private::Check<crate::Text>>;
                 let mut v_flags = None::<crate::__private::Check<i64>>;
-                let mut v_flags_new = None::<crate::__private::Check<String>>;
+                let mut v_flags_new = None::<crate::__private::Check<crate::Text>>;
                 let mut v_max_participants = crate::Nullable::<
                     crate::__private::Check<i64>,
                 >::Absent;
-                let mut v_tags = None::<crate::__private::Check<Vec<String>>>;
+                let mut v_tags = None::<crate::__private::Check<Vec<crate::Text>>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -5363,15 +5373,15 @@ pub struct InviteChannel {
     /// The channel's name, or null for a group DM that has no name.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub name: crate::Nullable<String>,
+    pub name: crate::Nullable<crate::Text>,
     /// For a group DM: the hash of its icon, when it has one.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: ImageHash>")
     )]
-    pub icon: Option<String>,
+    pub icon: Option<crate::ImageHash>,
     /// For a group DM: its members, with just ID, username and avatar.
     ///
     /// `None` when the key is absent.
@@ -5428,8 +5438,8 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
             ) -> Result<InviteChannel, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
                 let mut v_kind = None::<ChannelType>;
-                let mut v_name = crate::Nullable::<String>::Absent;
-                let mut v_icon = None::<String>;
+                let mut v_name = crate::Nullable::<crate::Text>::Absent;
+                let mut v_icon = None::<crate::ImageHash>;
                 let mut v_recipients = None::<Vec<Box<InviteChannelRecipient>>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -5477,9 +5487,9 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannel> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_kind = None::<crate::__private::Check<ChannelType>>;
                 let mut v_name = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
-                let mut v_icon = None::<crate::__private::Check<String>>;
+                let mut v_icon = None::<crate::__private::Check<crate::ImageHash>>;
                 let mut v_recipients = None::<
                     crate::__private::Check<Vec<Box<InviteChannelRecipient>>>,
                 >;
@@ -5520,15 +5530,15 @@ pub struct InviteChannelRecipient {
     /// The user's username.
     ///
     /// Always present.
-    pub username: String,
+    pub username: crate::Text,
     /// The hash of the user's avatar, or null when they use a default avatar.
     ///
     /// Always present; `None` is `null`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaRequiredNullable<String>")
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: ImageHash>")
     )]
-    pub avatar: Option<String>,
+    pub avatar: Option<crate::ImageHash>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -5566,8 +5576,8 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
                 mut map: A,
             ) -> Result<InviteChannelRecipient, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
-                let mut v_username = None::<String>;
-                let mut v_avatar = crate::Nullable::<String>::Absent;
+                let mut v_username = None::<crate::Text>;
+                let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -5608,9 +5618,9 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteChannelRecip
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteChannelRecipient>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_username = None::<crate::__private::Check<String>>;
+                let mut v_username = None::<crate::__private::Check<crate::Text>>;
                 let mut v_avatar = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -5645,7 +5655,7 @@ pub struct InviteCreateEvent {
     /// The invite code: the part after `discord.gg/`, unique among live invites.
     ///
     /// Always present.
-    pub code: String,
+    pub code: crate::Text,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// Always present.
@@ -5785,7 +5795,7 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                 mut map: A,
             ) -> Result<InviteCreateEvent, A::Error> {
                 let mut v_channel_id = None::<crate::Snowflake>;
-                let mut v_code = None::<String>;
+                let mut v_code = None::<crate::Text>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_guild_id = None::<crate::Snowflake>;
                 let mut v_inviter = None::<Box<User>>;
@@ -5862,7 +5872,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteCreateEvent>
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteCreateEvent>, A::Error> {
                 let mut v_channel_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_code = None::<crate::__private::Check<String>>;
+                let mut v_code = None::<crate::__private::Check<crate::Text>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
@@ -5948,7 +5958,7 @@ pub struct InviteDeleteEvent {
     /// The code of the deleted invite.
     ///
     /// Always present.
-    pub code: String,
+    pub code: crate::Text,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -5994,7 +6004,7 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
             ) -> Result<InviteDeleteEvent, A::Error> {
                 let mut v_channel_id = None::<crate::Snowflake>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_code = None::<String>;
+                let mut v_code = None::<crate::Text>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -6036,7 +6046,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteDeleteEvent>
             ) -> Result<crate::__private::Check<InviteDeleteEvent>, A::Error> {
                 let mut v_channel_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_code = None::<crate::__private::Check<String>>;
+                let mut v_code = None::<crate::__private::Check<crate::Text>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "channel_id" => v_channel_id = Some(map.next_value()?),
@@ -6070,23 +6080,23 @@ pub struct InviteGuild {
     /// The guild's name, between 2 and 100 characters.
     ///
     /// Always present.
-    pub name: String,
+    pub name: crate::Text,
     /// The hash of the guild's invite splash background image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub splash: crate::Nullable<String>,
+    pub splash: crate::Nullable<crate::ImageHash>,
     /// The hash of the guild's banner image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub banner: crate::Nullable<String>,
+    pub banner: crate::Nullable<crate::ImageHash>,
     /// The guild's description, or null when it has none (usually only Community guilds set one).
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub description: crate::Nullable<String>,
+    pub description: crate::Nullable<crate::Text>,
     /// The hash of the guild's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub icon: crate::Nullable<String>,
+    pub icon: crate::Nullable<crate::ImageHash>,
     /// The guild features that are enabled, such as `COMMUNITY` or `VERIFIED`; unknown values are kept.
     ///
     /// `None` when the key is absent.
@@ -6102,7 +6112,7 @@ pub struct InviteGuild {
     /// The guild's vanity invite code, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub vanity_url_code: crate::Nullable<String>,
+    pub vanity_url_code: crate::Nullable<crate::Text>,
     /// The guild's age-restriction (NSFW) level, or null when not given.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -6185,16 +6195,16 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
                 mut map: A,
             ) -> Result<InviteGuild, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
-                let mut v_name = None::<String>;
-                let mut v_splash = crate::Nullable::<String>::Absent;
-                let mut v_banner = crate::Nullable::<String>::Absent;
-                let mut v_description = crate::Nullable::<String>::Absent;
-                let mut v_icon = crate::Nullable::<String>::Absent;
+                let mut v_name = None::<crate::Text>;
+                let mut v_splash = crate::Nullable::<crate::ImageHash>::Absent;
+                let mut v_banner = crate::Nullable::<crate::ImageHash>::Absent;
+                let mut v_description = crate::Nullable::<crate::Text>::Absent;
+                let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_features = None::<Vec<GuildFeature>>;
                 let mut v_verification_level = crate::Nullable::<
                     VerificationLevel,
                 >::Absent;
-                let mut v_vanity_url_code = crate::Nullable::<String>::Absent;
+                let mut v_vanity_url_code = crate::Nullable::<crate::Text>::Absent;
                 let mut v_nsfw_level = crate::Nullable::<GuildNsfwLevel>::Absent;
                 let mut v_nsfw = crate::Nullable::<bool>::Absent;
                 let mut v_premium_subscription_count = None::<i64>;
@@ -6258,25 +6268,25 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuild> {
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteGuild>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_name = None::<crate::__private::Check<String>>;
+                let mut v_name = None::<crate::__private::Check<crate::Text>>;
                 let mut v_splash = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_banner = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_description = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
                 let mut v_icon = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_features = None::<crate::__private::Check<Vec<GuildFeature>>>;
                 let mut v_verification_level = crate::Nullable::<
                     crate::__private::Check<VerificationLevel>,
                 >::Absent;
                 let mut v_vanity_url_code = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
                 let mut v_nsfw_level = crate::Nullable::<
                     crate::__private::Check<GuildNsfwLevel>,
@@ -6340,7 +6350,7 @@ pub struct InviteGuildRole {
     /// The role's name.
     ///
     /// Always present.
-    pub name: String,
+    pub name: crate::Text,
     /// The role's position in the guild's role list; higher numbers rank higher.
     ///
     /// Always present.
@@ -6360,19 +6370,19 @@ pub struct InviteGuildRole {
     /// The hash of the role's icon image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub icon: crate::Nullable<String>,
+    pub icon: crate::Nullable<crate::ImageHash>,
     /// The standard emoji used as the role's icon, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub unicode_emoji: crate::Nullable<String>,
+    pub unicode_emoji: crate::Nullable<crate::Text>,
     /// The role's permissions as a decimal string of the permission bit set.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: Text>")
     )]
-    pub permissions: Option<String>,
+    pub permissions: Option<crate::Text>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -6423,13 +6433,13 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                 mut map: A,
             ) -> Result<InviteGuildRole, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
-                let mut v_name = None::<String>;
+                let mut v_name = None::<crate::Text>;
                 let mut v_position = None::<i64>;
                 let mut v_color = None::<i64>;
                 let mut v_colors = None::<Box<GuildRoleColors>>;
-                let mut v_icon = crate::Nullable::<String>::Absent;
-                let mut v_unicode_emoji = crate::Nullable::<String>::Absent;
-                let mut v_permissions = None::<String>;
+                let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
+                let mut v_unicode_emoji = crate::Nullable::<crate::Text>::Absent;
+                let mut v_permissions = None::<crate::Text>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -6480,17 +6490,17 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuildRole> {
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteGuildRole>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_name = None::<crate::__private::Check<String>>;
+                let mut v_name = None::<crate::__private::Check<crate::Text>>;
                 let mut v_position = None::<crate::__private::Check<i64>>;
                 let mut v_color = None::<crate::__private::Check<i64>>;
                 let mut v_colors = None::<crate::__private::Check<Box<GuildRoleColors>>>;
                 let mut v_icon = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_unicode_emoji = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
-                let mut v_permissions = None::<crate::__private::Check<String>>;
+                let mut v_permissions = None::<crate::__private::Check<crate::Text>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(map.next_value()?),
@@ -6685,7 +6695,7 @@ pub struct InviteStageInstance {
     /// The Stage's topic, between 1 and 120 characters.
     ///
     /// Always present.
-    pub topic: String,
+    pub topic: crate::Text,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -6726,7 +6736,7 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                 let mut v_members = None::<Vec<Box<InviteStageInstanceMember>>>;
                 let mut v_participant_count = None::<i64>;
                 let mut v_speaker_count = None::<i64>;
-                let mut v_topic = None::<String>;
+                let mut v_topic = None::<crate::Text>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -6781,7 +6791,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteStageInstanc
                 >;
                 let mut v_participant_count = None::<crate::__private::Check<i64>>;
                 let mut v_speaker_count = None::<crate::__private::Check<i64>>;
-                let mut v_topic = None::<crate::__private::Check<String>>;
+                let mut v_topic = None::<crate::__private::Check<crate::Text>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "members" => v_members = Some(map.next_value()?),
@@ -6826,11 +6836,11 @@ pub struct InviteStageInstanceMember {
     /// The member's guild nickname, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub nick: crate::Nullable<String>,
+    pub nick: crate::Nullable<crate::Text>,
     /// The hash of the member's guild-specific avatar, or null when they use their account avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub avatar: crate::Nullable<String>,
+    pub avatar: crate::Nullable<crate::ImageHash>,
     /// When the member started boosting the guild (ISO 8601 timestamp), or null when they are not boosting.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -6914,8 +6924,8 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
                 mut map: A,
             ) -> Result<InviteStageInstanceMember, A::Error> {
                 let mut v_roles = None::<Vec<crate::Snowflake>>;
-                let mut v_nick = crate::Nullable::<String>::Absent;
-                let mut v_avatar = crate::Nullable::<String>::Absent;
+                let mut v_nick = crate::Nullable::<crate::Text>::Absent;
+                let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_premium_since = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_joined_at = None::<crate::Timestamp>;
                 let mut v_pending = None::<bool>;
@@ -6970,10 +6980,10 @@ for crate::__private::Check<InviteStageInstanceMember> {
             ) -> Result<crate::__private::Check<InviteStageInstanceMember>, A::Error> {
                 let mut v_roles = None::<crate::__private::Check<Vec<crate::Snowflake>>>;
                 let mut v_nick = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
                 let mut v_avatar = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_premium_since = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
@@ -7180,7 +7190,7 @@ pub struct LobbyGuildInvite {
     /// The invite code: the part after `discord.gg/`.
     ///
     /// Always present.
-    pub code: String,
+    pub code: crate::Text,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -7215,7 +7225,7 @@ impl<'de> serde::Deserialize<'de> for LobbyGuildInvite {
                 self,
                 mut map: A,
             ) -> Result<LobbyGuildInvite, A::Error> {
-                let mut v_code = None::<String>;
+                let mut v_code = None::<crate::Text>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -7251,7 +7261,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<LobbyGuildInvite> 
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<LobbyGuildInvite>, A::Error> {
-                let mut v_code = None::<crate::__private::Check<String>>;
+                let mut v_code = None::<crate::__private::Check<crate::Text>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(map.next_value()?),
@@ -7285,11 +7295,11 @@ pub struct Nameplate {
     /// The path of the nameplate's image asset.
     ///
     /// Always present.
-    pub asset: String,
+    pub asset: crate::Text,
     /// The nameplate's label; not currently used by Discord.
     ///
     /// Always present.
-    pub label: String,
+    pub label: crate::Text,
     /// Which colour scheme the nameplate is drawn in.
     ///
     /// Always present.
@@ -7332,8 +7342,8 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
                 mut map: A,
             ) -> Result<Nameplate, A::Error> {
                 let mut v_sku_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut v_asset = None::<String>;
-                let mut v_label = None::<String>;
+                let mut v_asset = None::<crate::Text>;
+                let mut v_label = None::<crate::Text>;
                 let mut v_palette = None::<NameplatePalette>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -7379,8 +7389,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Nameplate> {
                 let mut v_sku_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
                 >::Absent;
-                let mut v_asset = None::<crate::__private::Check<String>>;
-                let mut v_label = None::<crate::__private::Check<String>>;
+                let mut v_asset = None::<crate::__private::Check<crate::Text>>;
+                let mut v_label = None::<crate::__private::Check<crate::Text>>;
                 let mut v_palette = None::<crate::__private::Check<NameplatePalette>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -7435,7 +7445,7 @@ pub enum NameplatePalette {
     /// `black`: a black scheme. (`"black"`)
     Black,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
+    Unknown(crate::Text),
 }
 
 impl NameplatePalette {
@@ -7454,14 +7464,14 @@ impl NameplatePalette {
             Self::Lemon => "lemon",
             Self::White => "white",
             Self::Black => "black",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
     pub fn from_value(value: &str) -> Self {
         match Self::known(value) {
             Some(known) => known,
-            None => Self::Unknown(value.to_owned()),
+            None => Self::Unknown(crate::Text::new(value)),
         }
     }
     /// The known variant for a wire value, `None` for a value this version does not know.
@@ -7560,7 +7570,7 @@ impl<'de> serde::Deserialize<'de> for NameplatePalette {
                 Ok(
                     match NameplatePalette::known(&v) {
                         Some(known) => known,
-                        None => NameplatePalette::Unknown(v),
+                        None => NameplatePalette::Unknown(v.into()),
                     },
                 )
             }
@@ -7666,7 +7676,7 @@ pub enum OAuth2Scope {
     /// `openid`: OpenID Connect sign-in, giving the application the user's ID and basic profile. (`"openid"`)
     Openid,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
+    Unknown(crate::Text),
 }
 
 impl OAuth2Scope {
@@ -7709,14 +7719,14 @@ impl OAuth2Scope {
             Self::DmChannelsRead => "dm_channels.read",
             Self::RoleConnectionsWrite => "role_connections.write",
             Self::Openid => "openid",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
     pub fn from_value(value: &str) -> Self {
         match Self::known(value) {
             Some(known) => known,
-            None => Self::Unknown(value.to_owned()),
+            None => Self::Unknown(crate::Text::new(value)),
         }
     }
     /// The known variant for a wire value, `None` for a value this version does not know.
@@ -7903,7 +7913,7 @@ impl<'de> serde::Deserialize<'de> for OAuth2Scope {
                 Ok(
                     match OAuth2Scope::known(&v) {
                         Some(known) => known,
-                        None => OAuth2Scope::Unknown(v),
+                        None => OAuth2Scope::Unknown(v.into()),
                     },
                 )
             }
@@ -7961,17 +7971,17 @@ pub struct PrimaryGuild {
     /// Always present; `None` is `null`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaRequiredNullable<String>")
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Text>")
     )]
-    pub tag: Option<String>,
+    pub tag: Option<crate::Text>,
     /// The hash of the server tag's badge image, or null when there is none.
     ///
     /// Always present; `None` is `null`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaRequiredNullable<String>")
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: ImageHash>")
     )]
-    pub badge: Option<String>,
+    pub badge: Option<crate::ImageHash>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -8013,8 +8023,8 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
                     crate::Snowflake,
                 >::Absent;
                 let mut v_identity_enabled = crate::Nullable::<bool>::Absent;
-                let mut v_tag = crate::Nullable::<String>::Absent;
-                let mut v_badge = crate::Nullable::<String>::Absent;
+                let mut v_tag = crate::Nullable::<crate::Text>::Absent;
+                let mut v_badge = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -8069,10 +8079,10 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<PrimaryGuild> {
                     crate::__private::Check<bool>,
                 >::Absent;
                 let mut v_tag = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
                 let mut v_badge = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -8115,7 +8125,7 @@ pub struct RateLimitedError {
     /// A human-readable description of the rate limit.
     ///
     /// Always present.
-    pub message: String,
+    pub message: crate::Text,
     /// How long to wait before retrying, in seconds (may be fractional).
     ///
     /// Always present.
@@ -8162,7 +8172,7 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
                 mut map: A,
             ) -> Result<RateLimitedError, A::Error> {
                 let mut v_code = None::<i64>;
-                let mut v_message = None::<String>;
+                let mut v_message = None::<crate::Text>;
                 let mut v_retry_after = None::<serde_json::Number>;
                 let mut v_global = None::<bool>;
                 let mut extra = crate::UnknownFields::new();
@@ -8210,7 +8220,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<RateLimitedError> 
                 mut map: A,
             ) -> Result<crate::__private::Check<RateLimitedError>, A::Error> {
                 let mut v_code = None::<crate::__private::Check<i64>>;
-                let mut v_message = None::<crate::__private::Check<String>>;
+                let mut v_message = None::<crate::__private::Check<crate::Text>>;
                 let mut v_retry_after = None::<
                     crate::__private::Check<serde_json::Number>,
                 >;
@@ -8813,11 +8823,11 @@ pub struct ScheduledEvent {
     /// The event's name, between 1 and 100 characters.
     ///
     /// Always present.
-    pub name: String,
+    pub name: crate::Text,
     /// The event's description (up to 1000 characters), or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub description: crate::Nullable<String>,
+    pub description: crate::Nullable<crate::Text>,
     /// The ID of the stage or voice channel the event takes place in, or null for an `EXTERNAL` event.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -8837,7 +8847,7 @@ pub struct ScheduledEvent {
     /// The hash of the event's cover image, or null when it has none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub image: crate::Nullable<String>,
+    pub image: crate::Nullable<crate::ImageHash>,
     /// When the event is set to start (ISO 8601 timestamp).
     ///
     /// Always present.
@@ -8969,12 +8979,12 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
             ) -> Result<ScheduledEvent, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
                 let mut v_guild_id = None::<crate::Snowflake>;
-                let mut v_name = None::<String>;
-                let mut v_description = crate::Nullable::<String>::Absent;
+                let mut v_name = None::<crate::Text>;
+                let mut v_description = crate::Nullable::<crate::Text>::Absent;
                 let mut v_channel_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut v_creator_id = crate::Nullable::<crate::Snowflake>::Absent;
                 let mut v_creator = None::<Box<User>>;
-                let mut v_image = crate::Nullable::<String>::Absent;
+                let mut v_image = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_scheduled_start_time = None::<crate::Timestamp>;
                 let mut v_scheduled_end_time = crate::Nullable::<
                     crate::Timestamp,
@@ -9072,9 +9082,9 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEvent> {
             ) -> Result<crate::__private::Check<ScheduledEvent>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_name = None::<crate::__private::Check<String>>;
+                let mut v_name = None::<crate::__private::Check<crate::Text>>;
                 let mut v_description = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
                 let mut v_channel_id = crate::Nullable::<
                     crate::__private::Check<crate::Snowflake>,
@@ -9084,7 +9094,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEvent> {
                 >::Absent;
                 let mut v_creator = None::<crate::__private::Check<Box<User>>>;
                 let mut v_image = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_scheduled_start_time = None::<
                     crate::__private::Check<crate::Timestamp>,
@@ -9901,7 +9911,7 @@ pub struct TargetUsersJobStatus {
     /// Why the job failed; null unless `status` is `FAILED`.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub error_message: crate::Nullable<String>,
+    pub error_message: crate::Nullable<crate::Text>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -9950,7 +9960,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
                 let mut v_processed_users = None::<i64>;
                 let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_completed_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_error_message = crate::Nullable::<String>::Absent;
+                let mut v_error_message = crate::Nullable::<crate::Text>::Absent;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -10017,7 +10027,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<TargetUsersJobStat
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
                 let mut v_error_message = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -10141,9 +10151,9 @@ pub struct UpdateTargetUsersError {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<Vec < String >>")
+        schemars(with = "crate::__private::SchemaOptional<Vec < crate :: Text >>")
     )]
-    pub target_users_file: Option<Vec<String>>,
+    pub target_users_file: Option<Vec<crate::Text>>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -10180,7 +10190,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
                 self,
                 mut map: A,
             ) -> Result<UpdateTargetUsersError, A::Error> {
-                let mut v_target_users_file = None::<Vec<String>>;
+                let mut v_target_users_file = None::<Vec<crate::Text>>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -10219,7 +10229,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<UpdateTargetUsersE
                 mut map: A,
             ) -> Result<crate::__private::Check<UpdateTargetUsersError>, A::Error> {
                 let mut v_target_users_file = None::<
-                    crate::__private::Check<Vec<String>>,
+                    crate::__private::Check<Vec<crate::Text>>,
                 >;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -10252,19 +10262,19 @@ pub struct User {
     /// The user's username. Migrated accounts have unique usernames, but bot accounts (which keep a discriminator) can share one, so do not use it as a key.
     ///
     /// Always present.
-    pub username: String,
+    pub username: crate::Text,
     /// The hash of the user's avatar, or null when they use a default avatar.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub avatar: crate::Nullable<String>,
+    pub avatar: crate::Nullable<crate::ImageHash>,
     /// The user's legacy four-digit tag, or `0` for accounts that have moved to unique usernames.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<String>")
+        schemars(with = "crate::__private::SchemaOptional<crate :: Text>")
     )]
-    pub discriminator: Option<String>,
+    pub discriminator: Option<crate::Text>,
     /// The user's publicly visible flags (badges) as a bit set.
     ///
     /// `None` when the key is absent.
@@ -10300,7 +10310,7 @@ pub struct User {
     /// The hash of the user's profile banner, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub banner: crate::Nullable<String>,
+    pub banner: crate::Nullable<crate::ImageHash>,
     /// The user's profile banner colour as an RGB integer, or null when not set.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -10308,11 +10318,11 @@ pub struct User {
     /// The user's display name, or null when they have not set one and their username is shown instead.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub global_name: crate::Nullable<String>,
+    pub global_name: crate::Nullable<crate::Text>,
     /// The user's avatar decoration, or null when they have none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub avatar_decoration_data: crate::Nullable<Box<AvatarDecoration>>,
+    pub avatar_decoration_data: crate::Nullable<AvatarDecoration>,
     /// The collectibles the user has equipped, such as a nameplate, or null when none.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -10393,18 +10403,18 @@ impl<'de> serde::Deserialize<'de> for User {
                 mut map: A,
             ) -> Result<User, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
-                let mut v_username = None::<String>;
-                let mut v_avatar = crate::Nullable::<String>::Absent;
-                let mut v_discriminator = None::<String>;
+                let mut v_username = None::<crate::Text>;
+                let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
+                let mut v_discriminator = None::<crate::Text>;
                 let mut v_public_flags = None::<i64>;
                 let mut v_flags = None::<i64>;
                 let mut v_bot = None::<bool>;
                 let mut v_system = None::<bool>;
-                let mut v_banner = crate::Nullable::<String>::Absent;
+                let mut v_banner = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_accent_color = crate::Nullable::<i64>::Absent;
-                let mut v_global_name = crate::Nullable::<String>::Absent;
+                let mut v_global_name = crate::Nullable::<crate::Text>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
-                    Box<AvatarDecoration>,
+                    AvatarDecoration,
                 >::Absent;
                 let mut v_collectibles = crate::Nullable::<
                     Box<UserCollectibles>,
@@ -10474,26 +10484,26 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
                 mut map: A,
             ) -> Result<crate::__private::Check<User>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
-                let mut v_username = None::<crate::__private::Check<String>>;
+                let mut v_username = None::<crate::__private::Check<crate::Text>>;
                 let mut v_avatar = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
-                let mut v_discriminator = None::<crate::__private::Check<String>>;
+                let mut v_discriminator = None::<crate::__private::Check<crate::Text>>;
                 let mut v_public_flags = None::<crate::__private::Check<i64>>;
                 let mut v_flags = None::<crate::__private::Check<i64>>;
                 let mut v_bot = None::<crate::__private::Check<bool>>;
                 let mut v_system = None::<crate::__private::Check<bool>>;
                 let mut v_banner = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_accent_color = crate::Nullable::<
                     crate::__private::Check<i64>,
                 >::Absent;
                 let mut v_global_name = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
-                    crate::__private::Check<Box<AvatarDecoration>>,
+                    crate::__private::Check<AvatarDecoration>,
                 >::Absent;
                 let mut v_collectibles = crate::Nullable::<
                     crate::__private::Check<Box<UserCollectibles>>,
@@ -10662,9 +10672,9 @@ pub struct VanityUrl {
     /// Always present; `None` is `null`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaRequiredNullable<String>")
+        schemars(with = "crate::__private::SchemaRequiredNullable<crate :: Text>")
     )]
-    pub code: Option<String>,
+    pub code: Option<crate::Text>,
     /// How many times the vanity invite has been used.
     ///
     /// Always present.
@@ -10711,7 +10721,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
                 self,
                 mut map: A,
             ) -> Result<VanityUrl, A::Error> {
-                let mut v_code = crate::Nullable::<String>::Absent;
+                let mut v_code = crate::Nullable::<crate::Text>::Absent;
                 let mut v_uses = None::<i64>;
                 let mut v_error = crate::Nullable::<Box<VanityUrlError>>::Absent;
                 let mut extra = crate::UnknownFields::new();
@@ -10754,7 +10764,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrl> {
                 mut map: A,
             ) -> Result<crate::__private::Check<VanityUrl>, A::Error> {
                 let mut v_code = crate::Nullable::<
-                    crate::__private::Check<String>,
+                    crate::__private::Check<crate::Text>,
                 >::Absent;
                 let mut v_uses = None::<crate::__private::Check<i64>>;
                 let mut v_error = crate::Nullable::<
@@ -10789,7 +10799,7 @@ pub struct VanityUrlError {
     /// A human-readable explanation of the problem.
     ///
     /// Always present.
-    pub message: String,
+    pub message: crate::Text,
     /// Discord's numeric error code for the problem.
     ///
     /// Always present.
@@ -10829,7 +10839,7 @@ impl<'de> serde::Deserialize<'de> for VanityUrlError {
                 self,
                 mut map: A,
             ) -> Result<VanityUrlError, A::Error> {
-                let mut v_message = None::<String>;
+                let mut v_message = None::<crate::Text>;
                 let mut v_code = None::<i64>;
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -10868,7 +10878,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrlError> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<VanityUrlError>, A::Error> {
-                let mut v_message = None::<crate::__private::Check<String>>;
+                let mut v_message = None::<crate::__private::Check<crate::Text>>;
                 let mut v_code = None::<crate::__private::Check<i64>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {

@@ -70,6 +70,7 @@ crate::__check_by_decode!(
     serde_json::Value,
     crate::Snowflake,
     crate::Timestamp,
+    crate::ImageHash,
 );
 
 /// `String`'s check: what serde's `String` accepts (a string, or bytes that are UTF-8),
@@ -78,6 +79,15 @@ impl<'de> Deserialize<'de> for Check<String> {
     #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_string(StrVisitor)
+    }
+}
+
+/// `Text`'s check is `String`'s: `Text` decodes through the same `deserialize_string` call and
+/// accepts what `String` accepts.
+impl<'de> Deserialize<'de> for Check<crate::Text> {
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Check::<String>::deserialize(deserializer).map(|_| Check::new())
     }
 }
 

@@ -2,7 +2,7 @@
 //! types, and the helpers the generated models' impls call. The generated models derive or
 //! implement `JsonSchema` under the same feature.
 
-use crate::{Nullable, Snowflake, Timestamp};
+use crate::{ImageHash, Nullable, Snowflake, Text, Timestamp};
 
 impl<T: schemars::JsonSchema> schemars::JsonSchema for Nullable<T> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -48,6 +48,33 @@ impl schemars::JsonSchema for Timestamp {
             "type": "string",
             "format": "date-time",
             "description": "An RFC 3339 timestamp."
+        })
+    }
+}
+
+impl schemars::JsonSchema for Text {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "String".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <String as schemars::JsonSchema>::json_schema(generator)
+    }
+}
+
+impl schemars::JsonSchema for ImageHash {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ImageHash".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A Discord image hash: 32 lowercase hex digits, `a_` first when animated."
         })
     }
 }

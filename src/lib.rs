@@ -27,6 +27,8 @@
 //! | [`InviteUrl`] | invite links parsed as people paste them, and [`InviteUrl::find_all`] for chat text |
 //! | [`Snowflake`] | a Discord id: a `Copy` `u64` that reads and writes Discord's string form |
 //! | [`Timestamp`] | an RFC 3339 date-time that re-encodes exactly as it was written |
+//! | [`Text`] | the models' strings: a `str` held inline up to 24 bytes, on the heap only when longer |
+//! | [`ImageHash`] | an avatar, banner or icon hash: 16 bytes inline, other text kept as written |
 //! | [`Nullable`] | a field that may be absent, `null` or a value (`3600.into()` is a value) |
 //! | [`GatewayEnvelope`], [`GatewayEvent`] | a gateway message (`{"op":0,"t":…,"s":…,"d":…}`) and its typed invite events |
 //! | [`Payload`] | decode / encode / merge, implemented by every model |
@@ -42,19 +44,23 @@
 //! - `ext`: hand-written behaviour on generated types ([`Invite::link`], [`InviteUrl`], expiry);
 //! - `client`: the HTTP client (feature `http`).
 #![warn(missing_docs)]
+// One audited exception: `ascii::ascii_str` (ASCII is UTF-8; checked, proved and tested there).
 #![deny(unsafe_code)]
 
+mod ascii;
 #[cfg(feature = "validate")]
 mod check;
 mod convert;
 mod ext;
 mod fast;
 mod gateway;
+mod image_hash;
 #[cfg(feature = "json-schema")]
 mod json_schema;
 mod neutral;
 mod nullable;
 mod snowflake;
+mod text;
 mod timestamp;
 mod unknown;
 
@@ -81,9 +87,11 @@ macro_rules! __check_by_decode {
 }
 
 pub use convert::{escape_pointer_token, DecodeError, DecodeErrorKind, EncodeError, Payload};
+pub use ext::cdn::CDN_BASE;
 pub use ext::invite::INVITE_BASE;
 pub use ext::url::{is_valid_code, InviteUrl, ParseInviteUrlError, MAX_CODE_LEN};
 pub use gateway::GatewayEnvelope;
+pub use image_hash::ImageHash;
 // The main models by name (shown on this page), then every other model.
 #[cfg(generated_model = "TargetUsersJobStatus")]
 #[doc(inline)]
@@ -96,6 +104,7 @@ pub use model::{
 };
 pub use nullable::Nullable;
 pub use snowflake::{ParseSnowflakeError, Snowflake, DISCORD_EPOCH_MS};
+pub use text::Text;
 pub use timestamp::{ParseTimestampError, Timestamp};
 pub use unknown::{UnknownFields, UnknownFieldsIter};
 

@@ -216,7 +216,7 @@ impl DecBuf {
     /// The digits with their quotes: `"123"`.
     fn quoted(&mut self) -> &str {
         // Only ASCII digits and quotes were written.
-        std::str::from_utf8(&self.bytes[self.start..]).unwrap_or("\"0\"")
+        crate::ascii::ascii_str(&self.bytes[self.start..]).unwrap_or("\"0\"")
     }
 }
 

@@ -315,7 +315,7 @@ impl Timestamp {
             len += 6;
         }
         // Only ASCII was written.
-        std::str::from_utf8(&buf[..len]).ok()
+        crate::ascii::ascii_str(&buf[..len])
     }
 }
 
@@ -401,7 +401,7 @@ impl serde::Serialize for Timestamp {
                 let mut quoted = [b'"'; 42];
                 quoted[1..=text.len()].copy_from_slice(text.as_bytes());
                 // `"` + the text + `"`: ASCII.
-                let quoted = std::str::from_utf8(&quoted[..text.len() + 2]).unwrap_or("\"\"");
+                let quoted = crate::ascii::ascii_str(&quoted[..text.len() + 2]).unwrap_or("\"\"");
                 crate::unknown::serialize_ascii_str(serializer, quoted)
             }
             None => serializer.collect_str(self),

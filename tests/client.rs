@@ -243,7 +243,7 @@ async fn job_status_decodes() {
     assert_eq!(status.processed_users, 41);
     assert_eq!(
         status.error_message,
-        Nullable::Value("Failed to parse CSV file".to_owned())
+        Nullable::Value("Failed to parse CSV file".into())
     );
     assert_common_headers(&requests(&server).await[0]);
 }

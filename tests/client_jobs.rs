@@ -101,7 +101,10 @@ async fn failed_is_a_final_status_with_its_reason() {
         .expect("a failed job is an answer, not an error");
     assert_eq!(failed.status, TargetUsersJobStatusKind::Failed);
     assert_eq!(
-        failed.error_message.as_option().map(String::as_str),
+        failed
+            .error_message
+            .as_option()
+            .map(discord_invite::Text::as_str),
         Some("Failed to parse CSV file")
     );
     assert_eq!(lines(&server).len(), 2);

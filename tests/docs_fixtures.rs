@@ -112,7 +112,9 @@ fn target_users_job_status() {
     assert_eq!(s.status, TargetUsersJobStatusKind::Failed);
     assert!(s.completed_at.is_null());
     assert_eq!(
-        s.error_message.as_option().map(String::as_str),
+        s.error_message
+            .as_option()
+            .map(discord_invite::Text::as_str),
         Some("Failed to parse CSV file")
     );
 }

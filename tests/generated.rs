@@ -110,7 +110,7 @@ fn generate_with(edit: impl Fn(&mut serde_json::Value, &mut String)) -> String {
 #[test]
 fn editing_the_pinned_schema_or_the_overlay_changes_the_output() {
     let committed = std::fs::read_to_string(root().join("generated/models.rs")).unwrap_or_default();
-    // A field of the pinned schema made optional: `code` becomes Option<String> on the vanity URL.
+    // A field of the pinned schema made optional: `code` becomes Nullable<Text> on the vanity URL.
     let from_schema = generate_with(|spec, _| {
         let req = spec
             .pointer_mut("/components/schemas/VanityURLResponse/required")
@@ -118,7 +118,7 @@ fn editing_the_pinned_schema_or_the_overlay_changes_the_output() {
         *req = serde_json::json!(["uses"]);
     });
     assert_ne!(from_schema, committed);
-    assert!(from_schema.contains("pub code: crate::Nullable<String>"));
+    assert!(from_schema.contains("pub code: crate::Nullable<crate::Text>"));
     // An overlay entry removed: user `flags` becomes required again.
     let from_overlay = generate_with(|_, overlay| {
         *overlay = overlay.replace("\"public_flags\", \"flags\",", "\"public_flags\",");

@@ -320,7 +320,7 @@ fn check_all_listed(names: &[&str], string: bool) {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/models.rs"))
         .unwrap();
     let marker = if string {
-        "Unknown(String)"
+        "Unknown(crate::Text)"
     } else {
         "Unknown(i64)"
     };

@@ -85,12 +85,15 @@ pub enum Ty {
     /// `serde_json::Number`: keeps an integer and a float apart (`100` vs `100.0`), so a
     /// decoded number re-encodes as the same JSON number.
     Float,
-    /// `String`.
+    /// `crate::Text`: a string held inline when short.
     String,
     /// `crate::Snowflake`.
     Snowflake,
     /// `crate::Timestamp`.
     Timestamp,
+    /// `crate::ImageHash`: a CDN image hash, 16 bytes inline when canonical (overlay `[types]`
+    /// entry `image_hash`).
+    ImageHash,
     /// `serde_json::Value`.
     Json,
     /// A generated type.
@@ -100,7 +103,9 @@ pub enum Ty {
         /// Whether it is `Copy`.
         copy: bool,
         /// Held in a `Box`: nested objects are boxed so that a parent stays small (an invite
-        /// with every nested object inline is over 7 KB, and every move copies it).
+        /// with every nested object inline is over 7 KB, and every move copies it), but for
+        /// the common small ones the overlay's `[types]` marks `inline` (a box is a heap block
+        /// per object).
         boxed: bool,
     },
     /// `Vec<T>`.
@@ -442,12 +447,35 @@ impl Ctx<'_> {
             ));
         }
         if let Some(t) = self.overlay.types.get(key) {
+            if t == "inline" {
+                return match self.spec_type(key, p)? {
+                    (
+                        Ty::Named {
+                            name,
+                            copy,
+                            boxed: true,
+                        },
+                        nullable,
+                    ) => Ok((
+                        Ty::Named {
+                            name,
+                            copy,
+                            boxed: false,
+                        },
+                        nullable,
+                    )),
+                    _ => Err(Error::Schema(format!(
+                        "[types] `{key}` = `inline`: the field is not a nested object"
+                    ))),
+                };
+            }
             let ty = match t.as_str() {
                 "json" => Ty::Json,
                 "snowflake_list" => Ty::Vec(Box::new(Ty::Snowflake)),
+                "image_hash" => Ty::ImageHash,
                 other => {
                     return Err(Error::Schema(format!(
-                        "[types] `{key}` = `{other}`: unknown type (use `json` or `snowflake_list`)"
+                        "[types] `{key}` = `{other}`: unknown type (use `json`, `snowflake_list`, `image_hash` or `inline`)"
                     )))
                 }
             };
@@ -458,13 +486,18 @@ impl Ctx<'_> {
                 || schema_types(p).contains(&"null");
             return Ok((ty, nullable));
         }
+        self.spec_type(key, p)
+    }
+
+    /// [`Self::field_type`] as the spec alone says (no `[types]` entry of `key` itself).
+    fn spec_type(&self, key: &str, p: &Value) -> Result<(Ty, bool), Error> {
         // `oneOf: [{type: null}, X]` → nullable X.
         if let Some(alts) = p.get("oneOf").and_then(Value::as_array) {
             let non_null: Vec<&Value> = alts.iter().filter(|a| !is_null_schema(a)).collect();
             if non_null.len() == 1 && alts.len() == 2 {
                 // The alternative's own nullability does not matter: the `null` branch makes
                 // the field nullable either way.
-                let (ty, _) = self.field_type(key, non_null[0])?;
+                let (ty, _) = self.spec_type(key, non_null[0])?;
                 return Ok((ty, true));
             }
             return Err(Error::Schema(format!(

@@ -34,7 +34,8 @@ pub struct Overlay {
     /// Rust flags type name → its bits and the fields that carry it.
     #[serde(default)]
     pub flags: BTreeMap<String, Flags>,
-    /// `Component.field` → a type the spec cannot express well (`json`, `snowflake_list`).
+    /// `Component.field` → a type the spec cannot express well (`json`, `snowflake_list`,
+    /// `image_hash`), or `inline`: a nested object held in its parent instead of a `Box`.
     #[serde(default)]
     pub types: BTreeMap<String, String>,
     /// Request headers the spec does not declare.

@@ -41,9 +41,10 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::Bool => quote!(bool),
         Ty::Int => quote!(i64),
         Ty::Float => quote!(serde_json::Number),
-        Ty::String => quote!(String),
+        Ty::String => quote!(crate::Text),
         Ty::Snowflake => quote!(crate::Snowflake),
         Ty::Timestamp => quote!(crate::Timestamp),
+        Ty::ImageHash => quote!(crate::ImageHash),
         Ty::Json => quote!(serde_json::Value),
         Ty::Named { name, boxed, .. } => {
             let n = ident(name);
@@ -409,7 +410,7 @@ fn enumeration(e: &Enum) -> TokenStream {
             pub enum #name {
                 #(#variants)*
                 /// A value this version of the crate does not know, kept as sent.
-                Unknown(String),
+                Unknown(crate::Text),
             }
 
             impl #name {
@@ -417,7 +418,7 @@ fn enumeration(e: &Enum) -> TokenStream {
                 pub fn as_str(&self) -> &str {
                     match self {
                         #(Self::#vnames => #lits,)*
-                        Self::Unknown(value) => value,
+                        Self::Unknown(value) => value.as_str(),
                     }
                 }
 
@@ -425,7 +426,7 @@ fn enumeration(e: &Enum) -> TokenStream {
                 pub fn from_value(value: &str) -> Self {
                     match Self::known(value) {
                         Some(known) => known,
-                        None => Self::Unknown(value.to_owned()),
+                        None => Self::Unknown(crate::Text::new(value)),
                     }
                 }
 
@@ -464,8 +465,8 @@ fn enumeration(e: &Enum) -> TokenStream {
 
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    // Known values allocate nothing; an unknown one is copied once (or moved,
-                    // when the deserializer already owns it).
+                    // Known values allocate nothing; an unknown one is copied once (inline when
+                    // short; a long one is moved when the deserializer already owns it).
                     struct Visitor;
                     impl serde::de::Visitor<'_> for Visitor {
                         type Value = #name;
@@ -478,7 +479,7 @@ fn enumeration(e: &Enum) -> TokenStream {
                         fn visit_string<E: serde::de::Error>(self, v: String) -> Result<#name, E> {
                             Ok(match #name::known(&v) {
                                 Some(known) => known,
-                                None => #name::Unknown(v),
+                                None => #name::Unknown(v.into()),
                             })
                         }
                     }

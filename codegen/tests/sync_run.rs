@@ -374,7 +374,7 @@ fn presence_changes_on_lenient_fields_are_patch_level() {
     assert_eq!(inviter.class, Class::Breaking);
     assert_eq!(
         inviter.note.as_deref(),
-        Some("Rust: `Nullable<Box<User>>` -> `Option<Box<User>>`")
+        Some("Rust: `Nullable<User>` -> `Option<User>`")
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

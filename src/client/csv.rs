@@ -310,7 +310,8 @@ impl TargetUsersFileError {
                     .as_ref()
                     .is_some_and(|m| !m.is_empty()) =>
             {
-                bare.target_users_file.unwrap_or_default()
+                let messages = bare.target_users_file.unwrap_or_default();
+                messages.into_iter().map(String::from).collect()
             }
             _ => {
                 let v: serde_json::Value = serde_json::from_slice(body).ok()?;

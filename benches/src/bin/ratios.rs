@@ -1,10 +1,10 @@
-//! `ratios [ROUNDS] [--no-validate]` (default 15 rounds): every target of the benchmarks, each
+//! `ratios [ROUNDS] [--no-validate] [--memory]` (default 15 rounds): every target of the benchmarks, each
 //! with its verdict, measured round-robin so that a shared machine's changing load hits every
 //! contender alike. Each round runs every contender once over its whole corpus; the ratio of
 //! two contenders is taken within each round, and the median over rounds is printed (with the
 //! min–max range), next to each contender's median MB/s. Two corpora: `first` (the benchmark
 //! corpus) and `second` (another seed and mix of shapes, `corpus::Mix::SECOND`). Memory per
-//! decoded invite is counted (not timed) with a counting allocator before the rounds.
+//! decoded invite is counted (not timed) with a counting allocator before the rounds (`--memory`: only that).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -325,15 +325,21 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut rounds = 15usize;
     let mut validate = true;
+    let mut memory_only = false;
     for a in args.by_ref() {
         match a.as_str() {
             "--no-validate" => validate = false,
+            // Only the memory tables (the counting allocator is deterministic: no rounds).
+            "--memory" => memory_only = true,
             n => rounds = n.parse().expect("ROUNDS"),
         }
     }
     let corpora = [Corpus::load("first"), Corpus::load("second")];
     for c in &corpora {
         memory(c);
+    }
+    if memory_only {
+        return;
     }
 
     let doc = schema::standalone("GuildInviteResponse");

@@ -276,9 +276,10 @@ fn ty_text(t: &Ty) -> String {
         Ty::Bool => "bool".into(),
         Ty::Int => "i64".into(),
         Ty::Float => "serde_json::Number".into(),
-        Ty::String => "String".into(),
+        Ty::String => "Text".into(),
         Ty::Snowflake => "Snowflake".into(),
         Ty::Timestamp => "Timestamp".into(),
+        Ty::ImageHash => "ImageHash".into(),
         Ty::Json => "serde_json::Value".into(),
         Ty::Named { name, boxed, .. } => {
             if *boxed {
