@@ -369,6 +369,8 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 /// The distinct keys of one object.
+// The list lives on the stack, once per guess: boxing it would be the allocation it saves.
+#[allow(clippy::large_enum_variant)]
 enum KeySet<'m> {
     /// At most [`FEW_KEYS`] members: a scan (at most `FEW_KEYS` comparisons a lookup).
     Few([&'m str; FEW_KEYS], usize),
