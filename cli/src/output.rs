@@ -1,8 +1,8 @@
 //! Human output (rustc-style, colour on a TTY): payloads, findings with snippets, summaries,
 //! and the bookkeeping that keeps huge runs readable (`--max-repeats`).
 
-use std::collections::hash_map::Entry;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -187,7 +187,10 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
     if p.location.har.is_some() && !f.code.is_exchange() {
         let _ = write!(out, " {}, body line {line}, column {col}", p.location);
     } else {
-        let _ = write!(out, ":{line}:{col}");
+        out.push(':');
+        push_uint(out, line);
+        out.push(':');
+        push_uint(out, col);
     }
     pointer(out);
     let Some(snippet) = p.lines.and_then(|(b, i)| b.snippet(i, f)) else {
@@ -196,14 +199,9 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
     #[cfg(test)]
     tests::count_read(snippet.before.len() + snippet.after.len());
     let (shown, caret) = window(&snippet);
-    let mut gutter = [0u8; 20];
-    let gutter = {
-        let mut w = std::io::Cursor::new(&mut gutter[..]);
-        let _ = std::io::Write::write_fmt(&mut w, format_args!("{line}"));
-        let n = w.position() as usize;
-        std::str::from_utf8(&gutter[..n]).unwrap_or("?")
-    };
-    let pad = |out: &mut String| out.extend(std::iter::repeat_n(' ', gutter.len()));
+    let mut digits = [0u8; 20];
+    let gutter = uint_str(&mut digits, line);
+    let pad = |out: &mut String| push_spaces(out, gutter.len());
     pad(out);
     out.push(' ');
     style.paint(out, "1;34", "|");
@@ -218,11 +216,48 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
     out.push(' ');
     style.paint(out, "1;34", "|");
     out.push(' ');
-    let mut caret_line = String::with_capacity(caret + 1);
-    caret_line.extend(std::iter::repeat_n(' ', caret));
-    caret_line.push('^');
-    style.paint(out, severity_colour(f.severity), &caret_line);
+    if style.color {
+        out.push_str("\x1b[");
+        out.push_str(severity_colour(f.severity));
+        out.push('m');
+    }
+    push_spaces(out, caret);
+    out.push('^');
+    if style.color {
+        out.push_str("\x1b[0m");
+    }
     out.push('\n');
+}
+
+/// `n` in decimal, written at the end of `buf`.
+fn uint_str(buf: &mut [u8; 20], mut n: usize) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or("?")
+}
+
+/// Appends `n` in decimal, without the formatting machinery (a line per finding).
+fn push_uint(out: &mut String, n: usize) {
+    let mut buf = [0u8; 20];
+    out.push_str(uint_str(&mut buf, n));
+}
+
+/// Appends `n` spaces.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// The part of a line to show around a finding, and the caret's 0-based position within it.
@@ -231,6 +266,9 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
 /// of up to [`SNIPPET_WIDTH`] characters is shown whole, a longer one from a third of the width
 /// before the caret, cut with `…`.
 fn window(snippet: &Snippet<'_>) -> (String, usize) {
+    if let Some(w) = window_ascii(snippet) {
+        return w;
+    }
     let (before, after) = (text(snippet.before), text(snippet.after));
     // A tab is a space; other control characters (the NULs of a UTF-16 file) are shown as
     // U+FFFD, not sent to the terminal.
@@ -269,6 +307,52 @@ fn window(snippet: &Snippet<'_>) -> (String, usize) {
         s.push('…');
     }
     (s, caret)
+}
+
+/// [`window`] when the bytes it could show are printable ASCII or tabs (captured JSON nearly
+/// always): bytes are characters, so it slices instead of decoding and counting characters one
+/// by one (a findings-heavy payload prints hundreds of thousands of snippets). `None` when a
+/// byte within reach is anything else.
+fn window_ascii(snippet: &Snippet<'_>) -> Option<(String, usize)> {
+    const W: usize = SNIPPET_WIDTH;
+    let (before, after) = (snippet.before, snippet.after);
+    // The characters [`window`] may show: at most W + 1 on either side of the caret.
+    let tail = &before[before.len().saturating_sub(W + 1)..];
+    let head = &after[..after.len().min(W + 1)];
+    // A fold, not `all`: no early exit, so it vectorises.
+    let plain = |ok: bool, &b: &u8| ok & (matches!(b, b' '..=b'~') | (b == b'\t'));
+    if !tail.iter().fold(true, plain) || !head.iter().fold(true, plain) {
+        return None;
+    }
+    let (nb, na) = (tail.len(), head.len());
+    let mut s = String::with_capacity(W + 8);
+    // Only the bytes checked above are pushed: printable ASCII and tabs.
+    let push = |s: &mut String, bytes: &[u8]| match std::str::from_utf8(bytes) {
+        Ok(text) if !bytes.contains(&b'\t') => s.push_str(text),
+        _ => s.extend(
+            bytes
+                .iter()
+                .map(|&b| if b == b'\t' { ' ' } else { char::from(b) }),
+        ),
+    };
+    if !snippet.cut_before && !snippet.cut_after && nb + na <= W {
+        push(&mut s, before);
+        push(&mut s, after);
+        return Some((s, nb));
+    }
+    let lead = nb.min(W / 3);
+    let shown_after = (W - lead).min(na);
+    let mut caret = lead;
+    if nb > lead || snippet.cut_before {
+        s.push('…');
+        caret += 1;
+    }
+    push(&mut s, &before[before.len() - lead..]);
+    push(&mut s, &after[..shown_after]);
+    if na > shown_after || snippet.cut_after {
+        s.push('…');
+    }
+    Some((s, caret))
 }
 
 /// A character of a snippet as shown: a tab as a space, another control character as U+FFFD.
@@ -542,11 +626,26 @@ fn normalise_pointer(out: &mut String, pointer: &str) {
 struct LocalKey {
     severity: Severity,
     code: Code,
-    /// The normalised pointer.
-    pointer: String,
+    /// The normalised pointer (shared with the chunk's index).
+    pointer: Arc<str>,
     count: u64,
     /// The first occurrences (candidate, finding), up to the limit.
     occurrences: Vec<(usize, usize)>,
+}
+
+/// The keys of one normalised pointer by severity and code: nearly always one, held inline.
+struct PointerKeys {
+    first: (Severity, Code, usize),
+    more: Vec<(Severity, Code, usize)>,
+}
+
+impl PointerKeys {
+    fn find(&self, severity: Severity, code: Code) -> Option<usize> {
+        std::iter::once(&self.first)
+            .chain(&self.more)
+            .find(|(s, c, _)| *s == severity && *c == code)
+            .map(|&(_, _, k)| k)
+    }
 }
 
 /// A payload that may be printed: it has an occurrence among the chunk's first N of its
@@ -560,12 +659,11 @@ pub struct Candidate {
 /// What a worker keeps of one chunk in human output with limits: counts of the distinct
 /// findings and the payloads that may be printed; the rest is dropped at once.
 pub struct ChunkFindings {
-    /// (severity, code, normalised pointer) → the key's index in `keys`.
-    index: FxHashMap<(Severity, Code, String), usize>,
-    /// Pointers as found (not normalised) → their keys by severity and code: most findings
-    /// repeat a pointer exactly (`/inviter/clan`), and one hash and compare of the raw
-    /// pointer is cheaper than normalising it.
-    raw: FxHashMap<String, Vec<(Severity, Code, usize)>>,
+    /// Normalised pointer → its keys (indices in `keys`) by severity and code. Looked up by a
+    /// pointer normalised into `scratch`: a finding whose key is known costs no allocation,
+    /// a new key one (its pointer, shared with `keys`).
+    index: FxHashMap<Arc<str>, PointerKeys>,
+    scratch: String,
     keys: Vec<LocalKey>,
     candidates: Vec<Candidate>,
 }
@@ -575,47 +673,44 @@ impl ChunkFindings {
     pub fn new() -> ChunkFindings {
         ChunkFindings {
             index: FxHashMap::default(),
-            raw: FxHashMap::default(),
+            scratch: String::new(),
             keys: Vec::new(),
             candidates: Vec::new(),
         }
     }
 
     fn key_of(&mut self, f: &Finding) -> usize {
-        if let Some(keys) = self.raw.get(f.pointer.as_str()) {
-            if let Some(&(_, _, k)) = keys
-                .iter()
-                .find(|(s, c, _)| *s == f.severity && *c == f.code)
-            {
-                return k;
+        self.scratch.clear();
+        normalise_pointer(&mut self.scratch, &f.pointer);
+        let next = self.keys.len();
+        let pointer = match self.index.get_mut(self.scratch.as_str()) {
+            Some(keys) => {
+                if let Some(k) = keys.find(f.severity, f.code) {
+                    return k;
+                }
+                keys.more.push((f.severity, f.code, next));
+                self.keys[keys.first.2].pointer.clone()
             }
-        }
-        let k = self.key_of_normalised(f);
-        self.raw
-            .entry(f.pointer.clone())
-            .or_default()
-            .push((f.severity, f.code, k));
-        k
-    }
-
-    fn key_of_normalised(&mut self, f: &Finding) -> usize {
-        let mut pointer = String::with_capacity(f.pointer.len());
-        normalise_pointer(&mut pointer, &f.pointer);
-        match self.index.entry((f.severity, f.code, pointer)) {
-            Entry::Occupied(e) => *e.get(),
-            Entry::Vacant(e) => {
-                let k = self.keys.len();
-                self.keys.push(LocalKey {
-                    severity: f.severity,
-                    code: f.code,
-                    pointer: e.key().2.clone(),
-                    count: 0,
-                    occurrences: Vec::new(),
-                });
-                e.insert(k);
-                k
+            None => {
+                let pointer: Arc<str> = Arc::from(self.scratch.as_str());
+                self.index.insert(
+                    pointer.clone(),
+                    PointerKeys {
+                        first: (f.severity, f.code, next),
+                        more: Vec::new(),
+                    },
+                );
+                pointer
             }
-        }
+        };
+        self.keys.push(LocalKey {
+            severity: f.severity,
+            code: f.code,
+            pointer,
+            count: 0,
+            occurrences: Vec::new(),
+        });
+        next
     }
 
     /// Takes in payload `index` of the batch (only call it for [`listed`] payloads).
@@ -753,7 +848,7 @@ impl Repeats {
                     GlobalKey {
                         severity: lk.severity,
                         code: lk.code,
-                        pointer: lk.pointer.clone(),
+                        pointer: lk.pointer.to_string(),
                         count: 0,
                         shown: 0,
                         first: String::new(),
@@ -1010,6 +1105,9 @@ mod tests {
             "é".repeat(100),
             "é".repeat(101),
             "0123456789".repeat(30),
+            "ab\u{1}c".repeat(40),
+            format!("{}\u{7f}{}", "x".repeat(150), "y".repeat(150)),
+            format!("{}é{}", "x".repeat(150), "y".repeat(150)),
             "日本語🎮\t".repeat(50),
             // Longer than a snippet reaches, on both sides.
             "0123456789".repeat(300),
@@ -1111,7 +1209,7 @@ mod tests {
                 (
                     k.severity,
                     k.code,
-                    k.pointer.as_str(),
+                    &*k.pointer,
                     k.count,
                     k.occurrences.len(),
                 )

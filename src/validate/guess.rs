@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 use super::check::{is_legacy_field, RawFinding};
 use super::kind::Kind;
 use super::position::{Node, Value};
-use super::spec::Spec;
+use super::spec::{NameSet, Spec};
 use super::{check_as, variant_of, Checked, Code};
 
 /// The kinds a payload's shape can be taken for. The invite variants are reached through
@@ -253,8 +253,8 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
 }
 
 /// Every property name of the candidates' top-level schemas (the invite variants included).
-fn candidate_names(spec: &Spec) -> &'static HashSet<String> {
-    static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
+fn candidate_names(spec: &Spec) -> &'static NameSet {
+    static NAMES: OnceLock<NameSet> = OnceLock::new();
     NAMES.get_or_init(|| {
         let variants = [
             "GuildInviteResponse",
@@ -274,7 +274,7 @@ fn candidate_names(spec: &Spec) -> &'static HashSet<String> {
 /// What the guess needs of an object, read once (linear in its members): its keys, the
 /// members some candidate declares with the members nested in each, and the others summed up.
 struct Shape<'m> {
-    keys: HashSet<&'m str>,
+    keys: KeySet<'m>,
     /// First occurrences of keys some candidate declares: (key, members nested in its value).
     known: Vec<(&'m str, i64)>,
     /// First occurrences of keys no candidate declares (legacy keys apart), and the members
@@ -289,7 +289,7 @@ impl<'m> Shape<'m> {
     fn new(spec: &Spec, members: &'m [super::position::Member<'_>], repeats: bool) -> Self {
         let names = candidate_names(spec);
         let mut shape = Shape {
-            keys: HashSet::with_capacity(members.len()),
+            keys: KeySet::new(members.len()),
             known: Vec::new(),
             unknown: 0,
             unknown_nested: 0,
@@ -354,6 +354,63 @@ fn upper_bound(spec: &Spec, kind: Kind, shape: &Shape<'_>) -> Option<i64> {
         .count();
     bound -= ABSENT * absent as i64;
     declared.then_some(bound)
+}
+
+/// Objects up to this many members keep their keys in a list (scanned), larger ones in a
+/// hash set: a payload of a few members (a vanity URL, a job status) is guessed by the
+/// hundred thousand, and hashing every required name of every candidate cost more than
+/// validating it.
+const FEW_KEYS: usize = 16;
+
+/// String equality, length and first byte first (keys mostly differ there).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
+/// The distinct keys of one object.
+// The list lives on the stack, once per guess: boxing it would be the allocation it saves.
+#[allow(clippy::large_enum_variant)]
+enum KeySet<'m> {
+    /// At most [`FEW_KEYS`] members: a scan (at most `FEW_KEYS` comparisons a lookup).
+    Few([&'m str; FEW_KEYS], usize),
+    Many(HashSet<&'m str>),
+}
+
+impl<'m> KeySet<'m> {
+    /// An empty set for an object of `members` members.
+    fn new(members: usize) -> Self {
+        if members <= FEW_KEYS {
+            KeySet::Few([""; FEW_KEYS], 0)
+        } else {
+            KeySet::Many(HashSet::with_capacity(members))
+        }
+    }
+
+    /// Adds `key`; false if it was there.
+    fn insert(&mut self, key: &'m str) -> bool {
+        match self {
+            KeySet::Few(keys, len) => {
+                if keys[..*len].iter().any(|k| same(k, key)) {
+                    return false;
+                }
+                // `new` sized the list for every member: no overflow.
+                if let Some(slot) = keys.get_mut(*len) {
+                    *slot = key;
+                    *len += 1;
+                }
+                true
+            }
+            KeySet::Many(set) => set.insert(key),
+        }
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        match self {
+            KeySet::Few(keys, len) => keys[..*len].iter().any(|k| same(k, key)),
+            KeySet::Many(set) => set.contains(key),
+        }
+    }
 }
 
 /// Object members at any depth inside a value.

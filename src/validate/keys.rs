@@ -7,7 +7,11 @@
 //! ([`comparisons`], test builds only).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+
+// Randomly seeded, and several times cheaper than SipHash on short keys (one hash per key
+// of a big object, per item of a unique array).
+use foldhash::quality::RandomState;
 
 /// Objects with at least this many keys get a hash index (below it, a scan is cheaper).
 const INDEX_AT: usize = 16;
@@ -86,7 +90,7 @@ impl Repeats {
             return (0..n).find(|&i| key_eq(key(i), new));
         }
         let (state, index) = self.index.get_or_insert_with(|| {
-            let state = RandomState::new();
+            let state = RandomState::default();
             let mut index = HashIndex::with_capacity_and_hasher(4 * INDEX_AT, Default::default());
             for i in 0..n {
                 index.entry(state.hash_one(key(i))).or_insert(i);

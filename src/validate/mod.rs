@@ -625,7 +625,7 @@ pub(crate) fn validate_slow(
             }
         }
     }
-    let doc = match position::parse(bytes) {
+    let mut doc = match position::parse(bytes) {
         Ok(doc) => doc,
         Err(e) => {
             let raw = RawFinding {
@@ -652,29 +652,38 @@ pub(crate) fn validate_slow(
     firsts.dedup();
     let mut lines = position::Lines::new(bytes);
     let first_at: Vec<(usize, usize)> = firsts.iter().map(|&o| lines.line_col(o)).collect();
-    let mut raw: Vec<RawFinding> = doc
-        .duplicates
-        .iter()
+    let repeats = !doc.duplicates.is_empty();
+    // A key repeated many times has one message for all its repeats: formatted once.
+    let mut last: Option<(usize, String)> = None;
+    let mut raw: Vec<RawFinding> = std::mem::take(&mut doc.duplicates)
+        .into_iter()
         .map(|d| {
-            let (l, c) = match firsts.binary_search(&d.first) {
-                Ok(i) => first_at[i],
-                Err(_) => position::line_col(bytes, d.first),
+            let message = match &last {
+                Some((first, m)) if *first == d.first => m.clone(),
+                _ => {
+                    let (l, c) = match firsts.binary_search(&d.first) {
+                        Ok(i) => first_at[i],
+                        Err(_) => position::line_col(bytes, d.first),
+                    };
+                    let (l, c) = place(origin, l, c);
+                    let m = format!(
+                        "key repeated in one object (first at line {l}, column {c}); readers disagree on which one wins"
+                    );
+                    last = Some((d.first, m.clone()));
+                    m
+                }
             };
-            let (l, c) = place(origin, l, c);
             RawFinding {
                 code: Code::DuplicateKey,
-                pointer: d.pointer.clone(),
+                pointer: d.pointer,
                 offset: d.offset,
-                message: format!(
-                    "key repeated in one object (first at line {l}, column {c}); readers disagree on which one wins"
-                ),
+                message,
             }
         })
         .collect();
 
     // Which kind, and its findings.
     let spec = Spec::get();
-    let repeats = !doc.duplicates.is_empty();
     let (kind, checked) = match known {
         Some(k) => (k, check_as(spec, bytes, k, &doc.root, "", repeats)),
         None => match kind::envelope(&doc.root) {

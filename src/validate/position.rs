@@ -171,6 +171,8 @@ pub(crate) const SECOND_BOM: &str =
 /// A text in UTF-16 or UTF-32 is refused with its encoding named, and a second byte order
 /// mark with its own message (as the readers do, so the library and the CLI agree).
 pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
+    #[cfg(test)]
+    PARSED.with(|c| c.set(c.get() + src.len() as u64));
     if let Some(encoding) = foreign_encoding(src) {
         return Err(SyntaxError {
             offset: 0,
@@ -861,6 +863,17 @@ fn ascii_one_line(bytes: &[u8]) -> bool {
 #[cfg(test)]
 thread_local! {
     static SCANNED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+thread_local! {
+    static PARSED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Bytes given to [`parse`] so far on this thread (test builds only).
+#[cfg(test)]
+pub(crate) fn parsed() -> u64 {
+    PARSED.with(std::cell::Cell::get)
 }
 
 /// Counts bytes read to place findings and payloads on lines and columns (test builds only).

@@ -14,7 +14,8 @@
 //! (`date-time`, `snowflake`, `int32`), `deprecated` / `x-deprecated`. Anything else is
 //! ignored.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use serde_json::Value as J;
@@ -342,6 +343,36 @@ impl Operation {
     }
 }
 
+/// A map keyed by the spec's own names (components, property names), looked up many times a
+/// payload: FNV-1a, not SipHash, as the keys are fixed by the embedded spec (a lookup with a
+/// payload's key probes at most the map's few entries, so no input can make it slow).
+pub(crate) type NameMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+/// A set of the spec's names (see [`NameMap`]).
+pub(crate) type NameSet = HashSet<String, BuildHasherDefault<Fnv>>;
+
+/// The FNV-1a hasher of [`NameMap`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// The compiled spec.
 #[derive(Debug)]
 pub(crate) struct Spec {
@@ -350,7 +381,7 @@ pub(crate) struct Spec {
     pub operations: Vec<Operation>,
     /// The ids of the three invite variants (guild, group DM, friend), looked up once.
     pub variants: [Option<Id>; 3],
-    components: HashMap<String, Id>,
+    components: NameMap<Id>,
     /// Components that came from the overlay's `[add.schemas]` (docs-only); read by tests.
     #[cfg_attr(not(test), allow(dead_code))]
     pub from_docs: Vec<String>,
@@ -398,7 +429,7 @@ impl Spec {
                 schemas: Vec::new(),
                 operations: Vec::new(),
                 variants: [None; 3],
-                components: HashMap::new(),
+                components: NameMap::default(),
                 from_docs,
             },
             raw: raw.into_iter().collect(),

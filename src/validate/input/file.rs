@@ -1057,6 +1057,10 @@ pub(super) fn looks_like_ndjson(buf: &[u8]) -> bool {
         .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
         .take(5)
         .collect();
+    // One line is never NDJSON: not parsed (a one-line document would be parsed whole).
+    if lines.len() < 2 {
+        return false;
+    }
     let whole = lines.iter().filter(|l| position::parse(l).is_ok()).count();
     lines.len() >= 2 && whole * 2 >= lines.len()
 }

@@ -100,3 +100,27 @@ fn array_elements_are_placed_in_one_pass() {
         }
     }
 }
+
+/// Issue 13's many-keys through the CLI: a one-line document was parsed whole into the
+/// position tree only to learn that one line is not NDJSON, before being validated. Counted:
+/// bytes the readers give the position-keeping parser while reading.
+#[test]
+fn a_one_line_document_is_not_parsed_to_sniff_ndjson() {
+    let members: Vec<String> = (0..5_000).map(|i| format!("\"k{i:05}\":1")).collect();
+    let text = format!("{{{}}}", members.join(","));
+    let before = position::parsed();
+    let mut payloads = 0;
+    for e in Reader::from_stream("mem", io::Cursor::new(text.clone())) {
+        if let Event::Batch(b) = e {
+            payloads += b.len();
+        }
+    }
+    assert_eq!(payloads, 1);
+    // (A few bytes are sniffed at the start; the document itself is not parsed.)
+    let parsed = position::parsed() - before;
+    assert!(parsed < 100, "{parsed} of {} bytes parsed", text.len());
+    // Two lines are still sniffed (a broken first line of NDJSON).
+    let before = position::parsed();
+    for _ in Reader::from_stream("mem", io::Cursor::new("{\"a\":\n1}\n".to_owned())) {}
+    assert!(position::parsed() > before);
+}
