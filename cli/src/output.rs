@@ -880,9 +880,8 @@ impl Repeats {
         }
     }
 
-    /// The distinct findings, most frequent first (errors before everything else), as the
-    /// table lists them.
-    pub fn rows(&self) -> Vec<Row<'_>> {
+    /// The distinct findings' keys, errors first, then most frequent, then first seen.
+    fn by_frequency(&self) -> Vec<&GlobalKey> {
         let mut rows: Vec<&GlobalKey> = self.keys.values().collect();
         rows.sort_by(|a, b| {
             (b.severity == Severity::Error)
@@ -890,7 +889,14 @@ impl Repeats {
                 .then(b.count.cmp(&a.count))
                 .then(a.seen.cmp(&b.seen))
         });
-        rows.into_iter()
+        rows
+    }
+
+    /// The distinct findings, most frequent first (errors before everything else), as the
+    /// table lists them.
+    pub fn rows(&self) -> Vec<Row<'_>> {
+        self.by_frequency()
+            .into_iter()
             .map(|g| Row {
                 severity: g.severity,
                 code: g.code,
@@ -910,13 +916,7 @@ impl Repeats {
             return String::new();
         }
         let total: u64 = self.keys.values().map(|g| g.count).sum::<u64>() + self.untracked;
-        let mut rows: Vec<&GlobalKey> = self.keys.values().collect();
-        rows.sort_by(|a, b| {
-            (b.severity == Severity::Error)
-                .cmp(&(a.severity == Severity::Error))
-                .then(b.count.cmp(&a.count))
-                .then(a.seen.cmp(&b.seen))
-        });
+        let rows = self.by_frequency();
         let cut = rows.len().min(TABLE_ROWS);
         let (show, rest) = rows.split_at(cut);
         let label = |g: &GlobalKey| format!("{}[{}]", g.severity.as_str(), g.code.as_str());

@@ -546,37 +546,22 @@ impl File {
             index: Some(index),
             har: None,
         };
-        match self.value() {
-            Ok((start, end)) => {
-                let base = self.from;
-                self.items.push(Item {
-                    range: (start - base) as usize..(end - base) as usize,
-                    location,
-                    origin: Origin { line, column },
-                    known: None,
-                    fixed: None,
-                    extra: None,
-                });
-                Ok(())
-            }
+        let ((start, end), result) = match self.value() {
+            Ok(range) => (range, Ok(())),
             // Cut short by the end of the input: validated as it is (its error is precise).
             Err(Stop::Syntax(at, _)) if self.src.eof() && at == self.src.end() => {
-                let base = self.from;
-                self.items.push(Item {
-                    range: (start - base) as usize..(at - base) as usize,
-                    location,
-                    origin: Origin { line, column },
-                    known: None,
-                    fixed: None,
-                    extra: None,
-                });
-                Err(Stop::Reported)
+                ((start, at), Err(Stop::Reported))
             }
             Err(Stop::TooLarge(start)) => {
-                self.skip_large(out, start, location, FileFormat::JsonArray)
+                return self.skip_large(out, start, location, FileFormat::JsonArray)
             }
-            Err(stop) => Err(stop),
-        }
+            Err(stop) => return Err(stop),
+        };
+        let base = self.from;
+        let range = (start - base) as usize..(end - base) as usize;
+        self.items
+            .push(text_item(range, location, Origin { line, column }));
+        result
     }
 
     /// HAR entry `index` at the read position: parsed on its own, its invite bodies copied
@@ -955,10 +940,15 @@ fn one_value(buf: &[u8]) -> bool {
 }
 
 fn document_item(buf: &[u8]) -> Item {
+    text_item(0..buf.len(), Location::at_line(1), Origin::START)
+}
+
+/// A payload to validate: the bytes at `range` of the batch.
+fn text_item(range: std::ops::Range<usize>, location: Location, origin: Origin) -> Item {
     Item {
-        range: 0..buf.len(),
-        location: Location::at_line(1),
-        origin: Origin::START,
+        range,
+        location,
+        origin,
         known: None,
         fixed: None,
         extra: None,
@@ -1033,14 +1023,11 @@ pub(super) fn lines_to_items(buf: &[u8], first_line: usize, max: usize) -> (Vec<
             items.push(if text.len() > max {
                 fixed_item(Location::at_line(line), too_large(max))
             } else {
-                Item {
-                    range: start..end,
-                    location: Location::at_line(line),
-                    origin: Origin { line, column: 1 },
-                    known: None,
-                    fixed: None,
-                    extra: None,
-                }
+                text_item(
+                    start..end,
+                    Location::at_line(line),
+                    Origin { line, column: 1 },
+                )
             });
         }
         start = end + 1;
