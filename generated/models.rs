@@ -30,6 +30,7 @@ pub struct ApiError {
 
 impl crate::Payload for ApiError {
     const SCHEMA_NAME: &'static str = "ErrorResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for ApiError {
@@ -50,6 +51,12 @@ impl<'de> serde::Deserialize<'de> for ApiError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for ApiError {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ApiError;
@@ -66,9 +73,13 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => v_code = Some(map.next_value()?),
-                        "message" => v_message = Some(map.next_value()?),
-                        "errors" => v_errors = Some(map.next_value()?),
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
+                        "message" => {
+                            v_message = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "errors" => {
+                            v_errors = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -147,6 +158,7 @@ pub struct ApiErrorMessage {
 
 impl crate::Payload for ApiErrorMessage {
     const SCHEMA_NAME: &'static str = "Error";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for ApiErrorMessage {
@@ -164,6 +176,12 @@ impl<'de> serde::Deserialize<'de> for ApiErrorMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for ApiErrorMessage {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ApiErrorMessage;
@@ -179,8 +197,10 @@ impl<'de> serde::Deserialize<'de> for ApiErrorMessage {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => v_code = Some(map.next_value()?),
-                        "message" => v_message = Some(map.next_value()?),
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
+                        "message" => {
+                            v_message = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -293,6 +313,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationType {
 }
 
 crate::__check_by_decode!(ApplicationType);
+crate::__decode_by_deserialize!(ApplicationType);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ApplicationType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -332,6 +353,7 @@ pub struct AvatarDecoration {
 
 impl crate::Payload for AvatarDecoration {
     const SCHEMA_NAME: &'static str = "UserAvatarDecorationResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for AvatarDecoration {
@@ -349,6 +371,12 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for AvatarDecoration {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = AvatarDecoration;
@@ -364,8 +392,10 @@ impl<'de> serde::Deserialize<'de> for AvatarDecoration {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "asset" => v_asset = Some(map.next_value()?),
-                        "sku_id" => v_sku_id = map.next_value()?,
+                        "asset" => {
+                            v_asset = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "sku_id" => v_sku_id = crate::__private::next_value(&mut map)?,
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -442,6 +472,7 @@ pub struct ByNWeekday {
 
 impl crate::Payload for ByNWeekday {
     const SCHEMA_NAME: &'static str = "ByNWeekdayResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for ByNWeekday {
@@ -459,6 +490,12 @@ impl<'de> serde::Deserialize<'de> for ByNWeekday {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for ByNWeekday {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ByNWeekday;
@@ -474,8 +511,8 @@ impl<'de> serde::Deserialize<'de> for ByNWeekday {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "n" => v_n = Some(map.next_value()?),
-                        "day" => v_day = Some(map.next_value()?),
+                        "n" => v_n = Some(crate::__private::next_value(&mut map)?),
+                        "day" => v_day = Some(crate::__private::next_value(&mut map)?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -638,6 +675,7 @@ impl<'de> serde::Deserialize<'de> for ChannelType {
 }
 
 crate::__check_by_decode!(ChannelType);
+crate::__decode_by_deserialize!(ChannelType);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ChannelType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -669,6 +707,7 @@ pub struct CreateGroupDmInviteRequest {
 
 impl crate::Payload for CreateGroupDmInviteRequest {
     const SCHEMA_NAME: &'static str = "CreateGroupDMInviteRequest";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for CreateGroupDmInviteRequest {
@@ -687,6 +726,12 @@ impl<'de> serde::Deserialize<'de> for CreateGroupDmInviteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for CreateGroupDmInviteRequest {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateGroupDmInviteRequest;
@@ -701,7 +746,7 @@ impl<'de> serde::Deserialize<'de> for CreateGroupDmInviteRequest {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "max_age" => v_max_age = map.next_value()?,
+                        "max_age" => v_max_age = crate::__private::next_value(&mut map)?,
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -799,6 +844,7 @@ pub struct CreateGuildInviteRequest {
 
 impl crate::Payload for CreateGuildInviteRequest {
     const SCHEMA_NAME: &'static str = "CreateGuildInviteRequest";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for CreateGuildInviteRequest {
@@ -838,6 +884,12 @@ impl<'de> serde::Deserialize<'de> for CreateGuildInviteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for CreateGuildInviteRequest {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateGuildInviteRequest;
@@ -861,16 +913,28 @@ impl<'de> serde::Deserialize<'de> for CreateGuildInviteRequest {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "max_age" => v_max_age = map.next_value()?,
-                        "temporary" => v_temporary = map.next_value()?,
-                        "max_uses" => v_max_uses = map.next_value()?,
-                        "unique" => v_unique = map.next_value()?,
-                        "target_user_id" => v_target_user_id = map.next_value()?,
-                        "target_application_id" => {
-                            v_target_application_id = map.next_value()?;
+                        "max_age" => v_max_age = crate::__private::next_value(&mut map)?,
+                        "temporary" => {
+                            v_temporary = crate::__private::next_value(&mut map)?;
                         }
-                        "target_type" => v_target_type = map.next_value()?,
-                        "role_ids" => v_role_ids = map.next_value()?,
+                        "max_uses" => {
+                            v_max_uses = crate::__private::next_value(&mut map)?;
+                        }
+                        "unique" => v_unique = crate::__private::next_value(&mut map)?,
+                        "target_user_id" => {
+                            v_target_user_id = crate::__private::next_value(&mut map)?;
+                        }
+                        "target_application_id" => {
+                            v_target_application_id = crate::__private::next_value(
+                                &mut map,
+                            )?;
+                        }
+                        "target_type" => {
+                            v_target_type = crate::__private::next_value(&mut map)?;
+                        }
+                        "role_ids" => {
+                            v_role_ids = crate::__private::next_value(&mut map)?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -1064,6 +1128,7 @@ pub struct FriendInvite {
 
 impl crate::Payload for FriendInvite {
     const SCHEMA_NAME: &'static str = "FriendInviteResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for FriendInvite {
@@ -1113,6 +1178,12 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for FriendInvite {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = FriendInvite;
@@ -1138,18 +1209,36 @@ impl<'de> serde::Deserialize<'de> for FriendInvite {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => v_kind = Some(map.next_value()?),
-                        "code" => v_code = Some(map.next_value()?),
-                        "inviter" => v_inviter = Some(map.next_value()?),
-                        "max_age" => v_max_age = Some(map.next_value()?),
-                        "created_at" => v_created_at = Some(map.next_value()?),
-                        "expires_at" => v_expires_at = map.next_value()?,
-                        "friends_count" => v_friends_count = Some(map.next_value()?),
-                        "channel" => v_channel = map.next_value()?,
-                        "is_contact" => v_is_contact = Some(map.next_value()?),
-                        "uses" => v_uses = Some(map.next_value()?),
-                        "max_uses" => v_max_uses = Some(map.next_value()?),
-                        "flags" => v_flags = Some(map.next_value()?),
+                        "type" => v_kind = Some(crate::__private::next_value(&mut map)?),
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
+                        "inviter" => {
+                            v_inviter = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "max_age" => {
+                            v_max_age = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "created_at" => {
+                            v_created_at = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "expires_at" => {
+                            v_expires_at = crate::__private::next_value(&mut map)?;
+                        }
+                        "friends_count" => {
+                            v_friends_count = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "channel" => v_channel = crate::__private::next_value(&mut map)?,
+                        "is_contact" => {
+                            v_is_contact = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
+                        "max_uses" => {
+                            v_max_uses = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "flags" => {
+                            v_flags = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -1313,6 +1402,7 @@ pub struct GroupDmInvite {
 
 impl crate::Payload for GroupDmInvite {
     const SCHEMA_NAME: &'static str = "GroupDMInviteResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for GroupDmInvite {
@@ -1353,6 +1443,12 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for GroupDmInvite {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = GroupDmInvite;
@@ -1374,15 +1470,27 @@ impl<'de> serde::Deserialize<'de> for GroupDmInvite {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => v_kind = Some(map.next_value()?),
-                        "code" => v_code = Some(map.next_value()?),
-                        "inviter" => v_inviter = Some(map.next_value()?),
-                        "max_age" => v_max_age = Some(map.next_value()?),
-                        "created_at" => v_created_at = Some(map.next_value()?),
-                        "expires_at" => v_expires_at = map.next_value()?,
-                        "channel" => v_channel = Some(map.next_value()?),
+                        "type" => v_kind = Some(crate::__private::next_value(&mut map)?),
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
+                        "inviter" => {
+                            v_inviter = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "max_age" => {
+                            v_max_age = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "created_at" => {
+                            v_created_at = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "expires_at" => {
+                            v_expires_at = crate::__private::next_value(&mut map)?;
+                        }
+                        "channel" => {
+                            v_channel = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "approximate_member_count" => {
-                            v_approximate_member_count = map.next_value()?;
+                            v_approximate_member_count = crate::__private::next_value(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -1792,6 +1900,7 @@ impl<'de> serde::Deserialize<'de> for GuildFeature {
     }
 }
 
+crate::__decode_by_deserialize!(GuildFeature);
 #[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildFeature> {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2001,6 +2110,7 @@ pub struct GuildInvite {
 
 impl crate::Payload for GuildInvite {
     const SCHEMA_NAME: &'static str = "GuildInviteResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for GuildInvite {
@@ -2095,6 +2205,12 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for GuildInvite {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = GuildInvite;
@@ -2133,45 +2249,85 @@ impl<'de> serde::Deserialize<'de> for GuildInvite {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => v_kind = Some(map.next_value()?),
-                        "code" => v_code = Some(map.next_value()?),
-                        "inviter" => v_inviter = Some(map.next_value()?),
-                        "max_age" => v_max_age = Some(map.next_value()?),
-                        "created_at" => v_created_at = Some(map.next_value()?),
-                        "expires_at" => v_expires_at = map.next_value()?,
-                        "is_contact" => v_is_contact = Some(map.next_value()?),
-                        "flags" => v_flags = Some(map.next_value()?),
-                        "guild" => v_guild = Some(map.next_value()?),
-                        "guild_id" => v_guild_id = Some(map.next_value()?),
-                        "channel" => v_channel = map.next_value()?,
-                        "target_type" => v_target_type = Some(map.next_value()?),
-                        "target_user" => v_target_user = Some(map.next_value()?),
+                        "type" => v_kind = Some(crate::__private::next_value(&mut map)?),
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
+                        "inviter" => {
+                            v_inviter = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "max_age" => {
+                            v_max_age = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "created_at" => {
+                            v_created_at = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "expires_at" => {
+                            v_expires_at = crate::__private::next_value(&mut map)?;
+                        }
+                        "is_contact" => {
+                            v_is_contact = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "flags" => {
+                            v_flags = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "guild" => {
+                            v_guild = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "guild_id" => {
+                            v_guild_id = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "channel" => v_channel = crate::__private::next_value(&mut map)?,
+                        "target_type" => {
+                            v_target_type = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "target_user" => {
+                            v_target_user = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "target_application" => {
-                            v_target_application = Some(map.next_value()?);
+                            v_target_application = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "guild_scheduled_event" => {
-                            v_guild_scheduled_event = Some(map.next_value()?);
+                            v_guild_scheduled_event = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "target_channel_id" => {
-                            v_target_channel_id = Some(map.next_value()?);
+                            v_target_channel_id = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "target_message_id" => {
-                            v_target_message_id = Some(map.next_value()?);
+                            v_target_message_id = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
-                        "liveliness" => v_liveliness = map.next_value()?,
-                        "uses" => v_uses = Some(map.next_value()?),
-                        "max_uses" => v_max_uses = Some(map.next_value()?),
-                        "temporary" => v_temporary = Some(map.next_value()?),
+                        "liveliness" => {
+                            v_liveliness = crate::__private::next_value(&mut map)?;
+                        }
+                        "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
+                        "max_uses" => {
+                            v_max_uses = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "temporary" => {
+                            v_temporary = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "approximate_member_count" => {
-                            v_approximate_member_count = map.next_value()?;
+                            v_approximate_member_count = crate::__private::next_value(
+                                &mut map,
+                            )?;
                         }
                         "approximate_presence_count" => {
-                            v_approximate_presence_count = map.next_value()?;
+                            v_approximate_presence_count = crate::__private::next_value(
+                                &mut map,
+                            )?;
                         }
                         "is_nickname_changeable" => {
-                            v_is_nickname_changeable = Some(map.next_value()?);
+                            v_is_nickname_changeable = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
-                        "roles" => v_roles = map.next_value()?,
+                        "roles" => v_roles = crate::__private::next_value(&mut map)?,
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -2430,6 +2586,7 @@ impl<'de> serde::Deserialize<'de> for GuildInviteFlags {
 }
 
 crate::__check_by_decode!(GuildInviteFlags);
+crate::__decode_by_deserialize!(GuildInviteFlags);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for GuildInviteFlags {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -2464,6 +2621,7 @@ pub struct GuildLiveliness {
 
 impl crate::Payload for GuildLiveliness {
     const SCHEMA_NAME: &'static str = "GuildLivelinessResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for GuildLiveliness {
@@ -2483,6 +2641,12 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for GuildLiveliness {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = GuildLiveliness;
@@ -2499,9 +2663,13 @@ impl<'de> serde::Deserialize<'de> for GuildLiveliness {
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "msg_activity_bins" => {
-                            v_msg_activity_bins = Some(map.next_value()?);
+                            v_msg_activity_bins = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
-                        "last_updated_ts" => v_last_updated_ts = map.next_value()?,
+                        "last_updated_ts" => {
+                            v_last_updated_ts = crate::__private::next_value(&mut map)?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -2650,6 +2818,7 @@ pub struct GuildMember {
 
 impl crate::Payload for GuildMember {
     const SCHEMA_NAME: &'static str = "GuildMemberResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for GuildMember {
@@ -2704,6 +2873,12 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for GuildMember {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = GuildMember;
@@ -2737,24 +2912,40 @@ impl<'de> serde::Deserialize<'de> for GuildMember {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "avatar" => v_avatar = map.next_value()?,
+                        "avatar" => v_avatar = crate::__private::next_value(&mut map)?,
                         "avatar_decoration_data" => {
-                            v_avatar_decoration_data = map.next_value()?;
+                            v_avatar_decoration_data = crate::__private::next_value(
+                                &mut map,
+                            )?;
                         }
-                        "banner" => v_banner = map.next_value()?,
+                        "banner" => v_banner = crate::__private::next_value(&mut map)?,
                         "communication_disabled_until" => {
-                            v_communication_disabled_until = map.next_value()?;
+                            v_communication_disabled_until = crate::__private::next_value(
+                                &mut map,
+                            )?;
                         }
-                        "flags" => v_flags = Some(map.next_value()?),
-                        "joined_at" => v_joined_at = Some(map.next_value()?),
-                        "nick" => v_nick = map.next_value()?,
-                        "pending" => v_pending = Some(map.next_value()?),
-                        "premium_since" => v_premium_since = map.next_value()?,
-                        "roles" => v_roles = Some(map.next_value()?),
-                        "collectibles" => v_collectibles = map.next_value()?,
-                        "user" => v_user = Some(map.next_value()?),
-                        "mute" => v_mute = Some(map.next_value()?),
-                        "deaf" => v_deaf = Some(map.next_value()?),
+                        "flags" => {
+                            v_flags = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "joined_at" => {
+                            v_joined_at = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "nick" => v_nick = crate::__private::next_value(&mut map)?,
+                        "pending" => {
+                            v_pending = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "premium_since" => {
+                            v_premium_since = crate::__private::next_value(&mut map)?;
+                        }
+                        "roles" => {
+                            v_roles = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "collectibles" => {
+                            v_collectibles = crate::__private::next_value(&mut map)?;
+                        }
+                        "user" => v_user = Some(crate::__private::next_value(&mut map)?),
+                        "mute" => v_mute = Some(crate::__private::next_value(&mut map)?),
+                        "deaf" => v_deaf = Some(crate::__private::next_value(&mut map)?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -2945,6 +3136,7 @@ impl<'de> serde::Deserialize<'de> for GuildNsfwLevel {
 }
 
 crate::__check_by_decode!(GuildNsfwLevel);
+crate::__decode_by_deserialize!(GuildNsfwLevel);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for GuildNsfwLevel {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -2992,6 +3184,7 @@ pub struct GuildRoleColors {
 
 impl crate::Payload for GuildRoleColors {
     const SCHEMA_NAME: &'static str = "GuildRoleColorsResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for GuildRoleColors {
@@ -3010,6 +3203,12 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for GuildRoleColors {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = GuildRoleColors;
@@ -3026,9 +3225,17 @@ impl<'de> serde::Deserialize<'de> for GuildRoleColors {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "primary_color" => v_primary_color = Some(map.next_value()?),
-                        "secondary_color" => v_secondary_color = map.next_value()?,
-                        "tertiary_color" => v_tertiary_color = map.next_value()?,
+                        "primary_color" => {
+                            v_primary_color = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "secondary_color" => {
+                            v_secondary_color = crate::__private::next_value(&mut map)?;
+                        }
+                        "tertiary_color" => {
+                            v_tertiary_color = crate::__private::next_value(&mut map)?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -3123,6 +3330,7 @@ pub struct InnerErrors {
 
 impl crate::Payload for InnerErrors {
     const SCHEMA_NAME: &'static str = "InnerErrors";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InnerErrors {
@@ -3139,6 +3347,12 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InnerErrors {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InnerErrors;
@@ -3153,7 +3367,9 @@ impl<'de> serde::Deserialize<'de> for InnerErrors {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "_errors" => v_errors = Some(map.next_value()?),
+                        "_errors" => {
+                            v_errors = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -3226,6 +3442,7 @@ pub struct InstallParams {
 
 impl crate::Payload for InstallParams {
     const SCHEMA_NAME: &'static str = "ApplicationOAuth2InstallParamsResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InstallParams {
@@ -3243,6 +3460,12 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InstallParams {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InstallParams;
@@ -3258,8 +3481,12 @@ impl<'de> serde::Deserialize<'de> for InstallParams {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "scopes" => v_scopes = Some(map.next_value()?),
-                        "permissions" => v_permissions = Some(map.next_value()?),
+                        "scopes" => {
+                            v_scopes = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "permissions" => {
+                            v_permissions = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -3337,6 +3564,7 @@ pub struct IntegrationTypeConfiguration {
 
 impl crate::Payload for IntegrationTypeConfiguration {
     const SCHEMA_NAME: &'static str = "ApplicationIntegrationTypeConfigurationResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for IntegrationTypeConfiguration {
@@ -3355,6 +3583,12 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for IntegrationTypeConfiguration {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = IntegrationTypeConfiguration;
@@ -3370,7 +3604,9 @@ impl<'de> serde::Deserialize<'de> for IntegrationTypeConfiguration {
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "oauth2_install_params" => {
-                            v_oauth2_install_params = Some(map.next_value()?);
+                            v_oauth2_install_params = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -3917,6 +4153,7 @@ impl From<FriendInvite> for Invite {
 
 impl crate::Payload for Invite {
     const SCHEMA_NAME: &'static str = "Invite";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for Invite {
@@ -3934,6 +4171,12 @@ impl<'de> serde::Deserialize<'de> for Invite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for Invite {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Invite;
@@ -3974,42 +4217,62 @@ impl<'de> serde::Deserialize<'de> for Invite {
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_tag = map.next_value()?,
-                        "code" => v_code = Some(map.next_value()?),
-                        "inviter" => v_inviter = Some(map.next_value()?),
-                        "max_age" => v_max_age = Some(map.next_value()?),
-                        "created_at" => v_created_at = Some(map.next_value()?),
-                        "expires_at" => v_expires_at = map.next_value()?,
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
+                        "inviter" => {
+                            v_inviter = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "max_age" => {
+                            v_max_age = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "created_at" => {
+                            v_created_at = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "expires_at" => {
+                            v_expires_at = crate::__private::next_value(&mut map)?;
+                        }
                         "is_contact" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "is_contact" => v_is_contact = Some(map.next_value()?),
+                        "is_contact" => {
+                            v_is_contact = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "flags" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "flags" => v_flags = Some(map.next_value()?),
+                        "flags" => {
+                            v_flags = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "guild" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "guild" => v_guild = Some(map.next_value()?),
+                        "guild" => {
+                            v_guild = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "guild_id" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "guild_id" => v_guild_id = Some(map.next_value()?),
-                        "channel" => v_channel = map.next_value()?,
+                        "guild_id" => {
+                            v_guild_id = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "channel" => v_channel = crate::__private::next_value(&mut map)?,
                         "target_type" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "target_type" => v_target_type = Some(map.next_value()?),
+                        "target_type" => {
+                            v_target_type = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "target_user" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "target_user" => v_target_user = Some(map.next_value()?),
+                        "target_user" => {
+                            v_target_user = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "target_application" if crate::__private::foreign(
                             &v_tag,
                             &[0],
@@ -4018,7 +4281,9 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             extra.insert_field(key.as_str(), value);
                         }
                         "target_application" => {
-                            v_target_application = Some(map.next_value()?);
+                            v_target_application = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "guild_scheduled_event" if crate::__private::foreign(
                             &v_tag,
@@ -4028,7 +4293,9 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             extra.insert_field(key.as_str(), value);
                         }
                         "guild_scheduled_event" => {
-                            v_guild_scheduled_event = Some(map.next_value()?);
+                            v_guild_scheduled_event = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "target_channel_id" if crate::__private::foreign(
                             &v_tag,
@@ -4038,7 +4305,9 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             extra.insert_field(key.as_str(), value);
                         }
                         "target_channel_id" => {
-                            v_target_channel_id = Some(map.next_value()?);
+                            v_target_channel_id = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "target_message_id" if crate::__private::foreign(
                             &v_tag,
@@ -4048,28 +4317,36 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             extra.insert_field(key.as_str(), value);
                         }
                         "target_message_id" => {
-                            v_target_message_id = Some(map.next_value()?);
+                            v_target_message_id = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "liveliness" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "liveliness" => v_liveliness = map.next_value()?,
+                        "liveliness" => {
+                            v_liveliness = crate::__private::next_value(&mut map)?;
+                        }
                         "uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "uses" => v_uses = Some(map.next_value()?),
+                        "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
                         "max_uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "max_uses" => v_max_uses = Some(map.next_value()?),
+                        "max_uses" => {
+                            v_max_uses = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "temporary" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "temporary" => v_temporary = Some(map.next_value()?),
+                        "temporary" => {
+                            v_temporary = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "approximate_member_count" if crate::__private::foreign(
                             &v_tag,
                             &[0, 1],
@@ -4078,7 +4355,9 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             extra.insert_field(key.as_str(), value);
                         }
                         "approximate_member_count" => {
-                            v_approximate_member_count = map.next_value()?;
+                            v_approximate_member_count = crate::__private::next_value(
+                                &mut map,
+                            )?;
                         }
                         "approximate_presence_count" if crate::__private::foreign(
                             &v_tag,
@@ -4088,7 +4367,9 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             extra.insert_field(key.as_str(), value);
                         }
                         "approximate_presence_count" => {
-                            v_approximate_presence_count = map.next_value()?;
+                            v_approximate_presence_count = crate::__private::next_value(
+                                &mut map,
+                            )?;
                         }
                         "is_nickname_changeable" if crate::__private::foreign(
                             &v_tag,
@@ -4098,18 +4379,24 @@ impl<'de> serde::Deserialize<'de> for Invite {
                             extra.insert_field(key.as_str(), value);
                         }
                         "is_nickname_changeable" => {
-                            v_is_nickname_changeable = Some(map.next_value()?);
+                            v_is_nickname_changeable = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "roles" if crate::__private::foreign(&v_tag, &[0]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "roles" => v_roles = map.next_value()?,
+                        "roles" => v_roles = crate::__private::next_value(&mut map)?,
                         "friends_count" if crate::__private::foreign(&v_tag, &[2]) => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
                         }
-                        "friends_count" => v_friends_count = Some(map.next_value()?),
+                        "friends_count" => {
+                            v_friends_count = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -5031,6 +5318,7 @@ pub struct InviteApplication {
 
 impl crate::Payload for InviteApplication {
     const SCHEMA_NAME: &'static str = "InviteApplicationResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InviteApplication {
@@ -5111,6 +5399,12 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InviteApplication {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteApplication;
@@ -5149,39 +5443,75 @@ impl<'de> serde::Deserialize<'de> for InviteApplication {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = Some(map.next_value()?),
-                        "name" => v_name = Some(map.next_value()?),
-                        "icon" => v_icon = map.next_value()?,
-                        "description" => v_description = Some(map.next_value()?),
-                        "type" => v_kind = map.next_value()?,
-                        "cover_image" => v_cover_image = Some(map.next_value()?),
-                        "primary_sku_id" => v_primary_sku_id = Some(map.next_value()?),
-                        "bot" => v_bot = Some(map.next_value()?),
-                        "slug" => v_slug = Some(map.next_value()?),
-                        "guild_id" => v_guild_id = Some(map.next_value()?),
-                        "rpc_origins" => v_rpc_origins = Some(map.next_value()?),
-                        "bot_public" => v_bot_public = Some(map.next_value()?),
+                        "id" => v_id = Some(crate::__private::next_value(&mut map)?),
+                        "name" => v_name = Some(crate::__private::next_value(&mut map)?),
+                        "icon" => v_icon = crate::__private::next_value(&mut map)?,
+                        "description" => {
+                            v_description = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "type" => v_kind = crate::__private::next_value(&mut map)?,
+                        "cover_image" => {
+                            v_cover_image = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "primary_sku_id" => {
+                            v_primary_sku_id = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "bot" => v_bot = Some(crate::__private::next_value(&mut map)?),
+                        "slug" => v_slug = Some(crate::__private::next_value(&mut map)?),
+                        "guild_id" => {
+                            v_guild_id = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "rpc_origins" => {
+                            v_rpc_origins = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "bot_public" => {
+                            v_bot_public = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "bot_require_code_grant" => {
-                            v_bot_require_code_grant = Some(map.next_value()?);
+                            v_bot_require_code_grant = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "terms_of_service_url" => {
-                            v_terms_of_service_url = Some(map.next_value()?);
+                            v_terms_of_service_url = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "privacy_policy_url" => {
-                            v_privacy_policy_url = Some(map.next_value()?);
+                            v_privacy_policy_url = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "custom_install_url" => {
-                            v_custom_install_url = Some(map.next_value()?);
+                            v_custom_install_url = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
-                        "install_params" => v_install_params = Some(map.next_value()?),
+                        "install_params" => {
+                            v_install_params = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
                         "integration_types_config" => {
-                            v_integration_types_config = Some(map.next_value()?);
+                            v_integration_types_config = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
-                        "verify_key" => v_verify_key = Some(map.next_value()?),
-                        "flags" => v_flags = Some(map.next_value()?),
-                        "flags_new" => v_flags_new = Some(map.next_value()?),
-                        "max_participants" => v_max_participants = map.next_value()?,
-                        "tags" => v_tags = Some(map.next_value()?),
+                        "verify_key" => {
+                            v_verify_key = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "flags" => {
+                            v_flags = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "flags_new" => {
+                            v_flags_new = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "max_participants" => {
+                            v_max_participants = crate::__private::next_value(&mut map)?;
+                        }
+                        "tags" => v_tags = Some(crate::__private::next_value(&mut map)?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -5400,6 +5730,7 @@ pub struct InviteChannel {
 
 impl crate::Payload for InviteChannel {
     const SCHEMA_NAME: &'static str = "InviteChannelResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InviteChannel {
@@ -5426,6 +5757,12 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InviteChannel {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteChannel;
@@ -5444,11 +5781,13 @@ impl<'de> serde::Deserialize<'de> for InviteChannel {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = Some(map.next_value()?),
-                        "type" => v_kind = Some(map.next_value()?),
-                        "name" => v_name = map.next_value()?,
-                        "icon" => v_icon = Some(map.next_value()?),
-                        "recipients" => v_recipients = Some(map.next_value()?),
+                        "id" => v_id = Some(crate::__private::next_value(&mut map)?),
+                        "type" => v_kind = Some(crate::__private::next_value(&mut map)?),
+                        "name" => v_name = crate::__private::next_value(&mut map)?,
+                        "icon" => v_icon = Some(crate::__private::next_value(&mut map)?),
+                        "recipients" => {
+                            v_recipients = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -5547,6 +5886,7 @@ pub struct InviteChannelRecipient {
 
 impl crate::Payload for InviteChannelRecipient {
     const SCHEMA_NAME: &'static str = "InviteChannelRecipientResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InviteChannelRecipient {
@@ -5565,6 +5905,12 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InviteChannelRecipient {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteChannelRecipient;
@@ -5581,9 +5927,11 @@ impl<'de> serde::Deserialize<'de> for InviteChannelRecipient {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = Some(map.next_value()?),
-                        "username" => v_username = Some(map.next_value()?),
-                        "avatar" => v_avatar = map.next_value()?,
+                        "id" => v_id = Some(crate::__private::next_value(&mut map)?),
+                        "username" => {
+                            v_username = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "avatar" => v_avatar = crate::__private::next_value(&mut map)?,
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -5741,6 +6089,7 @@ impl InviteCreateEvent {
 
 impl crate::Payload for InviteCreateEvent {
     const SCHEMA_NAME: &'static str = "InviteCreateEvent";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InviteCreateEvent {
@@ -5784,6 +6133,12 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InviteCreateEvent {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteCreateEvent;
@@ -5811,22 +6166,46 @@ impl<'de> serde::Deserialize<'de> for InviteCreateEvent {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "channel_id" => v_channel_id = Some(map.next_value()?),
-                        "code" => v_code = Some(map.next_value()?),
-                        "created_at" => v_created_at = Some(map.next_value()?),
-                        "guild_id" => v_guild_id = Some(map.next_value()?),
-                        "inviter" => v_inviter = Some(map.next_value()?),
-                        "max_age" => v_max_age = Some(map.next_value()?),
-                        "max_uses" => v_max_uses = Some(map.next_value()?),
-                        "target_type" => v_target_type = Some(map.next_value()?),
-                        "target_user" => v_target_user = Some(map.next_value()?),
-                        "target_application" => {
-                            v_target_application = Some(map.next_value()?);
+                        "channel_id" => {
+                            v_channel_id = Some(crate::__private::next_value(&mut map)?);
                         }
-                        "temporary" => v_temporary = Some(map.next_value()?),
-                        "uses" => v_uses = Some(map.next_value()?),
-                        "expires_at" => v_expires_at = map.next_value()?,
-                        "role_ids" => v_role_ids = Some(map.next_value()?),
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
+                        "created_at" => {
+                            v_created_at = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "guild_id" => {
+                            v_guild_id = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "inviter" => {
+                            v_inviter = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "max_age" => {
+                            v_max_age = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "max_uses" => {
+                            v_max_uses = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "target_type" => {
+                            v_target_type = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "target_user" => {
+                            v_target_user = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "target_application" => {
+                            v_target_application = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "temporary" => {
+                            v_temporary = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
+                        "expires_at" => {
+                            v_expires_at = crate::__private::next_value(&mut map)?;
+                        }
+                        "role_ids" => {
+                            v_role_ids = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -5972,6 +6351,7 @@ impl InviteDeleteEvent {
 
 impl crate::Payload for InviteDeleteEvent {
     const SCHEMA_NAME: &'static str = "InviteDeleteEvent";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InviteDeleteEvent {
@@ -5992,6 +6372,12 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InviteDeleteEvent {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteDeleteEvent;
@@ -6008,9 +6394,13 @@ impl<'de> serde::Deserialize<'de> for InviteDeleteEvent {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "channel_id" => v_channel_id = Some(map.next_value()?),
-                        "guild_id" => v_guild_id = Some(map.next_value()?),
-                        "code" => v_code = Some(map.next_value()?),
+                        "channel_id" => {
+                            v_channel_id = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "guild_id" => {
+                            v_guild_id = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -6137,6 +6527,7 @@ pub struct InviteGuild {
 
 impl crate::Payload for InviteGuild {
     const SCHEMA_NAME: &'static str = "InviteGuildResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InviteGuild {
@@ -6184,6 +6575,12 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InviteGuild {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteGuild;
@@ -6211,19 +6608,33 @@ impl<'de> serde::Deserialize<'de> for InviteGuild {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = Some(map.next_value()?),
-                        "name" => v_name = Some(map.next_value()?),
-                        "splash" => v_splash = map.next_value()?,
-                        "banner" => v_banner = map.next_value()?,
-                        "description" => v_description = map.next_value()?,
-                        "icon" => v_icon = map.next_value()?,
-                        "features" => v_features = Some(map.next_value()?),
-                        "verification_level" => v_verification_level = map.next_value()?,
-                        "vanity_url_code" => v_vanity_url_code = map.next_value()?,
-                        "nsfw_level" => v_nsfw_level = map.next_value()?,
-                        "nsfw" => v_nsfw = map.next_value()?,
+                        "id" => v_id = Some(crate::__private::next_value(&mut map)?),
+                        "name" => v_name = Some(crate::__private::next_value(&mut map)?),
+                        "splash" => v_splash = crate::__private::next_value(&mut map)?,
+                        "banner" => v_banner = crate::__private::next_value(&mut map)?,
+                        "description" => {
+                            v_description = crate::__private::next_value(&mut map)?;
+                        }
+                        "icon" => v_icon = crate::__private::next_value(&mut map)?,
+                        "features" => {
+                            v_features = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "verification_level" => {
+                            v_verification_level = crate::__private::next_value(
+                                &mut map,
+                            )?;
+                        }
+                        "vanity_url_code" => {
+                            v_vanity_url_code = crate::__private::next_value(&mut map)?;
+                        }
+                        "nsfw_level" => {
+                            v_nsfw_level = crate::__private::next_value(&mut map)?;
+                        }
+                        "nsfw" => v_nsfw = crate::__private::next_value(&mut map)?,
                         "premium_subscription_count" => {
-                            v_premium_subscription_count = Some(map.next_value()?);
+                            v_premium_subscription_count = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -6391,6 +6802,7 @@ pub struct InviteGuildRole {
 
 impl crate::Payload for InviteGuildRole {
     const SCHEMA_NAME: &'static str = "InviteGuildRoleResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InviteGuildRole {
@@ -6422,6 +6834,12 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InviteGuildRole {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteGuildRole;
@@ -6443,14 +6861,24 @@ impl<'de> serde::Deserialize<'de> for InviteGuildRole {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = Some(map.next_value()?),
-                        "name" => v_name = Some(map.next_value()?),
-                        "position" => v_position = Some(map.next_value()?),
-                        "color" => v_color = Some(map.next_value()?),
-                        "colors" => v_colors = Some(map.next_value()?),
-                        "icon" => v_icon = map.next_value()?,
-                        "unicode_emoji" => v_unicode_emoji = map.next_value()?,
-                        "permissions" => v_permissions = Some(map.next_value()?),
+                        "id" => v_id = Some(crate::__private::next_value(&mut map)?),
+                        "name" => v_name = Some(crate::__private::next_value(&mut map)?),
+                        "position" => {
+                            v_position = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "color" => {
+                            v_color = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "colors" => {
+                            v_colors = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "icon" => v_icon = crate::__private::next_value(&mut map)?,
+                        "unicode_emoji" => {
+                            v_unicode_emoji = crate::__private::next_value(&mut map)?;
+                        }
+                        "permissions" => {
+                            v_permissions = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -6565,6 +6993,7 @@ pub struct InviteMetadata {
 
 impl crate::Payload for InviteMetadata {
     const SCHEMA_NAME: &'static str = "InviteMetadata";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InviteMetadata {
@@ -6585,6 +7014,12 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InviteMetadata {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteMetadata;
@@ -6603,11 +7038,19 @@ impl<'de> serde::Deserialize<'de> for InviteMetadata {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "uses" => v_uses = Some(map.next_value()?),
-                        "max_uses" => v_max_uses = Some(map.next_value()?),
-                        "max_age" => v_max_age = Some(map.next_value()?),
-                        "temporary" => v_temporary = Some(map.next_value()?),
-                        "created_at" => v_created_at = Some(map.next_value()?),
+                        "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
+                        "max_uses" => {
+                            v_max_uses = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "max_age" => {
+                            v_max_age = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "temporary" => {
+                            v_temporary = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "created_at" => {
+                            v_created_at = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -6704,6 +7147,7 @@ pub struct InviteStageInstance {
 
 impl crate::Payload for InviteStageInstance {
     const SCHEMA_NAME: &'static str = "InviteStageInstance";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InviteStageInstance {
@@ -6723,6 +7167,12 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InviteStageInstance {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteStageInstance;
@@ -6740,12 +7190,22 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstance {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "members" => v_members = Some(map.next_value()?),
-                        "participant_count" => {
-                            v_participant_count = Some(map.next_value()?);
+                        "members" => {
+                            v_members = Some(crate::__private::next_value(&mut map)?);
                         }
-                        "speaker_count" => v_speaker_count = Some(map.next_value()?),
-                        "topic" => v_topic = Some(map.next_value()?),
+                        "participant_count" => {
+                            v_participant_count = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "speaker_count" => {
+                            v_speaker_count = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "topic" => {
+                            v_topic = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -6877,6 +7337,7 @@ pub struct InviteStageInstanceMember {
 
 impl crate::Payload for InviteStageInstanceMember {
     const SCHEMA_NAME: &'static str = "InviteStageInstanceMember";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for InviteStageInstanceMember {
@@ -6913,6 +7374,12 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for InviteStageInstanceMember {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteStageInstanceMember;
@@ -6933,13 +7400,21 @@ impl<'de> serde::Deserialize<'de> for InviteStageInstanceMember {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "roles" => v_roles = Some(map.next_value()?),
-                        "nick" => v_nick = map.next_value()?,
-                        "avatar" => v_avatar = map.next_value()?,
-                        "premium_since" => v_premium_since = map.next_value()?,
-                        "joined_at" => v_joined_at = Some(map.next_value()?),
-                        "pending" => v_pending = Some(map.next_value()?),
-                        "user" => v_user = Some(map.next_value()?),
+                        "roles" => {
+                            v_roles = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "nick" => v_nick = crate::__private::next_value(&mut map)?,
+                        "avatar" => v_avatar = crate::__private::next_value(&mut map)?,
+                        "premium_since" => {
+                            v_premium_since = crate::__private::next_value(&mut map)?;
+                        }
+                        "joined_at" => {
+                            v_joined_at = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "pending" => {
+                            v_pending = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "user" => v_user = Some(crate::__private::next_value(&mut map)?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -7087,6 +7562,7 @@ impl<'de> serde::Deserialize<'de> for InviteTargetType {
 }
 
 crate::__check_by_decode!(InviteTargetType);
+crate::__decode_by_deserialize!(InviteTargetType);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for InviteTargetType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -7168,6 +7644,7 @@ impl<'de> serde::Deserialize<'de> for InviteType {
 }
 
 crate::__check_by_decode!(InviteType);
+crate::__decode_by_deserialize!(InviteType);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for InviteType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -7199,6 +7676,7 @@ pub struct LobbyGuildInvite {
 
 impl crate::Payload for LobbyGuildInvite {
     const SCHEMA_NAME: &'static str = "LobbyGuildInviteResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for LobbyGuildInvite {
@@ -7215,6 +7693,12 @@ impl<'de> serde::Deserialize<'de> for LobbyGuildInvite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for LobbyGuildInvite {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = LobbyGuildInvite;
@@ -7229,7 +7713,7 @@ impl<'de> serde::Deserialize<'de> for LobbyGuildInvite {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => v_code = Some(map.next_value()?),
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -7312,6 +7796,7 @@ pub struct Nameplate {
 
 impl crate::Payload for Nameplate {
     const SCHEMA_NAME: &'static str = "UserNameplateResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for Nameplate {
@@ -7331,6 +7816,12 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for Nameplate {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Nameplate;
@@ -7348,10 +7839,16 @@ impl<'de> serde::Deserialize<'de> for Nameplate {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "sku_id" => v_sku_id = map.next_value()?,
-                        "asset" => v_asset = Some(map.next_value()?),
-                        "label" => v_label = Some(map.next_value()?),
-                        "palette" => v_palette = Some(map.next_value()?),
+                        "sku_id" => v_sku_id = crate::__private::next_value(&mut map)?,
+                        "asset" => {
+                            v_asset = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "label" => {
+                            v_label = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "palette" => {
+                            v_palette = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -7579,6 +8076,7 @@ impl<'de> serde::Deserialize<'de> for NameplatePalette {
     }
 }
 
+crate::__decode_by_deserialize!(NameplatePalette);
 #[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<NameplatePalette> {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7922,6 +8420,7 @@ impl<'de> serde::Deserialize<'de> for OAuth2Scope {
     }
 }
 
+crate::__decode_by_deserialize!(OAuth2Scope);
 #[cfg(feature = "validate")]
 impl<'de> serde::Deserialize<'de> for crate::__private::Check<OAuth2Scope> {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7990,6 +8489,7 @@ pub struct PrimaryGuild {
 
 impl crate::Payload for PrimaryGuild {
     const SCHEMA_NAME: &'static str = "UserPrimaryGuildResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for PrimaryGuild {
@@ -8009,6 +8509,12 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for PrimaryGuild {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = PrimaryGuild;
@@ -8028,10 +8534,14 @@ impl<'de> serde::Deserialize<'de> for PrimaryGuild {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "identity_guild_id" => v_identity_guild_id = map.next_value()?,
-                        "identity_enabled" => v_identity_enabled = map.next_value()?,
-                        "tag" => v_tag = map.next_value()?,
-                        "badge" => v_badge = map.next_value()?,
+                        "identity_guild_id" => {
+                            v_identity_guild_id = crate::__private::next_value(&mut map)?;
+                        }
+                        "identity_enabled" => {
+                            v_identity_enabled = crate::__private::next_value(&mut map)?;
+                        }
+                        "tag" => v_tag = crate::__private::next_value(&mut map)?,
+                        "badge" => v_badge = crate::__private::next_value(&mut map)?,
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -8142,6 +8652,7 @@ pub struct RateLimitedError {
 
 impl crate::Payload for RateLimitedError {
     const SCHEMA_NAME: &'static str = "RatelimitedResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for RateLimitedError {
@@ -8161,6 +8672,12 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for RateLimitedError {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RateLimitedError;
@@ -8178,10 +8695,16 @@ impl<'de> serde::Deserialize<'de> for RateLimitedError {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => v_code = Some(map.next_value()?),
-                        "message" => v_message = Some(map.next_value()?),
-                        "retry_after" => v_retry_after = Some(map.next_value()?),
-                        "global" => v_global = Some(map.next_value()?),
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
+                        "message" => {
+                            v_message = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "retry_after" => {
+                            v_retry_after = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "global" => {
+                            v_global = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -8323,6 +8846,7 @@ pub struct RecurrenceRule {
 
 impl crate::Payload for RecurrenceRule {
     const SCHEMA_NAME: &'static str = "RecurrenceRuleResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for RecurrenceRule {
@@ -8354,6 +8878,12 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for RecurrenceRule {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RecurrenceRule;
@@ -8379,16 +8909,32 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRule {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "start" => v_start = Some(map.next_value()?),
-                        "end" => v_end = map.next_value()?,
-                        "frequency" => v_frequency = Some(map.next_value()?),
-                        "interval" => v_interval = Some(map.next_value()?),
-                        "by_weekday" => v_by_weekday = map.next_value()?,
-                        "by_n_weekday" => v_by_n_weekday = map.next_value()?,
-                        "by_month" => v_by_month = map.next_value()?,
-                        "by_month_day" => v_by_month_day = map.next_value()?,
-                        "by_year_day" => v_by_year_day = map.next_value()?,
-                        "count" => v_count = map.next_value()?,
+                        "start" => {
+                            v_start = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "end" => v_end = crate::__private::next_value(&mut map)?,
+                        "frequency" => {
+                            v_frequency = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "interval" => {
+                            v_interval = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "by_weekday" => {
+                            v_by_weekday = crate::__private::next_value(&mut map)?;
+                        }
+                        "by_n_weekday" => {
+                            v_by_n_weekday = crate::__private::next_value(&mut map)?;
+                        }
+                        "by_month" => {
+                            v_by_month = crate::__private::next_value(&mut map)?;
+                        }
+                        "by_month_day" => {
+                            v_by_month_day = crate::__private::next_value(&mut map)?;
+                        }
+                        "by_year_day" => {
+                            v_by_year_day = crate::__private::next_value(&mut map)?;
+                        }
+                        "count" => v_count = crate::__private::next_value(&mut map)?,
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -8579,6 +9125,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleFrequency {
 }
 
 crate::__check_by_decode!(RecurrenceRuleFrequency);
+crate::__decode_by_deserialize!(RecurrenceRuleFrequency);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for RecurrenceRuleFrequency {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -8696,6 +9243,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleMonth {
 }
 
 crate::__check_by_decode!(RecurrenceRuleMonth);
+crate::__decode_by_deserialize!(RecurrenceRuleMonth);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for RecurrenceRuleMonth {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -8793,6 +9341,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleWeekday {
 }
 
 crate::__check_by_decode!(RecurrenceRuleWeekday);
+crate::__decode_by_deserialize!(RecurrenceRuleWeekday);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for RecurrenceRuleWeekday {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -8910,6 +9459,7 @@ pub struct ScheduledEvent {
 
 impl crate::Payload for ScheduledEvent {
     const SCHEMA_NAME: &'static str = "ScheduledEventResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for ScheduledEvent {
@@ -8967,6 +9517,12 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for ScheduledEvent {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ScheduledEvent;
@@ -9004,27 +9560,61 @@ impl<'de> serde::Deserialize<'de> for ScheduledEvent {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = Some(map.next_value()?),
-                        "guild_id" => v_guild_id = Some(map.next_value()?),
-                        "name" => v_name = Some(map.next_value()?),
-                        "description" => v_description = map.next_value()?,
-                        "channel_id" => v_channel_id = map.next_value()?,
-                        "creator_id" => v_creator_id = map.next_value()?,
-                        "creator" => v_creator = Some(map.next_value()?),
-                        "image" => v_image = map.next_value()?,
-                        "scheduled_start_time" => {
-                            v_scheduled_start_time = Some(map.next_value()?);
+                        "id" => v_id = Some(crate::__private::next_value(&mut map)?),
+                        "guild_id" => {
+                            v_guild_id = Some(crate::__private::next_value(&mut map)?);
                         }
-                        "scheduled_end_time" => v_scheduled_end_time = map.next_value()?,
-                        "status" => v_status = Some(map.next_value()?),
-                        "entity_type" => v_entity_type = Some(map.next_value()?),
-                        "entity_id" => v_entity_id = map.next_value()?,
-                        "recurrence_rule" => v_recurrence_rule = map.next_value()?,
-                        "user_count" => v_user_count = Some(map.next_value()?),
-                        "privacy_level" => v_privacy_level = Some(map.next_value()?),
-                        "user_rsvp" => v_user_rsvp = map.next_value()?,
+                        "name" => v_name = Some(crate::__private::next_value(&mut map)?),
+                        "description" => {
+                            v_description = crate::__private::next_value(&mut map)?;
+                        }
+                        "channel_id" => {
+                            v_channel_id = crate::__private::next_value(&mut map)?;
+                        }
+                        "creator_id" => {
+                            v_creator_id = crate::__private::next_value(&mut map)?;
+                        }
+                        "creator" => {
+                            v_creator = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "image" => v_image = crate::__private::next_value(&mut map)?,
+                        "scheduled_start_time" => {
+                            v_scheduled_start_time = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "scheduled_end_time" => {
+                            v_scheduled_end_time = crate::__private::next_value(
+                                &mut map,
+                            )?;
+                        }
+                        "status" => {
+                            v_status = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "entity_type" => {
+                            v_entity_type = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "entity_id" => {
+                            v_entity_id = crate::__private::next_value(&mut map)?;
+                        }
+                        "recurrence_rule" => {
+                            v_recurrence_rule = crate::__private::next_value(&mut map)?;
+                        }
+                        "user_count" => {
+                            v_user_count = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "privacy_level" => {
+                            v_privacy_level = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "user_rsvp" => {
+                            v_user_rsvp = crate::__private::next_value(&mut map)?;
+                        }
                         "guild_scheduled_event_exceptions" => {
-                            v_guild_scheduled_event_exceptions = Some(map.next_value()?);
+                            v_guild_scheduled_event_exceptions = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -9251,6 +9841,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventEntityType {
 }
 
 crate::__check_by_decode!(ScheduledEventEntityType);
+crate::__decode_by_deserialize!(ScheduledEventEntityType);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ScheduledEventEntityType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -9306,6 +9897,7 @@ pub struct ScheduledEventException {
 
 impl crate::Payload for ScheduledEventException {
     const SCHEMA_NAME: &'static str = "GuildScheduledEventExceptionResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for ScheduledEventException {
@@ -9326,6 +9918,12 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for ScheduledEventException {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ScheduledEventException;
@@ -9348,15 +9946,27 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventException {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "event_id" => v_event_id = Some(map.next_value()?),
+                        "event_id" => {
+                            v_event_id = Some(crate::__private::next_value(&mut map)?);
+                        }
                         "event_exception_id" => {
-                            v_event_exception_id = Some(map.next_value()?);
+                            v_event_exception_id = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "scheduled_start_time" => {
-                            v_scheduled_start_time = map.next_value()?;
+                            v_scheduled_start_time = crate::__private::next_value(
+                                &mut map,
+                            )?;
                         }
-                        "scheduled_end_time" => v_scheduled_end_time = map.next_value()?,
-                        "is_canceled" => v_is_canceled = Some(map.next_value()?),
+                        "scheduled_end_time" => {
+                            v_scheduled_end_time = crate::__private::next_value(
+                                &mut map,
+                            )?;
+                        }
+                        "is_canceled" => {
+                            v_is_canceled = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -9512,6 +10122,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventPrivacyLevel {
 }
 
 crate::__check_by_decode!(ScheduledEventPrivacyLevel);
+crate::__decode_by_deserialize!(ScheduledEventPrivacyLevel);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ScheduledEventPrivacyLevel {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -9597,6 +10208,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventStatus {
 }
 
 crate::__check_by_decode!(ScheduledEventStatus);
+crate::__decode_by_deserialize!(ScheduledEventStatus);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ScheduledEventStatus {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -9656,6 +10268,7 @@ pub struct ScheduledEventUser {
 
 impl crate::Payload for ScheduledEventUser {
     const SCHEMA_NAME: &'static str = "ScheduledEventUserResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for ScheduledEventUser {
@@ -9686,6 +10299,12 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for ScheduledEventUser {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ScheduledEventUser;
@@ -9708,15 +10327,25 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUser {
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "guild_scheduled_event_id" => {
-                            v_guild_scheduled_event_id = Some(map.next_value()?);
+                            v_guild_scheduled_event_id = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         "guild_scheduled_event_exception_id" => {
-                            v_guild_scheduled_event_exception_id = map.next_value()?;
+                            v_guild_scheduled_event_exception_id = crate::__private::next_value(
+                                &mut map,
+                            )?;
                         }
-                        "user_id" => v_user_id = Some(map.next_value()?),
-                        "user" => v_user = Some(map.next_value()?),
-                        "member" => v_member = Some(map.next_value()?),
-                        "response" => v_response = Some(map.next_value()?),
+                        "user_id" => {
+                            v_user_id = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "user" => v_user = Some(crate::__private::next_value(&mut map)?),
+                        "member" => {
+                            v_member = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "response" => {
+                            v_response = Some(crate::__private::next_value(&mut map)?);
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -9865,6 +10494,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUserResponseKind {
 }
 
 crate::__check_by_decode!(ScheduledEventUserResponseKind);
+crate::__decode_by_deserialize!(ScheduledEventUserResponseKind);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ScheduledEventUserResponseKind {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -9920,6 +10550,7 @@ pub struct TargetUsersJobStatus {
 
 impl crate::Payload for TargetUsersJobStatus {
     const SCHEMA_NAME: &'static str = "TargetUsersJobStatusResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for TargetUsersJobStatus {
@@ -9945,6 +10576,12 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for TargetUsersJobStatus {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = TargetUsersJobStatus;
@@ -9964,12 +10601,26 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatus {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "status" => v_status = Some(map.next_value()?),
-                        "total_users" => v_total_users = Some(map.next_value()?),
-                        "processed_users" => v_processed_users = Some(map.next_value()?),
-                        "created_at" => v_created_at = map.next_value()?,
-                        "completed_at" => v_completed_at = map.next_value()?,
-                        "error_message" => v_error_message = map.next_value()?,
+                        "status" => {
+                            v_status = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "total_users" => {
+                            v_total_users = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "processed_users" => {
+                            v_processed_users = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "created_at" => {
+                            v_created_at = crate::__private::next_value(&mut map)?;
+                        }
+                        "completed_at" => {
+                            v_completed_at = crate::__private::next_value(&mut map)?;
+                        }
+                        "error_message" => {
+                            v_error_message = crate::__private::next_value(&mut map)?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -10127,6 +10778,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatusKind {
 }
 
 crate::__check_by_decode!(TargetUsersJobStatusKind);
+crate::__decode_by_deserialize!(TargetUsersJobStatusKind);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for TargetUsersJobStatusKind {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -10162,6 +10814,7 @@ pub struct UpdateTargetUsersError {
 
 impl crate::Payload for UpdateTargetUsersError {
     const SCHEMA_NAME: &'static str = "UpdateTargetUsersErrorResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for UpdateTargetUsersError {
@@ -10180,6 +10833,12 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for UpdateTargetUsersError {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateTargetUsersError;
@@ -10195,7 +10854,9 @@ impl<'de> serde::Deserialize<'de> for UpdateTargetUsersError {
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "target_users_file" => {
-                            v_target_users_file = Some(map.next_value()?);
+                            v_target_users_file = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -10339,6 +11000,7 @@ pub struct User {
 
 impl crate::Payload for User {
     const SCHEMA_NAME: &'static str = "UserResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for User {
@@ -10392,6 +11054,12 @@ impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for User {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = User;
@@ -10423,22 +11091,46 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => v_id = Some(map.next_value()?),
-                        "username" => v_username = Some(map.next_value()?),
-                        "avatar" => v_avatar = map.next_value()?,
-                        "discriminator" => v_discriminator = Some(map.next_value()?),
-                        "public_flags" => v_public_flags = Some(map.next_value()?),
-                        "flags" => v_flags = Some(map.next_value()?),
-                        "bot" => v_bot = Some(map.next_value()?),
-                        "system" => v_system = Some(map.next_value()?),
-                        "banner" => v_banner = map.next_value()?,
-                        "accent_color" => v_accent_color = map.next_value()?,
-                        "global_name" => v_global_name = map.next_value()?,
-                        "avatar_decoration_data" => {
-                            v_avatar_decoration_data = map.next_value()?;
+                        "id" => v_id = Some(crate::__private::next_value(&mut map)?),
+                        "username" => {
+                            v_username = Some(crate::__private::next_value(&mut map)?);
                         }
-                        "collectibles" => v_collectibles = map.next_value()?,
-                        "primary_guild" => v_primary_guild = map.next_value()?,
+                        "avatar" => v_avatar = crate::__private::next_value(&mut map)?,
+                        "discriminator" => {
+                            v_discriminator = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "public_flags" => {
+                            v_public_flags = Some(
+                                crate::__private::next_value(&mut map)?,
+                            );
+                        }
+                        "flags" => {
+                            v_flags = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "bot" => v_bot = Some(crate::__private::next_value(&mut map)?),
+                        "system" => {
+                            v_system = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "banner" => v_banner = crate::__private::next_value(&mut map)?,
+                        "accent_color" => {
+                            v_accent_color = crate::__private::next_value(&mut map)?;
+                        }
+                        "global_name" => {
+                            v_global_name = crate::__private::next_value(&mut map)?;
+                        }
+                        "avatar_decoration_data" => {
+                            v_avatar_decoration_data = crate::__private::next_value(
+                                &mut map,
+                            )?;
+                        }
+                        "collectibles" => {
+                            v_collectibles = crate::__private::next_value(&mut map)?;
+                        }
+                        "primary_guild" => {
+                            v_primary_guild = crate::__private::next_value(&mut map)?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -10577,6 +11269,7 @@ pub struct UserCollectibles {
 
 impl crate::Payload for UserCollectibles {
     const SCHEMA_NAME: &'static str = "UserCollectiblesResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for UserCollectibles {
@@ -10593,6 +11286,12 @@ impl<'de> serde::Deserialize<'de> for UserCollectibles {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for UserCollectibles {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UserCollectibles;
@@ -10607,7 +11306,9 @@ impl<'de> serde::Deserialize<'de> for UserCollectibles {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "nameplate" => v_nameplate = map.next_value()?,
+                        "nameplate" => {
+                            v_nameplate = crate::__private::next_value(&mut map)?;
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -10691,6 +11392,7 @@ pub struct VanityUrl {
 
 impl crate::Payload for VanityUrl {
     const SCHEMA_NAME: &'static str = "VanityURLResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for VanityUrl {
@@ -10711,6 +11413,12 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for VanityUrl {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VanityUrl;
@@ -10727,9 +11435,9 @@ impl<'de> serde::Deserialize<'de> for VanityUrl {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => v_code = map.next_value()?,
-                        "uses" => v_uses = Some(map.next_value()?),
-                        "error" => v_error = map.next_value()?,
+                        "code" => v_code = crate::__private::next_value(&mut map)?,
+                        "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
+                        "error" => v_error = crate::__private::next_value(&mut map)?,
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -10812,6 +11520,7 @@ pub struct VanityUrlError {
 
 impl crate::Payload for VanityUrlError {
     const SCHEMA_NAME: &'static str = "VanityURLErrorResponse";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for VanityUrlError {
@@ -10829,6 +11538,12 @@ impl<'de> serde::Deserialize<'de> for VanityUrlError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for VanityUrlError {
+    fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VanityUrlError;
@@ -10844,8 +11559,10 @@ impl<'de> serde::Deserialize<'de> for VanityUrlError {
                 let mut extra = crate::UnknownFields::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
-                        "message" => v_message = Some(map.next_value()?),
-                        "code" => v_code = Some(map.next_value()?),
+                        "message" => {
+                            v_message = Some(crate::__private::next_value(&mut map)?);
+                        }
+                        "code" => v_code = Some(crate::__private::next_value(&mut map)?),
                         _ => {
                             let value = map.next_value()?;
                             extra.insert_field(key.as_str(), value);
@@ -10974,6 +11691,7 @@ impl<'de> serde::Deserialize<'de> for VerificationLevel {
 }
 
 crate::__check_by_decode!(VerificationLevel);
+crate::__decode_by_deserialize!(VerificationLevel);
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for VerificationLevel {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -11024,10 +11742,10 @@ impl GatewayEvent {
     ) -> Result<Self, D::Error> {
         match t.as_option().map(String::as_str) {
             Some("INVITE_CREATE") => {
-                serde::Deserialize::deserialize(d).map(Self::InviteCreate)
+                crate::__private::Decode::decode(d).map(Self::InviteCreate)
             }
             Some("INVITE_DELETE") => {
-                serde::Deserialize::deserialize(d).map(Self::InviteDelete)
+                crate::__private::Decode::decode(d).map(Self::InviteDelete)
             }
             _ => {
                 crate::__private::raw_value(d)

@@ -66,6 +66,8 @@ pub fn stash<T: serde::Serialize, E: Error>(
 
 pub use crate::unknown::RawJson;
 
+pub use crate::decode::{door, next_value, Decode, Inner};
+
 /// A required, nullable field: absent is "missing field", `null` is `None`.
 #[inline]
 pub fn required_nullable<T, E: Error>(v: Nullable<T>, name: &'static str) -> Result<Option<T>, E> {
@@ -192,8 +194,23 @@ pub fn validate_slow(
 
 /// The decode fast path alone (src/fast.rs): `None` where it gives up and serde_json decides.
 /// For the differential tests (`tests/fast_path.rs`).
-pub fn fast_decode<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<T> {
+pub fn fast_decode<'a, T: Decode<'a>>(text: &'a str) -> Option<T> {
     crate::fast::from_str(text)
+}
+
+/// The fast reader through a type's `Deserialize` (not [`Decode`]): the verdict-only checks
+/// (`Check<T>`), for the differential tests and fuzz targets.
+pub fn fast_deserialize<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<T> {
+    crate::fast::from_str_with(text, crate::fast::NoHook)
+}
+
+/// serde_json's reader alone, through the models' decoders ([`Decode`], not the door their
+/// `Deserialize` is): what the fast path is compared with in the differential tests.
+pub fn serde_json_decode<'a, T: Decode<'a>>(text: &'a str) -> Result<T, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = T::decode(&mut de)?;
+    de.end()?;
+    Ok(value)
 }
 
 /// The fast reader's SWAR test for `"`, `\` and control bytes (the bytes a JSON string must

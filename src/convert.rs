@@ -7,6 +7,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::decode::Decode;
+
 /// What went wrong while decoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -152,21 +154,50 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 
 /// Decode a slice; only on failure decode again with path tracking, so the happy path pays
 /// nothing for good error messages.
-pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+pub(crate) fn decode_slice<T: for<'de> Decode<'de>>(bytes: &[u8]) -> Result<T, DecodeError> {
     // RFC 8259 lets a parser ignore a byte order mark; Windows tools write one.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // Check UTF-8 once for the whole input, then decode as text: `from_slice` re-checks every
     // string and key on its own, which costs about 15% of a typed decode (BENCHMARKS.md).
     // Invalid UTF-8 takes the byte path, so its error and position are as before.
-    // Valid UTF-8 first takes the fast path (src/fast.rs), which gives up on anything unusual;
-    // serde_json then decides, so results and errors are serde_json's either way.
-    let first = match std::str::from_utf8(bytes) {
-        Ok(text) => match crate::fast::from_str(text) {
-            Some(v) => return Ok(v),
-            None => serde_json::from_str(text),
-        },
-        Err(_) => serde_json::from_slice(bytes),
-    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => decode_text(text),
+        Err(_) => {
+            let first = serde_json_decode(&mut serde_json::Deserializer::from_slice(bytes));
+            finish(bytes, first)
+        }
+    }
+}
+
+/// [`decode_slice`] for text already known to be UTF-8.
+pub(crate) fn decode_str<T: for<'de> Decode<'de>>(text: &str) -> Result<T, DecodeError> {
+    decode_text(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+fn decode_text<T: for<'de> Decode<'de>>(text: &str) -> Result<T, DecodeError> {
+    // The fast path (src/fast.rs) gives up on anything unusual; serde_json then decides, so
+    // results and errors are serde_json's either way.
+    if let Some(v) = crate::fast::from_str(text) {
+        return Ok(v);
+    }
+    let first = serde_json_decode(&mut serde_json::Deserializer::from_str(text));
+    finish(text.as_bytes(), first)
+}
+
+/// What `serde_json::from_str` does, through [`Decode`].
+fn serde_json_decode<'de, T: Decode<'de>, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+) -> Result<T, serde_json::Error> {
+    let value = T::decode(&mut *de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// serde_json's verdict, with the nesting limit and, on failure, the path of the error.
+fn finish<T: for<'de> Decode<'de>>(
+    bytes: &[u8],
+    first: Result<T, serde_json::Error>,
+) -> Result<T, DecodeError> {
     let error = match first {
         Ok(v) => match too_deep(bytes, None) {
             None => return Ok(v),
@@ -174,8 +205,9 @@ pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Decod
         },
         Err(first) => {
             let mut de = serde_json::Deserializer::from_slice(bytes);
-            match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Err(e) => DecodeError::from_parts(e.inner(), Some(e.path()), true),
+            let mut track = serde_path_to_error::Track::new();
+            match T::decode(serde_path_to_error::Deserializer::new(&mut de, &mut track)) {
+                Err(e) => DecodeError::from_parts(&e, Some(&track.path()), true),
                 // The value itself was fine: the failure is trailing input after it.
                 Ok(_) => DecodeError::from_parts(&first, None, true),
             }
@@ -209,15 +241,81 @@ fn too_deep(bytes: &[u8], before: Option<&DecodeError>) -> Option<DecodeError> {
     })
 }
 
-fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
-    match T::deserialize(value) {
+pub(crate) fn decode_value<T: for<'de> Decode<'de>>(value: &Value) -> Result<T, DecodeError> {
+    match T::decode(value) {
         Ok(v) => Ok(v),
-        Err(first) => Err(match serde_path_to_error::deserialize::<_, T>(value) {
-            Err(e) => DecodeError::from_parts(e.inner(), Some(e.path()), false),
-            Ok(_) => DecodeError::from_parts(&first, None, false),
-        }),
+        Err(first) => {
+            let mut track = serde_path_to_error::Track::new();
+            Err(
+                match T::decode(serde_path_to_error::Deserializer::new(value, &mut track)) {
+                    Err(e) => DecodeError::from_parts(&e, Some(&track.path()), false),
+                    Ok(_) => DecodeError::from_parts(&first, None, false),
+                },
+            )
+        }
     }
 }
+
+pub(crate) fn encode_string<T: Serialize + ?Sized>(value: &T) -> Result<String, EncodeError> {
+    Ok(serde_json::to_string(value)?)
+}
+
+pub(crate) fn encode_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, EncodeError> {
+    Ok(serde_json::to_value(value)?)
+}
+
+/// [`Payload::merge_json`].
+pub(crate) fn merge_json<T: Serialize + for<'de> Decode<'de>>(
+    target: &mut T,
+    patch: &Value,
+) -> Result<(), DecodeError> {
+    let Value::Object(patch) = patch else {
+        let err = <serde_json::Error as serde::de::Error>::custom(
+            "a partial update must be a JSON object",
+        );
+        return Err(DecodeError::from_parts(&err, None, false));
+    };
+    let mut current = match serde_json::to_value(&*target) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) | Err(_) => serde_json::Map::new(),
+    };
+    for (k, v) in patch {
+        current.insert(k.clone(), v.clone());
+    }
+    *target = decode_value(&Value::Object(current))?;
+    Ok(())
+}
+
+/// The methods of [`Payload`], for a model's impl: each one a plain function of the model's
+/// crate, so that a user's crate calls them without compiling them (see `decode.rs`).
+macro_rules! payload_methods {
+    () => {
+        fn from_json_str(text: &str) -> Result<Self, $crate::DecodeError> {
+            $crate::convert::decode_str(text)
+        }
+
+        fn from_json_slice(bytes: &[u8]) -> Result<Self, $crate::DecodeError> {
+            $crate::convert::decode_slice(bytes)
+        }
+
+        fn from_json_value(value: &serde_json::Value) -> Result<Self, $crate::DecodeError> {
+            $crate::convert::decode_value(value)
+        }
+
+        fn to_json_string(&self) -> Result<String, $crate::EncodeError> {
+            $crate::convert::encode_string(self)
+        }
+
+        fn to_json_value(&self) -> Result<serde_json::Value, $crate::EncodeError> {
+            $crate::convert::encode_value(self)
+        }
+
+        fn merge_json(&mut self, patch: &serde_json::Value) -> Result<(), $crate::DecodeError> {
+            $crate::convert::merge_json(self, patch)
+        }
+    };
+}
+pub(crate) use payload_methods;
 
 /// A failure to encode a model as JSON. Models built by this crate always encode; this comes
 /// only from a hand-built value that holds something JSON cannot carry.
@@ -244,29 +342,19 @@ pub trait Payload: Serialize + DeserializeOwned {
     const SCHEMA_NAME: &'static str;
 
     /// Decodes JSON text; errors carry the JSON pointer, line and column.
-    fn from_json_str(text: &str) -> Result<Self, DecodeError> {
-        decode_slice(text.as_bytes())
-    }
+    fn from_json_str(text: &str) -> Result<Self, DecodeError>;
 
     /// Decodes JSON bytes (UTF-8); errors carry the JSON pointer, line and column.
-    fn from_json_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode_slice(bytes)
-    }
+    fn from_json_slice(bytes: &[u8]) -> Result<Self, DecodeError>;
 
     /// Decodes an already-parsed JSON value; errors carry the JSON pointer.
-    fn from_json_value(value: &Value) -> Result<Self, DecodeError> {
-        decode_value(value)
-    }
+    fn from_json_value(value: &Value) -> Result<Self, DecodeError>;
 
     /// Encodes as compact JSON text, as Discord sends it.
-    fn to_json_string(&self) -> Result<String, EncodeError> {
-        Ok(serde_json::to_string(self)?)
-    }
+    fn to_json_string(&self) -> Result<String, EncodeError>;
 
     /// Encodes as a JSON value.
-    fn to_json_value(&self) -> Result<Value, EncodeError> {
-        Ok(serde_json::to_value(self)?)
-    }
+    fn to_json_value(&self) -> Result<Value, EncodeError>;
 
     /// Applies a partial update, as Discord's update events and NAFF's `update_from_dict` do:
     /// every top-level key of `patch` replaces the same key of `self` (`null` included, which
@@ -279,21 +367,5 @@ pub trait Payload: Serialize + DeserializeOwned {
     /// invite.merge_json(&serde_json::json!({"uses": 2})).unwrap();
     /// assert_eq!(invite.uses(), Some(2));
     /// ```
-    fn merge_json(&mut self, patch: &Value) -> Result<(), DecodeError> {
-        let Value::Object(patch) = patch else {
-            let err = <serde_json::Error as serde::de::Error>::custom(
-                "a partial update must be a JSON object",
-            );
-            return Err(DecodeError::from_parts(&err, None, false));
-        };
-        let mut current = match serde_json::to_value(&*self) {
-            Ok(Value::Object(m)) => m,
-            Ok(_) | Err(_) => serde_json::Map::new(),
-        };
-        for (k, v) in patch {
-            current.insert(k.clone(), v.clone());
-        }
-        *self = decode_value(&Value::Object(current))?;
-        Ok(())
-    }
+    fn merge_json(&mut self, patch: &Value) -> Result<(), DecodeError>;
 }

@@ -49,16 +49,25 @@ const MAX_DEPTH: u32 = 100;
 pub(crate) const MAX_NESTING: usize = 127;
 
 /// Decodes `text` as one JSON value of type `T`, or `None` to fall back to serde_json.
-pub(crate) fn from_str<'a, T: de::Deserialize<'a>>(text: &'a str) -> Option<T> {
-    from_str_with(text, NoHook)
+pub(crate) fn from_str<'a, T: crate::decode::Decode<'a>>(text: &'a str) -> Option<T> {
+    from_str_seed(text, crate::decode::Inner::<T>::new(), NoHook)
 }
 
-/// [`from_str`], reporting what it reads to `hook` (see [`Hook`]); `None` also when the hook
-/// gives up.
+/// Decodes `text` through `T`'s `Deserialize` (the validator's checks), reporting what it
+/// reads to `hook` (see [`Hook`]); `None` also when the hook gives up.
+#[cfg_attr(not(feature = "validate"), allow(dead_code))] // only the validator's checks use it
 pub(crate) fn from_str_with<'a, T: de::Deserialize<'a>, H: Hook<'a>>(
     text: &'a str,
     hook: H,
 ) -> Option<T> {
+    from_str_seed(text, std::marker::PhantomData::<T>, hook)
+}
+
+fn from_str_seed<'a, S: DeserializeSeed<'a>, H: Hook<'a>>(
+    text: &'a str,
+    seed: S,
+    hook: H,
+) -> Option<S::Value> {
     let mut de = Reader {
         text,
         bytes: text.as_bytes(),
@@ -68,7 +77,7 @@ pub(crate) fn from_str_with<'a, T: de::Deserialize<'a>, H: Hook<'a>>(
         escaped: false,
         hook,
     };
-    let value = de.element(std::marker::PhantomData::<T>).ok()?;
+    let value = de.element(seed).ok()?;
     de.skip_ws();
     (de.pos == de.bytes.len()).then_some(value)
 }

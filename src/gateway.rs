@@ -59,6 +59,7 @@ impl GatewayEnvelope {
 
 impl crate::Payload for GatewayEnvelope {
     const SCHEMA_NAME: &'static str = "GatewayEnvelope";
+    crate::convert::payload_methods!();
 }
 
 impl serde::Serialize for GatewayEnvelope {
@@ -101,8 +102,15 @@ impl<'de> DeserializeSeed<'de> for DSeed {
     }
 }
 
+/// The door (see `decode.rs`): a user's crate compiles none of the event decoders.
 impl<'de> serde::Deserialize<'de> for GatewayEnvelope {
     fn deserialize<De: serde::Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
+        crate::__private::door(deserializer)
+    }
+}
+
+impl<'de> crate::__private::Decode<'de> for GatewayEnvelope {
+    fn decode<De: serde::Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
         deserializer.deserialize_map(EnvelopeVisitor)
     }
 }

@@ -51,6 +51,7 @@ mod ascii;
 #[cfg(feature = "validate")]
 mod check;
 mod convert;
+mod decode;
 mod ext;
 mod fast;
 mod gateway;

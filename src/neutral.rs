@@ -145,6 +145,65 @@ impl<'de> Visitor<'de> for JsonText<'_> {
     }
 }
 
+/// An object's JSON text, from a map whose first key (`first`, already read) was not the
+/// raw-value token: the models' `Deserialize` for a format that hands over the map itself.
+pub(crate) fn object_rest<'de, A: MapAccess<'de>>(
+    first: String,
+    mut map: A,
+) -> Result<String, A::Error> {
+    let mut out = String::from("{");
+    let mut key = first;
+    loop {
+        let quoted = serde_json::to_string(&key).map_err(de::Error::custom)?;
+        out.push_str(&quoted);
+        out.push(':');
+        map.next_value_seed(JsonText {
+            out: &mut out,
+            depth: 1,
+        })?;
+        match map.next_key_seed(KeyText)? {
+            Some(next) => {
+                out.push(',');
+                key = next;
+            }
+            None => break,
+        }
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// An object's JSON text from any deserializer (through `deserialize_map`, so serde's
+/// flattened and buffered content work too); `name` is the model's, for the error.
+pub(crate) fn object_text<'de, D: Deserializer<'de>>(
+    d: D,
+    name: &'static str,
+) -> Result<String, D::Error> {
+    let mut out = String::new();
+    d.deserialize_map(ObjectText {
+        out: &mut out,
+        name,
+    })?;
+    Ok(out)
+}
+
+struct ObjectText<'a> {
+    out: &'a mut String,
+    name: &'static str,
+}
+
+impl<'de> Visitor<'de> for ObjectText<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` object", self.name)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        JsonText::new(self.out).visit_map(map)
+    }
+}
+
 /// A map key as JSON's string key: strings as they are, numbers and booleans in their text
 /// form (as serde_json writes integer keys).
 struct KeyText;

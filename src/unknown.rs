@@ -175,8 +175,18 @@ impl UnknownFields {
         &self,
         key: &str,
     ) -> Option<Result<T, crate::DecodeError>> {
+        self.decode_with::<crate::decode::Serde<T>>(key)
+            .map(|r| r.map(|v| v.0))
+    }
+
+    /// [`decode`](Self::decode) through the models' own decoders, so that an error inside a
+    /// model names its place from `key` down (`/stage_instance/topic`).
+    pub(crate) fn decode_with<T: for<'de> crate::__private::Decode<'de>>(
+        &self,
+        key: &str,
+    ) -> Option<Result<T, crate::DecodeError>> {
         let raw = self.get_raw(key)?;
-        Some(crate::convert::decode_slice(raw.get().as_bytes()).map_err(|e| e.within(key)))
+        Some(crate::convert::decode_slice::<T>(raw.get().as_bytes()).map_err(|e| e.within(key)))
     }
 
     /// `true` if a field named `key` is present.

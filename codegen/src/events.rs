@@ -78,7 +78,7 @@ pub fn gateway_events(model: &Model) -> TokenStream {
                 d: D,
             ) -> Result<Self, D::Error> {
                 match t.as_option().map(String::as_str) {
-                    #(Some(#names) => serde::Deserialize::deserialize(d).map(Self::#variants),)*
+                    #(Some(#names) => crate::__private::Decode::decode(d).map(Self::#variants),)*
                     _ => crate::__private::raw_value(d).map(|raw| Self::Other { t, raw: Some(raw) }),
                 }
             }

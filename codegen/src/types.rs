@@ -95,11 +95,18 @@ fn local_decl(local: &proc_macro2::Ident, t: TokenStream, nullable: bool) -> Tok
     }
 }
 
-fn local_arm(local: &proc_macro2::Ident, json: &str, nullable: bool) -> TokenStream {
-    if nullable {
-        quote! { #json => #local = map.next_value()?, }
+/// The arm that reads a field's value: a model's decoder reads through `Decode` (see the
+/// crate's `decode` module), a verdict-only check through `Deserialize`.
+fn local_arm(local: &proc_macro2::Ident, json: &str, nullable: bool, check: bool) -> TokenStream {
+    let read = if check {
+        quote!(map.next_value()?)
     } else {
-        quote! { #json => #local = Some(map.next_value()?), }
+        quote!(crate::__private::next_value(&mut map)?)
+    };
+    if nullable {
+        quote! { #json => #local = #read, }
+    } else {
+        quote! { #json => #local = Some(#read), }
     }
 }
 
@@ -145,10 +152,13 @@ fn local(rust: &str) -> proc_macro2::Ident {
     format_ident!("v_{}", rust)
 }
 
-/// A `Deserialize` for `target` that reads a map: `locals`, then each key through `arms` (keys
-/// no arm takes through `unknown`), then `finish`, which returns the `Result`. The models'
-/// decoders and their verdict-only checks share it.
+/// A decoder for `target` that reads a map: `locals`, then each key through `arms` (keys no arm
+/// takes through `unknown`), then `finish`, which returns the `Result`. The models' decoders
+/// and their verdict-only checks share it. A model's (`door`) is its `Decode`, and its
+/// `Deserialize` is the door to it (see the crate's `decode` module); a check's is its
+/// `Deserialize`.
 fn map_deserialize(
+    door: bool,
     target: TokenStream,
     expecting: &str,
     locals: TokenStream,
@@ -156,9 +166,27 @@ fn map_deserialize(
     unknown: TokenStream,
     finish: TokenStream,
 ) -> TokenStream {
+    let (head, entry) = if door {
+        (
+            quote! {
+                impl<'de> serde::Deserialize<'de> for #target {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        crate::__private::door(deserializer)
+                    }
+                }
+                impl<'de> crate::__private::Decode<'de> for #target
+            },
+            quote!(decode),
+        )
+    } else {
+        (
+            quote!(impl<'de> serde::Deserialize<'de> for #target),
+            quote!(deserialize),
+        )
+    };
     quote! {
-        impl<'de> serde::Deserialize<'de> for #target {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #head {
+            fn #entry<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct Visitor;
                 impl<'de> serde::de::Visitor<'de> for Visitor {
                     type Value = #target;
@@ -260,11 +288,14 @@ fn structure(s: &Struct) -> TokenStream {
         .fields
         .iter()
         .map(|f| local_decl(&local(&f.rust), check_ty(&f.ty), nullable_local(f.presence)));
-    let arms: Vec<TokenStream> = s
-        .fields
-        .iter()
-        .map(|f| local_arm(&local(&f.rust), &f.json, nullable_local(f.presence)))
-        .collect();
+    let arms = |check: bool| -> Vec<TokenStream> {
+        s.fields
+            .iter()
+            .map(|f| local_arm(&local(&f.rust), &f.json, nullable_local(f.presence), check))
+            .collect()
+    };
+    let check_arms = arms(true);
+    let arms = arms(false);
     let builds = s.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let c = convert(
@@ -286,6 +317,7 @@ fn structure(s: &Struct) -> TokenStream {
     });
     let expecting = format!("a `{schema}` object");
     let decode = map_deserialize(
+        true,
         quote!(#name),
         &expecting,
         quote! {
@@ -302,10 +334,11 @@ fn structure(s: &Struct) -> TokenStream {
         },
     );
     let check = map_deserialize(
+        false,
         quote!(crate::__private::Check<#name>),
         &expecting,
         quote! { #(#check_locals)* },
-        quote! { #(#arms)* },
+        quote! { #(#check_arms)* },
         check_unknown(),
         quote! {
             #(#check_builds)*
@@ -338,6 +371,7 @@ fn structure(s: &Struct) -> TokenStream {
 
         impl crate::Payload for #name {
             const SCHEMA_NAME: &'static str = #schema;
+            crate::convert::payload_methods!();
         }
 
         impl serde::Serialize for #name {
@@ -487,6 +521,8 @@ fn enumeration(e: &Enum) -> TokenStream {
                 }
             }
 
+            crate::__decode_by_deserialize!(#name);
+
             #[cfg(feature = "validate")]
             impl<'de> serde::Deserialize<'de> for crate::__private::Check<#name> {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -570,6 +606,7 @@ fn enumeration(e: &Enum) -> TokenStream {
             }
 
             crate::__check_by_decode!(#name);
+            crate::__decode_by_deserialize!(#name);
 
             #[cfg(feature = "json-schema")]
             impl schemars::JsonSchema for #name {
@@ -686,6 +723,7 @@ fn flags(f: &Flags) -> TokenStream {
         }
 
         crate::__check_by_decode!(#name);
+        crate::__decode_by_deserialize!(#name);
 
         #[cfg(feature = "json-schema")]
             impl schemars::JsonSchema for #name {
@@ -800,7 +838,7 @@ fn union(u: &Union) -> TokenStream {
     // unknown field's and keeps nothing.
     let arms = |check: bool| {
         u.fields.iter().map(move |f| {
-            let typed = local_arm(&local(&f.rust), &f.json, union_nullable(f));
+            let typed = local_arm(&local(&f.rust), &f.json, union_nullable(f), check);
             let having: Vec<Literal> = u
                 .variants
                 .iter()
@@ -1144,6 +1182,7 @@ fn union(u: &Union) -> TokenStream {
     });
     let expecting = format!("a `{}` object", u.name);
     let decode = map_deserialize(
+        true,
         quote!(#name),
         &expecting,
         quote! {
@@ -1177,6 +1216,7 @@ fn union(u: &Union) -> TokenStream {
     );
     // A tag this version does not know fails the check: the full decode decides.
     let check = map_deserialize(
+        false,
         quote!(crate::__private::Check<#name>),
         &expecting,
         quote! {
@@ -1258,6 +1298,7 @@ fn union(u: &Union) -> TokenStream {
 
         impl crate::Payload for #name {
             const SCHEMA_NAME: &'static str = #schema_name;
+            crate::convert::payload_methods!();
         }
 
         impl serde::Serialize for #name {

@@ -28,19 +28,19 @@ fn strip_bom(data: &[u8]) -> &[u8] {
 ///   either reader.
 pub fn check_payload<T>(data: &[u8])
 where
-    T: Payload + PartialEq + std::fmt::Debug,
+    T: Payload + for<'de> discord_invite::__private::Decode<'de> + PartialEq + std::fmt::Debug,
     discord_invite::__private::Check<T>: serde::de::DeserializeOwned,
 {
     use discord_invite::__private::Check;
     let name = T::SCHEMA_NAME;
     if serde_json::from_slice::<Check<T>>(data).is_ok() {
         assert!(
-            serde_json::from_slice::<T>(data).is_ok(),
+            serde_json_decode::<T>(data).is_ok(),
             "{name}: the check accepts what the model rejects"
         );
     }
     if let Ok(text) = std::str::from_utf8(strip_bom(data)) {
-        if discord_invite::__private::fast_decode::<Check<T>>(text).is_some() {
+        if discord_invite::__private::fast_deserialize::<Check<T>>(text).is_some() {
             assert!(
                 discord_invite::__private::fast_decode::<T>(text).is_some(),
                 "{name}: the check accepts what the model rejects (fast reader)"
@@ -50,19 +50,59 @@ where
     check_model::<T>(data);
 }
 
+/// serde_json's reader alone through the model's decoder (not its `Deserialize`, which is the
+/// door to the SDK's own decode).
+fn serde_json_decode<T: for<'de> discord_invite::__private::Decode<'de>>(
+    data: &[u8],
+) -> Result<T, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(data);
+    let value = T::decode(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// The door: the model's `Deserialize` through serde_json (from bytes, text and a `Value`)
+/// decodes what `from_json_slice` decodes, to the same value, and fails where it fails.
+fn check_door<T>(data: &[u8])
+where
+    T: Payload + PartialEq + std::fmt::Debug,
+{
+    let name = T::SCHEMA_NAME;
+    let data = strip_bom(data);
+    let ours = T::from_json_slice(data);
+    let door = serde_json::from_slice::<T>(data);
+    match (&ours, &door) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}: the door decodes differently"),
+        (Err(_), Err(_)) => {}
+        _ => panic!("{name}: the door disagrees: from_json_slice {ours:?}, serde_json {door:?}"),
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let door = serde_json::from_str::<T>(text);
+        assert_eq!(
+            ours.is_ok(),
+            door.is_ok(),
+            "{name}: the door (text) disagrees"
+        );
+        if let (Ok(a), Ok(b)) = (&ours, &door) {
+            assert_eq!(a, b, "{name}: the door (text) decodes differently");
+        }
+    }
+}
+
 /// The invariants of [`check_payload`] that need no verdict-only twin (`Check<T>`): the fast
 /// path agrees with serde_json, the round-trip law, text and `Value` decodes agree, errors have
 /// pointers. For models the validator does not check, such as `GatewayEnvelope`.
 pub fn check_model<T>(data: &[u8])
 where
-    T: Payload + PartialEq + std::fmt::Debug,
+    T: Payload + for<'de> discord_invite::__private::Decode<'de> + PartialEq + std::fmt::Debug,
 {
     let name = T::SCHEMA_NAME;
+    check_door::<T>(data);
     // The decode fast path (the SDK's src/fast.rs) must agree with serde_json wherever it
     // answers: same value, same bytes out. (Where it gives up, serde_json decides anyway.)
     if let Ok(text) = std::str::from_utf8(strip_bom(data)) {
         if let Some(fast) = discord_invite::__private::fast_decode::<T>(text) {
-            let slow = serde_json::from_str::<T>(text).unwrap_or_else(|e| {
+            let slow = serde_json_decode::<T>(text.as_bytes()).unwrap_or_else(|e| {
                 panic!("{name}: the fast path accepts what serde_json rejects: {e}")
             });
             assert_eq!(

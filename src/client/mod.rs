@@ -26,9 +26,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::__private::Decode;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Url;
-use serde::de::DeserializeOwned;
 
 pub mod args;
 mod auth;
@@ -397,7 +397,7 @@ impl Client {
 
     // Decoders used by the generated endpoint code.
 
-    async fn send_json<T: DeserializeOwned>(
+    async fn send_json<T: for<'de> Decode<'de>>(
         &self,
         spec: RequestSpec,
     ) -> Result<Response<T>, Error> {
@@ -410,7 +410,7 @@ impl Client {
         })
     }
 
-    async fn send_json_or_empty<T: DeserializeOwned>(
+    async fn send_json_or_empty<T: for<'de> Decode<'de>>(
         &self,
         spec: RequestSpec,
     ) -> Result<Response<Option<T>>, Error> {
@@ -427,7 +427,7 @@ impl Client {
         })
     }
 
-    async fn send_list<T: DeserializeOwned>(
+    async fn send_list<T: for<'de> Decode<'de>>(
         &self,
         spec: RequestSpec,
     ) -> Result<Response<Vec<T>>, Error> {
@@ -467,7 +467,7 @@ impl Client {
     }
 }
 
-fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
+fn decode<T: for<'de> Decode<'de>>(raw: &RawResponse) -> Result<T, Error> {
     crate::convert::decode_slice::<T>(&raw.body).map_err(|e| {
         Error::Decode(Box::new(ResponseDecodeError {
             status: raw.status,

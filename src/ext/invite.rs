@@ -160,14 +160,14 @@ impl GuildInvite {
 
 fn target_event_id(extra: &UnknownFields) -> Option<Snowflake> {
     extra
-        .decode::<Option<Snowflake>>("target_event_id")
+        .decode_with::<Option<Snowflake>>("target_event_id")
         .and_then(Result::ok)
         .flatten()
 }
 
 fn stage_instance(extra: &UnknownFields) -> Option<Result<InviteStageInstance, DecodeError>> {
     extra
-        .decode::<Option<InviteStageInstance>>("stage_instance")
+        .decode_with::<Option<InviteStageInstance>>("stage_instance")
         .and_then(Result::transpose)
 }
 

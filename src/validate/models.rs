@@ -1,7 +1,6 @@
 //! The one table from [`Kind`] to SDK model: decode with the SDK, export its JSON Schema.
 
 use crate::__private::Check;
-use crate::convert::decode_slice;
 use crate::model::*;
 use crate::DecodeError;
 
@@ -35,8 +34,8 @@ macro_rules! with_model {
 
 /// Decodes `bytes` with the SDK model of `kind`, keeping only the verdict.
 pub(crate) fn decode(kind: Kind, bytes: &[u8]) -> Result<(), DecodeError> {
-    fn one<T: serde::de::DeserializeOwned>() -> fn(&[u8]) -> Result<(), DecodeError> {
-        |b| decode_slice::<T>(b).map(drop)
+    fn one<T: for<'de> crate::__private::Decode<'de>>() -> fn(&[u8]) -> Result<(), DecodeError> {
+        |b| crate::convert::decode_slice::<T>(b).map(drop)
     }
     with_model!(kind, one)(bytes)
 }
@@ -67,19 +66,18 @@ pub(crate) fn decodes_checked<'a>(kind: Kind, text: &'a str, scan: &mut Fast<'_,
 /// The check's contract: it decodes only what the model decodes.
 #[cfg(test)]
 pub(crate) fn verdicts(kind: Kind, text: &str) -> [(bool, bool); 2] {
-    fn one<M: serde::de::DeserializeOwned>() -> fn(&str) -> [(bool, bool); 2]
+    fn one<M: for<'de> crate::__private::Decode<'de>>() -> fn(&str) -> [(bool, bool); 2]
     where
         Check<M>: serde::de::DeserializeOwned,
     {
         |t| {
+            let mut de = serde_json::Deserializer::from_str(t);
+            let model = M::decode(&mut de).and_then(|_| de.end()).is_ok();
             [
-                (
-                    serde_json::from_str::<M>(t).is_ok(),
-                    serde_json::from_str::<Check<M>>(t).is_ok(),
-                ),
+                (model, serde_json::from_str::<Check<M>>(t).is_ok()),
                 (
                     crate::fast::from_str::<M>(t).is_some(),
-                    crate::fast::from_str::<Check<M>>(t).is_some(),
+                    crate::fast::from_str_with::<Check<M>, _>(t, crate::fast::NoHook).is_some(),
                 ),
             ]
         }
