@@ -158,7 +158,7 @@ pub struct ApiErrorMessage {
 
 impl crate::Payload for ApiErrorMessage {
     const SCHEMA_NAME: &'static str = "Error";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for ApiErrorMessage {
@@ -353,7 +353,7 @@ pub struct AvatarDecoration {
 
 impl crate::Payload for AvatarDecoration {
     const SCHEMA_NAME: &'static str = "UserAvatarDecorationResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for AvatarDecoration {
@@ -472,7 +472,7 @@ pub struct ByNWeekday {
 
 impl crate::Payload for ByNWeekday {
     const SCHEMA_NAME: &'static str = "ByNWeekdayResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for ByNWeekday {
@@ -1128,7 +1128,7 @@ pub struct FriendInvite {
 
 impl crate::Payload for FriendInvite {
     const SCHEMA_NAME: &'static str = "FriendInviteResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for FriendInvite {
@@ -1402,7 +1402,7 @@ pub struct GroupDmInvite {
 
 impl crate::Payload for GroupDmInvite {
     const SCHEMA_NAME: &'static str = "GroupDMInviteResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for GroupDmInvite {
@@ -2110,7 +2110,7 @@ pub struct GuildInvite {
 
 impl crate::Payload for GuildInvite {
     const SCHEMA_NAME: &'static str = "GuildInviteResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for GuildInvite {
@@ -2621,7 +2621,7 @@ pub struct GuildLiveliness {
 
 impl crate::Payload for GuildLiveliness {
     const SCHEMA_NAME: &'static str = "GuildLivelinessResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for GuildLiveliness {
@@ -2818,7 +2818,7 @@ pub struct GuildMember {
 
 impl crate::Payload for GuildMember {
     const SCHEMA_NAME: &'static str = "GuildMemberResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for GuildMember {
@@ -3184,7 +3184,7 @@ pub struct GuildRoleColors {
 
 impl crate::Payload for GuildRoleColors {
     const SCHEMA_NAME: &'static str = "GuildRoleColorsResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for GuildRoleColors {
@@ -3442,7 +3442,7 @@ pub struct InstallParams {
 
 impl crate::Payload for InstallParams {
     const SCHEMA_NAME: &'static str = "ApplicationOAuth2InstallParamsResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for InstallParams {
@@ -3564,7 +3564,7 @@ pub struct IntegrationTypeConfiguration {
 
 impl crate::Payload for IntegrationTypeConfiguration {
     const SCHEMA_NAME: &'static str = "ApplicationIntegrationTypeConfigurationResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for IntegrationTypeConfiguration {
@@ -5318,7 +5318,7 @@ pub struct InviteApplication {
 
 impl crate::Payload for InviteApplication {
     const SCHEMA_NAME: &'static str = "InviteApplicationResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for InviteApplication {
@@ -5730,7 +5730,7 @@ pub struct InviteChannel {
 
 impl crate::Payload for InviteChannel {
     const SCHEMA_NAME: &'static str = "InviteChannelResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for InviteChannel {
@@ -5886,7 +5886,7 @@ pub struct InviteChannelRecipient {
 
 impl crate::Payload for InviteChannelRecipient {
     const SCHEMA_NAME: &'static str = "InviteChannelRecipientResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for InviteChannelRecipient {
@@ -6527,7 +6527,7 @@ pub struct InviteGuild {
 
 impl crate::Payload for InviteGuild {
     const SCHEMA_NAME: &'static str = "InviteGuildResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for InviteGuild {
@@ -6802,7 +6802,7 @@ pub struct InviteGuildRole {
 
 impl crate::Payload for InviteGuildRole {
     const SCHEMA_NAME: &'static str = "InviteGuildRoleResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for InviteGuildRole {
@@ -7337,7 +7337,7 @@ pub struct InviteStageInstanceMember {
 
 impl crate::Payload for InviteStageInstanceMember {
     const SCHEMA_NAME: &'static str = "InviteStageInstanceMember";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for InviteStageInstanceMember {
@@ -7796,7 +7796,7 @@ pub struct Nameplate {
 
 impl crate::Payload for Nameplate {
     const SCHEMA_NAME: &'static str = "UserNameplateResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for Nameplate {
@@ -8489,7 +8489,7 @@ pub struct PrimaryGuild {
 
 impl crate::Payload for PrimaryGuild {
     const SCHEMA_NAME: &'static str = "UserPrimaryGuildResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for PrimaryGuild {
@@ -8846,7 +8846,7 @@ pub struct RecurrenceRule {
 
 impl crate::Payload for RecurrenceRule {
     const SCHEMA_NAME: &'static str = "RecurrenceRuleResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for RecurrenceRule {
@@ -9459,7 +9459,7 @@ pub struct ScheduledEvent {
 
 impl crate::Payload for ScheduledEvent {
     const SCHEMA_NAME: &'static str = "ScheduledEventResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for ScheduledEvent {
@@ -9897,7 +9897,7 @@ pub struct ScheduledEventException {
 
 impl crate::Payload for ScheduledEventException {
     const SCHEMA_NAME: &'static str = "GuildScheduledEventExceptionResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for ScheduledEventException {
@@ -10268,7 +10268,7 @@ pub struct ScheduledEventUser {
 
 impl crate::Payload for ScheduledEventUser {
     const SCHEMA_NAME: &'static str = "ScheduledEventUserResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for ScheduledEventUser {
@@ -11000,7 +11000,7 @@ pub struct User {
 
 impl crate::Payload for User {
     const SCHEMA_NAME: &'static str = "UserResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for User {
@@ -11269,7 +11269,7 @@ pub struct UserCollectibles {
 
 impl crate::Payload for UserCollectibles {
     const SCHEMA_NAME: &'static str = "UserCollectiblesResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for UserCollectibles {
@@ -11520,7 +11520,7 @@ pub struct VanityUrlError {
 
 impl crate::Payload for VanityUrlError {
     const SCHEMA_NAME: &'static str = "VanityURLErrorResponse";
-    crate::convert::payload_methods!();
+    crate::convert::payload_methods!(inline);
 }
 
 impl serde::Serialize for VanityUrlError {

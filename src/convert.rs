@@ -152,20 +152,22 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Decode a slice; only on failure decode again with path tracking, so the happy path pays
-/// nothing for good error messages.
+/// Decodes JSON bytes with the fast reader, or where it gives up, with serde_json (which then
+/// decides the value and words the error, with its path).
+///
+/// Each model has two decoders compiled, in this crate (see `decode.rs`): the fast reader's
+/// and one serde_json reader that tracks the path. Tracking costs only on the rare input the
+/// fast reader leaves to serde_json (floats, huge integers, surrogate escapes, errors), and a
+/// second serde_json decoder per model, for errors alone, would add about a third to the
+/// crate's compile time.
 pub(crate) fn decode_slice<T: for<'de> Decode<'de>>(bytes: &[u8]) -> Result<T, DecodeError> {
     // RFC 8259 lets a parser ignore a byte order mark; Windows tools write one.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Check UTF-8 once for the whole input, then decode as text: `from_slice` re-checks every
-    // string and key on its own, which costs about 15% of a typed decode (BENCHMARKS.md).
-    // Invalid UTF-8 takes the byte path, so its error and position are as before.
+    // Check UTF-8 once for the whole input, then decode as text. Invalid UTF-8 goes to
+    // serde_json's byte reader, so its error and position are serde_json's.
     match std::str::from_utf8(bytes) {
         Ok(text) => decode_text(text),
-        Err(_) => {
-            let first = serde_json_decode(&mut serde_json::Deserializer::from_slice(bytes));
-            finish(bytes, first)
-        }
+        Err(_) => slow(bytes),
     }
 }
 
@@ -175,43 +177,28 @@ pub(crate) fn decode_str<T: for<'de> Decode<'de>>(text: &str) -> Result<T, Decod
 }
 
 fn decode_text<T: for<'de> Decode<'de>>(text: &str) -> Result<T, DecodeError> {
-    // The fast path (src/fast.rs) gives up on anything unusual; serde_json then decides, so
-    // results and errors are serde_json's either way.
-    if let Some(v) = crate::fast::from_str(text) {
-        return Ok(v);
+    match crate::fast::from_str(text) {
+        Some(v) => Ok(v),
+        None => slow(text.as_bytes()),
     }
-    let first = serde_json_decode(&mut serde_json::Deserializer::from_str(text));
-    finish(text.as_bytes(), first)
-}
-
-/// What `serde_json::from_str` does, through [`Decode`].
-fn serde_json_decode<'de, T: Decode<'de>, R: serde_json::de::Read<'de>>(
-    de: &mut serde_json::Deserializer<R>,
-) -> Result<T, serde_json::Error> {
-    let value = T::decode(&mut *de)?;
-    de.end()?;
-    Ok(value)
 }
 
 /// serde_json's verdict, with the nesting limit and, on failure, the path of the error.
-fn finish<T: for<'de> Decode<'de>>(
-    bytes: &[u8],
-    first: Result<T, serde_json::Error>,
-) -> Result<T, DecodeError> {
-    let error = match first {
-        Ok(v) => match too_deep(bytes, None) {
-            None => return Ok(v),
-            Some(deep) => deep,
+#[cold]
+fn slow<T: for<'de> Decode<'de>>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut track = serde_path_to_error::Track::new();
+    let decoded = T::decode(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    let error = match decoded {
+        Ok(v) => match de.end() {
+            Ok(()) => match too_deep(bytes, None) {
+                None => return Ok(v),
+                Some(deep) => deep,
+            },
+            // The value itself was fine: the failure is trailing input after it.
+            Err(e) => DecodeError::from_parts(&e, None, true),
         },
-        Err(first) => {
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            let mut track = serde_path_to_error::Track::new();
-            match T::decode(serde_path_to_error::Deserializer::new(&mut de, &mut track)) {
-                Err(e) => DecodeError::from_parts(&e, Some(&track.path()), true),
-                // The value itself was fine: the failure is trailing input after it.
-                Ok(_) => DecodeError::from_parts(&first, None, true),
-            }
-        }
+        Err(e) => DecodeError::from_parts(&e, Some(&track.path()), true),
     };
     // serde_json checks the nesting of everything it decodes except raw values (kept unknown
     // fields): the same limit for those, reported where it is broken unless an earlier
@@ -241,27 +228,25 @@ fn too_deep(bytes: &[u8], before: Option<&DecodeError>) -> Option<DecodeError> {
     })
 }
 
+/// Decodes a `serde_json::Value` as its JSON text, through the same two decoders as text
+/// (a third, for `Value`'s own deserializer, would cost compile time for every model); the
+/// error keeps its pointer, and has no line or column.
 pub(crate) fn decode_value<T: for<'de> Decode<'de>>(value: &Value) -> Result<T, DecodeError> {
-    match T::decode(value) {
-        Ok(v) => Ok(v),
-        Err(first) => {
-            let mut track = serde_path_to_error::Track::new();
-            Err(
-                match T::decode(serde_path_to_error::Deserializer::new(value, &mut track)) {
-                    Err(e) => DecodeError::from_parts(&e, Some(&track.path()), false),
-                    Ok(_) => DecodeError::from_parts(&first, None, false),
-                },
-            )
-        }
-    }
+    decode_text(&value.to_string()).map_err(|mut e| {
+        e.line = None;
+        e.column = None;
+        e
+    })
 }
 
 pub(crate) fn encode_string<T: Serialize + ?Sized>(value: &T) -> Result<String, EncodeError> {
     Ok(serde_json::to_string(value)?)
 }
 
+/// Encodes as text, then reads the text as a `Value` (`serde_json::to_value` would compile a
+/// second encoder for every model).
 pub(crate) fn encode_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, EncodeError> {
-    Ok(serde_json::to_value(value)?)
+    Ok(serde_json::from_str(&encode_string(value)?)?)
 }
 
 /// [`Payload::merge_json`].
@@ -275,7 +260,7 @@ pub(crate) fn merge_json<T: Serialize + for<'de> Decode<'de>>(
         );
         return Err(DecodeError::from_parts(&err, None, false));
     };
-    let mut current = match serde_json::to_value(&*target) {
+    let mut current = match encode_value(&*target) {
         Ok(Value::Object(m)) => m,
         Ok(_) | Err(_) => serde_json::Map::new(),
     };
@@ -286,30 +271,49 @@ pub(crate) fn merge_json<T: Serialize + for<'de> Decode<'de>>(
     Ok(())
 }
 
-/// The methods of [`Payload`], for a model's impl: each one a plain function of the model's
-/// crate, so that a user's crate calls them without compiling them (see `decode.rs`).
+/// The methods of [`Payload`], for a model's impl. A root model's decode methods are plain
+/// functions compiled once in this crate, so that a user's crate calls them without compiling
+/// them (see `decode.rs`); a model that others hold (`inline`: `User`, `InviteGuild`…) has them
+/// `#[inline]`, compiled where they are called, since its decoder is compiled here inside its
+/// holders' anyway and few decode it alone. Encoding is always compiled where it is called,
+/// as `serde_json::to_string` is: a crate that only decodes compiles no encoder.
 macro_rules! payload_methods {
     () => {
+        $crate::convert::payload_methods!(@decode);
+        $crate::convert::payload_methods!(@encode);
+    };
+    (inline) => {
+        $crate::convert::payload_methods!(@decode #[inline]);
+        $crate::convert::payload_methods!(@encode);
+    };
+    (@decode $(#[$attr:meta])?) => {
+        $(#[$attr])?
         fn from_json_str(text: &str) -> Result<Self, $crate::DecodeError> {
             $crate::convert::decode_str(text)
         }
 
+        $(#[$attr])?
         fn from_json_slice(bytes: &[u8]) -> Result<Self, $crate::DecodeError> {
             $crate::convert::decode_slice(bytes)
         }
 
+        $(#[$attr])?
         fn from_json_value(value: &serde_json::Value) -> Result<Self, $crate::DecodeError> {
             $crate::convert::decode_value(value)
         }
-
+    };
+    (@encode) => {
+        #[inline]
         fn to_json_string(&self) -> Result<String, $crate::EncodeError> {
             $crate::convert::encode_string(self)
         }
 
+        #[inline]
         fn to_json_value(&self) -> Result<serde_json::Value, $crate::EncodeError> {
             $crate::convert::encode_value(self)
         }
 
+        #[inline]
         fn merge_json(&mut self, patch: &serde_json::Value) -> Result<(), $crate::DecodeError> {
             $crate::convert::merge_json(self, patch)
         }

@@ -8,14 +8,52 @@ use crate::ir::{Enum, Field, Flags, Item, Model, Presence, Struct, Ty, Union};
 
 /// Tokens for every model item.
 pub fn models(model: &Model) -> TokenStream {
+    let held = held_types(model);
     let items = model.items.iter().map(|item| match item {
-        Item::Struct(s) => structure(s),
+        Item::Struct(s) => structure(s, !held.contains(s.name.as_str())),
         Item::Enum(e) => enumeration(e),
         Item::Flags(f) => flags(f),
-        Item::Union(u) => union(u),
+        Item::Union(u) => union(u, !held.contains(u.name.as_str())),
     });
     let events = crate::events::gateway_events(model);
     quote! { #(#items)* #events }
+}
+
+/// The types another model holds (in a field, or as a union's variant). The others are the
+/// roots, the types people decode: their `Payload` methods are compiled in the SDK, and a held
+/// type's where they are called (see `payload_methods!` in the crate's `convert.rs`).
+fn held_types(model: &Model) -> std::collections::BTreeSet<&str> {
+    fn walk<'a>(t: &'a Ty, out: &mut std::collections::BTreeSet<&'a str>) {
+        match t {
+            Ty::Named { name, .. } => {
+                out.insert(name);
+            }
+            Ty::Vec(inner) | Ty::Map(inner) => walk(inner, out),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for item in &model.items {
+        match item {
+            Item::Struct(s) => s.fields.iter().for_each(|f| walk(&f.ty, &mut out)),
+            Item::Union(u) => {
+                u.fields.iter().for_each(|f| walk(&f.ty, &mut out));
+                out.extend(u.variants.iter().map(|v| v.ty.as_str()));
+            }
+            Item::Enum(_) | Item::Flags(_) => {}
+        }
+    }
+    out
+}
+
+/// The `Payload` methods of a model: compiled in the SDK for a root, where called for a held
+/// type (see [`held_types`]).
+fn payload_methods(root: bool) -> TokenStream {
+    if root {
+        quote!(crate::convert::payload_methods!();)
+    } else {
+        quote!(crate::convert::payload_methods!(inline);)
+    }
 }
 
 /// `#[doc = ...]` attributes, one per line.
@@ -223,7 +261,8 @@ fn check_unknown() -> TokenStream {
     quote! { map.next_value::<crate::__private::CheckRaw>()?; }
 }
 
-fn structure(s: &Struct) -> TokenStream {
+fn structure(s: &Struct, root: bool) -> TokenStream {
+    let payload = payload_methods(root);
     let name = ident(&s.name);
     let schema = &s.schema;
     let mut text = s.doc.clone();
@@ -371,7 +410,7 @@ fn structure(s: &Struct) -> TokenStream {
 
         impl crate::Payload for #name {
             const SCHEMA_NAME: &'static str = #schema;
-            crate::convert::payload_methods!();
+            #payload
         }
 
         impl serde::Serialize for #name {
@@ -757,7 +796,8 @@ fn accessor_expr(p: Presence, copy: bool, boxed: bool, fname: &proc_macro2::Iden
     }
 }
 
-fn union(u: &Union) -> TokenStream {
+fn union(u: &Union, root: bool) -> TokenStream {
+    let payload = payload_methods(root);
     let name = ident(&u.name);
     let unknown = format_ident!("Unknown{}", u.name);
     let tag_enum = ident(&u.tag_enum);
@@ -1298,7 +1338,7 @@ fn union(u: &Union) -> TokenStream {
 
         impl crate::Payload for #name {
             const SCHEMA_NAME: &'static str = #schema_name;
-            crate::convert::payload_methods!();
+            #payload
         }
 
         impl serde::Serialize for #name {
