@@ -1,5 +1,6 @@
-//! The decode fast path: a strict JSON reader that drives the same `Deserialize` impls as
-//! serde_json, with less work per token. It handles the common shapes of Discord's JSON and
+//! The decode fast path: a strict JSON reader that drives the same decoders as serde_json's
+//! reader does (the models' `Decode` impls, `decode.rs`; a verdict-only check's
+//! `Deserialize`), with less work per token. It handles the common shapes of Discord's JSON and
 //! *gives up* ([`Bail`]) on anything else: floats, integers that do not fit, surrogate escapes,
 //! deep nesting, any syntax error, any type mismatch. The caller then decodes the same text with
 //! serde_json, which decides the result and words the error, so this path never changes what is
