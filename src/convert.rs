@@ -333,6 +333,11 @@ pub struct EncodeError(#[from] serde_json::Error);
 /// real payloads, keeps unknown fields and unknown enum values, and fails only on input that is
 /// not usable (see the README's decoding policy).
 ///
+/// A model's `Deserialize` decodes through [`from_json_str`](Self::from_json_str) (see the
+/// README, "How it is built"), so `serde_json::from_str::<Invite>` and `Invite::from_json_str`
+/// give the same value; the methods here add errors with the pointer, line and column as
+/// fields. The trait is implemented by this crate for its models, not meant for other types.
+///
 /// ```
 /// use discord_invite::{Invite, Payload};
 /// let json = r#"{"type":0,"code":"abc","channel":{"id":"1","type":0,"name":"general"},"new":1}"#;
