@@ -1,5 +1,7 @@
 //! IR types → Rust tokens: structs with hand-rolled serde impls (one pass, unknown fields kept
-//! without `#[serde(flatten)]` buffering), open enums, bit flags and tagged unions.
+//! without `#[serde(flatten)]` buffering), open enums, bit flags and tagged unions. A model's
+//! decoder is its `Decode` impl (the SDK's readers call it); its `Deserialize` is the SDK's door
+//! to that decoder (see the SDK's `decode.rs`), so a dependent compiles no decoder.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
