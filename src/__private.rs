@@ -206,8 +206,8 @@ pub fn fast_deserialize<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<
 
 /// serde_json's reader alone, through the models' decoders ([`Decode`], not the door their
 /// `Deserialize` is): what the fast path is compared with in the differential tests.
-pub fn serde_json_decode<'a, T: Decode<'a>>(text: &'a str) -> Result<T, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
+pub fn serde_json_decode<'a, T: Decode<'a>>(bytes: &'a [u8]) -> Result<T, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = T::decode(&mut de)?;
     de.end()?;
     Ok(value)

@@ -30,6 +30,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::neutral::KeyText;
+use crate::unknown::{is_sonic, RAW_TOKEN, SONIC_RAW_TOKEN};
 use crate::{DecodeError, Nullable, Payload};
 
 /// A generated decoder: what `Deserialize` would be, for this crate's readers (see the module
@@ -213,12 +215,6 @@ impl<'de, T: Decode<'de>> Visitor<'de> for MapVisitor<T> {
     }
 }
 
-/// serde_json's private name for `RawValue` (`serde_json::raw::TOKEN`).
-const RAW_TOKEN: &str = "$serde_json::private::RawValue";
-
-/// sonic-rs's private name for its raw-value protocol (`sonic_rs::lazyvalue::TOKEN`).
-const SONIC_RAW_TOKEN: &str = "$sonic_rs::LazyValue";
-
 /// Every model's `Deserialize` (see the module docs): the value's JSON text, decoded by the
 /// model's non-generic [`Payload::from_json_str`].
 #[inline]
@@ -251,8 +247,7 @@ impl<'de, T: Payload> Visitor<'de> for DoorVisitor<T> {
     /// A format without serde_json's protocol: sonic-rs's own raw text, or the value written
     /// as JSON text.
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-        // As for unknown fields (`unknown.rs`): the type name is the only witness of sonic-rs.
-        if std::any::type_name::<D>().starts_with("&mut sonic_rs::") {
+        if is_sonic::<D>() {
             return d.deserialize_newtype_struct(SONIC_RAW_TOKEN, DoorText::<T>(PhantomData));
         }
         let text = crate::neutral::object_text(d, T::SCHEMA_NAME)?;
@@ -260,7 +255,8 @@ impl<'de, T: Payload> Visitor<'de> for DoorVisitor<T> {
     }
 }
 
-/// A map's first key: `None` for the raw-value token, else the key as JSON's string key.
+/// A map's first key: `None` for the raw-value token, else the key as JSON's string key (as
+/// `neutral::KeyText` reads keys).
 struct DoorKey;
 
 impl<'de> DeserializeSeed<'de> for DoorKey {
@@ -275,7 +271,7 @@ impl Visitor<'_> for DoorKey {
     type Value = Option<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string, number or boolean map key")
+        KeyText.expecting(f)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<String>, E> {
@@ -283,21 +279,19 @@ impl Visitor<'_> for DoorKey {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<String>, E> {
-        Ok(Some(v.to_string()))
+        KeyText.visit_bool(v).map(Some)
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<String>, E> {
-        Ok(Some(v.to_string()))
+        KeyText.visit_i64(v).map(Some)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<String>, E> {
-        Ok(Some(v.to_string()))
+        KeyText.visit_u64(v).map(Some)
     }
 
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Option<String>, E> {
-        std::str::from_utf8(v)
-            .map(|s| Some(s.to_owned()))
-            .map_err(|_| E::invalid_value(de::Unexpected::Bytes(v), &self))
+        KeyText.visit_bytes(v).map(Some)
     }
 }
 

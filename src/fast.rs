@@ -37,8 +37,7 @@ impl de::Error for Bail {
 
 type Result<T> = std::result::Result<T, Bail>;
 
-/// serde_json's private name for `RawValue` (`serde_json::raw::TOKEN`).
-const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+use crate::unknown::RAW_TOKEN;
 
 /// Nesting of its own containers this path handles; deeper input is left to serde_json.
 const MAX_DEPTH: u32 = 100;

@@ -4,7 +4,9 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
 
 /// Nesting accepted; deeper values are an error (serde_json's own limit is 128).
 const MAX_DEPTH: u32 = 128;
@@ -149,28 +151,38 @@ impl<'de> Visitor<'de> for JsonText<'_> {
 /// raw-value token: the models' `Deserialize` for a format that hands over the map itself.
 pub(crate) fn object_rest<'de, A: MapAccess<'de>>(
     first: String,
-    mut map: A,
+    map: A,
 ) -> Result<String, A::Error> {
-    let mut out = String::from("{");
-    let mut key = first;
-    loop {
-        let quoted = serde_json::to_string(&key).map_err(de::Error::custom)?;
-        out.push_str(&quoted);
-        out.push(':');
-        map.next_value_seed(JsonText {
-            out: &mut out,
-            depth: 1,
-        })?;
-        match map.next_key_seed(KeyText)? {
-            Some(next) => {
-                out.push(',');
-                key = next;
-            }
-            None => break,
+    let mut out = String::new();
+    JsonText::new(&mut out).visit_map(Prepended {
+        first: Some(first),
+        map,
+    })?;
+    Ok(out)
+}
+
+/// `map` with the key already read from it put back in front.
+struct Prepended<A> {
+    first: Option<String>,
+    map: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Prepended<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.first.take() {
+            Some(key) => seed.deserialize(key.into_deserializer()).map(Some),
+            None => self.map.next_key_seed(seed),
         }
     }
-    out.push('}');
-    Ok(out)
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
 }
 
 /// An object's JSON text from any deserializer (through `deserialize_map`, so serde's
@@ -206,7 +218,7 @@ impl<'de> Visitor<'de> for ObjectText<'_> {
 
 /// A map key as JSON's string key: strings as they are, numbers and booleans in their text
 /// form (as serde_json writes integer keys).
-struct KeyText;
+pub(crate) struct KeyText;
 
 impl<'de> DeserializeSeed<'de> for KeyText {
     type Value = String;

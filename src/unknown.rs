@@ -321,7 +321,7 @@ impl Slot {
 /// serde_json's private name for `RawValue` (`serde_json::raw::TOKEN`): a deserializer that
 /// knows it hands the value's raw JSON text to the visitor (serde_json's own, the fast path's),
 /// and a serializer that knows it writes the text as it is (serde_json's).
-const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+pub(crate) const RAW_TOKEN: &str = "$serde_json::private::RawValue";
 
 /// Whether `S` is one of serde_json's own serializers, which write a `RawValue` as its text.
 /// Any other serializer would write serde_json's private struct literally (sonic-rs and
@@ -506,10 +506,7 @@ impl<'de, T: FromRawText> serde::de::Visitor<'de> for FieldVisitor<T> {
     }
 
     fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-        // sonic-rs has a raw-value protocol of its own (its `LazyValue`'s), which hands over
-        // the text as written; like the serializer check above, the type name is the only
-        // witness of which deserializer this is.
-        if std::any::type_name::<D>().starts_with("&mut sonic_rs::") {
+        if is_sonic::<D>() {
             return d.deserialize_newtype_struct(SONIC_RAW_TOKEN, SonicText::<T>(PhantomData));
         }
         let mut text = String::new();
@@ -519,7 +516,14 @@ impl<'de, T: FromRawText> serde::de::Visitor<'de> for FieldVisitor<T> {
 }
 
 /// sonic-rs's private name for its raw-value protocol (`sonic_rs::lazyvalue::TOKEN`).
-const SONIC_RAW_TOKEN: &str = "$sonic_rs::LazyValue";
+pub(crate) const SONIC_RAW_TOKEN: &str = "$sonic_rs::LazyValue";
+
+/// Whether `D` is sonic-rs's deserializer, which has a raw-value protocol of its own (its
+/// `LazyValue`'s, [`SONIC_RAW_TOKEN`]) that hands over the text as written. Like the
+/// serializer check above, the type name is the only witness of which deserializer this is.
+pub(crate) fn is_sonic<D>() -> bool {
+    std::any::type_name::<D>().starts_with("&mut sonic_rs::")
+}
 
 /// The raw text sonic-rs hands over.
 struct SonicText<T>(PhantomData<T>);

@@ -9,6 +9,7 @@
 
 #![allow(dead_code)]
 
+use discord_invite::__private::serde_json_decode;
 use discord_invite::{DecodeErrorKind, InviteUrl, Payload};
 use serde_json::Value;
 
@@ -48,17 +49,6 @@ where
         }
     }
     check_model::<T>(data);
-}
-
-/// serde_json's reader alone through the model's decoder (not its `Deserialize`, which is the
-/// door to the SDK's own decode).
-fn serde_json_decode<T: for<'de> discord_invite::__private::Decode<'de>>(
-    data: &[u8],
-) -> Result<T, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(data);
-    let value = T::decode(&mut de)?;
-    de.end()?;
-    Ok(value)
 }
 
 /// The door: the model's `Deserialize` through serde_json (from bytes, text and a `Value`)

@@ -71,10 +71,11 @@ pub(crate) fn verdicts(kind: Kind, text: &str) -> [(bool, bool); 2] {
         Check<M>: serde::de::DeserializeOwned,
     {
         |t| {
-            let mut de = serde_json::Deserializer::from_str(t);
-            let model = M::decode(&mut de).and_then(|_| de.end()).is_ok();
             [
-                (model, serde_json::from_str::<Check<M>>(t).is_ok()),
+                (
+                    crate::__private::serde_json_decode::<M>(t.as_bytes()).is_ok(),
+                    serde_json::from_str::<Check<M>>(t).is_ok(),
+                ),
                 (
                     crate::fast::from_str::<M>(t).is_some(),
                     crate::fast::from_str_with::<Check<M>, _>(t, crate::fast::NoHook).is_some(),

@@ -136,7 +136,7 @@ impl File {
         if position::foreign_encoding(&head).is_some()
             || head.starts_with(b"\xEF\xBB\xBF\xEF\xBB\xBF")
         {
-            return self.refused(out);
+            return self.what_was_read(out);
         }
         // A UTF-8 byte order mark (Windows exports) is not part of the JSON; offsets, lines
         // and columns count from after it.
@@ -178,9 +178,10 @@ impl File {
         }
     }
 
-    /// A file whose encoding is refused: one payload, what was read, whose report names the
-    /// encoding; the rest is not read.
-    fn refused(&mut self, out: &mut VecDeque<Event>) {
+    /// One payload, what was read, and the rest not read: a file whose encoding is refused
+    /// (the report names the encoding), or whose first bytes are not JSON (it fails where the
+    /// JSON does).
+    fn what_was_read(&mut self, out: &mut VecDeque<Event>) {
         self.start(out, FileFormat::Json);
         let buf = self.src.split(self.src.end(), Vec::new());
         let bytes = buf.len() as u64;
@@ -196,12 +197,7 @@ impl File {
             self.mode = Mode::Ndjson { line: 1 };
             return self.ndjson(out, 1);
         }
-        self.start(out, FileFormat::Json);
-        let buf = self.src.split(self.src.end(), Vec::new());
-        let bytes = buf.len() as u64;
-        let item = document_item(&buf);
-        self.send_with(out, buf, vec![item], bytes, false);
-        self.end(out, FileFormat::Json);
+        self.what_was_read(out);
     }
 
     /// The old sniff: NDJSON when the first line (within [`SNIFF_BYTES`]) is a whole JSON
