@@ -269,10 +269,12 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
 /// capture repeats, a few kilobytes per thread whatever the input.
 const MEMO_SHAPES: usize = 64;
 
+/// Kinds the guess settled, by flat shape.
+type Shapes = HashMap<Box<[u8]>, Kind, foldhash::fast::RandomState>;
+
 thread_local! {
-    /// Kinds the guess settled, by flat shape, and a buffer for the shape being looked up.
-    static MEMO: RefCell<(HashMap<Box<[u8]>, Kind, foldhash::fast::RandomState>, Vec<u8>)> =
-        RefCell::new(Default::default());
+    /// Kinds the guess settled, and a buffer for the shape being looked up.
+    static MEMO: RefCell<(Shapes, Vec<u8>)> = RefCell::new(Default::default());
     /// Whether the fast path may use the memo (always, but in the tests that compare).
     static USE_MEMO: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
