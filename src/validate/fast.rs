@@ -223,17 +223,22 @@ impl<'s, 'a> Fast<'s, 'a> {
 
     /// The root object's first member: its key and, when the value is a number, the number's
     /// text. Does not move the scanner.
-    pub fn first_member(&self) -> Option<(&'a str, Option<&'a str>)> {
-        let mut p = Fast::new(self.spec, self.text);
-        p.pos = self.pos + 1;
-        p.depth = 1;
-        p.ws();
-        let key = p.key().ok()?;
-        p.ws();
-        p.expect(b':').ok()?;
-        p.ws();
-        let number = match p.src.get(p.pos) {
-            Some(b'-' | b'0'..=b'9') => Some(p.number().ok()?),
+    pub fn first_member(&mut self) -> Option<(&'a str, Option<&'a str>)> {
+        let at = self.pos;
+        let first = self.read_first_member();
+        self.pos = at;
+        first
+    }
+
+    fn read_first_member(&mut self) -> Option<(&'a str, Option<&'a str>)> {
+        self.pos += 1;
+        self.ws();
+        let key = self.key().ok()?;
+        self.ws();
+        self.expect(b':').ok()?;
+        self.ws();
+        let number = match self.src.get(self.pos) {
+            Some(b'-' | b'0'..=b'9') => Some(self.number().ok()?),
             _ => None,
         };
         Some((key, number))
@@ -245,23 +250,28 @@ impl<'s, 'a> Fast<'s, 'a> {
     /// written to `out`. `false` (and `out` unusable) when a value is an object or an array, a
     /// key holds an escape, there are more than [`FLAT_MEMBERS`] members, or the text is not
     /// a well-formed object. Does not move the scanner.
-    pub fn flat_shape(&self, out: &mut Vec<u8>) -> bool {
+    pub fn flat_shape(&mut self, out: &mut Vec<u8>) -> bool {
+        let at = self.pos;
+        let flat = self.read_flat_shape(out);
+        self.pos = at;
+        flat
+    }
+
+    fn read_flat_shape(&mut self, out: &mut Vec<u8>) -> bool {
         out.clear();
-        let mut p = Fast::new(self.spec, self.text);
-        p.pos = self.pos + 1;
-        p.depth = 1;
-        p.ws();
-        if p.src.get(p.pos) == Some(&b'}') {
+        self.pos += 1;
+        self.ws();
+        if self.src.get(self.pos) == Some(&b'}') {
             return true;
         }
         for _ in 0..FLAT_MEMBERS {
-            let Ok(key) = p.key() else { return false };
-            p.ws();
-            if p.expect(b':').is_err() {
+            let Ok(key) = self.key() else { return false };
+            self.ws();
+            if self.expect(b':').is_err() {
                 return false;
             }
-            p.ws();
-            let class = match p.scalar() {
+            self.ws();
+            let class = match self.scalar() {
                 Ok(Token::Null) => b'n',
                 Ok(Token::Bool(_)) => b'b',
                 Ok(Token::Number(n)) if number_is_integer(n) => b'i',
@@ -271,8 +281,8 @@ impl<'s, 'a> Fast<'s, 'a> {
             };
             out.extend_from_slice(key.as_bytes());
             out.extend_from_slice(&[0xFF, class]);
-            match p.next_or_close(b'}') {
-                Ok(false) => p.ws(),
+            match self.next_or_close(b'}') {
+                Ok(false) => self.ws(),
                 Ok(true) => return true,
                 Err(Bail) => return false,
             }

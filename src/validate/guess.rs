@@ -312,7 +312,7 @@ pub(crate) fn remember(spec: &Spec, bytes: &[u8], kind: Kind) {
 }
 
 /// The kind the guess settled on for this payload's flat shape, if it did ([`remember`]).
-pub(crate) fn remembered(scan: &Fast<'_, '_>) -> Option<Kind> {
+pub(crate) fn remembered(scan: &mut Fast<'_, '_>) -> Option<Kind> {
     if !USE_MEMO.with(std::cell::Cell::get) {
         return None;
     }

@@ -549,7 +549,7 @@ fn validate_fast(
     let kind = match known.or(options.kind) {
         Some(kind) => kind,
         None if matches!(first, Some(("type", _))) => Kind::Invite,
-        None => guess::remembered(&scan).ok_or(Bail)?,
+        None => guess::remembered(&mut scan).ok_or(Bail)?,
     };
     let remembered = known.or(options.kind).is_none() && kind != Kind::Invite;
     let variant = match kind {
