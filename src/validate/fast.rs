@@ -36,6 +36,9 @@ use crate::fast::{next_special, number_end};
 /// (it reports the error).
 const MAX_DEPTH: usize = crate::fast::MAX_NESTING;
 
+/// The most members [`Fast::flat_shape`] reads: the shape memo is for small payloads.
+pub(crate) const FLAT_MEMBERS: usize = 16;
+
 /// The fast path gave up; the slow path decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Bail;
@@ -220,20 +223,71 @@ impl<'s, 'a> Fast<'s, 'a> {
 
     /// The root object's first member: its key and, when the value is a number, the number's
     /// text. Does not move the scanner.
-    pub fn first_member(&self) -> Option<(&'a str, Option<&'a str>)> {
-        let mut p = Fast::new(self.spec, self.text);
-        p.pos = self.pos + 1;
-        p.depth = 1;
-        p.ws();
-        let key = p.key().ok()?;
-        p.ws();
-        p.expect(b':').ok()?;
-        p.ws();
-        let number = match p.src.get(p.pos) {
-            Some(b'-' | b'0'..=b'9') => Some(p.number().ok()?),
+    pub fn first_member(&mut self) -> Option<(&'a str, Option<&'a str>)> {
+        let at = self.pos;
+        let first = self.read_first_member();
+        self.pos = at;
+        first
+    }
+
+    fn read_first_member(&mut self) -> Option<(&'a str, Option<&'a str>)> {
+        self.pos += 1;
+        self.ws();
+        let key = self.key().ok()?;
+        self.ws();
+        self.expect(b':').ok()?;
+        self.ws();
+        let number = match self.src.get(self.pos) {
+            Some(b'-' | b'0'..=b'9') => Some(self.number().ok()?),
             _ => None,
         };
         Some((key, number))
+    }
+
+    /// The root object's shape when it is flat: for each member in order, its key, a `0xFF`
+    /// byte (never in UTF-8) and its value's JSON type (`n`ull, `b`oolean, `i`nteger by
+    /// [`number_is_integer`], other `f` numbers, `s`tring),
+    /// written to `out`. `false` (and `out` unusable) when a value is an object or an array, a
+    /// key holds an escape, there are more than [`FLAT_MEMBERS`] members, or the text is not
+    /// a well-formed object. Does not move the scanner.
+    pub fn flat_shape(&mut self, out: &mut Vec<u8>) -> bool {
+        let at = self.pos;
+        let flat = self.read_flat_shape(out);
+        self.pos = at;
+        flat
+    }
+
+    fn read_flat_shape(&mut self, out: &mut Vec<u8>) -> bool {
+        out.clear();
+        self.pos += 1;
+        self.ws();
+        if self.src.get(self.pos) == Some(&b'}') {
+            return true;
+        }
+        for _ in 0..FLAT_MEMBERS {
+            let Ok(key) = self.key() else { return false };
+            self.ws();
+            if self.expect(b':').is_err() {
+                return false;
+            }
+            self.ws();
+            let class = match self.scalar() {
+                Ok(Token::Null) => b'n',
+                Ok(Token::Bool(_)) => b'b',
+                Ok(Token::Number(n)) if number_is_integer(n) => b'i',
+                Ok(Token::Number(_)) => b'f',
+                Ok(Token::Str(_)) => b's',
+                Err(Bail) => return false,
+            };
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(&[0xFF, class]);
+            match self.next_or_close(b'}') {
+                Ok(false) => self.ws(),
+                Ok(true) => return true,
+                Err(Bail) => return false,
+            }
+        }
+        false
     }
 
     /// Checks the root value against `id` (`siblings` as in `Checker::check_root`) in one

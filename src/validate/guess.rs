@@ -22,10 +22,12 @@
 //! One rule comes first: an object with `code` and `type` is an invite. `type` is the
 //! invites' discriminator, which no other kind has (and the fast path relies on it).
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::check::{is_legacy_field, RawFinding};
+use super::fast::Fast;
 use super::kind::Kind;
 use super::position::{Node, Value};
 use super::spec::{NameSet, Spec};
@@ -74,6 +76,9 @@ pub(crate) enum Guess {
         kind: Kind,
         checked: Checked,
         note: Option<RawFinding>,
+        /// Whether every payload of this one's [flat shape](remember) would be guessed the
+        /// same kind when it decodes as that kind (see [`remember`]).
+        settled: bool,
     },
     /// No kind fits; the message says why.
     Unknown(String),
@@ -155,6 +160,7 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
                     kind: Kind::Invite,
                     checked,
                     note: None,
+                    settled: false,
                 };
             }
             // Each kind's score is at most its bound (read off the shape, no check), so kinds
@@ -186,6 +192,11 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
                     .then(a.checked.raw.len().cmp(&b.checked.raw.len()))
                     .then(a.kind.cmp(&b.kind))
             });
+            // Settled (with no note below: the runner-up checked is more than CLOSE behind, and
+            // those not checked are, by their bounds): no candidate's score owes anything to
+            // the values, as every one decodes. Other values of the same flat shape can then
+            // only lower the others' scores, and the winner's stays as long as it decodes.
+            let settled = scored.iter().all(|s| s.checked.refused.is_none());
             let mut scored = scored.into_iter();
             let Some(best) = scored.next() else {
                 return unknown("object");
@@ -222,6 +233,7 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
             Guess::Found {
                 kind: best.kind,
                 checked: best.checked,
+                settled: settled && note.is_none(),
                 note,
             }
         }
@@ -243,6 +255,7 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
                     kind: Kind::InviteList,
                     checked,
                     note: None,
+                    settled: false,
                 }
             } else {
                 unknown("array")
@@ -250,6 +263,79 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
         }
         _ => unknown(root.type_name()),
     }
+}
+
+/// Flat shapes (see [`Fast::flat_shape`]) the memo keeps at most: enough for the few shapes a
+/// capture repeats, a few kilobytes per thread whatever the input.
+const MEMO_SHAPES: usize = 64;
+
+/// Kinds the guess settled, by flat shape.
+type Shapes = HashMap<Box<[u8]>, Kind, foldhash::fast::RandomState>;
+
+thread_local! {
+    /// Kinds the guess settled, and a buffer for the shape being looked up.
+    static MEMO: RefCell<(Shapes, Vec<u8>)> = RefCell::new(Default::default());
+    /// Whether the fast path may use the memo (always, but in the tests that compare).
+    static USE_MEMO: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Remembers that the guess settled on `kind` for a payload whose root object `scan` is at,
+/// when the payload is flat (every member a scalar, at most [`FLAT_MEMBERS`](super::fast::FLAT_MEMBERS)). Any payload
+/// of the same shape (the same keys in the same order, each value of the same JSON type) is
+/// then guessed `kind` too, as long as it decodes as `kind`: a kind's score counts members by
+/// their keys and types, and by what the SDK refuses, which only lowers it (`settled`). So
+/// the fast path may take such a payload as `kind` without guessing ([`remembered`]), and
+/// gives the slow path's report.
+///
+/// The invite variants are left out: their findings depend on `type`'s value.
+pub(crate) fn remember(spec: &Spec, bytes: &[u8], kind: Kind) {
+    if matches!(kind, Kind::Invite | Kind::InviteList) {
+        return;
+    }
+    // As the fast path reads it: UTF-8 without a byte order mark, an object at the root.
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    if text.starts_with('\u{feff}') {
+        return;
+    }
+    let mut scan = Fast::new(spec, text);
+    if scan.root_object().is_err() {
+        return;
+    }
+    MEMO.with(|memo| {
+        let (shapes, shape) = &mut *memo.borrow_mut();
+        if shapes.len() < MEMO_SHAPES && scan.flat_shape(shape) && !envelope_like(shape) {
+            shapes.insert(shape.as_slice().into(), kind);
+        }
+    });
+}
+
+/// The kind the guess settled on for this payload's flat shape, if it did ([`remember`]).
+pub(crate) fn remembered(scan: &mut Fast<'_, '_>) -> Option<Kind> {
+    if !USE_MEMO.with(std::cell::Cell::get) {
+        return None;
+    }
+    MEMO.with(|memo| {
+        let (shapes, shape) = &mut *memo.borrow_mut();
+        if shapes.is_empty() || !scan.flat_shape(shape) {
+            return None;
+        }
+        shapes.get(shape.as_slice()).copied()
+    })
+}
+
+/// Whether a flat shape has `op` and `d`: a gateway envelope (with a `null` payload) may be,
+/// depending on `op`'s value, so its kind is not the shape's.
+fn envelope_like(shape: &[u8]) -> bool {
+    let has = |key: &[u8]| {
+        shape
+            .split(|&b| b == 0xFF)
+            .enumerate()
+            // Every part after the first starts with the previous value's type byte.
+            .any(|(i, part)| part.get(usize::from(i > 0)..) == Some(key))
+    };
+    has(b"op") && has(b"d")
 }
 
 /// Every property name of the candidates' top-level schemas (the invite variants included).
@@ -426,6 +512,7 @@ fn nested_members(node: &Node<'_>) -> i64 {
 mod tests {
     use super::*;
     use crate::validate::position::parse;
+    use crate::validate::Options;
 
     /// Objects to guess: the shapes of the labelled set and the shipped JSON documents, each
     /// also with every top-level key dropped in turn and with an unknown key added.
@@ -525,5 +612,144 @@ mod tests {
         let before = CHECKS.with(std::cell::Cell::get);
         let _ = guess(spec, text, &doc.root, false);
         assert_eq!(CHECKS.with(std::cell::Cell::get) - before, 1);
+    }
+
+    /// Flat payloads over the keys of several kinds, with values of every JSON type, including
+    /// ones the SDK refuses for some kinds (too large, negative, not a snowflake, not a date).
+    fn flat_payloads() -> Vec<String> {
+        // The top-level keys of several kinds (with their usual values), to draw shapes from.
+        let kinds: [&[(&str, &str)]; 5] = [
+            &[("code", r#""abc""#), ("uses", "12")],
+            &[("code", "10006"), ("message", r#""Unknown Invite""#)],
+            &[
+                ("message", r#""You are being rate limited.""#),
+                ("retry_after", "0.5"),
+                ("global", "false"),
+            ],
+            &[
+                ("status", "1"),
+                ("total_users", "10"),
+                ("processed_users", "3"),
+                ("created_at", r#""2026-12-03T10:00:00Z""#),
+                ("completed_at", "null"),
+                ("error_message", "null"),
+            ],
+            &[
+                ("code", r#""abc""#),
+                ("channel_id", r#""80351110224678912""#),
+                ("guild_id", r#""80351110224678912""#),
+            ],
+        ];
+        let values = [
+            r#""abc""#,
+            "1",
+            "0",
+            "-1",
+            "12",
+            "1.5",
+            "1e3",
+            "99999999999999999999999",
+            "null",
+            "true",
+            r#""""#,
+            "4294967296",
+            r#""2026-12-03T10:00:00Z""#,
+            r#""not a date""#,
+            r#""80351110224678912""#,
+            "2147483648",
+            r#""a\nb""#,
+            "-99999999999999999999",
+        ];
+        // A fixed linear congruential sequence: the same payloads on every run.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize % n
+        };
+        let mut out = Vec::new();
+        for _ in 0..400 {
+            // Some of a kind's keys, sometimes with one it lacks.
+            let kind = kinds[next(kinds.len())];
+            let mut shape: Vec<(&str, &str)> =
+                kind.iter().copied().filter(|_| next(4) != 0).collect();
+            if next(3) == 0 {
+                shape.push(("x", "1"));
+            }
+            for _ in 0..12 {
+                // The usual values, or others (of the same JSON type or not).
+                let members: Vec<String> = shape
+                    .iter()
+                    .map(|(k, usual)| {
+                        let v = if next(3) == 0 {
+                            values[next(values.len())]
+                        } else {
+                            usual
+                        };
+                        format!(r#""{k}":{v}"#)
+                    })
+                    .collect();
+                out.push(format!("{{{}}}", members.join(",")));
+            }
+        }
+        out
+    }
+
+    /// The fast path takes a payload of a remembered shape for the remembered kind, and its
+    /// report is the slow path's (which guesses) on every payload.
+    #[test]
+    fn remembered_shapes_give_the_guess_report() {
+        let options = Options::default();
+        let origin = crate::validate::Origin::START;
+        let (mut remembered, mut total) = (0, 0);
+        for text in flat_payloads() {
+            let bytes = text.as_bytes();
+            total += 1;
+            if let Ok(fast) = crate::validate::validate_fast(bytes, None, origin, &options) {
+                remembered += 1;
+                let slow = crate::validate::validate_slow(bytes, None, origin, &options);
+                assert_eq!(fast, slow, "{text}");
+            }
+            // Guessed (and remembered when settled) for the next payloads.
+            let _ = crate::validate::validate_slow(bytes, None, origin, &options);
+        }
+        // Not vacuous: none of these has `type` first, so only the memo lets the fast path in.
+        assert!(remembered * 10 > total, "{remembered} of {total}");
+    }
+
+    /// A huge array of tiny payloads of one shape is guessed once, not once per payload.
+    #[test]
+    fn one_shape_is_guessed_once() {
+        let options = Options::default();
+        let checks = || CHECKS.with(std::cell::Cell::get);
+        let before = checks();
+        for i in 0..1000 {
+            let text = format!(r#"{{"code":"c{i}","uses":{i}}}"#);
+            let report = crate::validate::validate_payload(
+                text.as_bytes(),
+                None,
+                crate::validate::Origin::START,
+                &options,
+            );
+            assert_eq!(report.kind, Some(Kind::VanityUrl), "{text}");
+        }
+        assert!(
+            checks() - before <= 2,
+            "{} kinds checked",
+            checks() - before
+        );
+        // Without the memo, every payload is guessed.
+        USE_MEMO.with(|m| m.set(false));
+        let before = checks();
+        for i in 0..10 {
+            let text = format!(r#"{{"code":"c{i}","uses":{i}}}"#);
+            let _ = crate::validate::validate_payload(
+                text.as_bytes(),
+                None,
+                crate::validate::Origin::START,
+                &options,
+            );
+        }
+        USE_MEMO.with(|m| m.set(true));
+        assert!(checks() - before >= 10, "{}", checks() - before);
     }
 }

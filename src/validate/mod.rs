@@ -544,7 +544,14 @@ fn validate_fast(
     let first = scan.first_member();
     // The kind: the context's, else `--kind`'s (an envelope would beat it: checked below), else
     // an invite by its shape, which needs `type` (first, as Discord sends it) and `code`.
-    let kind = known.or(options.kind).unwrap_or(Kind::Invite);
+    // A payload of a flat shape the guess settled before is taken for that kind (see
+    // `guess::remember`).
+    let kind = match known.or(options.kind) {
+        Some(kind) => kind,
+        None if matches!(first, Some(("type", _))) => Kind::Invite,
+        None => guess::remembered(&mut scan).ok_or(Bail)?,
+    };
+    let remembered = known.or(options.kind).is_none() && kind != Kind::Invite;
     let variant = match kind {
         Kind::Invite => match first {
             Some(("type", Some("0"))) => Some(0),
@@ -584,7 +591,7 @@ fn validate_fast(
     if known.is_none() && scan.top_keys & (top::OP | top::D) == top::OP | top::D {
         return Err(Bail); // a gateway envelope
     }
-    if known.is_none() && options.kind.is_none() && scan.top_keys & top::CODE == 0 {
+    if known.is_none() && options.kind.is_none() && !remembered && scan.top_keys & top::CODE == 0 {
         return Err(Bail); // the shape says something else than an invite
     }
     Ok(finish(
@@ -704,7 +711,11 @@ pub(crate) fn validate_slow(
                         kind,
                         checked,
                         note,
+                        settled,
                     } => {
+                        if settled && bytes.len() < SNIFF_AT {
+                            guess::remember(spec, bytes, kind);
+                        }
                         raw.extend(note);
                         (kind, checked)
                     }
