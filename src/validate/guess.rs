@@ -266,7 +266,8 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
 }
 
 /// Flat shapes (see [`Fast::flat_shape`]) the memo keeps at most: enough for the few shapes a
-/// capture repeats, a few kilobytes per thread whatever the input.
+/// capture repeats, a few kilobytes per thread whatever the input. A full memo is emptied
+/// before it takes another.
 const MEMO_SHAPES: usize = 64;
 
 /// Kinds the guess settled, by flat shape.
@@ -275,6 +276,10 @@ type Shapes = HashMap<Box<[u8]>, Kind, foldhash::fast::RandomState>;
 thread_local! {
     /// Kinds the guess settled, and a buffer for the shape being looked up.
     static MEMO: RefCell<(Shapes, Vec<u8>)> = RefCell::new(Default::default());
+}
+
+#[cfg(test)]
+thread_local! {
     /// Whether the fast path may use the memo (always, but in the tests that compare).
     static USE_MEMO: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
@@ -305,7 +310,11 @@ pub(crate) fn remember(spec: &Spec, bytes: &[u8], kind: Kind) {
     }
     MEMO.with(|memo| {
         let (shapes, shape) = &mut *memo.borrow_mut();
-        if shapes.len() < MEMO_SHAPES && scan.flat_shape(shape) && !envelope_like(shape) {
+        if scan.flat_shape(shape) && !envelope_like(shape) {
+            // Full: start again, so that a long run keeps up with the shapes it now sees.
+            if shapes.len() >= MEMO_SHAPES {
+                shapes.clear();
+            }
             shapes.insert(shape.as_slice().into(), kind);
         }
     });
@@ -313,6 +322,7 @@ pub(crate) fn remember(spec: &Spec, bytes: &[u8], kind: Kind) {
 
 /// The kind the guess settled on for this payload's flat shape, if it did ([`remember`]).
 pub(crate) fn remembered(scan: &mut Fast<'_, '_>) -> Option<Kind> {
+    #[cfg(test)]
     if !USE_MEMO.with(std::cell::Cell::get) {
         return None;
     }
@@ -751,5 +761,28 @@ mod tests {
         }
         USE_MEMO.with(|m| m.set(true));
         assert!(checks() - before >= 10, "{}", checks() - before);
+    }
+
+    /// A full memo starts again: the shapes a long run sees late are remembered too.
+    #[test]
+    fn a_full_memo_takes_new_shapes() {
+        let options = Options::default();
+        let validate = |text: &str| {
+            crate::validate::validate_payload(
+                text.as_bytes(),
+                None,
+                crate::validate::Origin::START,
+                &options,
+            )
+        };
+        for i in 0..MEMO_SHAPES + 6 {
+            let report = validate(&format!(r#"{{"code":"a","uses":1,"x{i}":1}}"#));
+            assert_eq!(report.kind, Some(Kind::VanityUrl), "{report:?}");
+        }
+        let late = r#"{"code":"a","uses":1,"late":true}"#;
+        let _ = validate(late);
+        let before = CHECKS.with(std::cell::Cell::get);
+        assert_eq!(validate(late).kind, Some(Kind::VanityUrl));
+        assert_eq!(CHECKS.with(std::cell::Cell::get), before, "guessed again");
     }
 }
