@@ -549,7 +549,9 @@ fn validate_fast(
     let kind = match known.or(options.kind) {
         Some(kind) => kind,
         None if matches!(first, Some(("type", _))) => Kind::Invite,
-        None => guess::remembered(&mut scan).ok_or(Bail)?,
+        // Only small payloads are remembered (and the shape buffer stays small).
+        None if bytes.len() < SNIFF_AT => guess::remembered(&mut scan).ok_or(Bail)?,
+        None => return Err(Bail),
     };
     let remembered = known.or(options.kind).is_none() && kind != Kind::Invite;
     let variant = match kind {
