@@ -167,16 +167,16 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
         out.push_str(f.code.as_str());
         out.push_str("]: ");
     }
-    out.push_str(&f.message);
+    out.push_str(&f.message());
     out.push('\n');
     out.push_str("  ");
     style.paint(out, "1;34", "-->");
     out.push(' ');
     out.push_str(p.source);
     let pointer = |out: &mut String| {
-        if !f.pointer.is_empty() {
+        if !f.pointer().is_empty() {
             out.push_str(" at ");
-            out.push_str(&f.pointer);
+            out.push_str(&f.pointer());
         }
         out.push('\n');
     };
@@ -681,7 +681,7 @@ impl ChunkFindings {
 
     fn key_of(&mut self, f: &Finding) -> usize {
         self.scratch.clear();
-        normalise_pointer(&mut self.scratch, &f.pointer);
+        normalise_pointer(&mut self.scratch, &f.pointer());
         let next = self.keys.len();
         let pointer = match self.index.get_mut(self.scratch.as_str()) {
             Some(keys) => {
@@ -1066,15 +1066,11 @@ mod tests {
             .char_indices()
             .nth(column.saturating_sub(1))
             .map_or(text.len(), |(i, _)| i);
-        Finding {
-            severity: Severity::Warning,
-            code: Code::UnknownField,
-            pointer: String::new(),
-            line: Some(1),
-            column: Some(column),
-            offset: Some(offset),
-            message: String::new(),
-        }
+        let mut f = Finding::new(Severity::Warning, Code::UnknownField, "", "");
+        f.line = Some(1);
+        f.column = Some(column);
+        f.offset = Some(offset);
+        f
     }
 
     fn window_at(text: &str, column: usize) -> (String, usize) {
@@ -1167,14 +1163,11 @@ mod tests {
     fn distinct_findings_are_told_apart() {
         use Code::{UnknownEnumValue as Enum, UnknownField as Field};
         use Severity::{Error as E, Warning as W};
-        let f = |severity, code, pointer: &str| Finding {
-            severity,
-            code,
-            pointer: pointer.to_owned(),
-            line: Some(1),
-            column: Some(1),
-            offset: None,
-            message: String::new(),
+        let f = |severity, code, pointer: &str| {
+            let mut f = Finding::new(severity, code, pointer, "");
+            f.line = Some(1);
+            f.column = Some(1);
+            f
         };
         let report = Report {
             kind: None,

@@ -434,9 +434,9 @@ pub fn run(args: Args) -> ExitCode {
                     if f.code == Code::IoError {
                         let res = match &progress {
                             Some(pb) => pb.suspend(|| {
-                                writeln!(io::stderr(), "error[io-error]: {}", f.message)
+                                writeln!(io::stderr(), "error[io-error]: {}", f.message())
                             }),
-                            None => writeln!(io::stderr(), "error[io-error]: {}", f.message),
+                            None => writeln!(io::stderr(), "error[io-error]: {}", f.message()),
                         };
                         let _ = res;
                     }

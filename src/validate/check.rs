@@ -2,6 +2,8 @@
 
 use super::position::{key_eq, number_is_integer, push_escaped, Node, Value};
 use super::spec::{ty, type_names, Enum, Format, Id, Schema, Spec};
+use std::fmt::Write as _;
+
 use super::{unique, Code};
 
 /// A finding before it has a line and column: offsets are relative to the parsed bytes.
@@ -11,23 +13,6 @@ pub(crate) struct RawFinding {
     pub pointer: String,
     pub offset: usize,
     pub message: String,
-}
-
-impl RawFinding {
-    /// The finding, still without severity (a placeholder), line and column, which
-    /// `finish` fills in.
-    #[inline]
-    pub fn into_finding(self) -> super::Finding {
-        super::Finding {
-            severity: super::Severity::Note,
-            code: self.code,
-            pointer: self.pointer,
-            line: None,
-            column: None,
-            offset: Some(self.offset),
-            message: self.message,
-        }
-    }
 }
 
 /// Fields Discord's docs call deprecated or legacy that the spec no longer lists, with why.
@@ -44,7 +29,7 @@ const LEGACY_FIELDS: &[(&str, &str)] = &[
 
 /// Whether a key is one of the legacy fields reported as `deprecated-field` wherever it is.
 pub(crate) fn is_legacy_field(key: &str) -> bool {
-    LEGACY_FIELDS.iter().any(|(k, _)| *k == key)
+    LEGACY_FIELDS.iter().any(|(k, _)| key_eq(k, key))
 }
 
 /// One step of the path to the node being checked; the pointer text is built only for a
@@ -57,28 +42,36 @@ pub(crate) enum Seg<'n> {
 
 /// The JSON pointer of `path` under `prefix`.
 pub(crate) fn pointer_of(prefix: &str, path: &[Seg<'_>]) -> String {
-    let len: usize = path
-        .iter()
+    let mut p = String::with_capacity(prefix.len() + pointer_len(path) + 8);
+    p.push_str(prefix);
+    push_pointer(&mut p, path);
+    p
+}
+
+/// About how long `path`'s pointer is (exact unless a key needs escapes).
+pub(crate) fn pointer_len(path: &[Seg<'_>]) -> usize {
+    path.iter()
         .map(|seg| match seg {
             Seg::Key(k) => 1 + k.len(),
             Seg::Index(_) => 21,
         })
-        .sum();
-    let mut p = String::with_capacity(prefix.len() + len + 8);
-    p.push_str(prefix);
+        .sum()
+}
+
+/// Appends the JSON pointer of `path`.
+pub(crate) fn push_pointer(p: &mut String, path: &[Seg<'_>]) {
     for seg in path {
         match seg {
             Seg::Key(k) => {
                 p.push('/');
-                push_escaped(&mut p, k);
+                push_escaped(p, k);
             }
             Seg::Index(i) => {
                 p.push('/');
-                push_index(&mut p, *i);
+                push_index(p, *i);
             }
         }
     }
-    p
 }
 
 /// Appends a decimal index without the formatting machinery.
@@ -174,8 +167,31 @@ pub(crate) fn undeclared_member(
     key: &str,
     siblings: &[Id],
 ) -> Option<(Code, String)> {
-    if let Some((_, why)) = LEGACY_FIELDS.iter().find(|(k, _)| *k == key) {
-        return Some((Code::DeprecatedField, format!("`{key}`: {why}")));
+    let mut message = String::new();
+    undeclared_member_into(spec, s, key, siblings, &mut message).map(|code| (code, message))
+}
+
+/// Whether [`undeclared_member`] reports `key` (not a property of `s`).
+#[inline]
+pub(crate) fn undeclared_is_reported(s: &Schema, key: &str) -> bool {
+    !(matches!(s.additional, Some(Some(_))) || s.free_form) || is_legacy_field(key)
+}
+
+/// [`undeclared_member`], its message appended to `out`.
+pub(crate) fn undeclared_member_into(
+    spec: &Spec,
+    s: &Schema,
+    key: &str,
+    siblings: &[Id],
+    out: &mut String,
+) -> Option<Code> {
+    // `key_eq` rejects on length and first byte: no `memcmp` call per unknown key.
+    if let Some((_, why)) = LEGACY_FIELDS.iter().find(|(k, _)| key_eq(k, key)) {
+        out.push('`');
+        out.push_str(key);
+        out.push_str("`: ");
+        out.push_str(why);
+        return Some(Code::DeprecatedField);
     }
     if matches!(s.additional, Some(Some(_))) || s.free_form {
         return None;
@@ -186,19 +202,17 @@ pub(crate) fn undeclared_member(
             .map(|_| sib.name.as_deref().unwrap_or_default())
     }) {
         let here = s.name.as_deref().unwrap_or_default();
-        return Some((
-            Code::WrongVariantField,
-            format!(
-                "`{key}` belongs to {other}, not to {here} (the invite's `type` picks the variant)"
-            ),
-        ));
+        let _ = write!(
+            out,
+            "`{key}` belongs to {other}, not to {here} (the invite's `type` picks the variant)"
+        );
+        return Some(Code::WrongVariantField);
     }
-    // The most frequent finding of real traffic: one allocation, no formatting machinery.
-    let mut message = String::with_capacity(1 + key.len() + s.unknown_suffix.len());
-    message.push('`');
-    message.push_str(key);
-    message.push_str(&s.unknown_suffix);
-    Some((Code::UnknownField, message))
+    // The most frequent finding of real traffic: no formatting machinery.
+    out.push('`');
+    out.push_str(key);
+    out.push_str(&s.unknown_suffix);
+    Some(Code::UnknownField)
 }
 
 /// The message of a deprecated property.

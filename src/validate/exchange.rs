@@ -170,15 +170,10 @@ impl<'e, 'a> Sink<'e, 'a> {
             l,
             c,
         );
-        self.out.push(Finding {
-            severity: self.severity,
-            code,
-            pointer: pointer.to_owned(),
-            line: Some(line),
-            column: Some(column),
-            offset: None,
-            message,
-        });
+        let mut f = Finding::new(self.severity, code, pointer, &message);
+        f.line = Some(line);
+        f.column = Some(column);
+        self.out.push(f);
     }
 }
 

@@ -47,6 +47,7 @@ mod linear_tests;
 mod models;
 mod position;
 mod spec;
+mod text;
 mod unique;
 
 pub use kind::{HarPart, Kind, UnknownKindError};
@@ -359,24 +360,106 @@ impl Serialize for Code {
 }
 
 /// One thing the validator found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// The pointer and the message are read with [`Finding::pointer`] and [`Finding::message`]:
+/// the findings of one report share one buffer for their text, so a finding costs no
+/// allocation of its own (a payload can have hundreds of thousands). A finding kept after its
+/// report is dropped keeps that buffer alive; [`Finding::new`] makes one with a text of its
+/// own.
+#[derive(Clone)]
 pub struct Finding {
     /// How serious it is.
     pub severity: Severity,
     /// The stable code.
     pub code: Code,
-    /// Where, as a JSON pointer (RFC 6901) into the payload; for a missing field, the pointer
-    /// the field would have. Empty for the whole payload.
-    pub pointer: String,
     /// 1-based line in the source (`None` when there is no position, e.g. an I/O error).
     pub line: Option<usize>,
     /// 1-based column in the source, counted in characters (Unicode scalar values).
     pub column: Option<usize>,
     /// Byte offset within the bytes that were validated (for a missing field: the object).
-    #[serde(skip)]
     pub offset: Option<usize>,
+    text: text::Text,
+}
+
+impl Finding {
+    /// A finding without a position (set [`Finding::line`], [`Finding::column`] and
+    /// [`Finding::offset`] after, where known).
+    ///
+    /// ```
+    /// use discord_invite::validate::{Code, Finding, Severity};
+    /// let mut f = Finding::new(Severity::Warning, Code::UnknownField, "/zz", "`zz` is new");
+    /// f.line = Some(1);
+    /// assert_eq!((f.pointer(), f.message()), ("/zz", "`zz` is new"));
+    /// ```
+    pub fn new(severity: Severity, code: Code, pointer: &str, message: &str) -> Finding {
+        Finding {
+            severity,
+            code,
+            line: None,
+            column: None,
+            offset: None,
+            text: text::Text::new(pointer, message),
+        }
+    }
+
+    /// Where, as a JSON pointer (RFC 6901) into the payload; for a missing field, the pointer
+    /// the field would have. Empty for the whole payload.
+    #[inline]
+    pub fn pointer(&self) -> &str {
+        self.text.pointer()
+    }
+
     /// What is wrong, for humans.
-    pub message: String,
+    #[inline]
+    pub fn message(&self) -> &str {
+        self.text.message()
+    }
+}
+
+impl fmt::Debug for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Finding")
+            .field("severity", &self.severity)
+            .field("code", &self.code)
+            .field("pointer", &self.pointer())
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("offset", &self.offset)
+            .field("message", &self.message())
+            .finish()
+    }
+}
+
+impl PartialEq for Finding {
+    fn eq(&self, o: &Finding) -> bool {
+        (
+            self.severity,
+            self.code,
+            self.line,
+            self.column,
+            self.offset,
+        ) == (o.severity, o.code, o.line, o.column, o.offset)
+            && self.pointer() == o.pointer()
+            && self.message() == o.message()
+    }
+}
+
+impl Eq for Finding {}
+
+/// As it always was: `severity`, `code`, `pointer`, `line`, `column`, `message` (the offset is
+/// left out).
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Finding", 6)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("code", &self.code)?;
+        st.serialize_field("pointer", self.pointer())?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("column", &self.column)?;
+        st.serialize_field("message", self.message())?;
+        st.end()
+    }
 }
 
 /// The verdict on one payload.
@@ -443,15 +526,7 @@ impl Report {
                 Severity::Error => Status::Error,
                 _ => Status::Skipped,
             },
-            findings: vec![Finding {
-                severity,
-                code,
-                pointer: String::new(),
-                line: None,
-                column: None,
-                offset: None,
-                message,
-            }],
+            findings: vec![Finding::new(severity, code, "", &message)],
         }
     }
 }
@@ -587,13 +662,15 @@ fn validate_fast(
     if known.is_none() && options.kind.is_none() && scan.top_keys & top::CODE == 0 {
         return Err(Bail); // the shape says something else than an invite
     }
+    let (raws, texts) = scan.take_findings();
     Ok(finish(
         bytes,
         origin,
         options,
         Some(kind),
         Some(schema),
-        scan.take_findings(),
+        raws,
+        texts,
         false,
     ))
 }
@@ -967,24 +1044,36 @@ fn finish_raw(
     raw: Vec<RawFinding>,
     skipped: bool,
 ) -> Report {
-    let findings = raw.into_iter().map(RawFinding::into_finding).collect();
-    finish(bytes, origin, options, kind, schema, findings, skipped)
+    let mut texts = text::Texts::new();
+    let raws = raw
+        .iter()
+        .map(|f| text::Raw {
+            code: f.code,
+            offset: f.offset,
+            span: texts.push(&f.pointer, &f.message),
+        })
+        .collect();
+    finish(bytes, origin, options, kind, schema, raws, texts, skipped)
 }
 
-/// The report of `findings` (from [`RawFinding::into_finding`]: a byte offset each): in
-/// order, with severities, lines and columns.
+/// The report of `raws` (their text in `texts`): in order, with severities, lines and
+/// columns.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     bytes: &[u8],
     origin: Origin,
     options: &Options,
     kind: Option<Kind>,
     schema: Option<&'static str>,
-    mut findings: Vec<Finding>,
+    mut raws: Vec<text::Raw>,
+    texts: text::Texts,
     skipped: bool,
 ) -> Report {
-    findings.sort_by_key(|f| f.offset);
-    let reach = findings.last().and_then(|f| f.offset).unwrap_or(0);
+    // Nearly always in order already (one pass over the runs).
+    raws.sort_by_key(|f| f.offset);
+    let reach = raws.last().map_or(0, |f| f.offset);
     let mut lines = position::Lines::reaching(bytes, reach);
+    let mut findings = text::findings(&raws, texts);
     for f in &mut findings {
         let (l, c) = lines.line_col(f.offset.unwrap_or(0));
         let (line, column) = place(origin, l, c);
