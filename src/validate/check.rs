@@ -125,34 +125,96 @@ pub(crate) fn type_finding(
     }
 }
 
+/// A finding's message, written where the report keeps its text (a `String` of its own only
+/// when asked for).
+pub(crate) enum Message<'a> {
+    Text(String),
+    /// A value outside an enum: the value (quoted when a string), then the enum's suffix.
+    Miss {
+        shown: &'a str,
+        quote: bool,
+        suffix: &'a str,
+    },
+}
+
+impl Message<'_> {
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            Message::Text(t) => t.len(),
+            Message::Miss { shown, suffix, .. } => shown.len() + 2 + suffix.len(),
+        }
+    }
+
+    /// Appends it to `out`.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Message::Text(t) => out.push_str(t),
+            Message::Miss {
+                shown,
+                quote,
+                suffix,
+            } => {
+                if *quote {
+                    out.push('"');
+                    out.push_str(shown);
+                    out.push('"');
+                } else {
+                    out.push_str(shown);
+                }
+                out.push_str(suffix);
+            }
+        }
+    }
+
+    /// As a `String`.
+    pub fn into_string(self) -> String {
+        match self {
+            Message::Text(t) => t,
+            miss => {
+                let mut out = String::with_capacity(miss.len());
+                miss.write(&mut out);
+                out
+            }
+        }
+    }
+}
+
 /// The enum, range and format findings of a scalar that has the right type, in report order.
-pub(crate) fn scalar_findings(s: &Schema, value: Scalar<'_>, out: &mut dyn FnMut(Code, String)) {
+pub(crate) fn scalar_findings<'a>(
+    s: &'a Schema,
+    value: Scalar<'a>,
+    out: &mut dyn FnMut(Code, Message<'a>),
+) {
     for e in &s.enums {
         if let Some(msg) = enum_miss(value, e) {
             out(Code::UnknownEnumValue, msg);
             break;
         }
     }
+    let text = |t: String| Message::Text(t);
     match value {
         Scalar::Number(raw) => {
             if let Some(msg) = number_finding(raw, s.minimum, s.maximum, s.format) {
-                out(Code::OutOfRange, msg);
+                out(Code::OutOfRange, text(msg));
             }
         }
-        Scalar::Str(text) => match s.format {
-            Some(Format::DateTime) if !is_rfc3339(text) => out(
+        Scalar::Str(t) => match s.format {
+            Some(Format::DateTime) if !is_rfc3339(t) => out(
                 Code::InvalidFormat,
-                match text.get(17..19) {
+                text(match t.get(17..19) {
                     Some("60") => format!(
-                        "`{text}` is not an RFC 3339 date-time: {}",
+                        "`{t}` is not an RFC 3339 date-time: {}",
                         crate::timestamp::MISPLACED_LEAP_SECOND
                     ),
-                    _ => format!("`{text}` is not an RFC 3339 date-time"),
-                },
+                    _ => format!("`{t}` is not an RFC 3339 date-time"),
+                }),
             ),
-            Some(Format::Snowflake) if !is_snowflake(text) => out(
+            Some(Format::Snowflake) if !is_snowflake(t) => out(
                 Code::InvalidFormat,
-                format!("`{text}` is not a snowflake (decimal digits, no leading zero)"),
+                text(format!(
+                    "`{t}` is not a snowflake (decimal digits, no leading zero)"
+                )),
             ),
             _ => {}
         },
@@ -228,7 +290,18 @@ pub(crate) fn missing_message(s: &Schema, name: &str) -> String {
 
 /// The message of an item that repeats an earlier one where the spec wants unique items.
 pub(crate) fn repeat_message(item: usize, first: usize) -> String {
-    format!("item {item} repeats item {first}; the spec requires unique items")
+    let mut out = String::with_capacity(64);
+    push_repeat_message(&mut out, item, first);
+    out
+}
+
+/// Appends [`repeat_message`]'s text (a finding per repeated item: no formatting machinery).
+pub(crate) fn push_repeat_message(out: &mut String, item: usize, first: usize) {
+    out.push_str("item ");
+    push_index(out, item);
+    out.push_str(" repeats item ");
+    push_index(out, first);
+    out.push_str("; the spec requires unique items");
 }
 
 /// The message of an array longer than the spec allows.
@@ -326,7 +399,7 @@ impl<'s, 'n> Checker<'s, 'n> {
         if let Some(value) = scalar {
             let start = node.start;
             scalar_findings(s, value, &mut |code, message| {
-                self.report(code, start, message)
+                self.report(code, start, message.into_string())
             });
         }
         match &node.value {
@@ -483,9 +556,9 @@ pub(crate) fn type_bit(node: &Node<'_>) -> u8 {
     }
 }
 
-fn enum_miss(value: Scalar<'_>, e: &Enum) -> Option<String> {
-    // Frequent in real traffic (feature names the spec lacks): one allocation, no formatting
-    // machinery.
+fn enum_miss<'a>(value: Scalar<'a>, e: &'a Enum) -> Option<Message<'a>> {
+    // Frequent in real traffic (feature names the spec lacks): no formatting machinery, and
+    // no allocation on the fast path (the message is written into the report's text).
     let (quote, shown) = match value {
         Scalar::Number(raw) => {
             if small_int(raw)
@@ -503,16 +576,11 @@ fn enum_miss(value: Scalar<'_>, e: &Enum) -> Option<String> {
             (true, text)
         }
     };
-    let mut message = String::with_capacity(shown.len() + 2 + e.miss_suffix.len());
-    if quote {
-        message.push('"');
-        message.push_str(shown);
-        message.push('"');
-    } else {
-        message.push_str(shown);
-    }
-    message.push_str(&e.miss_suffix);
-    Some(message)
+    Some(Message::Miss {
+        shown,
+        quote,
+        suffix: &e.miss_suffix,
+    })
 }
 
 /// The finding of a number outside the spec's range (`int32` adds its own bounds).

@@ -347,7 +347,9 @@ fn value_problem(spec: &Spec, id: usize, raw: &str) -> Option<String> {
     }
     let mut problem = None;
     scalar_findings(s, scalar, &mut |_, message| {
-        problem.get_or_insert(message);
+        if problem.is_none() {
+            problem = Some(message.into_string());
+        }
     });
     problem.map(|m| format!("— {m}"))
 }

@@ -22,14 +22,14 @@
 
 use super::check::{
     deprecated_message, missing_message, pointer_len, pointer_of, property_index, push_pointer,
-    repeat_message, scalar_findings, too_long_message, type_finding, undeclared_is_reported,
+    push_repeat_message, scalar_findings, too_long_message, type_finding, undeclared_is_reported,
     undeclared_member_into, Scalar, Seg,
 };
 use super::check::{is_snowflake, rfc3339_quick, short_int};
 use super::keys::Repeats;
 use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, PropertyInfo, Quick, Schema, Spec};
-use super::text::{Raw, Texts};
+use super::text::{Raw, Texts, Written};
 use super::{unique, Code};
 pub(crate) use crate::fast::Token;
 use crate::fast::{next_special, number_end};
@@ -273,11 +273,11 @@ impl<'s, 'a> Fast<'s, 'a> {
     }
 
     /// The findings, and their text.
-    pub fn take_findings(&mut self) -> (Vec<Raw>, Texts) {
-        (
-            std::mem::take(&mut self.out),
-            std::mem::take(&mut self.texts),
-        )
+    pub fn take_findings(&mut self) -> Written {
+        Written {
+            raws: std::mem::take(&mut self.out),
+            texts: std::mem::take(&mut self.texts),
+        }
     }
 
     fn report(&mut self, code: Code, offset: usize, message: String) {
@@ -455,7 +455,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             return Ok(());
         }
         scalar_findings(s, value, &mut |code, message| {
-            self.report(code, start, message)
+            self.report_with(code, start, message.len(), |out| message.write(out))
         });
         Ok(())
     }
@@ -551,7 +551,9 @@ impl<'s, 'a> Fast<'s, 'a> {
             |j, k| earlier[j].same(&earlier[k]),
         );
         if let Some(j) = first {
-            self.report(Code::DuplicateItem, at, repeat_message(n, j));
+            self.report_with(Code::DuplicateItem, at, 64, |out| {
+                push_repeat_message(out, n, j)
+            });
         }
         if let Some(items) = items {
             self.check_scalar(items, false, at, token)?;

@@ -31,7 +31,7 @@
 //!
 //! The multi-payload readers (files, NDJSON, HAR, directories, stdin) are in [`input`].
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
@@ -662,15 +662,13 @@ fn validate_fast(
     if known.is_none() && options.kind.is_none() && scan.top_keys & top::CODE == 0 {
         return Err(Bail); // the shape says something else than an invite
     }
-    let (raws, texts) = scan.take_findings();
     Ok(finish(
         bytes,
         origin,
         options,
         Some(kind),
         Some(schema),
-        raws,
-        texts,
+        scan.take_findings(),
         false,
     ))
 }
@@ -730,34 +728,28 @@ pub(crate) fn validate_slow(
     let mut lines = position::Lines::new(bytes);
     let first_at: Vec<(usize, usize)> = firsts.iter().map(|&o| lines.line_col(o)).collect();
     let repeats = !doc.duplicates.is_empty();
-    // A key repeated many times has one message for all its repeats: formatted once.
-    let mut last: Option<(usize, String)> = None;
-    let mut raw: Vec<RawFinding> = std::mem::take(&mut doc.duplicates)
-        .into_iter()
-        .map(|d| {
-            let message = match &last {
-                Some((first, m)) if *first == d.first => m.clone(),
-                _ => {
-                    let (l, c) = match firsts.binary_search(&d.first) {
-                        Ok(i) => first_at[i],
-                        Err(_) => position::line_col(bytes, d.first),
-                    };
-                    let (l, c) = place(origin, l, c);
-                    let m = format!(
-                        "key repeated in one object (first at line {l}, column {c}); readers disagree on which one wins"
-                    );
-                    last = Some((d.first, m.clone()));
-                    m
-                }
+    // A key repeated many times has one message for all its repeats: formatted once, and
+    // written once into the report's text.
+    let mut dups = text::Written::default();
+    let mut last = None;
+    let mut message = String::new();
+    for d in std::mem::take(&mut doc.duplicates) {
+        if last != Some(d.first) || !dups.push_repeat(Code::DuplicateKey, d.offset, &d.pointer) {
+            let (l, c) = match firsts.binary_search(&d.first) {
+                Ok(i) => first_at[i],
+                Err(_) => position::line_col(bytes, d.first),
             };
-            RawFinding {
-                code: Code::DuplicateKey,
-                pointer: d.pointer,
-                offset: d.offset,
+            let (l, c) = place(origin, l, c);
+            message.clear();
+            let _ = write!(
                 message,
-            }
-        })
-        .collect();
+                "key repeated in one object (first at line {l}, column {c}); readers disagree on which one wins"
+            );
+            dups.push(Code::DuplicateKey, d.offset, &d.pointer, &message);
+            last = Some(d.first);
+        }
+    }
+    let mut raw: Vec<RawFinding> = Vec::new();
 
     // Which kind, and its findings.
     let spec = Spec::get();
@@ -772,7 +764,7 @@ pub(crate) fn validate_slow(
                     offset: doc.root.start,
                     message: format!("{what}: not invite-related, not validated"),
                 });
-                return finish_raw(bytes, origin, options, None, None, raw, true);
+                return finish_after(bytes, origin, options, None, None, dups, raw, true);
             }
             kind::Envelope::None => match options.kind {
                 Some(k) => (k, check_as(spec, bytes, k, &doc.root, "", repeats)),
@@ -792,19 +784,20 @@ pub(crate) fn validate_slow(
                             offset: doc.root.start,
                             message,
                         });
-                        return finish_raw(bytes, origin, options, None, None, raw, true);
+                        return finish_after(bytes, origin, options, None, None, dups, raw, true);
                     }
                 },
             },
         },
     };
     raw.extend(checked.raw);
-    finish_raw(
+    finish_after(
         bytes,
         origin,
         options,
         Some(kind),
         checked.schema,
+        dups,
         raw,
         false,
     )
@@ -1044,31 +1037,39 @@ fn finish_raw(
     raw: Vec<RawFinding>,
     skipped: bool,
 ) -> Report {
-    let mut texts = text::Texts::new();
-    let raws = raw
-        .iter()
-        .map(|f| text::Raw {
-            code: f.code,
-            offset: f.offset,
-            span: texts.push(&f.pointer, &f.message),
-        })
-        .collect();
-    finish(bytes, origin, options, kind, schema, raws, texts, skipped)
+    let written = text::Written::default();
+    finish_after(bytes, origin, options, kind, schema, written, raw, skipped)
 }
 
-/// The report of `raws` (their text in `texts`): in order, with severities, lines and
-/// columns.
+/// [`finish_raw`] after findings already `written`.
 #[allow(clippy::too_many_arguments)]
+fn finish_after(
+    bytes: &[u8],
+    origin: Origin,
+    options: &Options,
+    kind: Option<Kind>,
+    schema: Option<&'static str>,
+    mut written: text::Written,
+    raw: Vec<RawFinding>,
+    skipped: bool,
+) -> Report {
+    for f in &raw {
+        written.push(f.code, f.offset, &f.pointer, &f.message);
+    }
+    finish(bytes, origin, options, kind, schema, written, skipped)
+}
+
+/// The report of the findings `written`: in order, with severities, lines and columns.
 fn finish(
     bytes: &[u8],
     origin: Origin,
     options: &Options,
     kind: Option<Kind>,
     schema: Option<&'static str>,
-    mut raws: Vec<text::Raw>,
-    texts: text::Texts,
+    written: text::Written,
     skipped: bool,
 ) -> Report {
+    let text::Written { mut raws, texts } = written;
     // Nearly always in order already (one pass over the runs).
     raws.sort_by_key(|f| f.offset);
     let reach = raws.last().map_or(0, |f| f.offset);

@@ -100,10 +100,51 @@ impl Texts {
         self.done(start, end)
     }
 
+    /// A finding's pointer, with the last finding's message (`None`: there is none in this
+    /// buffer).
+    pub fn push_repeat(&mut self, pointer: &str) -> Option<Span> {
+        let start = self.start(pointer.len());
+        let (chunk, message) = self.last?;
+        if chunk != at(self.full.len()) {
+            return None;
+        }
+        self.cur.push_str(pointer);
+        Some(Span {
+            chunk,
+            pointer: (at(start), at(self.cur.len())),
+            message,
+        })
+    }
+
     /// The buffers, to be shared by the findings.
     pub fn freeze(mut self) -> Vec<Arc<str>> {
         self.full.push(self.cur);
         self.full.into_iter().map(Arc::from).collect()
+    }
+}
+
+/// Findings and their text, as they are found.
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    pub raws: Vec<Raw>,
+    pub texts: Texts,
+}
+
+impl Written {
+    /// Adds a finding.
+    pub fn push(&mut self, code: Code, offset: usize, pointer: &str, message: &str) {
+        let span = self.texts.push(pointer, message);
+        self.raws.push(Raw { code, offset, span });
+    }
+
+    /// Adds a finding whose message is the last one's (without writing it again); `false` when
+    /// there is none to share (nothing was added).
+    pub fn push_repeat(&mut self, code: Code, offset: usize, pointer: &str) -> bool {
+        let Some(span) = self.texts.push_repeat(pointer) else {
+            return false;
+        };
+        self.raws.push(Raw { code, offset, span });
+        true
     }
 }
 
@@ -156,6 +197,7 @@ impl Text {
 /// The findings of `raws`, whose text is in `texts`, each with a placeholder severity and no
 /// line or column yet (`finish` fills them in).
 pub(crate) fn findings(raws: &[Raw], texts: Texts) -> Vec<Finding> {
+
     let bufs = texts.freeze();
     raws.iter()
         .map(|r| Finding {
