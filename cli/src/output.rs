@@ -21,6 +21,14 @@ pub struct Style {
 /// Widest source line shown around a caret, in characters.
 const SNIPPET_WIDTH: usize = 100;
 
+/// Names listed in the line that groups an object's unknown fields.
+const GROUP_NAMES: usize = 8;
+
+/// The pointer of the object or array that holds the value at `pointer`.
+fn parent_of(pointer: &str) -> &str {
+    pointer.rfind('/').map_or("", |i| &pointer[..i])
+}
+
 /// Rows of the repeated-findings table (rows at error severity come first).
 const TABLE_ROWS: usize = 20;
 
@@ -117,11 +125,57 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
     style.paint(out, status_colour(r.status), r.status.as_str());
     out.push('\n');
     let mut hidden = 0usize;
-    for (i, f) in r.findings.iter().enumerate() {
-        if shown.is_some_and(|s| !s.get(i).copied().unwrap_or(false)) {
+    let is_shown = |i: usize| shown.is_none_or(|s| s.get(i).copied().unwrap_or(false));
+    let findings = &r.findings;
+    let mut i = 0;
+    while i < findings.len() {
+        let f = &findings[i];
+        i += 1;
+        if !is_shown(i - 1) {
             hidden += 1;
-        } else {
-            finding(out, style, p, f);
+            continue;
+        }
+        finding(out, style, p, f);
+        if f.code != Code::UnknownField {
+            continue;
+        }
+        // The unknown fields that follow in the same object: one line, the way rustc groups
+        // unused imports (each is still a finding: counted, and listed by --format json).
+        let parent = parent_of(f.pointer());
+        let mut more = 0usize;
+        let mut names = String::new();
+        while let Some(g) = findings.get(i) {
+            if g.code != Code::UnknownField
+                || g.severity != f.severity
+                || parent_of(g.pointer()) != parent
+            {
+                break;
+            }
+            if is_shown(i) {
+                if more < GROUP_NAMES {
+                    names.push_str(if more == 0 { "`" } else { ", `" });
+                    names.push_str(&g.pointer()[parent.len() + 1..]);
+                    names.push('`');
+                }
+                more += 1;
+            } else {
+                hidden += 1;
+            }
+            i += 1;
+        }
+        if more > 0 {
+            out.push_str("  = ");
+            push_uint(out, more);
+            out.push_str(" more unknown field");
+            out.push_str(plural(more as u64));
+            out.push_str(" in this object: ");
+            out.push_str(&names);
+            if more > GROUP_NAMES {
+                out.push_str(" and ");
+                push_uint(out, more - GROUP_NAMES);
+                out.push_str(" more");
+            }
+            out.push('\n');
         }
     }
     if hidden > 0 {
@@ -1156,7 +1210,66 @@ mod tests {
             per_finding <= 2 * Snippet::REACH,
             "{per_finding} bytes per finding"
         );
-        assert!(out.contains("warning[unknown-field]: `u49999`"));
+        // One diagnostic in full, the other unknown fields of the object on one line (a
+        // deliberate change: each used to be printed with its own snippet).
+        assert!(out.contains("warning[unknown-field]: `u00000`"));
+        assert_eq!(out.matches("warning[unknown-field]").count(), 1, "{out}");
+        assert!(
+            out.contains("  = 49999 more unknown fields in this object: `u00001`, `u00002`, `u00003`, `u00004`, `u00005`, `u00006`, `u00007`, `u00008` and 49991 more\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_grouped_by_object_and_never_lost() {
+        let text = r#"{"type":0,"code":"abc","channel":{"id":"1","type":0,"name":"g","c1":1,"c2":2},"a":1,"b":2,"c":3}"#;
+        let b = batch(text);
+        let report = b.report(0, &discord_invite::validate::Options::default());
+        let unknown = |p: &str| {
+            report
+                .findings
+                .iter()
+                .position(|f| f.code == Code::UnknownField && f.pointer() == p)
+        };
+        let style = Style {
+            color: false,
+            verbose: false,
+        };
+        let location = Location::default();
+        let p = Payload {
+            source: "t",
+            location: &location,
+            report: &report,
+            lines: Some((&b, 0)),
+        };
+        let mut out = String::new();
+        human(&mut out, &style, &p, None);
+        // Two objects, two groups: `/channel` and the root.
+        assert!(out.contains("warning[unknown-field]: `c1`"), "{out}");
+        assert!(
+            out.contains("  = 1 more unknown field in this object: `c2`\n"),
+            "{out}"
+        );
+        assert!(out.contains("warning[unknown-field]: `a`"), "{out}");
+        assert!(
+            out.contains("  = 2 more unknown fields in this object: `b`, `c`\n"),
+            "{out}"
+        );
+        // A field not to be printed (--max-repeats) is left out of the line and counted.
+        let mut shown = vec![true; report.findings.len()];
+        if let Some(i) = unknown("/b") {
+            shown[i] = false;
+        }
+        let mut out = String::new();
+        human(&mut out, &style, &p, Some(&shown));
+        assert!(
+            out.contains("  = 1 more unknown field in this object: `c`\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("… and 1 more finding, repeat of findings shown above"),
+            "{out}"
+        );
     }
 
     #[test]

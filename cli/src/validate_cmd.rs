@@ -47,7 +47,8 @@ pub const MAX_ERROR_REPEATS: usize = 50;
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// rustc-style findings with source snippets, per-file summaries and a total.
+    /// rustc-style findings with source snippets (the unknown fields that follow one another
+    /// in an object on one line after the first), per-file summaries and a total.
     Human,
     /// NDJSON: one record per payload (see docs/VALIDATE.md).
     Json,

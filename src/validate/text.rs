@@ -197,7 +197,6 @@ impl Text {
 /// The findings of `raws`, whose text is in `texts`, each with a placeholder severity and no
 /// line or column yet (`finish` fills them in).
 pub(crate) fn findings(raws: &[Raw], texts: Texts) -> Vec<Finding> {
-
     let bufs = texts.freeze();
     raws.iter()
         .map(|r| Finding {
