@@ -2,7 +2,7 @@
 //! and the bookkeeping that keeps huge runs readable (`--max-repeats`).
 
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::hash::Hasher as _;
 
 use rustc_hash::FxHashMap;
 
@@ -664,15 +664,52 @@ impl Limits {
 /// `pointer` with array indices (and other all-digit segments) as `*`: `/guild/features/3` →
 /// `/guild/features/*`. (Text before the first `/`, which a pointer has not, is kept.)
 fn normalise_pointer(out: &mut String, pointer: &str) {
-    let mut segments = pointer.split('/');
-    out.push_str(segments.next().unwrap_or_default());
-    for segment in segments {
-        out.push('/');
-        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
-            out.push('*');
-        } else {
-            out.push_str(segment);
+    // One pass over the bytes (a finding each): runs without an index are copied whole.
+    let b = pointer.as_bytes();
+    let mut done = 0;
+    let mut segment: Option<usize> = None;
+    let mut digits = false;
+    for i in 0..=b.len() {
+        let c = b.get(i).copied().unwrap_or(b'/');
+        if c == b'/' {
+            if let Some(s) = segment {
+                if digits && i > s {
+                    out.push_str(&pointer[done..s]);
+                    out.push('*');
+                    done = i;
+                }
+            }
+            segment = Some(i + 1);
+            digits = true;
+        } else if !c.is_ascii_digit() {
+            digits = false;
         }
+    }
+    out.push_str(&pointer[done..]);
+}
+
+/// The first occurrences of a distinct finding, up to the limit: the first held inline (in a
+/// findings-heavy payload most distinct findings occur once: no allocation for them).
+#[derive(Default)]
+struct Occurrences {
+    first: Option<(usize, usize)>,
+    more: Vec<(usize, usize)>,
+}
+
+impl Occurrences {
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.more.len()
+    }
+
+    fn push(&mut self, o: (usize, usize)) {
+        match self.first {
+            None => self.first = Some(o),
+            Some(_) => self.more.push(o),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(usize, usize)> {
+        self.first.iter().chain(&self.more)
     }
 }
 
@@ -680,27 +717,17 @@ fn normalise_pointer(out: &mut String, pointer: &str) {
 struct LocalKey {
     severity: Severity,
     code: Code,
-    /// The normalised pointer (shared with the chunk's index).
-    pointer: Arc<str>,
+    /// The normalised pointer: a range of the chunk's `pointers`.
+    pointer: (usize, usize),
+    /// The next key whose pointer has the same hash ([`NONE`]: none).
+    next: usize,
     count: u64,
     /// The first occurrences (candidate, finding), up to the limit.
-    occurrences: Vec<(usize, usize)>,
+    occurrences: Occurrences,
 }
 
-/// The keys of one normalised pointer by severity and code: nearly always one, held inline.
-struct PointerKeys {
-    first: (Severity, Code, usize),
-    more: Vec<(Severity, Code, usize)>,
-}
-
-impl PointerKeys {
-    fn find(&self, severity: Severity, code: Code) -> Option<usize> {
-        std::iter::once(&self.first)
-            .chain(&self.more)
-            .find(|(s, c, _)| *s == severity && *c == code)
-            .map(|&(_, _, k)| k)
-    }
-}
+/// No key.
+const NONE: usize = usize::MAX;
 
 /// A payload that may be printed: it has an occurrence among the chunk's first N of its
 /// kind (or `-v` lists everything).
@@ -713,11 +740,12 @@ pub struct Candidate {
 /// What a worker keeps of one chunk in human output with limits: counts of the distinct
 /// findings and the payloads that may be printed; the rest is dropped at once.
 pub struct ChunkFindings {
-    /// Normalised pointer → its keys (indices in `keys`) by severity and code. Looked up by a
-    /// pointer normalised into `scratch`: a finding whose key is known costs no allocation,
-    /// a new key one (its pointer, shared with `keys`).
-    index: FxHashMap<Arc<str>, PointerKeys>,
-    scratch: String,
+    /// The hash of a normalised pointer → the first key with it (the others with the same
+    /// hash follow through [`LocalKey::next`]: other severities and codes, collisions).
+    index: FxHashMap<u64, usize>,
+    /// The keys' normalised pointers, one after another: a finding costs no allocation, a
+    /// new distinct finding none either (the buffers grow by doubling).
+    pointers: String,
     keys: Vec<LocalKey>,
     candidates: Vec<Candidate>,
 }
@@ -727,42 +755,50 @@ impl ChunkFindings {
     pub fn new() -> ChunkFindings {
         ChunkFindings {
             index: FxHashMap::default(),
-            scratch: String::new(),
+            pointers: String::new(),
             keys: Vec::new(),
             candidates: Vec::new(),
         }
     }
 
     fn key_of(&mut self, f: &Finding) -> usize {
-        self.scratch.clear();
-        normalise_pointer(&mut self.scratch, &f.pointer());
+        // The normalised pointer, written where a new key keeps it.
+        let start = self.pointers.len();
+        normalise_pointer(&mut self.pointers, f.pointer());
+        let end = self.pointers.len();
+        let hash = {
+            let mut h = rustc_hash::FxHasher::default();
+            h.write(&self.pointers.as_bytes()[start..]);
+            h.finish()
+        };
         let next = self.keys.len();
-        let pointer = match self.index.get_mut(self.scratch.as_str()) {
-            Some(keys) => {
-                if let Some(k) = keys.find(f.severity, f.code) {
+        let mut last = NONE;
+        let mut k = self.index.get(&hash).copied().unwrap_or(NONE);
+        while k != NONE {
+            let key = &self.keys[k];
+            let (a, b) = key.pointer;
+            if self.pointers[a..b] == self.pointers[start..end] {
+                if key.severity == f.severity && key.code == f.code {
+                    self.pointers.truncate(start);
                     return k;
                 }
-                keys.more.push((f.severity, f.code, next));
-                self.keys[keys.first.2].pointer.clone()
             }
-            None => {
-                let pointer: Arc<str> = Arc::from(self.scratch.as_str());
-                self.index.insert(
-                    pointer.clone(),
-                    PointerKeys {
-                        first: (f.severity, f.code, next),
-                        more: Vec::new(),
-                    },
-                );
-                pointer
+            last = k;
+            k = key.next;
+        }
+        match last {
+            NONE => {
+                self.index.insert(hash, next);
             }
-        };
+            l => self.keys[l].next = next,
+        }
         self.keys.push(LocalKey {
             severity: f.severity,
             code: f.code,
-            pointer,
+            pointer: (start, end),
+            next: NONE,
             count: 0,
-            occurrences: Vec::new(),
+            occurrences: Occurrences::default(),
         });
         next
     }
@@ -878,31 +914,42 @@ impl Repeats {
     pub fn merge_chunk(&mut self, batch: &Batch, chunk: &mut ChunkFindings) {
         let source: &str = batch.source();
         let mut key = String::new();
-        for lk in chunk.keys.drain(..) {
+        let ChunkFindings {
+            keys,
+            pointers,
+            candidates,
+            ..
+        } = chunk;
+        let mark = |candidates: &mut Vec<Candidate>, &(c, i): &(usize, usize)| {
+            if let Some(s) = candidates.get_mut(c).and_then(|c| c.shown.get_mut(i)) {
+                *s = true;
+            }
+        };
+        for lk in keys.drain(..) {
             let seen = self.keys.len();
+            let pointer = &pointers[lk.pointer.0..lk.pointer.1];
             key.clear();
             key.push_str(lk.severity.as_str());
             key.push(' ');
             key.push_str(lk.code.as_str());
             key.push(' ');
-            key.push_str(&lk.pointer);
-            if !self.keys.contains_key(key.as_str()) && self.keys.len() >= MAX_KEYS {
-                for &(c, i) in &lk.occurrences {
-                    if let Some(s) = chunk.candidates[c].shown.get_mut(i) {
-                        *s = true;
-                    }
+            key.push_str(pointer);
+            let tracked = self.keys.contains_key(key.as_str());
+            if !tracked && self.keys.len() >= MAX_KEYS {
+                for o in lk.occurrences.iter() {
+                    mark(candidates, o);
                 }
                 self.untracked += lk.count;
                 self.untracked_shown += lk.occurrences.len() as u64;
                 continue;
             }
-            if !self.keys.contains_key(key.as_str()) {
+            if !tracked {
                 self.keys.insert(
                     key.clone(),
                     GlobalKey {
                         severity: lk.severity,
                         code: lk.code,
-                        pointer: lk.pointer.to_string(),
+                        pointer: pointer.to_owned(),
                         count: 0,
                         shown: 0,
                         first: String::new(),
@@ -914,10 +961,13 @@ impl Repeats {
                 continue;
             };
             if g.count == 0 {
-                if let Some(&(c, i)) = lk.occurrences.first() {
-                    let cand = &chunk.candidates[c];
-                    let loc = batch.location(cand.index);
-                    g.first = first_at(source, loc, &cand.report.findings[i]);
+                if let Some(&(c, i)) = lk.occurrences.iter().next() {
+                    if let Some(cand) = candidates.get(c) {
+                        let loc = batch.location(cand.index);
+                        if let Some(f) = cand.report.findings.get(i) {
+                            g.first = first_at(source, loc, f);
+                        }
+                    }
                 }
             }
             g.count += lk.count;
@@ -925,13 +975,12 @@ impl Repeats {
             let room = limit
                 .saturating_sub(g.shown)
                 .min(lk.occurrences.len() as u64) as usize;
-            for &(c, i) in &lk.occurrences[..room] {
-                if let Some(s) = chunk.candidates[c].shown.get_mut(i) {
-                    *s = true;
-                }
+            for o in lk.occurrences.iter().take(room) {
+                mark(candidates, o);
             }
             g.shown += room as u64;
         }
+        pointers.clear();
     }
 
     /// The distinct findings' keys, errors first, then most frequent, then first seen.
@@ -1315,7 +1364,7 @@ mod tests {
                 (
                     k.severity,
                     k.code,
-                    &*k.pointer,
+                    &chunk.pointers[k.pointer.0..k.pointer.1],
                     k.count,
                     k.occurrences.len(),
                 )
@@ -1341,5 +1390,35 @@ mod tests {
         s.clear();
         normalise_pointer(&mut s, "");
         assert_eq!(s, "");
+        // The reference: segment by segment.
+        let reference = |pointer: &str| {
+            let mut segments = pointer.split('/');
+            let mut out = segments.next().unwrap_or_default().to_owned();
+            for segment in segments {
+                out.push('/');
+                if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+                    out.push('*');
+                } else {
+                    out.push_str(segment);
+                }
+            }
+            out
+        };
+        for p in [
+            "/1",
+            "//",
+            "/a//3",
+            "x/3",
+            "3/4",
+            "/0a/12/",
+            "/é/7/ü",
+            "/~1/~0/99",
+            "/",
+            "7",
+        ] {
+            let mut s = String::new();
+            normalise_pointer(&mut s, p);
+            assert_eq!(s, reference(p), "{p}");
+        }
     }
 }
