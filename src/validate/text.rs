@@ -116,10 +116,17 @@ impl Texts {
         })
     }
 
-    /// The buffers, to be shared by the findings.
-    pub fn freeze(mut self) -> Vec<Arc<str>> {
+    /// The buffers, to be shared by the findings: moved, not copied (a large buffer's spare
+    /// room is given back by `realloc`, which moves no bytes for a block of its own pages).
+    pub fn freeze(mut self) -> Vec<Arc<String>> {
         self.full.push(self.cur);
-        self.full.into_iter().map(Arc::from).collect()
+        self.full
+            .into_iter()
+            .map(|mut b| {
+                b.shrink_to_fit();
+                Arc::new(b)
+            })
+            .collect()
     }
 }
 
@@ -152,7 +159,7 @@ impl Written {
 /// report.
 #[derive(Clone)]
 pub(crate) struct Text {
-    buf: Arc<str>,
+    buf: Arc<String>,
     pointer: (u32, u32),
     message: (u32, u32),
 }
@@ -167,10 +174,10 @@ impl Text {
     }
 
     /// The text of `span` in frozen buffers.
-    pub fn of(bufs: &[Arc<str>], span: Span) -> Text {
+    pub fn of(bufs: &[Arc<String>], span: Span) -> Text {
         let buf = match bufs.get(span.chunk as usize) {
             Some(b) => b.clone(),
-            None => Arc::from(""),
+            None => Arc::default(),
         };
         Text {
             buf,
@@ -236,7 +243,7 @@ mod tests {
         );
         // The repeated message is kept once.
         assert_eq!(bufs.len(), 1);
-        assert_eq!(&*bufs[0], "/aone/b/0two/d");
+        assert_eq!(bufs[0].as_str(), "/aone/b/0two/d");
     }
 
     #[test]
