@@ -66,13 +66,13 @@ pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report
         });
         write_name(out, f.code.as_str());
         out.extend_from_slice(b",\"pointer\":");
-        write_str(out, &f.pointer());
+        write_str(out, f.pointer());
         out.extend_from_slice(b",\"line\":");
         write_opt_uint(out, f.line);
         out.extend_from_slice(b",\"column\":");
         write_opt_uint(out, f.column);
         out.extend_from_slice(b",\"message\":");
-        write_str(out, &f.message());
+        write_str(out, f.message());
         out.push(b'}');
     }
     out.extend_from_slice(b"]}\n");

@@ -221,7 +221,7 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
         out.push_str(f.code.as_str());
         out.push_str("]: ");
     }
-    out.push_str(&f.message());
+    out.push_str(f.message());
     out.push('\n');
     out.push_str("  ");
     style.paint(out, "1;34", "-->");
@@ -230,7 +230,7 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
     let pointer = |out: &mut String| {
         if !f.pointer().is_empty() {
             out.push_str(" at ");
-            out.push_str(&f.pointer());
+            out.push_str(f.pointer());
         }
         out.push('\n');
     };
@@ -777,11 +777,12 @@ impl ChunkFindings {
         while k != NONE {
             let key = &self.keys[k];
             let (a, b) = key.pointer;
-            if self.pointers[a..b] == self.pointers[start..end] {
-                if key.severity == f.severity && key.code == f.code {
-                    self.pointers.truncate(start);
-                    return k;
-                }
+            if self.pointers[a..b] == self.pointers[start..end]
+                && key.severity == f.severity
+                && key.code == f.code
+            {
+                self.pointers.truncate(start);
+                return k;
             }
             last = k;
             k = key.next;

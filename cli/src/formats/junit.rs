@@ -157,7 +157,7 @@ pub fn unread(out: &mut String, source: &str, report: &Report, strict: bool) {
             out,
             "      <{tag} type=\"{}\" message=\"{}\"/>",
             f.code,
-            escape(&f.message())
+            escape(f.message())
         );
     }
     if skipped == 1 {
