@@ -11,7 +11,7 @@
 //! assert_eq!(report.status, Status::Warning);
 //! let f = &report.findings[0];
 //! assert_eq!((f.severity, f.code), (Severity::Warning, Code::WrongVariantField));
-//! assert_eq!(f.pointer, "/guild_id");
+//! assert_eq!(f.pointer(), "/guild_id");
 //! assert_eq!((f.line, f.column), (Some(1), Some(65)));
 //! ```
 //!

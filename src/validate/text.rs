@@ -247,9 +247,9 @@ mod tests {
     }
 
     #[test]
-    fn a_report_of_many_findings_allocates_a_few_buffers() {
-        // One buffer for any number of findings (it grows by doubling): the count of
-        // allocations does not follow the findings'. Before this module, each finding had two.
+    fn findings_of_a_report_share_one_buffer() {
+        // One buffer for any number of findings (`tests/finding_allocations.rs` counts the
+        // allocations of whole reports).
         let mut texts = Texts::new();
         let raws: Vec<Raw> = (0..10_000)
             .map(|i| Raw {
