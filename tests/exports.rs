@@ -53,7 +53,7 @@ fn invite() -> Report {
 
 fn first(r: &Report) -> (Code, &str) {
     let f = &r.findings[0];
-    (f.code, f.message.as_str())
+    (f.code, f.message())
 }
 
 #[test]
@@ -187,10 +187,10 @@ fn utf16_and_utf32_are_named() {
         assert_eq!(f.len(), 1, "{name}: {f:?}");
         assert_eq!(f[0].code, Code::InvalidJson, "{name}");
         assert!(
-            f[0].message
+            f[0].message()
                 .starts_with(&format!("the text is {encoding}, not UTF-8")),
             "{name}: {}",
-            f[0].message
+            f[0].message()
         );
         assert_eq!((f[0].line, f[0].column), (Some(1), Some(1)), "{name}");
         let bytes = std::fs::read(format!("{DIR}/{name}")).unwrap();
@@ -211,7 +211,7 @@ fn a_double_bom_is_refused_by_the_library_and_the_readers() {
     assert_eq!(library.status, Status::Error);
     let f = &library.findings[0];
     assert_eq!(f.code, Code::InvalidJson);
-    assert!(f.message.starts_with("a second byte order mark"), "{f:?}");
+    assert!(f.message().starts_with("a second byte order mark"), "{f:?}");
     let records = read("invite.double-bom.json");
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].report, library);

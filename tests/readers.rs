@@ -204,7 +204,7 @@ fn nothing_in_a_directory_passes_unseen() {
                 let status = r.report.status.as_str();
                 seen.push(format!("{} {} {status}", f.code, name(&r.source)));
                 if f.code == Code::NoPayloadFile {
-                    seen.push(f.message.replace(&*dir.to_string_lossy(), "DIR"));
+                    seen.push(f.message().replace(&*dir.to_string_lossy(), "DIR"));
                 }
             }
             Event::Failed(r) => panic!("{r:?}"),
@@ -277,7 +277,7 @@ fn a_stream_that_fails_keeps_what_was_read() {
             match e {
                 Event::FileStart { format, .. } => formats.push(format),
                 Event::Batch(b) => payloads += b.len(),
-                Event::Failed(r) => failed.push(r.report.findings[0].message.clone()),
+                Event::Failed(r) => failed.push(r.report.findings[0].message().to_owned()),
                 Event::FileEnd { .. } => {}
                 Event::Skipped(r) => panic!("a stream was skipped: {r:?}"),
             }

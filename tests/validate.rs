@@ -15,10 +15,7 @@ fn find(r: &Report, code: Code) -> &Finding {
 }
 
 fn codes(r: &Report) -> Vec<(Code, &str)> {
-    r.findings
-        .iter()
-        .map(|f| (f.code, f.pointer.as_str()))
-        .collect()
+    r.findings.iter().map(|f| (f.code, f.pointer())).collect()
 }
 
 const GUILD: &str = r#"{"id": "165176875973476352", "name": "G", "splash": null, "banner": null, "description": null, "icon": null, "features": [], "verification_level": 2, "vanity_url_code": null, "nsfw_level": 0, "nsfw": false, "premium_subscription_count": 5}"#;
@@ -59,9 +56,9 @@ fn code_decode_error() {
     let r = validate(br#"{"type": 0, "code": 7}"#, None);
     assert_eq!(r.status, Status::Error);
     let f = find(&r, Code::DecodeError);
-    assert_eq!(f.pointer, "/code");
+    assert_eq!(f.pointer(), "/code");
     assert_eq!((f.line, f.column), (Some(1), Some(21)));
-    assert!(f.message.contains("invalid type"), "{}", f.message);
+    assert!(f.message().contains("invalid type"), "{}", f.message());
     // The spec's wrong-type finding at the same place says less; it is not repeated.
     assert!(!r.findings.iter().any(|f| f.code == Code::WrongType));
 }
@@ -73,7 +70,7 @@ fn code_missing_required_and_strict() {
     assert_eq!(r.status, Status::Warning);
     let f = find(&r, Code::MissingRequired);
     assert_eq!(
-        (f.severity, f.pointer.as_str()),
+        (f.severity, f.pointer()),
         (Severity::Warning, "/expires_at")
     );
     assert!(codes(&r).contains(&(Code::MissingRequired, "/guild_id")));
@@ -95,7 +92,7 @@ fn code_unknown_field() {
     );
     assert_eq!(r.status, Status::Warning);
     let f = find(&r, Code::UnknownField);
-    assert_eq!((f.pointer.as_str(), f.column), ("/shiny", Some(28)));
+    assert_eq!((f.pointer(), f.column), ("/shiny", Some(28)));
 }
 
 #[test]
@@ -105,11 +102,11 @@ fn code_unknown_enum_value_and_strict() {
     assert_eq!(r.kind, Some(Kind::TargetUsersJobStatus));
     assert_eq!(r.status, Status::Warning, "the SDK keeps unknown values");
     let f = find(&r, Code::UnknownEnumValue);
-    assert_eq!(f.pointer, "/status");
+    assert_eq!(f.pointer(), "/status");
     assert!(
-        f.message.contains("TargetUsersJobStatusTypes"),
+        f.message().contains("TargetUsersJobStatusTypes"),
         "{}",
-        f.message
+        f.message()
     );
     let strict = validate_payload(text, None, Origin::START, &Options::new(None, true));
     assert_eq!(strict.status, Status::Error);
@@ -122,7 +119,7 @@ fn code_unknown_enum_value_and_strict() {
         None,
     );
     assert_eq!(
-        find(&r, Code::UnknownEnumValue).pointer,
+        find(&r, Code::UnknownEnumValue).pointer(),
         "/guild/features/0"
     );
 
@@ -140,7 +137,7 @@ fn code_unknown_enum_value_and_strict() {
         .findings
         .iter()
         .filter(|f| f.code == Code::UnknownEnumValue)
-        .map(|f| f.pointer.as_str())
+        .map(|f| f.pointer())
         .collect();
     assert_eq!(enums, ["/guild/features/2"], "{r:#?}");
 }
@@ -169,7 +166,7 @@ fn code_out_of_range() {
         .as_bytes(),
         Some(Kind::CreateGuildInviteRequest),
     );
-    assert_eq!(find(&r, Code::OutOfRange).pointer, "/role_ids");
+    assert_eq!(find(&r, Code::OutOfRange).pointer(), "/role_ids");
 }
 
 #[test]
@@ -177,7 +174,7 @@ fn code_deprecated_field() {
     let r = validate(guild_invite(r#", "target_user_type": 1"#).as_bytes(), None);
     let f = find(&r, Code::DeprecatedField);
     assert_eq!(
-        (f.severity, f.pointer.as_str()),
+        (f.severity, f.pointer()),
         (Severity::Warning, "/target_user_type")
     );
 }
@@ -211,11 +208,8 @@ fn code_wrong_type_where_the_sdk_still_decodes() {
 fn code_duplicate_key() {
     let r = validate(b"{\"code\": \"a\",\n \"uses\": 1,\n \"uses\": 2}", None);
     let f = find(&r, Code::DuplicateKey);
-    assert_eq!(
-        (f.pointer.as_str(), f.line, f.column),
-        ("/uses", Some(3), Some(2))
-    );
-    assert!(f.message.contains("line 2, column 2"), "{}", f.message);
+    assert_eq!((f.pointer(), f.line, f.column), ("/uses", Some(3), Some(2)));
+    assert!(f.message().contains("line 2, column 2"), "{}", f.message());
 }
 
 #[test]
@@ -233,7 +227,7 @@ fn code_invalid_format_is_the_decode_error_where_the_sdk_checks_the_format() {
     let at_created: Vec<Code> = r
         .findings
         .iter()
-        .filter(|f| f.pointer == "/created_at")
+        .filter(|f| f.pointer() == "/created_at")
         .map(|f| f.code)
         .collect();
     assert_eq!(at_created, vec![Code::DecodeError]);
@@ -247,7 +241,7 @@ fn one_problem_one_finding() {
     let at: Vec<Code> = r
         .findings
         .iter()
-        .filter(|f| f.pointer == "/max_age")
+        .filter(|f| f.pointer() == "/max_age")
         .map(|f| f.code)
         .collect();
     assert_eq!(at, vec![Code::DecodeError]);
@@ -257,7 +251,7 @@ fn one_problem_one_finding() {
     let all: Vec<(Code, &str, Option<usize>)> = r
         .findings
         .iter()
-        .map(|f| (f.code, f.pointer.as_str(), f.column))
+        .map(|f| (f.code, f.pointer(), f.column))
         .collect();
     assert_eq!(all, vec![(Code::DecodeError, "/type", Some(23))], "{r:#?}");
 }
@@ -284,8 +278,8 @@ fn a_real_leap_second_is_rfc_3339() {
         Some(Kind::InviteCreateEvent),
     );
     let f = find(&r, Code::DecodeError);
-    assert_eq!(f.pointer, "/created_at");
-    assert!(f.message.contains("leap second"), "{}", f.message);
+    assert_eq!(f.pointer(), "/created_at");
+    assert!(f.message().contains("leap second"), "{}", f.message());
 }
 
 #[test]
@@ -305,10 +299,7 @@ fn code_unexpected_null() {
         None,
     );
     let f = find(&r, Code::UnexpectedNull);
-    assert_eq!(
-        (f.severity, f.pointer.as_str()),
-        (Severity::Note, "/errors")
-    );
+    assert_eq!((f.severity, f.pointer()), (Severity::Note, "/errors"));
     assert_eq!(r.status, Status::Valid);
 }
 
@@ -331,11 +322,11 @@ fn code_ambiguous_kind() {
     assert_eq!(r.kind, Some(Kind::LobbyGuildInvite));
     assert_eq!(r.status, Status::Valid);
     let f = find(&r, Code::AmbiguousKind);
-    assert_eq!((f.severity, f.pointer.as_str()), (Severity::Note, ""));
+    assert_eq!((f.severity, f.pointer()), (Severity::Note, ""));
     assert!(
-        f.message.contains("vanity-url") && f.message.contains("--kind vanity-url"),
+        f.message().contains("vanity-url") && f.message().contains("--kind vanity-url"),
         "{}",
-        f.message
+        f.message()
     );
     // A clear shape gets no note.
     assert!(validate(br#"{"code": "abc", "uses": 12}"#, None)
@@ -372,7 +363,11 @@ fn the_kind_is_chosen_by_evidence_not_by_the_first_rule_that_fits() {
     let r = validate(br#"{"code": 7}"#, None);
     assert_eq!((r.kind, r.status), (None, Status::Skipped));
     let f = find(&r, Code::UnknownKind);
-    assert!(f.message.contains("closest: api-error"), "{}", f.message);
+    assert!(
+        f.message().contains("closest: api-error"),
+        "{}",
+        f.message()
+    );
 }
 
 #[test]
@@ -382,7 +377,9 @@ fn code_not_invite() {
         None,
     );
     assert_eq!(r.status, Status::Skipped);
-    assert!(find(&r, Code::NotInvite).message.contains("MESSAGE_CREATE"));
+    assert!(find(&r, Code::NotInvite)
+        .message()
+        .contains("MESSAGE_CREATE"));
     let r = validate(br#"{"op": 11, "d": null}"#, None);
     assert_eq!(find(&r, Code::NotInvite).severity, Severity::Note);
     // Keys a logger adds beside the envelope do not hide it.
@@ -520,7 +517,7 @@ fn code_no_payload_file() {
     assert_eq!(rec.report.status, Status::Warning);
     assert!(
         rec.report.findings[0]
-            .message
+            .message()
             .ends_with("(1 file skipped for its name or type)"),
         "{rec:?}"
     );
@@ -552,7 +549,7 @@ fn columns_count_characters_after_multibyte_utf8() {
     let r = validate(text.as_bytes(), Some(Kind::VanityUrl));
     let f = find(&r, Code::DecodeError);
     assert_eq!(
-        (f.line, f.column, f.pointer.as_str()),
+        (f.line, f.column, f.pointer()),
         (Some(3), Some(11), "/uses")
     );
     let f = find(&r, Code::UnknownField);
@@ -588,7 +585,7 @@ fn gateway_envelopes_are_unwrapped_and_pointers_keep_the_prefix() {
     let r = validate(line, None);
     assert_eq!(r.kind, Some(Kind::InviteCreateEvent));
     let f = find(&r, Code::UnknownField);
-    assert_eq!(f.pointer, "/d/surprise");
+    assert_eq!(f.pointer(), "/d/surprise");
     let del = br#"{"op":0,"s":3,"t":"INVITE_DELETE","d":{"guild_id":"1","code":"x"}}"#;
     let r = validate(del, Some(Kind::VanityUrl));
     assert_eq!(
@@ -596,7 +593,7 @@ fn gateway_envelopes_are_unwrapped_and_pointers_keep_the_prefix() {
         Some(Kind::InviteDeleteEvent),
         "the envelope beats --kind"
     );
-    assert_eq!(find(&r, Code::DecodeError).pointer, "/d/channel_id");
+    assert_eq!(find(&r, Code::DecodeError).pointer(), "/d/channel_id");
 }
 
 #[test]
@@ -796,7 +793,7 @@ fn json_arrays_give_elements_with_file_positions() {
     assert_eq!(records[4].location.index, Some(4));
     let f = find(&records[0].report, Code::UnknownEnumValue);
     assert_eq!(
-        (f.pointer.as_str(), f.line, f.column),
+        (f.pointer(), f.line, f.column),
         ("/channel/type", Some(4), Some(52))
     );
 }

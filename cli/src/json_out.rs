@@ -66,13 +66,13 @@ pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report
         });
         write_name(out, f.code.as_str());
         out.extend_from_slice(b",\"pointer\":");
-        write_str(out, &f.pointer);
+        write_str(out, f.pointer());
         out.extend_from_slice(b",\"line\":");
         write_opt_uint(out, f.line);
         out.extend_from_slice(b",\"column\":");
         write_opt_uint(out, f.column);
         out.extend_from_slice(b",\"message\":");
-        write_str(out, &f.message);
+        write_str(out, f.message());
         out.push(b'}');
     }
     out.extend_from_slice(b"]}\n");
@@ -278,24 +278,16 @@ mod tests {
                 schema: Some("GuildInviteResponse"),
                 status: Status::Warning,
                 findings: vec![
-                    Finding {
-                        severity: Severity::Warning,
-                        code: Code::UnknownField,
-                        pointer: format!("/guild/{text}/0"),
-                        line: Some(1),
-                        column: Some(usize::MAX),
-                        offset: Some(12),
-                        message: text.to_owned(),
+                    {
+                        let pointer = format!("/guild/{text}/0");
+                        let mut f =
+                            Finding::new(Severity::Warning, Code::UnknownField, &pointer, text);
+                        f.line = Some(1);
+                        f.column = Some(usize::MAX);
+                        f.offset = Some(12);
+                        f
                     },
-                    Finding {
-                        severity: Severity::Error,
-                        code: Code::IoError,
-                        pointer: String::new(),
-                        line: None,
-                        column: None,
-                        offset: None,
-                        message: format!("{text}{text}"),
-                    },
+                    Finding::new(Severity::Error, Code::IoError, "", &format!("{text}{text}")),
                 ],
             },
         }

@@ -2,7 +2,7 @@
 //! and the bookkeeping that keeps huge runs readable (`--max-repeats`).
 
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::hash::Hasher as _;
 
 use rustc_hash::FxHashMap;
 
@@ -20,6 +20,14 @@ pub struct Style {
 
 /// Widest source line shown around a caret, in characters.
 const SNIPPET_WIDTH: usize = 100;
+
+/// Names listed in the line that groups an object's unknown fields.
+const GROUP_NAMES: usize = 8;
+
+/// The pointer of the object or array that holds the value at `pointer`.
+fn parent_of(pointer: &str) -> &str {
+    pointer.rfind('/').map_or("", |i| &pointer[..i])
+}
 
 /// Rows of the repeated-findings table (rows at error severity come first).
 const TABLE_ROWS: usize = 20;
@@ -117,11 +125,57 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
     style.paint(out, status_colour(r.status), r.status.as_str());
     out.push('\n');
     let mut hidden = 0usize;
-    for (i, f) in r.findings.iter().enumerate() {
-        if shown.is_some_and(|s| !s.get(i).copied().unwrap_or(false)) {
+    let is_shown = |i: usize| shown.is_none_or(|s| s.get(i).copied().unwrap_or(false));
+    let findings = &r.findings;
+    let mut i = 0;
+    while i < findings.len() {
+        let f = &findings[i];
+        i += 1;
+        if !is_shown(i - 1) {
             hidden += 1;
-        } else {
-            finding(out, style, p, f);
+            continue;
+        }
+        finding(out, style, p, f);
+        if f.code != Code::UnknownField {
+            continue;
+        }
+        // The unknown fields that follow in the same object: one line, the way rustc groups
+        // unused imports (each is still a finding: counted, and listed by --format json).
+        let parent = parent_of(f.pointer());
+        let mut more = 0usize;
+        let mut names = String::new();
+        while let Some(g) = findings.get(i) {
+            if g.code != Code::UnknownField
+                || g.severity != f.severity
+                || parent_of(g.pointer()) != parent
+            {
+                break;
+            }
+            if is_shown(i) {
+                if more < GROUP_NAMES {
+                    names.push_str(if more == 0 { "`" } else { ", `" });
+                    names.push_str(&g.pointer()[parent.len() + 1..]);
+                    names.push('`');
+                }
+                more += 1;
+            } else {
+                hidden += 1;
+            }
+            i += 1;
+        }
+        if more > 0 {
+            out.push_str("  = ");
+            push_uint(out, more);
+            out.push_str(" more unknown field");
+            out.push_str(plural(more as u64));
+            out.push_str(" in this object: ");
+            out.push_str(&names);
+            if more > GROUP_NAMES {
+                out.push_str(" and ");
+                push_uint(out, more - GROUP_NAMES);
+                out.push_str(" more");
+            }
+            out.push('\n');
         }
     }
     if hidden > 0 {
@@ -167,16 +221,16 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
         out.push_str(f.code.as_str());
         out.push_str("]: ");
     }
-    out.push_str(&f.message);
+    out.push_str(f.message());
     out.push('\n');
     out.push_str("  ");
     style.paint(out, "1;34", "-->");
     out.push(' ');
     out.push_str(p.source);
     let pointer = |out: &mut String| {
-        if !f.pointer.is_empty() {
+        if !f.pointer().is_empty() {
             out.push_str(" at ");
-            out.push_str(&f.pointer);
+            out.push_str(f.pointer());
         }
         out.push('\n');
     };
@@ -610,15 +664,52 @@ impl Limits {
 /// `pointer` with array indices (and other all-digit segments) as `*`: `/guild/features/3` →
 /// `/guild/features/*`. (Text before the first `/`, which a pointer has not, is kept.)
 fn normalise_pointer(out: &mut String, pointer: &str) {
-    let mut segments = pointer.split('/');
-    out.push_str(segments.next().unwrap_or_default());
-    for segment in segments {
-        out.push('/');
-        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
-            out.push('*');
-        } else {
-            out.push_str(segment);
+    // One pass over the bytes (a finding each): runs without an index are copied whole.
+    let b = pointer.as_bytes();
+    let mut done = 0;
+    let mut segment: Option<usize> = None;
+    let mut digits = false;
+    for i in 0..=b.len() {
+        let c = b.get(i).copied().unwrap_or(b'/');
+        if c == b'/' {
+            if let Some(s) = segment {
+                if digits && i > s {
+                    out.push_str(&pointer[done..s]);
+                    out.push('*');
+                    done = i;
+                }
+            }
+            segment = Some(i + 1);
+            digits = true;
+        } else if !c.is_ascii_digit() {
+            digits = false;
         }
+    }
+    out.push_str(&pointer[done..]);
+}
+
+/// The first occurrences of a distinct finding, up to the limit: the first held inline (in a
+/// findings-heavy payload most distinct findings occur once: no allocation for them).
+#[derive(Default)]
+struct Occurrences {
+    first: Option<(usize, usize)>,
+    more: Vec<(usize, usize)>,
+}
+
+impl Occurrences {
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.more.len()
+    }
+
+    fn push(&mut self, o: (usize, usize)) {
+        match self.first {
+            None => self.first = Some(o),
+            Some(_) => self.more.push(o),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(usize, usize)> {
+        self.first.iter().chain(&self.more)
     }
 }
 
@@ -626,27 +717,17 @@ fn normalise_pointer(out: &mut String, pointer: &str) {
 struct LocalKey {
     severity: Severity,
     code: Code,
-    /// The normalised pointer (shared with the chunk's index).
-    pointer: Arc<str>,
+    /// The normalised pointer: a range of the chunk's `pointers`.
+    pointer: (usize, usize),
+    /// The next key whose pointer has the same hash ([`NONE`]: none).
+    next: usize,
     count: u64,
     /// The first occurrences (candidate, finding), up to the limit.
-    occurrences: Vec<(usize, usize)>,
+    occurrences: Occurrences,
 }
 
-/// The keys of one normalised pointer by severity and code: nearly always one, held inline.
-struct PointerKeys {
-    first: (Severity, Code, usize),
-    more: Vec<(Severity, Code, usize)>,
-}
-
-impl PointerKeys {
-    fn find(&self, severity: Severity, code: Code) -> Option<usize> {
-        std::iter::once(&self.first)
-            .chain(&self.more)
-            .find(|(s, c, _)| *s == severity && *c == code)
-            .map(|&(_, _, k)| k)
-    }
-}
+/// No key.
+const NONE: usize = usize::MAX;
 
 /// A payload that may be printed: it has an occurrence among the chunk's first N of its
 /// kind (or `-v` lists everything).
@@ -659,11 +740,12 @@ pub struct Candidate {
 /// What a worker keeps of one chunk in human output with limits: counts of the distinct
 /// findings and the payloads that may be printed; the rest is dropped at once.
 pub struct ChunkFindings {
-    /// Normalised pointer → its keys (indices in `keys`) by severity and code. Looked up by a
-    /// pointer normalised into `scratch`: a finding whose key is known costs no allocation,
-    /// a new key one (its pointer, shared with `keys`).
-    index: FxHashMap<Arc<str>, PointerKeys>,
-    scratch: String,
+    /// The hash of a normalised pointer → the first key with it (the others with the same
+    /// hash follow through [`LocalKey::next`]: other severities and codes, collisions).
+    index: FxHashMap<u64, usize>,
+    /// The keys' normalised pointers, one after another: a finding costs no allocation, a
+    /// new distinct finding none either (the buffers grow by doubling).
+    pointers: String,
     keys: Vec<LocalKey>,
     candidates: Vec<Candidate>,
 }
@@ -673,42 +755,51 @@ impl ChunkFindings {
     pub fn new() -> ChunkFindings {
         ChunkFindings {
             index: FxHashMap::default(),
-            scratch: String::new(),
+            pointers: String::new(),
             keys: Vec::new(),
             candidates: Vec::new(),
         }
     }
 
     fn key_of(&mut self, f: &Finding) -> usize {
-        self.scratch.clear();
-        normalise_pointer(&mut self.scratch, &f.pointer);
-        let next = self.keys.len();
-        let pointer = match self.index.get_mut(self.scratch.as_str()) {
-            Some(keys) => {
-                if let Some(k) = keys.find(f.severity, f.code) {
-                    return k;
-                }
-                keys.more.push((f.severity, f.code, next));
-                self.keys[keys.first.2].pointer.clone()
-            }
-            None => {
-                let pointer: Arc<str> = Arc::from(self.scratch.as_str());
-                self.index.insert(
-                    pointer.clone(),
-                    PointerKeys {
-                        first: (f.severity, f.code, next),
-                        more: Vec::new(),
-                    },
-                );
-                pointer
-            }
+        // The normalised pointer, written where a new key keeps it.
+        let start = self.pointers.len();
+        normalise_pointer(&mut self.pointers, f.pointer());
+        let end = self.pointers.len();
+        let hash = {
+            let mut h = rustc_hash::FxHasher::default();
+            h.write(&self.pointers.as_bytes()[start..]);
+            h.finish()
         };
+        let next = self.keys.len();
+        let mut last = NONE;
+        let mut k = self.index.get(&hash).copied().unwrap_or(NONE);
+        while k != NONE {
+            let key = &self.keys[k];
+            let (a, b) = key.pointer;
+            if self.pointers[a..b] == self.pointers[start..end]
+                && key.severity == f.severity
+                && key.code == f.code
+            {
+                self.pointers.truncate(start);
+                return k;
+            }
+            last = k;
+            k = key.next;
+        }
+        match last {
+            NONE => {
+                self.index.insert(hash, next);
+            }
+            l => self.keys[l].next = next,
+        }
         self.keys.push(LocalKey {
             severity: f.severity,
             code: f.code,
-            pointer,
+            pointer: (start, end),
+            next: NONE,
             count: 0,
-            occurrences: Vec::new(),
+            occurrences: Occurrences::default(),
         });
         next
     }
@@ -824,31 +915,42 @@ impl Repeats {
     pub fn merge_chunk(&mut self, batch: &Batch, chunk: &mut ChunkFindings) {
         let source: &str = batch.source();
         let mut key = String::new();
-        for lk in chunk.keys.drain(..) {
+        let ChunkFindings {
+            keys,
+            pointers,
+            candidates,
+            ..
+        } = chunk;
+        let mark = |candidates: &mut Vec<Candidate>, &(c, i): &(usize, usize)| {
+            if let Some(s) = candidates.get_mut(c).and_then(|c| c.shown.get_mut(i)) {
+                *s = true;
+            }
+        };
+        for lk in keys.drain(..) {
             let seen = self.keys.len();
+            let pointer = &pointers[lk.pointer.0..lk.pointer.1];
             key.clear();
             key.push_str(lk.severity.as_str());
             key.push(' ');
             key.push_str(lk.code.as_str());
             key.push(' ');
-            key.push_str(&lk.pointer);
-            if !self.keys.contains_key(key.as_str()) && self.keys.len() >= MAX_KEYS {
-                for &(c, i) in &lk.occurrences {
-                    if let Some(s) = chunk.candidates[c].shown.get_mut(i) {
-                        *s = true;
-                    }
+            key.push_str(pointer);
+            let tracked = self.keys.contains_key(key.as_str());
+            if !tracked && self.keys.len() >= MAX_KEYS {
+                for o in lk.occurrences.iter() {
+                    mark(candidates, o);
                 }
                 self.untracked += lk.count;
                 self.untracked_shown += lk.occurrences.len() as u64;
                 continue;
             }
-            if !self.keys.contains_key(key.as_str()) {
+            if !tracked {
                 self.keys.insert(
                     key.clone(),
                     GlobalKey {
                         severity: lk.severity,
                         code: lk.code,
-                        pointer: lk.pointer.to_string(),
+                        pointer: pointer.to_owned(),
                         count: 0,
                         shown: 0,
                         first: String::new(),
@@ -860,10 +962,13 @@ impl Repeats {
                 continue;
             };
             if g.count == 0 {
-                if let Some(&(c, i)) = lk.occurrences.first() {
-                    let cand = &chunk.candidates[c];
-                    let loc = batch.location(cand.index);
-                    g.first = first_at(source, loc, &cand.report.findings[i]);
+                if let Some(&(c, i)) = lk.occurrences.iter().next() {
+                    if let Some(cand) = candidates.get(c) {
+                        let loc = batch.location(cand.index);
+                        if let Some(f) = cand.report.findings.get(i) {
+                            g.first = first_at(source, loc, f);
+                        }
+                    }
                 }
             }
             g.count += lk.count;
@@ -871,13 +976,12 @@ impl Repeats {
             let room = limit
                 .saturating_sub(g.shown)
                 .min(lk.occurrences.len() as u64) as usize;
-            for &(c, i) in &lk.occurrences[..room] {
-                if let Some(s) = chunk.candidates[c].shown.get_mut(i) {
-                    *s = true;
-                }
+            for o in lk.occurrences.iter().take(room) {
+                mark(candidates, o);
             }
             g.shown += room as u64;
         }
+        pointers.clear();
     }
 
     /// The distinct findings' keys, errors first, then most frequent, then first seen.
@@ -1066,15 +1170,11 @@ mod tests {
             .char_indices()
             .nth(column.saturating_sub(1))
             .map_or(text.len(), |(i, _)| i);
-        Finding {
-            severity: Severity::Warning,
-            code: Code::UnknownField,
-            pointer: String::new(),
-            line: Some(1),
-            column: Some(column),
-            offset: Some(offset),
-            message: String::new(),
-        }
+        let mut f = Finding::new(Severity::Warning, Code::UnknownField, "", "");
+        f.line = Some(1);
+        f.column = Some(column);
+        f.offset = Some(offset);
+        f
     }
 
     fn window_at(text: &str, column: usize) -> (String, usize) {
@@ -1160,21 +1260,77 @@ mod tests {
             per_finding <= 2 * Snippet::REACH,
             "{per_finding} bytes per finding"
         );
-        assert!(out.contains("warning[unknown-field]: `u49999`"));
+        // One diagnostic in full, the other unknown fields of the object on one line (a
+        // deliberate change: each used to be printed with its own snippet).
+        assert!(out.contains("warning[unknown-field]: `u00000`"));
+        assert_eq!(out.matches("warning[unknown-field]").count(), 1, "{out}");
+        assert!(
+            out.contains("  = 49999 more unknown fields in this object: `u00001`, `u00002`, `u00003`, `u00004`, `u00005`, `u00006`, `u00007`, `u00008` and 49991 more\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_grouped_by_object_and_never_lost() {
+        let text = r#"{"type":0,"code":"abc","channel":{"id":"1","type":0,"name":"g","c1":1,"c2":2},"a":1,"b":2,"c":3}"#;
+        let b = batch(text);
+        let report = b.report(0, &discord_invite::validate::Options::default());
+        let unknown = |p: &str| {
+            report
+                .findings
+                .iter()
+                .position(|f| f.code == Code::UnknownField && f.pointer() == p)
+        };
+        let style = Style {
+            color: false,
+            verbose: false,
+        };
+        let location = Location::default();
+        let p = Payload {
+            source: "t",
+            location: &location,
+            report: &report,
+            lines: Some((&b, 0)),
+        };
+        let mut out = String::new();
+        human(&mut out, &style, &p, None);
+        // Two objects, two groups: `/channel` and the root.
+        assert!(out.contains("warning[unknown-field]: `c1`"), "{out}");
+        assert!(
+            out.contains("  = 1 more unknown field in this object: `c2`\n"),
+            "{out}"
+        );
+        assert!(out.contains("warning[unknown-field]: `a`"), "{out}");
+        assert!(
+            out.contains("  = 2 more unknown fields in this object: `b`, `c`\n"),
+            "{out}"
+        );
+        // A field not to be printed (--max-repeats) is left out of the line and counted.
+        let mut shown = vec![true; report.findings.len()];
+        if let Some(i) = unknown("/b") {
+            shown[i] = false;
+        }
+        let mut out = String::new();
+        human(&mut out, &style, &p, Some(&shown));
+        assert!(
+            out.contains("  = 1 more unknown field in this object: `c`\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("… and 1 more finding, repeat of findings shown above"),
+            "{out}"
+        );
     }
 
     #[test]
     fn distinct_findings_are_told_apart() {
         use Code::{UnknownEnumValue as Enum, UnknownField as Field};
         use Severity::{Error as E, Warning as W};
-        let f = |severity, code, pointer: &str| Finding {
-            severity,
-            code,
-            pointer: pointer.to_owned(),
-            line: Some(1),
-            column: Some(1),
-            offset: None,
-            message: String::new(),
+        let f = |severity, code, pointer: &str| {
+            let mut f = Finding::new(severity, code, pointer, "");
+            f.line = Some(1);
+            f.column = Some(1);
+            f
         };
         let report = Report {
             kind: None,
@@ -1209,7 +1365,7 @@ mod tests {
                 (
                     k.severity,
                     k.code,
-                    &*k.pointer,
+                    &chunk.pointers[k.pointer.0..k.pointer.1],
                     k.count,
                     k.occurrences.len(),
                 )
@@ -1235,5 +1391,35 @@ mod tests {
         s.clear();
         normalise_pointer(&mut s, "");
         assert_eq!(s, "");
+        // The reference: segment by segment.
+        let reference = |pointer: &str| {
+            let mut segments = pointer.split('/');
+            let mut out = segments.next().unwrap_or_default().to_owned();
+            for segment in segments {
+                out.push('/');
+                if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+                    out.push('*');
+                } else {
+                    out.push_str(segment);
+                }
+            }
+            out
+        };
+        for p in [
+            "/1",
+            "//",
+            "/a//3",
+            "x/3",
+            "3/4",
+            "/0a/12/",
+            "/é/7/ü",
+            "/~1/~0/99",
+            "/",
+            "7",
+        ] {
+            let mut s = String::new();
+            normalise_pointer(&mut s, p);
+            assert_eq!(s, reference(p), "{p}");
+        }
     }
 }

@@ -47,7 +47,8 @@ pub const MAX_ERROR_REPEATS: usize = 50;
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// rustc-style findings with source snippets, per-file summaries and a total.
+    /// rustc-style findings with source snippets (the unknown fields that follow one another
+    /// in an object on one line after the first), per-file summaries and a total.
     Human,
     /// NDJSON: one record per payload (see docs/VALIDATE.md).
     Json,
@@ -434,9 +435,9 @@ pub fn run(args: Args) -> ExitCode {
                     if f.code == Code::IoError {
                         let res = match &progress {
                             Some(pb) => pb.suspend(|| {
-                                writeln!(io::stderr(), "error[io-error]: {}", f.message)
+                                writeln!(io::stderr(), "error[io-error]: {}", f.message())
                             }),
-                            None => writeln!(io::stderr(), "error[io-error]: {}", f.message),
+                            None => writeln!(io::stderr(), "error[io-error]: {}", f.message()),
                         };
                         let _ = res;
                     }

@@ -41,7 +41,7 @@ fn the_cli_and_the_library_agree_on_encodings_and_byte_order_marks() {
         let c = &cli[0]["findings"][0];
         assert_eq!(cli[0]["status"], "error", "{name}");
         assert_eq!(c["code"], f.code.as_str(), "{name}");
-        assert_eq!(c["message"], f.message.as_str(), "{name}");
+        assert_eq!(c["message"], f.message(), "{name}");
         assert_eq!(c["line"], f.line.unwrap(), "{name}");
         assert_eq!(c["column"], f.column.unwrap(), "{name}");
     }

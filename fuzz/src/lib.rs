@@ -568,7 +568,10 @@ pub fn check_report_with(
             f.severity == f.code.severity(strict) || (rejected && f.severity == Severity::Note),
             "{f:?}"
         );
-        assert!(f.pointer.is_empty() || f.pointer.starts_with('/'), "{f:?}");
+        assert!(
+            f.pointer().is_empty() || f.pointer().starts_with('/'),
+            "{f:?}"
+        );
         assert_eq!(f.line.is_some(), f.column.is_some(), "{f:?}");
         assert!(
             f.line.is_none_or(|l| l >= 1) && f.column.is_none_or(|c| c >= 1),

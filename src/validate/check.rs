@@ -2,6 +2,8 @@
 
 use super::position::{key_eq, number_is_integer, push_escaped, Node, Value};
 use super::spec::{ty, type_names, Enum, Format, Id, Schema, Spec};
+use std::fmt::Write as _;
+
 use super::{unique, Code};
 
 /// A finding before it has a line and column: offsets are relative to the parsed bytes.
@@ -11,23 +13,6 @@ pub(crate) struct RawFinding {
     pub pointer: String,
     pub offset: usize,
     pub message: String,
-}
-
-impl RawFinding {
-    /// The finding, still without severity (a placeholder), line and column, which
-    /// `finish` fills in.
-    #[inline]
-    pub fn into_finding(self) -> super::Finding {
-        super::Finding {
-            severity: super::Severity::Note,
-            code: self.code,
-            pointer: self.pointer,
-            line: None,
-            column: None,
-            offset: Some(self.offset),
-            message: self.message,
-        }
-    }
 }
 
 /// Fields Discord's docs call deprecated or legacy that the spec no longer lists, with why.
@@ -44,7 +29,7 @@ const LEGACY_FIELDS: &[(&str, &str)] = &[
 
 /// Whether a key is one of the legacy fields reported as `deprecated-field` wherever it is.
 pub(crate) fn is_legacy_field(key: &str) -> bool {
-    LEGACY_FIELDS.iter().any(|(k, _)| *k == key)
+    LEGACY_FIELDS.iter().any(|(k, _)| key_eq(k, key))
 }
 
 /// One step of the path to the node being checked; the pointer text is built only for a
@@ -57,28 +42,36 @@ pub(crate) enum Seg<'n> {
 
 /// The JSON pointer of `path` under `prefix`.
 pub(crate) fn pointer_of(prefix: &str, path: &[Seg<'_>]) -> String {
-    let len: usize = path
-        .iter()
+    let mut p = String::with_capacity(prefix.len() + pointer_len(path) + 8);
+    p.push_str(prefix);
+    push_pointer(&mut p, path);
+    p
+}
+
+/// About how long `path`'s pointer is (exact unless a key needs escapes).
+pub(crate) fn pointer_len(path: &[Seg<'_>]) -> usize {
+    path.iter()
         .map(|seg| match seg {
             Seg::Key(k) => 1 + k.len(),
             Seg::Index(_) => 21,
         })
-        .sum();
-    let mut p = String::with_capacity(prefix.len() + len + 8);
-    p.push_str(prefix);
+        .sum()
+}
+
+/// Appends the JSON pointer of `path`.
+pub(crate) fn push_pointer(p: &mut String, path: &[Seg<'_>]) {
     for seg in path {
         match seg {
             Seg::Key(k) => {
                 p.push('/');
-                push_escaped(&mut p, k);
+                push_escaped(p, k);
             }
             Seg::Index(i) => {
                 p.push('/');
-                push_index(&mut p, *i);
+                push_index(p, *i);
             }
         }
     }
-    p
 }
 
 /// Appends a decimal index without the formatting machinery.
@@ -132,34 +125,96 @@ pub(crate) fn type_finding(
     }
 }
 
+/// A finding's message, written where the report keeps its text (a `String` of its own only
+/// when asked for).
+pub(crate) enum Message<'a> {
+    Text(String),
+    /// A value outside an enum: the value (quoted when a string), then the enum's suffix.
+    Miss {
+        shown: &'a str,
+        quote: bool,
+        suffix: &'a str,
+    },
+}
+
+impl Message<'_> {
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            Message::Text(t) => t.len(),
+            Message::Miss { shown, suffix, .. } => shown.len() + 2 + suffix.len(),
+        }
+    }
+
+    /// Appends it to `out`.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Message::Text(t) => out.push_str(t),
+            Message::Miss {
+                shown,
+                quote,
+                suffix,
+            } => {
+                if *quote {
+                    out.push('"');
+                    out.push_str(shown);
+                    out.push('"');
+                } else {
+                    out.push_str(shown);
+                }
+                out.push_str(suffix);
+            }
+        }
+    }
+
+    /// As a `String`.
+    pub fn into_string(self) -> String {
+        match self {
+            Message::Text(t) => t,
+            miss => {
+                let mut out = String::with_capacity(miss.len());
+                miss.write(&mut out);
+                out
+            }
+        }
+    }
+}
+
 /// The enum, range and format findings of a scalar that has the right type, in report order.
-pub(crate) fn scalar_findings(s: &Schema, value: Scalar<'_>, out: &mut dyn FnMut(Code, String)) {
+pub(crate) fn scalar_findings<'a>(
+    s: &'a Schema,
+    value: Scalar<'a>,
+    out: &mut dyn FnMut(Code, Message<'a>),
+) {
     for e in &s.enums {
         if let Some(msg) = enum_miss(value, e) {
             out(Code::UnknownEnumValue, msg);
             break;
         }
     }
+    let text = |t: String| Message::Text(t);
     match value {
         Scalar::Number(raw) => {
             if let Some(msg) = number_finding(raw, s.minimum, s.maximum, s.format) {
-                out(Code::OutOfRange, msg);
+                out(Code::OutOfRange, text(msg));
             }
         }
-        Scalar::Str(text) => match s.format {
-            Some(Format::DateTime) if !is_rfc3339(text) => out(
+        Scalar::Str(t) => match s.format {
+            Some(Format::DateTime) if !is_rfc3339(t) => out(
                 Code::InvalidFormat,
-                match text.get(17..19) {
+                text(match t.get(17..19) {
                     Some("60") => format!(
-                        "`{text}` is not an RFC 3339 date-time: {}",
+                        "`{t}` is not an RFC 3339 date-time: {}",
                         crate::timestamp::MISPLACED_LEAP_SECOND
                     ),
-                    _ => format!("`{text}` is not an RFC 3339 date-time"),
-                },
+                    _ => format!("`{t}` is not an RFC 3339 date-time"),
+                }),
             ),
-            Some(Format::Snowflake) if !is_snowflake(text) => out(
+            Some(Format::Snowflake) if !is_snowflake(t) => out(
                 Code::InvalidFormat,
-                format!("`{text}` is not a snowflake (decimal digits, no leading zero)"),
+                text(format!(
+                    "`{t}` is not a snowflake (decimal digits, no leading zero)"
+                )),
             ),
             _ => {}
         },
@@ -174,8 +229,31 @@ pub(crate) fn undeclared_member(
     key: &str,
     siblings: &[Id],
 ) -> Option<(Code, String)> {
-    if let Some((_, why)) = LEGACY_FIELDS.iter().find(|(k, _)| *k == key) {
-        return Some((Code::DeprecatedField, format!("`{key}`: {why}")));
+    let mut message = String::new();
+    undeclared_member_into(spec, s, key, siblings, &mut message).map(|code| (code, message))
+}
+
+/// Whether [`undeclared_member`] reports `key` (not a property of `s`).
+#[inline]
+pub(crate) fn undeclared_is_reported(s: &Schema, key: &str) -> bool {
+    !(matches!(s.additional, Some(Some(_))) || s.free_form) || is_legacy_field(key)
+}
+
+/// [`undeclared_member`], its message appended to `out`.
+pub(crate) fn undeclared_member_into(
+    spec: &Spec,
+    s: &Schema,
+    key: &str,
+    siblings: &[Id],
+    out: &mut String,
+) -> Option<Code> {
+    // `key_eq` rejects on length and first byte: no `memcmp` call per unknown key.
+    if let Some((_, why)) = LEGACY_FIELDS.iter().find(|(k, _)| key_eq(k, key)) {
+        out.push('`');
+        out.push_str(key);
+        out.push_str("`: ");
+        out.push_str(why);
+        return Some(Code::DeprecatedField);
     }
     if matches!(s.additional, Some(Some(_))) || s.free_form {
         return None;
@@ -186,19 +264,17 @@ pub(crate) fn undeclared_member(
             .map(|_| sib.name.as_deref().unwrap_or_default())
     }) {
         let here = s.name.as_deref().unwrap_or_default();
-        return Some((
-            Code::WrongVariantField,
-            format!(
-                "`{key}` belongs to {other}, not to {here} (the invite's `type` picks the variant)"
-            ),
-        ));
+        let _ = write!(
+            out,
+            "`{key}` belongs to {other}, not to {here} (the invite's `type` picks the variant)"
+        );
+        return Some(Code::WrongVariantField);
     }
-    // The most frequent finding of real traffic: one allocation, no formatting machinery.
-    let mut message = String::with_capacity(1 + key.len() + s.unknown_suffix.len());
-    message.push('`');
-    message.push_str(key);
-    message.push_str(&s.unknown_suffix);
-    Some((Code::UnknownField, message))
+    // The most frequent finding of real traffic: no formatting machinery.
+    out.push('`');
+    out.push_str(key);
+    out.push_str(&s.unknown_suffix);
+    Some(Code::UnknownField)
 }
 
 /// The message of a deprecated property.
@@ -214,7 +290,18 @@ pub(crate) fn missing_message(s: &Schema, name: &str) -> String {
 
 /// The message of an item that repeats an earlier one where the spec wants unique items.
 pub(crate) fn repeat_message(item: usize, first: usize) -> String {
-    format!("item {item} repeats item {first}; the spec requires unique items")
+    let mut out = String::with_capacity(64);
+    push_repeat_message(&mut out, item, first);
+    out
+}
+
+/// Appends [`repeat_message`]'s text (a finding per repeated item: no formatting machinery).
+pub(crate) fn push_repeat_message(out: &mut String, item: usize, first: usize) {
+    out.push_str("item ");
+    push_index(out, item);
+    out.push_str(" repeats item ");
+    push_index(out, first);
+    out.push_str("; the spec requires unique items");
 }
 
 /// The message of an array longer than the spec allows.
@@ -312,7 +399,7 @@ impl<'s, 'n> Checker<'s, 'n> {
         if let Some(value) = scalar {
             let start = node.start;
             scalar_findings(s, value, &mut |code, message| {
-                self.report(code, start, message)
+                self.report(code, start, message.into_string())
             });
         }
         match &node.value {
@@ -469,9 +556,9 @@ pub(crate) fn type_bit(node: &Node<'_>) -> u8 {
     }
 }
 
-fn enum_miss(value: Scalar<'_>, e: &Enum) -> Option<String> {
-    // Frequent in real traffic (feature names the spec lacks): one allocation, no formatting
-    // machinery.
+fn enum_miss<'a>(value: Scalar<'a>, e: &'a Enum) -> Option<Message<'a>> {
+    // Frequent in real traffic (feature names the spec lacks): no formatting machinery, and
+    // no allocation on the fast path (the message is written into the report's text).
     let (quote, shown) = match value {
         Scalar::Number(raw) => {
             if small_int(raw)
@@ -489,16 +576,11 @@ fn enum_miss(value: Scalar<'_>, e: &Enum) -> Option<String> {
             (true, text)
         }
     };
-    let mut message = String::with_capacity(shown.len() + 2 + e.miss_suffix.len());
-    if quote {
-        message.push('"');
-        message.push_str(shown);
-        message.push('"');
-    } else {
-        message.push_str(shown);
-    }
-    message.push_str(&e.miss_suffix);
-    Some(message)
+    Some(Message::Miss {
+        shown,
+        quote,
+        suffix: &e.miss_suffix,
+    })
 }
 
 /// The finding of a number outside the spec's range (`int32` adds its own bounds).

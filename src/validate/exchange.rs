@@ -170,15 +170,10 @@ impl<'e, 'a> Sink<'e, 'a> {
             l,
             c,
         );
-        self.out.push(Finding {
-            severity: self.severity,
-            code,
-            pointer: pointer.to_owned(),
-            line: Some(line),
-            column: Some(column),
-            offset: None,
-            message,
-        });
+        let mut f = Finding::new(self.severity, code, pointer, &message);
+        f.line = Some(line);
+        f.column = Some(column);
+        self.out.push(f);
     }
 }
 
@@ -352,7 +347,9 @@ fn value_problem(spec: &Spec, id: usize, raw: &str) -> Option<String> {
     }
     let mut problem = None;
     scalar_findings(s, scalar, &mut |_, message| {
-        problem.get_or_insert(message);
+        if problem.is_none() {
+            problem = Some(message.into_string());
+        }
     });
     problem.map(|m| format!("— {m}"))
 }

@@ -21,14 +21,16 @@
 //! check over every payload they have.
 
 use super::check::{
-    deprecated_message, missing_message, pointer_of, property_index, repeat_message,
-    scalar_findings, too_long_message, type_finding, undeclared_member, RawFinding, Scalar, Seg,
+    deprecated_message, missing_message, pointer_len, pointer_of, property_index, push_pointer,
+    push_repeat_message, scalar_findings, too_long_message, type_finding, undeclared_is_reported,
+    undeclared_member_into, Scalar, Seg,
 };
 use super::check::{is_snowflake, rfc3339_quick, short_int};
 use super::keys::Repeats;
 use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, PropertyInfo, Quick, Schema, Spec};
-use super::{unique, Code, Finding};
+use super::text::{Raw, Texts, Written};
+use super::{unique, Code};
 pub(crate) use crate::fast::Token;
 use crate::fast::{next_special, number_end};
 
@@ -130,8 +132,9 @@ pub(crate) struct Fast<'s, 'a> {
     stacks: Stacks<'s, 'a>,
     /// Which of [`top`]'s keys the root object has.
     pub top_keys: u8,
-    /// Findings as [`RawFinding::into_finding`] makes them ([`Fast::take_findings`]).
-    out: Vec<Finding>,
+    /// Findings ([`Fast::take_findings`]), their text in `texts`.
+    out: Vec<Raw>,
+    texts: Texts,
     /// The open array of unique items, for its repeats.
     seen: unique::Seen,
     /// The one-pass check's state (see [`Fast::check_decoding`]): the schema of the value a key announces (`None`: not checked) and whether it may be
@@ -199,6 +202,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             stacks: Stacks::default(),
             top_keys: 0,
             out: Vec::new(),
+            texts: Texts::new(),
             seen: unique::Seen::default(),
             next: (None, false),
             pending: Pending {
@@ -322,26 +326,59 @@ impl<'s, 'a> Fast<'s, 'a> {
             .recycle();
     }
 
-    /// The findings.
-    pub fn take_findings(&mut self) -> Vec<Finding> {
-        std::mem::take(&mut self.out)
+    /// The findings, and their text.
+    pub fn take_findings(&mut self) -> Written {
+        Written {
+            raws: std::mem::take(&mut self.out),
+            texts: std::mem::take(&mut self.texts),
+        }
     }
 
     fn report(&mut self, code: Code, offset: usize, message: String) {
+        self.report_with(code, offset, message.len(), |out| out.push_str(&message));
+    }
+
+    /// Reports a finding at the current path whose message (of about `len` bytes) `message`
+    /// writes: its text goes straight into the report's buffer.
+    #[inline]
+    fn report_with(
+        &mut self,
+        code: Code,
+        offset: usize,
+        len: usize,
+        message: impl FnOnce(&mut String),
+    ) {
+        self.report_maybe(offset, len, |out| {
+            message(out);
+            Some(code)
+        });
+    }
+
+    /// [`Fast::report_with`] where `message` also gives the code, or `None` for no finding.
+    #[inline]
+    fn report_maybe(
+        &mut self,
+        offset: usize,
+        len: usize,
+        message: impl FnOnce(&mut String) -> Option<Code>,
+    ) {
         if self.out.capacity() == 0 {
-            // Most payloads of real traffic have fewer findings; more than eight would leave
-            // the allocator's small-block cache (so would starting with room for sixteen).
+            // Most payloads of real traffic have fewer findings; room for a few pointers and
+            // messages saves regrowing.
             self.out.reserve(8);
+            self.texts.buf().reserve(512);
         }
-        self.out.push(
-            RawFinding {
-                code,
-                pointer: pointer_of("", &self.stacks.path),
-                offset,
-                message,
+        let path = &self.stacks.path;
+        let start = self.texts.start(pointer_len(path) + len);
+        push_pointer(self.texts.buf(), path);
+        let end = self.texts.pointer_done();
+        match message(self.texts.buf()) {
+            Some(code) => {
+                let span = self.texts.done(start, end);
+                self.out.push(Raw { code, offset, span });
             }
-            .into_finding(),
-        );
+            None => self.texts.buf().truncate(start),
+        }
     }
 
     #[inline(always)]
@@ -472,7 +509,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             return Ok(());
         }
         scalar_findings(s, value, &mut |code, message| {
-            self.report(code, start, message)
+            self.report_with(code, start, message.len(), |out| message.write(out))
         });
         Ok(())
     }
@@ -568,7 +605,9 @@ impl<'s, 'a> Fast<'s, 'a> {
             |j, k| earlier[j].same(&earlier[k]),
         );
         if let Some(j) = first {
-            self.report(Code::DuplicateItem, at, repeat_message(n, j));
+            self.report_with(Code::DuplicateItem, at, 64, |out| {
+                push_repeat_message(out, n, j)
+            });
         }
         if let Some(items) = items {
             self.check_scalar(items, false, at, token)?;
@@ -670,15 +709,16 @@ impl<'s, 'a> Fast<'s, 'a> {
                 }
                 (Some(p.id), !p.required)
             }
-            (Some(s), None) => match undeclared_member(self.spec, s, key, siblings) {
-                Some((code, message)) => {
-                    self.report(code, key_start, message);
-                    (None, false)
-                }
-                None => match s.additional {
-                    Some(Some(aid)) => (Some(aid), false),
-                    _ => (None, false),
-                },
+            (Some(s), None) if undeclared_is_reported(s, key) => {
+                let spec = self.spec;
+                self.report_maybe(key_start, key.len() + s.unknown_suffix.len() + 1, |out| {
+                    undeclared_member_into(spec, s, key, siblings, out)
+                });
+                (None, false)
+            }
+            (Some(s), None) => match s.additional {
+                Some(Some(aid)) => (Some(aid), false),
+                _ => (None, false),
             },
         })
     }
@@ -695,15 +735,12 @@ impl<'s, 'a> Fast<'s, 'a> {
                     let mut pointer = pointer_of("", &self.stacks.path);
                     pointer.push('/');
                     push_escaped(&mut pointer, r);
-                    self.out.push(
-                        RawFinding {
-                            code: Code::MissingRequired,
-                            pointer,
-                            offset: start,
-                            message: missing_message(s, r),
-                        }
-                        .into_finding(),
-                    );
+                    let span = self.texts.push(&pointer, &missing_message(s, r));
+                    self.out.push(Raw {
+                        code: Code::MissingRequired,
+                        offset: start,
+                        span,
+                    });
                 }
             }
         }

@@ -99,11 +99,11 @@ fn many_repeated_keys() {
         assert_eq!(repeats.len(), n / 2 + 1);
         // Named and placed as one at a time would: the first repeat of `k000000` is the key
         // on line n/2 + 1, its first occurrence on line 1.
-        assert_eq!(repeats[0].pointer, "/guild/k000000");
+        assert_eq!(repeats[0].pointer(), "/guild/k000000");
         assert_eq!(repeats[0].line, Some(n / 2 + 1));
-        assert!(repeats[0].message.contains("first at line 1, column 31"));
+        assert!(repeats[0].message().contains("first at line 1, column 31"));
         let last = repeats.last().unwrap_or_else(|| unreachable!());
-        assert_eq!(last.pointer, "/code");
+        assert_eq!(last.pointer(), "/code");
     }
 }
 
@@ -142,7 +142,7 @@ fn long_arrays_of_unique_items() {
                 .findings
                 .iter()
                 .filter(|f| f.code == Code::DuplicateItem)
-                .map(|f| f.message.as_str())
+                .map(|f| f.message())
                 .collect();
             assert_eq!(repeats.len(), n / 2, "{kind:?}");
             assert_eq!(

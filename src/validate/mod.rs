@@ -11,7 +11,7 @@
 //! assert_eq!(report.status, Status::Warning);
 //! let f = &report.findings[0];
 //! assert_eq!((f.severity, f.code), (Severity::Warning, Code::WrongVariantField));
-//! assert_eq!(f.pointer, "/guild_id");
+//! assert_eq!(f.pointer(), "/guild_id");
 //! assert_eq!((f.line, f.column), (Some(1), Some(65)));
 //! ```
 //!
@@ -31,7 +31,7 @@
 //!
 //! The multi-payload readers (files, NDJSON, HAR, directories, stdin) are in [`input`].
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
@@ -47,6 +47,7 @@ mod linear_tests;
 mod models;
 mod position;
 mod spec;
+mod text;
 mod unique;
 
 pub use kind::{HarPart, Kind, UnknownKindError};
@@ -359,24 +360,106 @@ impl Serialize for Code {
 }
 
 /// One thing the validator found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// The pointer and the message are read with [`Finding::pointer`] and [`Finding::message`]:
+/// the findings of one report share one buffer for their text, so a finding costs no
+/// allocation of its own (a payload can have hundreds of thousands). A finding kept after its
+/// report is dropped keeps that buffer alive; [`Finding::new`] makes one with a text of its
+/// own.
+#[derive(Clone)]
 pub struct Finding {
     /// How serious it is.
     pub severity: Severity,
     /// The stable code.
     pub code: Code,
-    /// Where, as a JSON pointer (RFC 6901) into the payload; for a missing field, the pointer
-    /// the field would have. Empty for the whole payload.
-    pub pointer: String,
     /// 1-based line in the source (`None` when there is no position, e.g. an I/O error).
     pub line: Option<usize>,
     /// 1-based column in the source, counted in characters (Unicode scalar values).
     pub column: Option<usize>,
     /// Byte offset within the bytes that were validated (for a missing field: the object).
-    #[serde(skip)]
     pub offset: Option<usize>,
+    text: text::Text,
+}
+
+impl Finding {
+    /// A finding without a position (set [`Finding::line`], [`Finding::column`] and
+    /// [`Finding::offset`] after, where known).
+    ///
+    /// ```
+    /// use discord_invite::validate::{Code, Finding, Severity};
+    /// let mut f = Finding::new(Severity::Warning, Code::UnknownField, "/zz", "`zz` is new");
+    /// f.line = Some(1);
+    /// assert_eq!((f.pointer(), f.message()), ("/zz", "`zz` is new"));
+    /// ```
+    pub fn new(severity: Severity, code: Code, pointer: &str, message: &str) -> Finding {
+        Finding {
+            severity,
+            code,
+            line: None,
+            column: None,
+            offset: None,
+            text: text::Text::new(pointer, message),
+        }
+    }
+
+    /// Where, as a JSON pointer (RFC 6901) into the payload; for a missing field, the pointer
+    /// the field would have. Empty for the whole payload.
+    #[inline]
+    pub fn pointer(&self) -> &str {
+        self.text.pointer()
+    }
+
     /// What is wrong, for humans.
-    pub message: String,
+    #[inline]
+    pub fn message(&self) -> &str {
+        self.text.message()
+    }
+}
+
+impl fmt::Debug for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Finding")
+            .field("severity", &self.severity)
+            .field("code", &self.code)
+            .field("pointer", &self.pointer())
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("offset", &self.offset)
+            .field("message", &self.message())
+            .finish()
+    }
+}
+
+impl PartialEq for Finding {
+    fn eq(&self, o: &Finding) -> bool {
+        (
+            self.severity,
+            self.code,
+            self.line,
+            self.column,
+            self.offset,
+        ) == (o.severity, o.code, o.line, o.column, o.offset)
+            && self.pointer() == o.pointer()
+            && self.message() == o.message()
+    }
+}
+
+impl Eq for Finding {}
+
+/// As it always was: `severity`, `code`, `pointer`, `line`, `column`, `message` (the offset is
+/// left out).
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Finding", 6)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("code", &self.code)?;
+        st.serialize_field("pointer", self.pointer())?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("column", &self.column)?;
+        st.serialize_field("message", self.message())?;
+        st.end()
+    }
 }
 
 /// The verdict on one payload.
@@ -443,15 +526,7 @@ impl Report {
                 Severity::Error => Status::Error,
                 _ => Status::Skipped,
             },
-            findings: vec![Finding {
-                severity,
-                code,
-                pointer: String::new(),
-                line: None,
-                column: None,
-                offset: None,
-                message,
-            }],
+            findings: vec![Finding::new(severity, code, "", &message)],
         }
     }
 }
@@ -662,34 +737,28 @@ pub(crate) fn validate_slow(
     let mut lines = position::Lines::new(bytes);
     let first_at: Vec<(usize, usize)> = firsts.iter().map(|&o| lines.line_col(o)).collect();
     let repeats = !doc.duplicates.is_empty();
-    // A key repeated many times has one message for all its repeats: formatted once.
-    let mut last: Option<(usize, String)> = None;
-    let mut raw: Vec<RawFinding> = std::mem::take(&mut doc.duplicates)
-        .into_iter()
-        .map(|d| {
-            let message = match &last {
-                Some((first, m)) if *first == d.first => m.clone(),
-                _ => {
-                    let (l, c) = match firsts.binary_search(&d.first) {
-                        Ok(i) => first_at[i],
-                        Err(_) => position::line_col(bytes, d.first),
-                    };
-                    let (l, c) = place(origin, l, c);
-                    let m = format!(
-                        "key repeated in one object (first at line {l}, column {c}); readers disagree on which one wins"
-                    );
-                    last = Some((d.first, m.clone()));
-                    m
-                }
+    // A key repeated many times has one message for all its repeats: formatted once, and
+    // written once into the report's text.
+    let mut dups = text::Written::default();
+    let mut last = None;
+    let mut message = String::new();
+    for d in std::mem::take(&mut doc.duplicates) {
+        if last != Some(d.first) || !dups.push_repeat(Code::DuplicateKey, d.offset, &d.pointer) {
+            let (l, c) = match firsts.binary_search(&d.first) {
+                Ok(i) => first_at[i],
+                Err(_) => position::line_col(bytes, d.first),
             };
-            RawFinding {
-                code: Code::DuplicateKey,
-                pointer: d.pointer,
-                offset: d.offset,
+            let (l, c) = place(origin, l, c);
+            message.clear();
+            let _ = write!(
                 message,
-            }
-        })
-        .collect();
+                "key repeated in one object (first at line {l}, column {c}); readers disagree on which one wins"
+            );
+            dups.push(Code::DuplicateKey, d.offset, &d.pointer, &message);
+            last = Some(d.first);
+        }
+    }
+    let mut raw: Vec<RawFinding> = Vec::new();
 
     // Which kind, and its findings.
     let spec = Spec::get();
@@ -704,7 +773,7 @@ pub(crate) fn validate_slow(
                     offset: doc.root.start,
                     message: format!("{what}: not invite-related, not validated"),
                 });
-                return finish_raw(bytes, origin, options, None, None, raw, true);
+                return finish_after(bytes, origin, options, None, None, dups, raw, true);
             }
             kind::Envelope::None => match options.kind {
                 Some(k) => (k, check_as(spec, bytes, k, &doc.root, "", repeats)),
@@ -728,19 +797,20 @@ pub(crate) fn validate_slow(
                             offset: doc.root.start,
                             message,
                         });
-                        return finish_raw(bytes, origin, options, None, None, raw, true);
+                        return finish_after(bytes, origin, options, None, None, dups, raw, true);
                     }
                 },
             },
         },
     };
     raw.extend(checked.raw);
-    finish_raw(
+    finish_after(
         bytes,
         origin,
         options,
         Some(kind),
         checked.schema,
+        dups,
         raw,
         false,
     )
@@ -980,24 +1050,44 @@ fn finish_raw(
     raw: Vec<RawFinding>,
     skipped: bool,
 ) -> Report {
-    let findings = raw.into_iter().map(RawFinding::into_finding).collect();
-    finish(bytes, origin, options, kind, schema, findings, skipped)
+    let written = text::Written::default();
+    finish_after(bytes, origin, options, kind, schema, written, raw, skipped)
 }
 
-/// The report of `findings` (from [`RawFinding::into_finding`]: a byte offset each): in
-/// order, with severities, lines and columns.
+/// [`finish_raw`] after findings already `written`.
+#[allow(clippy::too_many_arguments)]
+fn finish_after(
+    bytes: &[u8],
+    origin: Origin,
+    options: &Options,
+    kind: Option<Kind>,
+    schema: Option<&'static str>,
+    mut written: text::Written,
+    raw: Vec<RawFinding>,
+    skipped: bool,
+) -> Report {
+    for f in &raw {
+        written.push(f.code, f.offset, &f.pointer, &f.message);
+    }
+    finish(bytes, origin, options, kind, schema, written, skipped)
+}
+
+/// The report of the findings `written`: in order, with severities, lines and columns.
 fn finish(
     bytes: &[u8],
     origin: Origin,
     options: &Options,
     kind: Option<Kind>,
     schema: Option<&'static str>,
-    mut findings: Vec<Finding>,
+    written: text::Written,
     skipped: bool,
 ) -> Report {
-    findings.sort_by_key(|f| f.offset);
-    let reach = findings.last().and_then(|f| f.offset).unwrap_or(0);
+    let text::Written { mut raws, texts } = written;
+    // Nearly always in order already (one pass over the runs).
+    raws.sort_by_key(|f| f.offset);
+    let reach = raws.last().map_or(0, |f| f.offset);
     let mut lines = position::Lines::reaching(bytes, reach);
+    let mut findings = text::findings(&raws, texts);
     for f in &mut findings {
         let (l, c) = lines.line_col(f.offset.unwrap_or(0));
         let (line, column) = place(origin, l, c);

@@ -33,9 +33,25 @@ macro_rules! with_model {
 }
 
 /// Decodes `bytes` with the SDK model of `kind`, keeping only the verdict.
+///
+/// The verdict-only twin (`Check<Model>`) reads first: it builds nothing (a payload of half a
+/// million unknown or repeated keys is not copied into the model's unknown fields), and what
+/// it accepts the model accepts (`fast_path_tests` checks the contract). Only a payload it
+/// does not accept is decoded by the model, for the error.
 pub(crate) fn decode(kind: Kind, bytes: &[u8]) -> Result<(), DecodeError> {
-    fn one<T: for<'de> crate::__private::Decode<'de>>() -> fn(&[u8]) -> Result<(), DecodeError> {
-        |b| crate::convert::decode_slice::<T>(b).map(drop)
+    fn one<T: for<'de> crate::__private::Decode<'de>>() -> fn(&[u8]) -> Result<(), DecodeError>
+    where
+        Check<T>: serde::de::DeserializeOwned,
+    {
+        |b| {
+            let text = std::str::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b));
+            if let Ok(text) = text {
+                if crate::fast::from_str_with::<Check<T>, _>(text, crate::fast::NoHook).is_some() {
+                    return Ok(());
+                }
+            }
+            crate::convert::decode_slice::<T>(b).map(drop)
+        }
     }
     with_model!(kind, one)(bytes)
 }

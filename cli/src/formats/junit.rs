@@ -115,7 +115,7 @@ pub fn suite(out: &mut String, source: &str, payloads: &[(&Location, Report)], s
                 .findings
                 .iter()
                 .find(|f| f.severity == Severity::Note)
-                .map_or("not validated", |f| f.message.as_str());
+                .map_or("not validated", |f| f.message());
             let _ = writeln!(out, "      <skipped message=\"{}\"/>", escape(why));
         }
         out.push_str("    </testcase>\n");
@@ -157,14 +157,11 @@ pub fn unread(out: &mut String, source: &str, report: &Report, strict: bool) {
             out,
             "      <{tag} type=\"{}\" message=\"{}\"/>",
             f.code,
-            escape(&f.message)
+            escape(f.message())
         );
     }
     if skipped == 1 {
-        let why = report
-            .findings
-            .first()
-            .map_or("not read", |f| f.message.as_str());
+        let why = report.findings.first().map_or("not read", |f| f.message());
         let _ = writeln!(out, "      <skipped message=\"{}\"/>", escape(why));
     }
     out.push_str("    </testcase>\n  </testsuite>\n");

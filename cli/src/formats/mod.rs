@@ -22,15 +22,15 @@ pub struct Place {
 /// they are placed on the entry's line, and the message says where in the body. An exchange
 /// finding is placed where it is in the HAR file; other findings where they are.
 pub fn place(location: &Location, f: &Finding) -> Place {
-    let mut message = f.message.clone();
+    let mut message = f.message().to_owned();
     match &location.har {
         Some(h) if !f.code.is_exchange() => {
             message.push_str(&format!(" (HAR entry {} {} body", h.entry, h.part.as_str()));
             if let (Some(l), Some(c)) = (f.line, f.column) {
                 message.push_str(&format!(", line {l}, column {c}"));
             }
-            if !f.pointer.is_empty() {
-                message.push_str(&format!(", at {}", f.pointer));
+            if !f.pointer().is_empty() {
+                message.push_str(&format!(", at {}", f.pointer()));
             }
             message.push(')');
             Place {
@@ -40,8 +40,8 @@ pub fn place(location: &Location, f: &Finding) -> Place {
             }
         }
         _ => {
-            if !f.pointer.is_empty() {
-                message.push_str(&format!(" (at {})", f.pointer));
+            if !f.pointer().is_empty() {
+                message.push_str(&format!(" (at {})", f.pointer()));
             }
             Place {
                 line: f.line.or(location.line),

@@ -88,8 +88,9 @@ pub fn results(out: &mut Vec<u8>, source: &str, location: &Location, report: &Re
             physical["region"] = region;
         }
         let mut loc = json!({"physicalLocation": physical});
-        if !f.pointer.is_empty() {
-            loc["logicalLocations"] = json!([{"fullyQualifiedName": f.pointer, "kind": "member"}]);
+        if !f.pointer().is_empty() {
+            loc["logicalLocations"] =
+                json!([{"fullyQualifiedName": f.pointer(), "kind": "member"}]);
         }
         let index = Code::ALL.iter().position(|&c| c == f.code).unwrap_or(0);
         let result = json!({

@@ -983,14 +983,11 @@ fn positioned(code: Code, line: usize, column: usize, message: String) -> Report
         } else {
             Status::Skipped
         },
-        findings: vec![Finding {
-            severity,
-            code,
-            pointer: String::new(),
-            line: Some(line),
-            column: Some(column),
-            offset: None,
-            message,
+        findings: vec![{
+            let mut f = Finding::new(severity, code, "", &message);
+            f.line = Some(line);
+            f.column = Some(column);
+            f
         }],
     }
 }

@@ -1,0 +1,73 @@
+//! A finding costs no allocation of its own (issue 13: payloads of hundreds of thousands of
+//! findings). Counted, not timed: the allocations made while validating a payload of many
+//! unknown fields, and one of many unknown enum values and repeated items. Before the findings
+//! of a report shared one text buffer, each had two (its pointer and its message). (Its own
+//! test binary: the allocator counts the whole process.)
+
+#![cfg(feature = "validate")]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use discord_invite::validate::{validate, Code, Kind};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the layout is the caller's, passed on unchanged.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `alloc` above with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const INVITE: &str = r#"{"type":0,"code":"abc","guild_id":"1","expires_at":null,"channel":{"id":"1","type":0,"name":"general"},"guild":{"id":"1","name":"x","splash":null,"banner":null,"description":null,"icon":null,"features":["COMMUNITY"],"verification_level":2,"vanity_url_code":null,"nsfw_level":0,"nsfw":false,"premium_subscription_count":3}"#;
+
+/// Allocations made validating `json` (after a first run: the spec is compiled once), and its
+/// findings of `code`.
+fn allocations(json: &str, kind: Option<Kind>, code: Code) -> (usize, usize) {
+    let _ = validate(json.as_bytes(), kind);
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let report = validate(json.as_bytes(), kind);
+    let used = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    let n = report.findings.iter().filter(|f| f.code == code).count();
+    (used, n)
+}
+
+#[test]
+fn findings_share_their_text_buffer() {
+    let n = 20_000;
+    // An invite of unknown fields.
+    let members: Vec<String> = (0..n).map(|i| format!("\"k{i:06}\":1")).collect();
+    let unknown = format!("{},{}}}", INVITE, members.join(","));
+    // A features array of unknown values, each twice (an unknown value and a repeated item).
+    let items: Vec<String> = (0..n).map(|i| format!("\"F{:05}\"", i % (n / 2))).collect();
+    let features = format!("{INVITE}}}").replace(
+        "\"features\":[\"COMMUNITY\"]",
+        &format!("\"features\":[{}]", items.join(",")),
+    );
+    for (what, json, code) in [
+        ("unknown fields", &unknown, Code::UnknownField),
+        ("unknown enum values", &features, Code::UnknownEnumValue),
+        ("repeated items", &features, Code::DuplicateItem),
+    ] {
+        let (used, found) = allocations(json, None, code);
+        assert!(found >= n / 2, "{what}: {found} findings");
+        // Buffers that grow by doubling, the hash index of the object's keys or the array's
+        // items, and a few more: far fewer than one per finding.
+        assert!(
+            used < found / 20,
+            "{what}: {used} allocations for {found} findings"
+        );
+    }
+}
