@@ -81,8 +81,7 @@ impl<'de> crate::__private::Decode<'de> for ApiError {
                             v_errors = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -202,8 +201,7 @@ impl<'de> crate::__private::Decode<'de> for ApiErrorMessage {
                             v_message = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -397,8 +395,7 @@ impl<'de> crate::__private::Decode<'de> for AvatarDecoration {
                         }
                         "sku_id" => v_sku_id = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -514,8 +511,7 @@ impl<'de> crate::__private::Decode<'de> for ByNWeekday {
                         "n" => v_n = Some(crate::__private::next_value(&mut map)?),
                         "day" => v_day = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -748,8 +744,7 @@ impl<'de> crate::__private::Decode<'de> for CreateGroupDmInviteRequest {
                     match key.as_str() {
                         "max_age" => v_max_age = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -936,8 +931,7 @@ impl<'de> crate::__private::Decode<'de> for CreateGuildInviteRequest {
                             v_role_ids = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -1240,8 +1234,7 @@ impl<'de> crate::__private::Decode<'de> for FriendInvite {
                             v_flags = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -1493,8 +1486,7 @@ impl<'de> crate::__private::Decode<'de> for GroupDmInvite {
                             )?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -2329,8 +2321,7 @@ impl<'de> crate::__private::Decode<'de> for GuildInvite {
                         }
                         "roles" => v_roles = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -2671,8 +2662,7 @@ impl<'de> crate::__private::Decode<'de> for GuildLiveliness {
                             v_last_updated_ts = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -2947,8 +2937,7 @@ impl<'de> crate::__private::Decode<'de> for GuildMember {
                         "mute" => v_mute = Some(crate::__private::next_value(&mut map)?),
                         "deaf" => v_deaf = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -3237,8 +3226,7 @@ impl<'de> crate::__private::Decode<'de> for GuildRoleColors {
                             v_tertiary_color = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -3371,8 +3359,7 @@ impl<'de> crate::__private::Decode<'de> for InnerErrors {
                             v_errors = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -3488,8 +3475,7 @@ impl<'de> crate::__private::Decode<'de> for InstallParams {
                             v_permissions = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -3609,8 +3595,7 @@ impl<'de> crate::__private::Decode<'de> for IntegrationTypeConfiguration {
                             );
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -4231,44 +4216,38 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             v_expires_at = crate::__private::next_value(&mut map)?;
                         }
                         "is_contact" if crate::__private::foreign(&v_tag, &[0, 2]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "is_contact" => {
                             v_is_contact = Some(crate::__private::next_value(&mut map)?);
                         }
                         "flags" if crate::__private::foreign(&v_tag, &[0, 2]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "flags" => {
                             v_flags = Some(crate::__private::next_value(&mut map)?);
                         }
                         "guild" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "guild" => {
                             v_guild = Some(crate::__private::next_value(&mut map)?);
                         }
                         "guild_id" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "guild_id" => {
                             v_guild_id = Some(crate::__private::next_value(&mut map)?);
                         }
                         "channel" => v_channel = crate::__private::next_value(&mut map)?,
                         "target_type" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "target_type" => {
                             v_target_type = Some(crate::__private::next_value(&mut map)?);
                         }
                         "target_user" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "target_user" => {
                             v_target_user = Some(crate::__private::next_value(&mut map)?);
@@ -4277,8 +4256,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "target_application" => {
                             v_target_application = Some(
@@ -4289,8 +4267,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "guild_scheduled_event" => {
                             v_guild_scheduled_event = Some(
@@ -4301,8 +4278,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "target_channel_id" => {
                             v_target_channel_id = Some(
@@ -4313,8 +4289,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "target_message_id" => {
                             v_target_message_id = Some(
@@ -4322,27 +4297,23 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             );
                         }
                         "liveliness" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "liveliness" => {
                             v_liveliness = crate::__private::next_value(&mut map)?;
                         }
                         "uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
                         "max_uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "max_uses" => {
                             v_max_uses = Some(crate::__private::next_value(&mut map)?);
                         }
                         "temporary" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "temporary" => {
                             v_temporary = Some(crate::__private::next_value(&mut map)?);
@@ -4351,8 +4322,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0, 1],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "approximate_member_count" => {
                             v_approximate_member_count = crate::__private::next_value(
@@ -4363,8 +4333,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "approximate_presence_count" => {
                             v_approximate_presence_count = crate::__private::next_value(
@@ -4375,8 +4344,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "is_nickname_changeable" => {
                             v_is_nickname_changeable = Some(
@@ -4384,13 +4352,11 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             );
                         }
                         "roles" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "roles" => v_roles = crate::__private::next_value(&mut map)?,
                         "friends_count" if crate::__private::foreign(&v_tag, &[2]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "friends_count" => {
                             v_friends_count = Some(
@@ -4398,8 +4364,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             );
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -5513,8 +5478,7 @@ impl<'de> crate::__private::Decode<'de> for InviteApplication {
                         }
                         "tags" => v_tags = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -5789,8 +5753,7 @@ impl<'de> crate::__private::Decode<'de> for InviteChannel {
                             v_recipients = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -5933,8 +5896,7 @@ impl<'de> crate::__private::Decode<'de> for InviteChannelRecipient {
                         }
                         "avatar" => v_avatar = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -6207,8 +6169,7 @@ impl<'de> crate::__private::Decode<'de> for InviteCreateEvent {
                             v_role_ids = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -6402,8 +6363,7 @@ impl<'de> crate::__private::Decode<'de> for InviteDeleteEvent {
                         }
                         "code" => v_code = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -6637,8 +6597,7 @@ impl<'de> crate::__private::Decode<'de> for InviteGuild {
                             );
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -6880,8 +6839,7 @@ impl<'de> crate::__private::Decode<'de> for InviteGuildRole {
                             v_permissions = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -7052,8 +7010,7 @@ impl<'de> crate::__private::Decode<'de> for InviteMetadata {
                             v_created_at = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -7207,8 +7164,7 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstance {
                             v_topic = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -7416,8 +7372,7 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstanceMember {
                         }
                         "user" => v_user = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -7715,8 +7670,7 @@ impl<'de> crate::__private::Decode<'de> for LobbyGuildInvite {
                     match key.as_str() {
                         "code" => v_code = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -7850,8 +7804,7 @@ impl<'de> crate::__private::Decode<'de> for Nameplate {
                             v_palette = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -8543,8 +8496,7 @@ impl<'de> crate::__private::Decode<'de> for PrimaryGuild {
                         "tag" => v_tag = crate::__private::next_value(&mut map)?,
                         "badge" => v_badge = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -8706,8 +8658,7 @@ impl<'de> crate::__private::Decode<'de> for RateLimitedError {
                             v_global = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -8936,8 +8887,7 @@ impl<'de> crate::__private::Decode<'de> for RecurrenceRule {
                         }
                         "count" => v_count = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -9617,8 +9567,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEvent {
                             );
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -9968,8 +9917,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEventException {
                             v_is_canceled = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -10347,8 +10295,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEventUser {
                             v_response = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -10622,8 +10569,7 @@ impl<'de> crate::__private::Decode<'de> for TargetUsersJobStatus {
                             v_error_message = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -10859,8 +10805,7 @@ impl<'de> crate::__private::Decode<'de> for UpdateTargetUsersError {
                             );
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -11132,8 +11077,7 @@ impl<'de> crate::__private::Decode<'de> for User {
                             v_primary_guild = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -11310,8 +11254,7 @@ impl<'de> crate::__private::Decode<'de> for UserCollectibles {
                             v_nameplate = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -11439,8 +11382,7 @@ impl<'de> crate::__private::Decode<'de> for VanityUrl {
                         "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
                         "error" => v_error = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -11564,8 +11506,7 @@ impl<'de> crate::__private::Decode<'de> for VanityUrlError {
                         }
                         "code" => v_code = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }

@@ -149,10 +149,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                 }
                 "d" if t.is_absent() => d = D::Raw(map.next_value_seed(RawSeed)?),
                 "d" => d = D::Decoded(map.next_value_seed(DSeed(t.clone()))?),
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert_field(key.as_str(), value);
-                }
+                _ => map.next_value_seed(extra.next_field(key.as_str()))?,
             }
         }
         let op = crate::__private::present(op, "op")?;

@@ -250,11 +250,11 @@ fn map_deserialize(
     }
 }
 
-/// The unknown-field arm of a model's decoder: the value kept raw, in arrival order.
+/// The unknown-field arm of a model's decoder: the value's raw text appended to the object's
+/// block of unknown fields, in arrival order.
 fn keep_unknown() -> TokenStream {
     quote! {
-        let value = map.next_value()?;
-        extra.insert_field(key.as_str(), value);
+        map.next_value_seed(extra.next_field(key.as_str()))?;
     }
 }
 
