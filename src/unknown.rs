@@ -112,6 +112,14 @@ impl<'a> Entries<'a> {
     #[inline]
     fn part(&mut self) -> Option<&'a str> {
         let bytes = self.0.as_bytes();
+        let first = *bytes.first()?;
+        if first & MORE == 0 {
+            // Nearly every key and text: a length of one byte.
+            let end = 1 + usize::from(first);
+            let part = self.0.get(1..end)?;
+            self.0 = self.0.get(end..)?;
+            return Some(part);
+        }
         let (mut n, mut shift, mut at) = (0usize, 0u32, 0usize);
         loop {
             let b = *bytes.get(at)?;
@@ -422,7 +430,6 @@ impl RawJson<'_> {
     }
 }
 
-
 /// A raw JSON value read on its own (the `d` of a gateway message the SDK does not model):
 /// `Box<RawValue>`'s protocol, with the checks unknown fields get.
 pub(crate) struct RawField(Box<RawValue>);
@@ -499,9 +506,7 @@ impl RawSink for PhantomData<RawField> {
 
     fn json_text<E: serde::de::Error>(self, text: String) -> Result<RawField, E> {
         // Valid JSON by construction (`neutral::JsonText`), so this parse cannot fail.
-        RawValue::from_string(text)
-            .map(RawField)
-            .map_err(E::custom)
+        RawValue::from_string(text).map(RawField).map_err(E::custom)
     }
 }
 
@@ -564,10 +569,7 @@ impl<'de, S: RawSink> serde::de::Visitor<'de> for FieldVisitor<S> {
         map.next_value_seed(TextSeed(self.0))
     }
 
-    fn visit_newtype_struct<D: serde::Deserializer<'de>>(
-        self,
-        d: D,
-    ) -> Result<S::Value, D::Error> {
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
         if is_sonic::<D>() {
             return d.deserialize_newtype_struct(SONIC_RAW_TOKEN, TextSeed(self.0));
         }
@@ -620,7 +622,10 @@ struct TextSeed<S>(S);
 impl<'de, S: RawSink> serde::de::DeserializeSeed<'de> for TextSeed<S> {
     type Value = S::Value;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<S::Value, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
@@ -759,6 +764,7 @@ impl<'de, E: serde::de::Error> serde::de::MapAccess<'de> for RawMap<'de, E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn surrogate_escapes_must_pair() {
@@ -855,5 +861,167 @@ mod tests {
         assert_eq!(f.remove("a").map(|v| v.get().to_owned()), Some("5".into()));
         assert_eq!(f.len(), 3);
         assert_eq!(f.clone(), f);
+    }
+
+    /// The fields as `(key, raw text)`, through the public iterator.
+    fn pairs(f: &UnknownFields) -> Vec<(String, String)> {
+        f.iter()
+            .map(|(k, v)| (k.to_owned(), v.get().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn lengths_of_every_width_read_back() {
+        // 63 fits one length byte, 64 takes two, 4096 three, 262144 four.
+        let mut f = UnknownFields::new();
+        let mut want = Vec::new();
+        for n in [0usize, 1, 62, 63, 64, 65, 4095, 4096, 262_144] {
+            let key = "k".repeat(n);
+            let text = format!("\"{}\"", "v".repeat(n));
+            f.insert_str(&key, RawValue::from_string(text.clone()).unwrap());
+            want.push((key, text));
+        }
+        assert_eq!(pairs(&f), want);
+        assert_eq!(f.len(), want.len());
+        assert_eq!(f.iter().len(), want.len());
+        for (key, text) in &want {
+            assert_eq!(f.get_raw(key).map(RawValue::get), Some(text.as_str()));
+        }
+        // Exactly the bytes the fields need: lengths, keys and texts.
+        let lengths: usize = [0usize, 1, 62, 63, 64, 65, 4095, 4096, 262_144]
+            .iter()
+            .map(|&n| 2 * len_size(n) + len_size(n + 2) - len_size(n))
+            .sum();
+        let texts: usize = want.iter().map(|(k, t)| k.len() + t.len()).sum();
+        assert_eq!(f.0.as_deref().map(str::len), Some(lengths + texts));
+        assert_eq!(
+            [len_size(63), len_size(64), len_size(4095), len_size(4096)],
+            [1, 2, 2, 3]
+        );
+    }
+
+    #[test]
+    fn null_takes_one_byte_and_reads_back_as_null() {
+        let mut f = UnknownFields::new();
+        f.insert_value("a", &()).unwrap();
+        f.insert_value("b", "null").unwrap(); // the string "null", not the literal
+        f.insert_value("c", &serde_json::json!([null])).unwrap();
+        // Length, key, length, text: `a` and none; `b` and `"null"`; `c` and `[null]`.
+        assert_eq!(f.0.as_deref().map(str::len), Some(3 + 9 + 9));
+        assert_eq!(
+            pairs(&f),
+            [("a", "null"), ("b", "\"null\""), ("c", "[null]")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        assert_eq!(f.get("a"), Some(serde_json::Value::Null));
+        assert_eq!(f.get_raw("a").map(RawValue::get), Some("null"));
+        assert_eq!(f.decode::<Option<bool>>("a"), Some(Ok(None)));
+    }
+
+    #[test]
+    fn raw_values_are_borrowed_from_the_block() {
+        let mut f = UnknownFields::new();
+        f.insert_value("a", &serde_json::json!({"x": [1, 2.50]}))
+            .unwrap();
+        let block = f.0.as_deref().unwrap().as_bytes().as_ptr_range();
+        let raw = f.get_raw("a").unwrap();
+        assert_eq!(raw.get(), r#"{"x":[1,2.50]}"#.replace("2.50", "2.5"));
+        assert!(block.contains(&raw.get().as_ptr()));
+        let (_, first) = f.iter().next().unwrap();
+        assert!(std::ptr::eq(first, raw));
+    }
+
+    #[test]
+    fn removing_rebuilds_and_the_last_removal_frees_the_block() {
+        let mut f = UnknownFields::new();
+        for (k, v) in [("a", "1"), ("b", "null"), ("a", "3"), ("c", "\"é\"")] {
+            f.insert_str(k, RawValue::from_string(v.into()).unwrap());
+        }
+        assert_eq!(f.remove("a").map(|v| v.get().to_owned()), Some("3".into()));
+        assert_eq!(
+            pairs(&f),
+            [("b", "null"), ("c", "\"é\"")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        assert!(f.remove("a").is_none());
+        assert_eq!(
+            f.remove("b").map(|v| v.get().to_owned()),
+            Some("null".into())
+        );
+        assert_eq!(
+            f.remove("c").map(|v| v.get().to_owned()),
+            Some("\"é\"".into())
+        );
+        assert!(f.is_empty() && f.0.is_none() && f.len() == 0);
+        assert_eq!(f, UnknownFields::new());
+        assert_eq!(format!("{f:?}"), "{}");
+    }
+
+    #[test]
+    fn decoded_fields_are_one_block_in_arrival_order() {
+        use crate::{Invite, Payload};
+        let json = "{\"code\":\"x\",\"é\":[1, 2],\"n\":null,\"s\":\"\\ud83d\\ude00\",\"t\":true}";
+        let Invite::Guild(g) = Invite::from_json_str(json).unwrap() else {
+            panic!("not a guild invite")
+        };
+        let mut built = UnknownFields::new();
+        for (k, v) in [
+            ("é", "[1, 2]"),
+            ("n", "null"),
+            ("s", "\"\\ud83d\\ude00\""),
+            ("t", "true"),
+        ] {
+            built.insert_str(k, RawValue::from_string(v.into()).unwrap());
+        }
+        assert_eq!(g.extra.0, built.0);
+        assert_eq!(format!("{:?}", g.extra), format!("{built:?}"));
+        assert_eq!(Invite::Guild(g).to_json_string().unwrap(), json);
+    }
+
+    proptest! {
+        #[test]
+        fn any_fields_keep_order_text_and_last_wins(
+            fields in proptest::collection::vec(
+                ("[a-cé\"\\\\]{0,3}|k{60,70}", prop_oneof![
+                    Just("null".to_owned()),
+                    Just("true".to_owned()),
+                    "-?[1-9][0-9]{0,2}(\\.[0-9]{1,3}0)?",
+                    "[a-z é]{0,80}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+                    "[a-z]{0,5}".prop_map(|s| format!("[null, {{\"{s}\": null}}]")),
+                ]),
+                0..8,
+            )
+        ) {
+            let mut f = UnknownFields::new();
+            for (k, v) in &fields {
+                f.insert_str(k, RawValue::from_string(v.clone()).unwrap());
+            }
+            prop_assert_eq!(pairs(&f), fields.clone());
+            prop_assert_eq!(f.is_empty(), fields.is_empty());
+            prop_assert_eq!(f.0.is_none(), fields.is_empty());
+            for (k, _) in &fields {
+                let last = fields.iter().rev().find(|(k2, _)| k2 == k).map(|(_, v)| v.as_str());
+                prop_assert_eq!(f.get_raw(k).map(RawValue::get), last);
+            }
+            // serde_json writes every field's text as it is, in order.
+            let mut map = serde_json::Serializer::new(Vec::new());
+            {
+                use serde::ser::{SerializeMap as _, Serializer as _};
+                let mut m = (&mut map).serialize_map(None).unwrap();
+                f.serialize_entries(&mut m).unwrap();
+                m.end().unwrap();
+            }
+            let want = fields
+                .iter()
+                .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).unwrap()))
+                .collect::<Vec<_>>()
+                .join(",");
+            prop_assert_eq!(String::from_utf8(map.into_inner()).unwrap(), format!("{{{want}}}"));
+            if let Some((k, _)) = fields.first() {
+                let mut g = f.clone();
+                g.remove(k);
+                let rest: Vec<_> = fields.iter().filter(|(k2, _)| k2 != k).cloned().collect();
+                prop_assert_eq!(pairs(&g), rest);
+            }
+        }
     }
 }
