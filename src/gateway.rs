@@ -130,7 +130,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
         let mut s = Nullable::<i64>::Absent;
         let mut t = Nullable::<String>::Absent;
         let mut d = D::Absent;
-        let mut extra = UnknownFields::new();
+        let mut extra = crate::__private::Extra::new();
         while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
             match key.as_str() {
                 "op" => op = Some(map.next_value()?),
@@ -162,7 +162,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
             op,
             s,
             event,
-            extra,
+            extra: extra.finish(),
         })
     }
 }

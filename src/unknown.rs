@@ -188,13 +188,6 @@ impl UnknownFields {
         self.push(key, value.get());
     }
 
-    /// The seed that reads an unknown field's value and appends it under `key` (the
-    /// generated decoders' unknown-field arm): the raw text goes straight into the block.
-    #[inline]
-    pub(crate) fn next_field<'a>(&'a mut self, key: &'a str) -> FieldSeed<Append<'a>> {
-        FieldSeed(Append { fields: self, key })
-    }
-
     /// Appends a field from any serialisable value.
     pub fn insert_value<T: serde::Serialize + ?Sized>(
         &mut self,
@@ -362,6 +355,125 @@ impl fmt::Debug for UnknownFields {
     }
 }
 
+/// Bytes of unknown fields an object being decoded gathers on the stack before it needs the
+/// heap: a user's three unmodelled keys take 41 (all `null`) to ~150 (a clan).
+const STACK: usize = 192;
+
+/// The unknown fields of an object being decoded (the generated decoders' `extra`): gathered
+/// on the stack in the block's layout, then copied into one block of exactly their size by
+/// [`finish`](Self::finish): one allocation per object that has any, where appending to the
+/// block would reallocate it per field.
+#[doc(hidden)]
+pub struct Extra(Gather);
+
+enum Gather {
+    None,
+    Stack { len: usize, buf: [u8; STACK] },
+    Heap(String),
+}
+
+impl Default for Extra {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Extra {
+    /// None yet (nothing written: the buffer is filled only when a field comes).
+    #[inline]
+    pub fn new() -> Self {
+        Extra(Gather::None)
+    }
+
+    /// The seed that reads an unknown field's value and gathers it under `key` (the
+    /// generated decoders' unknown-field arm): the raw text, with no box of its own.
+    #[inline]
+    pub(crate) fn next_field<'a>(&'a mut self, key: &'a str) -> FieldSeed<Append<'a>> {
+        FieldSeed(Append { fields: self, key })
+    }
+
+    /// Gathers one field.
+    pub(crate) fn push(&mut self, key: &str, text: &str) {
+        let size = entry_size(key, text);
+        if let Gather::None = self.0 {
+            if size <= STACK {
+                self.0 = Gather::Stack {
+                    len: 0,
+                    buf: [0; STACK],
+                };
+            }
+        }
+        match &mut self.0 {
+            Gather::Stack { len, buf } if size <= STACK - *len => {
+                let mut put = |bytes: &[u8]| {
+                    // In bounds: the field's size was checked against the room left.
+                    if let Some(to) = buf.get_mut(*len..*len + bytes.len()) {
+                        to.copy_from_slice(bytes);
+                        *len += bytes.len();
+                    }
+                };
+                write_entry(key, text, &mut put);
+            }
+            Gather::Heap(buf) => push_entry(buf, key, text),
+            other => {
+                // Too much for the stack: everything so far and this field on the heap.
+                let mut buf = String::with_capacity(2 * STACK + size);
+                buf.push_str(gathered(other));
+                push_entry(&mut buf, key, text);
+                *other = Gather::Heap(buf);
+            }
+        }
+    }
+
+    /// The object's unknown fields: one block of exactly their size, none when there are none.
+    #[inline]
+    pub fn finish(self) -> UnknownFields {
+        match self.0 {
+            Gather::None => UnknownFields(None),
+            Gather::Heap(buf) => UnknownFields(Some(buf.into_boxed_str())),
+            stack => UnknownFields(Some(gathered(&stack).into())),
+        }
+    }
+}
+
+/// The text gathered so far. The stack holds whole `&str`s and ASCII length bytes, so it is
+/// always UTF-8 (ASCII checked fast, the general check for keys or texts beyond ASCII); the
+/// empty fallback is never taken.
+fn gathered(g: &Gather) -> &str {
+    match g {
+        Gather::None => "",
+        Gather::Stack { len, buf } => {
+            let bytes = buf.get(..*len).unwrap_or_default();
+            crate::ascii::ascii_str(bytes)
+                .or_else(|| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default()
+        }
+        Gather::Heap(buf) => buf,
+    }
+}
+
+/// Writes one field in the block's layout, as bytes (the stack's `push_entry`).
+fn write_entry(key: &str, text: &str, put: &mut impl FnMut(&[u8])) {
+    let text = stored(text);
+    write_len(key.len(), put);
+    put(key.as_bytes());
+    write_len(text.len(), put);
+    put(text.as_bytes());
+}
+
+/// Writes a length, as `push_len` does.
+fn write_len(mut n: usize, put: &mut impl FnMut(&[u8])) {
+    loop {
+        let low = (n & usize::from(LOW)) as u8;
+        n >>= 6;
+        if n == 0 {
+            put(&[low]);
+            return;
+        }
+        put(&[low | MORE]);
+    }
+}
+
 /// serde_json's private name for `RawValue` (`serde_json::raw::TOKEN`): a deserializer that
 /// knows it hands the value's raw JSON text to the visitor (serde_json's own, the fast path's),
 /// and a serializer that knows it writes the text as it is (serde_json's).
@@ -472,9 +584,9 @@ fn check_raw(text: &str) -> Result<(), &'static str> {
     }
 }
 
-/// Appends the field to an object's unknown fields, under its key.
+/// Gathers the field into an object's unknown fields, under its key.
 pub(crate) struct Append<'a> {
-    fields: &'a mut UnknownFields,
+    fields: &'a mut Extra,
     key: &'a str,
 }
 
@@ -975,6 +1087,40 @@ mod tests {
         assert_eq!(g.extra.0, built.0);
         assert_eq!(format!("{:?}", g.extra), format!("{built:?}"));
         assert_eq!(Invite::Guild(g).to_json_string().unwrap(), json);
+    }
+
+    #[test]
+    fn gathered_fields_spill_to_the_heap_unchanged() {
+        use crate::{Invite, Payload};
+        // Around the stack's size: under it, filled by the first field, crossed by the
+        // second, one field alone bigger than it.
+        for (a, b) in [
+            (0, 0),
+            (100, 60),
+            (STACK - 8, 0),
+            (STACK - 12, 1),
+            (150, 150),
+            (400, 3),
+        ] {
+            let (a, b) = ("x".repeat(a), "é".repeat(b));
+            let json = format!(r#"{{"code":"x","a":"{a}","b":"{b}","ü":null,"c":[1, 2]}}"#);
+            let Invite::Guild(g) = Invite::from_json_str(&json).unwrap() else {
+                panic!("not a guild invite")
+            };
+            let mut built = UnknownFields::new();
+            for (k, v) in [
+                ("a", format!("\"{a}\"")),
+                ("b", format!("\"{b}\"")),
+                ("ü", "null".into()),
+                ("c", "[1, 2]".into()),
+            ] {
+                built.insert_str(k, RawValue::from_string(v).unwrap());
+            }
+            assert_eq!(g.extra.0, built.0, "{json}");
+            let via_serde = serde_json::from_str::<Invite>(&json).unwrap();
+            assert_eq!(via_serde.extra().0, built.0, "{json}");
+            assert_eq!(Invite::Guild(g).to_json_string().unwrap(), json);
+        }
     }
 
     proptest! {
