@@ -212,13 +212,14 @@ fn small_seq<'de, T: Decode<'de>, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<T
             Some(v) => head[n] = Some(v),
             None => {
                 let mut out = Vec::with_capacity(n);
-                out.extend(head.into_iter().take(n).flatten());
+                // By reference: moving the array into an iterator would copy all of it.
+                out.extend(head.iter_mut().take(n).filter_map(Option::take));
                 return Ok(out);
             }
         }
     }
     let mut out = Vec::with_capacity(2 * HEAD);
-    out.extend(head.into_iter().flatten());
+    out.extend(head.iter_mut().filter_map(Option::take));
     while let Some(v) = seq.next_element_seed(Inner::<T>::new())? {
         out.push(v);
     }

@@ -115,9 +115,8 @@ impl<'a> Entries<'a> {
         let first = *bytes.first()?;
         if first & MORE == 0 {
             // Nearly every key and text: a length of one byte.
-            let end = 1 + usize::from(first);
-            let part = self.0.get(1..end)?;
-            self.0 = self.0.get(end..)?;
+            let (part, rest) = self.0.get(1..)?.split_at_checked(usize::from(first))?;
+            self.0 = rest;
             return Some(part);
         }
         let (mut n, mut shift, mut at) = (0usize, 0u32, 0usize);
@@ -130,9 +129,8 @@ impl<'a> Entries<'a> {
             }
             shift += 6;
         }
-        let end = at.checked_add(n)?;
-        let part = self.0.get(at..end)?;
-        self.0 = self.0.get(end..)?;
+        let (part, rest) = self.0.get(at..)?.split_at_checked(n)?;
+        self.0 = rest;
         Some(part)
     }
 }
@@ -357,19 +355,18 @@ impl fmt::Debug for UnknownFields {
 
 /// Bytes of unknown fields an object being decoded gathers on the stack before it needs the
 /// heap: a user's three unmodelled keys take 41 (all `null`) to ~150 (a clan).
-const STACK: usize = 192;
+const STACK: usize = 160;
 
 /// The unknown fields of an object being decoded (the generated decoders' `extra`): gathered
 /// on the stack in the block's layout, then copied into one block of exactly their size by
 /// [`finish`](Self::finish): one allocation per object that has any, where appending to the
 /// block would reallocate it per field.
 #[doc(hidden)]
-pub struct Extra(Gather);
-
-enum Gather {
-    None,
-    Stack { len: usize, buf: [u8; STACK] },
-    Heap(String),
+pub struct Extra {
+    len: usize,
+    buf: [u8; STACK],
+    /// Everything gathered, once it outgrew `buf`.
+    heap: Option<String>,
 }
 
 impl Default for Extra {
@@ -379,10 +376,15 @@ impl Default for Extra {
 }
 
 impl Extra {
-    /// None yet (nothing written: the buffer is filled only when a field comes).
+    /// None yet. (Filled in place: a buffer made on first use and moved in would cost a copy
+    /// of it per object; zeroing it costs a few stores.)
     #[inline]
     pub fn new() -> Self {
-        Extra(Gather::None)
+        Extra {
+            len: 0,
+            buf: [0; STACK],
+            heap: None,
+        }
     }
 
     /// The seed that reads an unknown field's value and gathers it under `key` (the
@@ -394,61 +396,50 @@ impl Extra {
 
     /// Gathers one field.
     pub(crate) fn push(&mut self, key: &str, text: &str) {
+        if let Some(heap) = &mut self.heap {
+            push_entry(heap, key, text);
+            return;
+        }
         let size = entry_size(key, text);
-        if let Gather::None = self.0 {
-            if size <= STACK {
-                self.0 = Gather::Stack {
-                    len: 0,
-                    buf: [0; STACK],
-                };
-            }
+        if size <= STACK - self.len {
+            let (len, buf) = (&mut self.len, &mut self.buf);
+            let mut put = |bytes: &[u8]| {
+                // In bounds: the field's size was checked against the room left.
+                if let Some(to) = buf.get_mut(*len..*len + bytes.len()) {
+                    to.copy_from_slice(bytes);
+                    *len += bytes.len();
+                }
+            };
+            write_entry(key, text, &mut put);
+        } else {
+            // Too much for the stack: everything so far and this field on the heap.
+            let mut heap = String::with_capacity(2 * STACK + size);
+            heap.push_str(self.stacked());
+            push_entry(&mut heap, key, text);
+            self.heap = Some(heap);
         }
-        match &mut self.0 {
-            Gather::Stack { len, buf } if size <= STACK - *len => {
-                let mut put = |bytes: &[u8]| {
-                    // In bounds: the field's size was checked against the room left.
-                    if let Some(to) = buf.get_mut(*len..*len + bytes.len()) {
-                        to.copy_from_slice(bytes);
-                        *len += bytes.len();
-                    }
-                };
-                write_entry(key, text, &mut put);
-            }
-            Gather::Heap(buf) => push_entry(buf, key, text),
-            other => {
-                // Too much for the stack: everything so far and this field on the heap.
-                let mut buf = String::with_capacity(2 * STACK + size);
-                buf.push_str(gathered(other));
-                push_entry(&mut buf, key, text);
-                *other = Gather::Heap(buf);
-            }
-        }
+    }
+
+    /// The text gathered on the stack. It holds whole `&str`s and ASCII length bytes, so it
+    /// is always UTF-8 (ASCII checked fast, the general check for keys or texts beyond
+    /// ASCII); the empty fallback is never taken.
+    fn stacked(&self) -> &str {
+        let bytes = self.buf.get(..self.len).unwrap_or_default();
+        crate::ascii::ascii_str(bytes)
+            .or_else(|| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default()
     }
 
     /// The object's unknown fields: one block of exactly their size, none when there are none.
     #[inline]
-    pub fn finish(self) -> UnknownFields {
-        match self.0 {
-            Gather::None => UnknownFields(None),
-            Gather::Heap(buf) => UnknownFields(Some(buf.into_boxed_str())),
-            stack => UnknownFields(Some(gathered(&stack).into())),
+    pub fn finish(&mut self) -> UnknownFields {
+        if let Some(heap) = self.heap.take() {
+            UnknownFields(Some(heap.into_boxed_str()))
+        } else if self.len == 0 {
+            UnknownFields(None)
+        } else {
+            UnknownFields(Some(self.stacked().into()))
         }
-    }
-}
-
-/// The text gathered so far. The stack holds whole `&str`s and ASCII length bytes, so it is
-/// always UTF-8 (ASCII checked fast, the general check for keys or texts beyond ASCII); the
-/// empty fallback is never taken.
-fn gathered(g: &Gather) -> &str {
-    match g {
-        Gather::None => "",
-        Gather::Stack { len, buf } => {
-            let bytes = buf.get(..*len).unwrap_or_default();
-            crate::ascii::ascii_str(bytes)
-                .or_else(|| std::str::from_utf8(bytes).ok())
-                .unwrap_or_default()
-        }
-        Gather::Heap(buf) => buf,
     }
 }
 
