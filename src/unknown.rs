@@ -177,11 +177,13 @@ impl UnknownFields {
     }
 
     /// Appends a field (an existing key is not replaced; see the type's docs).
+    #[allow(clippy::boxed_local)] // 0.1's signature: values come as `Box<RawValue>`
     pub fn insert(&mut self, key: String, value: Box<RawValue>) {
         self.push(&key, value.get());
     }
 
     /// Appends a field, copying the key.
+    #[allow(clippy::boxed_local)] // 0.1's signature: values come as `Box<RawValue>`
     pub fn insert_str(&mut self, key: &str, value: Box<RawValue>) {
         self.push(key, value.get());
     }
@@ -1054,7 +1056,8 @@ mod tests {
             f.remove("c").map(|v| v.get().to_owned()),
             Some("\"é\"".into())
         );
-        assert!(f.is_empty() && f.0.is_none() && f.len() == 0);
+        assert!(f.is_empty() && f.0.is_none() && f.iter().next().is_none());
+        assert_eq!(f.len(), 0);
         assert_eq!(f, UnknownFields::new());
         assert_eq!(format!("{f:?}"), "{}");
     }
