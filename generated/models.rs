@@ -70,7 +70,7 @@ impl<'de> crate::__private::Decode<'de> for ApiError {
                 let mut v_code = None::<i64>;
                 let mut v_message = None::<crate::Text>;
                 let mut v_errors = None::<serde_json::Value>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(crate::__private::next_value(&mut map)?),
@@ -81,8 +81,7 @@ impl<'de> crate::__private::Decode<'de> for ApiError {
                             v_errors = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -90,7 +89,7 @@ impl<'de> crate::__private::Decode<'de> for ApiError {
                     code: crate::__private::present(v_code, "code")?,
                     message: crate::__private::present(v_message, "message")?,
                     errors: v_errors,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -194,7 +193,7 @@ impl<'de> crate::__private::Decode<'de> for ApiErrorMessage {
             ) -> Result<ApiErrorMessage, A::Error> {
                 let mut v_code = None::<i64>;
                 let mut v_message = None::<crate::Text>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(crate::__private::next_value(&mut map)?),
@@ -202,15 +201,14 @@ impl<'de> crate::__private::Decode<'de> for ApiErrorMessage {
                             v_message = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
                 Ok(ApiErrorMessage {
                     code: crate::__private::present(v_code, "code")?,
                     message: crate::__private::present(v_message, "message")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -389,7 +387,7 @@ impl<'de> crate::__private::Decode<'de> for AvatarDecoration {
             ) -> Result<AvatarDecoration, A::Error> {
                 let mut v_asset = None::<crate::ImageHash>;
                 let mut v_sku_id = crate::Nullable::<crate::Snowflake>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "asset" => {
@@ -397,15 +395,14 @@ impl<'de> crate::__private::Decode<'de> for AvatarDecoration {
                         }
                         "sku_id" => v_sku_id = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
                 Ok(AvatarDecoration {
                     asset: crate::__private::present(v_asset, "asset")?,
                     sku_id: crate::__private::required_nullable(v_sku_id, "sku_id")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -508,21 +505,20 @@ impl<'de> crate::__private::Decode<'de> for ByNWeekday {
             ) -> Result<ByNWeekday, A::Error> {
                 let mut v_n = None::<i64>;
                 let mut v_day = None::<RecurrenceRuleWeekday>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "n" => v_n = Some(crate::__private::next_value(&mut map)?),
                         "day" => v_day = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
                 Ok(ByNWeekday {
                     n: crate::__private::present(v_n, "n")?,
                     day: crate::__private::present(v_day, "day")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -743,19 +739,18 @@ impl<'de> crate::__private::Decode<'de> for CreateGroupDmInviteRequest {
                 mut map: A,
             ) -> Result<CreateGroupDmInviteRequest, A::Error> {
                 let mut v_max_age = crate::Nullable::<i64>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "max_age" => v_max_age = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
                 Ok(CreateGroupDmInviteRequest {
                     max_age: v_max_age,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -910,7 +905,7 @@ impl<'de> crate::__private::Decode<'de> for CreateGuildInviteRequest {
                 >::Absent;
                 let mut v_target_type = crate::Nullable::<InviteTargetType>::Absent;
                 let mut v_role_ids = crate::Nullable::<Vec<crate::Snowflake>>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "max_age" => v_max_age = crate::__private::next_value(&mut map)?,
@@ -936,8 +931,7 @@ impl<'de> crate::__private::Decode<'de> for CreateGuildInviteRequest {
                             v_role_ids = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -950,7 +944,7 @@ impl<'de> crate::__private::Decode<'de> for CreateGuildInviteRequest {
                     target_application_id: v_target_application_id,
                     target_type: v_target_type,
                     role_ids: v_role_ids,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -1206,7 +1200,7 @@ impl<'de> crate::__private::Decode<'de> for FriendInvite {
                 let mut v_uses = None::<i64>;
                 let mut v_max_uses = None::<i64>;
                 let mut v_flags = None::<GuildInviteFlags>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_kind = Some(crate::__private::next_value(&mut map)?),
@@ -1240,8 +1234,7 @@ impl<'de> crate::__private::Decode<'de> for FriendInvite {
                             v_flags = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -1258,7 +1251,7 @@ impl<'de> crate::__private::Decode<'de> for FriendInvite {
                     uses: v_uses,
                     max_uses: v_max_uses,
                     flags: v_flags,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -1467,7 +1460,7 @@ impl<'de> crate::__private::Decode<'de> for GroupDmInvite {
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_channel = None::<InviteChannel>;
                 let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_kind = Some(crate::__private::next_value(&mut map)?),
@@ -1493,8 +1486,7 @@ impl<'de> crate::__private::Decode<'de> for GroupDmInvite {
                             )?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -1507,7 +1499,7 @@ impl<'de> crate::__private::Decode<'de> for GroupDmInvite {
                     expires_at: v_expires_at,
                     channel: v_channel,
                     approximate_member_count: v_approximate_member_count,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -2246,7 +2238,7 @@ impl<'de> crate::__private::Decode<'de> for GuildInvite {
                 let mut v_approximate_presence_count = crate::Nullable::<i64>::Absent;
                 let mut v_is_nickname_changeable = None::<bool>;
                 let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_kind = Some(crate::__private::next_value(&mut map)?),
@@ -2329,8 +2321,7 @@ impl<'de> crate::__private::Decode<'de> for GuildInvite {
                         }
                         "roles" => v_roles = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -2360,7 +2351,7 @@ impl<'de> crate::__private::Decode<'de> for GuildInvite {
                     approximate_presence_count: v_approximate_presence_count,
                     is_nickname_changeable: v_is_nickname_changeable,
                     roles: v_roles,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -2659,7 +2650,7 @@ impl<'de> crate::__private::Decode<'de> for GuildLiveliness {
             ) -> Result<GuildLiveliness, A::Error> {
                 let mut v_msg_activity_bins = None::<Vec<i64>>;
                 let mut v_last_updated_ts = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "msg_activity_bins" => {
@@ -2671,8 +2662,7 @@ impl<'de> crate::__private::Decode<'de> for GuildLiveliness {
                             v_last_updated_ts = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -2682,7 +2672,7 @@ impl<'de> crate::__private::Decode<'de> for GuildLiveliness {
                         "msg_activity_bins",
                     )?,
                     last_updated_ts: v_last_updated_ts,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -2909,7 +2899,7 @@ impl<'de> crate::__private::Decode<'de> for GuildMember {
                 let mut v_user = None::<Box<User>>;
                 let mut v_mute = None::<bool>;
                 let mut v_deaf = None::<bool>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "avatar" => v_avatar = crate::__private::next_value(&mut map)?,
@@ -2947,8 +2937,7 @@ impl<'de> crate::__private::Decode<'de> for GuildMember {
                         "mute" => v_mute = Some(crate::__private::next_value(&mut map)?),
                         "deaf" => v_deaf = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -2967,7 +2956,7 @@ impl<'de> crate::__private::Decode<'de> for GuildMember {
                     user: crate::__private::present(v_user, "user")?,
                     mute: v_mute,
                     deaf: v_deaf,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -3222,7 +3211,7 @@ impl<'de> crate::__private::Decode<'de> for GuildRoleColors {
                 let mut v_primary_color = None::<i64>;
                 let mut v_secondary_color = crate::Nullable::<i64>::Absent;
                 let mut v_tertiary_color = crate::Nullable::<i64>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "primary_color" => {
@@ -3237,8 +3226,7 @@ impl<'de> crate::__private::Decode<'de> for GuildRoleColors {
                             v_tertiary_color = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -3255,7 +3243,7 @@ impl<'de> crate::__private::Decode<'de> for GuildRoleColors {
                         v_tertiary_color,
                         "tertiary_color",
                     )?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -3364,21 +3352,20 @@ impl<'de> crate::__private::Decode<'de> for InnerErrors {
                 mut map: A,
             ) -> Result<InnerErrors, A::Error> {
                 let mut v_errors = None::<Vec<Box<ApiErrorMessage>>>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "_errors" => {
                             v_errors = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
                 Ok(InnerErrors {
                     errors: crate::__private::present(v_errors, "_errors")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -3478,7 +3465,7 @@ impl<'de> crate::__private::Decode<'de> for InstallParams {
             ) -> Result<InstallParams, A::Error> {
                 let mut v_scopes = None::<Vec<OAuth2Scope>>;
                 let mut v_permissions = None::<crate::Text>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "scopes" => {
@@ -3488,8 +3475,7 @@ impl<'de> crate::__private::Decode<'de> for InstallParams {
                             v_permissions = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -3499,7 +3485,7 @@ impl<'de> crate::__private::Decode<'de> for InstallParams {
                         v_permissions,
                         "permissions",
                     )?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -3600,7 +3586,7 @@ impl<'de> crate::__private::Decode<'de> for IntegrationTypeConfiguration {
                 mut map: A,
             ) -> Result<IntegrationTypeConfiguration, A::Error> {
                 let mut v_oauth2_install_params = None::<Box<InstallParams>>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "oauth2_install_params" => {
@@ -3609,14 +3595,13 @@ impl<'de> crate::__private::Decode<'de> for IntegrationTypeConfiguration {
                             );
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
                 Ok(IntegrationTypeConfiguration {
                     oauth2_install_params: v_oauth2_install_params,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -4213,7 +4198,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                 let mut v_is_nickname_changeable = None::<bool>;
                 let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
                 let mut v_friends_count = None::<i64>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_tag = map.next_value()?,
@@ -4231,44 +4216,38 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             v_expires_at = crate::__private::next_value(&mut map)?;
                         }
                         "is_contact" if crate::__private::foreign(&v_tag, &[0, 2]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "is_contact" => {
                             v_is_contact = Some(crate::__private::next_value(&mut map)?);
                         }
                         "flags" if crate::__private::foreign(&v_tag, &[0, 2]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "flags" => {
                             v_flags = Some(crate::__private::next_value(&mut map)?);
                         }
                         "guild" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "guild" => {
                             v_guild = Some(crate::__private::next_value(&mut map)?);
                         }
                         "guild_id" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "guild_id" => {
                             v_guild_id = Some(crate::__private::next_value(&mut map)?);
                         }
                         "channel" => v_channel = crate::__private::next_value(&mut map)?,
                         "target_type" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "target_type" => {
                             v_target_type = Some(crate::__private::next_value(&mut map)?);
                         }
                         "target_user" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "target_user" => {
                             v_target_user = Some(crate::__private::next_value(&mut map)?);
@@ -4277,8 +4256,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "target_application" => {
                             v_target_application = Some(
@@ -4289,8 +4267,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "guild_scheduled_event" => {
                             v_guild_scheduled_event = Some(
@@ -4301,8 +4278,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "target_channel_id" => {
                             v_target_channel_id = Some(
@@ -4313,8 +4289,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "target_message_id" => {
                             v_target_message_id = Some(
@@ -4322,27 +4297,23 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             );
                         }
                         "liveliness" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "liveliness" => {
                             v_liveliness = crate::__private::next_value(&mut map)?;
                         }
                         "uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
                         "max_uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "max_uses" => {
                             v_max_uses = Some(crate::__private::next_value(&mut map)?);
                         }
                         "temporary" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "temporary" => {
                             v_temporary = Some(crate::__private::next_value(&mut map)?);
@@ -4351,8 +4322,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0, 1],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "approximate_member_count" => {
                             v_approximate_member_count = crate::__private::next_value(
@@ -4363,8 +4333,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "approximate_presence_count" => {
                             v_approximate_presence_count = crate::__private::next_value(
@@ -4375,8 +4344,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             &v_tag,
                             &[0],
                         ) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "is_nickname_changeable" => {
                             v_is_nickname_changeable = Some(
@@ -4384,13 +4352,11 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             );
                         }
                         "roles" if crate::__private::foreign(&v_tag, &[0]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "roles" => v_roles = crate::__private::next_value(&mut map)?,
                         "friends_count" if crate::__private::foreign(&v_tag, &[2]) => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                         "friends_count" => {
                             v_friends_count = Some(
@@ -4398,8 +4364,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                             );
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -4435,7 +4400,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                                 approximate_presence_count: v_approximate_presence_count,
                                 is_nickname_changeable: v_is_nickname_changeable,
                                 roles: v_roles,
-                                extra,
+                                extra: extra.finish(),
                             }),
                         )
                     }
@@ -4472,7 +4437,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                                 expires_at: v_expires_at,
                                 channel: crate::__private::optional(v_channel, "channel")?,
                                 approximate_member_count: v_approximate_member_count,
-                                extra,
+                                extra: extra.finish(),
                             }),
                         )
                     }
@@ -4509,7 +4474,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                                 uses: v_uses,
                                 max_uses: v_max_uses,
                                 friends_count: v_friends_count,
-                                extra,
+                                extra: extra.finish(),
                             }),
                         )
                     }
@@ -4549,7 +4514,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                                 created_at: v_created_at,
                                 expires_at: v_expires_at,
                                 channel: v_channel,
-                                extra,
+                                extra: extra.finish(),
                             }),
                         )
                     }
@@ -4566,7 +4531,7 @@ impl Invite {
     #[inline(never)]
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_guild(
-        extra: &mut crate::UnknownFields,
+        extra: &mut crate::__private::Extra,
         v_friends_count: Option<i64>,
     ) -> Result<(), serde_json::Error> {
         crate::__private::stash::<
@@ -4580,7 +4545,7 @@ impl Invite {
     #[inline(never)]
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_group_dm(
-        extra: &mut crate::UnknownFields,
+        extra: &mut crate::__private::Extra,
         v_is_contact: Option<bool>,
         v_flags: Option<GuildInviteFlags>,
         v_guild: Option<InviteGuild>,
@@ -4661,7 +4626,7 @@ impl Invite {
     #[inline(never)]
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_friend(
-        extra: &mut crate::UnknownFields,
+        extra: &mut crate::__private::Extra,
         v_guild: Option<InviteGuild>,
         v_guild_id: Option<crate::Snowflake>,
         v_target_type: Option<InviteTargetType>,
@@ -4731,7 +4696,7 @@ impl Invite {
     #[inline(never)]
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_unknown(
-        extra: &mut crate::UnknownFields,
+        extra: &mut crate::__private::Extra,
         v_is_contact: Option<bool>,
         v_flags: Option<GuildInviteFlags>,
         v_guild: Option<InviteGuild>,
@@ -5440,7 +5405,7 @@ impl<'de> crate::__private::Decode<'de> for InviteApplication {
                 let mut v_flags_new = None::<crate::Text>;
                 let mut v_max_participants = crate::Nullable::<i64>::Absent;
                 let mut v_tags = None::<Vec<crate::Text>>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(crate::__private::next_value(&mut map)?),
@@ -5513,8 +5478,7 @@ impl<'de> crate::__private::Decode<'de> for InviteApplication {
                         }
                         "tags" => v_tags = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -5542,7 +5506,7 @@ impl<'de> crate::__private::Decode<'de> for InviteApplication {
                     flags_new: v_flags_new,
                     max_participants: v_max_participants,
                     tags: v_tags,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -5778,7 +5742,7 @@ impl<'de> crate::__private::Decode<'de> for InviteChannel {
                 let mut v_name = crate::Nullable::<crate::Text>::Absent;
                 let mut v_icon = None::<crate::ImageHash>;
                 let mut v_recipients = None::<Vec<Box<InviteChannelRecipient>>>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(crate::__private::next_value(&mut map)?),
@@ -5789,8 +5753,7 @@ impl<'de> crate::__private::Decode<'de> for InviteChannel {
                             v_recipients = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -5800,7 +5763,7 @@ impl<'de> crate::__private::Decode<'de> for InviteChannel {
                     name: v_name,
                     icon: v_icon,
                     recipients: v_recipients,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -5924,7 +5887,7 @@ impl<'de> crate::__private::Decode<'de> for InviteChannelRecipient {
                 let mut v_id = None::<crate::Snowflake>;
                 let mut v_username = None::<crate::Text>;
                 let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(crate::__private::next_value(&mut map)?),
@@ -5933,8 +5896,7 @@ impl<'de> crate::__private::Decode<'de> for InviteChannelRecipient {
                         }
                         "avatar" => v_avatar = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -5942,7 +5904,7 @@ impl<'de> crate::__private::Decode<'de> for InviteChannelRecipient {
                     id: crate::__private::present(v_id, "id")?,
                     username: crate::__private::present(v_username, "username")?,
                     avatar: crate::__private::required_nullable(v_avatar, "avatar")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -6163,7 +6125,7 @@ impl<'de> crate::__private::Decode<'de> for InviteCreateEvent {
                 let mut v_uses = None::<i64>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_role_ids = None::<Vec<crate::Snowflake>>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "channel_id" => {
@@ -6207,8 +6169,7 @@ impl<'de> crate::__private::Decode<'de> for InviteCreateEvent {
                             v_role_ids = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -6227,7 +6188,7 @@ impl<'de> crate::__private::Decode<'de> for InviteCreateEvent {
                     uses: crate::__private::present(v_uses, "uses")?,
                     expires_at: v_expires_at,
                     role_ids: v_role_ids,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -6391,7 +6352,7 @@ impl<'de> crate::__private::Decode<'de> for InviteDeleteEvent {
                 let mut v_channel_id = None::<crate::Snowflake>;
                 let mut v_guild_id = None::<crate::Snowflake>;
                 let mut v_code = None::<crate::Text>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "channel_id" => {
@@ -6402,8 +6363,7 @@ impl<'de> crate::__private::Decode<'de> for InviteDeleteEvent {
                         }
                         "code" => v_code = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -6411,7 +6371,7 @@ impl<'de> crate::__private::Decode<'de> for InviteDeleteEvent {
                     channel_id: crate::__private::present(v_channel_id, "channel_id")?,
                     guild_id: v_guild_id,
                     code: crate::__private::present(v_code, "code")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -6605,7 +6565,7 @@ impl<'de> crate::__private::Decode<'de> for InviteGuild {
                 let mut v_nsfw_level = crate::Nullable::<GuildNsfwLevel>::Absent;
                 let mut v_nsfw = crate::Nullable::<bool>::Absent;
                 let mut v_premium_subscription_count = None::<i64>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(crate::__private::next_value(&mut map)?),
@@ -6637,8 +6597,7 @@ impl<'de> crate::__private::Decode<'de> for InviteGuild {
                             );
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -6655,7 +6614,7 @@ impl<'de> crate::__private::Decode<'de> for InviteGuild {
                     nsfw_level: v_nsfw_level,
                     nsfw: v_nsfw,
                     premium_subscription_count: v_premium_subscription_count,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -6858,7 +6817,7 @@ impl<'de> crate::__private::Decode<'de> for InviteGuildRole {
                 let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_unicode_emoji = crate::Nullable::<crate::Text>::Absent;
                 let mut v_permissions = None::<crate::Text>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(crate::__private::next_value(&mut map)?),
@@ -6880,8 +6839,7 @@ impl<'de> crate::__private::Decode<'de> for InviteGuildRole {
                             v_permissions = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -6894,7 +6852,7 @@ impl<'de> crate::__private::Decode<'de> for InviteGuildRole {
                     icon: v_icon,
                     unicode_emoji: v_unicode_emoji,
                     permissions: v_permissions,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -7035,7 +6993,7 @@ impl<'de> crate::__private::Decode<'de> for InviteMetadata {
                 let mut v_max_age = None::<i64>;
                 let mut v_temporary = None::<bool>;
                 let mut v_created_at = None::<crate::Timestamp>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
@@ -7052,8 +7010,7 @@ impl<'de> crate::__private::Decode<'de> for InviteMetadata {
                             v_created_at = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -7063,7 +7020,7 @@ impl<'de> crate::__private::Decode<'de> for InviteMetadata {
                     max_age: crate::__private::present(v_max_age, "max_age")?,
                     temporary: crate::__private::present(v_temporary, "temporary")?,
                     created_at: crate::__private::present(v_created_at, "created_at")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -7187,7 +7144,7 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstance {
                 let mut v_participant_count = None::<i64>;
                 let mut v_speaker_count = None::<i64>;
                 let mut v_topic = None::<crate::Text>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "members" => {
@@ -7207,8 +7164,7 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstance {
                             v_topic = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -7223,7 +7179,7 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstance {
                         "speaker_count",
                     )?,
                     topic: crate::__private::present(v_topic, "topic")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -7397,7 +7353,7 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstanceMember {
                 let mut v_joined_at = None::<crate::Timestamp>;
                 let mut v_pending = None::<bool>;
                 let mut v_user = None::<serde_json::Value>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "roles" => {
@@ -7416,8 +7372,7 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstanceMember {
                         }
                         "user" => v_user = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -7429,7 +7384,7 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstanceMember {
                     joined_at: v_joined_at,
                     pending: v_pending,
                     user: v_user,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -7710,19 +7665,18 @@ impl<'de> crate::__private::Decode<'de> for LobbyGuildInvite {
                 mut map: A,
             ) -> Result<LobbyGuildInvite, A::Error> {
                 let mut v_code = None::<crate::Text>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
                 Ok(LobbyGuildInvite {
                     code: crate::__private::present(v_code, "code")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -7836,7 +7790,7 @@ impl<'de> crate::__private::Decode<'de> for Nameplate {
                 let mut v_asset = None::<crate::Text>;
                 let mut v_label = None::<crate::Text>;
                 let mut v_palette = None::<NameplatePalette>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "sku_id" => v_sku_id = crate::__private::next_value(&mut map)?,
@@ -7850,8 +7804,7 @@ impl<'de> crate::__private::Decode<'de> for Nameplate {
                             v_palette = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -7860,7 +7813,7 @@ impl<'de> crate::__private::Decode<'de> for Nameplate {
                     asset: crate::__private::present(v_asset, "asset")?,
                     label: crate::__private::present(v_label, "label")?,
                     palette: crate::__private::present(v_palette, "palette")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -8531,7 +8484,7 @@ impl<'de> crate::__private::Decode<'de> for PrimaryGuild {
                 let mut v_identity_enabled = crate::Nullable::<bool>::Absent;
                 let mut v_tag = crate::Nullable::<crate::Text>::Absent;
                 let mut v_badge = crate::Nullable::<crate::ImageHash>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "identity_guild_id" => {
@@ -8543,8 +8496,7 @@ impl<'de> crate::__private::Decode<'de> for PrimaryGuild {
                         "tag" => v_tag = crate::__private::next_value(&mut map)?,
                         "badge" => v_badge = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -8559,7 +8511,7 @@ impl<'de> crate::__private::Decode<'de> for PrimaryGuild {
                     )?,
                     tag: crate::__private::required_nullable(v_tag, "tag")?,
                     badge: crate::__private::required_nullable(v_badge, "badge")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -8692,7 +8644,7 @@ impl<'de> crate::__private::Decode<'de> for RateLimitedError {
                 let mut v_message = None::<crate::Text>;
                 let mut v_retry_after = None::<serde_json::Number>;
                 let mut v_global = None::<bool>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = Some(crate::__private::next_value(&mut map)?),
@@ -8706,8 +8658,7 @@ impl<'de> crate::__private::Decode<'de> for RateLimitedError {
                             v_global = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -8719,7 +8670,7 @@ impl<'de> crate::__private::Decode<'de> for RateLimitedError {
                         "retry_after",
                     )?,
                     global: crate::__private::present(v_global, "global")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -8906,7 +8857,7 @@ impl<'de> crate::__private::Decode<'de> for RecurrenceRule {
                 let mut v_by_month_day = crate::Nullable::<Vec<i64>>::Absent;
                 let mut v_by_year_day = crate::Nullable::<Vec<i64>>::Absent;
                 let mut v_count = crate::Nullable::<i64>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "start" => {
@@ -8936,8 +8887,7 @@ impl<'de> crate::__private::Decode<'de> for RecurrenceRule {
                         }
                         "count" => v_count = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -8964,7 +8914,7 @@ impl<'de> crate::__private::Decode<'de> for RecurrenceRule {
                     )?,
                     by_year_day: v_by_year_day,
                     count: v_count,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -9557,7 +9507,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEvent {
                 let mut v_guild_scheduled_event_exceptions = None::<
                     Vec<Box<ScheduledEventException>>,
                 >;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(crate::__private::next_value(&mut map)?),
@@ -9617,8 +9567,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEvent {
                             );
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -9647,7 +9596,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEvent {
                     privacy_level: v_privacy_level,
                     user_rsvp: v_user_rsvp,
                     guild_scheduled_event_exceptions: v_guild_scheduled_event_exceptions,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -9943,7 +9892,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEventException {
                     crate::Timestamp,
                 >::Absent;
                 let mut v_is_canceled = None::<bool>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "event_id" => {
@@ -9968,8 +9917,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEventException {
                             v_is_canceled = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -9991,7 +9939,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEventException {
                         v_is_canceled,
                         "is_canceled",
                     )?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -10323,7 +10271,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEventUser {
                 let mut v_user = None::<Box<User>>;
                 let mut v_member = None::<Box<GuildMember>>;
                 let mut v_response = None::<ScheduledEventUserResponseKind>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "guild_scheduled_event_id" => {
@@ -10347,8 +10295,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEventUser {
                             v_response = Some(crate::__private::next_value(&mut map)?);
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -10362,7 +10309,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEventUser {
                     user: v_user,
                     member: v_member,
                     response: crate::__private::present(v_response, "response")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -10598,7 +10545,7 @@ impl<'de> crate::__private::Decode<'de> for TargetUsersJobStatus {
                 let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_completed_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_error_message = crate::Nullable::<crate::Text>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "status" => {
@@ -10622,8 +10569,7 @@ impl<'de> crate::__private::Decode<'de> for TargetUsersJobStatus {
                             v_error_message = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -10643,7 +10589,7 @@ impl<'de> crate::__private::Decode<'de> for TargetUsersJobStatus {
                     )?,
                     completed_at: v_completed_at,
                     error_message: v_error_message,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -10850,7 +10796,7 @@ impl<'de> crate::__private::Decode<'de> for UpdateTargetUsersError {
                 mut map: A,
             ) -> Result<UpdateTargetUsersError, A::Error> {
                 let mut v_target_users_file = None::<Vec<crate::Text>>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "target_users_file" => {
@@ -10859,14 +10805,13 @@ impl<'de> crate::__private::Decode<'de> for UpdateTargetUsersError {
                             );
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
                 Ok(UpdateTargetUsersError {
                     target_users_file: v_target_users_file,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -11088,7 +11033,7 @@ impl<'de> crate::__private::Decode<'de> for User {
                     Box<UserCollectibles>,
                 >::Absent;
                 let mut v_primary_guild = crate::Nullable::<Box<PrimaryGuild>>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = Some(crate::__private::next_value(&mut map)?),
@@ -11132,8 +11077,7 @@ impl<'de> crate::__private::Decode<'de> for User {
                             v_primary_guild = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -11152,7 +11096,7 @@ impl<'de> crate::__private::Decode<'de> for User {
                     avatar_decoration_data: v_avatar_decoration_data,
                     collectibles: v_collectibles,
                     primary_guild: v_primary_guild,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -11303,15 +11247,14 @@ impl<'de> crate::__private::Decode<'de> for UserCollectibles {
                 mut map: A,
             ) -> Result<UserCollectibles, A::Error> {
                 let mut v_nameplate = crate::Nullable::<Box<Nameplate>>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "nameplate" => {
                             v_nameplate = crate::__private::next_value(&mut map)?;
                         }
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -11320,7 +11263,7 @@ impl<'de> crate::__private::Decode<'de> for UserCollectibles {
                         v_nameplate,
                         "nameplate",
                     )?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -11432,15 +11375,14 @@ impl<'de> crate::__private::Decode<'de> for VanityUrl {
                 let mut v_code = crate::Nullable::<crate::Text>::Absent;
                 let mut v_uses = None::<i64>;
                 let mut v_error = crate::Nullable::<Box<VanityUrlError>>::Absent;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "code" => v_code = crate::__private::next_value(&mut map)?,
                         "uses" => v_uses = Some(crate::__private::next_value(&mut map)?),
                         "error" => v_error = crate::__private::next_value(&mut map)?,
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
@@ -11448,7 +11390,7 @@ impl<'de> crate::__private::Decode<'de> for VanityUrl {
                     code: crate::__private::required_nullable(v_code, "code")?,
                     uses: crate::__private::present(v_uses, "uses")?,
                     error: v_error,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -11556,7 +11498,7 @@ impl<'de> crate::__private::Decode<'de> for VanityUrlError {
             ) -> Result<VanityUrlError, A::Error> {
                 let mut v_message = None::<crate::Text>;
                 let mut v_code = None::<i64>;
-                let mut extra = crate::UnknownFields::new();
+                let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "message" => {
@@ -11564,15 +11506,14 @@ impl<'de> crate::__private::Decode<'de> for VanityUrlError {
                         }
                         "code" => v_code = Some(crate::__private::next_value(&mut map)?),
                         _ => {
-                            let value = map.next_value()?;
-                            extra.insert_field(key.as_str(), value);
+                            map.next_value_seed(extra.next_field(key.as_str()))?;
                         }
                     }
                 }
                 Ok(VanityUrlError {
                     message: crate::__private::present(v_message, "message")?,
                     code: crate::__private::present(v_code, "code")?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }

@@ -51,7 +51,7 @@ impl serde::de::Expected for NotNull {
 /// union decode never drops it.
 #[cold]
 pub fn stash<T: serde::Serialize, E: Error>(
-    extra: &mut crate::UnknownFields,
+    extra: &mut Extra,
     key: &str,
     v: impl Local<T>,
 ) -> Result<(), E> {
@@ -60,11 +60,11 @@ pub fn stash<T: serde::Serialize, E: Error>(
         Nullable::Null => serde_json::value::to_raw_value(&()).map_err(E::custom)?,
         Nullable::Value(v) => serde_json::value::to_raw_value(&v).map_err(E::custom)?,
     };
-    extra.insert_str(key, value);
+    extra.push(key, value.get());
     Ok(())
 }
 
-pub use crate::unknown::RawJson;
+pub use crate::unknown::{Extra, RawJson};
 
 pub use crate::decode::{door, next_value, Decode, Inner};
 

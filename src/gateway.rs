@@ -130,7 +130,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
         let mut s = Nullable::<i64>::Absent;
         let mut t = Nullable::<String>::Absent;
         let mut d = D::Absent;
-        let mut extra = UnknownFields::new();
+        let mut extra = crate::__private::Extra::new();
         while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
             match key.as_str() {
                 "op" => op = Some(map.next_value()?),
@@ -149,10 +149,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                 }
                 "d" if t.is_absent() => d = D::Raw(map.next_value_seed(RawSeed)?),
                 "d" => d = D::Decoded(map.next_value_seed(DSeed(t.clone()))?),
-                _ => {
-                    let value = map.next_value()?;
-                    extra.insert_field(key.as_str(), value);
-                }
+                _ => map.next_value_seed(extra.next_field(key.as_str()))?,
             }
         }
         let op = crate::__private::present(op, "op")?;
@@ -165,7 +162,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
             op,
             s,
             event,
-            extra,
+            extra: extra.finish(),
         })
     }
 }

@@ -1,5 +1,5 @@
 //! Unknown fields: keys this version of the crate does not know, kept as the exact JSON text
-//! they arrived as.
+//! they arrived as, all the fields of one object in one block of memory.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -9,18 +9,21 @@ use serde_json::value::RawValue;
 
 /// The fields of a payload that this version of the crate does not know.
 ///
-/// Each value is kept as its raw JSON text (a [`RawValue`]), in arrival order, so it re-encodes
-/// exactly as it came — numbers digit for digit — through serde_json, and costs one allocation
-/// to keep (keys up to 22 bytes are stored inline; `null`, `true` and `false` none), with no
-/// tree and no hashing on the decode path.
+/// Each value is kept as its raw JSON text, in arrival order, so it re-encodes exactly as it
+/// came — numbers digit for digit — through serde_json. All the fields of one object share one
+/// heap block, sized to fit (none when there are none; 16 bytes inline): no tree, no hashing
+/// and no allocation per field on the decode path.
 ///
 /// Through a serde format other than JSON text with serde_json's raw-value protocol
 /// (MessagePack, CBOR, sonic-rs, simd-json, serde's buffered content in untagged enums…) a
 /// value arrives as that format's data and is kept as the equivalent JSON text; encoding to
 /// any serializer but serde_json's writes the value as data again (equal as JSON; only
 /// serde_json gets the text byte for byte).
-/// [`get`](Self::get) parses a value on demand; [`iter`](Self::iter) and `&UnknownFields` iterate
-/// `(&str, &RawValue)` pairs.
+/// [`get_raw`](Self::get_raw) gives a field's text as a [`RawValue`] (borrowed from the block,
+/// not parsed again), [`get`](Self::get) parses it, [`decode`](Self::decode) decodes it as any
+/// type; [`iter`](Self::iter) and `&UnknownFields` iterate `(&str, &RawValue)` pairs. Finding
+/// a key walks the block (objects have a handful of unknown fields); adding or removing a
+/// field rebuilds it.
 ///
 /// Keys are not de-duplicated: a payload that repeats an unknown key re-encodes with the
 /// repetition, and [`get`](Self::get) returns the last occurrence (as `serde_json::Value` does).
@@ -38,97 +41,151 @@ use serde_json::value::RawValue;
 /// }
 /// ```
 #[derive(Clone, Default)]
-pub struct UnknownFields(Vec<(FieldKey, Slot)>);
+pub struct UnknownFields(Option<Box<str>>);
 
-/// Keys up to this many bytes are stored inline (no allocation): almost every real key.
-const INLINE: usize = 22;
+// The block holds the fields one after another, each as `<key length><key><text length><text>`.
+// A length is written in ASCII bytes, 6 bits a byte, low bits first, bit 6 set on every byte but
+// the last (so the block stays a `str` and every slice of it falls on character boundaries). A
+// JSON text is never empty, so a text length of 0 stands for `null` (the commonest unknown
+// value: 1 byte instead of 5). Never `Some` of an empty block.
 
-/// An unknown field's key: inline when short, on the heap otherwise.
-#[derive(Clone)]
-enum FieldKey {
-    Inline { len: u8, bytes: [u8; INLINE] },
-    Heap(Box<str>),
+/// The bit of a length byte that says another byte follows.
+const MORE: u8 = 0x40;
+/// The bits of a length byte that carry the length.
+const LOW: u8 = 0x3F;
+
+/// Appends a length.
+fn push_len(buf: &mut String, mut n: usize) {
+    loop {
+        // Masked to 6 bits: always an ASCII character.
+        let low = (n & usize::from(LOW)) as u8;
+        n >>= 6;
+        if n == 0 {
+            buf.push(char::from(low));
+            return;
+        }
+        buf.push(char::from(low | MORE));
+    }
 }
 
-impl fmt::Debug for FieldKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
+/// The bytes `push_len` writes for `n`.
+fn len_size(mut n: usize) -> usize {
+    let mut size = 1;
+    while n > usize::from(LOW) {
+        n >>= 6;
+        size += 1;
+    }
+    size
+}
+
+/// The text stored for a value (`null` as nothing).
+fn stored(text: &str) -> &str {
+    if text == "null" {
+        ""
+    } else {
+        text
     }
 }
 
-impl FieldKey {
+/// The bytes one field takes in the block.
+fn entry_size(key: &str, text: &str) -> usize {
+    let text = stored(text);
+    len_size(key.len()) + key.len() + len_size(text.len()) + text.len()
+}
+
+/// Appends one field to a block (room for it reserved or not).
+fn push_entry(buf: &mut String, key: &str, text: &str) {
+    let text = stored(text);
+    push_len(buf, key.len());
+    buf.push_str(key);
+    push_len(buf, text.len());
+    buf.push_str(text);
+}
+
+/// The fields of a block, in order, as `(key, text)`.
+#[derive(Clone, Debug)]
+struct Entries<'a>(&'a str);
+
+impl<'a> Entries<'a> {
+    /// A length and the slice of that many bytes after it. `None` at the end of the block, or
+    /// on a block `push_entry` did not write (never: the block is private).
     #[inline]
-    fn new(key: &str) -> Self {
-        if key.len() <= INLINE {
-            let mut bytes = [0; INLINE];
-            bytes[..key.len()].copy_from_slice(key.as_bytes());
-            FieldKey::Inline {
-                len: key.len() as u8,
-                bytes,
+    fn part(&mut self) -> Option<&'a str> {
+        let bytes = self.0.as_bytes();
+        let first = *bytes.first()?;
+        if first & MORE == 0 {
+            // Nearly every key and text: a length of one byte.
+            let (part, rest) = self.0.get(1..)?.split_at_checked(usize::from(first))?;
+            self.0 = rest;
+            return Some(part);
+        }
+        let (mut n, mut shift, mut at) = (0usize, 0u32, 0usize);
+        loop {
+            let b = *bytes.get(at)?;
+            n |= usize::from(b & LOW).checked_shl(shift)?;
+            at += 1;
+            if b & MORE == 0 {
+                break;
             }
-        } else {
-            FieldKey::Heap(key.into())
+            shift += 6;
         }
+        let (part, rest) = self.0.get(at..)?.split_at_checked(n)?;
+        self.0 = rest;
+        Some(part)
     }
+}
 
-    fn from_string(key: String) -> Self {
-        if key.len() <= INLINE {
-            FieldKey::new(&key)
-        } else {
-            FieldKey::Heap(key.into_boxed_str())
-        }
-    }
+impl<'a> Iterator for Entries<'a> {
+    type Item = (&'a str, &'a str);
 
     #[inline]
-    fn as_bytes(&self) -> &[u8] {
-        match self {
-            FieldKey::Inline { len, bytes } => &bytes[..usize::from(*len)],
-            FieldKey::Heap(key) => key.as_bytes(),
-        }
+    fn next(&mut self) -> Option<(&'a str, &'a str)> {
+        let key = self.part()?;
+        let text = self.part()?;
+        Some((key, if text.is_empty() { "null" } else { text }))
     }
+}
 
-    #[inline]
-    fn as_str(&self) -> &str {
-        match self {
-            // Copied from a `&str` whole, so always UTF-8; the fallback is never taken. Keys
-            // are nearly always ASCII, which is checked faster than UTF-8 in general.
-            FieldKey::Inline { len, bytes } => {
-                let bytes = &bytes[..usize::from(*len)];
-                crate::ascii::ascii_str(bytes)
-                    .or_else(|| std::str::from_utf8(bytes).ok())
-                    .unwrap_or_default()
-            }
-            FieldKey::Heap(key) => key,
-        }
-    }
+/// A kept text as a `&RawValue`, borrowed: through the raw-value protocol (as serde_json hands
+/// a borrowed `RawValue` over), so the text is not parsed again. It was checked as one JSON
+/// value when it was kept, and `RawText` always serves the protocol, so the fallback is never
+/// taken.
+fn as_raw(text: &str) -> &RawValue {
+    <&RawValue as serde::Deserialize>::deserialize(RawText::<serde::de::value::Error>(
+        text,
+        PhantomData,
+    ))
+    .unwrap_or(RawValue::NULL)
 }
 
 impl UnknownFields {
     /// No fields.
     pub const fn new() -> Self {
-        UnknownFields(Vec::new())
+        UnknownFields(None)
+    }
+
+    fn entries(&self) -> Entries<'_> {
+        Entries(self.0.as_deref().unwrap_or_default())
+    }
+
+    /// Appends a field: the block grows by exactly the field's size.
+    fn push(&mut self, key: &str, text: &str) {
+        let mut buf = self.0.take().map(String::from).unwrap_or_default();
+        buf.reserve_exact(entry_size(key, text));
+        push_entry(&mut buf, key, text);
+        self.0 = Some(buf.into_boxed_str());
     }
 
     /// Appends a field (an existing key is not replaced; see the type's docs).
+    #[allow(clippy::boxed_local)] // 0.1's signature: values come as `Box<RawValue>`
     pub fn insert(&mut self, key: String, value: Box<RawValue>) {
-        self.0
-            .push((FieldKey::from_string(key), Slot::Owned(value)));
+        self.push(&key, value.get());
     }
 
-    /// Appends a field, copying the key (short keys are stored without an allocation).
+    /// Appends a field, copying the key.
+    #[allow(clippy::boxed_local)] // 0.1's signature: values come as `Box<RawValue>`
     pub fn insert_str(&mut self, key: &str, value: Box<RawValue>) {
-        self.0.push((FieldKey::new(key), Slot::Owned(value)));
-    }
-
-    /// Appends a field as the generated decoders read it (see [`RawField`]).
-    #[inline]
-    pub(crate) fn insert_field(&mut self, key: &str, value: RawField) {
-        // Most objects with unknown fields have one (a decoration's `expires_at`): room for
-        // exactly one first (40 bytes, where a plain push reserves four), doubling after.
-        if self.0.capacity() == 0 {
-            self.0.reserve_exact(1);
-        }
-        self.0.push((FieldKey::new(key), value.0));
+        self.push(key, value.get());
     }
 
     /// Appends a field from any serialisable value.
@@ -137,26 +194,28 @@ impl UnknownFields {
         key: impl Into<String>,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        self.0.push((
-            FieldKey::from_string(key.into()),
-            Slot::Owned(serde_json::value::to_raw_value(value)?),
-        ));
+        let raw = serde_json::value::to_raw_value(value)?;
+        self.push(&key.into(), raw.get());
         Ok(())
+    }
+
+    /// The text of the last field named `key`.
+    fn get_text(&self, key: &str) -> Option<&str> {
+        self.entries()
+            .filter(|(k, _)| *k == key)
+            .last()
+            .map(|(_, text)| text)
     }
 
     /// The raw JSON text of the last field named `key`.
     pub fn get_raw(&self, key: &str) -> Option<&RawValue> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k.as_bytes() == key.as_bytes())
-            .map(|(_, v)| v.get())
+        self.get_text(key).map(as_raw)
     }
 
     /// The last field named `key`, parsed.
     pub fn get(&self, key: &str) -> Option<serde_json::Value> {
-        self.get_raw(key)
-            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+        self.get_text(key)
+            .and_then(|text| serde_json::from_str(text).ok())
     }
 
     /// The last field named `key`, decoded as `T` (any model, `Snowflake`, `Option<T>` to
@@ -185,48 +244,49 @@ impl UnknownFields {
         &self,
         key: &str,
     ) -> Option<Result<T, crate::DecodeError>> {
-        let raw = self.get_raw(key)?;
-        Some(crate::convert::decode_slice::<T>(raw.get().as_bytes()).map_err(|e| e.within(key)))
+        let text = self.get_text(key)?;
+        Some(crate::convert::decode_slice::<T>(text.as_bytes()).map_err(|e| e.within(key)))
     }
 
     /// `true` if a field named `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| k.as_bytes() == key.as_bytes())
+        self.entries().any(|(k, _)| k == key)
     }
 
     /// Removes every field named `key`, returning the last one's text.
     pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
-        let mut last = None;
-        let mut kept = Vec::with_capacity(self.0.len());
-        for (k, v) in self.0.drain(..) {
-            if k.as_bytes() == key.as_bytes() {
-                last = Some(v.into_box());
-            } else {
-                kept.push((k, v));
-            }
+        let last = self.get_raw(key)?.to_owned();
+        let kept = || self.entries().filter(|(k, _)| *k != key);
+        let size: usize = kept().map(|(k, text)| entry_size(k, text)).sum();
+        let mut buf = String::with_capacity(size);
+        for (k, text) in kept() {
+            push_entry(&mut buf, k, text);
         }
-        self.0 = kept;
-        last
+        self.0 = (!buf.is_empty()).then(|| buf.into_boxed_str());
+        Some(last)
     }
 
     /// The number of fields (repeated keys counted each time).
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries().count()
     }
 
     /// `true` if there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.is_none()
     }
 
     /// The fields in arrival order.
     pub fn iter(&self) -> UnknownFieldsIter<'_> {
-        UnknownFieldsIter(self.0.iter())
+        UnknownFieldsIter {
+            entries: self.entries(),
+            left: self.len(),
+        }
     }
 
     /// The keys in arrival order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_str())
+        self.entries().map(|(k, _)| k)
     }
 
     /// Writes every field into a map being serialised (the generated `Serialize` impls): the
@@ -237,34 +297,38 @@ impl UnknownFields {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        for (key, value) in &self.0 {
-            map.serialize_entry(key.as_str(), &RawJson(value.get().get()))?;
+        for (key, text) in self.entries() {
+            map.serialize_entry(key, &RawJson(text))?;
         }
         Ok(())
     }
 
     fn as_values(&self) -> BTreeMap<&str, Option<serde_json::Value>> {
-        self.0
-            .iter()
-            .map(|(k, v)| (k.as_str(), serde_json::from_str(v.get().get()).ok()))
+        self.entries()
+            .map(|(k, text)| (k, serde_json::from_str(text).ok()))
             .collect()
     }
 }
 
 /// The fields of an [`UnknownFields`] in arrival order, as `(key, raw value)`.
 #[derive(Clone, Debug)]
-pub struct UnknownFieldsIter<'a>(std::slice::Iter<'a, (FieldKey, Slot)>);
+pub struct UnknownFieldsIter<'a> {
+    entries: Entries<'a>,
+    left: usize,
+}
 
 impl<'a> Iterator for UnknownFieldsIter<'a> {
     type Item = (&'a str, &'a RawValue);
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, v)| (k.as_str(), v.get()))
+        let (key, text) = self.entries.next()?;
+        self.left = self.left.saturating_sub(1);
+        Some((key, as_raw(text)))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
+        (self.left, Some(self.left))
     }
 }
 
@@ -281,40 +345,125 @@ impl<'a> IntoIterator for &'a UnknownFields {
 
 impl PartialEq for UnknownFields {
     fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len() && self.as_values() == other.as_values()
+        self.len() == other.len() && self.as_values() == other.as_values()
     }
 }
 
 impl fmt::Debug for UnknownFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| (k.as_str(), v.get().get())))
-            .finish()
+        f.debug_map().entries(self.entries()).finish()
     }
 }
 
-/// An unknown field's value: `null`, `true` and `false` (most unknown values in real traffic)
-/// point at serde_json's constants instead of allocating.
-#[derive(Clone, Debug)]
-enum Slot {
-    Static(&'static RawValue),
-    Owned(Box<RawValue>),
+/// Bytes of unknown fields an object being decoded gathers on the stack before it needs the
+/// heap: a user's three unmodelled keys take 41 (all `null`) to ~150 (a clan).
+const STACK: usize = 160;
+
+/// The unknown fields of an object being decoded (the generated decoders' `extra`): gathered
+/// on the stack in the block's layout, then copied into one block of exactly their size by
+/// [`finish`](Self::finish): one allocation per object that has any, where appending to the
+/// block would reallocate it per field.
+#[doc(hidden)]
+pub struct Extra {
+    len: usize,
+    buf: [u8; STACK],
+    /// Everything gathered, once it outgrew `buf`.
+    heap: Option<String>,
 }
 
-impl Slot {
+impl Default for Extra {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Extra {
+    /// None yet. (Filled in place: a buffer made on first use and moved in would cost a copy
+    /// of it per object; zeroing it costs a few stores.)
     #[inline]
-    fn get(&self) -> &RawValue {
-        match self {
-            Slot::Static(v) => v,
-            Slot::Owned(v) => v,
+    pub fn new() -> Self {
+        Extra {
+            len: 0,
+            buf: [0; STACK],
+            heap: None,
         }
     }
 
-    fn into_box(self) -> Box<RawValue> {
-        match self {
-            Slot::Static(v) => v.to_owned(),
-            Slot::Owned(v) => v,
+    /// The seed that reads an unknown field's value and gathers it under `key` (the
+    /// generated decoders' unknown-field arm): the raw text, with no box of its own.
+    #[inline]
+    pub(crate) fn next_field<'a>(&'a mut self, key: &'a str) -> FieldSeed<Append<'a>> {
+        FieldSeed(Append { fields: self, key })
+    }
+
+    /// Gathers one field.
+    pub(crate) fn push(&mut self, key: &str, text: &str) {
+        if let Some(heap) = &mut self.heap {
+            push_entry(heap, key, text);
+            return;
         }
+        let size = entry_size(key, text);
+        if size <= STACK - self.len {
+            let (len, buf) = (&mut self.len, &mut self.buf);
+            let mut put = |bytes: &[u8]| {
+                // In bounds: the field's size was checked against the room left.
+                if let Some(to) = buf.get_mut(*len..*len + bytes.len()) {
+                    to.copy_from_slice(bytes);
+                    *len += bytes.len();
+                }
+            };
+            write_entry(key, text, &mut put);
+        } else {
+            // Too much for the stack: everything so far and this field on the heap.
+            let mut heap = String::with_capacity(2 * STACK + size);
+            heap.push_str(self.stacked());
+            push_entry(&mut heap, key, text);
+            self.heap = Some(heap);
+        }
+    }
+
+    /// The text gathered on the stack. It holds whole `&str`s and ASCII length bytes, so it
+    /// is always UTF-8 (ASCII checked fast, the general check for keys or texts beyond
+    /// ASCII); the empty fallback is never taken.
+    fn stacked(&self) -> &str {
+        let bytes = self.buf.get(..self.len).unwrap_or_default();
+        crate::ascii::ascii_str(bytes)
+            .or_else(|| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// The object's unknown fields: one block of exactly their size, none when there are none.
+    #[inline]
+    pub fn finish(&mut self) -> UnknownFields {
+        if let Some(heap) = self.heap.take() {
+            UnknownFields(Some(heap.into_boxed_str()))
+        } else if self.len == 0 {
+            UnknownFields(None)
+        } else {
+            UnknownFields(Some(self.stacked().into()))
+        }
+    }
+}
+
+/// Writes one field in the block's layout, as bytes (the stack's `push_entry`).
+fn write_entry(key: &str, text: &str, put: &mut impl FnMut(&[u8])) {
+    let text = stored(text);
+    write_len(key.len(), put);
+    put(key.as_bytes());
+    write_len(text.len(), put);
+    put(text.as_bytes());
+}
+
+/// Writes a length, as `push_len` does.
+fn write_len(mut n: usize, put: &mut impl FnMut(&[u8])) {
+    loop {
+        let low = (n & usize::from(LOW)) as u8;
+        n >>= 6;
+        if n == 0 {
+            put(&[low]);
+            return;
+        }
+        put(&[low | MORE]);
     }
 }
 
@@ -386,15 +535,14 @@ impl RawJson<'_> {
     }
 }
 
-/// An unknown field's value as the generated decoders read it: `Box<RawValue>`'s protocol
-/// (the raw text of the value, already checked by the deserializer), but `null`, `true` and
-/// `false` are kept without an allocation.
-pub(crate) struct RawField(Slot);
+/// A raw JSON value read on its own (the `d` of a gateway message the SDK does not model):
+/// `Box<RawValue>`'s protocol, with the checks unknown fields get.
+pub(crate) struct RawField(Box<RawValue>);
 
 impl RawField {
     /// The raw text, owned.
     pub(crate) fn into_box(self) -> Box<RawValue> {
-        self.0.into_box()
+        self.0
     }
 }
 
@@ -404,114 +552,135 @@ impl RawField {
 #[cfg_attr(not(feature = "validate"), allow(dead_code))] // only the validator's checks use it
 pub struct CheckRaw;
 
-/// What an unknown field's raw text becomes: kept ([`RawField`]) or only checked
-/// ([`CheckRaw`]). Both read it through the raw-value protocol ([`FieldVisitor`]).
-trait FromRawText: Sized {
-    fn from_raw_text<E: serde::de::Error>(text: &str) -> Result<Self, E>;
+/// What an unknown field's raw text becomes: appended to a block ([`Append`]), kept on its
+/// own ([`RawField`]) or only checked ([`CheckRaw`]). All read it through the raw-value
+/// protocol ([`FieldSeed`]).
+pub(crate) trait RawSink: Sized {
+    type Value;
+
+    /// The raw text a deserializer with a raw-value protocol hands over.
+    fn raw_text<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E>;
 
     /// The value of a deserializer without the raw-value protocol, written as JSON text.
-    fn from_json_text<E: serde::de::Error>(text: String) -> Result<Self, E>;
+    fn json_text<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E>;
 }
 
-impl FromRawText for RawField {
-    fn from_json_text<E: serde::de::Error>(text: String) -> Result<Self, E> {
-        match text.as_str() {
-            "null" => Ok(RawField(Slot::Static(RawValue::NULL))),
-            "true" => Ok(RawField(Slot::Static(RawValue::TRUE))),
-            "false" => Ok(RawField(Slot::Static(RawValue::FALSE))),
-            _ => RawField::owned(text),
-        }
-    }
-
-    fn from_raw_text<E: serde::de::Error>(s: &str) -> Result<Self, E> {
-        Ok(RawField(match s {
-            "null" => Slot::Static(RawValue::NULL),
-            "true" => Slot::Static(RawValue::TRUE),
-            "false" => Slot::Static(RawValue::FALSE),
-            _ => {
-                // serde_json checks a raw value's syntax but not that its `\u` escapes pair
-                // up, nor how deep it nests; a known string field with an unpaired surrogate
-                // is an error, and so is nesting beyond the limit: for an unknown one too.
-                check_surrogates(s).map_err(E::custom)?;
-                check_nesting(s).map_err(E::custom)?;
-                // `Box<RawValue>` through the same protocol: no second parse of the text.
-                Slot::Owned(serde::Deserialize::deserialize(RawText::<E>(
-                    s,
-                    std::marker::PhantomData,
-                ))?)
-            }
-        }))
+/// The checks a raw text gets before it is kept. serde_json checks a raw value's syntax but
+/// not that its `\u` escapes pair up, nor how deep it nests; a known string field with an
+/// unpaired surrogate is an error, and so is nesting beyond the limit: for an unknown one too.
+/// `null`, `true` and `false` (most unknown values in real traffic) need no look.
+#[inline]
+fn check_raw(text: &str) -> Result<(), &'static str> {
+    match text {
+        "null" | "true" | "false" => Ok(()),
+        _ => check_surrogates(text).and_then(|()| check_nesting(text)),
     }
 }
 
-impl RawField {
-    #[cold]
-    fn owned<E: serde::de::Error>(text: String) -> Result<Self, E> {
+/// Gathers the field into an object's unknown fields, under its key.
+pub(crate) struct Append<'a> {
+    fields: &'a mut Extra,
+    key: &'a str,
+}
+
+impl RawSink for Append<'_> {
+    type Value = ();
+
+    #[inline]
+    fn raw_text<E: serde::de::Error>(self, text: &str) -> Result<(), E> {
+        check_raw(text).map_err(E::custom)?;
+        self.fields.push(self.key, text);
+        Ok(())
+    }
+
+    fn json_text<E: serde::de::Error>(self, text: String) -> Result<(), E> {
+        // Valid JSON by construction (`neutral::JsonText`).
+        self.fields.push(self.key, &text);
+        Ok(())
+    }
+}
+
+impl RawSink for PhantomData<RawField> {
+    type Value = RawField;
+
+    fn raw_text<E: serde::de::Error>(self, text: &str) -> Result<RawField, E> {
+        check_raw(text).map_err(E::custom)?;
+        // `Box<RawValue>` through the same protocol: no second parse of the text.
+        serde::Deserialize::deserialize(RawText::<E>(text, PhantomData)).map(RawField)
+    }
+
+    fn json_text<E: serde::de::Error>(self, text: String) -> Result<RawField, E> {
         // Valid JSON by construction (`neutral::JsonText`), so this parse cannot fail.
-        RawValue::from_string(text)
-            .map(|v| RawField(Slot::Owned(v)))
-            .map_err(E::custom)
+        RawValue::from_string(text).map(RawField).map_err(E::custom)
     }
 }
 
-impl FromRawText for CheckRaw {
-    fn from_json_text<E: serde::de::Error>(_: String) -> Result<Self, E> {
-        Ok(CheckRaw)
+impl RawSink for PhantomData<CheckRaw> {
+    type Value = CheckRaw;
+
+    fn raw_text<E: serde::de::Error>(self, text: &str) -> Result<CheckRaw, E> {
+        // `Box<RawValue>` takes any text the deserializer hands over: only these can fail.
+        check_raw(text).map(|()| CheckRaw).map_err(E::custom)
     }
 
-    fn from_raw_text<E: serde::de::Error>(s: &str) -> Result<Self, E> {
-        match s {
-            "null" | "true" | "false" => Ok(CheckRaw),
-            // `Box<RawValue>` takes any text the deserializer hands over: only these can fail.
-            _ => check_surrogates(s)
-                .and_then(|()| check_nesting(s))
-                .map(|()| CheckRaw)
-                .map_err(E::custom),
-        }
+    fn json_text<E: serde::de::Error>(self, _: String) -> Result<CheckRaw, E> {
+        Ok(CheckRaw)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RawField {
     #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_newtype_struct(RAW_TOKEN, FieldVisitor::<Self>(PhantomData))
+        serde::de::DeserializeSeed::deserialize(FieldSeed(PhantomData::<Self>), deserializer)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckRaw {
     #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_newtype_struct(RAW_TOKEN, FieldVisitor::<Self>(PhantomData))
+        serde::de::DeserializeSeed::deserialize(FieldSeed(PhantomData::<Self>), deserializer)
+    }
+}
+
+/// Reads a value through the raw-value protocol into a [`RawSink`].
+pub(crate) struct FieldSeed<S>(S);
+
+impl<'de, S: RawSink> serde::de::DeserializeSeed<'de> for FieldSeed<S> {
+    type Value = S::Value;
+
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        d.deserialize_newtype_struct(RAW_TOKEN, FieldVisitor(self.0))
     }
 }
 
 /// The raw-value protocol: a one-entry map, the token as key and the raw text as value.
-struct FieldVisitor<T>(PhantomData<T>);
+struct FieldVisitor<S>(S);
 
-impl<'de, T: FromRawText> serde::de::Visitor<'de> for FieldVisitor<T> {
-    type Value = T;
+impl<'de, S: RawSink> serde::de::Visitor<'de> for FieldVisitor<S> {
+    type Value = S::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any valid JSON value")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
         if map.next_key_seed(TokenKey)?.is_none() {
             return Err(serde::de::Error::invalid_type(
                 serde::de::Unexpected::Map,
                 &self,
             ));
         }
-        map.next_value_seed(TextSeed::<T>(PhantomData))
+        map.next_value_seed(TextSeed(self.0))
     }
 
-    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
         if is_sonic::<D>() {
-            return d.deserialize_newtype_struct(SONIC_RAW_TOKEN, SonicText::<T>(PhantomData));
+            return d.deserialize_newtype_struct(SONIC_RAW_TOKEN, TextSeed(self.0));
         }
         let mut text = String::new();
         serde::de::DeserializeSeed::deserialize(crate::neutral::JsonText::new(&mut text), d)?;
-        T::from_json_text(text)
+        self.0.json_text(text)
     }
 }
 
@@ -523,21 +692,6 @@ pub(crate) const SONIC_RAW_TOKEN: &str = "$sonic_rs::LazyValue";
 /// serializer check above, the type name is the only witness of which deserializer this is.
 pub(crate) fn is_sonic<D>() -> bool {
     std::any::type_name::<D>().starts_with("&mut sonic_rs::")
-}
-
-/// The raw text sonic-rs hands over.
-struct SonicText<T>(PhantomData<T>);
-
-impl<T: FromRawText> serde::de::Visitor<'_> for SonicText<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("raw value")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
-        T::from_raw_text(s)
-    }
 }
 
 /// The one key of the raw-value map: the token.
@@ -567,26 +721,29 @@ impl serde::de::Visitor<'_> for TokenKey {
     }
 }
 
-/// The raw text of the value.
-struct TextSeed<T>(PhantomData<T>);
+/// The raw text of the value (serde_json's map value, sonic-rs's newtype content).
+struct TextSeed<S>(S);
 
-impl<'de, T: FromRawText> serde::de::DeserializeSeed<'de> for TextSeed<T> {
-    type Value = T;
+impl<'de, S: RawSink> serde::de::DeserializeSeed<'de> for TextSeed<S> {
+    type Value = S::Value;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<S::Value, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl<T: FromRawText> serde::de::Visitor<'_> for TextSeed<T> {
-    type Value = T;
+impl<S: RawSink> serde::de::Visitor<'_> for TextSeed<S> {
+    type Value = S::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("raw value")
     }
 
-    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
-        T::from_raw_text(s)
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<S::Value, E> {
+        self.0.raw_text(s)
     }
 }
 
@@ -712,6 +869,7 @@ impl<'de, E: serde::de::Error> serde::de::MapAccess<'de> for RawMap<'de, E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn surrogate_escapes_must_pair() {
@@ -784,8 +942,8 @@ mod tests {
 
     #[test]
     fn short_and_long_keys_behave_alike() {
-        let long = "k".repeat(INLINE + 1);
-        let exact = "é".repeat(INLINE / 2);
+        let long = "k".repeat(200); // a length of two bytes in the block
+        let exact = "é".repeat(11);
         let mut f = UnknownFields::new();
         f.insert_str("a", RawValue::from_string("1".into()).unwrap());
         f.insert(long.clone(), RawValue::from_string("2".into()).unwrap());
@@ -808,5 +966,202 @@ mod tests {
         assert_eq!(f.remove("a").map(|v| v.get().to_owned()), Some("5".into()));
         assert_eq!(f.len(), 3);
         assert_eq!(f.clone(), f);
+    }
+
+    /// The fields as `(key, raw text)`, through the public iterator.
+    fn pairs(f: &UnknownFields) -> Vec<(String, String)> {
+        f.iter()
+            .map(|(k, v)| (k.to_owned(), v.get().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn lengths_of_every_width_read_back() {
+        // 63 fits one length byte, 64 takes two, 4096 three, 262144 four.
+        let mut f = UnknownFields::new();
+        let mut want = Vec::new();
+        for n in [0usize, 1, 62, 63, 64, 65, 4095, 4096, 262_144] {
+            let key = "k".repeat(n);
+            let text = format!("\"{}\"", "v".repeat(n));
+            f.insert_str(&key, RawValue::from_string(text.clone()).unwrap());
+            want.push((key, text));
+        }
+        assert_eq!(pairs(&f), want);
+        assert_eq!(f.len(), want.len());
+        assert_eq!(f.iter().len(), want.len());
+        for (key, text) in &want {
+            assert_eq!(f.get_raw(key).map(RawValue::get), Some(text.as_str()));
+        }
+        // Exactly the bytes the fields need: lengths, keys and texts.
+        let lengths: usize = [0usize, 1, 62, 63, 64, 65, 4095, 4096, 262_144]
+            .iter()
+            .map(|&n| 2 * len_size(n) + len_size(n + 2) - len_size(n))
+            .sum();
+        let texts: usize = want.iter().map(|(k, t)| k.len() + t.len()).sum();
+        assert_eq!(f.0.as_deref().map(str::len), Some(lengths + texts));
+        assert_eq!(
+            [len_size(63), len_size(64), len_size(4095), len_size(4096)],
+            [1, 2, 2, 3]
+        );
+    }
+
+    #[test]
+    fn null_takes_one_byte_and_reads_back_as_null() {
+        let mut f = UnknownFields::new();
+        f.insert_value("a", &()).unwrap();
+        f.insert_value("b", "null").unwrap(); // the string "null", not the literal
+        f.insert_value("c", &serde_json::json!([null])).unwrap();
+        // Length, key, length, text: `a` and none; `b` and `"null"`; `c` and `[null]`.
+        assert_eq!(f.0.as_deref().map(str::len), Some(3 + 9 + 9));
+        assert_eq!(
+            pairs(&f),
+            [("a", "null"), ("b", "\"null\""), ("c", "[null]")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        assert_eq!(f.get("a"), Some(serde_json::Value::Null));
+        assert_eq!(f.get_raw("a").map(RawValue::get), Some("null"));
+        assert_eq!(f.decode::<Option<bool>>("a"), Some(Ok(None)));
+    }
+
+    #[test]
+    fn raw_values_are_borrowed_from_the_block() {
+        let mut f = UnknownFields::new();
+        f.insert_value("a", &serde_json::json!({"x": [1, 2.50]}))
+            .unwrap();
+        let block = f.0.as_deref().unwrap().as_bytes().as_ptr_range();
+        let raw = f.get_raw("a").unwrap();
+        assert_eq!(raw.get(), r#"{"x":[1,2.50]}"#.replace("2.50", "2.5"));
+        assert!(block.contains(&raw.get().as_ptr()));
+        let (_, first) = f.iter().next().unwrap();
+        assert!(std::ptr::eq(first, raw));
+    }
+
+    #[test]
+    fn removing_rebuilds_and_the_last_removal_frees_the_block() {
+        let mut f = UnknownFields::new();
+        for (k, v) in [("a", "1"), ("b", "null"), ("a", "3"), ("c", "\"é\"")] {
+            f.insert_str(k, RawValue::from_string(v.into()).unwrap());
+        }
+        assert_eq!(f.remove("a").map(|v| v.get().to_owned()), Some("3".into()));
+        assert_eq!(
+            pairs(&f),
+            [("b", "null"), ("c", "\"é\"")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        assert!(f.remove("a").is_none());
+        assert_eq!(
+            f.remove("b").map(|v| v.get().to_owned()),
+            Some("null".into())
+        );
+        assert_eq!(
+            f.remove("c").map(|v| v.get().to_owned()),
+            Some("\"é\"".into())
+        );
+        assert!(f.is_empty() && f.0.is_none() && f.iter().next().is_none());
+        assert_eq!(f.len(), 0);
+        assert_eq!(f, UnknownFields::new());
+        assert_eq!(format!("{f:?}"), "{}");
+    }
+
+    #[test]
+    fn decoded_fields_are_one_block_in_arrival_order() {
+        use crate::{Invite, Payload};
+        let json = "{\"code\":\"x\",\"é\":[1, 2],\"n\":null,\"s\":\"\\ud83d\\ude00\",\"t\":true}";
+        let Invite::Guild(g) = Invite::from_json_str(json).unwrap() else {
+            panic!("not a guild invite")
+        };
+        let mut built = UnknownFields::new();
+        for (k, v) in [
+            ("é", "[1, 2]"),
+            ("n", "null"),
+            ("s", "\"\\ud83d\\ude00\""),
+            ("t", "true"),
+        ] {
+            built.insert_str(k, RawValue::from_string(v.into()).unwrap());
+        }
+        assert_eq!(g.extra.0, built.0);
+        assert_eq!(format!("{:?}", g.extra), format!("{built:?}"));
+        assert_eq!(Invite::Guild(g).to_json_string().unwrap(), json);
+    }
+
+    #[test]
+    fn gathered_fields_spill_to_the_heap_unchanged() {
+        use crate::{Invite, Payload};
+        // Around the stack's size: under it, filled by the first field, crossed by the
+        // second, one field alone bigger than it.
+        for (a, b) in [
+            (0, 0),
+            (100, 60),
+            (STACK - 8, 0),
+            (STACK - 12, 1),
+            (150, 150),
+            (400, 3),
+        ] {
+            let (a, b) = ("x".repeat(a), "é".repeat(b));
+            let json = format!(r#"{{"code":"x","a":"{a}","b":"{b}","ü":null,"c":[1, 2]}}"#);
+            let Invite::Guild(g) = Invite::from_json_str(&json).unwrap() else {
+                panic!("not a guild invite")
+            };
+            let mut built = UnknownFields::new();
+            for (k, v) in [
+                ("a", format!("\"{a}\"")),
+                ("b", format!("\"{b}\"")),
+                ("ü", "null".into()),
+                ("c", "[1, 2]".into()),
+            ] {
+                built.insert_str(k, RawValue::from_string(v).unwrap());
+            }
+            assert_eq!(g.extra.0, built.0, "{json}");
+            let via_serde = serde_json::from_str::<Invite>(&json).unwrap();
+            assert_eq!(via_serde.extra().0, built.0, "{json}");
+            assert_eq!(Invite::Guild(g).to_json_string().unwrap(), json);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_fields_keep_order_text_and_last_wins(
+            fields in proptest::collection::vec(
+                ("[a-cé\"\\\\]{0,3}|k{60,70}", prop_oneof![
+                    Just("null".to_owned()),
+                    Just("true".to_owned()),
+                    "-?[1-9][0-9]{0,2}(\\.[0-9]{1,3}0)?",
+                    "[a-z é]{0,80}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+                    "[a-z]{0,5}".prop_map(|s| format!("[null, {{\"{s}\": null}}]")),
+                ]),
+                0..8,
+            )
+        ) {
+            let mut f = UnknownFields::new();
+            for (k, v) in &fields {
+                f.insert_str(k, RawValue::from_string(v.clone()).unwrap());
+            }
+            prop_assert_eq!(pairs(&f), fields.clone());
+            prop_assert_eq!(f.is_empty(), fields.is_empty());
+            prop_assert_eq!(f.0.is_none(), fields.is_empty());
+            for (k, _) in &fields {
+                let last = fields.iter().rev().find(|(k2, _)| k2 == k).map(|(_, v)| v.as_str());
+                prop_assert_eq!(f.get_raw(k).map(RawValue::get), last);
+            }
+            // serde_json writes every field's text as it is, in order.
+            let mut map = serde_json::Serializer::new(Vec::new());
+            {
+                use serde::ser::{SerializeMap as _, Serializer as _};
+                let mut m = (&mut map).serialize_map(None).unwrap();
+                f.serialize_entries(&mut m).unwrap();
+                m.end().unwrap();
+            }
+            let want = fields
+                .iter()
+                .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).unwrap()))
+                .collect::<Vec<_>>()
+                .join(",");
+            prop_assert_eq!(String::from_utf8(map.into_inner()).unwrap(), format!("{{{want}}}"));
+            if let Some((k, _)) = fields.first() {
+                let mut g = f.clone();
+                g.remove(k);
+                let rest: Vec<_> = fields.iter().filter(|(k2, _)| k2 != k).cloned().collect();
+                prop_assert_eq!(pairs(&g), rest);
+            }
+        }
     }
 }

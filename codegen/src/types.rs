@@ -250,11 +250,11 @@ fn map_deserialize(
     }
 }
 
-/// The unknown-field arm of a model's decoder: the value kept raw, in arrival order.
+/// The unknown-field arm of a model's decoder: the value's raw text appended to the object's
+/// block of unknown fields, in arrival order.
 fn keep_unknown() -> TokenStream {
     quote! {
-        let value = map.next_value()?;
-        extra.insert_field(key.as_str(), value);
+        map.next_value_seed(extra.next_field(key.as_str()))?;
     }
 }
 
@@ -363,14 +363,14 @@ fn structure(s: &Struct, root: bool) -> TokenStream {
         &expecting,
         quote! {
             #(#locals)*
-            let mut extra = crate::UnknownFields::new();
+            let mut extra = crate::__private::Extra::new();
         },
         quote! { #(#arms)* },
         keep_unknown(),
         quote! {
             Ok(#name {
                 #(#builds)*
-                extra,
+                extra: extra.finish(),
             })
         },
     );
@@ -857,7 +857,7 @@ fn union(u: &Union, root: bool) -> TokenStream {
             #[cold]
             #[inline(never)]
             #[allow(clippy::too_many_arguments, clippy::vec_box)] // the types mirror the fields'
-            fn #fn_name(extra: &mut crate::UnknownFields, #(#params),*) -> Result<(), serde_json::Error> {
+            fn #fn_name(extra: &mut crate::__private::Extra, #(#params),*) -> Result<(), serde_json::Error> {
                 #(#body)*
                 Ok(())
             }
@@ -956,7 +956,7 @@ fn union(u: &Union, root: bool) -> TokenStream {
                     Ok(#name::#vn(#vt {
                         #tag_build
                         #(#builds)*
-                        extra,
+                        extra: extra.finish(),
                     }))
                 }
             }
@@ -1230,7 +1230,7 @@ fn union(u: &Union, root: bool) -> TokenStream {
         quote! {
             let mut #tag_local = crate::Nullable::<#tag_enum>::Absent;
             #(#locals)*
-            let mut extra = crate::UnknownFields::new();
+            let mut extra = crate::__private::Extra::new();
         },
         quote! {
             #tag_json => #tag_local = map.next_value()?,
@@ -1250,7 +1250,7 @@ fn union(u: &Union, root: bool) -> TokenStream {
                         #tag_rust: tag,
                         #(#unknown_builds)*
                         #(#common_builds)*
-                        extra,
+                        extra: extra.finish(),
                     }))
                 }
             }
