@@ -22,7 +22,6 @@
 //! One rule comes first: an object with `code` and `type` is an invite. `type` is the
 //! invites' discriminator, which no other kind has (and the fast path relies on it).
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use super::check::{is_legacy_field, RawFinding};
@@ -149,7 +148,7 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
     match &root.value {
         Value::Object(members) => {
             let shape = Shape::new(spec, members, repeats);
-            if shape.keys.contains("code") && shape.keys.contains("type") {
+            if shape.has("code") && shape.has("type") {
                 let checked = check_as(spec, bytes, Kind::Invite, root, "", repeats);
                 return Guess::Found {
                     kind: Kind::Invite,
@@ -252,7 +251,9 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
     }
 }
 
-/// Every property name of the candidates' top-level schemas (the invite variants included).
+/// Every property name of the candidates' top-level schemas (the invite variants included),
+/// and every name they require (a required name is declared, but the guess must not depend on
+/// it: [`Shape::has`] finds only these).
 fn candidate_names(spec: &Spec) -> &'static NameSet {
     static NAMES: OnceLock<NameSet> = OnceLock::new();
     NAMES.get_or_init(|| {
@@ -266,15 +267,20 @@ fn candidate_names(spec: &Spec) -> &'static NameSet {
             .map(|k| k.schema_name())
             .chain(variants)
             .filter_map(|name| spec.component(name))
-            .flat_map(|id| spec.schema(id).properties.iter().map(|(n, _)| n.clone()))
+            .flat_map(|id| {
+                let schema = spec.schema(id);
+                let declared = schema.properties.iter().map(|(n, _)| n.clone());
+                declared.chain(schema.required.iter().cloned())
+            })
             .collect()
     })
 }
 
-/// What the guess needs of an object, read once (linear in its members): its keys, the
-/// members some candidate declares with the members nested in each, and the others summed up.
+/// What the guess needs of an object, read once (linear in its members): the members some
+/// candidate declares with the members nested in each, and the others summed up. Only the
+/// declared keys are kept (at most the candidates' names, however large the object): every
+/// key the guess looks up (`code`, `type`, the required names) is one of them.
 struct Shape<'m> {
-    keys: KeySet<'m>,
     /// First occurrences of keys some candidate declares: (key, members nested in its value).
     known: Vec<(&'m str, i64)>,
     /// First occurrences of keys no candidate declares (legacy keys apart), and the members
@@ -289,18 +295,17 @@ impl<'m> Shape<'m> {
     fn new(spec: &Spec, members: &'m [super::position::Member<'_>], repeats: bool) -> Self {
         let names = candidate_names(spec);
         let mut shape = Shape {
-            keys: KeySet::new(members.len()),
             known: Vec::new(),
             unknown: 0,
             unknown_nested: 0,
             variant: variant_of(None),
         };
         for m in members {
-            let key: &'m str = m.key.as_ref();
-            // A repeated key is `duplicate-key`, not checked again.
-            if !shape.keys.insert(key) && repeats {
+            // A repeated key is `duplicate-key`, not checked again (the parser marked it).
+            if m.repeat && repeats {
                 continue;
             }
+            let key: &'m str = m.key.as_ref();
             if key == "type" {
                 shape.variant = variant_of(Some(&m.value.value));
             }
@@ -312,6 +317,12 @@ impl<'m> Shape<'m> {
             }
         }
         shape
+    }
+
+    /// Whether the object has `key`, one of the candidates' names (a scan of the declared
+    /// keys met: at most the candidates' names).
+    fn has(&self, key: &str) -> bool {
+        self.known.iter().any(|&(k, _)| same(k, key))
     }
 }
 
@@ -350,67 +361,16 @@ fn upper_bound(spec: &Spec, kind: Kind, shape: &Shape<'_>) -> Option<i64> {
     let absent = schema
         .required
         .iter()
-        .filter(|r| !shape.keys.contains(r.as_str()))
+        .filter(|r| !shape.has(r.as_str()))
         .count();
     bound -= ABSENT * absent as i64;
     declared.then_some(bound)
 }
 
-/// Objects up to this many members keep their keys in a list (scanned), larger ones in a
-/// hash set: a payload of a few members (a vanity URL, a job status) is guessed by the
-/// hundred thousand, and hashing every required name of every candidate cost more than
-/// validating it.
-const FEW_KEYS: usize = 16;
-
 /// String equality, length and first byte first (keys mostly differ there).
 #[inline]
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
-}
-
-/// The distinct keys of one object.
-// The list lives on the stack, once per guess: boxing it would be the allocation it saves.
-#[allow(clippy::large_enum_variant)]
-enum KeySet<'m> {
-    /// At most [`FEW_KEYS`] members: a scan (at most `FEW_KEYS` comparisons a lookup).
-    Few([&'m str; FEW_KEYS], usize),
-    Many(HashSet<&'m str>),
-}
-
-impl<'m> KeySet<'m> {
-    /// An empty set for an object of `members` members.
-    fn new(members: usize) -> Self {
-        if members <= FEW_KEYS {
-            KeySet::Few([""; FEW_KEYS], 0)
-        } else {
-            KeySet::Many(HashSet::with_capacity(members))
-        }
-    }
-
-    /// Adds `key`; false if it was there.
-    fn insert(&mut self, key: &'m str) -> bool {
-        match self {
-            KeySet::Few(keys, len) => {
-                if keys[..*len].iter().any(|k| same(k, key)) {
-                    return false;
-                }
-                // `new` sized the list for every member: no overflow.
-                if let Some(slot) = keys.get_mut(*len) {
-                    *slot = key;
-                    *len += 1;
-                }
-                true
-            }
-            KeySet::Many(set) => set.insert(key),
-        }
-    }
-
-    fn contains(&self, key: &str) -> bool {
-        match self {
-            KeySet::Few(keys, len) => keys[..*len].iter().any(|k| same(k, key)),
-            KeySet::Many(set) => set.contains(key),
-        }
-    }
 }
 
 /// Object members at any depth inside a value.

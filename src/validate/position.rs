@@ -12,7 +12,7 @@ use crate::fast::{bytes_equal, word, HIGHS};
 use std::borrow::Cow;
 
 pub(crate) use super::keys::key_eq;
-use super::keys::Repeats;
+use super::keys::{repeats_in, Repeats};
 
 /// Deepest nesting accepted: the crate's one limit (`fast::MAX_NESTING`, serde_json's), so the
 /// validator calls invalid exactly what the SDK's decoders reject for nesting. Deeper input is
@@ -206,8 +206,10 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
     }
     let mut duplicates = p.duplicates;
     // Pointers are built only when there is a duplicate (rare), in one walk of the tree for
-    // all of them (they were met in document order, which is the walk's order).
+    // all of them, in document order (the walk's order; an object's repeats are found when it
+    // closes, so an inner object's come before its holder's).
     if !duplicates.is_empty() {
+        duplicates.sort_unstable_by_key(|d| d.offset);
         let mut path = String::new();
         let mut next = duplicates.iter_mut().peekable();
         name_repeats(&root, &mut path, &mut next);
@@ -700,11 +702,24 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Marks the repeated keys of a whole object and records them (found once the object is
+    /// read: the repeat finder's table is then sized once; `parse` puts them back in document
+    /// order).
+    fn mark_repeats(&mut self, members: &mut [Member<'a>]) {
+        for (j, i) in repeats_in(members.len(), |i| &members[i].key) {
+            members[j].repeat = true;
+            self.duplicates.push(DuplicateKey {
+                pointer: String::new(),
+                offset: members[j].key_start,
+                first: members[i].key_start,
+            });
+        }
+    }
+
     fn object(&mut self) -> Result<Value<'a>, SyntaxError> {
         self.enter()?;
         self.pos += 1;
         let mut members: Vec<Member<'a>> = Vec::new();
-        let mut repeats = Repeats::default();
         self.skip_ws();
         if self.src.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -727,33 +742,20 @@ impl<'a> Parser<'a> {
                 Some(_) => return Err(self.error("expected `:`")),
             }
             self.skip_ws();
-            // The value goes in after the check; a placeholder holds the key meanwhile.
+            let value = self.value()?;
             members.push(Member {
                 key,
                 key_start,
-                value: Node {
-                    start: self.pos,
-                    end: self.pos,
-                    value: Value::Null,
-                },
+                value,
                 repeat: false,
             });
-            let n = members.len() - 1;
-            if let Some(first) = repeats.first(n, |i| &members[i].key) {
-                self.duplicates.push(DuplicateKey {
-                    pointer: String::new(),
-                    offset: key_start,
-                    first: members[first].key_start,
-                });
-                members[n].repeat = true;
-            }
-            members[n].value = self.value()?;
             self.skip_ws();
             match self.src.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
                     self.depth -= 1;
+                    self.mark_repeats(&mut members);
                     return Ok(Value::Object(members));
                 }
                 None => return Err(self.eof("an object")),
