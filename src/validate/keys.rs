@@ -256,6 +256,9 @@ mod tests {
         let before = comparisons();
         assert!(repeats_in(keys.len(), |i| &keys[i]).is_empty());
         let used = comparisons() - before;
-        assert!(used < 3 * 40_000, "{used} comparisons for 40,000 keys at once");
+        assert!(
+            used < 3 * 40_000,
+            "{used} comparisons for 40,000 keys at once"
+        );
     }
 }

@@ -173,31 +173,7 @@ pub(crate) const SECOND_BOM: &str =
 pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
     #[cfg(test)]
     PARSED.with(|c| c.set(c.get() + src.len() as u64));
-    if let Some(encoding) = foreign_encoding(src) {
-        return Err(SyntaxError {
-            offset: 0,
-            message: foreign_encoding_message(encoding),
-        });
-    }
-    if src.starts_with(b"\xEF\xBB\xBF\xEF\xBB\xBF") {
-        return Err(SyntaxError {
-            offset: 3,
-            message: SECOND_BOM.to_owned(),
-        });
-    }
-    let mut p = Parser {
-        src,
-        text: std::str::from_utf8(src).ok(),
-        // A UTF-8 byte order mark is skipped, as the SDK's decoders do (RFC 8259 allows it);
-        // offsets stay those of the input.
-        pos: if src.starts_with(b"\xEF\xBB\xBF") {
-            3
-        } else {
-            0
-        },
-        depth: 0,
-        duplicates: Vec::new(),
-    };
+    let mut p = Parser::at_start(src)?;
     p.skip_ws();
     let root = p.value()?;
     p.skip_ws();
@@ -217,6 +193,51 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
     Ok(Document { root, duplicates })
 }
 
+/// Checks one JSON document as [`parse`] does (the same error at the same offset) without
+/// building it: no tree, no string copied, nothing allocated unless there is an error.
+pub(crate) fn check(src: &[u8]) -> Result<(), SyntaxError> {
+    let mut p = Parser::at_start(src)?;
+    p.skip_ws();
+    p.skip()?;
+    p.skip_ws();
+    if p.pos < src.len() {
+        return Err(p.error("trailing characters"));
+    }
+    Ok(())
+}
+
+impl<'a> Parser<'a> {
+    /// A parser at the start of a document: past a UTF-8 byte order mark; a text in UTF-16 or
+    /// UTF-32, or with a second byte order mark, refused.
+    fn at_start(src: &'a [u8]) -> Result<Parser<'a>, SyntaxError> {
+        if let Some(encoding) = foreign_encoding(src) {
+            return Err(SyntaxError {
+                offset: 0,
+                message: foreign_encoding_message(encoding),
+            });
+        }
+        if src.starts_with(b"\xEF\xBB\xBF\xEF\xBB\xBF") {
+            return Err(SyntaxError {
+                offset: 3,
+                message: SECOND_BOM.to_owned(),
+            });
+        }
+        Ok(Parser {
+            src,
+            text: std::str::from_utf8(src).ok(),
+            // A UTF-8 byte order mark is skipped, as the SDK's decoders do (RFC 8259 allows
+            // it); offsets stay those of the input.
+            pos: if src.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            },
+            depth: 0,
+            duplicates: Vec::new(),
+        })
+    }
+}
+
 /// Where the first complete JSON value in `src` ends, if it is complete and well formed (used
 /// to sniff NDJSON: a first line that is a whole value).
 pub(crate) fn complete_value_len(src: &[u8]) -> Option<usize> {
@@ -228,7 +249,7 @@ pub(crate) fn complete_value_len(src: &[u8]) -> Option<usize> {
         duplicates: Vec::new(),
     };
     p.skip_ws();
-    p.value().ok()?;
+    p.skip().ok()?;
     Some(p.pos)
 }
 
