@@ -528,8 +528,15 @@ impl<'a> Parser<'a> {
                 }
                 b'\\' => {
                     self.utf8(run, self.pos)?;
-                    self.pos += 1;
-                    self.escape()?;
+                    // A run of escapes is read escape after escape (no search for the end of
+                    // a run between them).
+                    loop {
+                        self.pos += 1;
+                        self.escape()?;
+                        if self.src.get(self.pos) != Some(&b'\\') {
+                            break;
+                        }
+                    }
                     run = self.pos;
                 }
                 0x00..=0x1f => {
@@ -599,9 +606,15 @@ impl<'a> Parser<'a> {
                     let head = self.utf8(run, self.pos)?;
                     let s = owned.get_or_insert_with(String::new);
                     s.push_str(head);
-                    self.pos += 1;
-                    let c = self.escape()?;
-                    owned.get_or_insert_with(String::new).push(c);
+                    // A run of escapes is read escape after escape (no search for the end of
+                    // a run between them).
+                    loop {
+                        self.pos += 1;
+                        s.push(self.escape()?);
+                        if self.src.get(self.pos) != Some(&b'\\') {
+                            break;
+                        }
+                    }
                     run = self.pos;
                 }
                 0x00..=0x1f => {
