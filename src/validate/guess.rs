@@ -252,8 +252,8 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
 }
 
 /// Every property name of the candidates' top-level schemas (the invite variants included),
-/// and every name they require (a required name is declared, but the guess must not depend on
-/// it: [`Shape::has`] finds only these).
+/// and every name they require (required names are declared too, but the guess does not rely
+/// on it: [`Shape::has`] finds only these names).
 fn candidate_names(spec: &Spec) -> &'static NameSet {
     static NAMES: OnceLock<NameSet> = OnceLock::new();
     NAMES.get_or_init(|| {
