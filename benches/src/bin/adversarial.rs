@@ -116,7 +116,10 @@ fn main() {
     let mut cases: Vec<(String, Input, PathBuf)> = Vec::new();
     for (label, s) in [("1x", size), ("4x", 4 * size)] {
         for input in inputs(s) {
-            if only.as_ref().is_some_and(|o| !o.iter().any(|n| n == input.name)) {
+            if only
+                .as_ref()
+                .is_some_and(|o| !o.iter().any(|n| n == input.name))
+            {
                 continue;
             }
             let path = dir.join(format!("{}-{label}.{}", input.name, input.ext));
