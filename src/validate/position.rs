@@ -333,6 +333,23 @@ pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
     (p.pos == src.len() && has_d).then_some(EnvelopeSniff { start, op, t })
 }
 
+/// Each byte's value as a hex digit, 16 and above for a byte that is not one.
+const HEX: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 struct Parser<'a> {
     src: &'a [u8],
     /// `src` as text, when all of it is UTF-8 (checked once): then a string's runs are slices
@@ -638,6 +655,7 @@ impl<'a> Parser<'a> {
     }
 
     /// After a backslash: one escape, `\uXXXX` pairs included.
+    #[inline]
     fn escape(&mut self) -> Result<char, SyntaxError> {
         let Some(&b) = self.src.get(self.pos) else {
             return Err(self.eof("a string"));
@@ -684,6 +702,15 @@ impl<'a> Parser<'a> {
     }
 
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        // Four hex digits at once (runs of `\u` escapes are common in escaped text); anything
+        // else, the digit by digit loop below, which says where it fails.
+        if let Some(&[a, b, c, d]) = self.src.get(self.pos..self.pos + 4) {
+            let digits = [a, b, c, d].map(|x| HEX[usize::from(x)]);
+            if digits.iter().all(|&x| x < 16) {
+                self.pos += 4;
+                return Ok(digits.iter().fold(0u32, |n, &x| (n << 4) | u32::from(x)));
+            }
+        }
         let mut n = 0u32;
         for _ in 0..4 {
             let Some(&b) = self.src.get(self.pos) else {
@@ -1199,6 +1226,13 @@ mod tests {
         assert_eq!(d.duplicates[1].pointer, "/g");
         // The first occurrence wins for lookups, as in a JSON pointer.
         assert!(matches!(d.root.get("g").unwrap().value, Value::Object(_)));
+        // A repeat whose value holds repeats: found after them (when its object closes),
+        // reported before them (document order).
+        let d = ok("{\"a\": 1, \"a\": {\"b\": 1, \"b\": [{\"c\": 1, \"c\": 2}]}}");
+        let pointers: Vec<&str> = d.duplicates.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/a", "/a/b", "/a/b/0/c"]);
+        let offsets: Vec<usize> = d.duplicates.iter().map(|d| d.offset).collect();
+        assert_eq!(offsets, [9, 23, 38]);
     }
 
     #[test]
@@ -1209,6 +1243,33 @@ mod tests {
         let s = "{\n  \"a\": \"日本\",\n  \"b\": ?}";
         let e = err(s);
         assert_eq!(line_col(s.as_bytes(), e.offset), (3, 8));
+    }
+
+    /// `check` refuses what `parse` refuses, with the same error at the same offset (the
+    /// readers check what the validator parses later), escapes and hex digits included.
+    #[test]
+    fn check_and_parse_agree() {
+        let texts = [
+            r#""\u12G4""#,
+            r#""\u12"#,
+            r#""\u00e9\uD83D""#,
+            r#""\uDE00""#,
+            r#""\uD83D\u0041""#,
+            r#""\x""#,
+            r#""\u00e9\ud83d\ude00\n\t""#,
+            r#"{"a\u0062": ["\"", 1, {"c": null}], "d": tru}"#,
+            r#"{"a": "\u0041\u004"}"#,
+            "[1, 2",
+            "\"\u{1}\"",
+        ];
+        for text in texts {
+            let parsed = parse(text.as_bytes()).map(drop);
+            assert_eq!(check(text.as_bytes()), parsed, "{text}");
+        }
+        let e = parse(br#""\u12G4""#).map(drop).unwrap_err();
+        assert_eq!((e.offset, e.message.as_str()), (5, "invalid escape"));
+        let e = parse(br#""\u12"#).map(drop).unwrap_err();
+        assert_eq!(e.message, "EOF while parsing a string");
     }
 
     #[test]
