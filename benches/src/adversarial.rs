@@ -57,6 +57,20 @@ pub fn inputs(size: usize) -> Vec<Input> {
         ext: "json",
         bytes: format!("{{{}}}", members(n, "1")).into_bytes(),
     });
+    // The same keys out of order (a permutation: 7,919 is prime and does not divide `n`
+    // unless `n` is a multiple of it): the repeat finder cannot take the shortcut of sorted
+    // keys.
+    let shuffled = (0..n)
+        .map(|i| format!("\"k{:07}\":1", i * 7_919 % n.max(1)))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push(Input {
+        name: "many-keys-shuffled",
+        what: "many-keys with its keys out of order",
+        shape: Shape::Document,
+        ext: "json",
+        bytes: format!("{{{shuffled}}}").into_bytes(),
+    });
     // An invite with many unknown keys (issue: 50k keys, 600 KB, CLI 12.8 s): the fast path,
     // one finding each.
     out.push(Input {

@@ -23,7 +23,7 @@
 //! invites' discriminator, which no other kind has (and the fast path relies on it).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::check::{is_legacy_field, RawFinding};
@@ -154,7 +154,7 @@ pub(crate) fn guess(spec: &Spec, bytes: &[u8], root: &Node<'_>, repeats: bool) -
     match &root.value {
         Value::Object(members) => {
             let shape = Shape::new(spec, members, repeats);
-            if shape.keys.contains("code") && shape.keys.contains("type") {
+            if shape.has("code") && shape.has("type") {
                 let checked = check_as(spec, bytes, Kind::Invite, root, "", repeats);
                 return Guess::Found {
                     kind: Kind::Invite,
@@ -348,7 +348,9 @@ fn envelope_like(shape: &[u8]) -> bool {
     has(b"op") && has(b"d")
 }
 
-/// Every property name of the candidates' top-level schemas (the invite variants included).
+/// Every property name of the candidates' top-level schemas (the invite variants included),
+/// and every name they require (required names are declared too, but the guess does not rely
+/// on it: [`Shape::has`] finds only these names).
 fn candidate_names(spec: &Spec) -> &'static NameSet {
     static NAMES: OnceLock<NameSet> = OnceLock::new();
     NAMES.get_or_init(|| {
@@ -362,15 +364,20 @@ fn candidate_names(spec: &Spec) -> &'static NameSet {
             .map(|k| k.schema_name())
             .chain(variants)
             .filter_map(|name| spec.component(name))
-            .flat_map(|id| spec.schema(id).properties.iter().map(|(n, _)| n.clone()))
+            .flat_map(|id| {
+                let schema = spec.schema(id);
+                let declared = schema.properties.iter().map(|(n, _)| n.clone());
+                declared.chain(schema.required.iter().cloned())
+            })
             .collect()
     })
 }
 
-/// What the guess needs of an object, read once (linear in its members): its keys, the
-/// members some candidate declares with the members nested in each, and the others summed up.
+/// What the guess needs of an object, read once (linear in its members): the members some
+/// candidate declares with the members nested in each, and the others summed up. Only the
+/// declared keys are kept (at most the candidates' names, however large the object): every
+/// key the guess looks up (`code`, `type`, the required names) is one of them.
 struct Shape<'m> {
-    keys: KeySet<'m>,
     /// First occurrences of keys some candidate declares: (key, members nested in its value).
     known: Vec<(&'m str, i64)>,
     /// First occurrences of keys no candidate declares (legacy keys apart), and the members
@@ -385,18 +392,17 @@ impl<'m> Shape<'m> {
     fn new(spec: &Spec, members: &'m [super::position::Member<'_>], repeats: bool) -> Self {
         let names = candidate_names(spec);
         let mut shape = Shape {
-            keys: KeySet::new(members.len()),
             known: Vec::new(),
             unknown: 0,
             unknown_nested: 0,
             variant: variant_of(None),
         };
         for m in members {
-            let key: &'m str = m.key.as_ref();
-            // A repeated key is `duplicate-key`, not checked again.
-            if !shape.keys.insert(key) && repeats {
+            // A repeated key is `duplicate-key`, not checked again (the parser marked it).
+            if m.repeat && repeats {
                 continue;
             }
+            let key: &'m str = m.key.as_ref();
             if key == "type" {
                 shape.variant = variant_of(Some(&m.value.value));
             }
@@ -408,6 +414,12 @@ impl<'m> Shape<'m> {
             }
         }
         shape
+    }
+
+    /// Whether the object has `key`, one of the candidates' names (a scan of the declared
+    /// keys met: at most the candidates' names).
+    fn has(&self, key: &str) -> bool {
+        self.known.iter().any(|&(k, _)| same(k, key))
     }
 }
 
@@ -446,67 +458,16 @@ fn upper_bound(spec: &Spec, kind: Kind, shape: &Shape<'_>) -> Option<i64> {
     let absent = schema
         .required
         .iter()
-        .filter(|r| !shape.keys.contains(r.as_str()))
+        .filter(|r| !shape.has(r.as_str()))
         .count();
     bound -= ABSENT * absent as i64;
     declared.then_some(bound)
 }
 
-/// Objects up to this many members keep their keys in a list (scanned), larger ones in a
-/// hash set: a payload of a few members (a vanity URL, a job status) is guessed by the
-/// hundred thousand, and hashing every required name of every candidate cost more than
-/// validating it.
-const FEW_KEYS: usize = 16;
-
 /// String equality, length and first byte first (keys mostly differ there).
 #[inline]
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
-}
-
-/// The distinct keys of one object.
-// The list lives on the stack, once per guess: boxing it would be the allocation it saves.
-#[allow(clippy::large_enum_variant)]
-enum KeySet<'m> {
-    /// At most [`FEW_KEYS`] members: a scan (at most `FEW_KEYS` comparisons a lookup).
-    Few([&'m str; FEW_KEYS], usize),
-    Many(HashSet<&'m str>),
-}
-
-impl<'m> KeySet<'m> {
-    /// An empty set for an object of `members` members.
-    fn new(members: usize) -> Self {
-        if members <= FEW_KEYS {
-            KeySet::Few([""; FEW_KEYS], 0)
-        } else {
-            KeySet::Many(HashSet::with_capacity(members))
-        }
-    }
-
-    /// Adds `key`; false if it was there.
-    fn insert(&mut self, key: &'m str) -> bool {
-        match self {
-            KeySet::Few(keys, len) => {
-                if keys[..*len].iter().any(|k| same(k, key)) {
-                    return false;
-                }
-                // `new` sized the list for every member: no overflow.
-                if let Some(slot) = keys.get_mut(*len) {
-                    *slot = key;
-                    *len += 1;
-                }
-                true
-            }
-            KeySet::Many(set) => set.insert(key),
-        }
-    }
-
-    fn contains(&self, key: &str) -> bool {
-        match self {
-            KeySet::Few(keys, len) => keys[..*len].iter().any(|k| same(k, key)),
-            KeySet::Many(set) => set.contains(key),
-        }
-    }
 }
 
 /// Object members at any depth inside a value.

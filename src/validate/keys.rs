@@ -12,6 +12,7 @@ use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 // Randomly seeded, and several times cheaper than SipHash on short keys (one hash per key
 // of a big object, per item of a unique array).
 use foldhash::quality::RandomState;
+use hashbrown::HashTable;
 
 /// Objects with at least this many keys get a hash index (below it, a scan is cheaper).
 const INDEX_AT: usize = 16;
@@ -116,6 +117,70 @@ impl Repeats {
     }
 }
 
+/// Every repeated key of a whole object of `n` keys (key `i` is `key(i)`): (the repeat, its
+/// first occurrence), in order. For an object read to its end, so the table is sized once for
+/// all its keys and holds 8-byte entries (the keys are compared through `key`), where
+/// [`Repeats`], fed one key at a time, grows an index of hashes and indices twice as large,
+/// rehashing on the way: on an object of a million keys that was most of the parse.
+pub(crate) fn repeats_in<'k>(n: usize, key: impl Fn(usize) -> &'k str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if n < INDEX_AT {
+        for j in 1..n {
+            if let Some(i) = (0..j).find(|&i| key_eq(key(i), key(j))) {
+                out.push((j, i));
+            }
+        }
+        return out;
+    }
+    if u32::try_from(n).is_err() {
+        // More keys than 4-byte indices hold (a 20 GB object): one at a time.
+        let mut repeats = Repeats::default();
+        for j in 0..n {
+            if let Some(i) = repeats.first(j, &key) {
+                out.push((j, i));
+            }
+        }
+        return out;
+    }
+    // Keys in strictly increasing order are all distinct: one pass over neighbours, no table
+    // (maps serialized sorted, as Go's `encoding/json`, `jq -S` or a `BTreeMap` write them,
+    // are the large objects most often met). The first pair out of order sends the object to
+    // the table, having cost as many comparisons as keys before it.
+    if (1..n).all(|j| {
+        #[cfg(test)]
+        count(1);
+        key(j - 1) < key(j)
+    }) {
+        return out;
+    }
+    let state = RandomState::default();
+    // (index, 32 more bits of its hash): a key is fetched for comparison only when those
+    // match too (hashbrown's own 7 bits alone sent one probe in ten to a key elsewhere in
+    // memory: two cache misses).
+    let mut table: HashTable<(u32, u32)> = HashTable::with_capacity(n);
+    for j in 0..n {
+        let new = key(j);
+        let hash = state.hash_one(new);
+        // Bits that neither pick the bucket (the low ones) nor are hashbrown's tag (the top 7).
+        let more = (hash >> 25) as u32;
+        #[cfg(test)]
+        count(1);
+        // Sized for `n`: never rehashed (the third closure is for hashbrown's sake).
+        match table.entry(
+            hash,
+            |&(i, m)| m == more && key_eq(key(i as usize), new),
+            |&(i, _)| state.hash_one(key(i as usize)),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(e) => out.push((j, e.get().0 as usize)),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                // `j < n`, which fits in a `u32`.
+                e.insert((j as u32, more));
+            }
+        }
+    }
+    out
+}
+
 impl Repeats {
     /// Whether `key` is among keys `0..n` (passed to [`Repeats::first`] before).
     pub fn contains<'k>(&self, n: usize, key: impl Fn(usize) -> &'k str, wanted: &str) -> bool {
@@ -173,6 +238,23 @@ mod tests {
     }
 
     #[test]
+    fn repeats_in_a_whole_object_are_found_as_a_scan_finds_them() {
+        for len in [0, 1, 2, 15, 16, 17, 40, 300] {
+            for modulo in [1, 3, 16, 17, 1000] {
+                let keys: Vec<String> = (0..len).map(|i| format!("k{}", i % modulo)).collect();
+                let expected: Vec<(usize, usize)> = (0..len)
+                    .filter_map(|n| first_slow(&keys, n).map(|i| (n, i)))
+                    .collect();
+                assert_eq!(
+                    repeats_in(len, |i| &keys[i]),
+                    expected,
+                    "len {len} modulo {modulo}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn an_object_of_n_keys_costs_linear_comparisons() {
         let keys: Vec<String> = (0..40_000).map(|i| format!("k{i:05}")).collect();
         let before = comparisons();
@@ -182,5 +264,24 @@ mod tests {
         }
         let used = comparisons() - before;
         assert!(used < 3 * 40_000, "{used} comparisons for 40,000 keys");
+        // At once: in order (no table), shuffled, and in order but for the last two.
+        let shuffled: Vec<String> = (0..40_000)
+            .map(|i| keys[i * 7_919 % 40_000].clone())
+            .collect();
+        let mut late = keys.clone();
+        late.swap(39_998, 39_999);
+        for (what, keys, most) in [
+            ("sorted", &keys, 40_000),
+            ("shuffled", &shuffled, 3 * 40_000),
+            ("late", &late, 3 * 40_000),
+        ] {
+            let before = comparisons();
+            assert!(repeats_in(keys.len(), |i| &keys[i]).is_empty());
+            let used = comparisons() - before;
+            assert!(
+                used < most,
+                "{what}: {used} comparisons for 40,000 keys at once"
+            );
+        }
     }
 }

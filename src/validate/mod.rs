@@ -1387,7 +1387,14 @@ mod fast_path_tests {
             8 => text.replacen("\"", "\"\u{1}", 1),
             9 => text.replacen(":", " :\n ", 3),
             10 => text.replacen("\"type\": 0, ", "", 1) + "",
-            _ => text[..text.len() / 2].to_owned(),
+            // Cut near the middle, at a character boundary (a replacement may be `😀`).
+            _ => {
+                let cut = (0..=text.len() / 2)
+                    .rev()
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(0);
+                text[..cut].to_owned()
+            }
         }
     }
 

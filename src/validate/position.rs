@@ -12,7 +12,7 @@ use crate::fast::{bytes_equal, word, HIGHS};
 use std::borrow::Cow;
 
 pub(crate) use super::keys::key_eq;
-use super::keys::Repeats;
+use super::keys::{repeats_in, Repeats};
 
 /// Deepest nesting accepted: the crate's one limit (`fast::MAX_NESTING`, serde_json's), so the
 /// validator calls invalid exactly what the SDK's decoders reject for nesting. Deeper input is
@@ -173,31 +173,7 @@ pub(crate) const SECOND_BOM: &str =
 pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
     #[cfg(test)]
     PARSED.with(|c| c.set(c.get() + src.len() as u64));
-    if let Some(encoding) = foreign_encoding(src) {
-        return Err(SyntaxError {
-            offset: 0,
-            message: foreign_encoding_message(encoding),
-        });
-    }
-    if src.starts_with(b"\xEF\xBB\xBF\xEF\xBB\xBF") {
-        return Err(SyntaxError {
-            offset: 3,
-            message: SECOND_BOM.to_owned(),
-        });
-    }
-    let mut p = Parser {
-        src,
-        text: std::str::from_utf8(src).ok(),
-        // A UTF-8 byte order mark is skipped, as the SDK's decoders do (RFC 8259 allows it);
-        // offsets stay those of the input.
-        pos: if src.starts_with(b"\xEF\xBB\xBF") {
-            3
-        } else {
-            0
-        },
-        depth: 0,
-        duplicates: Vec::new(),
-    };
+    let mut p = Parser::at_start(src)?;
     p.skip_ws();
     let root = p.value()?;
     p.skip_ws();
@@ -206,13 +182,60 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
     }
     let mut duplicates = p.duplicates;
     // Pointers are built only when there is a duplicate (rare), in one walk of the tree for
-    // all of them (they were met in document order, which is the walk's order).
+    // all of them, in document order (the walk's order; an object's repeats are found when it
+    // closes, so an inner object's come before its holder's).
     if !duplicates.is_empty() {
+        duplicates.sort_unstable_by_key(|d| d.offset);
         let mut path = String::new();
         let mut next = duplicates.iter_mut().peekable();
         name_repeats(&root, &mut path, &mut next);
     }
     Ok(Document { root, duplicates })
+}
+
+/// Checks one JSON document as [`parse`] does (the same error at the same offset) without
+/// building it: no tree, no string copied, nothing allocated unless there is an error.
+pub(crate) fn check(src: &[u8]) -> Result<(), SyntaxError> {
+    let mut p = Parser::at_start(src)?;
+    p.skip_ws();
+    p.skip()?;
+    p.skip_ws();
+    if p.pos < src.len() {
+        return Err(p.error("trailing characters"));
+    }
+    Ok(())
+}
+
+impl<'a> Parser<'a> {
+    /// A parser at the start of a document: past a UTF-8 byte order mark; a text in UTF-16 or
+    /// UTF-32, or with a second byte order mark, refused.
+    fn at_start(src: &'a [u8]) -> Result<Parser<'a>, SyntaxError> {
+        if let Some(encoding) = foreign_encoding(src) {
+            return Err(SyntaxError {
+                offset: 0,
+                message: foreign_encoding_message(encoding),
+            });
+        }
+        if src.starts_with(b"\xEF\xBB\xBF\xEF\xBB\xBF") {
+            return Err(SyntaxError {
+                offset: 3,
+                message: SECOND_BOM.to_owned(),
+            });
+        }
+        Ok(Parser {
+            src,
+            text: std::str::from_utf8(src).ok(),
+            // A UTF-8 byte order mark is skipped, as the SDK's decoders do (RFC 8259 allows
+            // it); offsets stay those of the input.
+            pos: if src.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            },
+            depth: 0,
+            duplicates: Vec::new(),
+        })
+    }
 }
 
 /// Where the first complete JSON value in `src` ends, if it is complete and well formed (used
@@ -226,7 +249,7 @@ pub(crate) fn complete_value_len(src: &[u8]) -> Option<usize> {
         duplicates: Vec::new(),
     };
     p.skip_ws();
-    p.value().ok()?;
+    p.skip().ok()?;
     Some(p.pos)
 }
 
@@ -309,6 +332,23 @@ pub(crate) fn sniff_envelope(src: &[u8]) -> Option<EnvelopeSniff> {
     let op = op.filter(|o| o.bytes().all(|b| b.is_ascii_digit()))?;
     (p.pos == src.len() && has_d).then_some(EnvelopeSniff { start, op, t })
 }
+
+/// Each byte's value as a hex digit, 16 and above for a byte that is not one.
+const HEX: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
 
 struct Parser<'a> {
     src: &'a [u8],
@@ -505,8 +545,15 @@ impl<'a> Parser<'a> {
                 }
                 b'\\' => {
                     self.utf8(run, self.pos)?;
-                    self.pos += 1;
-                    self.escape()?;
+                    // A run of escapes is read escape after escape (no search for the end of
+                    // a run between them).
+                    loop {
+                        self.pos += 1;
+                        self.escape()?;
+                        if self.src.get(self.pos) != Some(&b'\\') {
+                            break;
+                        }
+                    }
                     run = self.pos;
                 }
                 0x00..=0x1f => {
@@ -576,9 +623,15 @@ impl<'a> Parser<'a> {
                     let head = self.utf8(run, self.pos)?;
                     let s = owned.get_or_insert_with(String::new);
                     s.push_str(head);
-                    self.pos += 1;
-                    let c = self.escape()?;
-                    owned.get_or_insert_with(String::new).push(c);
+                    // A run of escapes is read escape after escape (no search for the end of
+                    // a run between them).
+                    loop {
+                        self.pos += 1;
+                        s.push(self.escape()?);
+                        if self.src.get(self.pos) != Some(&b'\\') {
+                            break;
+                        }
+                    }
                     run = self.pos;
                 }
                 0x00..=0x1f => {
@@ -602,6 +655,7 @@ impl<'a> Parser<'a> {
     }
 
     /// After a backslash: one escape, `\uXXXX` pairs included.
+    #[inline]
     fn escape(&mut self) -> Result<char, SyntaxError> {
         let Some(&b) = self.src.get(self.pos) else {
             return Err(self.eof("a string"));
@@ -648,6 +702,15 @@ impl<'a> Parser<'a> {
     }
 
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        // Four hex digits at once (runs of `\u` escapes are common in escaped text); anything
+        // else, the digit by digit loop below, which says where it fails.
+        if let Some(&[a, b, c, d]) = self.src.get(self.pos..self.pos + 4) {
+            let digits = [a, b, c, d].map(|x| HEX[usize::from(x)]);
+            if digits.iter().all(|&x| x < 16) {
+                self.pos += 4;
+                return Ok(digits.iter().fold(0u32, |n, &x| (n << 4) | u32::from(x)));
+            }
+        }
         let mut n = 0u32;
         for _ in 0..4 {
             let Some(&b) = self.src.get(self.pos) else {
@@ -700,11 +763,24 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Marks the repeated keys of a whole object and records them (found once the object is
+    /// read: the repeat finder's table is then sized once; `parse` puts them back in document
+    /// order).
+    fn mark_repeats(&mut self, members: &mut [Member<'a>]) {
+        for (j, i) in repeats_in(members.len(), |i| &members[i].key) {
+            members[j].repeat = true;
+            self.duplicates.push(DuplicateKey {
+                pointer: String::new(),
+                offset: members[j].key_start,
+                first: members[i].key_start,
+            });
+        }
+    }
+
     fn object(&mut self) -> Result<Value<'a>, SyntaxError> {
         self.enter()?;
         self.pos += 1;
         let mut members: Vec<Member<'a>> = Vec::new();
-        let mut repeats = Repeats::default();
         self.skip_ws();
         if self.src.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -727,33 +803,20 @@ impl<'a> Parser<'a> {
                 Some(_) => return Err(self.error("expected `:`")),
             }
             self.skip_ws();
-            // The value goes in after the check; a placeholder holds the key meanwhile.
+            let value = self.value()?;
             members.push(Member {
                 key,
                 key_start,
-                value: Node {
-                    start: self.pos,
-                    end: self.pos,
-                    value: Value::Null,
-                },
+                value,
                 repeat: false,
             });
-            let n = members.len() - 1;
-            if let Some(first) = repeats.first(n, |i| &members[i].key) {
-                self.duplicates.push(DuplicateKey {
-                    pointer: String::new(),
-                    offset: key_start,
-                    first: members[first].key_start,
-                });
-                members[n].repeat = true;
-            }
-            members[n].value = self.value()?;
             self.skip_ws();
             match self.src.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
                     self.depth -= 1;
+                    self.mark_repeats(&mut members);
                     return Ok(Value::Object(members));
                 }
                 None => return Err(self.eof("an object")),
@@ -1163,6 +1226,13 @@ mod tests {
         assert_eq!(d.duplicates[1].pointer, "/g");
         // The first occurrence wins for lookups, as in a JSON pointer.
         assert!(matches!(d.root.get("g").unwrap().value, Value::Object(_)));
+        // A repeat whose value holds repeats: found after them (when its object closes),
+        // reported before them (document order).
+        let d = ok("{\"a\": 1, \"a\": {\"b\": 1, \"b\": [{\"c\": 1, \"c\": 2}]}}");
+        let pointers: Vec<&str> = d.duplicates.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/a", "/a/b", "/a/b/0/c"]);
+        let offsets: Vec<usize> = d.duplicates.iter().map(|d| d.offset).collect();
+        assert_eq!(offsets, [9, 23, 38]);
     }
 
     #[test]
@@ -1173,6 +1243,33 @@ mod tests {
         let s = "{\n  \"a\": \"日本\",\n  \"b\": ?}";
         let e = err(s);
         assert_eq!(line_col(s.as_bytes(), e.offset), (3, 8));
+    }
+
+    /// `check` refuses what `parse` refuses, with the same error at the same offset (the
+    /// readers check what the validator parses later), escapes and hex digits included.
+    #[test]
+    fn check_and_parse_agree() {
+        let texts = [
+            r#""\u12G4""#,
+            r#""\u12"#,
+            r#""\u00e9\uD83D""#,
+            r#""\uDE00""#,
+            r#""\uD83D\u0041""#,
+            r#""\x""#,
+            r#""\u00e9\ud83d\ude00\n\t""#,
+            r#"{"a\u0062": ["\"", 1, {"c": null}], "d": tru}"#,
+            r#"{"a": "\u0041\u004"}"#,
+            "[1, 2",
+            "\"\u{1}\"",
+        ];
+        for text in texts {
+            let parsed = parse(text.as_bytes()).map(drop);
+            assert_eq!(check(text.as_bytes()), parsed, "{text}");
+        }
+        let e = parse(br#""\u12G4""#).map(drop).unwrap_err();
+        assert_eq!((e.offset, e.message.as_str()), (5, "invalid escape"));
+        let e = parse(br#""\u12"#).map(drop).unwrap_err();
+        assert_eq!(e.message, "EOF while parsing a string");
     }
 
     #[test]

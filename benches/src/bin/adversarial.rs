@@ -1,6 +1,7 @@
-//! `adversarial [ROUNDS] [SIZE_MB] [NAME,...]` (defaults 5, 2 and every input): the validator and the CLI on the
-//! adversarial inputs of `discord_invite_benches::adversarial`, each at SIZE_MB and at four
-//! times that, measured round-robin (every input and path once per round; medians over rounds).
+//! `adversarial [ROUNDS] [SIZE_MB] [NAME,…]` (defaults 5, 2 and every input): the validator and
+//! the CLI on the adversarial inputs of `discord_invite_benches::adversarial`, each at SIZE_MB
+//! and at four times that, measured round-robin (every input and path once per round; medians
+//! over rounds).
 //! Linear work keeps its MB/s at four times the size (the `×4 size` column near 1); quadratic
 //! work falls to a quarter. The target (issue 13) is 50 MB/s through `validate` and the CLI.
 //!
@@ -101,7 +102,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let rounds: usize = args.next().map_or(5, |s| s.parse().expect("ROUNDS"));
     let size_mb: f64 = args.next().map_or(2.0, |s| s.parse().expect("SIZE_MB"));
-    // Optional: only the inputs named (comma-separated), e.g. `tiny-array,tiny-ndjson`.
+    // Optional: only these inputs (comma-separated names).
     let only: Option<Vec<String>> = args
         .next()
         .map(|s| s.split(',').map(str::to_owned).collect());

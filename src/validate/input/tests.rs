@@ -124,3 +124,41 @@ fn a_one_line_document_is_not_parsed_to_sniff_ndjson() {
     for _ in Reader::from_stream("mem", io::Cursor::new("{\"a\":\n1}\n".to_owned())) {}
     assert!(position::parsed() > before);
 }
+
+/// Issue 13's escapes through the CLI: a top-level object is read member by member up to
+/// `log` (is it a HAR?), and each member's value was parsed into the position tree to check
+/// it, so a document whose first members are long escaped strings was parsed twice (here, and
+/// by the validator). Counted: bytes the readers give the position-keeping parser.
+#[test]
+fn a_document_read_to_look_for_a_har_is_checked_not_parsed() {
+    let run = r#"\"\\\/\b\f\n\r\t\u00e9\ud83c\udfae"#.repeat(2_000);
+    let text = format!(
+        "{{\"type\":0,\"code\":\"abc\",\"guild\":{{\"name\":\"{run}\"}},\"note\":\"{run}\",\"{run}\":1}}"
+    );
+    let before = position::parsed();
+    let mut payloads = 0;
+    for e in Reader::from_stream("mem", io::Cursor::new(text.clone())) {
+        if let Event::Batch(b) = e {
+            payloads += b.len();
+            assert_eq!(b.report(0, &Options::default()).kind, Some(Kind::Invite));
+        }
+    }
+    assert_eq!(payloads, 1);
+    // The validator parses the document once (its fast path gives up on `\u` escapes).
+    let parsed = position::parsed() - before;
+    assert!(
+        parsed < text.len() as u64 + 100,
+        "{parsed} bytes parsed for a {} byte document",
+        text.len()
+    );
+    // A broken member is still found while looking for `log`: the file is not JSON.
+    let broken = format!("{{\"a\":\"{run}\\x\",\"log\":{{\"entries\":[]}}}}");
+    let mut failed = false;
+    for e in Reader::from_stream("mem", io::Cursor::new(broken)) {
+        if let Event::Batch(b) = e {
+            let report = b.report(0, &Options::default());
+            failed = report.findings.iter().any(|f| f.code == Code::InvalidJson);
+        }
+    }
+    assert!(failed);
+}
