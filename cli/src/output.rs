@@ -154,7 +154,10 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
             if is_shown(i) {
                 if more < GROUP_NAMES {
                     names.push_str(if more == 0 { "`" } else { ", `" });
-                    names.push_str(&g.pointer()[parent.len() + 1..]);
+                    push_visible(
+                        &mut names,
+                        g.pointer().get(parent.len() + 1..).unwrap_or(""),
+                    );
                     names.push('`');
                 }
                 more += 1;
@@ -221,7 +224,7 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
         out.push_str(f.code.as_str());
         out.push_str("]: ");
     }
-    out.push_str(f.message());
+    push_visible(out, f.message());
     out.push('\n');
     out.push_str("  ");
     style.paint(out, "1;34", "-->");
@@ -230,7 +233,7 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
     let pointer = |out: &mut String| {
         if !f.pointer().is_empty() {
             out.push_str(" at ");
-            out.push_str(f.pointer());
+            push_visible(out, f.pointer());
         }
         out.push('\n');
     };
@@ -296,6 +299,46 @@ fn uint_str(buf: &mut [u8; 20], mut n: usize) -> &str {
     }
     // Only ASCII digits were written.
     std::str::from_utf8(&buf[at..]).unwrap_or("?")
+}
+
+/// The most characters of a message or pointer the human output prints (a key of a megabyte
+/// is named by its start; `--format json` has it whole).
+const VISIBLE_CHARS: usize = 300;
+
+/// Appends `text` (a message or pointer, which may quote the payload's keys and values) so
+/// that a terminal shows it as it is: control characters (C0, DEL, C1) are written as
+/// escapes (`\n`, `\u{1b}`), so a payload cannot move the cursor, recolour or forge output
+/// lines, and text longer than [`VISIBLE_CHARS`] characters is cut, saying how much was left.
+fn push_visible(out: &mut String, text: &str) {
+    let plain = text.len() <= VISIBLE_CHARS && text.bytes().all(|b| (0x20..0x7f).contains(&b))
+        || !text.chars().any(hidden) && text.chars().nth(VISIBLE_CHARS).is_none();
+    if plain {
+        out.push_str(text);
+        return;
+    }
+    for (n, (at, c)) in text.char_indices().enumerate() {
+        if n == VISIBLE_CHARS {
+            out.push_str("… (");
+            push_uint(out, text.len() - at);
+            out.push_str(" more bytes)");
+            return;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if hidden(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// A character a terminal acts on rather than shows: a control character, or a bidirectional
+/// override or isolate (which reorders what follows it on the line).
+fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Appends `n` in decimal, without the formatting machinery (a line per finding).
@@ -1028,7 +1071,9 @@ impl Repeats {
             if g.pointer.is_empty() {
                 "(the payload)".to_owned()
             } else {
-                g.pointer.clone()
+                let mut shown = String::new();
+                push_visible(&mut shown, &g.pointer);
+                shown
             }
         };
         let w_count = show
@@ -1268,6 +1313,43 @@ mod tests {
             out.contains("  = 49999 more unknown fields in this object: `u00001`, `u00002`, `u00003`, `u00004`, `u00005`, `u00006`, `u00007`, `u00008` and 49991 more\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn payload_text_cannot_drive_the_terminal() {
+        // A key with an escape sequence, a newline that would forge a line, a bidi override,
+        // and a key of 5,000 characters.
+        let long = "k".repeat(5000);
+        let text = format!(
+            r#"{{"type":0,"code":"abc","x\u001b[31mRED\nerror[forged]: y":1,"b\u202ez":2,"{long}":3}}"#
+        );
+        let b = batch(&text);
+        let report = b.report(0, &discord_invite::validate::Options::default());
+        let style = Style {
+            color: false,
+            verbose: false,
+        };
+        let location = Location::default();
+        let p = Payload {
+            source: "t",
+            location: &location,
+            report: &report,
+            lines: Some((&b, 0)),
+        };
+        let mut out = String::new();
+        human(&mut out, &style, &p, None);
+        assert!(!out.contains('\u{1b}'), "{out}");
+        assert!(!out.contains('\u{202e}'), "{out}");
+        assert!(
+            !out.lines().any(|l| l.starts_with("error[forged]")),
+            "{out}"
+        );
+        assert!(out.contains(r"`x\u{1b}[31mRED\nerror[forged]: y`"), "{out}");
+        assert!(out.contains(r"`b\u{202e}z`"), "{out}");
+        // The long key is cut, saying how much is left; the JSON output keeps it whole.
+        assert!(!out.contains(&long), "{out}");
+        assert!(out.contains(" more bytes)"), "{out}");
+        assert!(report.findings.iter().any(|f| f.pointer().contains(&long)));
     }
 
     #[test]
