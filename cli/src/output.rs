@@ -1209,6 +1209,24 @@ mod tests {
             .unwrap_or_else(|| panic!("no batch for {text:?}"))
     }
 
+    /// The human output of the first payload of `b`, without colour (`shown` as in [`human`]).
+    fn human_of(b: &Batch, report: &Report, shown: Option<&[bool]>) -> String {
+        let style = Style {
+            color: false,
+            verbose: false,
+        };
+        let location = Location::default();
+        let p = Payload {
+            source: "t",
+            location: &location,
+            report,
+            lines: Some((b, 0)),
+        };
+        let mut out = String::new();
+        human(&mut out, &style, &p, shown);
+        out
+    }
+
     /// A finding at the 1-based character column `column` of `text`'s first line.
     fn finding_at(text: &str, column: usize) -> Finding {
         let offset = text
@@ -1325,19 +1343,7 @@ mod tests {
         );
         let b = batch(&text);
         let report = b.report(0, &discord_invite::validate::Options::default());
-        let style = Style {
-            color: false,
-            verbose: false,
-        };
-        let location = Location::default();
-        let p = Payload {
-            source: "t",
-            location: &location,
-            report: &report,
-            lines: Some((&b, 0)),
-        };
-        let mut out = String::new();
-        human(&mut out, &style, &p, None);
+        let out = human_of(&b, &report, None);
         assert!(!out.contains('\u{1b}'), "{out}");
         assert!(!out.contains('\u{202e}'), "{out}");
         assert!(
@@ -1363,19 +1369,7 @@ mod tests {
                 .iter()
                 .position(|f| f.code == Code::UnknownField && f.pointer() == p)
         };
-        let style = Style {
-            color: false,
-            verbose: false,
-        };
-        let location = Location::default();
-        let p = Payload {
-            source: "t",
-            location: &location,
-            report: &report,
-            lines: Some((&b, 0)),
-        };
-        let mut out = String::new();
-        human(&mut out, &style, &p, None);
+        let out = human_of(&b, &report, None);
         // Two objects, two groups: `/channel` and the root.
         assert!(out.contains("warning[unknown-field]: `c1`"), "{out}");
         assert!(
@@ -1392,8 +1386,7 @@ mod tests {
         if let Some(i) = unknown("/b") {
             shown[i] = false;
         }
-        let mut out = String::new();
-        human(&mut out, &style, &p, Some(&shown));
+        let out = human_of(&b, &report, Some(&shown));
         assert!(
             out.contains("  = 1 more unknown field in this object: `c`\n"),
             "{out}"

@@ -687,21 +687,25 @@ mod tests {
         assert!(remembered * 10 > total, "{remembered} of {total}");
     }
 
+    /// `text` validated with no context and no `--kind`, as an NDJSON line is.
+    fn validate_alone(text: &str) -> crate::validate::Report {
+        crate::validate::validate_payload(
+            text.as_bytes(),
+            None,
+            crate::validate::Origin::START,
+            &Options::default(),
+        )
+    }
+
     /// A huge array of tiny payloads of one shape is guessed once, not once per payload.
     #[test]
     fn one_shape_is_guessed_once() {
-        let options = Options::default();
         let checks = || CHECKS.with(std::cell::Cell::get);
+        let vanity = |i: usize| format!(r#"{{"code":"c{i}","uses":{i}}}"#);
         let before = checks();
         for i in 0..1000 {
-            let text = format!(r#"{{"code":"c{i}","uses":{i}}}"#);
-            let report = crate::validate::validate_payload(
-                text.as_bytes(),
-                None,
-                crate::validate::Origin::START,
-                &options,
-            );
-            assert_eq!(report.kind, Some(Kind::VanityUrl), "{text}");
+            let report = validate_alone(&vanity(i));
+            assert_eq!(report.kind, Some(Kind::VanityUrl), "{}", vanity(i));
         }
         assert!(
             checks() - before <= 2,
@@ -712,13 +716,7 @@ mod tests {
         USE_MEMO.with(|m| m.set(false));
         let before = checks();
         for i in 0..10 {
-            let text = format!(r#"{{"code":"c{i}","uses":{i}}}"#);
-            let _ = crate::validate::validate_payload(
-                text.as_bytes(),
-                None,
-                crate::validate::Origin::START,
-                &options,
-            );
+            let _ = validate_alone(&vanity(i));
         }
         USE_MEMO.with(|m| m.set(true));
         assert!(checks() - before >= 10, "{}", checks() - before);
@@ -727,15 +725,7 @@ mod tests {
     /// A full memo starts again: the shapes a long run sees late are remembered too.
     #[test]
     fn a_full_memo_takes_new_shapes() {
-        let options = Options::default();
-        let validate = |text: &str| {
-            crate::validate::validate_payload(
-                text.as_bytes(),
-                None,
-                crate::validate::Origin::START,
-                &options,
-            )
-        };
+        let validate = validate_alone;
         for i in 0..MEMO_SHAPES + 6 {
             let report = validate(&format!(r#"{{"code":"a","uses":1,"x{i}":1}}"#));
             assert_eq!(report.kind, Some(Kind::VanityUrl), "{report:?}");
