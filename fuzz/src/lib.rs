@@ -753,9 +753,10 @@ pub fn readers(data: &[u8]) {
                     for i in 0..b.len() {
                         let record = b.validate(i, &Options::default());
                         // The request side of a HAR exchange Discord refused holds notes.
-                        let request = record.location.har.as_ref().is_some_and(|h| {
-                            h.part == discord_invite::validate::HarPart::Request
-                        });
+                        let request =
+                            record.location.har.as_ref().is_some_and(|h| {
+                                h.part == discord_invite::validate::HarPart::Request
+                            });
                         check_report_with(&record.report, b.payload(i), false, request);
                         for f in &record.report.findings {
                             let _ = b.snippet(i, f);
