@@ -1304,20 +1304,8 @@ mod tests {
         let b = batch(&text);
         let report = b.report(0, &discord_invite::validate::Options::default());
         assert!(report.findings.len() >= 50_000, "{}", report.findings.len());
-        let style = Style {
-            color: false,
-            verbose: false,
-        };
-        let location = Location::default();
-        let p = Payload {
-            source: "t",
-            location: &location,
-            report: &report,
-            lines: Some((&b, 0)),
-        };
         let before = read();
-        let mut out = String::new();
-        human(&mut out, &style, &p, None);
+        let out = human_of(&b, &report, None);
         let per_finding = (read() - before) / report.findings.len();
         assert!(
             per_finding <= 2 * Snippet::REACH,
