@@ -260,19 +260,19 @@ pub enum ApplicationType {
     /// An application that exists to sell role subscriptions in a guild. (`4`)
     GuildRoleSubscriptions,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl ApplicationType {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::GuildRoleSubscriptions => 4,
             Self::Unknown(value) => value,
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             4 => Self::GuildRoleSubscriptions,
             other => Self::Unknown(other),
@@ -284,21 +284,27 @@ impl ApplicationType {
     }
 }
 
-impl From<i64> for ApplicationType {
-    fn from(value: i64) -> Self {
+impl From<i32> for ApplicationType {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<ApplicationType> for i64 {
+impl From<ApplicationType> for i32 {
     fn from(value: ApplicationType) -> Self {
         value.value()
     }
 }
 
+impl From<ApplicationType> for i64 {
+    fn from(value: ApplicationType) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for ApplicationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -306,7 +312,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -456,7 +462,7 @@ pub struct ByNWeekday {
     /// Which week of the month, from `1` to `5`; `5` means the last week.
     ///
     /// Always present.
-    pub n: i64,
+    pub n: i32,
     /// Which day of that week.
     ///
     /// Always present.
@@ -503,7 +509,7 @@ impl<'de> crate::__private::Decode<'de> for ByNWeekday {
                 self,
                 mut map: A,
             ) -> Result<ByNWeekday, A::Error> {
-                let mut v_n = None::<i64>;
+                let mut v_n = None::<i32>;
                 let mut v_day = None::<RecurrenceRuleWeekday>;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -541,7 +547,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ByNWeekday> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<ByNWeekday>, A::Error> {
-                let mut v_n = None::<crate::__private::Check<i64>>;
+                let mut v_n = None::<crate::__private::Check<i32>>;
                 let mut v_day = None::<crate::__private::Check<RecurrenceRuleWeekday>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -596,12 +602,12 @@ pub enum ChannelType {
     /// Not in Discord's published spec yet; seen in real payloads.
     GuildMedia,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl ChannelType {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::Dm => 1,
             Self::GroupDm => 3,
@@ -620,7 +626,7 @@ impl ChannelType {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             1 => Self::Dm,
             3 => Self::GroupDm,
@@ -644,21 +650,27 @@ impl ChannelType {
     }
 }
 
-impl From<i64> for ChannelType {
-    fn from(value: i64) -> Self {
+impl From<i32> for ChannelType {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<ChannelType> for i64 {
+impl From<ChannelType> for i32 {
     fn from(value: ChannelType) -> Self {
         value.value()
     }
 }
 
+impl From<ChannelType> for i64 {
+    fn from(value: ChannelType) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for ChannelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -666,7 +678,7 @@ impl<'de> serde::Deserialize<'de> for ChannelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -1055,9 +1067,9 @@ pub struct FriendInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub max_age: Option<i64>,
+    pub max_age: Option<i32>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
@@ -1075,9 +1087,9 @@ pub struct FriendInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub friends_count: Option<i64>,
+    pub friends_count: Option<i32>,
     /// Usually null, since a friend invite does not lead to a channel; the field is always sent.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -1095,17 +1107,17 @@ pub struct FriendInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub uses: Option<i64>,
+    pub uses: Option<i32>,
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub max_uses: Option<i64>,
+    pub max_uses: Option<i32>,
     /// Invite flags as a bit set; undocumented for friend invites and usually `0`.
     ///
     /// `None` when the key is absent.
@@ -1191,14 +1203,14 @@ impl<'de> crate::__private::Decode<'de> for FriendInvite {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<crate::Text>;
                 let mut v_inviter = None::<User>;
-                let mut v_max_age = None::<i64>;
+                let mut v_max_age = None::<i32>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
-                let mut v_friends_count = None::<i64>;
+                let mut v_friends_count = None::<i32>;
                 let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
                 let mut v_is_contact = None::<bool>;
-                let mut v_uses = None::<i64>;
-                let mut v_max_uses = None::<i64>;
+                let mut v_uses = None::<i32>;
+                let mut v_max_uses = None::<i32>;
                 let mut v_flags = None::<GuildInviteFlags>;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -1277,18 +1289,18 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<FriendInvite> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
                 let mut v_code = None::<crate::__private::Check<crate::Text>>;
                 let mut v_inviter = None::<crate::__private::Check<User>>;
-                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_max_age = None::<crate::__private::Check<i32>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
-                let mut v_friends_count = None::<crate::__private::Check<i64>>;
+                let mut v_friends_count = None::<crate::__private::Check<i32>>;
                 let mut v_channel = crate::Nullable::<
                     crate::__private::Check<InviteChannel>,
                 >::Absent;
                 let mut v_is_contact = None::<crate::__private::Check<bool>>;
-                let mut v_uses = None::<crate::__private::Check<i64>>;
-                let mut v_max_uses = None::<crate::__private::Check<i64>>;
+                let mut v_uses = None::<crate::__private::Check<i32>>;
+                let mut v_max_uses = None::<crate::__private::Check<i32>>;
                 let mut v_flags = None::<crate::__private::Check<GuildInviteFlags>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -1360,9 +1372,9 @@ pub struct GroupDmInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub max_age: Option<i64>,
+    pub max_age: Option<i32>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
@@ -1386,7 +1398,7 @@ pub struct GroupDmInvite {
     /// Roughly how many people are in the group DM; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub approximate_member_count: crate::Nullable<i64>,
+    pub approximate_member_count: crate::Nullable<i32>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -1455,11 +1467,11 @@ impl<'de> crate::__private::Decode<'de> for GroupDmInvite {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<crate::Text>;
                 let mut v_inviter = None::<User>;
-                let mut v_max_age = None::<i64>;
+                let mut v_max_age = None::<i32>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_channel = None::<InviteChannel>;
-                let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
+                let mut v_approximate_member_count = crate::Nullable::<i32>::Absent;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -1525,14 +1537,14 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GroupDmInvite> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
                 let mut v_code = None::<crate::__private::Check<crate::Text>>;
                 let mut v_inviter = None::<crate::__private::Check<User>>;
-                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_max_age = None::<crate::__private::Check<i32>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
                 let mut v_channel = None::<crate::__private::Check<InviteChannel>>;
                 let mut v_approximate_member_count = crate::Nullable::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -1947,9 +1959,9 @@ pub struct GuildInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub max_age: Option<i64>,
+    pub max_age: Option<i32>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
@@ -2055,17 +2067,17 @@ pub struct GuildInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub uses: Option<i64>,
+    pub uses: Option<i32>,
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub max_uses: Option<i64>,
+    pub max_uses: Option<i32>,
     /// Whether people who join through this invite get only temporary membership: they are removed when they disconnect unless someone gives them a role.
     ///
     /// `None` when the key is absent.
@@ -2077,11 +2089,11 @@ pub struct GuildInvite {
     /// Roughly how many members the guild has; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub approximate_member_count: crate::Nullable<i64>,
+    pub approximate_member_count: crate::Nullable<i32>,
     /// Roughly how many of the guild's members are online; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub approximate_presence_count: crate::Nullable<i64>,
+    pub approximate_presence_count: crate::Nullable<i32>,
     /// Whether a member who joins through this invite is allowed to change their nickname in the guild. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
@@ -2216,7 +2228,7 @@ impl<'de> crate::__private::Decode<'de> for GuildInvite {
                 let mut v_kind = None::<InviteType>;
                 let mut v_code = None::<crate::Text>;
                 let mut v_inviter = None::<User>;
-                let mut v_max_age = None::<i64>;
+                let mut v_max_age = None::<i32>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_is_contact = None::<bool>;
@@ -2231,11 +2243,11 @@ impl<'de> crate::__private::Decode<'de> for GuildInvite {
                 let mut v_target_channel_id = None::<crate::Snowflake>;
                 let mut v_target_message_id = None::<crate::Snowflake>;
                 let mut v_liveliness = crate::Nullable::<Box<GuildLiveliness>>::Absent;
-                let mut v_uses = None::<i64>;
-                let mut v_max_uses = None::<i64>;
+                let mut v_uses = None::<i32>;
+                let mut v_max_uses = None::<i32>;
                 let mut v_temporary = None::<bool>;
-                let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
-                let mut v_approximate_presence_count = crate::Nullable::<i64>::Absent;
+                let mut v_approximate_member_count = crate::Nullable::<i32>::Absent;
+                let mut v_approximate_presence_count = crate::Nullable::<i32>::Absent;
                 let mut v_is_nickname_changeable = None::<bool>;
                 let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
                 let mut extra = crate::__private::Extra::new();
@@ -2377,7 +2389,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
                 let mut v_kind = None::<crate::__private::Check<InviteType>>;
                 let mut v_code = None::<crate::__private::Check<crate::Text>>;
                 let mut v_inviter = None::<crate::__private::Check<User>>;
-                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_max_age = None::<crate::__private::Check<i32>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
@@ -2408,14 +2420,14 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildInvite> {
                 let mut v_liveliness = crate::Nullable::<
                     crate::__private::Check<Box<GuildLiveliness>>,
                 >::Absent;
-                let mut v_uses = None::<crate::__private::Check<i64>>;
-                let mut v_max_uses = None::<crate::__private::Check<i64>>;
+                let mut v_uses = None::<crate::__private::Check<i32>>;
+                let mut v_max_uses = None::<crate::__private::Check<i32>>;
                 let mut v_temporary = None::<crate::__private::Check<bool>>;
                 let mut v_approximate_member_count = crate::Nullable::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >::Absent;
                 let mut v_approximate_presence_count = crate::Nullable::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >::Absent;
                 let mut v_is_nickname_changeable = None::<crate::__private::Check<bool>>;
                 let mut v_roles = crate::Nullable::<
@@ -2599,7 +2611,7 @@ pub struct GuildLiveliness {
     /// Message counts over recent consecutive time buckets, oldest first as far as is known.
     ///
     /// Always present.
-    pub msg_activity_bins: Vec<i64>,
+    pub msg_activity_bins: Vec<i32>,
     /// When these numbers were last refreshed (ISO 8601 timestamp), or null if unknown.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -2648,7 +2660,7 @@ impl<'de> crate::__private::Decode<'de> for GuildLiveliness {
                 self,
                 mut map: A,
             ) -> Result<GuildLiveliness, A::Error> {
-                let mut v_msg_activity_bins = None::<Vec<i64>>;
+                let mut v_msg_activity_bins = None::<Vec<i32>>;
                 let mut v_last_updated_ts = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -2695,7 +2707,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildLiveliness> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<GuildLiveliness>, A::Error> {
-                let mut v_msg_activity_bins = None::<crate::__private::Check<Vec<i64>>>;
+                let mut v_msg_activity_bins = None::<crate::__private::Check<Vec<i32>>>;
                 let mut v_last_updated_ts = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
@@ -2749,9 +2761,9 @@ pub struct GuildMember {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub flags: Option<i64>,
+    pub flags: Option<i32>,
     /// When the user joined the guild (ISO 8601 timestamp).
     ///
     /// Always present.
@@ -2887,7 +2899,7 @@ impl<'de> crate::__private::Decode<'de> for GuildMember {
                 let mut v_communication_disabled_until = crate::Nullable::<
                     crate::Timestamp,
                 >::Absent;
-                let mut v_flags = None::<i64>;
+                let mut v_flags = None::<i32>;
                 let mut v_joined_at = None::<crate::Timestamp>;
                 let mut v_nick = crate::Nullable::<crate::Text>::Absent;
                 let mut v_pending = None::<bool>;
@@ -2991,7 +3003,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildMember> {
                 let mut v_communication_disabled_until = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
-                let mut v_flags = None::<crate::__private::Check<i64>>;
+                let mut v_flags = None::<crate::__private::Check<i32>>;
                 let mut v_joined_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_nick = crate::Nullable::<
                     crate::__private::Check<crate::Text>,
@@ -3068,12 +3080,12 @@ pub enum GuildNsfwLevel {
     /// The guild is age-restricted: only adults may enter. (`3`)
     AgeRestricted,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl GuildNsfwLevel {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::Default => 0,
             Self::Explicit => 1,
@@ -3083,7 +3095,7 @@ impl GuildNsfwLevel {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             0 => Self::Default,
             1 => Self::Explicit,
@@ -3098,21 +3110,27 @@ impl GuildNsfwLevel {
     }
 }
 
-impl From<i64> for GuildNsfwLevel {
-    fn from(value: i64) -> Self {
+impl From<i32> for GuildNsfwLevel {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<GuildNsfwLevel> for i64 {
+impl From<GuildNsfwLevel> for i32 {
     fn from(value: GuildNsfwLevel) -> Self {
         value.value()
     }
 }
 
+impl From<GuildNsfwLevel> for i64 {
+    fn from(value: GuildNsfwLevel) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for GuildNsfwLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -3120,7 +3138,7 @@ impl<'de> serde::Deserialize<'de> for GuildNsfwLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -3148,23 +3166,23 @@ pub struct GuildRoleColors {
     /// The main colour as an RGB integer; `0` means no colour.
     ///
     /// Always present.
-    pub primary_color: i64,
+    pub primary_color: i32,
     /// The second colour of a gradient style as an RGB integer, or null when the role is a single colour.
     ///
     /// Always present; `None` is `null`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaRequiredNullable<i64>")
+        schemars(with = "crate::__private::SchemaRequiredNullable<i32>")
     )]
-    pub secondary_color: Option<i64>,
+    pub secondary_color: Option<i32>,
     /// The third colour of the holographic style as an RGB integer, or null when that style is not used.
     ///
     /// Always present; `None` is `null`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaRequiredNullable<i64>")
+        schemars(with = "crate::__private::SchemaRequiredNullable<i32>")
     )]
-    pub tertiary_color: Option<i64>,
+    pub tertiary_color: Option<i32>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -3208,9 +3226,9 @@ impl<'de> crate::__private::Decode<'de> for GuildRoleColors {
                 self,
                 mut map: A,
             ) -> Result<GuildRoleColors, A::Error> {
-                let mut v_primary_color = None::<i64>;
-                let mut v_secondary_color = crate::Nullable::<i64>::Absent;
-                let mut v_tertiary_color = crate::Nullable::<i64>::Absent;
+                let mut v_primary_color = None::<i32>;
+                let mut v_secondary_color = crate::Nullable::<i32>::Absent;
+                let mut v_tertiary_color = crate::Nullable::<i32>::Absent;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -3266,12 +3284,12 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<GuildRoleColors> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<GuildRoleColors>, A::Error> {
-                let mut v_primary_color = None::<crate::__private::Check<i64>>;
+                let mut v_primary_color = None::<crate::__private::Check<i32>>;
                 let mut v_secondary_color = crate::Nullable::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >::Absent;
                 let mut v_tertiary_color = crate::Nullable::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -3688,9 +3706,9 @@ pub struct UnknownInvite {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub max_age: Option<i64>,
+    pub max_age: Option<i32>,
     /// When the invite was created (ISO 8601 timestamp).
     ///
     /// `None` when the key is absent.
@@ -3771,7 +3789,7 @@ impl Invite {
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// Carried by the `Guild`, `GroupDm`, `Friend` variant(s) and by an invite of an unknown `type`; `None` when absent or `null`.
-    pub fn max_age(&self) -> Option<i64> {
+    pub fn max_age(&self) -> Option<i32> {
         match self {
             Self::Guild(v) => v.max_age,
             Self::GroupDm(v) => v.max_age,
@@ -3952,12 +3970,12 @@ impl Invite {
     /// How many times the invite has been used so far.
     ///
     /// Carried by the `Guild`, `Friend` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
-    pub fn uses(&self) -> Option<i64> {
+    pub fn uses(&self) -> Option<i32> {
         match self {
             Self::Guild(v) => v.uses,
             Self::Friend(v) => v.uses,
             Self::Unknown(v) => {
-                v.extra.decode::<Option<i64>>("uses").and_then(Result::ok).flatten()
+                v.extra.decode::<Option<i32>>("uses").and_then(Result::ok).flatten()
             }
             _ => None,
         }
@@ -3965,12 +3983,12 @@ impl Invite {
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// Carried by the `Guild`, `Friend` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
-    pub fn max_uses(&self) -> Option<i64> {
+    pub fn max_uses(&self) -> Option<i32> {
         match self {
             Self::Guild(v) => v.max_uses,
             Self::Friend(v) => v.max_uses,
             Self::Unknown(v) => {
-                v.extra.decode::<Option<i64>>("max_uses").and_then(Result::ok).flatten()
+                v.extra.decode::<Option<i32>>("max_uses").and_then(Result::ok).flatten()
             }
             _ => None,
         }
@@ -3993,13 +4011,13 @@ impl Invite {
     /// Roughly how many members the guild has; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Carried by the `Guild`, `GroupDm` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
-    pub fn approximate_member_count(&self) -> Option<i64> {
+    pub fn approximate_member_count(&self) -> Option<i32> {
         match self {
             Self::Guild(v) => v.approximate_member_count.as_option().copied(),
             Self::GroupDm(v) => v.approximate_member_count.as_option().copied(),
             Self::Unknown(v) => {
                 v.extra
-                    .decode::<Option<i64>>("approximate_member_count")
+                    .decode::<Option<i32>>("approximate_member_count")
                     .and_then(Result::ok)
                     .flatten()
             }
@@ -4009,12 +4027,12 @@ impl Invite {
     /// Roughly how many of the guild's members are online; only filled in when Get Invite is called with `with_counts=true`, otherwise absent or null.
     ///
     /// Carried by the `Guild` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
-    pub fn approximate_presence_count(&self) -> Option<i64> {
+    pub fn approximate_presence_count(&self) -> Option<i32> {
         match self {
             Self::Guild(v) => v.approximate_presence_count.as_option().copied(),
             Self::Unknown(v) => {
                 v.extra
-                    .decode::<Option<i64>>("approximate_presence_count")
+                    .decode::<Option<i32>>("approximate_presence_count")
                     .and_then(Result::ok)
                     .flatten()
             }
@@ -4048,12 +4066,12 @@ impl Invite {
     /// The number of friends the inviter has, as shown on the friend invite card. Not described in Discord's public docs.
     ///
     /// Carried by the `Friend` variant(s) and read from the kept fields of an invite of an unknown `type`; `None` when absent or `null`.
-    pub fn friends_count(&self) -> Option<i64> {
+    pub fn friends_count(&self) -> Option<i32> {
         match self {
             Self::Friend(v) => v.friends_count,
             Self::Unknown(v) => {
                 v.extra
-                    .decode::<Option<i64>>("friends_count")
+                    .decode::<Option<i32>>("friends_count")
                     .and_then(Result::ok)
                     .flatten()
             }
@@ -4175,7 +4193,7 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
                 let mut v_code = None::<crate::Text>;
                 let mut v_inviter = None::<User>;
-                let mut v_max_age = None::<i64>;
+                let mut v_max_age = None::<i32>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_is_contact = None::<bool>;
@@ -4190,14 +4208,14 @@ impl<'de> crate::__private::Decode<'de> for Invite {
                 let mut v_target_channel_id = None::<crate::Snowflake>;
                 let mut v_target_message_id = None::<crate::Snowflake>;
                 let mut v_liveliness = crate::Nullable::<Box<GuildLiveliness>>::Absent;
-                let mut v_uses = None::<i64>;
-                let mut v_max_uses = None::<i64>;
+                let mut v_uses = None::<i32>;
+                let mut v_max_uses = None::<i32>;
                 let mut v_temporary = None::<bool>;
-                let mut v_approximate_member_count = crate::Nullable::<i64>::Absent;
-                let mut v_approximate_presence_count = crate::Nullable::<i64>::Absent;
+                let mut v_approximate_member_count = crate::Nullable::<i32>::Absent;
+                let mut v_approximate_presence_count = crate::Nullable::<i32>::Absent;
                 let mut v_is_nickname_changeable = None::<bool>;
                 let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
-                let mut v_friends_count = None::<i64>;
+                let mut v_friends_count = None::<i32>;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -4532,7 +4550,7 @@ impl Invite {
     #[allow(clippy::too_many_arguments, clippy::vec_box)]
     fn stash_for_guild(
         extra: &mut crate::__private::Extra,
-        v_friends_count: Option<i64>,
+        v_friends_count: Option<i32>,
     ) -> Result<(), serde_json::Error> {
         crate::__private::stash::<
             _,
@@ -4557,13 +4575,13 @@ impl Invite {
         v_target_channel_id: Option<crate::Snowflake>,
         v_target_message_id: Option<crate::Snowflake>,
         v_liveliness: crate::Nullable<Box<GuildLiveliness>>,
-        v_uses: Option<i64>,
-        v_max_uses: Option<i64>,
+        v_uses: Option<i32>,
+        v_max_uses: Option<i32>,
         v_temporary: Option<bool>,
-        v_approximate_presence_count: crate::Nullable<i64>,
+        v_approximate_presence_count: crate::Nullable<i32>,
         v_is_nickname_changeable: Option<bool>,
         v_roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
-        v_friends_count: Option<i64>,
+        v_friends_count: Option<i32>,
     ) -> Result<(), serde_json::Error> {
         crate::__private::stash::<
             _,
@@ -4637,8 +4655,8 @@ impl Invite {
         v_target_message_id: Option<crate::Snowflake>,
         v_liveliness: crate::Nullable<Box<GuildLiveliness>>,
         v_temporary: Option<bool>,
-        v_approximate_member_count: crate::Nullable<i64>,
-        v_approximate_presence_count: crate::Nullable<i64>,
+        v_approximate_member_count: crate::Nullable<i32>,
+        v_approximate_presence_count: crate::Nullable<i32>,
         v_is_nickname_changeable: Option<bool>,
         v_roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
     ) -> Result<(), serde_json::Error> {
@@ -4708,14 +4726,14 @@ impl Invite {
         v_target_channel_id: Option<crate::Snowflake>,
         v_target_message_id: Option<crate::Snowflake>,
         v_liveliness: crate::Nullable<Box<GuildLiveliness>>,
-        v_uses: Option<i64>,
-        v_max_uses: Option<i64>,
+        v_uses: Option<i32>,
+        v_max_uses: Option<i32>,
         v_temporary: Option<bool>,
-        v_approximate_member_count: crate::Nullable<i64>,
-        v_approximate_presence_count: crate::Nullable<i64>,
+        v_approximate_member_count: crate::Nullable<i32>,
+        v_approximate_presence_count: crate::Nullable<i32>,
         v_is_nickname_changeable: Option<bool>,
         v_roles: crate::Nullable<Vec<Box<InviteGuildRole>>>,
-        v_friends_count: Option<i64>,
+        v_friends_count: Option<i32>,
     ) -> Result<(), serde_json::Error> {
         crate::__private::stash::<
             _,
@@ -4797,7 +4815,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
                 let mut v_tag = crate::Nullable::<InviteType>::Absent;
                 let mut v_code = None::<crate::__private::Check<crate::Text>>;
                 let mut v_inviter = None::<crate::__private::Check<User>>;
-                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_max_age = None::<crate::__private::Check<i32>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_expires_at = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
@@ -4828,20 +4846,20 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<Invite> {
                 let mut v_liveliness = crate::Nullable::<
                     crate::__private::Check<Box<GuildLiveliness>>,
                 >::Absent;
-                let mut v_uses = None::<crate::__private::Check<i64>>;
-                let mut v_max_uses = None::<crate::__private::Check<i64>>;
+                let mut v_uses = None::<crate::__private::Check<i32>>;
+                let mut v_max_uses = None::<crate::__private::Check<i32>>;
                 let mut v_temporary = None::<crate::__private::Check<bool>>;
                 let mut v_approximate_member_count = crate::Nullable::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >::Absent;
                 let mut v_approximate_presence_count = crate::Nullable::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >::Absent;
                 let mut v_is_nickname_changeable = None::<crate::__private::Check<bool>>;
                 let mut v_roles = crate::Nullable::<
                     crate::__private::Check<Vec<Box<InviteGuildRole>>>,
                 >::Absent;
-                let mut v_friends_count = None::<crate::__private::Check<i64>>;
+                let mut v_friends_count = None::<crate::__private::Check<i32>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "type" => v_tag = map.next_value()?,
@@ -5252,9 +5270,9 @@ pub struct InviteApplication {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub flags: Option<i64>,
+    pub flags: Option<i32>,
     /// The application's flags as a decimal string, which can carry bits that do not fit in `flags`. Not described in Discord's public docs.
     ///
     /// `None` when the key is absent.
@@ -5266,7 +5284,7 @@ pub struct InviteApplication {
     /// For an activity: the most participants it allows, or null when not set.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub max_participants: crate::Nullable<i64>,
+    pub max_participants: crate::Nullable<i32>,
     /// Up to five short tags describing the application.
     ///
     /// `None` when the key is absent.
@@ -5401,9 +5419,9 @@ impl<'de> crate::__private::Decode<'de> for InviteApplication {
                     std::collections::BTreeMap<String, Box<IntegrationTypeConfiguration>>,
                 >;
                 let mut v_verify_key = None::<crate::Text>;
-                let mut v_flags = None::<i64>;
+                let mut v_flags = None::<i32>;
                 let mut v_flags_new = None::<crate::Text>;
-                let mut v_max_participants = crate::Nullable::<i64>::Absent;
+                let mut v_max_participants = crate::Nullable::<i32>::Absent;
                 let mut v_tags = None::<Vec<crate::Text>>;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -5573,10 +5591,10 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteApplication>
                     >,
                 >;
                 let mut v_verify_key = None::<crate::__private::Check<crate::Text>>;
-                let mut v_flags = None::<crate::__private::Check<i64>>;
+                let mut v_flags = None::<crate::__private::Check<i32>>;
                 let mut v_flags_new = None::<crate::__private::Check<crate::Text>>;
                 let mut v_max_participants = crate::Nullable::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >::Absent;
                 let mut v_tags = None::<crate::__private::Check<Vec<crate::Text>>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -5989,11 +6007,11 @@ pub struct InviteCreateEvent {
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// Always present.
-    pub max_age: i64,
+    pub max_age: i32,
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// Always present.
-    pub max_uses: i64,
+    pub max_uses: i32,
     /// What the invite opens in a voice channel, when it targets a stream or an embedded application.
     ///
     /// `None` when the key is absent.
@@ -6025,7 +6043,7 @@ pub struct InviteCreateEvent {
     /// How many times the invite has been used; always `0` for a newly created invite.
     ///
     /// Always present.
-    pub uses: i64,
+    pub uses: i32,
     /// When the invite stops working (ISO 8601 timestamp), or null when it never expires.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -6116,13 +6134,13 @@ impl<'de> crate::__private::Decode<'de> for InviteCreateEvent {
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut v_guild_id = None::<crate::Snowflake>;
                 let mut v_inviter = None::<Box<User>>;
-                let mut v_max_age = None::<i64>;
-                let mut v_max_uses = None::<i64>;
+                let mut v_max_age = None::<i32>;
+                let mut v_max_uses = None::<i32>;
                 let mut v_target_type = None::<InviteTargetType>;
                 let mut v_target_user = None::<Box<User>>;
                 let mut v_target_application = None::<Box<InviteApplication>>;
                 let mut v_temporary = None::<bool>;
-                let mut v_uses = None::<i64>;
+                let mut v_uses = None::<i32>;
                 let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_role_ids = None::<Vec<crate::Snowflake>>;
                 let mut extra = crate::__private::Extra::new();
@@ -6216,8 +6234,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteCreateEvent>
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 let mut v_guild_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_inviter = None::<crate::__private::Check<Box<User>>>;
-                let mut v_max_age = None::<crate::__private::Check<i64>>;
-                let mut v_max_uses = None::<crate::__private::Check<i64>>;
+                let mut v_max_age = None::<crate::__private::Check<i32>>;
+                let mut v_max_uses = None::<crate::__private::Check<i32>>;
                 let mut v_target_type = None::<
                     crate::__private::Check<InviteTargetType>,
                 >;
@@ -6226,7 +6244,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteCreateEvent>
                     crate::__private::Check<Box<InviteApplication>>,
                 >;
                 let mut v_temporary = None::<crate::__private::Check<bool>>;
-                let mut v_uses = None::<crate::__private::Check<i64>>;
+                let mut v_uses = None::<crate::__private::Check<i32>>;
                 let mut v_expires_at = crate::Nullable::<
                     crate::__private::Check<crate::Timestamp>,
                 >::Absent;
@@ -6476,9 +6494,9 @@ pub struct InviteGuild {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub premium_subscription_count: Option<i64>,
+    pub premium_subscription_count: Option<i32>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -6564,7 +6582,7 @@ impl<'de> crate::__private::Decode<'de> for InviteGuild {
                 let mut v_vanity_url_code = crate::Nullable::<crate::Text>::Absent;
                 let mut v_nsfw_level = crate::Nullable::<GuildNsfwLevel>::Absent;
                 let mut v_nsfw = crate::Nullable::<bool>::Absent;
-                let mut v_premium_subscription_count = None::<i64>;
+                let mut v_premium_subscription_count = None::<i32>;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -6665,7 +6683,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuild> {
                     crate::__private::Check<bool>,
                 >::Absent;
                 let mut v_premium_subscription_count = None::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -6724,11 +6742,11 @@ pub struct InviteGuildRole {
     /// The role's position in the guild's role list; higher numbers rank higher.
     ///
     /// Always present.
-    pub position: i64,
+    pub position: i32,
     /// The role's colour as an RGB integer, `0` for none. Legacy: `colors` replaces it.
     ///
     /// Always present.
-    pub color: i64,
+    pub color: i32,
     /// The role's colours, including the gradient colours of enhanced role styles.
     ///
     /// `None` when the key is absent.
@@ -6811,8 +6829,8 @@ impl<'de> crate::__private::Decode<'de> for InviteGuildRole {
             ) -> Result<InviteGuildRole, A::Error> {
                 let mut v_id = None::<crate::Snowflake>;
                 let mut v_name = None::<crate::Text>;
-                let mut v_position = None::<i64>;
-                let mut v_color = None::<i64>;
+                let mut v_position = None::<i32>;
+                let mut v_color = None::<i32>;
                 let mut v_colors = None::<Box<GuildRoleColors>>;
                 let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_unicode_emoji = crate::Nullable::<crate::Text>::Absent;
@@ -6877,8 +6895,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteGuildRole> {
             ) -> Result<crate::__private::Check<InviteGuildRole>, A::Error> {
                 let mut v_id = None::<crate::__private::Check<crate::Snowflake>>;
                 let mut v_name = None::<crate::__private::Check<crate::Text>>;
-                let mut v_position = None::<crate::__private::Check<i64>>;
-                let mut v_color = None::<crate::__private::Check<i64>>;
+                let mut v_position = None::<crate::__private::Check<i32>>;
+                let mut v_color = None::<crate::__private::Check<i32>>;
                 let mut v_colors = None::<crate::__private::Check<Box<GuildRoleColors>>>;
                 let mut v_icon = crate::Nullable::<
                     crate::__private::Check<crate::ImageHash>,
@@ -6926,15 +6944,15 @@ pub struct InviteMetadata {
     /// How many times the invite has been used so far.
     ///
     /// Always present.
-    pub uses: i64,
+    pub uses: i32,
     /// How many times the invite may be used before it stops working; `0` means unlimited.
     ///
     /// Always present.
-    pub max_uses: i64,
+    pub max_uses: i32,
     /// How long the invite stays valid after creation, in seconds; `0` means it never expires.
     ///
     /// Always present.
-    pub max_age: i64,
+    pub max_age: i32,
     /// Whether people who join through this invite get only temporary membership, ending when they disconnect unless given a role.
     ///
     /// Always present.
@@ -6988,9 +7006,9 @@ impl<'de> crate::__private::Decode<'de> for InviteMetadata {
                 self,
                 mut map: A,
             ) -> Result<InviteMetadata, A::Error> {
-                let mut v_uses = None::<i64>;
-                let mut v_max_uses = None::<i64>;
-                let mut v_max_age = None::<i64>;
+                let mut v_uses = None::<i32>;
+                let mut v_max_uses = None::<i32>;
+                let mut v_max_age = None::<i32>;
                 let mut v_temporary = None::<bool>;
                 let mut v_created_at = None::<crate::Timestamp>;
                 let mut extra = crate::__private::Extra::new();
@@ -7043,9 +7061,9 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteMetadata> {
                 self,
                 mut map: A,
             ) -> Result<crate::__private::Check<InviteMetadata>, A::Error> {
-                let mut v_uses = None::<crate::__private::Check<i64>>;
-                let mut v_max_uses = None::<crate::__private::Check<i64>>;
-                let mut v_max_age = None::<crate::__private::Check<i64>>;
+                let mut v_uses = None::<crate::__private::Check<i32>>;
+                let mut v_max_uses = None::<crate::__private::Check<i32>>;
+                let mut v_max_age = None::<crate::__private::Check<i32>>;
                 let mut v_temporary = None::<crate::__private::Check<bool>>;
                 let mut v_created_at = None::<crate::__private::Check<crate::Timestamp>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -7087,11 +7105,11 @@ pub struct InviteStageInstance {
     /// How many people are in the Stage, listeners and speakers together.
     ///
     /// Always present.
-    pub participant_count: i64,
+    pub participant_count: i32,
     /// How many people are speaking on the Stage.
     ///
     /// Always present.
-    pub speaker_count: i64,
+    pub speaker_count: i32,
     /// The Stage's topic, between 1 and 120 characters.
     ///
     /// Always present.
@@ -7141,8 +7159,8 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstance {
                 mut map: A,
             ) -> Result<InviteStageInstance, A::Error> {
                 let mut v_members = None::<Vec<Box<InviteStageInstanceMember>>>;
-                let mut v_participant_count = None::<i64>;
-                let mut v_speaker_count = None::<i64>;
+                let mut v_participant_count = None::<i32>;
+                let mut v_speaker_count = None::<i32>;
                 let mut v_topic = None::<crate::Text>;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -7205,8 +7223,8 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<InviteStageInstanc
                 let mut v_members = None::<
                     crate::__private::Check<Vec<Box<InviteStageInstanceMember>>>,
                 >;
-                let mut v_participant_count = None::<crate::__private::Check<i64>>;
-                let mut v_speaker_count = None::<crate::__private::Check<i64>>;
+                let mut v_participant_count = None::<crate::__private::Check<i32>>;
+                let mut v_speaker_count = None::<crate::__private::Check<i32>>;
                 let mut v_topic = None::<crate::__private::Check<crate::Text>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -7462,12 +7480,12 @@ pub enum InviteTargetType {
     /// Leads to buying a role subscription in the guild. It is in the spec but not in Discord's public docs, and cannot be chosen when creating an invite. (`3`)
     RoleSubscriptionsPurchase,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl InviteTargetType {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::Stream => 1,
             Self::EmbeddedApplication => 2,
@@ -7476,7 +7494,7 @@ impl InviteTargetType {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             1 => Self::Stream,
             2 => Self::EmbeddedApplication,
@@ -7490,21 +7508,27 @@ impl InviteTargetType {
     }
 }
 
-impl From<i64> for InviteTargetType {
-    fn from(value: i64) -> Self {
+impl From<i32> for InviteTargetType {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<InviteTargetType> for i64 {
+impl From<InviteTargetType> for i32 {
     fn from(value: InviteTargetType) -> Self {
         value.value()
     }
 }
 
+impl From<InviteTargetType> for i64 {
+    fn from(value: InviteTargetType) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for InviteTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -7512,7 +7536,7 @@ impl<'de> serde::Deserialize<'de> for InviteTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -7544,12 +7568,12 @@ pub enum InviteType {
     /// An invite to become friends with the user who created it. (`2`)
     Friend,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl InviteType {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::Guild => 0,
             Self::GroupDm => 1,
@@ -7558,7 +7582,7 @@ impl InviteType {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             0 => Self::Guild,
             1 => Self::GroupDm,
@@ -7572,21 +7596,27 @@ impl InviteType {
     }
 }
 
-impl From<i64> for InviteType {
-    fn from(value: i64) -> Self {
+impl From<i32> for InviteType {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<InviteType> for i64 {
+impl From<InviteType> for i32 {
     fn from(value: InviteType) -> Self {
         value.value()
     }
 }
 
+impl From<InviteType> for i64 {
+    fn from(value: InviteType) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for InviteType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -7594,7 +7624,7 @@ impl<'de> serde::Deserialize<'de> for InviteType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -8742,7 +8772,7 @@ pub struct RecurrenceRule {
     /// How many `frequency` units pass between occurrences, for example `2` with `WEEKLY` means every other week.
     ///
     /// Always present.
-    pub interval: i64,
+    pub interval: i32,
     /// The weekdays the event repeats on, or null when not used.
     ///
     /// Always present; `None` is `null`.
@@ -8778,17 +8808,17 @@ pub struct RecurrenceRule {
     /// Always present; `None` is `null`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaRequiredNullable<Vec < i64 >>")
+        schemars(with = "crate::__private::SchemaRequiredNullable<Vec < i32 >>")
     )]
-    pub by_month_day: Option<Vec<i64>>,
+    pub by_month_day: Option<Vec<i32>>,
     /// The days of the year the event repeats on, or null when not used; Discord does not currently let you set it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub by_year_day: crate::Nullable<Vec<i64>>,
+    pub by_year_day: crate::Nullable<Vec<i32>>,
     /// How many times the event repeats in total, or null when there is no limit; Discord does not currently let you set it.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub count: crate::Nullable<i64>,
+    pub count: crate::Nullable<i32>,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -8848,15 +8878,15 @@ impl<'de> crate::__private::Decode<'de> for RecurrenceRule {
                 let mut v_start = None::<crate::Timestamp>;
                 let mut v_end = crate::Nullable::<crate::Timestamp>::Absent;
                 let mut v_frequency = None::<RecurrenceRuleFrequency>;
-                let mut v_interval = None::<i64>;
+                let mut v_interval = None::<i32>;
                 let mut v_by_weekday = crate::Nullable::<
                     Vec<RecurrenceRuleWeekday>,
                 >::Absent;
                 let mut v_by_n_weekday = crate::Nullable::<Vec<Box<ByNWeekday>>>::Absent;
                 let mut v_by_month = crate::Nullable::<Vec<RecurrenceRuleMonth>>::Absent;
-                let mut v_by_month_day = crate::Nullable::<Vec<i64>>::Absent;
-                let mut v_by_year_day = crate::Nullable::<Vec<i64>>::Absent;
-                let mut v_count = crate::Nullable::<i64>::Absent;
+                let mut v_by_month_day = crate::Nullable::<Vec<i32>>::Absent;
+                let mut v_by_year_day = crate::Nullable::<Vec<i32>>::Absent;
+                let mut v_count = crate::Nullable::<i32>::Absent;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -8944,7 +8974,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<RecurrenceRule> {
                 let mut v_frequency = None::<
                     crate::__private::Check<RecurrenceRuleFrequency>,
                 >;
-                let mut v_interval = None::<crate::__private::Check<i64>>;
+                let mut v_interval = None::<crate::__private::Check<i32>>;
                 let mut v_by_weekday = crate::Nullable::<
                     crate::__private::Check<Vec<RecurrenceRuleWeekday>>,
                 >::Absent;
@@ -8955,13 +8985,13 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<RecurrenceRule> {
                     crate::__private::Check<Vec<RecurrenceRuleMonth>>,
                 >::Absent;
                 let mut v_by_month_day = crate::Nullable::<
-                    crate::__private::Check<Vec<i64>>,
+                    crate::__private::Check<Vec<i32>>,
                 >::Absent;
                 let mut v_by_year_day = crate::Nullable::<
-                    crate::__private::Check<Vec<i64>>,
+                    crate::__private::Check<Vec<i32>>,
                 >::Absent;
                 let mut v_count = crate::Nullable::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >::Absent;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -9018,12 +9048,12 @@ pub enum RecurrenceRuleFrequency {
     /// Repeats every year (times `interval`). (`0`)
     Yearly,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl RecurrenceRuleFrequency {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::Daily => 3,
             Self::Weekly => 2,
@@ -9033,7 +9063,7 @@ impl RecurrenceRuleFrequency {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             3 => Self::Daily,
             2 => Self::Weekly,
@@ -9048,21 +9078,27 @@ impl RecurrenceRuleFrequency {
     }
 }
 
-impl From<i64> for RecurrenceRuleFrequency {
-    fn from(value: i64) -> Self {
+impl From<i32> for RecurrenceRuleFrequency {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<RecurrenceRuleFrequency> for i64 {
+impl From<RecurrenceRuleFrequency> for i32 {
     fn from(value: RecurrenceRuleFrequency) -> Self {
         value.value()
     }
 }
 
+impl From<RecurrenceRuleFrequency> for i64 {
+    fn from(value: RecurrenceRuleFrequency) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for RecurrenceRuleFrequency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -9070,7 +9106,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleFrequency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -9120,12 +9156,12 @@ pub enum RecurrenceRuleMonth {
     /// December. (`12`)
     December,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl RecurrenceRuleMonth {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::January => 1,
             Self::February => 2,
@@ -9143,7 +9179,7 @@ impl RecurrenceRuleMonth {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             1 => Self::January,
             2 => Self::February,
@@ -9166,21 +9202,27 @@ impl RecurrenceRuleMonth {
     }
 }
 
-impl From<i64> for RecurrenceRuleMonth {
-    fn from(value: i64) -> Self {
+impl From<i32> for RecurrenceRuleMonth {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<RecurrenceRuleMonth> for i64 {
+impl From<RecurrenceRuleMonth> for i32 {
     fn from(value: RecurrenceRuleMonth) -> Self {
         value.value()
     }
 }
 
+impl From<RecurrenceRuleMonth> for i64 {
+    fn from(value: RecurrenceRuleMonth) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for RecurrenceRuleMonth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -9188,7 +9230,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleMonth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -9228,12 +9270,12 @@ pub enum RecurrenceRuleWeekday {
     /// Sunday. (`6`)
     Sunday,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl RecurrenceRuleWeekday {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::Monday => 0,
             Self::Tuesday => 1,
@@ -9246,7 +9288,7 @@ impl RecurrenceRuleWeekday {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             0 => Self::Monday,
             1 => Self::Tuesday,
@@ -9264,21 +9306,27 @@ impl RecurrenceRuleWeekday {
     }
 }
 
-impl From<i64> for RecurrenceRuleWeekday {
-    fn from(value: i64) -> Self {
+impl From<i32> for RecurrenceRuleWeekday {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<RecurrenceRuleWeekday> for i64 {
+impl From<RecurrenceRuleWeekday> for i32 {
     fn from(value: RecurrenceRuleWeekday) -> Self {
         value.value()
     }
 }
 
+impl From<RecurrenceRuleWeekday> for i64 {
+    fn from(value: RecurrenceRuleWeekday) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for RecurrenceRuleWeekday {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -9286,7 +9334,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleWeekday {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -9376,9 +9424,9 @@ pub struct ScheduledEvent {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub user_count: Option<i64>,
+    pub user_count: Option<i32>,
     /// Who can see the event; currently always guild members only.
     ///
     /// `None` when the key is absent.
@@ -9501,7 +9549,7 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEvent {
                 let mut v_recurrence_rule = crate::Nullable::<
                     Box<RecurrenceRule>,
                 >::Absent;
-                let mut v_user_count = None::<i64>;
+                let mut v_user_count = None::<i32>;
                 let mut v_privacy_level = None::<ScheduledEventPrivacyLevel>;
                 let mut v_user_rsvp = crate::Nullable::<Box<ScheduledEventUser>>::Absent;
                 let mut v_guild_scheduled_event_exceptions = None::<
@@ -9651,7 +9699,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<ScheduledEvent> {
                 let mut v_recurrence_rule = crate::Nullable::<
                     crate::__private::Check<Box<RecurrenceRule>>,
                 >::Absent;
-                let mut v_user_count = None::<crate::__private::Check<i64>>;
+                let mut v_user_count = None::<crate::__private::Check<i32>>;
                 let mut v_privacy_level = None::<
                     crate::__private::Check<ScheduledEventPrivacyLevel>,
                 >;
@@ -9733,12 +9781,12 @@ pub enum ScheduledEventEntityType {
     /// Somewhere outside Discord, such as a web link or a physical location. (`3`)
     External,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl ScheduledEventEntityType {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::None => 0,
             Self::StageInstance => 1,
@@ -9748,7 +9796,7 @@ impl ScheduledEventEntityType {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             0 => Self::None,
             1 => Self::StageInstance,
@@ -9763,21 +9811,27 @@ impl ScheduledEventEntityType {
     }
 }
 
-impl From<i64> for ScheduledEventEntityType {
-    fn from(value: i64) -> Self {
+impl From<i32> for ScheduledEventEntityType {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<ScheduledEventEntityType> for i64 {
+impl From<ScheduledEventEntityType> for i32 {
     fn from(value: ScheduledEventEntityType) -> Self {
         value.value()
     }
 }
 
+impl From<ScheduledEventEntityType> for i64 {
+    fn from(value: ScheduledEventEntityType) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for ScheduledEventEntityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -9785,7 +9839,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventEntityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -10019,19 +10073,19 @@ pub enum ScheduledEventPrivacyLevel {
     /// Only members of the guild can see the event. (`2`)
     GuildOnly,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl ScheduledEventPrivacyLevel {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::GuildOnly => 2,
             Self::Unknown(value) => value,
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             2 => Self::GuildOnly,
             other => Self::Unknown(other),
@@ -10043,21 +10097,27 @@ impl ScheduledEventPrivacyLevel {
     }
 }
 
-impl From<i64> for ScheduledEventPrivacyLevel {
-    fn from(value: i64) -> Self {
+impl From<i32> for ScheduledEventPrivacyLevel {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<ScheduledEventPrivacyLevel> for i64 {
+impl From<ScheduledEventPrivacyLevel> for i32 {
     fn from(value: ScheduledEventPrivacyLevel) -> Self {
         value.value()
     }
 }
 
+impl From<ScheduledEventPrivacyLevel> for i64 {
+    fn from(value: ScheduledEventPrivacyLevel) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for ScheduledEventPrivacyLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -10065,7 +10125,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventPrivacyLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -10099,12 +10159,12 @@ pub enum ScheduledEventStatus {
     /// The event was canceled before it started. (`4`)
     Canceled,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl ScheduledEventStatus {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::Scheduled => 1,
             Self::Active => 2,
@@ -10114,7 +10174,7 @@ impl ScheduledEventStatus {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             1 => Self::Scheduled,
             2 => Self::Active,
@@ -10129,21 +10189,27 @@ impl ScheduledEventStatus {
     }
 }
 
-impl From<i64> for ScheduledEventStatus {
-    fn from(value: i64) -> Self {
+impl From<i32> for ScheduledEventStatus {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<ScheduledEventStatus> for i64 {
+impl From<ScheduledEventStatus> for i32 {
     fn from(value: ScheduledEventStatus) -> Self {
         value.value()
     }
 }
 
+impl From<ScheduledEventStatus> for i64 {
+    fn from(value: ScheduledEventStatus) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for ScheduledEventStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -10151,7 +10217,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -10388,12 +10454,12 @@ pub enum ScheduledEventUserResponseKind {
     /// The user has marked the event as interesting and will be notified when it starts. (`1`)
     Interested,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl ScheduledEventUserResponseKind {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::Uninterested => 0,
             Self::Interested => 1,
@@ -10401,7 +10467,7 @@ impl ScheduledEventUserResponseKind {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             0 => Self::Uninterested,
             1 => Self::Interested,
@@ -10414,21 +10480,27 @@ impl ScheduledEventUserResponseKind {
     }
 }
 
-impl From<i64> for ScheduledEventUserResponseKind {
-    fn from(value: i64) -> Self {
+impl From<i32> for ScheduledEventUserResponseKind {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<ScheduledEventUserResponseKind> for i64 {
+impl From<ScheduledEventUserResponseKind> for i32 {
     fn from(value: ScheduledEventUserResponseKind) -> Self {
         value.value()
     }
 }
 
+impl From<ScheduledEventUserResponseKind> for i64 {
+    fn from(value: ScheduledEventUserResponseKind) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for ScheduledEventUserResponseKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -10436,7 +10508,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledEventUserResponseKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -10667,12 +10739,12 @@ pub enum TargetUsersJobStatusKind {
     /// The job stopped with an error; `error_message` says why. (`3`)
     Failed,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl TargetUsersJobStatusKind {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::Unspecified => 0,
             Self::Processing => 1,
@@ -10682,7 +10754,7 @@ impl TargetUsersJobStatusKind {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             0 => Self::Unspecified,
             1 => Self::Processing,
@@ -10697,21 +10769,27 @@ impl TargetUsersJobStatusKind {
     }
 }
 
-impl From<i64> for TargetUsersJobStatusKind {
-    fn from(value: i64) -> Self {
+impl From<i32> for TargetUsersJobStatusKind {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<TargetUsersJobStatusKind> for i64 {
+impl From<TargetUsersJobStatusKind> for i32 {
     fn from(value: TargetUsersJobStatusKind) -> Self {
         value.value()
     }
 }
 
+impl From<TargetUsersJobStatusKind> for i64 {
+    fn from(value: TargetUsersJobStatusKind) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for TargetUsersJobStatusKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -10719,7 +10797,7 @@ impl<'de> serde::Deserialize<'de> for TargetUsersJobStatusKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 
@@ -10886,9 +10964,9 @@ pub struct User {
     /// `None` when the key is absent.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(with = "crate::__private::SchemaOptional<i64>")
+        schemars(with = "crate::__private::SchemaOptional<i32>")
     )]
-    pub public_flags: Option<i64>,
+    pub public_flags: Option<i32>,
     /// All of the user's account flags as a bit set.
     ///
     /// `None` when the key is absent.
@@ -10920,7 +10998,7 @@ pub struct User {
     /// The user's profile banner colour as an RGB integer, or null when not set.
     ///
     /// Absent, `null` or a value: the three are kept apart.
-    pub accent_color: crate::Nullable<i64>,
+    pub accent_color: crate::Nullable<i32>,
     /// The user's display name, or null when they have not set one and their username is shown instead.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -11019,12 +11097,12 @@ impl<'de> crate::__private::Decode<'de> for User {
                 let mut v_username = None::<crate::Text>;
                 let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
                 let mut v_discriminator = None::<crate::Text>;
-                let mut v_public_flags = None::<i64>;
+                let mut v_public_flags = None::<i32>;
                 let mut v_flags = None::<i64>;
                 let mut v_bot = None::<bool>;
                 let mut v_system = None::<bool>;
                 let mut v_banner = crate::Nullable::<crate::ImageHash>::Absent;
-                let mut v_accent_color = crate::Nullable::<i64>::Absent;
+                let mut v_accent_color = crate::Nullable::<i32>::Absent;
                 let mut v_global_name = crate::Nullable::<crate::Text>::Absent;
                 let mut v_avatar_decoration_data = crate::Nullable::<
                     AvatarDecoration,
@@ -11125,7 +11203,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
                     crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_discriminator = None::<crate::__private::Check<crate::Text>>;
-                let mut v_public_flags = None::<crate::__private::Check<i64>>;
+                let mut v_public_flags = None::<crate::__private::Check<i32>>;
                 let mut v_flags = None::<crate::__private::Check<i64>>;
                 let mut v_bot = None::<crate::__private::Check<bool>>;
                 let mut v_system = None::<crate::__private::Check<bool>>;
@@ -11133,7 +11211,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<User> {
                     crate::__private::Check<crate::ImageHash>,
                 >::Absent;
                 let mut v_accent_color = crate::Nullable::<
-                    crate::__private::Check<i64>,
+                    crate::__private::Check<i32>,
                 >::Absent;
                 let mut v_global_name = crate::Nullable::<
                     crate::__private::Check<crate::Text>,
@@ -11322,7 +11400,7 @@ pub struct VanityUrl {
     /// How many times the vanity invite has been used.
     ///
     /// Always present.
-    pub uses: i64,
+    pub uses: i32,
     /// An error describing why the vanity URL is unavailable, or null/absent when there is none. Not described in Discord's public docs.
     ///
     /// Absent, `null` or a value: the three are kept apart.
@@ -11373,7 +11451,7 @@ impl<'de> crate::__private::Decode<'de> for VanityUrl {
                 mut map: A,
             ) -> Result<VanityUrl, A::Error> {
                 let mut v_code = crate::Nullable::<crate::Text>::Absent;
-                let mut v_uses = None::<i64>;
+                let mut v_uses = None::<i32>;
                 let mut v_error = crate::Nullable::<Box<VanityUrlError>>::Absent;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
@@ -11416,7 +11494,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrl> {
                 let mut v_code = crate::Nullable::<
                     crate::__private::Check<crate::Text>,
                 >::Absent;
-                let mut v_uses = None::<crate::__private::Check<i64>>;
+                let mut v_uses = None::<crate::__private::Check<i32>>;
                 let mut v_error = crate::Nullable::<
                     crate::__private::Check<Box<VanityUrlError>>,
                 >::Absent;
@@ -11453,7 +11531,7 @@ pub struct VanityUrlError {
     /// Discord's numeric error code for the problem.
     ///
     /// Always present.
-    pub code: i64,
+    pub code: i32,
     /// Fields this version of the crate does not know, kept as sent so that they
     /// re-encode unchanged.
     #[cfg_attr(feature = "json-schema", schemars(skip))]
@@ -11497,7 +11575,7 @@ impl<'de> crate::__private::Decode<'de> for VanityUrlError {
                 mut map: A,
             ) -> Result<VanityUrlError, A::Error> {
                 let mut v_message = None::<crate::Text>;
-                let mut v_code = None::<i64>;
+                let mut v_code = None::<i32>;
                 let mut extra = crate::__private::Extra::new();
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
@@ -11537,7 +11615,7 @@ impl<'de> serde::Deserialize<'de> for crate::__private::Check<VanityUrlError> {
                 mut map: A,
             ) -> Result<crate::__private::Check<VanityUrlError>, A::Error> {
                 let mut v_message = None::<crate::__private::Check<crate::Text>>;
-                let mut v_code = None::<crate::__private::Check<i64>>;
+                let mut v_code = None::<crate::__private::Check<i32>>;
                 while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
                     match key.as_str() {
                         "message" => v_message = Some(map.next_value()?),
@@ -11573,12 +11651,12 @@ pub enum VerificationLevel {
     /// The account must also have a verified phone number. (`4`)
     VeryHigh,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    Unknown(i32),
 }
 
 impl VerificationLevel {
     /// The wire value.
-    pub const fn value(self) -> i64 {
+    pub const fn value(self) -> i32 {
         match self {
             Self::None => 0,
             Self::Low => 1,
@@ -11589,7 +11667,7 @@ impl VerificationLevel {
         }
     }
     /// The variant for a wire value; values this crate does not know become `Unknown`.
-    pub const fn from_value(value: i64) -> Self {
+    pub const fn from_value(value: i32) -> Self {
         match value {
             0 => Self::None,
             1 => Self::Low,
@@ -11605,21 +11683,27 @@ impl VerificationLevel {
     }
 }
 
-impl From<i64> for VerificationLevel {
-    fn from(value: i64) -> Self {
+impl From<i32> for VerificationLevel {
+    fn from(value: i32) -> Self {
         Self::from_value(value)
     }
 }
 
-impl From<VerificationLevel> for i64 {
+impl From<VerificationLevel> for i32 {
     fn from(value: VerificationLevel) -> Self {
         value.value()
     }
 }
 
+impl From<VerificationLevel> for i64 {
+    fn from(value: VerificationLevel) -> Self {
+        i64::from(value.value())
+    }
+}
+
 impl serde::Serialize for VerificationLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_i32(self.value())
     }
 }
 
@@ -11627,7 +11711,7 @@ impl<'de> serde::Deserialize<'de> for VerificationLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        <i32 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
     }
 }
 

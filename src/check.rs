@@ -65,6 +65,7 @@ macro_rules! __check_by_decode {
 
 crate::__check_by_decode!(
     bool,
+    i32,
     i64,
     serde_json::Number,
     serde_json::Value,

@@ -103,6 +103,7 @@ macro_rules! __decode_by_deserialize {
 
 crate::__decode_by_deserialize!(
     bool,
+    i32,
     i64,
     u64,
     String,

@@ -147,6 +147,22 @@ fn invite_decode_failures() {
             "invalid type",
         ),
         (json!([1]), "", "invalid type"),
+        // The spec's `int32` fields and enums: wider is refused, never wrapped.
+        (
+            json!({"type": 0, "code": "x", "max_age": 2_147_483_648_i64}),
+            "/max_age",
+            "`2147483648`, expected i32",
+        ),
+        (
+            json!({"type": 0, "code": "x", "guild": {"id": "1", "name": "g", "nsfw_level": -2_147_483_649_i64}}),
+            "/guild/nsfw_level",
+            "`-2147483649`, expected i32",
+        ),
+        (
+            json!({"type": 4_294_967_296_i64, "code": "x"}),
+            "/type",
+            "`4294967296`, expected i32",
+        ),
     ] {
         let err = Invite::from_json_value(&v).expect_err(&v.to_string());
         assert_eq!(err.pointer(), pointer, "{v}: {err}");
@@ -172,6 +188,22 @@ fn text_errors_carry_line_and_column() {
     assert_eq!(err.kind(), DecodeErrorKind::Eof);
     let err = Invite::from_json_slice(b"{\"code\": \"\xff\"}").unwrap_err();
     assert_eq!(err.kind(), DecodeErrorKind::Syntax);
+    // A value wider than the spec's `int32`, through the fast reader and serde_json alike.
+    let text = "{\"code\": \"x\",\n \"uses\": 2147483648}";
+    for err in [
+        Invite::from_json_str(text).unwrap_err(),
+        Invite::from_json_slice(text.as_bytes()).unwrap_err(),
+    ] {
+        assert_eq!(err.pointer(), "/uses", "{err}");
+        assert_eq!((err.line(), err.column()), (Some(2), Some(19)), "{err}");
+        assert!(err.to_string().contains("expected i32"), "{err}");
+    }
+    let ok =
+        Invite::from_json_str("{\"code\": \"x\", \"uses\": 2147483647, \"max_age\": -2147483648}");
+    assert_eq!(
+        ok.as_ref().map(|i| (i.uses(), i.max_age())).ok(),
+        Some((Some(i32::MAX), Some(i32::MIN)))
+    );
     let err = Invite::from_json_str("{\"code\": \"x\"} trailing").unwrap_err();
     assert_eq!(err.kind(), DecodeErrorKind::Syntax);
 }
@@ -265,6 +297,9 @@ macro_rules! int_enums {
                 assert_eq!(unknown, $t::Unknown(987_654));
                 assert_eq!(serde_json::to_value(unknown).unwrap(), json!(987_654));
                 assert!(serde_json::from_value::<$t>(json!("1")).is_err());
+                // The spec's `int32`: a wider value is refused, never wrapped.
+                let wide = serde_json::from_value::<$t>(json!(4_294_967_296_i64)).unwrap_err();
+                assert!(wide.to_string().contains("4294967296"), "{wide}");
             )*
             let names = [$(stringify!($t)),*];
             check_all_listed(&names, false);
@@ -319,10 +354,10 @@ string_enums! {
 fn check_all_listed(names: &[&str], string: bool) {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/models.rs"))
         .unwrap();
-    let marker = if string {
-        "Unknown(crate::Text)"
+    let markers: &[&str] = if string {
+        &["Unknown(crate::Text)"]
     } else {
-        "Unknown(i64)"
+        &["Unknown(i32)", "Unknown(i64)"]
     };
     let mut generated = Vec::new();
     let mut current = None;
@@ -330,7 +365,7 @@ fn check_all_listed(names: &[&str], string: bool) {
         if let Some(rest) = line.strip_prefix("pub enum ") {
             current = rest.split_whitespace().next().map(str::to_owned);
         }
-        if line.trim() == format!("{marker},") {
+        if markers.iter().any(|m| line.trim() == format!("{m},")) {
             if let Some(name) = current.take() {
                 generated.push(name);
             }

@@ -80,8 +80,9 @@ pub struct Field {
 pub enum Ty {
     /// `bool`.
     Bool,
-    /// `i64` (every JSON integer the spec has fits, and wider input is reported, not wrapped).
-    Int,
+    /// `i32` for the spec's `format: int32`, `i64` otherwise: the width the spec declares
+    /// (wider input is a decode error naming the field, never wrapped).
+    Int(IntWidth),
     /// `serde_json::Number`: keeps an integer and a float apart (`100` vs `100.0`), so a
     /// decoded number re-encodes as the same JSON number.
     Float,
@@ -118,9 +119,36 @@ impl Ty {
     /// Whether the Rust type is `Copy`.
     pub fn is_copy(&self) -> bool {
         match self {
-            Ty::Bool | Ty::Int | Ty::Snowflake | Ty::Timestamp => true,
+            Ty::Bool | Ty::Int(_) | Ty::Snowflake | Ty::Timestamp => true,
             Ty::Named { copy, boxed, .. } => *copy && !*boxed,
             _ => false,
+        }
+    }
+}
+
+/// The Rust integer of a JSON integer: the spec's `format` decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntWidth {
+    /// `i32`: `format: int32` (half the room of an `i64`, and an `Option<i32>` is 8 bytes).
+    I32,
+    /// `i64`: `format: int64` or no format (every JSON integer the spec has fits).
+    I64,
+}
+
+impl IntWidth {
+    /// The width for an integer schema (its `format`).
+    pub fn of(schema: &Value) -> IntWidth {
+        match schema.get("format").and_then(Value::as_str) {
+            Some("int32") => IntWidth::I32,
+            _ => IntWidth::I64,
+        }
+    }
+
+    /// The Rust type's name.
+    pub fn rust(self) -> &'static str {
+        match self {
+            IntWidth::I32 => "i32",
+            IntWidth::I64 => "i64",
         }
     }
 }
@@ -149,6 +177,8 @@ pub struct Enum {
     pub doc: String,
     /// Integer or string values.
     pub string: bool,
+    /// For integer values, the Rust integer (`Unknown(i32)` for the spec's `int32`).
+    pub width: IntWidth,
     /// Known values.
     pub values: Vec<EnumValue>,
 }
@@ -535,7 +565,7 @@ impl Ctx<'_> {
     fn primitive(&self, key: &str, t: &str, p: &Value) -> Result<Ty, Error> {
         Ok(match t {
             "boolean" => Ty::Bool,
-            "integer" => Ty::Int,
+            "integer" => Ty::Int(IntWidth::of(p)),
             "number" => Ty::Float,
             "string" => format_type(p.get("format").and_then(Value::as_str)),
             "array" => {
@@ -607,11 +637,21 @@ impl Ctx<'_> {
                 .flatten()
                 .map(|(t, v)| (t.clone(), v.clone(), true)),
         );
+        let width = s.map_or(IntWidth::I64, IntWidth::of);
         let mut seen = BTreeSet::new();
         for (title, value, overlay) in all {
+            let fits = match (width, value.as_i64()) {
+                (IntWidth::I32, Some(v)) => i32::try_from(v).is_ok(),
+                (_, v) => v.is_some(),
+            };
             if string != value.is_string() || (!string && value.as_i64().is_none()) {
                 return Err(Error::Schema(format!(
                     "enum `{c}` value `{title}` = {value} does not match the enum's type"
+                )));
+            }
+            if !string && !fits {
+                return Err(Error::Schema(format!(
+                    "enum `{c}` value `{title}` = {value} does not fit the enum's `int32` format"
                 )));
             }
             let variant = naming::variant_name(&title);
@@ -637,6 +677,7 @@ impl Ctx<'_> {
             name: rust.to_owned(),
             doc: self.doc_of(c),
             string,
+            width,
             values,
         })
     }

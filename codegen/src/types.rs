@@ -6,7 +6,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Enum, Field, Flags, Item, Model, Presence, Struct, Ty, Union};
+use crate::ir::{Enum, Field, Flags, IntWidth, Item, Model, Presence, Struct, Ty, Union};
 
 /// Tokens for every model item.
 pub fn models(model: &Model) -> TokenStream {
@@ -79,7 +79,10 @@ fn ident(name: &str) -> proc_macro2::Ident {
 pub fn ty(t: &Ty) -> TokenStream {
     match t {
         Ty::Bool => quote!(bool),
-        Ty::Int => quote!(i64),
+        Ty::Int(w) => {
+            let w = format_ident!("{}", w.rust());
+            quote!(#w)
+        }
         Ty::Float => quote!(serde_json::Number),
         Ty::String => quote!(crate::Text),
         Ty::Snowflake => quote!(crate::Snowflake),
@@ -584,6 +587,18 @@ fn enumeration(e: &Enum) -> TokenStream {
             }
         }
     } else {
+        let int = format_ident!("{}", e.width.rust());
+        let serialize = format_ident!("serialize_{}", e.width.rust());
+        // An `i32` enum also widens to `i64`, losslessly (union tags compare as `i64`).
+        let widen = (e.width == IntWidth::I32).then(|| {
+            quote! {
+                impl From<#name> for i64 {
+                    fn from(value: #name) -> Self {
+                        i64::from(value.value())
+                    }
+                }
+            }
+        });
         let lits: Vec<Literal> = e
             .values
             .iter()
@@ -596,12 +611,12 @@ fn enumeration(e: &Enum) -> TokenStream {
             pub enum #name {
                 #(#variants)*
                 /// A value this version of the crate does not know, kept as sent.
-                Unknown(i64),
+                Unknown(#int),
             }
 
             impl #name {
                 /// The wire value.
-                pub const fn value(self) -> i64 {
+                pub const fn value(self) -> #int {
                     match self {
                         #(Self::#vnames => #lits,)*
                         Self::Unknown(value) => value,
@@ -609,7 +624,7 @@ fn enumeration(e: &Enum) -> TokenStream {
                 }
 
                 /// The variant for a wire value; values this crate does not know become `Unknown`.
-                pub const fn from_value(value: i64) -> Self {
+                pub const fn from_value(value: #int) -> Self {
                     match value {
                         #(#lits => Self::#vnames,)*
                         other => Self::Unknown(other),
@@ -622,27 +637,29 @@ fn enumeration(e: &Enum) -> TokenStream {
                 }
             }
 
-            impl From<i64> for #name {
-                fn from(value: i64) -> Self {
+            impl From<#int> for #name {
+                fn from(value: #int) -> Self {
                     Self::from_value(value)
                 }
             }
 
-            impl From<#name> for i64 {
+            impl From<#name> for #int {
                 fn from(value: #name) -> Self {
                     value.value()
                 }
             }
 
+            #widen
+
             impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_i64(self.value())
+                    serializer.#serialize(self.value())
                 }
             }
 
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+                    <#int as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
                 }
             }
 

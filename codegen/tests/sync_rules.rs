@@ -164,7 +164,8 @@ fn rust_view_lowers_what_the_generated_code_does_not_see() {
     );
     for (name, rule) in [
         ("item-nullability-changed", Rule::FieldTypeChanged),
-        ("integer-format-changed", Rule::FieldTypeChanged),
+        ("integer-format-dropped", Rule::FieldTypeChanged),
+        ("enum-format-added", Rule::TypeKindChanged),
         ("enum-value-added-from-overlay", Rule::EnumValueAdded),
         (
             "request-presence-rust-unchanged",
@@ -182,6 +183,16 @@ fn rust_view_lowers_what_the_generated_code_does_not_see() {
     ] {
         assert_eq!(class_of(name, rule).0, Class::Patch, "{name} {rule}");
     }
+    // `int32` -> `int64` widens the Rust field (`i32` -> `i64`): breaking.
+    assert_eq!(
+        class_of("integer-format-changed", Rule::FieldTypeChanged).0,
+        Class::Breaking
+    );
+    // So does an `int32` enum's `Unknown(i32)`.
+    assert_eq!(
+        class_of("enum-format-changed", Rule::TypeKindChanged).0,
+        Class::Breaking
+    );
     // The same Rust type, but a response payload that decoded may not: still breaking.
     let (class, note) = class_of(
         "response-presence-rust-unchanged",

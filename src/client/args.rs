@@ -96,7 +96,7 @@ pub fn role_ids(ids: &[Snowflake]) -> Result<(), Error> {
 /// `target_type` and the id it needs: 1 (stream) needs `target_user_id`, 2 (embedded
 /// application) needs `target_application_id`.
 pub fn target(
-    target_type: Option<i64>,
+    target_type: Option<i32>,
     target_user_id: bool,
     target_application_id: bool,
 ) -> Result<(), Error> {

@@ -18,9 +18,9 @@ fn link(code: &str, event: Option<Snowflake>) -> String {
 }
 
 /// `created_at + max_age`, for payloads that leave `expires_at` out; `max_age` 0 never expires.
-fn computed_expiry(created_at: Option<&Timestamp>, max_age: Option<i64>) -> Option<Timestamp> {
+fn computed_expiry(created_at: Option<&Timestamp>, max_age: Option<i32>) -> Option<Timestamp> {
     match (created_at, max_age) {
-        (Some(created), Some(age)) if age > 0 => created.checked_add_seconds(age),
+        (Some(created), Some(age)) if age > 0 => created.checked_add_seconds(i64::from(age)),
         _ => None,
     }
 }
@@ -119,12 +119,12 @@ impl Invite {
     }
 
     /// Uses left before the invite is used up: `None` when unlimited (`max_uses` 0) or unknown.
-    pub fn remaining_uses(&self) -> Option<i64> {
+    pub fn remaining_uses(&self) -> Option<i32> {
         remaining(self.max_uses(), self.uses())
     }
 }
 
-fn remaining(max_uses: Option<i64>, uses: Option<i64>) -> Option<i64> {
+fn remaining(max_uses: Option<i32>, uses: Option<i32>) -> Option<i32> {
     match (max_uses, uses) {
         (Some(max), Some(used)) if max > 0 => Some(max.saturating_sub(used.max(0)).clamp(0, max)),
         _ => None,
@@ -205,7 +205,7 @@ impl InviteCreateEvent {
     }
 
     /// Uses left: `None` when unlimited.
-    pub fn remaining_uses(&self) -> Option<i64> {
+    pub fn remaining_uses(&self) -> Option<i32> {
         remaining(Some(self.max_uses), Some(self.uses))
     }
 }

@@ -98,7 +98,7 @@ rules! {
     TypeRemoved = "type-removed", Breaking,
         "A component schema is gone: its type disappears.";
     TypeKindChanged = "type-kind-changed", Breaking,
-        "A component changed kind (object, enum, alias, union) or an alias changed type.";
+        "A component changed kind (object, enum, alias, union), an alias changed type, or an enum its base type or format (patch when the Rust enum stays the same: `Unknown(i64)` either way).";
     TypeAnnotationsChanged = "type-annotations-changed", Patch,
         "Descriptions or other annotations of a component changed; its Rust type did not.";
     ComponentChanged = "component-changed", Patch,

@@ -4,8 +4,8 @@
 //! Each side is built with the generator's own model ([`crate::ir::build`]) after deleting the
 //! overlay entries that no longer fit that side (what `schema sync --fix-overlay` deletes).
 //! Where the spec changes but the generated Rust item does not (a field the overlay already
-//! decodes leniently, an array whose items lose `null`, an `int32` that becomes `int64`, an
-//! enum value the overlay already added), the change is lowered to `patch` with a note saying
+//! decodes leniently, an array whose items lose `null`, an enum value
+//! the overlay already added), the change is lowered to `patch` with a note saying
 //! why. Changes of the Rust API that no spec line names (a type a field refers to changed kind,
 //! or the overlay differs between the sides) are added under the `rust-*` rules.
 
@@ -274,7 +274,7 @@ fn first_line(s: &str) -> String {
 fn ty_text(t: &Ty) -> String {
     match t {
         Ty::Bool => "bool".into(),
-        Ty::Int => "i64".into(),
+        Ty::Int(w) => w.rust().into(),
         Ty::Float => "serde_json::Number".into(),
         Ty::String => "Text".into(),
         Ty::Snowflake => "Snowflake".into(),
@@ -420,6 +420,9 @@ fn type_items(
             }
             if view.generates(group) {
                 c.rust = Some(view.type_name(group));
+                if both && c.kind == TypeKindChanged {
+                    enum_width_class(c, group, old, new);
+                }
             } else if c.kind != OtherChanged {
                 c.note = Some(
                     "no Rust type of its own: used inline by the fields that refer to it".into(),
@@ -492,6 +495,30 @@ fn type_items(
 }
 
 /// A field whose spec type, presence or nullability changed: compare the generated field.
+/// An enum whose spec type changed (`int32` -> `int64`, a format added): breaking only when
+/// the Rust enum changes (its `Unknown` integer).
+fn enum_width_class(c: &mut Change, group: &str, old: &RustView, new: &RustView) {
+    let (Some(a), Some(b)) = (old.enumeration(group), new.enumeration(group)) else {
+        return;
+    };
+    let unknown = |e: &ir::Enum| {
+        if e.string {
+            "Unknown(String)"
+        } else if e.width == ir::IntWidth::I32 {
+            "Unknown(i32)"
+        } else {
+            "Unknown(i64)"
+        }
+    };
+    let (ua, ub) = (unknown(a), unknown(b));
+    if ua == ub {
+        c.class = Class::Patch;
+        c.note = Some(format!("Rust type unchanged: `{}::{ub}`", b.name));
+    } else {
+        c.note = Some(format!("Rust: `{}::{ua}` -> `{}::{ub}`", a.name, b.name));
+    }
+}
+
 fn field_class(
     c: &mut Change,
     group: &str,

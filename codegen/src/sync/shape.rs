@@ -121,11 +121,12 @@ pub(crate) fn schemas(doc: &Value) -> Option<&Map<String, Value>> {
 /// Reads a component schema's shape. `doc` resolves `allOf` references.
 pub(crate) fn shape_of(doc: &Value, schema: &Value) -> Shape {
     if let Some(values) = enum_values(schema) {
-        let base = schema
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or("any")
-            .to_owned();
+        // The format is part of the base: an `int32` enum's `Unknown` holds an `i32`.
+        let ty = schema.get("type").and_then(Value::as_str).unwrap_or("any");
+        let base = match schema.get("format").and_then(Value::as_str) {
+            Some(f) => format!("{ty}({f})"),
+            None => ty.to_owned(),
+        };
         return Shape::Enum { base, values };
     }
     let is_object = schema.get("properties").is_some()
