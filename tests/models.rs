@@ -441,3 +441,25 @@ fn number_fields_keep_integer_and_float_apart() {
         assert_eq!(e.to_json_string().unwrap(), text);
     }
 }
+
+/// The spec's `int32` integers are `i32`: in an `Option` or a `Nullable`, and as integer
+/// enums, 8 bytes where an `i64` took 16 (issue 16: memory per invite). Layout, not timing.
+#[test]
+fn int32_fields_take_half_the_room_of_int64_ones() {
+    use std::mem::size_of;
+    assert_eq!(size_of::<Option<i32>>(), 8);
+    assert_eq!(size_of::<Nullable<i32>>(), 8);
+    assert_eq!(size_of::<Option<InviteType>>(), 8);
+    assert_eq!(size_of::<Nullable<VerificationLevel>>(), 8);
+    assert_eq!(size_of::<ChannelType>(), 8);
+    let g = GuildInvite::from_json_str(r#"{"code":"a"}"#).unwrap();
+    let _: (Option<i32>, Option<i32>, Nullable<i32>) =
+        (g.max_age, g.uses, g.approximate_member_count);
+    // 984 bytes when every integer was an `i64`.
+    assert!(
+        size_of::<GuildInvite>() <= 880,
+        "{}",
+        size_of::<GuildInvite>()
+    );
+    assert!(size_of::<Invite>() <= 880, "{}", size_of::<Invite>());
+}
