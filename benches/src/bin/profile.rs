@@ -21,6 +21,19 @@ fn run_ignored(c: &[Vec<u8>]) {
     }
 }
 
+/// Our fast reader alone: the document skipped (`IgnoredAny`), checked as serde_json checks it,
+/// nothing built. With `ignored` (serde_json's floor) and `ours`, it splits our decode into
+/// reading and building.
+#[inline(never)]
+fn run_ours_skip(c: &[Vec<u8>]) {
+    for p in c {
+        let text = std::str::from_utf8(p).unwrap();
+        black_box(
+            discord_invite::__private::fast_deserialize::<serde::de::IgnoredAny>(text).unwrap(),
+        );
+    }
+}
+
 #[inline(never)]
 fn run_value(c: &[Vec<u8>]) {
     for p in c {
@@ -208,6 +221,7 @@ fn main() {
     for _ in 0..repeat {
         match what.as_str() {
             "ignored" => run_ignored(&c),
+            "ours-skip" => run_ours_skip(&c),
             "value" => run_value(&c),
             "ours" | "ours-subset" | "ours-known-only" => run_ours(&c),
             "twilight" | "twilight-subset" | "twilight-known-only" => run_twilight(&c),
