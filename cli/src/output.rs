@@ -760,8 +760,10 @@ impl Occurrences {
 struct LocalKey {
     severity: Severity,
     code: Code,
-    /// The normalised pointer: a range of the chunk's `pointers`.
+    /// The normalised pointer: a range of the chunk's `pointers`...
     pointer: (usize, usize),
+    /// ... and its hash (the run's [`Repeats`] looks the key up by it: not hashed twice).
+    hash: u64,
     /// The next key whose pointer has the same hash ([`NONE`]: none).
     next: usize,
     count: u64,
@@ -840,6 +842,7 @@ impl ChunkFindings {
             severity: f.severity,
             code: f.code,
             pointer: (start, end),
+            hash,
             next: NONE,
             count: 0,
             occurrences: Occurrences::default(),
@@ -887,6 +890,8 @@ struct GlobalKey {
     shown: u64,
     first: String,
     seen: usize,
+    /// The next key whose pointer has the same hash ([`NONE`]: none).
+    next: usize,
 }
 
 /// A distinct finding over the run: severity, code, pointer with array indices as `*`.
@@ -904,7 +909,12 @@ pub struct Row<'a> {
 /// order, and prints the table at the end.
 pub struct Repeats {
     limits: Limits,
-    keys: FxHashMap<String, GlobalKey>,
+    /// The hash of a normalised pointer (as [`ChunkFindings`] computed it) → the first key
+    /// with it; the others follow through [`GlobalKey::next`]. A chunk's distinct finding is
+    /// looked up without a key string built or hashed again.
+    index: FxHashMap<u64, usize>,
+    /// In the order first seen.
+    keys: Vec<GlobalKey>,
     /// Occurrences of distinct findings met after [`MAX_KEYS`] (not tracked one by one)...
     untracked: u64,
     /// ... and how many of them were printed.
@@ -921,7 +931,8 @@ impl Repeats {
     pub fn new(limits: Limits) -> Repeats {
         Repeats {
             limits,
-            keys: FxHashMap::default(),
+            index: FxHashMap::default(),
+            keys: Vec::new(),
             untracked: 0,
             untracked_shown: 0,
         }
@@ -957,7 +968,6 @@ impl Repeats {
     /// occurrences are printed.
     pub fn merge_chunk(&mut self, batch: &Batch, chunk: &mut ChunkFindings) {
         let source: &str = batch.source();
-        let mut key = String::new();
         let ChunkFindings {
             keys,
             pointers,
@@ -972,25 +982,25 @@ impl Repeats {
         for lk in keys.drain(..) {
             let seen = self.keys.len();
             let pointer = &pointers[lk.pointer.0..lk.pointer.1];
-            key.clear();
-            key.push_str(lk.severity.as_str());
-            key.push(' ');
-            key.push_str(lk.code.as_str());
-            key.push(' ');
-            key.push_str(pointer);
-            let tracked = self.keys.contains_key(key.as_str());
-            if !tracked && self.keys.len() >= MAX_KEYS {
-                for o in lk.occurrences.iter() {
-                    mark(candidates, o);
+            let (found, last) = self.find(lk.hash, lk.severity, lk.code, pointer);
+            let k = match found {
+                Some(k) => k,
+                None if self.keys.len() >= MAX_KEYS => {
+                    for o in lk.occurrences.iter() {
+                        mark(candidates, o);
+                    }
+                    self.untracked += lk.count;
+                    self.untracked_shown += lk.occurrences.len() as u64;
+                    continue;
                 }
-                self.untracked += lk.count;
-                self.untracked_shown += lk.occurrences.len() as u64;
-                continue;
-            }
-            if !tracked {
-                self.keys.insert(
-                    key.clone(),
-                    GlobalKey {
+                None => {
+                    match last {
+                        Some(l) => self.keys[l].next = seen,
+                        None => {
+                            self.index.insert(lk.hash, seen);
+                        }
+                    }
+                    self.keys.push(GlobalKey {
                         severity: lk.severity,
                         code: lk.code,
                         pointer: pointer.to_owned(),
@@ -998,12 +1008,12 @@ impl Repeats {
                         shown: 0,
                         first: String::new(),
                         seen,
-                    },
-                );
-            }
-            let Some(g) = self.keys.get_mut(key.as_str()) else {
-                continue;
+                        next: NONE,
+                    });
+                    seen
+                }
             };
+            let g = &mut self.keys[k];
             if g.count == 0 {
                 if let Some(&(c, i)) = lk.occurrences.iter().next() {
                     if let Some(cand) = candidates.get(c) {
@@ -1027,9 +1037,30 @@ impl Repeats {
         pointers.clear();
     }
 
+    /// The key of a distinct finding, if tracked; else the last key of its hash's chain
+    /// (`None`: the hash has none).
+    fn find(
+        &self,
+        hash: u64,
+        severity: Severity,
+        code: Code,
+        pointer: &str,
+    ) -> (Option<usize>, Option<usize>) {
+        let mut last = None;
+        let mut k = self.index.get(&hash).copied().unwrap_or(NONE);
+        while let Some(g) = self.keys.get(k) {
+            if g.severity == severity && g.code == code && g.pointer == pointer {
+                return (Some(k), last);
+            }
+            last = Some(k);
+            k = g.next;
+        }
+        (None, last)
+    }
+
     /// The distinct findings' keys, errors first, then most frequent, then first seen.
     fn by_frequency(&self) -> Vec<&GlobalKey> {
-        let mut rows: Vec<&GlobalKey> = self.keys.values().collect();
+        let mut rows: Vec<&GlobalKey> = self.keys.iter().collect();
         rows.sort_by(|a, b| {
             (b.severity == Severity::Error)
                 .cmp(&(a.severity == Severity::Error))
@@ -1057,12 +1088,12 @@ impl Repeats {
     /// The table of the most frequent findings, when some occurrences were not printed;
     /// empty otherwise.
     pub fn table(&self, style: &Style) -> String {
-        let hidden: u64 = self.keys.values().map(|g| g.count - g.shown).sum::<u64>()
+        let hidden: u64 = self.keys.iter().map(|g| g.count - g.shown).sum::<u64>()
             + (self.untracked - self.untracked_shown);
         if hidden == 0 {
             return String::new();
         }
-        let total: u64 = self.keys.values().map(|g| g.count).sum::<u64>() + self.untracked;
+        let total: u64 = self.keys.iter().map(|g| g.count).sum::<u64>() + self.untracked;
         let rows = self.by_frequency();
         let cut = rows.len().min(TABLE_ROWS);
         let (show, rest) = rows.split_at(cut);
@@ -1442,6 +1473,57 @@ mod tests {
                 (E, Field, "/a/*", 2, 2),
                 (W, Field, "/a/x", 2, 2),
                 (W, Field, "/a/*/b", 4, 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_run_tells_apart_distinct_findings_of_one_hash() {
+        use Code::{UnknownEnumValue as Enum, UnknownField as Field};
+        use Severity::{Error as E, Warning as W};
+        let limits = Limits {
+            others: Some(2),
+            errors: Some(2),
+        };
+        let mut repeats = Repeats::new(limits);
+        let b = batch("{}");
+        // Two chunks whose keys all have one hash (a collision, forced): each distinct
+        // finding is still counted on its own, across chunks.
+        for _ in 0..2 {
+            let mut chunk = ChunkFindings::new();
+            for (severity, code, pointer, count) in [
+                (W, Field, "/a", 1),
+                (W, Field, "/b", 2),
+                (W, Enum, "/a", 3),
+                (E, Field, "/a", 4),
+            ] {
+                let start = chunk.pointers.len();
+                chunk.pointers.push_str(pointer);
+                chunk.keys.push(LocalKey {
+                    severity,
+                    code,
+                    pointer: (start, chunk.pointers.len()),
+                    hash: 7,
+                    next: NONE,
+                    count,
+                    occurrences: Occurrences::default(),
+                });
+            }
+            repeats.merge_chunk(&b, &mut chunk);
+        }
+        let rows: Vec<_> = repeats
+            .rows()
+            .iter()
+            .map(|r| (r.severity, r.code, r.pointer.to_owned(), r.count))
+            .collect();
+        let row = |s, c, p: &str, n| (s, c, p.to_owned(), n);
+        assert_eq!(
+            rows,
+            vec![
+                row(E, Field, "/a", 8),
+                row(W, Enum, "/a", 6),
+                row(W, Field, "/b", 4),
+                row(W, Field, "/a", 2),
             ]
         );
     }
