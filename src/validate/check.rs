@@ -86,9 +86,8 @@ fn push_index(out: &mut String, mut i: usize) {
             break;
         }
     }
-    for &d in &digits[n..] {
-        out.push(char::from(d));
-    }
+    // ASCII digits: one copy (a `push` per digit checked the capacity each time).
+    out.push_str(crate::ascii::ascii_str(&digits[n..]).unwrap_or_default());
 }
 
 /// A scalar as the checks see it: a number's source text or a string's (unescaped) text.
