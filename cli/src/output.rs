@@ -874,6 +874,16 @@ impl ChunkFindings {
     }
 }
 
+impl ChunkFindings {
+    /// The findings of the payloads kept (what dropping them costs).
+    pub fn findings(&self) -> usize {
+        self.candidates
+            .iter()
+            .map(|c| c.report.findings.len())
+            .sum()
+    }
+}
+
 impl Default for ChunkFindings {
     fn default() -> Self {
         ChunkFindings::new()
@@ -945,9 +955,9 @@ impl Repeats {
         out: &mut String,
         style: &Style,
         batch: &Batch,
-        mut chunk: ChunkFindings,
+        chunk: &mut ChunkFindings,
     ) {
-        self.merge_chunk(batch, &mut chunk);
+        self.merge_chunk(batch, chunk);
         let source: &str = batch.source();
         for cand in &chunk.candidates {
             if !style.verbose && !cand.shown.iter().any(|&s| s) {

@@ -26,7 +26,7 @@ use clap::ValueEnum;
 use discord_invite::validate::input::{
     Batch, Event, FileFormat, Location, Reader, BATCH_BYTES, MAX_PAYLOAD_BYTES,
 };
-use discord_invite::validate::{Code, Kind, Options};
+use discord_invite::validate::{Code, Kind, Options, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::output::{self, ChunkFindings, Counts, Limits, Payload, Repeats, Style};
@@ -169,8 +169,15 @@ enum Part {
     Done(ChunkOut),
 }
 
-/// A report with more findings than this has its JSON record written in pieces.
+/// A report with more findings than this has its JSON record written in pieces, and is
+/// dropped only once its output is handed over (see [`Late`]).
 const PIECES_AT: usize = 2 * json_out::PIECE_FINDINGS;
+
+/// What is dropped after the chunk's result is sent: freeing a report of a million findings
+/// (their shared text, a reference count each, hundreds of MB given back to the system) is
+/// work the output need not wait for; when it is the run's last chunk, the process may end
+/// before it is done.
+type Late = Vec<Report>;
 
 /// A worker's result for one chunk.
 struct ChunkOut {
@@ -213,7 +220,7 @@ impl Job {
         range: Range<usize>,
         last: bool,
         early: &mut dyn FnMut(Vec<u8>),
-    ) -> ChunkOut {
+    ) -> (ChunkOut, Late) {
         let mut text = Vec::new();
         if self.format == Format::Json {
             // Records are about 1.5 times an invite's size: grow the buffer once or twice at
@@ -225,6 +232,7 @@ impl Job {
         let mut findings = self.counts_findings().then(ChunkFindings::new);
         let mut human = String::new();
         let mut suite = Vec::new();
+        let mut late = Late::new();
         let default = Location::default();
         for i in range {
             let report = batch.report(i, &self.options);
@@ -243,6 +251,7 @@ impl Job {
                         json_out::PIECE_FINDINGS,
                         &mut *early,
                     );
+                    late.push(report);
                 }
                 (Format::Json, _) => {
                     json_out::write_record(&mut text, batch.source(), location, &report)
@@ -280,13 +289,14 @@ impl Job {
             text = human.into_bytes();
         }
         let bytes = if last { batch.bytes() } else { 0 };
-        ChunkOut {
+        let out = ChunkOut {
             batch,
             text,
             counts,
             findings,
             bytes,
-        }
+        };
+        (out, late)
     }
 }
 
@@ -385,10 +395,16 @@ pub fn run(args: Args) -> ExitCode {
                     };
                     let out = catch_unwind(AssertUnwindSafe(|| {
                         job.run(batch, range, k + 1 == n, &mut early)
-                    }))
-                    .map(Part::Done)
-                    .map_err(|_| ());
-                    let _ = done.send(out);
+                    }));
+                    match out {
+                        Ok((out, late)) => {
+                            let _ = done.send(Ok(Part::Done(out)));
+                            drop(late);
+                        }
+                        Err(_) => {
+                            let _ = done.send(Err(()));
+                        }
+                    }
                 });
                 if tx.send(Slot::Chunk(result)).is_err() {
                     return;
@@ -566,7 +582,11 @@ pub fn run(args: Args) -> ExitCode {
                     if job.format == Format::Markdown {
                         repeats.merge_chunk(&chunk.batch, &mut findings);
                     } else {
-                        repeats.print_chunk(&mut human, &style, &chunk.batch, findings);
+                        repeats.print_chunk(&mut human, &style, &chunk.batch, &mut findings);
+                    }
+                    if findings.findings() > PIECES_AT {
+                        // Freed beside the output (see `Late`).
+                        rayon::spawn(move || drop(findings));
                     }
                 }
                 bytes += chunk.bytes;
@@ -764,7 +784,8 @@ mod tests {
             strict: false,
         };
         let mut pieces: Vec<Vec<u8>> = Vec::new();
-        let out = job.run(batch.clone(), 0..3, true, &mut |p| pieces.push(p));
+        let (out, late) = job.run(batch.clone(), 0..3, true, &mut |p| pieces.push(p));
+        assert_eq!(late.len(), 1, "the huge report is dropped late");
         // The first record, the head, the findings in pieces, the tail.
         let findings = batch.report(1, &Options::default()).findings.len();
         assert!(findings > PIECES_AT);
