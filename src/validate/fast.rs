@@ -603,6 +603,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             n,
             |state, j| unique::scalar_hash(state, earlier[j].scalar()),
             |j, k| earlier[j].same(&earlier[k]),
+            |j, k| unique::str_below(earlier[j].text(), earlier[k].text()),
         );
         if let Some(j) = first {
             self.report_with(Code::DuplicateItem, at, 64, |out| {
@@ -1087,6 +1088,14 @@ impl<'a> Item<'a> {
             (Item::Number(x), Item::Number(y)) => unique::same_number(x, y),
             (Item::Str(x), Item::Str(y)) => key_eq(x, y),
             _ => false,
+        }
+    }
+
+    /// A string item's text (`None` for the others).
+    fn text(&self) -> Option<&'a str> {
+        match *self {
+            Item::Str(text) => Some(text),
+            _ => None,
         }
     }
 

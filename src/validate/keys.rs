@@ -53,8 +53,9 @@ pub(crate) fn hashed() -> u64 {
     HASHED.with(std::cell::Cell::get)
 }
 
+/// Counts one key or item hashed (test builds only).
 #[cfg(test)]
-fn count_hashed() {
+pub(crate) fn count_hashed() {
     HASHED.with(|c| c.set(c.get() + 1));
 }
 
