@@ -785,8 +785,14 @@ pub struct Candidate {
 /// What a worker keeps of one chunk in human output with limits: counts of the distinct
 /// findings and the payloads that may be printed; the rest is dropped at once.
 pub struct ChunkFindings {
-    /// The hash of a normalised pointer → the first key with it (the others with the same
-    /// hash follow through [`LocalKey::next`]: other severities and codes, collisions).
+    /// The keys whose normalised pointer was greater than every one before it, in that
+    /// (increasing) order: found again by a binary search, never hashed into `index`. A
+    /// report of a million unknown fields of a sorted map is counted with no random access
+    /// per finding (they were most of human output's time).
+    run: Vec<usize>,
+    /// The other keys: the hash of a normalised pointer → the first key with it (the others
+    /// with the same hash follow through [`LocalKey::next`]: other severities and codes,
+    /// collisions).
     index: FxHashMap<u64, usize>,
     /// The keys' normalised pointers, one after another: a finding costs no allocation, a
     /// new distinct finding none either (the buffers grow by doubling).
@@ -799,6 +805,7 @@ impl ChunkFindings {
     /// Nothing yet.
     pub fn new() -> ChunkFindings {
         ChunkFindings {
+            run: Vec::new(),
             index: FxHashMap::default(),
             pointers: String::new(),
             keys: Vec::new(),
@@ -817,6 +824,17 @@ impl ChunkFindings {
             h.finish()
         };
         let next = self.keys.len();
+        let new = LocalKey {
+            severity: f.severity,
+            code: f.code,
+            pointer: (start, end),
+            hash,
+            next: NONE,
+            count: 0,
+            occurrences: Occurrences::default(),
+        };
+        // A key met before is in the index (few keys, most findings: one probe) or in the
+        // run; a pointer past every one so far starts a key at the end of the run.
         let mut last = NONE;
         let mut k = self.index.get(&hash).copied().unwrap_or(NONE);
         while k != NONE {
@@ -832,21 +850,44 @@ impl ChunkFindings {
             last = k;
             k = key.next;
         }
+        let pointer_of = |k: usize| {
+            let (a, b) = self.keys[k].pointer;
+            &self.pointers[a..b]
+        };
+        // The run's last is the greatest pointer of all keys.
+        let greatest = self
+            .run
+            .last()
+            .is_none_or(|&k| *pointer_of(k) < self.pointers[start..end]);
+        if greatest {
+            self.run.push(next);
+            self.keys.push(new);
+            return next;
+        }
+        if let Ok(r) = self
+            .run
+            .binary_search_by(|&k| pointer_of(k).cmp(&self.pointers[start..end]))
+        {
+            let k = self.run[r];
+            if self.keys[k].severity == f.severity && self.keys[k].code == f.code {
+                // Met again: into the index too, for one probe next time.
+                match last {
+                    NONE => {
+                        self.index.insert(hash, k);
+                    }
+                    l => self.keys[l].next = k,
+                }
+                self.pointers.truncate(start);
+                return k;
+            }
+        }
         match last {
             NONE => {
                 self.index.insert(hash, next);
             }
             l => self.keys[l].next = next,
         }
-        self.keys.push(LocalKey {
-            severity: f.severity,
-            code: f.code,
-            pointer: (start, end),
-            hash,
-            next: NONE,
-            count: 0,
-            occurrences: Occurrences::default(),
-        });
+        self.keys.push(new);
         next
     }
 
@@ -1485,6 +1526,77 @@ mod tests {
                 (W, Field, "/a/*/b", 4, 2),
             ]
         );
+    }
+
+    #[test]
+    fn pointers_in_increasing_order_are_not_hashed() {
+        // A report of 20,000 unknown fields of a sorted map (then repeats of some, under
+        // other codes too): the keys past every pointer before them are found by a binary
+        // search, never put in the hash index (every distinct finding was); the counts are
+        // those of a plain count.
+        use Code::{UnknownEnumValue as Enum, UnknownField as Field};
+        use Severity::Warning as W;
+        let f = |code, pointer: &str| {
+            let mut f = Finding::new(W, code, pointer, "");
+            f.line = Some(1);
+            f.column = Some(1);
+            f
+        };
+        let mut findings: Vec<Finding> = (0..20_000)
+            .map(|i| f(Field, &format!("/k{i:05}")))
+            .collect();
+        findings.extend(
+            (0..20_000)
+                .step_by(7)
+                .map(|i| f(Field, &format!("/k{i:05}"))),
+        );
+        findings.extend(
+            (0..20_000)
+                .step_by(9)
+                .map(|i| f(Enum, &format!("/k{i:05}"))),
+        );
+        findings.push(f(Enum, "/a/3"));
+        findings.push(f(Enum, "/a/4"));
+        let report = Report {
+            kind: None,
+            schema: None,
+            status: Status::Warning,
+            findings: findings.clone(),
+        };
+        let style = Style {
+            color: false,
+            verbose: false,
+        };
+        let limits = Limits {
+            others: Some(2),
+            errors: Some(2),
+        };
+        let mut chunk = ChunkFindings::new();
+        chunk.add(&style, &limits, 0, report);
+        assert_eq!(chunk.run.len(), 20_000);
+        // The keys of another code on a pointer the run has, `/a/*`, and the run's keys met
+        // again (each put in the index when first met again; one of a hash's chain).
+        assert!(chunk.index.len() <= 20_000usize.div_ceil(9) + 1 + 20_000usize.div_ceil(7));
+        let mut want: Vec<(Code, String, u64)> = Vec::new();
+        let mut at: std::collections::HashMap<(Code, String), usize> = Default::default();
+        for x in &findings {
+            let mut p = String::new();
+            normalise_pointer(&mut p, x.pointer());
+            let i = *at.entry((x.code, p.clone())).or_insert_with(|| {
+                want.push((x.code, p, 0));
+                want.len() - 1
+            });
+            want[i].2 += 1;
+        }
+        let got: Vec<(Code, String, u64)> = chunk
+            .keys
+            .iter()
+            .map(|k| {
+                let p = chunk.pointers[k.pointer.0..k.pointer.1].to_owned();
+                (k.code, p, k.count)
+            })
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]
