@@ -166,7 +166,7 @@ enum Slot {
 enum Part {
     /// Output to write before the rest of the chunk's.
     Text(Vec<u8>),
-    Done(ChunkOut),
+    Done(Box<ChunkOut>),
 }
 
 /// A report with more findings than this has its JSON record written in pieces, and is
@@ -398,7 +398,7 @@ pub fn run(args: Args) -> ExitCode {
                     }));
                     match out {
                         Ok((out, late)) => {
-                            let _ = done.send(Ok(Part::Done(out)));
+                            let _ = done.send(Ok(Part::Done(Box::new(out))));
                             drop(late);
                         }
                         Err(_) => {
@@ -568,7 +568,7 @@ pub fn run(args: Args) -> ExitCode {
                     write_ok = false;
                     break;
                 }
-                let Some(chunk) = got else {
+                let Some(chunk) = got.map(|c| *c) else {
                     // The chunk's payloads are lost, not the rest of the run.
                     eprintln!(
                         "error: internal error while validating part of a file (a bug: please report it); going on"
