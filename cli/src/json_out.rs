@@ -14,6 +14,55 @@ use crate::output::{Counts, Unseen};
 
 /// Appends one record and its line break to `out`.
 pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report: &Report) {
+    write_head(out, source, location, report);
+    write_findings(out, report, 0..report.findings.len());
+    out.extend_from_slice(b"]}\n");
+}
+
+/// Findings per piece of [`write_record_in_pieces`]: about 2–5 MB of JSON.
+pub const PIECE_FINDINGS: usize = 1 << 14;
+
+/// [`write_record`] for a report of many findings, in pieces of `piece` findings, each handed
+/// to `emit` in order as soon as it is written: the pieces of a window are written in
+/// parallel (rayon), and a record of gigabytes is never held whole (the caller writes each
+/// piece out before the next window is rendered). The pieces put together are exactly what
+/// [`write_record`] writes.
+pub fn write_record_in_pieces(
+    source: &str,
+    location: &Location,
+    report: &Report,
+    piece: usize,
+    mut emit: impl FnMut(Vec<u8>),
+) {
+    use rayon::prelude::*;
+    let piece = piece.max(1);
+    let n = report.findings.len();
+    let mut head = Vec::new();
+    write_head(&mut head, source, location, report);
+    emit(head);
+    let ranges: Vec<std::ops::Range<usize>> = (0..n)
+        .step_by(piece)
+        .map(|a| a..(a + piece).min(n))
+        .collect();
+    let window = 2 * rayon::current_num_threads().max(1);
+    for some in ranges.chunks(window) {
+        let written: Vec<Vec<u8>> = some
+            .par_iter()
+            .map(|r| {
+                let mut out = Vec::with_capacity(r.len() * 160);
+                write_findings(&mut out, report, r.clone());
+                out
+            })
+            .collect();
+        for w in written {
+            emit(w);
+        }
+    }
+    emit(b"]}\n".to_vec());
+}
+
+/// A record up to the opening bracket of its findings.
+fn write_head(out: &mut Vec<u8>, source: &str, location: &Location, report: &Report) {
     out.extend_from_slice(b"{\"source\":");
     write_str(out, source);
     out.extend_from_slice(b",\"location\":{");
@@ -55,8 +104,19 @@ pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report
     out.extend_from_slice(b",\"status\":");
     write_name(out, report.status.as_str());
     out.extend_from_slice(b",\"findings\":[");
-    for (i, f) in report.findings.iter().enumerate() {
-        if i > 0 {
+}
+
+/// The findings `range` of a report, each but the report's first after a comma.
+fn write_findings(out: &mut Vec<u8>, report: &Report, range: std::ops::Range<usize>) {
+    let start = range.start;
+    for (i, f) in report
+        .findings
+        .get(range)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if start + i > 0 {
             out.push(b',');
         }
         out.extend_from_slice(match f.severity {
@@ -75,7 +135,6 @@ pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report
         write_str(out, f.message());
         out.push(b'}');
     }
-    out.extend_from_slice(b"]}\n");
 }
 
 /// Appends the `--summary` record: `{"summary": {...}}` with the run's counts and exit code.
@@ -344,6 +403,35 @@ mod tests {
         r.report.findings.clear();
         r.location = Location::default();
         assert_eq!(ours(&r), serde(&r));
+    }
+
+    #[test]
+    fn a_record_in_pieces_is_the_record() {
+        let r = record("src", "a \"key\" \n", true);
+        let mut many = r.clone();
+        for i in 0..100 {
+            many.report.findings.push(Finding::new(
+                Severity::Note,
+                Code::UnknownField,
+                &format!("/k{i}"),
+                &format!("`k{i}` is new"),
+            ));
+        }
+        let mut empty = r.clone();
+        empty.report.findings.clear();
+        for r in [&r, &many, &empty] {
+            for piece in [1, 3, 7, 64, 1000] {
+                let mut pieces = Vec::new();
+                write_record_in_pieces(&r.source, &r.location, &r.report, piece, |p| {
+                    pieces.push(p)
+                });
+                // A head, the findings `piece` at a time, a tail.
+                let findings = r.report.findings.len().div_ceil(piece);
+                assert_eq!(pieces.len(), findings + 2, "{piece}");
+                let whole: Vec<u8> = pieces.concat();
+                assert_eq!(String::from_utf8(whole).expect("UTF-8"), ours(r), "{piece}");
+            }
+        }
     }
 
     #[test]

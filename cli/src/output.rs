@@ -760,8 +760,10 @@ impl Occurrences {
 struct LocalKey {
     severity: Severity,
     code: Code,
-    /// The normalised pointer: a range of the chunk's `pointers`.
+    /// The normalised pointer: a range of the chunk's `pointers`...
     pointer: (usize, usize),
+    /// ... and its hash (the run's [`Repeats`] looks the key up by it: not hashed twice).
+    hash: u64,
     /// The next key whose pointer has the same hash ([`NONE`]: none).
     next: usize,
     count: u64,
@@ -783,8 +785,14 @@ pub struct Candidate {
 /// What a worker keeps of one chunk in human output with limits: counts of the distinct
 /// findings and the payloads that may be printed; the rest is dropped at once.
 pub struct ChunkFindings {
-    /// The hash of a normalised pointer → the first key with it (the others with the same
-    /// hash follow through [`LocalKey::next`]: other severities and codes, collisions).
+    /// The keys whose normalised pointer was greater than every one before it, in that
+    /// (increasing) order: found again by a binary search, never hashed into `index`. A
+    /// report of a million unknown fields of a sorted map is counted with no random access
+    /// per finding (they were most of human output's time).
+    run: Vec<usize>,
+    /// The other keys: the hash of a normalised pointer → the first key with it (the others
+    /// with the same hash follow through [`LocalKey::next`]: other severities and codes,
+    /// collisions).
     index: FxHashMap<u64, usize>,
     /// The keys' normalised pointers, one after another: a finding costs no allocation, a
     /// new distinct finding none either (the buffers grow by doubling).
@@ -797,6 +805,7 @@ impl ChunkFindings {
     /// Nothing yet.
     pub fn new() -> ChunkFindings {
         ChunkFindings {
+            run: Vec::new(),
             index: FxHashMap::default(),
             pointers: String::new(),
             keys: Vec::new(),
@@ -815,6 +824,17 @@ impl ChunkFindings {
             h.finish()
         };
         let next = self.keys.len();
+        let new = LocalKey {
+            severity: f.severity,
+            code: f.code,
+            pointer: (start, end),
+            hash,
+            next: NONE,
+            count: 0,
+            occurrences: Occurrences::default(),
+        };
+        // A key met before is in the index (few keys, most findings: one probe) or in the
+        // run; a pointer past every one so far starts a key at the end of the run.
         let mut last = NONE;
         let mut k = self.index.get(&hash).copied().unwrap_or(NONE);
         while k != NONE {
@@ -830,20 +850,44 @@ impl ChunkFindings {
             last = k;
             k = key.next;
         }
+        let pointer_of = |k: usize| {
+            let (a, b) = self.keys[k].pointer;
+            &self.pointers[a..b]
+        };
+        // The run's last is the greatest pointer of all keys.
+        let greatest = self
+            .run
+            .last()
+            .is_none_or(|&k| *pointer_of(k) < self.pointers[start..end]);
+        if greatest {
+            self.run.push(next);
+            self.keys.push(new);
+            return next;
+        }
+        if let Ok(r) = self
+            .run
+            .binary_search_by(|&k| pointer_of(k).cmp(&self.pointers[start..end]))
+        {
+            let k = self.run[r];
+            if self.keys[k].severity == f.severity && self.keys[k].code == f.code {
+                // Met again: into the index too, for one probe next time.
+                match last {
+                    NONE => {
+                        self.index.insert(hash, k);
+                    }
+                    l => self.keys[l].next = k,
+                }
+                self.pointers.truncate(start);
+                return k;
+            }
+        }
         match last {
             NONE => {
                 self.index.insert(hash, next);
             }
             l => self.keys[l].next = next,
         }
-        self.keys.push(LocalKey {
-            severity: f.severity,
-            code: f.code,
-            pointer: (start, end),
-            next: NONE,
-            count: 0,
-            occurrences: Occurrences::default(),
-        });
+        self.keys.push(new);
         next
     }
 
@@ -871,6 +915,16 @@ impl ChunkFindings {
     }
 }
 
+impl ChunkFindings {
+    /// The findings of the payloads kept (what dropping them costs).
+    pub fn findings(&self) -> usize {
+        self.candidates
+            .iter()
+            .map(|c| c.report.findings.len())
+            .sum()
+    }
+}
+
 impl Default for ChunkFindings {
     fn default() -> Self {
         ChunkFindings::new()
@@ -887,6 +941,8 @@ struct GlobalKey {
     shown: u64,
     first: String,
     seen: usize,
+    /// The next key whose pointer has the same hash ([`NONE`]: none).
+    next: usize,
 }
 
 /// A distinct finding over the run: severity, code, pointer with array indices as `*`.
@@ -904,7 +960,12 @@ pub struct Row<'a> {
 /// order, and prints the table at the end.
 pub struct Repeats {
     limits: Limits,
-    keys: FxHashMap<String, GlobalKey>,
+    /// The hash of a normalised pointer (as [`ChunkFindings`] computed it) → the first key
+    /// with it; the others follow through [`GlobalKey::next`]. A chunk's distinct finding is
+    /// looked up without a key string built or hashed again.
+    index: FxHashMap<u64, usize>,
+    /// In the order first seen.
+    keys: Vec<GlobalKey>,
     /// Occurrences of distinct findings met after [`MAX_KEYS`] (not tracked one by one)...
     untracked: u64,
     /// ... and how many of them were printed.
@@ -921,7 +982,8 @@ impl Repeats {
     pub fn new(limits: Limits) -> Repeats {
         Repeats {
             limits,
-            keys: FxHashMap::default(),
+            index: FxHashMap::default(),
+            keys: Vec::new(),
             untracked: 0,
             untracked_shown: 0,
         }
@@ -934,9 +996,9 @@ impl Repeats {
         out: &mut String,
         style: &Style,
         batch: &Batch,
-        mut chunk: ChunkFindings,
+        chunk: &mut ChunkFindings,
     ) {
-        self.merge_chunk(batch, &mut chunk);
+        self.merge_chunk(batch, chunk);
         let source: &str = batch.source();
         for cand in &chunk.candidates {
             if !style.verbose && !cand.shown.iter().any(|&s| s) {
@@ -957,7 +1019,6 @@ impl Repeats {
     /// occurrences are printed.
     pub fn merge_chunk(&mut self, batch: &Batch, chunk: &mut ChunkFindings) {
         let source: &str = batch.source();
-        let mut key = String::new();
         let ChunkFindings {
             keys,
             pointers,
@@ -972,25 +1033,25 @@ impl Repeats {
         for lk in keys.drain(..) {
             let seen = self.keys.len();
             let pointer = &pointers[lk.pointer.0..lk.pointer.1];
-            key.clear();
-            key.push_str(lk.severity.as_str());
-            key.push(' ');
-            key.push_str(lk.code.as_str());
-            key.push(' ');
-            key.push_str(pointer);
-            let tracked = self.keys.contains_key(key.as_str());
-            if !tracked && self.keys.len() >= MAX_KEYS {
-                for o in lk.occurrences.iter() {
-                    mark(candidates, o);
+            let (found, last) = self.find(lk.hash, lk.severity, lk.code, pointer);
+            let k = match found {
+                Some(k) => k,
+                None if self.keys.len() >= MAX_KEYS => {
+                    for o in lk.occurrences.iter() {
+                        mark(candidates, o);
+                    }
+                    self.untracked += lk.count;
+                    self.untracked_shown += lk.occurrences.len() as u64;
+                    continue;
                 }
-                self.untracked += lk.count;
-                self.untracked_shown += lk.occurrences.len() as u64;
-                continue;
-            }
-            if !tracked {
-                self.keys.insert(
-                    key.clone(),
-                    GlobalKey {
+                None => {
+                    match last {
+                        Some(l) => self.keys[l].next = seen,
+                        None => {
+                            self.index.insert(lk.hash, seen);
+                        }
+                    }
+                    self.keys.push(GlobalKey {
                         severity: lk.severity,
                         code: lk.code,
                         pointer: pointer.to_owned(),
@@ -998,12 +1059,12 @@ impl Repeats {
                         shown: 0,
                         first: String::new(),
                         seen,
-                    },
-                );
-            }
-            let Some(g) = self.keys.get_mut(key.as_str()) else {
-                continue;
+                        next: NONE,
+                    });
+                    seen
+                }
             };
+            let g = &mut self.keys[k];
             if g.count == 0 {
                 if let Some(&(c, i)) = lk.occurrences.iter().next() {
                     if let Some(cand) = candidates.get(c) {
@@ -1027,9 +1088,30 @@ impl Repeats {
         pointers.clear();
     }
 
+    /// The key of a distinct finding, if tracked; else the last key of its hash's chain
+    /// (`None`: the hash has none).
+    fn find(
+        &self,
+        hash: u64,
+        severity: Severity,
+        code: Code,
+        pointer: &str,
+    ) -> (Option<usize>, Option<usize>) {
+        let mut last = None;
+        let mut k = self.index.get(&hash).copied().unwrap_or(NONE);
+        while let Some(g) = self.keys.get(k) {
+            if g.severity == severity && g.code == code && g.pointer == pointer {
+                return (Some(k), last);
+            }
+            last = Some(k);
+            k = g.next;
+        }
+        (None, last)
+    }
+
     /// The distinct findings' keys, errors first, then most frequent, then first seen.
     fn by_frequency(&self) -> Vec<&GlobalKey> {
-        let mut rows: Vec<&GlobalKey> = self.keys.values().collect();
+        let mut rows: Vec<&GlobalKey> = self.keys.iter().collect();
         rows.sort_by(|a, b| {
             (b.severity == Severity::Error)
                 .cmp(&(a.severity == Severity::Error))
@@ -1057,12 +1139,12 @@ impl Repeats {
     /// The table of the most frequent findings, when some occurrences were not printed;
     /// empty otherwise.
     pub fn table(&self, style: &Style) -> String {
-        let hidden: u64 = self.keys.values().map(|g| g.count - g.shown).sum::<u64>()
+        let hidden: u64 = self.keys.iter().map(|g| g.count - g.shown).sum::<u64>()
             + (self.untracked - self.untracked_shown);
         if hidden == 0 {
             return String::new();
         }
-        let total: u64 = self.keys.values().map(|g| g.count).sum::<u64>() + self.untracked;
+        let total: u64 = self.keys.iter().map(|g| g.count).sum::<u64>() + self.untracked;
         let rows = self.by_frequency();
         let cut = rows.len().min(TABLE_ROWS);
         let (show, rest) = rows.split_at(cut);
@@ -1442,6 +1524,128 @@ mod tests {
                 (E, Field, "/a/*", 2, 2),
                 (W, Field, "/a/x", 2, 2),
                 (W, Field, "/a/*/b", 4, 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn pointers_in_increasing_order_are_not_hashed() {
+        // A report of 20,000 unknown fields of a sorted map (then repeats of some, under
+        // other codes too): the keys past every pointer before them are found by a binary
+        // search, never put in the hash index (every distinct finding was); the counts are
+        // those of a plain count.
+        use Code::{UnknownEnumValue as Enum, UnknownField as Field};
+        use Severity::Warning as W;
+        let f = |code, pointer: &str| {
+            let mut f = Finding::new(W, code, pointer, "");
+            f.line = Some(1);
+            f.column = Some(1);
+            f
+        };
+        let mut findings: Vec<Finding> = (0..20_000)
+            .map(|i| f(Field, &format!("/k{i:05}")))
+            .collect();
+        findings.extend(
+            (0..20_000)
+                .step_by(7)
+                .map(|i| f(Field, &format!("/k{i:05}"))),
+        );
+        findings.extend(
+            (0..20_000)
+                .step_by(9)
+                .map(|i| f(Enum, &format!("/k{i:05}"))),
+        );
+        findings.push(f(Enum, "/a/3"));
+        findings.push(f(Enum, "/a/4"));
+        let report = Report {
+            kind: None,
+            schema: None,
+            status: Status::Warning,
+            findings: findings.clone(),
+        };
+        let style = Style {
+            color: false,
+            verbose: false,
+        };
+        let limits = Limits {
+            others: Some(2),
+            errors: Some(2),
+        };
+        let mut chunk = ChunkFindings::new();
+        chunk.add(&style, &limits, 0, report);
+        assert_eq!(chunk.run.len(), 20_000);
+        // The keys of another code on a pointer the run has, `/a/*`, and the run's keys met
+        // again (each put in the index when first met again; one of a hash's chain).
+        assert!(chunk.index.len() <= 20_000usize.div_ceil(9) + 1 + 20_000usize.div_ceil(7));
+        let mut want: Vec<(Code, String, u64)> = Vec::new();
+        let mut at: std::collections::HashMap<(Code, String), usize> = Default::default();
+        for x in &findings {
+            let mut p = String::new();
+            normalise_pointer(&mut p, x.pointer());
+            let i = *at.entry((x.code, p.clone())).or_insert_with(|| {
+                want.push((x.code, p, 0));
+                want.len() - 1
+            });
+            want[i].2 += 1;
+        }
+        let got: Vec<(Code, String, u64)> = chunk
+            .keys
+            .iter()
+            .map(|k| {
+                let p = chunk.pointers[k.pointer.0..k.pointer.1].to_owned();
+                (k.code, p, k.count)
+            })
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn the_run_tells_apart_distinct_findings_of_one_hash() {
+        use Code::{UnknownEnumValue as Enum, UnknownField as Field};
+        use Severity::{Error as E, Warning as W};
+        let limits = Limits {
+            others: Some(2),
+            errors: Some(2),
+        };
+        let mut repeats = Repeats::new(limits);
+        let b = batch("{}");
+        // Two chunks whose keys all have one hash (a collision, forced): each distinct
+        // finding is still counted on its own, across chunks.
+        for _ in 0..2 {
+            let mut chunk = ChunkFindings::new();
+            for (severity, code, pointer, count) in [
+                (W, Field, "/a", 1),
+                (W, Field, "/b", 2),
+                (W, Enum, "/a", 3),
+                (E, Field, "/a", 4),
+            ] {
+                let start = chunk.pointers.len();
+                chunk.pointers.push_str(pointer);
+                chunk.keys.push(LocalKey {
+                    severity,
+                    code,
+                    pointer: (start, chunk.pointers.len()),
+                    hash: 7,
+                    next: NONE,
+                    count,
+                    occurrences: Occurrences::default(),
+                });
+            }
+            repeats.merge_chunk(&b, &mut chunk);
+        }
+        let rows: Vec<_> = repeats
+            .rows()
+            .iter()
+            .map(|r| (r.severity, r.code, r.pointer.to_owned(), r.count))
+            .collect();
+        let row = |s, c, p: &str, n| (s, c, p.to_owned(), n);
+        assert_eq!(
+            rows,
+            vec![
+                row(E, Field, "/a", 8),
+                row(W, Enum, "/a", 6),
+                row(W, Field, "/b", 4),
+                row(W, Field, "/a", 2),
             ]
         );
     }

@@ -18,7 +18,7 @@ use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc::{sync_channel, Receiver, TryRecvError};
+use std::sync::mpsc::{channel, sync_channel, Receiver, TryRecvError};
 use std::sync::Arc;
 use std::thread;
 
@@ -26,7 +26,7 @@ use clap::ValueEnum;
 use discord_invite::validate::input::{
     Batch, Event, FileFormat, Location, Reader, BATCH_BYTES, MAX_PAYLOAD_BYTES,
 };
-use discord_invite::validate::{Code, Kind, Options};
+use discord_invite::validate::{Code, Kind, Options, Report};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::output::{self, ChunkFindings, Counts, Limits, Payload, Repeats, Style};
@@ -156,8 +156,28 @@ enum Slot {
     /// A file starts or ends, or a path could not be read.
     Event(Event),
     /// A chunk of a batch, being validated by the pool.
-    Chunk(Receiver<Result<ChunkOut, ()>>),
+    Chunk(Receiver<Result<Part, ()>>),
 }
+
+/// What a worker sends for its chunk: the output of a huge record as it is written (see
+/// [`json_out::write_record_in_pieces`]), then the chunk's result. The main thread writes
+/// each piece as it comes when the chunk is the one it is at (a single large document: the
+/// whole record is never held at once).
+enum Part {
+    /// Output to write before the rest of the chunk's.
+    Text(Vec<u8>),
+    Done(Box<ChunkOut>),
+}
+
+/// A report with more findings than this has its JSON record written in pieces, and is
+/// dropped only once its output is handed over (see [`Late`]).
+const PIECES_AT: usize = 2 * json_out::PIECE_FINDINGS;
+
+/// What is dropped after the chunk's result is sent: freeing a report of a million findings
+/// (their shared text, a reference count each, hundreds of MB given back to the system) is
+/// work the output need not wait for; when it is the run's last chunk, the process may end
+/// before it is done.
+type Late = Vec<Report>;
 
 /// A worker's result for one chunk.
 struct ChunkOut {
@@ -192,7 +212,15 @@ impl Job {
 }
 
 impl Job {
-    fn run(&self, batch: Arc<Batch>, range: Range<usize>, last: bool) -> ChunkOut {
+    /// Validates and renders a chunk; `early` takes output written before the chunk is done
+    /// (a huge record, piece by piece).
+    fn run(
+        &self,
+        batch: Arc<Batch>,
+        range: Range<usize>,
+        last: bool,
+        early: &mut dyn FnMut(Vec<u8>),
+    ) -> (ChunkOut, Late) {
         let mut text = Vec::new();
         if self.format == Format::Json {
             // Records are about 1.5 times an invite's size: grow the buffer once or twice at
@@ -204,12 +232,27 @@ impl Job {
         let mut findings = self.counts_findings().then(ChunkFindings::new);
         let mut human = String::new();
         let mut suite = Vec::new();
+        let mut late = Late::new();
         let default = Location::default();
         for i in range {
             let report = batch.report(i, &self.options);
             counts.add(&report);
             let location = batch.location(i).unwrap_or(&default);
             match (self.format, &mut findings) {
+                (Format::Json, _) if report.findings.len() > PIECES_AT => {
+                    // What came before goes first.
+                    if !text.is_empty() {
+                        early(std::mem::take(&mut text));
+                    }
+                    json_out::write_record_in_pieces(
+                        batch.source(),
+                        location,
+                        &report,
+                        json_out::PIECE_FINDINGS,
+                        &mut *early,
+                    );
+                    late.push(report);
+                }
                 (Format::Json, _) => {
                     json_out::write_record(&mut text, batch.source(), location, &report)
                 }
@@ -246,13 +289,14 @@ impl Job {
             text = human.into_bytes();
         }
         let bytes = if last { batch.bytes() } else { 0 };
-        ChunkOut {
+        let out = ChunkOut {
             batch,
             text,
             counts,
             findings,
             bytes,
-        }
+        };
+        (out, late)
     }
 }
 
@@ -337,14 +381,30 @@ pub fn run(args: Args) -> ExitCode {
             let ranges = chunks(&batch);
             let n = ranges.len();
             for (k, range) in ranges.into_iter().enumerate() {
-                let (done, result) = sync_channel(1);
+                // Unbounded: a worker never blocks on it (it could hold up the pool while the
+                // main thread waits for an earlier chunk); a huge record's pieces wait here
+                // at worst, as the whole record would.
+                let (done, result) = channel();
                 let (job, batch) = (worker_job.clone(), batch.clone());
                 rayon::spawn(move || {
                     // A panic in the validator must not abort the process: the main thread
-                    // reports it and exits with 2.
-                    let out = catch_unwind(AssertUnwindSafe(|| job.run(batch, range, k + 1 == n)))
-                        .map_err(|_| ());
-                    let _ = done.send(out);
+                    // reports it and exits with 2. (Once the main thread is gone, pieces
+                    // are dropped.)
+                    let mut early = |text: Vec<u8>| {
+                        let _ = done.send(Ok(Part::Text(text)));
+                    };
+                    let out = catch_unwind(AssertUnwindSafe(|| {
+                        job.run(batch, range, k + 1 == n, &mut early)
+                    }));
+                    match out {
+                        Ok((out, late)) => {
+                            let _ = done.send(Ok(Part::Done(Box::new(out))));
+                            drop(late);
+                        }
+                        Err(_) => {
+                            let _ = done.send(Err(()));
+                        }
+                    }
                 });
                 if tx.send(Slot::Chunk(result)).is_err() {
                     return;
@@ -485,7 +545,30 @@ pub fn run(args: Args) -> ExitCode {
             // The reader turns batches into chunks; nothing else arrives.
             Slot::Event(Event::Batch(_)) => {}
             Slot::Chunk(result) => {
-                let Ok(Ok(chunk)) = result.recv() else {
+                // Pieces of a huge record first, written as they come.
+                let mut piece_failed = false;
+                let got = loop {
+                    match result.recv() {
+                        Ok(Ok(Part::Text(piece))) => {
+                            let res = match &progress {
+                                Some(pb) => pb.suspend(|| out.write_all(&piece)),
+                                None => out.write_all(&piece),
+                            };
+                            if let Err(e) = res {
+                                crate::stdout::failed(&e);
+                                piece_failed = true;
+                                break None;
+                            }
+                        }
+                        Ok(Ok(Part::Done(chunk))) => break Some(chunk),
+                        _ => break None,
+                    }
+                };
+                if piece_failed {
+                    write_ok = false;
+                    break;
+                }
+                let Some(chunk) = got.map(|c| *c) else {
                     // The chunk's payloads are lost, not the rest of the run.
                     eprintln!(
                         "error: internal error while validating part of a file (a bug: please report it); going on"
@@ -499,7 +582,11 @@ pub fn run(args: Args) -> ExitCode {
                     if job.format == Format::Markdown {
                         repeats.merge_chunk(&chunk.batch, &mut findings);
                     } else {
-                        repeats.print_chunk(&mut human, &style, &chunk.batch, findings);
+                        repeats.print_chunk(&mut human, &style, &chunk.batch, &mut findings);
+                    }
+                    if findings.findings() > PIECES_AT {
+                        // Freed beside the output (see `Late`).
+                        rayon::spawn(move || drop(findings));
                     }
                 }
                 bytes += chunk.bytes;
@@ -658,4 +745,66 @@ fn progress_bar() -> Option<ProgressBar> {
     );
     pb.enable_steady_tick(std::time::Duration::from_millis(250));
     Some(pb)
+}
+
+#[cfg(test)]
+mod tests {
+    use discord_invite::validate::input::Reader;
+
+    use super::*;
+
+    #[test]
+    fn a_huge_record_is_handed_out_in_pieces() {
+        // A small payload, then one of 3 pieces' worth of unknown fields, then a small one:
+        // the first is handed out before the huge record's pieces, the last stays in the
+        // chunk's text, and all together are the records `write_record` writes.
+        let n = PIECES_AT + json_out::PIECE_FINDINGS;
+        let members: Vec<String> = (0..n).map(|i| format!("\"k{i:07}\":1")).collect();
+        let huge = format!("{{\"type\":0,\"code\":\"a\",{}}}", members.join(","));
+        let small = r#"{"type":0,"code":"b","zz":1}"#;
+        let text = format!("{small}\n{huge}\n{small}\n");
+        let batch = Reader::from_stream("t", std::io::Cursor::new(text))
+            .find_map(|e| match e {
+                Event::Batch(b) => Some(Arc::new(b)),
+                _ => None,
+            })
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(batch.len(), 3);
+        let job = Job {
+            options: Options::default(),
+            format: Format::Json,
+            style: Style {
+                color: false,
+                verbose: false,
+            },
+            limits: Limits {
+                others: None,
+                errors: None,
+            },
+            strict: false,
+        };
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        let (out, late) = job.run(batch.clone(), 0..3, true, &mut |p| pieces.push(p));
+        assert_eq!(late.len(), 1, "the huge report is dropped late");
+        // The first record, the head, the findings in pieces, the tail.
+        let findings = batch.report(1, &Options::default()).findings.len();
+        assert!(findings > PIECES_AT);
+        assert_eq!(
+            pieces.len(),
+            3 + findings.div_ceil(json_out::PIECE_FINDINGS)
+        );
+        let largest = pieces.iter().map(Vec::len).max().unwrap_or(0);
+        assert!(largest < 200 * json_out::PIECE_FINDINGS, "{largest} bytes");
+        let mut want = Vec::new();
+        let options = Options::default();
+        for i in 0..3 {
+            let location = batch.location(i).cloned().unwrap_or_default();
+            let report = batch.report(i, &options);
+            json_out::write_record(&mut want, batch.source(), &location, &report);
+        }
+        let mut got = pieces.concat();
+        got.extend_from_slice(&out.text);
+        assert!(got == want, "the pieces differ from the records");
+        assert_eq!(out.counts.payloads, 3);
+    }
 }

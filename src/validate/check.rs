@@ -86,8 +86,15 @@ fn push_index(out: &mut String, mut i: usize) {
             break;
         }
     }
-    for &d in &digits[n..] {
-        out.push(char::from(d));
+    // ASCII digits: one copy (a `push` per digit checked the capacity each time).
+    out.push_str(crate::ascii::ascii_str(&digits[n..]).unwrap_or_default());
+}
+
+/// A string node's text (`None` for other values).
+fn node_str<'a>(node: &'a Node<'_>) -> Option<&'a str> {
+    match &node.value {
+        Value::String(s) => Some(s),
+        _ => None,
     }
 }
 
@@ -472,6 +479,7 @@ impl<'s, 'n> Checker<'s, 'n> {
                 i,
                 |state, j| unique::node_hash(state, &items[j]),
                 |j, k| unique::same(&items[j], &items[k]),
+                |j, k| unique::str_below(node_str(&items[j]), node_str(&items[k])),
             );
             if let Some(j) = first {
                 self.path.push(Seg::Index(i));

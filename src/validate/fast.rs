@@ -150,11 +150,12 @@ pub(crate) struct Fast<'s, 'a> {
     n_siblings: usize,
 }
 
-/// The common member: `key` is a property of `s` not seen before in this object (`seen`, whose
-/// bit it sets) and not deprecated, so it needs no report; its schema and flags.
+/// The common member: a key that is property `pi` of `s` (`None`: no property), not seen
+/// before in this object (`seen`, whose bit it sets) and not deprecated, so it needs no
+/// report; its schema and flags. The caller looks the key up once for this and the rest.
 #[inline(always)]
-fn plain_property(s: &Schema, key: &str, seen: &mut u64) -> Option<PropertyInfo> {
-    let pi = s.property(key)?;
+fn plain_property(s: &Schema, pi: Option<usize>, seen: &mut u64) -> Option<PropertyInfo> {
+    let pi = pi?;
     let p = *s.property_info.get(pi)?;
     let bit = 1u64 << pi;
     if *seen & bit != 0 || p.deprecated {
@@ -603,6 +604,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             n,
             |state, j| unique::scalar_hash(state, earlier[j].scalar()),
             |j, k| earlier[j].same(&earlier[k]),
+            |j, k| unique::str_below(earlier[j].text(), earlier[k].text()),
         );
         if let Some(j) = first {
             self.report_with(Code::DuplicateItem, at, 64, |out| {
@@ -634,8 +636,9 @@ impl<'s, 'a> Fast<'s, 'a> {
                 self.ws();
                 self.expect(b':')?;
                 self.ws();
+                let property = s.and_then(|s| property_index(s, key));
                 let (vid, optional) =
-                    self.member(s, root, base, &mut seen, siblings, key_start, key)?;
+                    self.member(s, root, base, &mut seen, siblings, key_start, key, property)?;
                 self.value(vid, optional, &[])?;
                 self.stacks.path.pop();
                 if self.next_or_close(b'}')? {
@@ -673,8 +676,9 @@ impl<'s, 'a> Fast<'s, 'a> {
         siblings: &[Id],
         key_start: usize,
         key: &'a str,
+        property: Option<usize>,
     ) -> R<(Option<Id>, bool)> {
-        if let Some(p) = s.and_then(|s| plain_property(s, key, seen)) {
+        if let Some(p) = s.and_then(|s| plain_property(s, property, seen)) {
             if root {
                 self.top_keys |= top::bit(key);
             }
@@ -684,7 +688,6 @@ impl<'s, 'a> Fast<'s, 'a> {
         if root {
             self.top_keys |= top::bit(key);
         }
-        let property = s.and_then(|s| property_index(s, key));
         // A repeated key: the slow path reports it and picks which occurrence to check.
         match property {
             Some(pi) => {
@@ -981,7 +984,8 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
             return Err(crate::fast::Bail);
         };
         // The common case, in line (`member` does the same, and all the rest).
-        if let Some(p) = f.s.and_then(|s| plain_property(s, key, &mut f.seen)) {
+        let property = f.s.and_then(|s| property_index(s, key));
+        if let Some(p) = f.s.and_then(|s| plain_property(s, property, &mut f.seen)) {
             if f.root {
                 self.top_keys |= top::bit(key);
             }
@@ -989,7 +993,7 @@ impl<'a> crate::fast::Hook<'a> for &mut Fast<'_, 'a> {
             self.next = (Some(p.id), !p.required);
             return Ok(());
         }
-        self.key_slow(at, key)
+        self.key_slow(at, key, property)
     }
 
     #[inline]
@@ -1020,7 +1024,12 @@ impl<'a> Fast<'_, 'a> {
     /// [`Hook::key`](crate::fast::Hook::key) beyond the common case.
     #[cold]
     #[inline(never)]
-    fn key_slow(&mut self, at: usize, key: &'a str) -> Result<(), crate::fast::Bail> {
+    fn key_slow(
+        &mut self,
+        at: usize,
+        key: &'a str,
+        property: Option<usize>,
+    ) -> Result<(), crate::fast::Bail> {
         let Some(&f) = self.stacks.frames.last() else {
             return Err(crate::fast::Bail);
         };
@@ -1035,7 +1044,7 @@ impl<'a> Fast<'_, 'a> {
             &[]
         };
         self.next = self
-            .member(f.s, f.root, f.base, &mut seen, siblings, at, key)
+            .member(f.s, f.root, f.base, &mut seen, siblings, at, key, property)
             .map_err(|Bail| crate::fast::Bail)?;
         if let Some(f) = self.stacks.frames.last_mut() {
             f.seen = seen;
@@ -1087,6 +1096,14 @@ impl<'a> Item<'a> {
             (Item::Number(x), Item::Number(y)) => unique::same_number(x, y),
             (Item::Str(x), Item::Str(y)) => key_eq(x, y),
             _ => false,
+        }
+    }
+
+    /// A string item's text (`None` for the others).
+    fn text(&self) -> Option<&'a str> {
+        match *self {
+            Item::Str(text) => Some(text),
+            _ => None,
         }
     }
 

@@ -42,6 +42,23 @@ pub(crate) fn count_probe() {
     count(1);
 }
 
+#[cfg(test)]
+thread_local! {
+    static HASHED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Keys hashed by [`Repeats`] on this thread so far (test builds only).
+#[cfg(test)]
+pub(crate) fn hashed() -> u64 {
+    HASHED.with(std::cell::Cell::get)
+}
+
+/// Counts one key or item hashed (test builds only).
+#[cfg(test)]
+pub(crate) fn count_hashed() {
+    HASHED.with(|c| c.set(c.get() + 1));
+}
+
 /// Key comparisons and hash probes made on this thread so far (test builds only).
 #[cfg(test)]
 pub(crate) fn comparisons() -> u64 {
@@ -77,9 +94,14 @@ impl Hasher for Identity {
 /// (key `i` is `key(i)`) and calls [`Repeats::first`] once per key, in order.
 #[derive(Default)]
 pub(crate) struct Repeats {
-    /// Past [`INDEX_AT`] keys: each distinct key's hash → the index of its first occurrence.
-    /// A hash shared by two different keys (a collision; the hasher is randomly keyed, so an
-    /// input cannot aim for one) is resolved by a scan.
+    /// Whether two keys were met out of strictly increasing order. Until then every key is
+    /// distinct from all before it by one comparison with the last, with no index (a map
+    /// serialized sorted, as Go's `encoding/json`, `jq -S` or a `BTreeMap` write it; see
+    /// [`repeats_in`]).
+    unordered: bool,
+    /// Past [`INDEX_AT`] keys, once unordered: each distinct key's hash → the index of its
+    /// first occurrence. A hash shared by two different keys (a collision; the hasher is
+    /// randomly keyed, so an input cannot aim for one) is resolved by a scan.
     index: Option<(RandomState, HashIndex)>,
 }
 
@@ -87,19 +109,36 @@ impl Repeats {
     /// The index of the first earlier key equal to key `n` (keys `0..n` were passed before).
     pub fn first<'k>(&mut self, n: usize, key: impl Fn(usize) -> &'k str) -> Option<usize> {
         let new = key(n);
+        if !self.unordered {
+            if n == 0 {
+                return None;
+            }
+            #[cfg(test)]
+            count(1);
+            // Keys `0..n` increase strictly: all are below key `n - 1`.
+            if key(n - 1) < new {
+                return None;
+            }
+            self.unordered = true;
+        }
         if n < INDEX_AT {
             return (0..n).find(|&i| key_eq(key(i), new));
         }
         let (state, index) = self.index.get_or_insert_with(|| {
             let state = RandomState::default();
-            let mut index = HashIndex::with_capacity_and_hasher(4 * INDEX_AT, Default::default());
+            let mut index =
+                HashIndex::with_capacity_and_hasher(n.max(4 * INDEX_AT), Default::default());
             for i in 0..n {
+                #[cfg(test)]
+                count_hashed();
                 index.entry(state.hash_one(key(i))).or_insert(i);
             }
             (state, index)
         });
         #[cfg(test)]
         count(1);
+        #[cfg(test)]
+        count_hashed();
         match index.entry(state.hash_one(new)) {
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(n);
@@ -184,6 +223,21 @@ pub(crate) fn repeats_in<'k>(n: usize, key: impl Fn(usize) -> &'k str) -> Vec<(u
 impl Repeats {
     /// Whether `key` is among keys `0..n` (passed to [`Repeats::first`] before).
     pub fn contains<'k>(&self, n: usize, key: impl Fn(usize) -> &'k str, wanted: &str) -> bool {
+        if !self.unordered {
+            // Strictly increasing: a binary search.
+            let (mut lo, mut hi) = (0, n);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                #[cfg(test)]
+                count(1);
+                match key(mid).cmp(wanted) {
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Greater => hi = mid,
+                    std::cmp::Ordering::Equal => return true,
+                }
+            }
+            return false;
+        }
         match &self.index {
             Some((state, index)) => match index.get(&state.hash_one(wanted)) {
                 None => false,
@@ -235,6 +289,51 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn contains_agrees_with_a_scan() {
+        for keys in [
+            (0..300).map(|i| format!("k{i:03}")).collect::<Vec<_>>(),
+            (0..300).map(|i| format!("k{}", i % 40)).collect(),
+            (0..10).map(|i| format!("k{}", 9 - i)).collect(),
+        ] {
+            let mut repeats = Repeats::default();
+            for n in 0..keys.len() {
+                repeats.first(n, |i| &keys[i]);
+                for wanted in ["k000", "k005", "k299", "k5", "k39", "k9", "k", "x", ""] {
+                    assert_eq!(
+                        repeats.contains(n + 1, |i| &keys[i], wanted),
+                        keys[..=n].iter().any(|k| k == wanted),
+                        "{n} {wanted}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_in_increasing_order_are_not_hashed() {
+        // One comparison with the key before: no index (it hashed every key past the 16th).
+        let keys: Vec<String> = (0..40_000).map(|i| format!("k{i:05}")).collect();
+        let (hashed_before, before) = (hashed(), comparisons());
+        let mut repeats = Repeats::default();
+        for n in 0..keys.len() {
+            assert_eq!(repeats.first(n, |i| &keys[i]), None);
+        }
+        assert_eq!(hashed() - hashed_before, 0);
+        assert!(comparisons() - before < 40_000);
+        // The first key out of order hashes the keys so far, once; a repeat is then found.
+        let mut late = keys.clone();
+        late.push("k00007".to_owned());
+        late.push("k39999x".to_owned());
+        let mut repeats = Repeats::default();
+        let found: Vec<Option<usize>> = (0..late.len())
+            .map(|n| repeats.first(n, |i| &late[i]))
+            .collect();
+        assert_eq!(found[40_000], Some(7));
+        assert_eq!(found[40_001], None);
+        assert!(hashed() - hashed_before < 40_003);
     }
 
     #[test]

@@ -743,7 +743,8 @@ pub(crate) fn validate_slow(
     let mut last = None;
     let mut message = String::new();
     for d in std::mem::take(&mut doc.duplicates) {
-        if last != Some(d.first) || !dups.push_repeat(Code::DuplicateKey, d.offset, &d.pointer) {
+        let pointer = doc.pointer(&d);
+        if last != Some(d.first) || !dups.push_repeat(Code::DuplicateKey, d.offset, pointer) {
             let (l, c) = match firsts.binary_search(&d.first) {
                 Ok(i) => first_at[i],
                 Err(_) => position::line_col(bytes, d.first),
@@ -754,7 +755,7 @@ pub(crate) fn validate_slow(
                 message,
                 "key repeated in one object (first at line {l}, column {c}); readers disagree on which one wins"
             );
-            dups.push(Code::DuplicateKey, d.offset, &d.pointer, &message);
+            dups.push(Code::DuplicateKey, d.offset, pointer, &message);
             last = Some(d.first);
         }
     }
@@ -1083,8 +1084,10 @@ fn finish(
     skipped: bool,
 ) -> Report {
     let text::Written { mut raws, texts } = written;
-    // Nearly always in order already (one pass over the runs).
-    raws.sort_by_key(|f| f.offset);
+    // Nearly always in order already: then not even the sort's scratch buffer.
+    if !raws.is_sorted_by_key(|f| f.offset) {
+        raws.sort_by_key(|f| f.offset);
+    }
     let reach = raws.last().map_or(0, |f| f.offset);
     let mut lines = position::Lines::reaching(bytes, reach);
     let mut findings = text::findings(&raws, texts);

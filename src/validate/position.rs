@@ -113,8 +113,9 @@ pub(crate) fn number_is_integer(raw: &str) -> bool {
 /// A repeated key in one object: where the repeat and the first occurrence start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DuplicateKey {
-    /// Pointer to the duplicated member (e.g. `/guild/name`).
-    pub pointer: String,
+    /// Pointer to the duplicated member (e.g. `/guild/name`): a range of
+    /// [`Document::pointers`] (repeats of one member share it).
+    pub pointer: (usize, usize),
     /// Byte offset of the repeated key.
     pub offset: usize,
     /// Byte offset of the first occurrence of the key.
@@ -133,6 +134,17 @@ pub(crate) struct SyntaxError {
 pub(crate) struct Document<'a> {
     pub root: Node<'a>,
     pub duplicates: Vec<DuplicateKey>,
+    /// The duplicates' pointers, one after another.
+    pub pointers: String,
+}
+
+impl Document<'_> {
+    /// The pointer of a duplicate of this document.
+    pub fn pointer(&self, d: &DuplicateKey) -> &str {
+        self.pointers
+            .get(d.pointer.0..d.pointer.1)
+            .unwrap_or_default()
+    }
 }
 
 /// The encoding of a text that is UTF-16 or UTF-32 rather than UTF-8, told by its byte order
@@ -181,6 +193,7 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
         return Err(p.error("trailing characters"));
     }
     let mut duplicates = p.duplicates;
+    let mut pointers = String::new();
     // Pointers are built only when there is a duplicate (rare), in one walk of the tree for
     // all of them, in document order (the walk's order; an object's repeats are found when it
     // closes, so an inner object's come before its holder's).
@@ -188,9 +201,13 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
         duplicates.sort_unstable_by_key(|d| d.offset);
         let mut path = String::new();
         let mut next = duplicates.iter_mut().peekable();
-        name_repeats(&root, &mut path, &mut next);
+        name_repeats(&root, &mut path, &mut next, &mut pointers);
     }
-    Ok(Document { root, duplicates })
+    Ok(Document {
+        root,
+        duplicates,
+        pointers,
+    })
 }
 
 /// Checks one JSON document as [`parse`] does (the same error at the same offset) without
@@ -360,13 +377,15 @@ struct Parser<'a> {
     duplicates: Vec<DuplicateKey>,
 }
 
-/// Gives each repeated key in `next` (in document order) the pointer of its member: one walk
-/// of `node` (whose pointer is `path`), entering only the values that hold the next one, so
+/// Gives each repeated key in `next` (in document order) the pointer of its member, written
+/// to `pointers` (a repeat with the pointer of the one before shares its text): one walk of
+/// `node` (whose pointer is `path`), entering only the values that hold the next one, so
 /// naming every repeat of a document costs one pass, however many there are.
 fn name_repeats(
     node: &Node<'_>,
     path: &mut String,
     next: &mut std::iter::Peekable<std::slice::IterMut<'_, DuplicateKey>>,
+    pointers: &mut String,
 ) {
     let len = path.len();
     let inside = |n: &Node<'_>, d: Option<&&mut DuplicateKey>| {
@@ -385,10 +404,13 @@ fn name_repeats(
                 path.push('/');
                 push_escaped(path, &m.key);
                 if let Some(d) = next.next_if(|d| d.offset == m.key_start) {
-                    d.pointer = path.clone();
+                    if !pointers.ends_with(path.as_str()) {
+                        pointers.push_str(path);
+                    }
+                    d.pointer = (pointers.len() - path.len(), pointers.len());
                 }
                 if inside(&m.value, next.peek()) {
-                    name_repeats(&m.value, path, next);
+                    name_repeats(&m.value, path, next, pointers);
                 }
                 path.truncate(len);
             }
@@ -403,7 +425,7 @@ fn name_repeats(
                 }
                 path.push('/');
                 path.push_str(&i.to_string());
-                name_repeats(item, path, next);
+                name_repeats(item, path, next, pointers);
                 path.truncate(len);
             }
         }
@@ -770,7 +792,7 @@ impl<'a> Parser<'a> {
         for (j, i) in repeats_in(members.len(), |i| &members[i].key) {
             members[j].repeat = true;
             self.duplicates.push(DuplicateKey {
-                pointer: String::new(),
+                pointer: (0, 0),
                 offset: members[j].key_start,
                 first: members[i].key_start,
             });
@@ -1005,6 +1027,19 @@ impl<'a> Lines<'a> {
         let seg = &self.src[self.offset..offset];
         #[cfg(test)]
         count_scanned(seg.len());
+        if seg.len() <= 32 {
+            // Findings a few bytes apart (a repeat per line): one loop beats three searches.
+            for &b in seg {
+                if b == b'\n' {
+                    self.line += 1;
+                    self.column = 1;
+                } else if b & 0xC0 != 0x80 {
+                    self.column += 1;
+                }
+            }
+            self.offset = offset;
+            return (self.line, self.column);
+        }
         let chars = count_chars;
         match memchr::memrchr(b'\n', seg) {
             Some(last) => {
@@ -1084,6 +1119,20 @@ mod tests {
         let mut lines = Lines::new(src);
         for offset in [9, 3, 20, 20, 5] {
             assert_eq!(lines.line_col(offset), line_col(src, offset), "{offset}");
+        }
+        // Steps below and above the short segments' loop (32 bytes), across lines and
+        // multi-byte characters.
+        let long = "{\"é\": \"😀😀\",\n\"k\": 1,\n".repeat(40);
+        let src = long.as_bytes();
+        for step in [1, 5, 31, 32, 33, 70, 200] {
+            let mut lines = Lines::new(src);
+            for offset in (0..=src.len()).step_by(step) {
+                assert_eq!(
+                    lines.line_col(offset),
+                    line_col(src, offset),
+                    "{step} {offset}"
+                );
+            }
         }
     }
 
@@ -1222,17 +1271,33 @@ mod tests {
     fn duplicates_are_recorded_with_their_pointer() {
         let d = ok("{\"g\": {\"n\": 1, \"n\": 2}, \"g\": 3}");
         assert_eq!(d.duplicates.len(), 2);
-        assert_eq!(d.duplicates[0].pointer, "/g/n");
-        assert_eq!(d.duplicates[1].pointer, "/g");
+        assert_eq!(d.pointer(&d.duplicates[0]), "/g/n");
+        assert_eq!(d.pointer(&d.duplicates[1]), "/g");
         // The first occurrence wins for lookups, as in a JSON pointer.
         assert!(matches!(d.root.get("g").unwrap().value, Value::Object(_)));
         // A repeat whose value holds repeats: found after them (when its object closes),
         // reported before them (document order).
         let d = ok("{\"a\": 1, \"a\": {\"b\": 1, \"b\": [{\"c\": 1, \"c\": 2}]}}");
-        let pointers: Vec<&str> = d.duplicates.iter().map(|d| d.pointer.as_str()).collect();
+        let pointers: Vec<&str> = d.duplicates.iter().map(|x| d.pointer(x)).collect();
         assert_eq!(pointers, ["/a", "/a/b", "/a/b/0/c"]);
         let offsets: Vec<usize> = d.duplicates.iter().map(|d| d.offset).collect();
         assert_eq!(offsets, [9, 23, 38]);
+    }
+
+    #[test]
+    fn repeats_of_one_member_share_their_pointer() {
+        // 1,000 repeats of `/g/n` and of `/k`: each pointer written once (it was a `String`
+        // of its own per repeat).
+        let n = vec!["\"n\": 1"; 1_000].join(", ");
+        let k = vec!["\"k\": 1"; 1_000].join(", ");
+        let text = format!("{{\"g\": {{{n}}}, {k}}}");
+        let d = ok(&text);
+        assert_eq!(d.duplicates.len(), 1_998);
+        assert_eq!(d.pointer(&d.duplicates[0]), "/g/n");
+        assert_eq!(d.pointer(&d.duplicates[998]), "/g/n");
+        assert_eq!(d.pointer(&d.duplicates[999]), "/k");
+        assert_eq!(d.pointer(&d.duplicates[1_997]), "/k");
+        assert_eq!(d.pointers, "/g/n/k");
     }
 
     #[test]

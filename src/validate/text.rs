@@ -10,6 +10,14 @@ use super::{Code, Finding, Severity};
 /// of findings) gets several buffers.
 const LIMIT: usize = u32::MAX as usize;
 
+/// A full buffer of at least this capacity is not grown (a `realloc` that copies it whole,
+/// again at each doubling) but kept as it is, and the text goes on in a new one of twice its
+/// capacity, up to [`BUF_MAX`]: a findings-heavy report's text is written once, never copied.
+const GROW_AT: usize = 1 << 20;
+
+/// The capacity new buffers stop doubling at.
+const BUF_MAX: usize = 64 << 20;
+
 /// A finding before its report is done: the code, where it is, and its text in [`Texts`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Raw {
@@ -52,8 +60,12 @@ impl Texts {
     /// limit); then write its pointer into [`Texts::buf`], call [`Texts::pointer_done`], write
     /// its message and call [`Texts::done`].
     pub fn start(&mut self, len: usize) -> usize {
-        if !self.cur.is_empty() && self.cur.len().saturating_add(len) > LIMIT {
-            self.full.push(std::mem::take(&mut self.cur));
+        let need = self.cur.len().saturating_add(len);
+        let capacity = self.cur.capacity();
+        if !self.cur.is_empty() && (need > LIMIT || (need > capacity && capacity >= GROW_AT)) {
+            let next = capacity.saturating_mul(2).clamp(len, BUF_MAX.max(len));
+            let full = std::mem::replace(&mut self.cur, String::with_capacity(next));
+            self.full.push(full);
             self.last = None;
         }
         self.cur.len()
@@ -77,8 +89,13 @@ impl Texts {
         let chunk = at(self.full.len());
         let mut message = (at(pointer_end), at(self.cur.len()));
         if let Some((c, m)) = self.last {
-            let text = |(a, b): (u32, u32)| self.cur.get(a as usize..b as usize);
-            if c == chunk && m != message && text(m) == text(message) {
+            // Lengths first: most messages differ from the last in length or early on.
+            let bytes = |(a, b): (u32, u32)| self.cur.as_bytes().get(a as usize..b as usize);
+            if c == chunk
+                && m != message
+                && m.1.wrapping_sub(m.0) == message.1.wrapping_sub(message.0)
+                && bytes(m) == bytes(message)
+            {
                 self.cur.truncate(pointer_end);
                 message = m;
             }
@@ -244,6 +261,25 @@ mod tests {
         // The repeated message is kept once.
         assert_eq!(bufs.len(), 1);
         assert_eq!(bufs[0].as_str(), "/aone/b/0two/d");
+    }
+
+    #[test]
+    fn a_large_text_goes_on_in_new_buffers() {
+        // 30 MB of pointers and messages: past `GROW_AT`, a full buffer is kept as it is
+        // and the text goes on in a new one (the buffer was grown by copying, one buffer).
+        let mut texts = Texts::new();
+        let message = "m".repeat(100);
+        let spans: Vec<Span> = (0..300_000)
+            .map(|i| texts.push(&format!("/k{i}"), &format!("{message}{i}")))
+            .collect();
+        let bufs = texts.freeze();
+        assert!(bufs.len() > 3, "{} buffers", bufs.len());
+        assert!(bufs.iter().all(|b| b.len() <= BUF_MAX));
+        for (i, &s) in spans.iter().enumerate() {
+            let t = Text::of(&bufs, s);
+            assert_eq!(t.pointer(), format!("/k{i}"));
+            assert_eq!(t.message(), format!("{message}{i}"));
+        }
     }
 
     #[test]

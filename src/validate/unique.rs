@@ -20,7 +20,11 @@ const INDEX_AT: usize = 16;
 /// keeps the items and calls [`Seen::first`] once per item, in order.
 #[derive(Default)]
 pub(crate) struct Seen {
-    /// Past [`INDEX_AT`] items: each distinct hash → the first item with it. An item equal to
+    /// Whether two items were met out of strictly increasing order (see [`Seen::first`]'s
+    /// `below`). Until then every item differs from all before it by one comparison with the
+    /// last, with no index (a sorted list of ids or names).
+    unordered: bool,
+    /// Past [`INDEX_AT`] items, once unordered: each distinct hash → the first item with it. An item equal to
     /// an earlier one need not be remembered (that one stays the first); an item whose hash
     /// is taken by a different one (a collision; the hasher is randomly keyed, so an input
     /// cannot aim for one) is compared with every earlier item.
@@ -30,11 +34,14 @@ pub(crate) struct Seen {
 impl Seen {
     /// Item `n` (items `0..n` were passed before): the first earlier item `j` with
     /// `same(j, n)`. `hash(state, i)` is item `i`'s hash; equal items must hash alike.
+    /// `below(i, j)`: item `i` is below item `j` in a strict order under which no item is
+    /// below one it is the same as (`false` when the two cannot be ordered): [`str_below`].
     pub fn first(
         &mut self,
         n: usize,
         hash: impl Fn(&RandomState, usize) -> u64,
         same: impl Fn(usize, usize) -> bool,
+        below: impl Fn(usize, usize) -> bool,
     ) -> Option<usize> {
         let scan = |to: usize| {
             (0..to).find(|&j| {
@@ -43,17 +50,34 @@ impl Seen {
                 same(j, n)
             })
         };
+        if !self.unordered {
+            if n == 0 {
+                return None;
+            }
+            #[cfg(test)]
+            super::keys::count_probe();
+            // Items `0..n` increase strictly: all are below item `n - 1`.
+            if below(n - 1, n) {
+                return None;
+            }
+            self.unordered = true;
+        }
         if n < INDEX_AT {
             return scan(n);
         }
         let (state, index) = self.index.get_or_insert_with(|| {
             let state = RandomState::default();
-            let mut index = HashIndex::with_capacity_and_hasher(4 * INDEX_AT, Default::default());
+            let mut index =
+                HashIndex::with_capacity_and_hasher(n.max(4 * INDEX_AT), Default::default());
             for i in 0..n {
+                #[cfg(test)]
+                super::keys::count_hashed();
                 index.entry(hash(&state, i)).or_insert(i);
             }
             (state, index)
         });
+        #[cfg(test)]
+        super::keys::count_hashed();
         #[cfg(test)]
         super::keys::count_probe();
         match index.entry(hash(state, n)) {
@@ -73,6 +97,12 @@ impl Seen {
             }
         }
     }
+}
+
+/// The order of [`Seen::first`]'s `below` for two items: strings by their bytes (the same
+/// strings are equal: neither is below the other); other items are not ordered.
+pub(crate) fn str_below(a: Option<&str>, b: Option<&str>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a < b)
 }
 
 /// A number's value as bits, so that `1`, `1.0` and `1e0` hash alike (the checks compare
@@ -181,4 +211,70 @@ pub(crate) fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
 /// Whether two JSON numbers are equal: by text, or by value.
 pub(crate) fn same_number(x: &str, y: &str) -> bool {
     x == y || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first earlier equal item, the obvious way.
+    fn first_slow(items: &[Option<String>], n: usize) -> Option<usize> {
+        (0..n).find(|&j| items[j] == items[n])
+    }
+
+    fn firsts(items: &[Option<String>]) -> Vec<Option<usize>> {
+        let mut seen = Seen::default();
+        (0..items.len())
+            .map(|n| {
+                seen.first(
+                    n,
+                    |state, i| state.hash_one(&items[i]),
+                    |i, j| items[i] == items[j],
+                    |i, j| str_below(items[i].as_deref(), items[j].as_deref()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn repeats_are_found_as_a_scan_finds_them() {
+        // Strings in order, out of order, repeated, and items that are not strings (`None`).
+        let s = |v: &str| Some(v.to_owned());
+        let lists: Vec<Vec<Option<String>>> = vec![
+            vec![],
+            (0..40).map(|i| s(&format!("F{i:03}"))).collect(),
+            (0..40).map(|i| s(&format!("F{:03}", i % 25))).collect(),
+            (0..40).map(|i| s(&format!("F{:03}", 39 - i))).collect(),
+            (0..40)
+                .map(|i| {
+                    if i == 30 {
+                        None
+                    } else {
+                        s(&format!("F{i:03}"))
+                    }
+                })
+                .collect(),
+            vec![s("a"), s("b"), s("b"), s("c")],
+            vec![None, None, s("a"), s("a")],
+        ];
+        for items in &lists {
+            let want: Vec<Option<usize>> = (0..items.len()).map(|n| first_slow(items, n)).collect();
+            assert_eq!(firsts(items), want, "{items:?}");
+        }
+    }
+
+    #[test]
+    fn items_in_increasing_order_are_not_hashed() {
+        // A sorted list of 40,000 names: one comparison each, no index (it hashed every item
+        // past the 16th); then the first repeat hashes the items so far once.
+        let mut items: Vec<Option<String>> =
+            (0..40_000).map(|i| Some(format!("F{i:05}"))).collect();
+        let before = super::super::keys::hashed();
+        assert!(firsts(&items).iter().all(Option::is_none));
+        assert_eq!(super::super::keys::hashed() - before, 0);
+        items.push(Some("F00007".to_owned()));
+        let found = firsts(&items);
+        assert_eq!(found[40_000], Some(7));
+        assert!(super::super::keys::hashed() - before <= 40_001);
+    }
 }

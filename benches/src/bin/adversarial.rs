@@ -7,7 +7,8 @@
 //!
 //! The CLI rows need the binary: `DISCORD_INVITE_BIN=../target/release/discord-invite` (build it
 //! with `cargo build --release -p discord-invite-cli` in the workspace). The inputs are written
-//! to a temporary directory, deleted at the end.
+//! to a temporary directory, deleted at the end. `adversarial write DIR SIZE_MB` writes every
+//! input to DIR (for profiling the CLI on them).
 
 use std::hint::black_box;
 use std::io::Cursor;
@@ -84,6 +85,19 @@ fn main() {
             "{payloads} payloads, {bytes} bytes in {s:.2} s: {:.0} MB/s",
             bytes as f64 / s / 1e6
         );
+        return;
+    }
+    // `adversarial write DIR SIZE_MB`: every input written to DIR as NAME.EXT, for profiling
+    // the CLI (`perf record … discord-invite validate DIR/NAME.EXT`).
+    if std::env::args().nth(1).as_deref() == Some("write") {
+        let arg = |i: usize| std::env::args().nth(i).unwrap_or_default();
+        let dir = PathBuf::from(arg(2));
+        let size = (arg(3).parse::<f64>().unwrap_or(2.0) * 1e6) as usize;
+        std::fs::create_dir_all(&dir).expect("a directory");
+        for input in inputs(size) {
+            let path = dir.join(format!("{}.{}", input.name, input.ext));
+            std::fs::write(&path, &input.bytes).expect("write an input");
+        }
         return;
     }
     // `adversarial profile NAME SIZE_MB REPEAT`: one input through the library, for perf.
