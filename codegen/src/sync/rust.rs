@@ -501,14 +501,10 @@ fn enum_width_class(c: &mut Change, group: &str, old: &RustView, new: &RustView)
     let (Some(a), Some(b)) = (old.enumeration(group), new.enumeration(group)) else {
         return;
     };
+    // The `Unknown` variant's payload, as `ty_text` writes the field types.
     let unknown = |e: &ir::Enum| {
-        if e.string {
-            "Unknown(String)"
-        } else if e.width == ir::IntWidth::I32 {
-            "Unknown(i32)"
-        } else {
-            "Unknown(i64)"
-        }
+        let held = if e.string { "Text" } else { e.width.rust() };
+        format!("Unknown({held})")
     };
     let (ua, ub) = (unknown(a), unknown(b));
     if ua == ub {
