@@ -1291,12 +1291,25 @@ mod tests {
             .unwrap_or_else(|| panic!("no batch for {text:?}"))
     }
 
-    /// The human output of the first payload of `b`, without colour (`shown` as in [`human`]).
-    fn human_of(b: &Batch, report: &Report, shown: Option<&[bool]>) -> String {
-        let style = Style {
+    /// Output without colour, not verbose.
+    fn plain() -> Style {
+        Style {
             color: false,
             verbose: false,
-        };
+        }
+    }
+
+    /// At most two of each distinct warning and error printed.
+    fn two_repeats() -> Limits {
+        Limits {
+            others: Some(2),
+            errors: Some(2),
+        }
+    }
+
+    /// The human output of the first payload of `b`, without colour (`shown` as in [`human`]).
+    fn human_of(b: &Batch, report: &Report, shown: Option<&[bool]>) -> String {
+        let style = plain();
         let location = Location::default();
         let p = Payload {
             source: "t",
@@ -1492,14 +1505,7 @@ mod tests {
                 f(W, Field, "/a/3/b"),
             ],
         };
-        let style = Style {
-            color: false,
-            verbose: false,
-        };
-        let limits = Limits {
-            others: Some(2),
-            errors: Some(2),
-        };
+        let (style, limits) = (plain(), two_repeats());
         let mut chunk = ChunkFindings::new();
         chunk.add(&style, &limits, 0, report.clone());
         chunk.add(&style, &limits, 1, report);
@@ -1563,14 +1569,7 @@ mod tests {
             status: Status::Warning,
             findings: findings.clone(),
         };
-        let style = Style {
-            color: false,
-            verbose: false,
-        };
-        let limits = Limits {
-            others: Some(2),
-            errors: Some(2),
-        };
+        let (style, limits) = (plain(), two_repeats());
         let mut chunk = ChunkFindings::new();
         chunk.add(&style, &limits, 0, report);
         assert_eq!(chunk.run.len(), 20_000);
@@ -1603,10 +1602,7 @@ mod tests {
     fn the_run_tells_apart_distinct_findings_of_one_hash() {
         use Code::{UnknownEnumValue as Enum, UnknownField as Field};
         use Severity::{Error as E, Warning as W};
-        let limits = Limits {
-            others: Some(2),
-            errors: Some(2),
-        };
+        let limits = two_repeats();
         let mut repeats = Repeats::new(limits);
         let b = batch("{}");
         // Two chunks whose keys all have one hash (a collision, forced): each distinct
