@@ -95,6 +95,33 @@ impl<'de> crate::__private::Decode<'de> for ApiError {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_code = None::<i64>;
+        let mut v_message = None::<crate::Text>;
+        let mut v_errors = None::<serde_json::Value>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "code" => v_code = Some(r.value()?),
+                "message" => v_message = Some(r.value()?),
+                "errors" => v_errors = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(ApiError {
+            code: crate::__private::present(v_code, "code")?,
+            message: crate::__private::present(v_message, "message")?,
+            errors: v_errors,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -213,6 +240,30 @@ impl<'de> crate::__private::Decode<'de> for ApiErrorMessage {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_code = None::<i64>;
+        let mut v_message = None::<crate::Text>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "code" => v_code = Some(r.value()?),
+                "message" => v_message = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(ApiErrorMessage {
+            code: crate::__private::present(v_code, "code")?,
+            message: crate::__private::present(v_message, "message")?,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -414,6 +465,30 @@ impl<'de> crate::__private::Decode<'de> for AvatarDecoration {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_asset = None::<crate::ImageHash>;
+        let mut v_sku_id = crate::Nullable::<crate::Snowflake>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "asset" => v_asset = Some(r.value()?),
+                "sku_id" => v_sku_id = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(AvatarDecoration {
+            asset: crate::__private::present(v_asset, "asset")?,
+            sku_id: crate::__private::required_nullable(v_sku_id, "sku_id")?,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -529,6 +604,30 @@ impl<'de> crate::__private::Decode<'de> for ByNWeekday {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_n = None::<i32>;
+        let mut v_day = None::<RecurrenceRuleWeekday>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "n" => v_n = Some(r.value()?),
+                "day" => v_day = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(ByNWeekday {
+            n: crate::__private::present(v_n, "n")?,
+            day: crate::__private::present(v_day, "day")?,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -768,6 +867,27 @@ impl<'de> crate::__private::Decode<'de> for CreateGroupDmInviteRequest {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_max_age = crate::Nullable::<i64>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "max_age" => v_max_age = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(CreateGroupDmInviteRequest {
+            max_age: v_max_age,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -961,6 +1081,48 @@ impl<'de> crate::__private::Decode<'de> for CreateGuildInviteRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_max_age = crate::Nullable::<i64>::Absent;
+        let mut v_temporary = crate::Nullable::<bool>::Absent;
+        let mut v_max_uses = crate::Nullable::<i64>::Absent;
+        let mut v_unique = crate::Nullable::<bool>::Absent;
+        let mut v_target_user_id = crate::Nullable::<crate::Snowflake>::Absent;
+        let mut v_target_application_id = crate::Nullable::<crate::Snowflake>::Absent;
+        let mut v_target_type = crate::Nullable::<InviteTargetType>::Absent;
+        let mut v_role_ids = crate::Nullable::<Vec<crate::Snowflake>>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "max_age" => v_max_age = r.value()?,
+                "temporary" => v_temporary = r.value()?,
+                "max_uses" => v_max_uses = r.value()?,
+                "unique" => v_unique = r.value()?,
+                "target_user_id" => v_target_user_id = r.value()?,
+                "target_application_id" => v_target_application_id = r.value()?,
+                "target_type" => v_target_type = r.value()?,
+                "role_ids" => v_role_ids = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(CreateGuildInviteRequest {
+            max_age: v_max_age,
+            temporary: v_temporary,
+            max_uses: v_max_uses,
+            unique: v_unique,
+            target_user_id: v_target_user_id,
+            target_application_id: v_target_application_id,
+            target_type: v_target_type,
+            role_ids: v_role_ids,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -1269,6 +1431,60 @@ impl<'de> crate::__private::Decode<'de> for FriendInvite {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_kind = None::<InviteType>;
+        let mut v_code = None::<crate::Text>;
+        let mut v_inviter = None::<User>;
+        let mut v_max_age = None::<i32>;
+        let mut v_created_at = None::<crate::Timestamp>;
+        let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_friends_count = None::<i32>;
+        let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
+        let mut v_is_contact = None::<bool>;
+        let mut v_uses = None::<i32>;
+        let mut v_max_uses = None::<i32>;
+        let mut v_flags = None::<GuildInviteFlags>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "type" => v_kind = Some(r.value()?),
+                "code" => v_code = Some(r.value()?),
+                "inviter" => v_inviter = Some(r.value()?),
+                "max_age" => v_max_age = Some(r.value()?),
+                "created_at" => v_created_at = Some(r.value()?),
+                "expires_at" => v_expires_at = r.value()?,
+                "friends_count" => v_friends_count = Some(r.value()?),
+                "channel" => v_channel = r.value()?,
+                "is_contact" => v_is_contact = Some(r.value()?),
+                "uses" => v_uses = Some(r.value()?),
+                "max_uses" => v_max_uses = Some(r.value()?),
+                "flags" => v_flags = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(FriendInvite {
+            kind: v_kind,
+            code: crate::__private::present(v_code, "code")?,
+            inviter: v_inviter,
+            max_age: v_max_age,
+            created_at: v_created_at,
+            expires_at: v_expires_at,
+            friends_count: v_friends_count,
+            channel: v_channel,
+            is_contact: v_is_contact,
+            uses: v_uses,
+            max_uses: v_max_uses,
+            flags: v_flags,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -1516,6 +1732,48 @@ impl<'de> crate::__private::Decode<'de> for GroupDmInvite {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_kind = None::<InviteType>;
+        let mut v_code = None::<crate::Text>;
+        let mut v_inviter = None::<User>;
+        let mut v_max_age = None::<i32>;
+        let mut v_created_at = None::<crate::Timestamp>;
+        let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_channel = None::<InviteChannel>;
+        let mut v_approximate_member_count = crate::Nullable::<i32>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "type" => v_kind = Some(r.value()?),
+                "code" => v_code = Some(r.value()?),
+                "inviter" => v_inviter = Some(r.value()?),
+                "max_age" => v_max_age = Some(r.value()?),
+                "created_at" => v_created_at = Some(r.value()?),
+                "expires_at" => v_expires_at = r.value()?,
+                "channel" => v_channel = Some(r.value()?),
+                "approximate_member_count" => v_approximate_member_count = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(GroupDmInvite {
+            kind: v_kind,
+            code: crate::__private::present(v_code, "code")?,
+            inviter: v_inviter,
+            max_age: v_max_age,
+            created_at: v_created_at,
+            expires_at: v_expires_at,
+            channel: v_channel,
+            approximate_member_count: v_approximate_member_count,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -2369,6 +2627,99 @@ impl<'de> crate::__private::Decode<'de> for GuildInvite {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_kind = None::<InviteType>;
+        let mut v_code = None::<crate::Text>;
+        let mut v_inviter = None::<User>;
+        let mut v_max_age = None::<i32>;
+        let mut v_created_at = None::<crate::Timestamp>;
+        let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_is_contact = None::<bool>;
+        let mut v_flags = None::<GuildInviteFlags>;
+        let mut v_guild = None::<InviteGuild>;
+        let mut v_guild_id = None::<crate::Snowflake>;
+        let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
+        let mut v_target_type = None::<InviteTargetType>;
+        let mut v_target_user = None::<Box<User>>;
+        let mut v_target_application = None::<Box<InviteApplication>>;
+        let mut v_guild_scheduled_event = None::<Box<ScheduledEvent>>;
+        let mut v_target_channel_id = None::<crate::Snowflake>;
+        let mut v_target_message_id = None::<crate::Snowflake>;
+        let mut v_liveliness = crate::Nullable::<Box<GuildLiveliness>>::Absent;
+        let mut v_uses = None::<i32>;
+        let mut v_max_uses = None::<i32>;
+        let mut v_temporary = None::<bool>;
+        let mut v_approximate_member_count = crate::Nullable::<i32>::Absent;
+        let mut v_approximate_presence_count = crate::Nullable::<i32>::Absent;
+        let mut v_is_nickname_changeable = None::<bool>;
+        let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "type" => v_kind = Some(r.value()?),
+                "code" => v_code = Some(r.value()?),
+                "inviter" => v_inviter = Some(r.value()?),
+                "max_age" => v_max_age = Some(r.value()?),
+                "created_at" => v_created_at = Some(r.value()?),
+                "expires_at" => v_expires_at = r.value()?,
+                "is_contact" => v_is_contact = Some(r.value()?),
+                "flags" => v_flags = Some(r.value()?),
+                "guild" => v_guild = Some(r.value()?),
+                "guild_id" => v_guild_id = Some(r.value()?),
+                "channel" => v_channel = r.value()?,
+                "target_type" => v_target_type = Some(r.value()?),
+                "target_user" => v_target_user = Some(r.value()?),
+                "target_application" => v_target_application = Some(r.value()?),
+                "guild_scheduled_event" => v_guild_scheduled_event = Some(r.value()?),
+                "target_channel_id" => v_target_channel_id = Some(r.value()?),
+                "target_message_id" => v_target_message_id = Some(r.value()?),
+                "liveliness" => v_liveliness = r.value()?,
+                "uses" => v_uses = Some(r.value()?),
+                "max_uses" => v_max_uses = Some(r.value()?),
+                "temporary" => v_temporary = Some(r.value()?),
+                "approximate_member_count" => v_approximate_member_count = r.value()?,
+                "approximate_presence_count" => v_approximate_presence_count = r.value()?,
+                "is_nickname_changeable" => v_is_nickname_changeable = Some(r.value()?),
+                "roles" => v_roles = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(GuildInvite {
+            kind: v_kind,
+            code: crate::__private::present(v_code, "code")?,
+            inviter: v_inviter,
+            max_age: v_max_age,
+            created_at: v_created_at,
+            expires_at: v_expires_at,
+            is_contact: v_is_contact,
+            flags: v_flags,
+            guild: v_guild,
+            guild_id: v_guild_id,
+            channel: v_channel,
+            target_type: v_target_type,
+            target_user: v_target_user,
+            target_application: v_target_application,
+            guild_scheduled_event: v_guild_scheduled_event,
+            target_channel_id: v_target_channel_id,
+            target_message_id: v_target_message_id,
+            liveliness: v_liveliness,
+            uses: v_uses,
+            max_uses: v_max_uses,
+            temporary: v_temporary,
+            approximate_member_count: v_approximate_member_count,
+            approximate_presence_count: v_approximate_presence_count,
+            is_nickname_changeable: v_is_nickname_changeable,
+            roles: v_roles,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -2690,6 +3041,33 @@ impl<'de> crate::__private::Decode<'de> for GuildLiveliness {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_msg_activity_bins = None::<Vec<i32>>;
+        let mut v_last_updated_ts = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "msg_activity_bins" => v_msg_activity_bins = Some(r.value()?),
+                "last_updated_ts" => v_last_updated_ts = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(GuildLiveliness {
+            msg_activity_bins: crate::__private::present(
+                v_msg_activity_bins,
+                "msg_activity_bins",
+            )?,
+            last_updated_ts: v_last_updated_ts,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -2973,6 +3351,72 @@ impl<'de> crate::__private::Decode<'de> for GuildMember {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_avatar_decoration_data = crate::Nullable::<
+            Box<AvatarDecoration>,
+        >::Absent;
+        let mut v_banner = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_communication_disabled_until = crate::Nullable::<
+            crate::Timestamp,
+        >::Absent;
+        let mut v_flags = None::<i32>;
+        let mut v_joined_at = None::<crate::Timestamp>;
+        let mut v_nick = crate::Nullable::<crate::Text>::Absent;
+        let mut v_pending = None::<bool>;
+        let mut v_premium_since = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_roles = None::<Vec<crate::Snowflake>>;
+        let mut v_collectibles = crate::Nullable::<Box<UserCollectibles>>::Absent;
+        let mut v_user = None::<Box<User>>;
+        let mut v_mute = None::<bool>;
+        let mut v_deaf = None::<bool>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "avatar" => v_avatar = r.value()?,
+                "avatar_decoration_data" => v_avatar_decoration_data = r.value()?,
+                "banner" => v_banner = r.value()?,
+                "communication_disabled_until" => {
+                    v_communication_disabled_until = r.value()?;
+                }
+                "flags" => v_flags = Some(r.value()?),
+                "joined_at" => v_joined_at = Some(r.value()?),
+                "nick" => v_nick = r.value()?,
+                "pending" => v_pending = Some(r.value()?),
+                "premium_since" => v_premium_since = r.value()?,
+                "roles" => v_roles = Some(r.value()?),
+                "collectibles" => v_collectibles = r.value()?,
+                "user" => v_user = Some(r.value()?),
+                "mute" => v_mute = Some(r.value()?),
+                "deaf" => v_deaf = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(GuildMember {
+            avatar: v_avatar,
+            avatar_decoration_data: v_avatar_decoration_data,
+            banner: v_banner,
+            communication_disabled_until: v_communication_disabled_until,
+            flags: v_flags,
+            joined_at: crate::__private::present(v_joined_at, "joined_at")?,
+            nick: v_nick,
+            pending: v_pending,
+            premium_since: v_premium_since,
+            roles: crate::__private::present(v_roles, "roles")?,
+            collectibles: v_collectibles,
+            user: crate::__private::present(v_user, "user")?,
+            mute: v_mute,
+            deaf: v_deaf,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -3267,6 +3711,39 @@ impl<'de> crate::__private::Decode<'de> for GuildRoleColors {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_primary_color = None::<i32>;
+        let mut v_secondary_color = crate::Nullable::<i32>::Absent;
+        let mut v_tertiary_color = crate::Nullable::<i32>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "primary_color" => v_primary_color = Some(r.value()?),
+                "secondary_color" => v_secondary_color = r.value()?,
+                "tertiary_color" => v_tertiary_color = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(GuildRoleColors {
+            primary_color: crate::__private::present(v_primary_color, "primary_color")?,
+            secondary_color: crate::__private::required_nullable(
+                v_secondary_color,
+                "secondary_color",
+            )?,
+            tertiary_color: crate::__private::required_nullable(
+                v_tertiary_color,
+                "tertiary_color",
+            )?,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -3389,6 +3866,27 @@ impl<'de> crate::__private::Decode<'de> for InnerErrors {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_errors = None::<Vec<Box<ApiErrorMessage>>>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "_errors" => v_errors = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InnerErrors {
+            errors: crate::__private::present(v_errors, "_errors")?,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -3509,6 +4007,30 @@ impl<'de> crate::__private::Decode<'de> for InstallParams {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_scopes = None::<Vec<OAuth2Scope>>;
+        let mut v_permissions = None::<crate::Text>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "scopes" => v_scopes = Some(r.value()?),
+                "permissions" => v_permissions = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InstallParams {
+            scopes: crate::__private::present(v_scopes, "scopes")?,
+            permissions: crate::__private::present(v_permissions, "permissions")?,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -3624,6 +4146,27 @@ impl<'de> crate::__private::Decode<'de> for IntegrationTypeConfiguration {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_oauth2_install_params = None::<Box<InstallParams>>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "oauth2_install_params" => v_oauth2_install_params = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(IntegrationTypeConfiguration {
+            oauth2_install_params: v_oauth2_install_params,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -4540,6 +5083,287 @@ impl<'de> crate::__private::Decode<'de> for Invite {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_tag = crate::Nullable::<InviteType>::Absent;
+        let mut v_code = None::<crate::Text>;
+        let mut v_inviter = None::<User>;
+        let mut v_max_age = None::<i32>;
+        let mut v_created_at = None::<crate::Timestamp>;
+        let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_is_contact = None::<bool>;
+        let mut v_flags = None::<GuildInviteFlags>;
+        let mut v_guild = None::<InviteGuild>;
+        let mut v_guild_id = None::<crate::Snowflake>;
+        let mut v_channel = crate::Nullable::<InviteChannel>::Absent;
+        let mut v_target_type = None::<InviteTargetType>;
+        let mut v_target_user = None::<Box<User>>;
+        let mut v_target_application = None::<Box<InviteApplication>>;
+        let mut v_guild_scheduled_event = None::<Box<ScheduledEvent>>;
+        let mut v_target_channel_id = None::<crate::Snowflake>;
+        let mut v_target_message_id = None::<crate::Snowflake>;
+        let mut v_liveliness = crate::Nullable::<Box<GuildLiveliness>>::Absent;
+        let mut v_uses = None::<i32>;
+        let mut v_max_uses = None::<i32>;
+        let mut v_temporary = None::<bool>;
+        let mut v_approximate_member_count = crate::Nullable::<i32>::Absent;
+        let mut v_approximate_presence_count = crate::Nullable::<i32>::Absent;
+        let mut v_is_nickname_changeable = None::<bool>;
+        let mut v_roles = crate::Nullable::<Vec<Box<InviteGuildRole>>>::Absent;
+        let mut v_friends_count = None::<i32>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "type" => v_tag = r.value()?,
+                "code" => v_code = Some(r.value()?),
+                "inviter" => v_inviter = Some(r.value()?),
+                "max_age" => v_max_age = Some(r.value()?),
+                "created_at" => v_created_at = Some(r.value()?),
+                "expires_at" => v_expires_at = r.value()?,
+                "is_contact" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "is_contact" => v_is_contact = Some(r.value()?),
+                "flags" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "flags" => v_flags = Some(r.value()?),
+                "guild" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "guild" => v_guild = Some(r.value()?),
+                "guild_id" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "guild_id" => v_guild_id = Some(r.value()?),
+                "channel" => v_channel = r.value()?,
+                "target_type" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "target_type" => v_target_type = Some(r.value()?),
+                "target_user" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "target_user" => v_target_user = Some(r.value()?),
+                "target_application" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "target_application" => v_target_application = Some(r.value()?),
+                "guild_scheduled_event" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "guild_scheduled_event" => v_guild_scheduled_event = Some(r.value()?),
+                "target_channel_id" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "target_channel_id" => v_target_channel_id = Some(r.value()?),
+                "target_message_id" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "target_message_id" => v_target_message_id = Some(r.value()?),
+                "liveliness" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "liveliness" => v_liveliness = r.value()?,
+                "uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "uses" => v_uses = Some(r.value()?),
+                "max_uses" if crate::__private::foreign(&v_tag, &[0, 2]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "max_uses" => v_max_uses = Some(r.value()?),
+                "temporary" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "temporary" => v_temporary = Some(r.value()?),
+                "approximate_member_count" if crate::__private::foreign(
+                    &v_tag,
+                    &[0, 1],
+                ) => {
+                    extra.direct_field(key, r)?;
+                }
+                "approximate_member_count" => v_approximate_member_count = r.value()?,
+                "approximate_presence_count" if crate::__private::foreign(
+                    &v_tag,
+                    &[0],
+                ) => {
+                    extra.direct_field(key, r)?;
+                }
+                "approximate_presence_count" => v_approximate_presence_count = r.value()?,
+                "is_nickname_changeable" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "is_nickname_changeable" => v_is_nickname_changeable = Some(r.value()?),
+                "roles" if crate::__private::foreign(&v_tag, &[0]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "roles" => v_roles = r.value()?,
+                "friends_count" if crate::__private::foreign(&v_tag, &[2]) => {
+                    extra.direct_field(key, r)?;
+                }
+                "friends_count" => v_friends_count = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        let tag = crate::__private::optional(v_tag, "type")?;
+        match tag.map(InviteType::value) {
+            Some(0) | None => {
+                Invite::stash_for_guild(&mut extra, v_friends_count)
+                    .map_err(serde::de::Error::custom)?;
+                Ok(
+                    Invite::Guild(GuildInvite {
+                        kind: tag,
+                        code: crate::__private::present(v_code, "code")?,
+                        inviter: v_inviter,
+                        max_age: v_max_age,
+                        created_at: v_created_at,
+                        expires_at: v_expires_at,
+                        is_contact: v_is_contact,
+                        flags: v_flags,
+                        guild: v_guild,
+                        guild_id: v_guild_id,
+                        channel: v_channel,
+                        target_type: v_target_type,
+                        target_user: v_target_user,
+                        target_application: v_target_application,
+                        guild_scheduled_event: v_guild_scheduled_event,
+                        target_channel_id: v_target_channel_id,
+                        target_message_id: v_target_message_id,
+                        liveliness: v_liveliness,
+                        uses: v_uses,
+                        max_uses: v_max_uses,
+                        temporary: v_temporary,
+                        approximate_member_count: v_approximate_member_count,
+                        approximate_presence_count: v_approximate_presence_count,
+                        is_nickname_changeable: v_is_nickname_changeable,
+                        roles: v_roles,
+                        extra: extra.finish(),
+                    }),
+                )
+            }
+            Some(1) => {
+                Invite::stash_for_group_dm(
+                        &mut extra,
+                        v_is_contact,
+                        v_flags,
+                        v_guild,
+                        v_guild_id,
+                        v_target_type,
+                        v_target_user,
+                        v_target_application,
+                        v_guild_scheduled_event,
+                        v_target_channel_id,
+                        v_target_message_id,
+                        v_liveliness,
+                        v_uses,
+                        v_max_uses,
+                        v_temporary,
+                        v_approximate_presence_count,
+                        v_is_nickname_changeable,
+                        v_roles,
+                        v_friends_count,
+                    )
+                    .map_err(serde::de::Error::custom)?;
+                Ok(
+                    Invite::GroupDm(GroupDmInvite {
+                        kind: tag,
+                        code: crate::__private::present(v_code, "code")?,
+                        inviter: v_inviter,
+                        max_age: v_max_age,
+                        created_at: v_created_at,
+                        expires_at: v_expires_at,
+                        channel: crate::__private::optional(v_channel, "channel")?,
+                        approximate_member_count: v_approximate_member_count,
+                        extra: extra.finish(),
+                    }),
+                )
+            }
+            Some(2) => {
+                Invite::stash_for_friend(
+                        &mut extra,
+                        v_guild,
+                        v_guild_id,
+                        v_target_type,
+                        v_target_user,
+                        v_target_application,
+                        v_guild_scheduled_event,
+                        v_target_channel_id,
+                        v_target_message_id,
+                        v_liveliness,
+                        v_temporary,
+                        v_approximate_member_count,
+                        v_approximate_presence_count,
+                        v_is_nickname_changeable,
+                        v_roles,
+                    )
+                    .map_err(serde::de::Error::custom)?;
+                Ok(
+                    Invite::Friend(FriendInvite {
+                        kind: tag,
+                        code: crate::__private::present(v_code, "code")?,
+                        inviter: v_inviter,
+                        max_age: v_max_age,
+                        created_at: v_created_at,
+                        expires_at: v_expires_at,
+                        is_contact: v_is_contact,
+                        flags: v_flags,
+                        channel: v_channel,
+                        uses: v_uses,
+                        max_uses: v_max_uses,
+                        friends_count: v_friends_count,
+                        extra: extra.finish(),
+                    }),
+                )
+            }
+            _ => {
+                let Some(tag) = tag else {
+                    return Err(serde::de::Error::missing_field("type"));
+                };
+                Invite::stash_for_unknown(
+                        &mut extra,
+                        v_is_contact,
+                        v_flags,
+                        v_guild,
+                        v_guild_id,
+                        v_target_type,
+                        v_target_user,
+                        v_target_application,
+                        v_guild_scheduled_event,
+                        v_target_channel_id,
+                        v_target_message_id,
+                        v_liveliness,
+                        v_uses,
+                        v_max_uses,
+                        v_temporary,
+                        v_approximate_member_count,
+                        v_approximate_presence_count,
+                        v_is_nickname_changeable,
+                        v_roles,
+                        v_friends_count,
+                    )
+                    .map_err(serde::de::Error::custom)?;
+                Ok(
+                    Invite::Unknown(UnknownInvite {
+                        kind: tag,
+                        code: crate::__private::present(v_code, "code")?,
+                        inviter: v_inviter,
+                        max_age: v_max_age,
+                        created_at: v_created_at,
+                        expires_at: v_expires_at,
+                        channel: v_channel,
+                        extra: extra.finish(),
+                    }),
+                )
+            }
+        }
     }
 }
 
@@ -5530,6 +6354,97 @@ impl<'de> crate::__private::Decode<'de> for InviteApplication {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_id = None::<crate::Snowflake>;
+        let mut v_name = None::<crate::Text>;
+        let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_description = None::<crate::Text>;
+        let mut v_kind = crate::Nullable::<ApplicationType>::Absent;
+        let mut v_cover_image = None::<crate::ImageHash>;
+        let mut v_primary_sku_id = None::<crate::Snowflake>;
+        let mut v_bot = None::<Box<User>>;
+        let mut v_slug = None::<crate::Text>;
+        let mut v_guild_id = None::<crate::Snowflake>;
+        let mut v_rpc_origins = None::<Vec<crate::Text>>;
+        let mut v_bot_public = None::<bool>;
+        let mut v_bot_require_code_grant = None::<bool>;
+        let mut v_terms_of_service_url = None::<crate::Text>;
+        let mut v_privacy_policy_url = None::<crate::Text>;
+        let mut v_custom_install_url = None::<crate::Text>;
+        let mut v_install_params = None::<Box<InstallParams>>;
+        let mut v_integration_types_config = None::<
+            std::collections::BTreeMap<String, Box<IntegrationTypeConfiguration>>,
+        >;
+        let mut v_verify_key = None::<crate::Text>;
+        let mut v_flags = None::<i32>;
+        let mut v_flags_new = None::<crate::Text>;
+        let mut v_max_participants = crate::Nullable::<i32>::Absent;
+        let mut v_tags = None::<Vec<crate::Text>>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "id" => v_id = Some(r.value()?),
+                "name" => v_name = Some(r.value()?),
+                "icon" => v_icon = r.value()?,
+                "description" => v_description = Some(r.value()?),
+                "type" => v_kind = r.value()?,
+                "cover_image" => v_cover_image = Some(r.value()?),
+                "primary_sku_id" => v_primary_sku_id = Some(r.value()?),
+                "bot" => v_bot = Some(r.value()?),
+                "slug" => v_slug = Some(r.value()?),
+                "guild_id" => v_guild_id = Some(r.value()?),
+                "rpc_origins" => v_rpc_origins = Some(r.value()?),
+                "bot_public" => v_bot_public = Some(r.value()?),
+                "bot_require_code_grant" => v_bot_require_code_grant = Some(r.value()?),
+                "terms_of_service_url" => v_terms_of_service_url = Some(r.value()?),
+                "privacy_policy_url" => v_privacy_policy_url = Some(r.value()?),
+                "custom_install_url" => v_custom_install_url = Some(r.value()?),
+                "install_params" => v_install_params = Some(r.value()?),
+                "integration_types_config" => {
+                    v_integration_types_config = Some(r.value()?);
+                }
+                "verify_key" => v_verify_key = Some(r.value()?),
+                "flags" => v_flags = Some(r.value()?),
+                "flags_new" => v_flags_new = Some(r.value()?),
+                "max_participants" => v_max_participants = r.value()?,
+                "tags" => v_tags = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InviteApplication {
+            id: crate::__private::present(v_id, "id")?,
+            name: crate::__private::present(v_name, "name")?,
+            icon: v_icon,
+            description: v_description,
+            kind: v_kind,
+            cover_image: v_cover_image,
+            primary_sku_id: v_primary_sku_id,
+            bot: v_bot,
+            slug: v_slug,
+            guild_id: v_guild_id,
+            rpc_origins: v_rpc_origins,
+            bot_public: v_bot_public,
+            bot_require_code_grant: v_bot_require_code_grant,
+            terms_of_service_url: v_terms_of_service_url,
+            privacy_policy_url: v_privacy_policy_url,
+            custom_install_url: v_custom_install_url,
+            install_params: v_install_params,
+            integration_types_config: v_integration_types_config,
+            verify_key: v_verify_key,
+            flags: v_flags,
+            flags_new: v_flags_new,
+            max_participants: v_max_participants,
+            tags: v_tags,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -5787,6 +6702,39 @@ impl<'de> crate::__private::Decode<'de> for InviteChannel {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_id = None::<crate::Snowflake>;
+        let mut v_kind = None::<ChannelType>;
+        let mut v_name = crate::Nullable::<crate::Text>::Absent;
+        let mut v_icon = None::<crate::ImageHash>;
+        let mut v_recipients = None::<Vec<Box<InviteChannelRecipient>>>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "id" => v_id = Some(r.value()?),
+                "type" => v_kind = Some(r.value()?),
+                "name" => v_name = r.value()?,
+                "icon" => v_icon = Some(r.value()?),
+                "recipients" => v_recipients = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InviteChannel {
+            id: crate::__private::present(v_id, "id")?,
+            kind: crate::__private::present(v_kind, "type")?,
+            name: v_name,
+            icon: v_icon,
+            recipients: v_recipients,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -5927,6 +6875,33 @@ impl<'de> crate::__private::Decode<'de> for InviteChannelRecipient {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_id = None::<crate::Snowflake>;
+        let mut v_username = None::<crate::Text>;
+        let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "id" => v_id = Some(r.value()?),
+                "username" => v_username = Some(r.value()?),
+                "avatar" => v_avatar = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InviteChannelRecipient {
+            id: crate::__private::present(v_id, "id")?,
+            username: crate::__private::present(v_username, "username")?,
+            avatar: crate::__private::required_nullable(v_avatar, "avatar")?,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -6212,6 +7187,66 @@ impl<'de> crate::__private::Decode<'de> for InviteCreateEvent {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_channel_id = None::<crate::Snowflake>;
+        let mut v_code = None::<crate::Text>;
+        let mut v_created_at = None::<crate::Timestamp>;
+        let mut v_guild_id = None::<crate::Snowflake>;
+        let mut v_inviter = None::<Box<User>>;
+        let mut v_max_age = None::<i32>;
+        let mut v_max_uses = None::<i32>;
+        let mut v_target_type = None::<InviteTargetType>;
+        let mut v_target_user = None::<Box<User>>;
+        let mut v_target_application = None::<Box<InviteApplication>>;
+        let mut v_temporary = None::<bool>;
+        let mut v_uses = None::<i32>;
+        let mut v_expires_at = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_role_ids = None::<Vec<crate::Snowflake>>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "channel_id" => v_channel_id = Some(r.value()?),
+                "code" => v_code = Some(r.value()?),
+                "created_at" => v_created_at = Some(r.value()?),
+                "guild_id" => v_guild_id = Some(r.value()?),
+                "inviter" => v_inviter = Some(r.value()?),
+                "max_age" => v_max_age = Some(r.value()?),
+                "max_uses" => v_max_uses = Some(r.value()?),
+                "target_type" => v_target_type = Some(r.value()?),
+                "target_user" => v_target_user = Some(r.value()?),
+                "target_application" => v_target_application = Some(r.value()?),
+                "temporary" => v_temporary = Some(r.value()?),
+                "uses" => v_uses = Some(r.value()?),
+                "expires_at" => v_expires_at = r.value()?,
+                "role_ids" => v_role_ids = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InviteCreateEvent {
+            channel_id: crate::__private::present(v_channel_id, "channel_id")?,
+            code: crate::__private::present(v_code, "code")?,
+            created_at: crate::__private::present(v_created_at, "created_at")?,
+            guild_id: v_guild_id,
+            inviter: v_inviter,
+            max_age: crate::__private::present(v_max_age, "max_age")?,
+            max_uses: crate::__private::present(v_max_uses, "max_uses")?,
+            target_type: v_target_type,
+            target_user: v_target_user,
+            target_application: v_target_application,
+            temporary: crate::__private::present(v_temporary, "temporary")?,
+            uses: crate::__private::present(v_uses, "uses")?,
+            expires_at: v_expires_at,
+            role_ids: v_role_ids,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -6394,6 +7429,33 @@ impl<'de> crate::__private::Decode<'de> for InviteDeleteEvent {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_channel_id = None::<crate::Snowflake>;
+        let mut v_guild_id = None::<crate::Snowflake>;
+        let mut v_code = None::<crate::Text>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "channel_id" => v_channel_id = Some(r.value()?),
+                "guild_id" => v_guild_id = Some(r.value()?),
+                "code" => v_code = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InviteDeleteEvent {
+            channel_id: crate::__private::present(v_channel_id, "channel_id")?,
+            guild_id: v_guild_id,
+            code: crate::__private::present(v_code, "code")?,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -6638,6 +7700,62 @@ impl<'de> crate::__private::Decode<'de> for InviteGuild {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_id = None::<crate::Snowflake>;
+        let mut v_name = None::<crate::Text>;
+        let mut v_splash = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_banner = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_description = crate::Nullable::<crate::Text>::Absent;
+        let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_features = None::<Vec<GuildFeature>>;
+        let mut v_verification_level = crate::Nullable::<VerificationLevel>::Absent;
+        let mut v_vanity_url_code = crate::Nullable::<crate::Text>::Absent;
+        let mut v_nsfw_level = crate::Nullable::<GuildNsfwLevel>::Absent;
+        let mut v_nsfw = crate::Nullable::<bool>::Absent;
+        let mut v_premium_subscription_count = None::<i32>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "id" => v_id = Some(r.value()?),
+                "name" => v_name = Some(r.value()?),
+                "splash" => v_splash = r.value()?,
+                "banner" => v_banner = r.value()?,
+                "description" => v_description = r.value()?,
+                "icon" => v_icon = r.value()?,
+                "features" => v_features = Some(r.value()?),
+                "verification_level" => v_verification_level = r.value()?,
+                "vanity_url_code" => v_vanity_url_code = r.value()?,
+                "nsfw_level" => v_nsfw_level = r.value()?,
+                "nsfw" => v_nsfw = r.value()?,
+                "premium_subscription_count" => {
+                    v_premium_subscription_count = Some(r.value()?);
+                }
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InviteGuild {
+            id: crate::__private::present(v_id, "id")?,
+            name: crate::__private::present(v_name, "name")?,
+            splash: v_splash,
+            banner: v_banner,
+            description: v_description,
+            icon: v_icon,
+            features: v_features,
+            verification_level: v_verification_level,
+            vanity_url_code: v_vanity_url_code,
+            nsfw_level: v_nsfw_level,
+            nsfw: v_nsfw,
+            premium_subscription_count: v_premium_subscription_count,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -6876,6 +7994,48 @@ impl<'de> crate::__private::Decode<'de> for InviteGuildRole {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_id = None::<crate::Snowflake>;
+        let mut v_name = None::<crate::Text>;
+        let mut v_position = None::<i32>;
+        let mut v_color = None::<i32>;
+        let mut v_colors = None::<Box<GuildRoleColors>>;
+        let mut v_icon = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_unicode_emoji = crate::Nullable::<crate::Text>::Absent;
+        let mut v_permissions = None::<crate::Text>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "id" => v_id = Some(r.value()?),
+                "name" => v_name = Some(r.value()?),
+                "position" => v_position = Some(r.value()?),
+                "color" => v_color = Some(r.value()?),
+                "colors" => v_colors = Some(r.value()?),
+                "icon" => v_icon = r.value()?,
+                "unicode_emoji" => v_unicode_emoji = r.value()?,
+                "permissions" => v_permissions = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InviteGuildRole {
+            id: crate::__private::present(v_id, "id")?,
+            name: crate::__private::present(v_name, "name")?,
+            position: crate::__private::present(v_position, "position")?,
+            color: crate::__private::present(v_color, "color")?,
+            colors: v_colors,
+            icon: v_icon,
+            unicode_emoji: v_unicode_emoji,
+            permissions: v_permissions,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -7044,6 +8204,39 @@ impl<'de> crate::__private::Decode<'de> for InviteMetadata {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_uses = None::<i32>;
+        let mut v_max_uses = None::<i32>;
+        let mut v_max_age = None::<i32>;
+        let mut v_temporary = None::<bool>;
+        let mut v_created_at = None::<crate::Timestamp>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "uses" => v_uses = Some(r.value()?),
+                "max_uses" => v_max_uses = Some(r.value()?),
+                "max_age" => v_max_age = Some(r.value()?),
+                "temporary" => v_temporary = Some(r.value()?),
+                "created_at" => v_created_at = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InviteMetadata {
+            uses: crate::__private::present(v_uses, "uses")?,
+            max_uses: crate::__private::present(v_max_uses, "max_uses")?,
+            max_age: crate::__private::present(v_max_age, "max_age")?,
+            temporary: crate::__private::present(v_temporary, "temporary")?,
+            created_at: crate::__private::present(v_created_at, "created_at")?,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -7202,6 +8395,39 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstance {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_members = None::<Vec<Box<InviteStageInstanceMember>>>;
+        let mut v_participant_count = None::<i32>;
+        let mut v_speaker_count = None::<i32>;
+        let mut v_topic = None::<crate::Text>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "members" => v_members = Some(r.value()?),
+                "participant_count" => v_participant_count = Some(r.value()?),
+                "speaker_count" => v_speaker_count = Some(r.value()?),
+                "topic" => v_topic = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InviteStageInstance {
+            members: crate::__private::present(v_members, "members")?,
+            participant_count: crate::__private::present(
+                v_participant_count,
+                "participant_count",
+            )?,
+            speaker_count: crate::__private::present(v_speaker_count, "speaker_count")?,
+            topic: crate::__private::present(v_topic, "topic")?,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -7407,6 +8633,45 @@ impl<'de> crate::__private::Decode<'de> for InviteStageInstanceMember {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_roles = None::<Vec<crate::Snowflake>>;
+        let mut v_nick = crate::Nullable::<crate::Text>::Absent;
+        let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_premium_since = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_joined_at = None::<crate::Timestamp>;
+        let mut v_pending = None::<bool>;
+        let mut v_user = None::<serde_json::Value>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "roles" => v_roles = Some(r.value()?),
+                "nick" => v_nick = r.value()?,
+                "avatar" => v_avatar = r.value()?,
+                "premium_since" => v_premium_since = r.value()?,
+                "joined_at" => v_joined_at = Some(r.value()?),
+                "pending" => v_pending = Some(r.value()?),
+                "user" => v_user = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(InviteStageInstanceMember {
+            roles: v_roles,
+            nick: v_nick,
+            avatar: v_avatar,
+            premium_since: v_premium_since,
+            joined_at: v_joined_at,
+            pending: v_pending,
+            user: v_user,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -7712,6 +8977,27 @@ impl<'de> crate::__private::Decode<'de> for LobbyGuildInvite {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_code = None::<crate::Text>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "code" => v_code = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(LobbyGuildInvite {
+            code: crate::__private::present(v_code, "code")?,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -7848,6 +9134,36 @@ impl<'de> crate::__private::Decode<'de> for Nameplate {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_sku_id = crate::Nullable::<crate::Snowflake>::Absent;
+        let mut v_asset = None::<crate::Text>;
+        let mut v_label = None::<crate::Text>;
+        let mut v_palette = None::<NameplatePalette>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "sku_id" => v_sku_id = r.value()?,
+                "asset" => v_asset = Some(r.value()?),
+                "label" => v_label = Some(r.value()?),
+                "palette" => v_palette = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(Nameplate {
+            sku_id: crate::__private::required_nullable(v_sku_id, "sku_id")?,
+            asset: crate::__private::present(v_asset, "asset")?,
+            label: crate::__private::present(v_label, "label")?,
+            palette: crate::__private::present(v_palette, "palette")?,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -8547,6 +9863,42 @@ impl<'de> crate::__private::Decode<'de> for PrimaryGuild {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_identity_guild_id = crate::Nullable::<crate::Snowflake>::Absent;
+        let mut v_identity_enabled = crate::Nullable::<bool>::Absent;
+        let mut v_tag = crate::Nullable::<crate::Text>::Absent;
+        let mut v_badge = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "identity_guild_id" => v_identity_guild_id = r.value()?,
+                "identity_enabled" => v_identity_enabled = r.value()?,
+                "tag" => v_tag = r.value()?,
+                "badge" => v_badge = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(PrimaryGuild {
+            identity_guild_id: crate::__private::required_nullable(
+                v_identity_guild_id,
+                "identity_guild_id",
+            )?,
+            identity_enabled: crate::__private::required_nullable(
+                v_identity_enabled,
+                "identity_enabled",
+            )?,
+            tag: crate::__private::required_nullable(v_tag, "tag")?,
+            badge: crate::__private::required_nullable(v_badge, "badge")?,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -8705,6 +10057,36 @@ impl<'de> crate::__private::Decode<'de> for RateLimitedError {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_code = None::<i64>;
+        let mut v_message = None::<crate::Text>;
+        let mut v_retry_after = None::<serde_json::Number>;
+        let mut v_global = None::<bool>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "code" => v_code = Some(r.value()?),
+                "message" => v_message = Some(r.value()?),
+                "retry_after" => v_retry_after = Some(r.value()?),
+                "global" => v_global = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(RateLimitedError {
+            code: crate::__private::present(v_code, "code")?,
+            message: crate::__private::present(v_message, "message")?,
+            retry_after: crate::__private::present(v_retry_after, "retry_after")?,
+            global: crate::__private::present(v_global, "global")?,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -8949,6 +10331,60 @@ impl<'de> crate::__private::Decode<'de> for RecurrenceRule {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_start = None::<crate::Timestamp>;
+        let mut v_end = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_frequency = None::<RecurrenceRuleFrequency>;
+        let mut v_interval = None::<i32>;
+        let mut v_by_weekday = crate::Nullable::<Vec<RecurrenceRuleWeekday>>::Absent;
+        let mut v_by_n_weekday = crate::Nullable::<Vec<Box<ByNWeekday>>>::Absent;
+        let mut v_by_month = crate::Nullable::<Vec<RecurrenceRuleMonth>>::Absent;
+        let mut v_by_month_day = crate::Nullable::<Vec<i32>>::Absent;
+        let mut v_by_year_day = crate::Nullable::<Vec<i32>>::Absent;
+        let mut v_count = crate::Nullable::<i32>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "start" => v_start = Some(r.value()?),
+                "end" => v_end = r.value()?,
+                "frequency" => v_frequency = Some(r.value()?),
+                "interval" => v_interval = Some(r.value()?),
+                "by_weekday" => v_by_weekday = r.value()?,
+                "by_n_weekday" => v_by_n_weekday = r.value()?,
+                "by_month" => v_by_month = r.value()?,
+                "by_month_day" => v_by_month_day = r.value()?,
+                "by_year_day" => v_by_year_day = r.value()?,
+                "count" => v_count = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(RecurrenceRule {
+            start: crate::__private::present(v_start, "start")?,
+            end: v_end,
+            frequency: crate::__private::present(v_frequency, "frequency")?,
+            interval: crate::__private::present(v_interval, "interval")?,
+            by_weekday: crate::__private::required_nullable(v_by_weekday, "by_weekday")?,
+            by_n_weekday: crate::__private::required_nullable(
+                v_by_n_weekday,
+                "by_n_weekday",
+            )?,
+            by_month: crate::__private::required_nullable(v_by_month, "by_month")?,
+            by_month_day: crate::__private::required_nullable(
+                v_by_month_day,
+                "by_month_day",
+            )?,
+            by_year_day: v_by_year_day,
+            count: v_count,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -9650,6 +11086,85 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEvent {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_id = None::<crate::Snowflake>;
+        let mut v_guild_id = None::<crate::Snowflake>;
+        let mut v_name = None::<crate::Text>;
+        let mut v_description = crate::Nullable::<crate::Text>::Absent;
+        let mut v_channel_id = crate::Nullable::<crate::Snowflake>::Absent;
+        let mut v_creator_id = crate::Nullable::<crate::Snowflake>::Absent;
+        let mut v_creator = None::<Box<User>>;
+        let mut v_image = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_scheduled_start_time = None::<crate::Timestamp>;
+        let mut v_scheduled_end_time = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_status = None::<ScheduledEventStatus>;
+        let mut v_entity_type = None::<ScheduledEventEntityType>;
+        let mut v_entity_id = crate::Nullable::<crate::Snowflake>::Absent;
+        let mut v_recurrence_rule = crate::Nullable::<Box<RecurrenceRule>>::Absent;
+        let mut v_user_count = None::<i32>;
+        let mut v_privacy_level = None::<ScheduledEventPrivacyLevel>;
+        let mut v_user_rsvp = crate::Nullable::<Box<ScheduledEventUser>>::Absent;
+        let mut v_guild_scheduled_event_exceptions = None::<
+            Vec<Box<ScheduledEventException>>,
+        >;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "id" => v_id = Some(r.value()?),
+                "guild_id" => v_guild_id = Some(r.value()?),
+                "name" => v_name = Some(r.value()?),
+                "description" => v_description = r.value()?,
+                "channel_id" => v_channel_id = r.value()?,
+                "creator_id" => v_creator_id = r.value()?,
+                "creator" => v_creator = Some(r.value()?),
+                "image" => v_image = r.value()?,
+                "scheduled_start_time" => v_scheduled_start_time = Some(r.value()?),
+                "scheduled_end_time" => v_scheduled_end_time = r.value()?,
+                "status" => v_status = Some(r.value()?),
+                "entity_type" => v_entity_type = Some(r.value()?),
+                "entity_id" => v_entity_id = r.value()?,
+                "recurrence_rule" => v_recurrence_rule = r.value()?,
+                "user_count" => v_user_count = Some(r.value()?),
+                "privacy_level" => v_privacy_level = Some(r.value()?),
+                "user_rsvp" => v_user_rsvp = r.value()?,
+                "guild_scheduled_event_exceptions" => {
+                    v_guild_scheduled_event_exceptions = Some(r.value()?);
+                }
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(ScheduledEvent {
+            id: crate::__private::present(v_id, "id")?,
+            guild_id: crate::__private::present(v_guild_id, "guild_id")?,
+            name: crate::__private::present(v_name, "name")?,
+            description: v_description,
+            channel_id: v_channel_id,
+            creator_id: v_creator_id,
+            creator: v_creator,
+            image: v_image,
+            scheduled_start_time: crate::__private::present(
+                v_scheduled_start_time,
+                "scheduled_start_time",
+            )?,
+            scheduled_end_time: v_scheduled_end_time,
+            status: crate::__private::present(v_status, "status")?,
+            entity_type: crate::__private::present(v_entity_type, "entity_type")?,
+            entity_id: v_entity_id,
+            recurrence_rule: v_recurrence_rule,
+            user_count: v_user_count,
+            privacy_level: v_privacy_level,
+            user_rsvp: v_user_rsvp,
+            guild_scheduled_event_exceptions: v_guild_scheduled_event_exceptions,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -9998,6 +11513,48 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEventException {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_event_id = None::<crate::Snowflake>;
+        let mut v_event_exception_id = None::<crate::Snowflake>;
+        let mut v_scheduled_start_time = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_scheduled_end_time = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_is_canceled = None::<bool>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "event_id" => v_event_id = Some(r.value()?),
+                "event_exception_id" => v_event_exception_id = Some(r.value()?),
+                "scheduled_start_time" => v_scheduled_start_time = r.value()?,
+                "scheduled_end_time" => v_scheduled_end_time = r.value()?,
+                "is_canceled" => v_is_canceled = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(ScheduledEventException {
+            event_id: crate::__private::present(v_event_id, "event_id")?,
+            event_exception_id: crate::__private::present(
+                v_event_exception_id,
+                "event_exception_id",
+            )?,
+            scheduled_start_time: crate::__private::required_nullable(
+                v_scheduled_start_time,
+                "scheduled_start_time",
+            )?,
+            scheduled_end_time: crate::__private::required_nullable(
+                v_scheduled_end_time,
+                "scheduled_end_time",
+            )?,
+            is_canceled: crate::__private::present(v_is_canceled, "is_canceled")?,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -10381,6 +11938,51 @@ impl<'de> crate::__private::Decode<'de> for ScheduledEventUser {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_guild_scheduled_event_id = None::<crate::Snowflake>;
+        let mut v_guild_scheduled_event_exception_id = crate::Nullable::<
+            crate::Snowflake,
+        >::Absent;
+        let mut v_user_id = None::<crate::Snowflake>;
+        let mut v_user = None::<Box<User>>;
+        let mut v_member = None::<Box<GuildMember>>;
+        let mut v_response = None::<ScheduledEventUserResponseKind>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "guild_scheduled_event_id" => {
+                    v_guild_scheduled_event_id = Some(r.value()?);
+                }
+                "guild_scheduled_event_exception_id" => {
+                    v_guild_scheduled_event_exception_id = r.value()?;
+                }
+                "user_id" => v_user_id = Some(r.value()?),
+                "user" => v_user = Some(r.value()?),
+                "member" => v_member = Some(r.value()?),
+                "response" => v_response = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(ScheduledEventUser {
+            guild_scheduled_event_id: crate::__private::present(
+                v_guild_scheduled_event_id,
+                "guild_scheduled_event_id",
+            )?,
+            guild_scheduled_event_exception_id: v_guild_scheduled_event_exception_id,
+            user_id: crate::__private::present(v_user_id, "user_id")?,
+            user: v_user,
+            member: v_member,
+            response: crate::__private::present(v_response, "response")?,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -10667,6 +12269,45 @@ impl<'de> crate::__private::Decode<'de> for TargetUsersJobStatus {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_status = None::<TargetUsersJobStatusKind>;
+        let mut v_total_users = None::<i64>;
+        let mut v_processed_users = None::<i64>;
+        let mut v_created_at = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_completed_at = crate::Nullable::<crate::Timestamp>::Absent;
+        let mut v_error_message = crate::Nullable::<crate::Text>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "status" => v_status = Some(r.value()?),
+                "total_users" => v_total_users = Some(r.value()?),
+                "processed_users" => v_processed_users = Some(r.value()?),
+                "created_at" => v_created_at = r.value()?,
+                "completed_at" => v_completed_at = r.value()?,
+                "error_message" => v_error_message = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(TargetUsersJobStatus {
+            status: crate::__private::present(v_status, "status")?,
+            total_users: crate::__private::present(v_total_users, "total_users")?,
+            processed_users: crate::__private::present(
+                v_processed_users,
+                "processed_users",
+            )?,
+            created_at: crate::__private::required_nullable(v_created_at, "created_at")?,
+            completed_at: v_completed_at,
+            error_message: v_error_message,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -10894,6 +12535,27 @@ impl<'de> crate::__private::Decode<'de> for UpdateTargetUsersError {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_target_users_file = None::<Vec<crate::Text>>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "target_users_file" => v_target_users_file = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(UpdateTargetUsersError {
+            target_users_file: v_target_users_file,
+            extra: extra.finish(),
+        })
     }
 }
 
@@ -11180,6 +12842,66 @@ impl<'de> crate::__private::Decode<'de> for User {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_id = None::<crate::Snowflake>;
+        let mut v_username = None::<crate::Text>;
+        let mut v_avatar = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_discriminator = None::<crate::Text>;
+        let mut v_public_flags = None::<i32>;
+        let mut v_flags = None::<i64>;
+        let mut v_bot = None::<bool>;
+        let mut v_system = None::<bool>;
+        let mut v_banner = crate::Nullable::<crate::ImageHash>::Absent;
+        let mut v_accent_color = crate::Nullable::<i32>::Absent;
+        let mut v_global_name = crate::Nullable::<crate::Text>::Absent;
+        let mut v_avatar_decoration_data = crate::Nullable::<AvatarDecoration>::Absent;
+        let mut v_collectibles = crate::Nullable::<Box<UserCollectibles>>::Absent;
+        let mut v_primary_guild = crate::Nullable::<Box<PrimaryGuild>>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "id" => v_id = Some(r.value()?),
+                "username" => v_username = Some(r.value()?),
+                "avatar" => v_avatar = r.value()?,
+                "discriminator" => v_discriminator = Some(r.value()?),
+                "public_flags" => v_public_flags = Some(r.value()?),
+                "flags" => v_flags = Some(r.value()?),
+                "bot" => v_bot = Some(r.value()?),
+                "system" => v_system = Some(r.value()?),
+                "banner" => v_banner = r.value()?,
+                "accent_color" => v_accent_color = r.value()?,
+                "global_name" => v_global_name = r.value()?,
+                "avatar_decoration_data" => v_avatar_decoration_data = r.value()?,
+                "collectibles" => v_collectibles = r.value()?,
+                "primary_guild" => v_primary_guild = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(User {
+            id: crate::__private::present(v_id, "id")?,
+            username: crate::__private::present(v_username, "username")?,
+            avatar: v_avatar,
+            discriminator: v_discriminator,
+            public_flags: v_public_flags,
+            flags: v_flags,
+            bot: v_bot,
+            system: v_system,
+            banner: v_banner,
+            accent_color: v_accent_color,
+            global_name: v_global_name,
+            avatar_decoration_data: v_avatar_decoration_data,
+            collectibles: v_collectibles,
+            primary_guild: v_primary_guild,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -11347,6 +13069,27 @@ impl<'de> crate::__private::Decode<'de> for UserCollectibles {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_nameplate = crate::Nullable::<Box<Nameplate>>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "nameplate" => v_nameplate = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(UserCollectibles {
+            nameplate: crate::__private::required_nullable(v_nameplate, "nameplate")?,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -11474,6 +13217,33 @@ impl<'de> crate::__private::Decode<'de> for VanityUrl {
         }
         deserializer.deserialize_map(Visitor)
     }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_code = crate::Nullable::<crate::Text>::Absent;
+        let mut v_uses = None::<i32>;
+        let mut v_error = crate::Nullable::<Box<VanityUrlError>>::Absent;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "code" => v_code = r.value()?,
+                "uses" => v_uses = Some(r.value()?),
+                "error" => v_error = r.value()?,
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(VanityUrl {
+            code: crate::__private::required_nullable(v_code, "code")?,
+            uses: crate::__private::present(v_uses, "uses")?,
+            error: v_error,
+            extra: extra.finish(),
+        })
+    }
 }
 
 #[cfg(feature = "validate")]
@@ -11596,6 +13366,30 @@ impl<'de> crate::__private::Decode<'de> for VanityUrlError {
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+    fn direct(
+        r: &mut crate::__private::Direct<'de>,
+    ) -> Result<Self, crate::__private::Bail> {
+        let mut v_message = None::<crate::Text>;
+        let mut v_code = None::<i32>;
+        let mut extra = crate::__private::Extra::new();
+        r.object()?;
+        let mut first = true;
+        let mut owned = String::new();
+        while let Some(key) = r.key(&mut first, &mut owned)? {
+            match key {
+                "message" => v_message = Some(r.value()?),
+                "code" => v_code = Some(r.value()?),
+                _ => {
+                    extra.direct_field(key, r)?;
+                }
+            }
+        }
+        Ok(VanityUrlError {
+            message: crate::__private::present(v_message, "message")?,
+            code: crate::__private::present(v_code, "code")?,
+            extra: extra.finish(),
+        })
     }
 }
 

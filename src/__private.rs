@@ -67,6 +67,9 @@ pub fn stash<T: serde::Serialize, E: Error>(
 pub use crate::unknown::{Extra, RawJson};
 
 pub use crate::decode::{door, next_value, Decode, Inner};
+/// The fast reader as the generated direct decoders ([`Decode::direct`]) take it, and its
+/// give-up.
+pub use crate::fast::{Bail, Direct};
 
 /// A required, nullable field: absent is "missing field", `null` is `None`.
 #[inline]

@@ -30,6 +30,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::fast::{Bail, Direct};
 use crate::neutral::KeyText;
 use crate::unknown::{is_sonic, RAW_TOKEN, SONIC_RAW_TOKEN};
 use crate::{DecodeError, Nullable, Payload};
@@ -39,6 +40,17 @@ use crate::{DecodeError, Nullable, Payload};
 pub trait Decode<'de>: Sized {
     /// Decodes a value from `deserializer`.
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+
+    /// Decodes a value from the fast reader without serde's visitors: the generated models
+    /// (and the containers here) read their members in place, where a visitor would take a
+    /// key visitor, a value seed and a `Result` per member. Gives up where
+    /// [`decode`](Self::decode) would (the caller falls back to serde_json) and otherwise
+    /// gives the same value: by default it is `decode` on the same reader.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn direct(reader: &mut Direct<'de>) -> Result<Self, Bail> {
+        Self::decode(reader)
+    }
 }
 
 /// [`Decode`] as a seed, for `next_value_seed` and `next_element_seed`.
@@ -121,12 +133,26 @@ impl<'de, T: Decode<'de>> Decode<'de> for Box<T> {
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         T::decode(deserializer).map(Box::new)
     }
+
+    #[inline]
+    fn direct(reader: &mut Direct<'de>) -> Result<Self, Bail> {
+        T::direct(reader).map(Box::new)
+    }
 }
 
 /// As serde's `Option`: `null` (or a unit) is `None`.
 impl<'de, T: Decode<'de>> Decode<'de> for Option<T> {
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_option(OptionVisitor::<T>(PhantomData))
+    }
+
+    #[inline]
+    fn direct(reader: &mut Direct<'de>) -> Result<Self, Bail> {
+        if reader.null()? {
+            Ok(None)
+        } else {
+            T::direct(reader).map(Some)
+        }
     }
 }
 
@@ -161,12 +187,33 @@ impl<'de, T: Decode<'de>> Decode<'de> for Nullable<T> {
             None => Nullable::Null,
         })
     }
+
+    #[inline]
+    fn direct(reader: &mut Direct<'de>) -> Result<Self, Bail> {
+        if reader.null()? {
+            Ok(Nullable::Null)
+        } else {
+            T::direct(reader).map(Nullable::Value)
+        }
+    }
 }
 
 /// As serde's `Vec`: element by element, with a capped size hint.
 impl<'de, T: Decode<'de>> Decode<'de> for Vec<T> {
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_seq(SeqVisitor::<T>(PhantomData))
+    }
+
+    fn direct(reader: &mut Direct<'de>) -> Result<Self, Bail> {
+        reader.array()?;
+        let mut first = true;
+        gather(|| {
+            if reader.item(&mut first)? {
+                T::direct(reader).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
     }
 }
 
@@ -183,8 +230,8 @@ impl<'de, T: Decode<'de>> Visitor<'de> for SeqVisitor<T> {
         // serde's own cap: never reserve more than 1 MiB on a format's word.
         let cap = 1024 * 1024 / std::mem::size_of::<T>().max(1);
         let hint = seq.size_hint();
-        if hint.is_none() && std::mem::size_of::<Option<T>>() <= SMALL {
-            return small_seq(seq);
+        if hint.is_none() {
+            return gather(|| seq.next_element_seed(Inner::<T>::new()));
         }
         let mut out = Vec::with_capacity(hint.unwrap_or(0).min(cap));
         while let Some(v) = seq.next_element_seed(Inner::<T>::new())? {
@@ -201,15 +248,31 @@ const SMALL: usize = 32;
 /// How many: a guild's `features` (5–12 in real traffic), role ids, scopes.
 const HEAD: usize = 16;
 
-/// A sequence whose length the format does not say (JSON): the first [`HEAD`] elements on the
-/// stack, then one allocation of exactly their number, where growing a `Vec` one push at a
-/// time would allocate 4, then 8, then 16 (and keep the spare room: 10 features held 16 × 24
-/// bytes).
+/// A sequence whose length the format does not say (JSON), element by element from `next`.
+/// Small elements: the first [`HEAD`] on the stack, then one allocation of exactly their
+/// number, where growing a `Vec` one push at a time would allocate 4, then 8, then 16 (and keep
+/// the spare room: 10 features held 16 × 24 bytes). Larger ones: pushed, then shrunk to fit.
+#[inline]
+fn gather<T, E>(next: impl FnMut() -> Result<Option<T>, E>) -> Result<Vec<T>, E> {
+    if std::mem::size_of::<Option<T>>() <= SMALL {
+        small_seq(next)
+    } else {
+        let mut next = next;
+        let mut out = Vec::new();
+        while let Some(v) = next()? {
+            out.push(v);
+        }
+        // Kept for as long as the model lives: no room for elements that never come.
+        out.shrink_to_fit();
+        Ok(out)
+    }
+}
+
 #[inline(never)]
-fn small_seq<'de, T: Decode<'de>, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<T>, A::Error> {
+fn small_seq<T, E>(mut next: impl FnMut() -> Result<Option<T>, E>) -> Result<Vec<T>, E> {
     let mut head: [Option<T>; HEAD] = std::array::from_fn(|_| None);
     for n in 0..HEAD {
-        match seq.next_element_seed(Inner::<T>::new())? {
+        match next()? {
             Some(v) => head[n] = Some(v),
             None => {
                 let mut out = Vec::with_capacity(n);
@@ -221,7 +284,7 @@ fn small_seq<'de, T: Decode<'de>, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<T
     }
     let mut out = Vec::with_capacity(2 * HEAD);
     out.extend(head.iter_mut().filter_map(Option::take));
-    while let Some(v) = seq.next_element_seed(Inner::<T>::new())? {
+    while let Some(v) = next()? {
         out.push(v);
     }
     out.shrink_to_fit();

@@ -18,7 +18,8 @@ use serde::de::{self, DeserializeSeed, Visitor};
 
 /// The fast path gave up; the caller falls back to serde_json.
 #[derive(Debug)]
-pub(crate) struct Bail;
+#[doc(hidden)]
+pub struct Bail;
 
 impl fmt::Display for Bail {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -48,9 +49,17 @@ const MAX_DEPTH: u32 = 100;
 /// `serde_json::Value` all accept exactly the documents that nest at most this deep.
 pub(crate) const MAX_NESTING: usize = 127;
 
-/// Decodes `text` as one JSON value of type `T`, or `None` to fall back to serde_json.
+/// Decodes `text` as one JSON value of type `T` (its direct decoder, [`Decode::direct`]), or
+/// `None` to fall back to serde_json.
+///
+/// [`Decode::direct`]: crate::decode::Decode::direct
+#[inline(always)]
 pub(crate) fn from_str<'a, T: crate::decode::Decode<'a>>(text: &'a str) -> Option<T> {
-    from_str_seed(text, crate::decode::Inner::<T>::new(), NoHook)
+    let mut de = Reader::new(text, NoHook);
+    match T::direct(&mut de) {
+        Ok(value) if de.at_end() => Some(value),
+        _ => None,
+    }
 }
 
 /// Decodes `text` through `T`'s `Deserialize` (the validator's checks), reporting what it
@@ -68,15 +77,7 @@ fn from_str_seed<'a, S: DeserializeSeed<'a>, H: Hook<'a>>(
     seed: S,
     hook: H,
 ) -> Option<S::Value> {
-    let mut de = Reader {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        depth: 0,
-        scratch: String::new(),
-        escaped: false,
-        hook,
-    };
+    let mut de = Reader::new(text, hook);
     let value = de.element(seed).ok()?;
     de.skip_ws();
     (de.pos == de.bytes.len()).then_some(value)
@@ -85,7 +86,8 @@ fn from_str_seed<'a, S: DeserializeSeed<'a>, H: Hook<'a>>(
 /// A scalar token as the reader read it.
 #[derive(Debug, Clone, Copy)]
 #[cfg_attr(not(feature = "validate"), allow(dead_code))] // only the validator's hook reads it
-pub(crate) enum Token<'a> {
+#[doc(hidden)]
+pub enum Token<'a> {
     Null,
     Bool(bool),
     /// A number's source text.
@@ -101,7 +103,8 @@ pub(crate) enum Token<'a> {
 /// `value_end`; a value the decode skips or keeps raw (unknown fields) has no events between
 /// `value_begin` and `value_end`. An `Err` makes the decode give up. The decoder's own
 /// [`NoHook`] has `ACTIVE == false`, so none of this is compiled into it.
-pub(crate) trait Hook<'a> {
+#[doc(hidden)]
+pub trait Hook<'a> {
     /// Whether the reader reports at all.
     const ACTIVE: bool = true;
     /// A value (the root, an object member's or an array item) starts at `at`.
@@ -131,13 +134,17 @@ pub(crate) trait Hook<'a> {
 }
 
 /// The plain decoder's observer: nothing.
-pub(crate) struct NoHook;
+#[doc(hidden)]
+pub struct NoHook;
 
 impl Hook<'_> for NoHook {
     const ACTIVE: bool = false;
 }
 
-struct Reader<'a, H> {
+/// The reader of the decoders' fast path: a serde `Deserializer`, and for the generated direct
+/// decoders ([`Direct`]) a few calls of its own.
+#[doc(hidden)]
+pub struct Reader<'a, H> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
@@ -147,6 +154,12 @@ struct Reader<'a, H> {
     escaped: bool,
     hook: H,
 }
+
+/// The reader as the generated direct decoders ([`Decode::direct`]) see it: no observer.
+///
+/// [`Decode::direct`]: crate::decode::Decode::direct
+#[doc(hidden)]
+pub type Direct<'a> = Reader<'a, NoHook>;
 
 /// A string token: borrowed from the input, or unescaped into the scratch buffer.
 enum Str<'a> {
@@ -335,6 +348,24 @@ fn pointer_of_open(b: &[u8], open: &[Open]) -> String {
 }
 
 impl<'a, H: Hook<'a>> Reader<'a, H> {
+    fn new(text: &'a str, hook: H) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+            scratch: String::new(),
+            escaped: false,
+            hook,
+        }
+    }
+
+    /// Only whitespace is left.
+    fn at_end(&mut self) -> bool {
+        self.skip_ws();
+        self.pos == self.bytes.len()
+    }
+
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
@@ -704,6 +735,117 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
             return Err(Bail);
         }
         Ok(())
+    }
+}
+
+/// What the generated direct decoders call: an object's members, a value's raw text, and
+/// the steps of an array, with the same checks (and the same give-ups) as the `Deserializer`
+/// calls they stand for (`deserialize_map`, `next_key`, `next_value`, the raw-value protocol,
+/// `deserialize_seq`, `deserialize_option`).
+impl<'a> Reader<'a, NoHook> {
+    /// An object's opening brace; then [`key`](Self::key) until it says `None`.
+    #[inline]
+    pub(crate) fn object(&mut self) -> Result<()> {
+        self.expect(b'{')?;
+        self.enter()
+    }
+
+    /// The next member's key and its colon, or `None` (the closing brace read) after the last.
+    /// `first`: no member has been read yet. A key with escapes (none in Discord's payloads)
+    /// is unescaped into `owned`, the decoder's buffer for such keys.
+    #[inline(always)]
+    pub(crate) fn key<'k>(
+        &mut self,
+        first: &mut bool,
+        owned: &'k mut String,
+    ) -> Result<Option<&'k str>>
+    where
+        'a: 'k,
+    {
+        match self.peek_ws()? {
+            b'}' => {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(None);
+            }
+            b',' if !*first => {
+                self.pos += 1;
+                self.skip_ws();
+            }
+            _ if *first => {}
+            _ => return Err(Bail),
+        }
+        *first = false;
+        // A key must be a string (this also rejects `{"a":1,}`).
+        if self.peek() != Some(b'"') {
+            return Err(Bail);
+        }
+        self.pos += 1;
+        let key = match self.string()? {
+            Str::Borrowed(key) => key,
+            Str::Copied => {
+                owned.clone_from(&self.scratch);
+                owned.as_str()
+            }
+        };
+        self.expect(b':')?;
+        Ok(Some(key))
+    }
+
+    /// A member's value or an item, decoded directly.
+    #[inline(always)]
+    pub(crate) fn value<T: crate::decode::Decode<'a>>(&mut self) -> Result<T> {
+        T::direct(self)
+    }
+
+    /// A value's raw text, its syntax checked (what the raw-value protocol hands over).
+    #[inline]
+    pub(crate) fn raw(&mut self) -> Result<&'a str> {
+        self.skip_ws();
+        let start = self.pos;
+        self.skip_value()?;
+        Ok(&self.text[start..self.pos])
+    }
+
+    /// `null` (read) or not (nothing read): an option's first step.
+    #[inline(always)]
+    pub(crate) fn null(&mut self) -> Result<bool> {
+        if self.peek_ws()? == b'n' {
+            self.literal(b"null")?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    /// An array's opening bracket; then [`item`](Self::item) until it says `false`.
+    #[inline]
+    pub(crate) fn array(&mut self) -> Result<()> {
+        self.expect(b'[')?;
+        self.enter()
+    }
+
+    /// Whether another item follows (its comma read), or the array ended (its bracket read).
+    #[inline]
+    pub(crate) fn item(&mut self, first: &mut bool) -> Result<bool> {
+        match self.peek_ws()? {
+            b']' => {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(false);
+            }
+            b',' if !*first => {
+                self.pos += 1;
+                // `[1,]` is serde_json's error to word.
+                if self.peek_ws()? == b']' {
+                    return Err(Bail);
+                }
+            }
+            _ if *first => {}
+            _ => return Err(Bail),
+        }
+        *first = false;
+        Ok(true)
     }
 }
 

@@ -396,6 +396,21 @@ impl Extra {
         FieldSeed(Append { fields: self, key })
     }
 
+    /// Reads an unknown field's value from the fast reader and gathers it under `key` (the
+    /// generated direct decoders' unknown-field arm): [`next_field`](Self::next_field)'s raw
+    /// text with its checks; a text they refuse gives up, for serde_json to word the error.
+    #[inline]
+    pub(crate) fn direct_field(
+        &mut self,
+        key: &str,
+        reader: &mut crate::fast::Direct<'_>,
+    ) -> Result<(), crate::fast::Bail> {
+        let text = reader.raw()?;
+        check_raw(text).map_err(|_| crate::fast::Bail)?;
+        self.push(key, text);
+        Ok(())
+    }
+
     /// Gathers one field.
     pub(crate) fn push(&mut self, key: &str, text: &str) {
         if let Some(heap) = &mut self.heap {

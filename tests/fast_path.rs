@@ -51,6 +51,8 @@ const EDGE_CASES: &[&str] = &[
     r#"{"op":0,"d":{"channel_id":"1","code":"abc"},"s":null,"t":"INVITE_DELETE","zz":{}}"#,
     r#"{"t":"MESSAGE_CREATE","s":3,"op":0,"d":{"content":"é","n":-0}}"#,
     r#"{"op":11,"d":null}"#,
+    // Escaped keys, known and unknown, in the models' direct decoders.
+    r#"{"\u0063ode":"a","type":0,"z\u00e9":[1],"guild":{"\u0069d":"2","n\u0061me":"n"}}"#,
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -221,6 +223,15 @@ fn the_fast_path_runs_on_clean_payloads() {
     for text in EDGE_CASES.iter().take(3) {
         assert!(fast_decode::<Invite>(text).is_some(), "{text}");
     }
+    // The generated direct decoders read escaped keys, known (`code`, the guild's `id`) and
+    // unknown (`zé`, kept under its unescaped name), instead of giving up.
+    let escaped = EDGE_CASES
+        .iter()
+        .find(|t| t.contains(r"\u0063ode"))
+        .expect("the escaped-key case");
+    let invite = fast_decode::<Invite>(escaped).expect("decoded by the fast path");
+    assert_eq!(invite.code(), "a");
+    assert_eq!(invite.extra().get_raw("zé").map(|v| v.get()), Some("[1]"));
     // Gateway messages too, with `d` before `t` as well.
     for text in EDGE_CASES.iter().filter(|t| t.contains(r#""op":"#)) {
         assert!(fast_decode::<GatewayEnvelope>(text).is_some(), "{text}");

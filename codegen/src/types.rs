@@ -138,14 +138,30 @@ fn local_decl(local: &proc_macro2::Ident, t: TokenStream, nullable: bool) -> Tok
     }
 }
 
-/// The arm that reads a field's value: a model's decoder reads through `Decode` (see the
+/// Which reader a decoder's arms read from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// A model's serde decoder (its `Decode::decode`): through `Decode`, from a `MapAccess`.
+    Map,
+    /// A verdict-only check: through `Deserialize`, from a `MapAccess`.
+    Check,
+    /// A model's direct decoder for the fast reader (its `Decode::direct`).
+    Direct,
+}
+
+/// A member's value as `via` reads it: a model's decoders read through `Decode` (see the
 /// crate's `decode` module), a verdict-only check through `Deserialize`.
-fn local_arm(local: &proc_macro2::Ident, json: &str, nullable: bool, check: bool) -> TokenStream {
-    let read = if check {
-        quote!(map.next_value()?)
-    } else {
-        quote!(crate::__private::next_value(&mut map)?)
-    };
+fn read(via: Via) -> TokenStream {
+    match via {
+        Via::Map => quote!(crate::__private::next_value(&mut map)?),
+        Via::Check => quote!(map.next_value()?),
+        Via::Direct => quote!(r.value()?),
+    }
+}
+
+/// The arm that reads a field's value.
+fn local_arm(local: &proc_macro2::Ident, json: &str, nullable: bool, via: Via) -> TokenStream {
+    let read = read(via);
     if nullable {
         quote! { #json => #local = #read, }
     } else {
@@ -196,74 +212,90 @@ fn local(rust: &str) -> proc_macro2::Ident {
 }
 
 /// A decoder for `target` that reads a map: `locals`, then each key through `arms` (keys no arm
-/// takes through `unknown`), then `finish`, which returns the `Result`. The models' decoders
-/// and their verdict-only checks share it. A model's (`door`) is its `Decode`, and its
-/// `Deserialize` is the door to it (see the crate's `decode` module); a check's is its
-/// `Deserialize`.
+/// takes through the unknown-field arm), then `finish`, which returns the `Result`. The models'
+/// decoders and their verdict-only checks share it. A model's (`direct` given: its arms for
+/// the fast reader) is its `Decode`, serde's and the direct one, and its `Deserialize` is the
+/// door to it (see the crate's `decode` module); a check's is its `Deserialize`.
 fn map_deserialize(
-    door: bool,
     target: TokenStream,
     expecting: &str,
     locals: TokenStream,
     arms: TokenStream,
-    unknown: TokenStream,
+    direct: Option<TokenStream>,
     finish: TokenStream,
 ) -> TokenStream {
-    let (head, entry) = if door {
-        (
-            quote! {
-                impl<'de> serde::Deserialize<'de> for #target {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::__private::door(deserializer)
-                    }
-                }
-                impl<'de> crate::__private::Decode<'de> for #target
-            },
-            quote!(decode),
-        )
+    let via = if direct.is_some() {
+        Via::Map
     } else {
-        (
-            quote!(impl<'de> serde::Deserialize<'de> for #target),
-            quote!(deserialize),
-        )
+        Via::Check
     };
-    quote! {
-        #head {
-            fn #entry<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #target;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#target, A::Error> {
-                        #locals
-                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
-                            match key.as_str() {
-                                #arms
-                                _ => { #unknown }
-                            }
-                        }
-                        #finish
+    let unknown = unknown_arm(via);
+    let visitor = quote! {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = #target;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(#expecting)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#target, A::Error> {
+                #locals
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        #arms
+                        _ => { #unknown }
                     }
                 }
-                deserializer.deserialize_map(Visitor)
+                #finish
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    };
+    let Some(direct) = direct else {
+        return quote! {
+            impl<'de> serde::Deserialize<'de> for #target {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    #visitor
+                }
+            }
+        };
+    };
+    let unknown = unknown_arm(Via::Direct);
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #target {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::__private::door(deserializer)
+            }
+        }
+        impl<'de> crate::__private::Decode<'de> for #target {
+            fn decode<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #visitor
+            }
+            fn direct(r: &mut crate::__private::Direct<'de>) -> Result<Self, crate::__private::Bail> {
+                #locals
+                r.object()?;
+                let mut first = true;
+                let mut owned = String::new();
+                while let Some(key) = r.key(&mut first, &mut owned)? {
+                    match key {
+                        #direct
+                        _ => { #unknown }
+                    }
+                }
+                #finish
             }
         }
     }
 }
 
-/// The unknown-field arm of a model's decoder: the value's raw text appended to the object's
-/// block of unknown fields, in arrival order.
-fn keep_unknown() -> TokenStream {
-    quote! {
-        map.next_value_seed(extra.next_field(key.as_str()))?;
+/// The unknown-field arm: a model's decoders append the value's raw text to the object's
+/// block of unknown fields, in arrival order; a verdict-only check reads the value as the
+/// decoder reads it.
+fn unknown_arm(via: Via) -> TokenStream {
+    match via {
+        Via::Map => quote! { map.next_value_seed(extra.next_field(key.as_str()))?; },
+        Via::Check => quote! { map.next_value::<crate::__private::CheckRaw>()?; },
+        Via::Direct => quote! { extra.direct_field(key, r)?; },
     }
-}
-
-/// The unknown-field arm of a verdict-only check: the value read as the decoder reads it.
-fn check_unknown() -> TokenStream {
-    quote! { map.next_value::<crate::__private::CheckRaw>()?; }
 }
 
 fn structure(s: &Struct, root: bool) -> TokenStream {
@@ -332,14 +364,15 @@ fn structure(s: &Struct, root: bool) -> TokenStream {
         .fields
         .iter()
         .map(|f| local_decl(&local(&f.rust), check_ty(&f.ty), nullable_local(f.presence)));
-    let arms = |check: bool| -> Vec<TokenStream> {
+    let arms = |via: Via| -> Vec<TokenStream> {
         s.fields
             .iter()
-            .map(|f| local_arm(&local(&f.rust), &f.json, nullable_local(f.presence), check))
+            .map(|f| local_arm(&local(&f.rust), &f.json, nullable_local(f.presence), via))
             .collect()
     };
-    let check_arms = arms(true);
-    let arms = arms(false);
+    let check_arms = arms(Via::Check);
+    let direct_arms = arms(Via::Direct);
+    let arms = arms(Via::Map);
     let builds = s.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let c = convert(
@@ -361,7 +394,6 @@ fn structure(s: &Struct, root: bool) -> TokenStream {
     });
     let expecting = format!("a `{schema}` object");
     let decode = map_deserialize(
-        true,
         quote!(#name),
         &expecting,
         quote! {
@@ -369,7 +401,7 @@ fn structure(s: &Struct, root: bool) -> TokenStream {
             let mut extra = crate::__private::Extra::new();
         },
         quote! { #(#arms)* },
-        keep_unknown(),
+        Some(quote! { #(#direct_arms)* }),
         quote! {
             Ok(#name {
                 #(#builds)*
@@ -378,12 +410,11 @@ fn structure(s: &Struct, root: bool) -> TokenStream {
         },
     );
     let check = map_deserialize(
-        false,
         quote!(crate::__private::Check<#name>),
         &expecting,
         quote! { #(#check_locals)* },
         quote! { #(#check_arms)* },
-        check_unknown(),
+        None,
         quote! {
             #(#check_builds)*
             Ok(crate::__private::Check::new())
@@ -895,9 +926,9 @@ fn union(u: &Union, root: bool) -> TokenStream {
     // kept raw: it is not decoded with another variant's type, so it cannot fail there.
     // `check`: the arms of the verdict-only decode, which reads a foreign field's value as an
     // unknown field's and keeps nothing.
-    let arms = |check: bool| {
+    let arms = |via: Via| {
         u.fields.iter().map(move |f| {
-            let typed = local_arm(&local(&f.rust), &f.json, union_nullable(f), check);
+            let typed = local_arm(&local(&f.rust), &f.json, union_nullable(f), via);
             let having: Vec<Literal> = u
                 .variants
                 .iter()
@@ -909,19 +940,16 @@ fn union(u: &Union, root: bool) -> TokenStream {
                 return typed;
             }
             let json = &f.json;
-            let keep = if check {
-                check_unknown()
-            } else {
-                keep_unknown()
-            };
+            let keep = unknown_arm(via);
             quote! {
                 #json if crate::__private::foreign(&v_tag, &[#(#having),*]) => { #keep }
                 #typed
             }
         })
     };
-    let check_arms = arms(true);
-    let arms = arms(false);
+    let check_arms = arms(Via::Check);
+    let direct_arms = arms(Via::Direct);
+    let arms = arms(Via::Map);
     let required: Vec<&crate::ir::UnionField> = u
         .fields
         .iter()
@@ -1241,7 +1269,6 @@ fn union(u: &Union, root: bool) -> TokenStream {
     });
     let expecting = format!("a `{}` object", u.name);
     let decode = map_deserialize(
-        true,
         quote!(#name),
         &expecting,
         quote! {
@@ -1253,7 +1280,10 @@ fn union(u: &Union, root: bool) -> TokenStream {
             #tag_json => #tag_local = map.next_value()?,
             #(#arms)*
         },
-        keep_unknown(),
+        Some(quote! {
+            #tag_json => #tag_local = r.value()?,
+            #(#direct_arms)*
+        }),
         quote! {
             let tag = crate::__private::optional(#tag_local, #tag_json)?;
             match tag.map(#tag_enum::value) {
@@ -1275,7 +1305,6 @@ fn union(u: &Union, root: bool) -> TokenStream {
     );
     // A tag this version does not know fails the check: the full decode decides.
     let check = map_deserialize(
-        false,
         quote!(crate::__private::Check<#name>),
         &expecting,
         quote! {
@@ -1286,7 +1315,7 @@ fn union(u: &Union, root: bool) -> TokenStream {
             #tag_json => #tag_local = map.next_value()?,
             #(#check_arms)*
         },
-        check_unknown(),
+        None,
         quote! {
             let tag = crate::__private::optional(#tag_local, #tag_json)?;
             match tag.map(#tag_enum::value) {
