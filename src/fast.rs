@@ -186,6 +186,16 @@ pub(crate) fn word(chunk: &[u8]) -> u64 {
     u64::from_le_bytes(w)
 }
 
+/// The value of eight decimal digit values (0 to 9), one a byte, the first (most significant)
+/// lowest: pairs, then fours, then all eight, a multiply each (the SWAR conversion of
+/// fast_float and simdjson).
+#[inline(always)]
+fn eight_digits(v: u64) -> u64 {
+    let v = v.wrapping_mul(10 * 256 + 1) >> 8;
+    let v = (v & 0x00FF_00FF_00FF_00FF).wrapping_mul(100 * 65_536 + 1) >> 16;
+    (v & 0x0000_FFFF_0000_FFFF).wrapping_mul((10_000 << 32) + 1) >> 32
+}
+
 /// Bit 7 of each byte of the result is set at the first byte (lowest address) of `w` that
 /// equals `c` (higher bytes may be set too): the classic has-zero-byte test, exact for "any".
 #[inline(always)]
@@ -528,6 +538,43 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         if neg {
             self.pos += 1;
         }
+        let n = match self.short_digits() {
+            Some(n) => n,
+            None => self.digits()?,
+        };
+        if let Some(b'.' | b'e' | b'E') = self.peek() {
+            return Err(Bail);
+        }
+        if !neg {
+            return Ok(Int::U(n));
+        }
+        match i64::try_from(n) {
+            Ok(n) if n > 0 => Ok(Int::I(-n)),
+            _ => Err(Bail),
+        }
+    }
+
+    /// One to seven digits (most of Discord's integers) with no leading zero, read from one
+    /// word without a loop: their count from a digit test on all eight bytes, their value by
+    /// [`eight_digits`]. `None` (nothing read) for anything else: [`digits`](Self::digits).
+    #[inline(always)]
+    fn short_digits(&mut self) -> Option<u64> {
+        let chunk = self.bytes.get(self.pos..self.pos + 8)?;
+        let d = word(chunk).wrapping_sub(ONES * u64::from(b'0'));
+        // Bit 7 of a byte is set where it is no digit. Exact from the first such byte on: a
+        // borrow or carry starts only at a byte that is no digit and moves to later bytes.
+        let other = (d.wrapping_add(ONES * 0x76) | d) & HIGHS;
+        let n = (other.trailing_zeros() / 8) as usize;
+        if n == 0 || n == 8 || (n > 1 && chunk[0] == b'0') {
+            return None;
+        }
+        self.pos += n;
+        // The digits in the word's top bytes, zeros (leading zero digits) below them.
+        Some(eight_digits(d << (8 * (8 - n))))
+    }
+
+    /// The digits of an integer one by one, checked for overflow.
+    fn digits(&mut self) -> Result<u64> {
         let mut n: u64 = match self.digit() {
             Some(b'0') => {
                 self.pos += 1;
@@ -549,16 +596,7 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
                 .ok_or(Bail)?;
             self.pos += 1;
         }
-        if let Some(b'.' | b'e' | b'E') = self.peek() {
-            return Err(Bail);
-        }
-        if !neg {
-            return Ok(Int::U(n));
-        }
-        match i64::try_from(n) {
-            Ok(n) if n > 0 => Ok(Int::I(-n)),
-            _ => Err(Bail),
-        }
+        Ok(n)
     }
 
     /// Skips a number in JSON's grammar (serde_json's `ignore_integer` and what follows).
@@ -1203,6 +1241,55 @@ impl<'a> de::MapAccess<'a> for RawMap<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An integer as the digit loop reads it (the reference for the word path).
+    fn by_loop(text: &str) -> Option<(u64, usize)> {
+        let mut r = Reader::new(text, NoHook);
+        let n = r.digits().ok()?;
+        Some((n, r.pos))
+    }
+
+    #[test]
+    fn short_digits_agree_with_the_digit_loop() {
+        let mut numbers: Vec<u64> = (0..2000).collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            numbers.push(x % 10u64.pow(1 + (x % 9) as u32));
+        }
+        numbers.extend([9_999_999, 10_000_000, 99_999_999, 1_234_567, 86_400]);
+        let mut taken = 0;
+        for n in numbers {
+            // Every byte after the digits, and leading zeros, which JSON forbids.
+            for (after, lead) in (0..=255u8)
+                .map(|b| (b, ""))
+                .chain([(b',', "0"), (b'}', "00")])
+            {
+                let mut text = format!("{lead}{n}").into_bytes();
+                text.push(after);
+                text.extend_from_slice(b"        ");
+                let Ok(text) = String::from_utf8(text) else {
+                    continue;
+                };
+                let mut r = Reader::new(&text, NoHook);
+                let short = r.short_digits();
+                if let Some(v) = short {
+                    assert_eq!(Some((v, r.pos)), by_loop(&text), "{text:?}");
+                    taken += 1;
+                } else {
+                    assert_eq!(r.pos, 0, "{text:?}");
+                }
+                // The word path takes exactly the numbers of one to seven digits without a
+                // leading zero (the loop reads the rest, or gives up on them).
+                let k = text.bytes().take_while(u8::is_ascii_digit).count();
+                let expected = (1..=7).contains(&k) && (k == 1 || !text.starts_with('0'));
+                assert_eq!(short.is_some(), expected, "{text:?}");
+            }
+        }
+        assert!(taken > 1_000_000, "{taken}");
+    }
 
     #[test]
     fn next_special_finds_the_first_special_byte() {
