@@ -108,32 +108,38 @@ fn parse(text: &str) -> Option<([u8; 16], bool)> {
     };
     let hex: &[u8; 32] = hex.as_bytes().try_into().ok()?;
     let mut bytes = [0u8; 16];
-    // One table load per digit and one check at the end (every hash decoded goes through here).
-    let mut invalid = 0u8;
-    for (b, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
-        let (hi, lo) = (NIBBLE[usize::from(pair[0])], NIBBLE[usize::from(pair[1])]);
-        invalid |= hi | lo;
-        *b = (hi << 4) | (lo & 0xf);
+    // Eight digits at a time (every hash decoded goes through here), one check at the end.
+    let mut bad = 0u64;
+    for (out, chunk) in bytes.chunks_exact_mut(4).zip(hex.chunks_exact(8)) {
+        let (pairs, invalid) = eight_hex_digits(chunk);
+        bad |= invalid;
+        out.copy_from_slice(&pairs.to_le_bytes());
     }
-    (invalid & 0xf0 == 0).then_some((bytes, animated))
+    (bad == 0).then_some((bytes, animated))
 }
 
-/// A lowercase hex digit's value, `0xff` for any other byte (uppercase is not canonical: it
-/// would re-encode differently).
-static NIBBLE: [u8; 256] = {
-    let mut t = [0xffu8; 256];
-    let mut i = 0;
-    while i < 10 {
-        t[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        t[b'a' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    t
-};
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Eight lowercase hex digits (the first lowest) as four bytes (the first lowest), and a word
+/// that is nonzero when any of the eight is no lowercase hex digit (uppercase is not
+/// canonical: it would re-encode differently).
+#[inline(always)]
+fn eight_hex_digits(chunk: &[u8]) -> (u32, u64) {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    let w = u64::from_le_bytes(w);
+    // Bit 7 of a byte, for bytes below 0x80 (no carry between bytes then): `0`–`9`, `a`–`f`.
+    let digit = w.wrapping_add(ONES * 0x50) & !w.wrapping_add(ONES * 0x46);
+    let letter = w.wrapping_add(ONES * 0x1f) & !w.wrapping_add(ONES * 0x19);
+    let invalid = (!(digit | letter) | w) & HIGHS;
+    // Each digit's value: its low four bits, plus 9 for a letter (`a` is 0x61).
+    let nibbles = (w & (ONES * 0x0f)) + ((letter & HIGHS) >> 7) * 9;
+    // Each pair's byte in the low byte of its 16-bit lane, then the four lanes packed.
+    let v = ((nibbles & 0x00ff_00ff_00ff_00ff) << 4) | ((nibbles >> 8) & 0x00ff_00ff_00ff_00ff);
+    let packed = (v & 0xff) | ((v >> 8) & 0xff00) | ((v >> 16) & 0xff_0000) | ((v >> 24) & 0xff00_0000);
+    (packed as u32, invalid)
+}
 
 /// Writes the canonical text into `buf` and returns it.
 fn encode<'a>(bytes: &[u8; 16], animated: bool, buf: &'a mut [u8; MAX_LEN]) -> &'a str {
@@ -272,6 +278,48 @@ impl serde::de::Visitor<'_> for Visitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A hash's bytes digit by digit: the reference for the eight-at-a-time parse.
+    fn by_digit(hex: &[u8]) -> Option<[u8; 16]> {
+        let value = |d: u8| match d {
+            b'0'..=b'9' => Some(d - b'0'),
+            b'a'..=b'f' => Some(d - b'a' + 10),
+            _ => None,
+        };
+        let mut bytes = [0u8; 16];
+        for (b, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
+            *b = (value(pair[0])? << 4) | value(pair[1])?;
+        }
+        Some(bytes)
+    }
+
+    #[test]
+    fn every_byte_at_every_place_parses_as_digit_by_digit() {
+        let base = *b"0123456789abcdeffedcba9876543210";
+        let mut canonical = 0;
+        for at in 0..32 {
+            for b in 0..=255u8 {
+                let mut hex = base;
+                hex[at] = b;
+                let want = by_digit(&hex);
+                // Bytes beyond ASCII are no `str` alone: the word parse itself, then a text.
+                let mut got = [0u8; 16];
+                let mut bad = 0;
+                for (out, chunk) in got.chunks_exact_mut(4).zip(hex.chunks_exact(8)) {
+                    let (pairs, invalid) = eight_hex_digits(chunk);
+                    bad |= invalid;
+                    out.copy_from_slice(&pairs.to_le_bytes());
+                }
+                assert_eq!((bad == 0).then_some(got), want, "{b:#x} at {at}");
+                if let Ok(text) = std::str::from_utf8(&hex) {
+                    assert_eq!(parse(text).map(|(bytes, _)| bytes), want, "{text}");
+                }
+                canonical += usize::from(want.is_some());
+            }
+        }
+        // The sixteen lowercase digits at each of the 32 places.
+        assert_eq!(canonical, 16 * 32);
+    }
 
     #[test]
     fn canonical_hashes_are_inline_and_others_kept() {
