@@ -152,6 +152,8 @@ pub struct Reader<'a, H> {
     scratch: String,
     /// Set when a string with escapes is read (for the hook's keys).
     escaped: bool,
+    /// Set when a string skipped has a `\u` escape (for the checks of unknown fields' text).
+    unicode: bool,
     hook: H,
 }
 
@@ -366,6 +368,7 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
             depth: 0,
             scratch: String::new(),
             escaped: false,
+            unicode: false,
             hook,
         }
     }
@@ -514,6 +517,7 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
                             if !hex.iter().all(u8::is_ascii_hexdigit) {
                                 return Err(Bail);
                             }
+                            self.unicode = true;
                             end + 6
                         }
                         _ => return Err(Bail),
@@ -836,13 +840,15 @@ impl<'a> Reader<'a, NoHook> {
         T::direct(self)
     }
 
-    /// A value's raw text, its syntax checked (what the raw-value protocol hands over).
+    /// A value's raw text, its syntax checked (what the raw-value protocol hands over), and
+    /// whether it has a `\u` escape. It nests within the document's limit (`skip_value`).
     #[inline]
-    pub(crate) fn raw(&mut self) -> Result<&'a str> {
+    pub(crate) fn raw(&mut self) -> Result<(&'a str, bool)> {
         self.skip_ws();
         let start = self.pos;
+        self.unicode = false;
         self.skip_value()?;
-        Ok(&self.text[start..self.pos])
+        Ok((&self.text[start..self.pos], self.unicode))
     }
 
     /// `null` (read) or not (nothing read): an option's first step.

@@ -137,7 +137,8 @@ fn eight_hex_digits(chunk: &[u8]) -> (u32, u64) {
     let nibbles = (w & (ONES * 0x0f)) + ((letter & HIGHS) >> 7) * 9;
     // Each pair's byte in the low byte of its 16-bit lane, then the four lanes packed.
     let v = ((nibbles & 0x00ff_00ff_00ff_00ff) << 4) | ((nibbles >> 8) & 0x00ff_00ff_00ff_00ff);
-    let packed = (v & 0xff) | ((v >> 8) & 0xff00) | ((v >> 16) & 0xff_0000) | ((v >> 24) & 0xff00_0000);
+    let packed =
+        (v & 0xff) | ((v >> 8) & 0xff00) | ((v >> 16) & 0xff_0000) | ((v >> 24) & 0xff00_0000);
     (packed as u32, invalid)
 }
 

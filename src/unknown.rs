@@ -405,8 +405,12 @@ impl Extra {
         key: &str,
         reader: &mut crate::fast::Direct<'_>,
     ) -> Result<(), crate::fast::Bail> {
-        let text = reader.raw()?;
-        check_raw(text).map_err(|_| crate::fast::Bail)?;
+        // `check_raw`'s checks: the reader held the value to the document's nesting limit
+        // (so it is within `check_nesting`'s) and says whether surrogates need a look.
+        let (text, unicode) = reader.raw()?;
+        if unicode {
+            check_surrogates(text).map_err(|_| crate::fast::Bail)?;
+        }
         self.push(key, text);
         Ok(())
     }
@@ -416,6 +420,21 @@ impl Extra {
         if let Some(heap) = &mut self.heap {
             push_entry(heap, key, text);
             return;
+        }
+        // The common case: a short key and text (each length one byte) that fit on the stack.
+        let stored = stored(text);
+        let (k, t) = (key.len(), stored.len());
+        if k <= usize::from(LOW) && t <= usize::from(LOW) {
+            let at = self.len;
+            if let Some(to) = self.buf.get_mut(at..at + 2 + k + t) {
+                let (head, rest) = to.split_at_mut(1 + k);
+                head[0] = k as u8; // at most `LOW`: one length byte, as `push_len` writes it
+                head[1..].copy_from_slice(key.as_bytes());
+                rest[0] = t as u8;
+                rest[1..].copy_from_slice(stored.as_bytes());
+                self.len = at + 2 + k + t;
+                return;
+            }
         }
         let size = entry_size(key, text);
         if size <= STACK - self.len {
