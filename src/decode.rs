@@ -10,7 +10,10 @@
 //! - [`Decode`], the generated decoders. This crate's own readers call it (the fast reader, the
 //!   serde_json fallback, path tracking for errors, `serde_json::Value`), each from a
 //!   non-generic function compiled here, once: [`Payload::from_json_str`] and its siblings,
-//!   which every model implements without generics.
+//!   which every model implements without generics. Each model has two: `decode`, serde's
+//!   visitor, for serde_json's reader (the fallback, which words errors and tracks their path),
+//!   and `direct`, which reads the fast reader's tokens into its fields with no visitor between
+//!   (BENCHMARKS.md, "Issue 16, round 5").
 //! - `Deserialize`, the door ([`door`]): a few dozen lines of generic code that ask the
 //!   deserializer for the value's raw JSON text (serde_json's raw-value protocol, which
 //!   serde_json itself, its `Value` and sonic-rs answer) and hand it to the model's

@@ -1,16 +1,22 @@
-//! The decode fast path: a strict JSON reader that drives the same decoders as serde_json's
-//! reader does (the models' `Decode` impls, `decode.rs`; a verdict-only check's
-//! `Deserialize`), with less work per token. It handles the common shapes of Discord's JSON and
-//! *gives up* ([`Bail`]) on anything else: floats, integers that do not fit, surrogate escapes,
-//! deep nesting, any syntax error, any type mismatch. The caller then decodes the same text with
-//! serde_json, which decides the result and words the error, so this path never changes what is
-//! accepted, only how fast.
+//! The decode fast path: a strict JSON reader with less work per token than serde_json's. The
+//! models are read by their generated direct decoders ([`Decode::direct`]: each reads its
+//! members in place through [`Reader::key`] and [`Reader::value`], with no visitor, seed or
+//! `Result` per member in between); everything else (value types, a verdict-only check's
+//! `Deserialize`, a caller's type) through the reader's serde `Deserializer`. It handles the
+//! common shapes of Discord's JSON and *gives up* ([`Bail`]) on anything else: floats, integers
+//! that do not fit, surrogate escapes, deep nesting, any syntax error, any type mismatch. The
+//! caller then decodes the same text with serde_json, which decides the result and words the
+//! error, so this path never changes what is accepted, only how fast.
 //!
 //! The rule that keeps it correct: it returns a value only for input that serde_json accepts
 //! too, and it makes the same visitor calls serde_json makes (`visit_borrowed_str` for strings
 //! without escapes, `visit_u64` / `visit_i64` for integers, `visit_none` for `null` in an
-//! option, the raw-value protocol for `Box<RawValue>`), so the value is the same.
-//! `tests/fast_path.rs` checks that on fixtures, hostile inputs and mutated payloads.
+//! option, the raw-value protocol for `Box<RawValue>`), so the value is the same; a direct
+//! decoder reads what the model's serde decoder reads, step for step (`Reader`'s direct calls
+//! say which `Deserializer` call each stands for). `tests/fast_path.rs` checks that on
+//! fixtures, hostile inputs and mutated payloads.
+//!
+//! [`Decode::direct`]: crate::decode::Decode::direct
 
 use std::fmt;
 
