@@ -269,7 +269,7 @@ impl Code {
             Code::DecodeError => "This payload would fail in code that uses the SDK. If Discord really sends it, the SDK needs a change (an overlay entry in schema/overlay.toml); otherwise the producer of the payload is wrong.",
             Code::MissingRequired => "Discord's spec requires the field but the payload lacks it. The SDK tolerates it where schema/overlay.toml says so; report the spec drift upstream or fix the producer.",
             Code::UnknownField => "Discord sends a field its spec does not document (often a new one). The SDK keeps it as an unknown field; nothing breaks.",
-            Code::UnknownEnumValue => "A value the spec's enum lacks (often new on Discord's side). The SDK keeps it as an Unknown variant; code that matches on the enum should handle that case.",
+            Code::UnknownEnumValue => "A value the spec's enum lacks (often new on Discord's side). The SDK keeps it as an Unknown variant; code that matches on the enum should handle that case. `discord-invite schema export KIND` lists the values the SDK knows.",
             Code::OutOfRange => "The number is outside what the spec allows; requests with it are likely refused by Discord.",
             Code::DeprecatedField => "The field is deprecated or was removed from Discord's API; stop relying on it.",
             Code::WrongVariantField => "The invite carries a field of another variant (e.g. `guild` on a friend invite): check its `type`.",
