@@ -799,7 +799,17 @@ pub struct ChunkFindings {
     pointers: String,
     keys: Vec<LocalKey>,
     candidates: Vec<Candidate>,
+    /// The keys of the last findings, the latest first ([`NONE`]: none yet): a finding of
+    /// one of them is counted without hashing its pointer (an array of unknown, repeated
+    /// values gives two distinct findings, in turn, a million times).
+    recent: [usize; RECENT],
+    /// Pointers hashed (test builds only).
+    #[cfg(test)]
+    hashed: usize,
 }
+
+/// How many keys [`ChunkFindings::recent`] holds.
+const RECENT: usize = 2;
 
 impl ChunkFindings {
     /// Nothing yet.
@@ -810,6 +820,9 @@ impl ChunkFindings {
             pointers: String::new(),
             keys: Vec::new(),
             candidates: Vec::new(),
+            recent: [NONE; RECENT],
+            #[cfg(test)]
+            hashed: 0,
         }
     }
 
@@ -818,6 +831,32 @@ impl ChunkFindings {
         let start = self.pointers.len();
         normalise_pointer(&mut self.pointers, f.pointer());
         let end = self.pointers.len();
+        let found = self.recent.iter().position(|&k| {
+            self.keys.get(k).is_some_and(|key| {
+                key.severity == f.severity
+                    && key.code == f.code
+                    && self.pointers[key.pointer.0..key.pointer.1] == self.pointers[start..end]
+            })
+        });
+        if let Some(i) = found {
+            self.pointers.truncate(start);
+            let k = self.recent[i];
+            self.recent[..=i].rotate_right(1);
+            return k;
+        }
+        let k = self.key_hashed(f, start, end);
+        self.recent.rotate_right(1);
+        self.recent[0] = k;
+        k
+    }
+
+    /// [`ChunkFindings::key_of`] for a key not among the recent ones: by the hash of its
+    /// normalised pointer (`start..end` of `pointers`).
+    fn key_hashed(&mut self, f: &Finding, start: usize, end: usize) -> usize {
+        #[cfg(test)]
+        {
+            self.hashed += 1;
+        }
         let hash = {
             let mut h = rustc_hash::FxHasher::default();
             h.write(&self.pointers.as_bytes()[start..]);
@@ -1596,6 +1635,47 @@ mod tests {
             })
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn findings_of_the_last_keys_are_not_hashed() {
+        // An array of unknown values, each repeated: an unknown-enum-value and a
+        // duplicate-item finding per item, in turn, of two distinct findings: each is counted
+        // without hashing its pointer again (each was hashed).
+        use Code::{DuplicateItem as Dup, UnknownEnumValue as Enum};
+        use Severity::Warning as W;
+        let mut findings = Vec::new();
+        for i in 0..10_000 {
+            for code in [Enum, Dup] {
+                let mut f = Finding::new(W, code, &format!("/guild/features/{i}"), "m");
+                f.line = Some(1);
+                findings.push(f);
+            }
+        }
+        findings.push(Finding::new(W, Enum, "/type", "m"));
+        findings.push(Finding::new(W, Enum, "/guild/features/3", "m"));
+        let report = Report {
+            kind: None,
+            schema: None,
+            status: Status::Warning,
+            findings,
+        };
+        let mut chunk = ChunkFindings::new();
+        chunk.add(&plain(), &two_repeats(), 0, report);
+        assert!(chunk.hashed <= 4, "{}", chunk.hashed);
+        let got: Vec<(Code, &str, u64)> = chunk
+            .keys
+            .iter()
+            .map(|k| (k.code, &chunk.pointers[k.pointer.0..k.pointer.1], k.count))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Enum, "/guild/features/*", 10_001),
+                (Dup, "/guild/features/*", 10_000),
+                (Enum, "/type", 1)
+            ]
+        );
     }
 
     #[test]
