@@ -1073,6 +1073,17 @@ fn finish_after(
     finish(bytes, origin, options, kind, schema, written, skipped)
 }
 
+/// Two lists of findings in order, merged: `a`'s first where offsets tie (the findings of
+/// `b` were found after every one of `a` at their offset).
+fn in_order<'r>(a: &'r [text::Raw], b: &'r [text::Raw]) -> impl Iterator<Item = &'r text::Raw> {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y.offset < x.offset => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
+}
+
 /// The report of the findings `written`: in order, with severities, lines and columns.
 fn finish(
     bytes: &[u8],
@@ -1084,13 +1095,24 @@ fn finish(
     skipped: bool,
 ) -> Report {
     let text::Written { mut raws, texts } = written;
-    // Nearly always in order already: then not even the sort's scratch buffer.
-    if !raws.is_sorted_by_key(|f| f.offset) {
-        raws.sort_by_key(|f| f.offset);
-    }
-    let reach = raws.last().map_or(0, |f| f.offset);
+    // Nearly always in order already, but for a few findings placed before ones found
+    // earlier (an object's missing field is at its start, found at its end): those are
+    // taken out, sorted and merged back, the others stay where they are (a stable sort of
+    // the whole moved every finding and took a scratch buffer of half of them).
+    let mut late = Vec::new();
+    let mut reach = 0;
+    raws.retain(|f| {
+        if f.offset < reach {
+            late.push(*f);
+            return false;
+        }
+        reach = f.offset;
+        true
+    });
+    late.sort_by_key(|f| f.offset);
     let mut lines = position::Lines::reaching(bytes, reach);
-    let mut findings = text::findings(&raws, texts);
+    let count = raws.len() + late.len();
+    let mut findings = text::findings(in_order(&raws, &late), count, texts);
     for f in &mut findings {
         let (l, c) = lines.line_col(f.offset.unwrap_or(0));
         let (line, column) = place(origin, l, c);

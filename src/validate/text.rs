@@ -218,20 +218,24 @@ impl Text {
     }
 }
 
-/// The findings of `raws`, whose text is in `texts`, each with a placeholder severity and no
-/// line or column yet (`finish` fills them in).
-pub(crate) fn findings(raws: &[Raw], texts: Texts) -> Vec<Finding> {
+/// The findings of `raws` (`count` of them), whose text is in `texts`, each with a
+/// placeholder severity and no line or column yet (`finish` fills them in).
+pub(crate) fn findings<'r>(
+    raws: impl IntoIterator<Item = &'r Raw>,
+    count: usize,
+    texts: Texts,
+) -> Vec<Finding> {
     let bufs = texts.freeze();
-    raws.iter()
-        .map(|r| Finding {
-            severity: Severity::Note,
-            code: r.code,
-            line: None,
-            column: None,
-            offset: Some(r.offset),
-            text: Text::of(&bufs, r.span),
-        })
-        .collect()
+    let mut out = Vec::with_capacity(count);
+    out.extend(raws.into_iter().map(|r| Finding {
+        severity: Severity::Note,
+        code: r.code,
+        line: None,
+        column: None,
+        offset: Some(r.offset),
+        text: Text::of(&bufs, r.span),
+    }));
+    out
 }
 
 #[cfg(test)]
@@ -294,7 +298,7 @@ mod tests {
                 span: texts.push(&format!("/k{i}"), &format!("`k{i}` is not a field")),
             })
             .collect();
-        let findings = findings(&raws, texts);
+        let findings = findings(&raws, raws.len(), texts);
         let shared = findings
             .windows(2)
             .all(|w| Arc::ptr_eq(&w[0].text.buf, &w[1].text.buf));
