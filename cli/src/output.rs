@@ -802,14 +802,11 @@ pub struct ChunkFindings {
     /// The keys of the last findings, the latest first ([`NONE`]: none yet): a finding of
     /// one of them is counted without hashing its pointer (an array of unknown, repeated
     /// values gives two distinct findings, in turn, a million times).
-    recent: [usize; RECENT],
+    recent: [usize; 2],
     /// Pointers hashed (test builds only).
     #[cfg(test)]
     hashed: usize,
 }
-
-/// How many keys [`ChunkFindings::recent`] holds.
-const RECENT: usize = 2;
 
 impl ChunkFindings {
     /// Nothing yet.
@@ -820,7 +817,7 @@ impl ChunkFindings {
             pointers: String::new(),
             keys: Vec::new(),
             candidates: Vec::new(),
-            recent: [NONE; RECENT],
+            recent: [NONE; 2],
             #[cfg(test)]
             hashed: 0,
         }
@@ -831,22 +828,32 @@ impl ChunkFindings {
         let start = self.pointers.len();
         normalise_pointer(&mut self.pointers, f.pointer());
         let end = self.pointers.len();
-        let found = self.recent.iter().position(|&k| {
+        // Lengths, then last bytes first: the pointers of a sorted object's unknown fields
+        // (each one a new key) differ at their end.
+        let bytes = self.pointers.as_bytes();
+        let new = &bytes[start..end];
+        let is = |k: usize| {
             self.keys.get(k).is_some_and(|key| {
-                key.severity == f.severity
-                    && key.code == f.code
-                    && self.pointers[key.pointer.0..key.pointer.1] == self.pointers[start..end]
+                let old = &bytes[key.pointer.0..key.pointer.1];
+                key.code == f.code
+                    && key.severity == f.severity
+                    && old.len() == new.len()
+                    && old.last() == new.last()
+                    && old == new
             })
-        });
-        if let Some(i) = found {
-            self.pointers.truncate(start);
-            let k = self.recent[i];
-            self.recent[..=i].rotate_right(1);
+        };
+        let [a, b] = self.recent;
+        let k = if is(a) {
+            a
+        } else if is(b) {
+            self.recent = [b, a];
+            b
+        } else {
+            let k = self.key_hashed(f, start, end);
+            self.recent = [k, a];
             return k;
-        }
-        let k = self.key_hashed(f, start, end);
-        self.recent.rotate_right(1);
-        self.recent[0] = k;
+        };
+        self.pointers.truncate(start);
         k
     }
 

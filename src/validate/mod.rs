@@ -1098,21 +1098,29 @@ fn finish(
     // Nearly always in order already, but for a few findings placed before ones found
     // earlier (an object's missing field is at its start, found at its end): those are
     // taken out, sorted and merged back, the others stay where they are (a stable sort of
-    // the whole moved every finding and took a scratch buffer of half of them).
+    // the whole moved every finding and took a scratch buffer of up to all of them).
     let mut late = Vec::new();
-    let mut reach = 0;
-    raws.retain(|f| {
-        if f.offset < reach {
-            late.push(*f);
-            return false;
-        }
-        reach = f.offset;
-        true
-    });
-    late.sort_by_key(|f| f.offset);
+    let mut reach = raws.last().map_or(0, |f| f.offset);
+    if !raws.is_sorted_by_key(|f| f.offset) {
+        reach = 0;
+        raws.retain(|f| {
+            if f.offset < reach {
+                late.push(*f);
+                return false;
+            }
+            reach = f.offset;
+            true
+        });
+        late.sort_by_key(|f| f.offset);
+    }
     let mut lines = position::Lines::reaching(bytes, reach);
-    let count = raws.len() + late.len();
-    let mut findings = text::findings(in_order(&raws, &late), count, texts);
+    let mut findings = match late.is_empty() {
+        true => text::findings(&raws, raws.len(), texts),
+        false => {
+            let count = raws.len() + late.len();
+            text::findings(in_order(&raws, &late), count, texts)
+        }
+    };
     for f in &mut findings {
         let (l, c) = lines.line_col(f.offset.unwrap_or(0));
         let (line, column) = place(origin, l, c);
