@@ -1073,17 +1073,6 @@ fn finish_after(
     finish(bytes, origin, options, kind, schema, written, skipped)
 }
 
-/// Two lists of findings in order, merged: `a`'s first where offsets tie (the findings of
-/// `b` were found after every one of `a` at their offset).
-fn in_order<'r>(a: &'r [text::Raw], b: &'r [text::Raw]) -> impl Iterator<Item = &'r text::Raw> {
-    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
-    std::iter::from_fn(move || match (a.peek(), b.peek()) {
-        (Some(x), Some(y)) if y.offset < x.offset => b.next(),
-        (Some(_), _) => a.next(),
-        (None, _) => b.next(),
-    })
-}
-
 /// The report of the findings `written`: in order, with severities, lines and columns.
 fn finish(
     bytes: &[u8],
@@ -1114,13 +1103,7 @@ fn finish(
         late.sort_by_key(|f| f.offset);
     }
     let mut lines = position::Lines::reaching(bytes, reach);
-    let mut findings = match late.is_empty() {
-        true => text::findings(&raws, raws.len(), texts),
-        false => {
-            let count = raws.len() + late.len();
-            text::findings(in_order(&raws, &late), count, texts)
-        }
-    };
+    let mut findings = text::findings(&raws, &late, texts);
     for f in &mut findings {
         let (l, c) = lines.line_col(f.offset.unwrap_or(0));
         let (line, column) = place(origin, l, c);
