@@ -143,6 +143,42 @@ fn code_unknown_enum_value_and_strict() {
 }
 
 #[test]
+fn unknown_enum_value_messages_list_three_values_at_most() {
+    // A big enum: its name, how many values it has, the first three (`schema export` lists
+    // every one); the message is written for every unknown value, so it stays short.
+    let r = validate(
+        guild_invite("")
+            .replace("\"features\": []", "\"features\": [\"F1\"]")
+            .replace(
+                CHANNEL,
+                r#"{"id": "165176875973476352", "type": 16, "name": "general"}"#,
+            )
+            .as_bytes(),
+        None,
+    );
+    let messages: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::UnknownEnumValue)
+        .map(|f| f.message())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            r#""F1" is not one of the spec's 29 known GuildFeatures values ("ANIMATED_BANNER", "ANIMATED_ICON", "APPLICATION_COMMAND_PERMISSIONS_V2", … 26 more)"#,
+            "16 is not one of the spec's 12 known ChannelTypes values (0, 1, 2, … 9 more)",
+        ],
+        "{r:#?}"
+    );
+    // A small enum is listed whole: four values, as `… 1 more` would be no shorter.
+    let text = br#"{"status": 7, "total_users": 1, "processed_users": 1, "created_at": null, "completed_at": null, "error_message": null}"#;
+    assert_eq!(
+        find(&validate(text, None), Code::UnknownEnumValue).message(),
+        "7 is not one of the spec's known TargetUsersJobStatusTypes values (0, 1, 2, 3)"
+    );
+}
+
+#[test]
 fn code_out_of_range() {
     let r = validate(
         br#"{"max_age": 9999999, "max_uses": 101}"#,

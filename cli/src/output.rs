@@ -799,6 +799,13 @@ pub struct ChunkFindings {
     pointers: String,
     keys: Vec<LocalKey>,
     candidates: Vec<Candidate>,
+    /// The keys of the last findings, the latest first ([`NONE`]: none yet): a finding of
+    /// one of them is counted without hashing its pointer (an array of unknown, repeated
+    /// values gives two distinct findings, in turn, a million times).
+    recent: [usize; 2],
+    /// Pointers hashed (test builds only).
+    #[cfg(test)]
+    hashed: usize,
 }
 
 impl ChunkFindings {
@@ -810,6 +817,9 @@ impl ChunkFindings {
             pointers: String::new(),
             keys: Vec::new(),
             candidates: Vec::new(),
+            recent: [NONE; 2],
+            #[cfg(test)]
+            hashed: 0,
         }
     }
 
@@ -818,6 +828,42 @@ impl ChunkFindings {
         let start = self.pointers.len();
         normalise_pointer(&mut self.pointers, f.pointer());
         let end = self.pointers.len();
+        // Lengths, then last bytes first: the pointers of a sorted object's unknown fields
+        // (each one a new key) differ at their end.
+        let bytes = self.pointers.as_bytes();
+        let new = &bytes[start..end];
+        let is = |k: usize| {
+            self.keys.get(k).is_some_and(|key| {
+                let old = &bytes[key.pointer.0..key.pointer.1];
+                key.code == f.code
+                    && key.severity == f.severity
+                    && old.len() == new.len()
+                    && old.last() == new.last()
+                    && old == new
+            })
+        };
+        let [a, b] = self.recent;
+        let k = if is(a) {
+            a
+        } else if is(b) {
+            self.recent = [b, a];
+            b
+        } else {
+            let k = self.key_hashed(f, start, end);
+            self.recent = [k, a];
+            return k;
+        };
+        self.pointers.truncate(start);
+        k
+    }
+
+    /// [`ChunkFindings::key_of`] for a key not among the recent ones: by the hash of its
+    /// normalised pointer (`start..end` of `pointers`).
+    fn key_hashed(&mut self, f: &Finding, start: usize, end: usize) -> usize {
+        #[cfg(test)]
+        {
+            self.hashed += 1;
+        }
         let hash = {
             let mut h = rustc_hash::FxHasher::default();
             h.write(&self.pointers.as_bytes()[start..]);
@@ -1596,6 +1642,47 @@ mod tests {
             })
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn findings_of_the_last_keys_are_not_hashed() {
+        // An array of unknown values, each repeated: an unknown-enum-value and a
+        // duplicate-item finding per item, in turn, of two distinct findings: each is counted
+        // without hashing its pointer again (each was hashed).
+        use Code::{DuplicateItem as Dup, UnknownEnumValue as Enum};
+        use Severity::Warning as W;
+        let mut findings = Vec::new();
+        for i in 0..10_000 {
+            for code in [Enum, Dup] {
+                let mut f = Finding::new(W, code, &format!("/guild/features/{i}"), "m");
+                f.line = Some(1);
+                findings.push(f);
+            }
+        }
+        findings.push(Finding::new(W, Enum, "/type", "m"));
+        findings.push(Finding::new(W, Enum, "/guild/features/3", "m"));
+        let report = Report {
+            kind: None,
+            schema: None,
+            status: Status::Warning,
+            findings,
+        };
+        let mut chunk = ChunkFindings::new();
+        chunk.add(&plain(), &two_repeats(), 0, report);
+        assert!(chunk.hashed <= 4, "{}", chunk.hashed);
+        let got: Vec<(Code, &str, u64)> = chunk
+            .keys
+            .iter()
+            .map(|k| (k.code, &chunk.pointers[k.pointer.0..k.pointer.1], k.count))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Enum, "/guild/features/*", 10_001),
+                (Dup, "/guild/features/*", 10_000),
+                (Enum, "/type", 1)
+            ]
+        );
     }
 
     #[test]

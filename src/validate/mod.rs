@@ -269,7 +269,7 @@ impl Code {
             Code::DecodeError => "This payload would fail in code that uses the SDK. If Discord really sends it, the SDK needs a change (an overlay entry in schema/overlay.toml); otherwise the producer of the payload is wrong.",
             Code::MissingRequired => "Discord's spec requires the field but the payload lacks it. The SDK tolerates it where schema/overlay.toml says so; report the spec drift upstream or fix the producer.",
             Code::UnknownField => "Discord sends a field its spec does not document (often a new one). The SDK keeps it as an unknown field; nothing breaks.",
-            Code::UnknownEnumValue => "A value the spec's enum lacks (often new on Discord's side). The SDK keeps it as an Unknown variant; code that matches on the enum should handle that case.",
+            Code::UnknownEnumValue => "A value the spec's enum lacks (often new on Discord's side). The SDK keeps it as an Unknown variant; code that matches on the enum should handle that case. `discord-invite schema export KIND` lists the values the SDK knows.",
             Code::OutOfRange => "The number is outside what the spec allows; requests with it are likely refused by Discord.",
             Code::DeprecatedField => "The field is deprecated or was removed from Discord's API; stop relying on it.",
             Code::WrongVariantField => "The invite carries a field of another variant (e.g. `guild` on a friend invite): check its `type`.",
@@ -1084,13 +1084,26 @@ fn finish(
     skipped: bool,
 ) -> Report {
     let text::Written { mut raws, texts } = written;
-    // Nearly always in order already: then not even the sort's scratch buffer.
+    // Nearly always in order already, but for a few findings placed before ones found
+    // earlier (an object's missing field is at its start, found at its end): those are
+    // taken out, sorted and merged back, the others stay where they are (a stable sort of
+    // the whole moved every finding and took a scratch buffer of up to all of them).
+    let mut late = Vec::new();
+    let mut reach = raws.last().map_or(0, |f| f.offset);
     if !raws.is_sorted_by_key(|f| f.offset) {
-        raws.sort_by_key(|f| f.offset);
+        reach = 0;
+        raws.retain(|f| {
+            if f.offset < reach {
+                late.push(*f);
+                return false;
+            }
+            reach = f.offset;
+            true
+        });
+        late.sort_by_key(|f| f.offset);
     }
-    let reach = raws.last().map_or(0, |f| f.offset);
     let mut lines = position::Lines::reaching(bytes, reach);
-    let mut findings = text::findings(&raws, texts);
+    let mut findings = text::findings(&raws, &late, texts);
     for f in &mut findings {
         let (l, c) = lines.line_col(f.offset.unwrap_or(0));
         let (line, column) = place(origin, l, c);

@@ -48,8 +48,20 @@ pub(crate) enum Lit {
     Str(String),
 }
 
-/// How many values a closed enum's message lists before eliding.
-const ENUM_LIST_MAX: usize = 8;
+/// How many values a closed enum's message lists before eliding: the message is written once
+/// per unknown value (millions of times in a big capture), and `discord-invite schema export`
+/// lists them all.
+const ENUM_LIST_MAX: usize = 3;
+
+/// How many of an enum's `n` values its message lists: all of them up to one past
+/// [`ENUM_LIST_MAX`] (`… 1 more` would take the room of the value it hides).
+fn listed(n: usize) -> usize {
+    if n > ENUM_LIST_MAX + 1 {
+        ENUM_LIST_MAX
+    } else {
+        n
+    }
+}
 
 /// One closed enum constraint: its values and, built once, the list its messages show.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +69,7 @@ pub(crate) struct Enum {
     /// The component that declares it, for messages.
     pub name: Option<String>,
     pub values: Vec<Lit>,
-    /// `"A", "B", … 3 more`: the first values in order (integers, then strings).
+    /// `"A", "B", "C", … 3 more`: the first values in order (integers, then strings).
     pub listing: String,
     /// The string values, sorted by length then bytes (for a binary search).
     strings: Vec<String>,
@@ -65,7 +77,8 @@ pub(crate) struct Enum {
     small_ints: u64,
     other_ints: Vec<i64>,
     /// What follows the value in the message of a value that is not one of these, built
-    /// once when the spec is compiled: ` is not one of the spec's known … values (…)`.
+    /// once when the spec is compiled: ` is not one of the spec's known … values (…)`, with
+    /// the count of values when the list is cut (` … 29 known GuildFeatures values (…)`).
     pub miss_suffix: String,
 }
 
@@ -78,16 +91,17 @@ impl Enum {
             (Lit::Int(_), Lit::Str(_)) => std::cmp::Ordering::Less,
             (Lit::Str(_), Lit::Int(_)) => std::cmp::Ordering::Greater,
         });
+        let shown = listed(values.len());
         let mut list: Vec<String> = sorted
             .iter()
-            .take(ENUM_LIST_MAX)
+            .take(shown)
             .map(|l| match l {
                 Lit::Int(i) => i.to_string(),
                 Lit::Str(s) => format!("\"{s}\""),
             })
             .collect();
-        if values.len() > ENUM_LIST_MAX {
-            list.push(format!("… {} more", values.len() - ENUM_LIST_MAX));
+        if values.len() > shown {
+            list.push(format!("… {} more", values.len() - shown));
         }
         let mut strings: Vec<String> = values
             .iter()
@@ -459,9 +473,14 @@ impl Spec {
             let what = s.name.as_deref().unwrap_or("this object");
             s.unknown_suffix = format!("` is not a field of {what} in the spec");
             for e in &mut s.enums {
+                // The count only where the list is cut: a whole list shows it.
+                let count = match e.values.len() {
+                    n if listed(n) < n => format!("{n} "),
+                    _ => String::new(),
+                };
                 let known = match e.name.as_deref().or(s.name.as_deref()) {
-                    Some(n) => format!("known {n}"),
-                    None => "allowed".to_owned(),
+                    Some(n) => format!("{count}known {n}"),
+                    None => format!("{count}allowed"),
                 };
                 e.miss_suffix = format!(" is not one of the spec's {known} values ({})", e.listing);
             }

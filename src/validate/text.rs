@@ -218,20 +218,33 @@ impl Text {
     }
 }
 
-/// The findings of `raws`, whose text is in `texts`, each with a placeholder severity and no
-/// line or column yet (`finish` fills them in).
-pub(crate) fn findings(raws: &[Raw], texts: Texts) -> Vec<Finding> {
+/// The findings of `raws` and `late`, both in order of offset, merged (`raws`' first where
+/// offsets tie: `late` holds findings found after every one of `raws` at their offset), whose
+/// text is in `texts`, each with a placeholder severity and no line or column yet (`finish`
+/// fills them in).
+pub(crate) fn findings(raws: &[Raw], late: &[Raw], texts: Texts) -> Vec<Finding> {
     let bufs = texts.freeze();
-    raws.iter()
-        .map(|r| Finding {
-            severity: Severity::Note,
-            code: r.code,
-            line: None,
-            column: None,
-            offset: Some(r.offset),
-            text: Text::of(&bufs, r.span),
-        })
-        .collect()
+    let finding = |r: &Raw| Finding {
+        severity: Severity::Note,
+        code: r.code,
+        line: None,
+        column: None,
+        offset: Some(r.offset),
+        text: Text::of(&bufs, r.span),
+    };
+    if late.is_empty() {
+        return raws.iter().map(finding).collect();
+    }
+    let mut out = Vec::with_capacity(raws.len() + late.len());
+    let mut late = late.iter().peekable();
+    for r in raws {
+        while let Some(l) = late.next_if(|l| l.offset < r.offset) {
+            out.push(finding(l));
+        }
+        out.push(finding(r));
+    }
+    out.extend(late.map(finding));
+    out
 }
 
 #[cfg(test)]
@@ -294,7 +307,7 @@ mod tests {
                 span: texts.push(&format!("/k{i}"), &format!("`k{i}` is not a field")),
             })
             .collect();
-        let findings = findings(&raws, texts);
+        let findings = findings(&raws, &[], texts);
         let shared = findings
             .windows(2)
             .all(|w| Arc::ptr_eq(&w[0].text.buf, &w[1].text.buf));

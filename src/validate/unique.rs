@@ -16,13 +16,79 @@ use super::position::{Member, Node, Value};
 /// allocates nothing).
 const INDEX_AT: usize = 16;
 
+/// How many runs of increasing items [`Seen`] searches before it hashes the items: each item
+/// is looked for in every earlier run (a sorted list, then the same list again, as a capture
+/// that repeats a page gives), so more runs cost more per item than one hash probe.
+const RUNS_MAX: usize = 4;
+
+/// Items `start..end` of the array, in strictly increasing order, and where the last search
+/// in them stopped (the items of the current run increase too, so the next search goes on
+/// from there).
+#[derive(Clone, Copy, Default)]
+struct Run {
+    start: usize,
+    end: usize,
+    cursor: usize,
+}
+
+impl Run {
+    /// The item of the run that is the same as item `n`, found from the cursor on: galloping
+    /// to the first item not below `n` (all before the cursor are below the item of the last
+    /// search, so below `n`), then one comparison.
+    fn find(
+        &mut self,
+        n: usize,
+        same: &impl Fn(usize, usize) -> bool,
+        below: &impl Fn(usize, usize) -> bool,
+    ) -> Option<usize> {
+        let below_n = |j: usize| {
+            #[cfg(test)]
+            super::keys::count_probe();
+            below(j, n)
+        };
+        // `lo`: every item before it is below `n`.
+        let (mut lo, mut step) = (self.cursor, 1);
+        let mut hi = self.end;
+        while lo < hi {
+            let p = (lo + step - 1).min(hi - 1);
+            if below_n(p) {
+                lo = p + 1;
+                step *= 2;
+            } else {
+                hi = p;
+                // The first item not below `n` is in `lo..=p`.
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if below_n(mid) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+            }
+        }
+        self.cursor = lo;
+        #[cfg(test)]
+        super::keys::count_probe();
+        (lo < self.end && same(lo, n)).then_some(lo)
+    }
+}
+
 /// Finds, for each item of one array in turn, the first earlier item equal to it. The caller
 /// keeps the items and calls [`Seen::first`] once per item, in order.
 #[derive(Default)]
 pub(crate) struct Seen {
-    /// Whether two items were met out of strictly increasing order (see [`Seen::first`]'s
-    /// `below`). Until then every item differs from all before it by one comparison with the
-    /// last, with no index (a sorted list of ids or names).
+    /// The runs of strictly increasing items before the current one (see [`Seen::first`]'s
+    /// `below`), while there are at most [`RUNS_MAX`]: an item is looked for in each by a
+    /// search from where the last one stopped, with no index. A sorted list of ids or names
+    /// is one run; the same list twice, two. (An array, so that a short array allocates
+    /// nothing.)
+    runs: [Run; RUNS_MAX],
+    /// How many of `runs` are filled.
+    closed: usize,
+    /// Where the current run starts.
+    current: usize,
+    /// Whether the runs were too many: items are then found by [`Seen::index`].
     unordered: bool,
     /// Past [`INDEX_AT`] items, once unordered: each distinct hash → the first item with it. An item equal to
     /// an earlier one need not be remembered (that one stays the first); an item whose hash
@@ -56,11 +122,30 @@ impl Seen {
             }
             #[cfg(test)]
             super::keys::count_probe();
-            // Items `0..n` increase strictly: all are below item `n - 1`.
-            if below(n - 1, n) {
-                return None;
+            // Items `current..n` increase strictly: all are below item `n - 1`, so item `n`
+            // differs from each if it is above that one; else a run starts at `n`.
+            if !below(n - 1, n) {
+                if self.closed == RUNS_MAX {
+                    self.unordered = true;
+                } else {
+                    self.runs[self.closed] = Run {
+                        start: self.current,
+                        end: n,
+                        cursor: self.current,
+                    };
+                    self.closed += 1;
+                    self.current = n;
+                    for run in &mut self.runs[..self.closed] {
+                        run.cursor = run.start;
+                    }
+                }
             }
-            self.unordered = true;
+            if !self.unordered {
+                // The runs in order: the first one with the item has its first occurrence.
+                return self.runs[..self.closed]
+                    .iter_mut()
+                    .find_map(|r| r.find(n, &same, &below));
+            }
         }
         if n < INDEX_AT {
             return scan(n);
@@ -256,7 +341,34 @@ mod tests {
                 .collect(),
             vec![s("a"), s("b"), s("b"), s("c")],
             vec![None, None, s("a"), s("a")],
+            // Runs of increasing items, repeating earlier ones, fewer and more than
+            // `RUNS_MAX` of them, some of one item, some not strings.
+            vec![s("b"), s("d"), s("a"), s("b"), s("c"), s("d"), s("e")],
+            vec![s("a"), s("a"), s("a"), s("b"), s("a"), s("b"), s("c")],
+            vec![s("c"), None, s("c"), None, s("a"), s("c"), s("d")],
         ];
+        let mut lists = lists;
+        // Pseudo-random lists of a few runs each (an LCG: the test needs no crate).
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (x >> 33) % m
+        };
+        for _ in 0..300 {
+            let mut items = Vec::new();
+            for _ in 0..1 + next(7) {
+                let mut v = next(20);
+                for _ in 0..next(30) {
+                    v += 1 + next(3);
+                    items.push(if next(25) == 0 {
+                        None
+                    } else {
+                        s(&format!("F{v:03}"))
+                    });
+                }
+            }
+            lists.push(items);
+        }
         for items in &lists {
             let want: Vec<Option<usize>> = (0..items.len()).map(|n| first_slow(items, n)).collect();
             assert_eq!(firsts(items), want, "{items:?}");
@@ -266,7 +378,7 @@ mod tests {
     #[test]
     fn items_in_increasing_order_are_not_hashed() {
         // A sorted list of 40,000 names: one comparison each, no index (it hashed every item
-        // past the 16th); then the first repeat hashes the items so far once.
+        // past the 16th); then a repeat is searched for in that run.
         let mut items: Vec<Option<String>> =
             (0..40_000).map(|i| Some(format!("F{i:05}"))).collect();
         let before = super::super::keys::hashed();
@@ -276,5 +388,29 @@ mod tests {
         let found = firsts(&items);
         assert_eq!(found[40_000], Some(7));
         assert!(super::super::keys::hashed() - before <= 40_001);
+    }
+
+    #[test]
+    fn a_sorted_list_repeated_is_not_hashed() {
+        // A sorted list, then the same list again, its items in between the first's and on
+        // them (a page of a capture saved twice): each item of the second run is searched for
+        // from where the last search stopped, a few comparisons each, with no index (the
+        // second run hashed the first one's 20,000 items, then each of its own).
+        let n = 20_000;
+        let first: Vec<Option<String>> = (0..n).map(|i| Some(format!("F{:06}", 2 * i))).collect();
+        let second = (0..n).map(|i| Some(format!("F{i:06}")));
+        let items: Vec<Option<String>> = first.iter().cloned().chain(second).collect();
+        let (hashed, probes) = (
+            super::super::keys::hashed(),
+            super::super::keys::comparisons(),
+        );
+        let found = firsts(&items);
+        assert_eq!(super::super::keys::hashed() - hashed, 0);
+        let probes = super::super::keys::comparisons() - probes;
+        assert!(probes <= 6 * 2 * n as u64, "{probes}");
+        for i in 0..n {
+            let want = (i % 2 == 0).then_some(i / 2);
+            assert_eq!(found[n + i], want, "{i}");
+        }
     }
 }
