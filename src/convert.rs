@@ -165,7 +165,7 @@ pub(crate) fn decode_slice<T: for<'de> Decode<'de>>(bytes: &[u8]) -> Result<T, D
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // Check UTF-8 once for the whole input, then decode as text. Invalid UTF-8 goes to
     // serde_json's byte reader, so its error and position are serde_json's.
-    match std::str::from_utf8(bytes) {
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => decode_text(text),
         Err(_) => slow(bytes),
     }
