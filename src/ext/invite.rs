@@ -173,15 +173,8 @@ fn stage_instance(extra: &UnknownFields) -> Option<Result<InviteStageInstance, D
 
 /// The `id` of a `guild_scheduled_event` kept raw (an invite of an unknown `type`).
 fn event_id_of(extra: &UnknownFields) -> Option<Snowflake> {
-    #[derive(serde::Deserialize)]
-    struct Id {
-        id: Snowflake,
-    }
-    extra
-        .decode::<Option<Id>>("guild_scheduled_event")
-        .and_then(Result::ok)
-        .flatten()
-        .map(|e| e.id)
+    let event = extra.get("guild_scheduled_event")?;
+    event.get("id")?.as_str()?.parse().ok()
 }
 
 impl InviteCreateEvent {
