@@ -83,12 +83,12 @@ impl Rng {
     /// A generator for invite `index` of the corpus with `seed`.
     pub fn new(seed: u64, index: u64) -> Self {
         let mut r = Rng(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        r.next();
+        r.next_u64();
         r
     }
 
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -98,7 +98,7 @@ impl Rng {
 
     /// Uniform in `0..n`.
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.next_u64() % n
     }
 
     /// True with probability `1 / n`.
@@ -126,7 +126,7 @@ impl Rng {
         } else {
             ""
         };
-        format!("{prefix}{:016x}{:016x}", self.next(), self.next())
+        format!("{prefix}{:016x}{:016x}", self.next_u64(), self.next_u64())
     }
 
     /// An invite code: 8 or 10 base62 characters.
@@ -254,7 +254,7 @@ const BASE_SECS: u64 = 1_772_323_200;
 fn name(rng: &mut Rng, syllables: u64) -> String {
     let mut s = String::new();
     for _ in 0..syllables {
-        s.push_str(*rng.pick(SYLLABLES));
+        s.push_str(rng.pick::<&str>(SYLLABLES));
     }
     if rng.one_in(2) {
         s.push_str(&rng.below(1000).to_string());
@@ -430,7 +430,7 @@ fn guild(rng: &mut Rng, vanity: Option<&str>, mix: &Mix) -> Value {
             if mix.long_description_one_in.is_some_and(|n| rng.one_in(n)) {
                 let mut d = String::new();
                 for _ in 0..2 + rng.below(4) {
-                    d.push_str(*rng.pick(DESCRIPTIONS));
+                    d.push_str(rng.pick::<&str>(DESCRIPTIONS));
                     d.push_str(" \u{2022} ");
                 }
                 d.into()
@@ -467,7 +467,7 @@ pub fn invite_value_with(seed: u64, index: u64, mix: &Mix) -> Value {
     let mut rng = Rng::new(seed, index);
     let vanity = rng.one_in(mix.vanity_one_in);
     let stream = !vanity && rng.one_in(mix.stream_one_in);
-    let metadata = index % mix.metadata_every == 0;
+    let metadata = index.is_multiple_of(mix.metadata_every);
     let code = if vanity {
         name(&mut rng, 3)
     } else {
