@@ -256,11 +256,10 @@ const HEAD: usize = 16;
 /// number, where growing a `Vec` one push at a time would allocate 4, then 8, then 16 (and keep
 /// the spare room: 10 features held 16 × 24 bytes). Larger ones: pushed, then shrunk to fit.
 #[inline]
-fn gather<T, E>(next: impl FnMut() -> Result<Option<T>, E>) -> Result<Vec<T>, E> {
+fn gather<T, E>(mut next: impl FnMut() -> Result<Option<T>, E>) -> Result<Vec<T>, E> {
     if std::mem::size_of::<Option<T>>() <= SMALL {
         small_seq(next)
     } else {
-        let mut next = next;
         let mut out = Vec::new();
         while let Some(v) = next()? {
             out.push(v);

@@ -85,8 +85,7 @@ fn from_str_seed<'a, S: DeserializeSeed<'a>, H: Hook<'a>>(
 ) -> Option<S::Value> {
     let mut de = Reader::new(text, hook);
     let value = de.element(seed).ok()?;
-    de.skip_ws();
-    (de.pos == de.bytes.len()).then_some(value)
+    de.at_end().then_some(value)
 }
 
 /// A scalar token as the reader read it.
@@ -383,6 +382,27 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
     fn at_end(&mut self) -> bool {
         self.skip_ws();
         self.pos == self.bytes.len()
+    }
+
+    /// Before an object's member or an array's item: `false` at the container's `close` (not
+    /// read); else `true`, with the comma before it (and the whitespace after) read unless it
+    /// is the `first`. A comma before `close` (`[1,]`, `{"a":1,}`, serde_json's errors to word)
+    /// gives up at the member or item that follows: no key or value starts with `]` or `}`.
+    #[inline(always)]
+    fn more(&mut self, first: &mut bool, close: u8) -> Result<bool> {
+        let c = self.peek_ws()?;
+        if c == close {
+            return Ok(false);
+        }
+        if *first {
+            *first = false;
+        } else if c == b',' {
+            self.pos += 1;
+            self.skip_ws();
+        } else {
+            return Err(Bail);
+        }
+        Ok(true)
     }
 
     #[inline]
@@ -810,21 +830,12 @@ impl<'a> Reader<'a, NoHook> {
     where
         'a: 'k,
     {
-        match self.peek_ws()? {
-            b'}' => {
-                self.pos += 1;
-                self.depth -= 1;
-                return Ok(None);
-            }
-            b',' if !*first => {
-                self.pos += 1;
-                self.skip_ws();
-            }
-            _ if *first => {}
-            _ => return Err(Bail),
+        if !self.more(first, b'}')? {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(None);
         }
-        *first = false;
-        // A key must be a string (this also rejects `{"a":1,}`).
+        // A key must be a string.
         if self.peek() != Some(b'"') {
             return Err(Bail);
         }
@@ -878,24 +889,12 @@ impl<'a> Reader<'a, NoHook> {
     /// Whether another item follows (its comma read), or the array ended (its bracket read).
     #[inline]
     pub(crate) fn item(&mut self, first: &mut bool) -> Result<bool> {
-        match self.peek_ws()? {
-            b']' => {
-                self.pos += 1;
-                self.depth -= 1;
-                return Ok(false);
-            }
-            b',' if !*first => {
-                self.pos += 1;
-                // `[1,]` is serde_json's error to word.
-                if self.peek_ws()? == b']' {
-                    return Err(Bail);
-                }
-            }
-            _ if *first => {}
-            _ => return Err(Bail),
+        if self.more(first, b']')? {
+            return Ok(true);
         }
-        *first = false;
-        Ok(true)
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(false)
     }
 }
 
@@ -1095,19 +1094,9 @@ impl<'a, H: Hook<'a>> de::SeqAccess<'a> for Seq<'_, 'a, H> {
 
     #[inline]
     fn next_element_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        match self.de.peek_ws()? {
-            b']' => return Ok(None),
-            b',' if !self.first => {
-                self.de.pos += 1;
-                // `[1,]` is serde_json's error to word.
-                if self.de.peek_ws()? == b']' {
-                    return Err(Bail);
-                }
-            }
-            _ if self.first => {}
-            _ => return Err(Bail),
+        if !self.de.more(&mut self.first, b']')? {
+            return Ok(None);
         }
-        self.first = false;
         self.de.element(seed).map(Some)
     }
 }
@@ -1122,17 +1111,10 @@ impl<'a, H: Hook<'a>> de::MapAccess<'a> for Map<'_, 'a, H> {
 
     #[inline]
     fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        match self.de.peek_ws()? {
-            b'}' => return Ok(None),
-            b',' if !self.first => {
-                self.de.pos += 1;
-                self.de.skip_ws();
-            }
-            _ if self.first => {}
-            _ => return Err(Bail),
+        if !self.de.more(&mut self.first, b'}')? {
+            return Ok(None);
         }
-        self.first = false;
-        // A key must be a string (this also rejects `{"a":1,}`).
+        // A key must be a string.
         if self.de.peek() != Some(b'"') {
             return Err(Bail);
         }
