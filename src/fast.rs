@@ -224,6 +224,14 @@ pub fn special(w: u64) -> u64 {
 /// at a time. The validator's scanner and the CLI's JSON writer use it too.
 #[inline(always)]
 pub fn next_special(b: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    while let Some(chunk) = b.get(i..i + 16) {
+        let m = special16(chunk);
+        if m != 0 {
+            return i + m.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
     while let Some(chunk) = b.get(i..i + 8) {
         let m = special(word(chunk));
         if m != 0 {
@@ -238,6 +246,34 @@ pub fn next_special(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// Bit `k` of the result is set when byte `k` of `chunk` (16 bytes; fewer or more give 0) is
+/// `"`, `\` or a control character: [`special`] sixteen bytes at a time, in SSE2 (part of
+/// every x86-64 CPU), about half the instructions per byte of the word-wide test.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+#[allow(unsafe_code)]
+fn special16(chunk: &[u8]) -> u32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    if chunk.len() != 16 {
+        return 0;
+    }
+    // SAFETY: `chunk` is 16 readable bytes (checked just above), exactly what
+    // `_mm_loadu_si128` reads, and it has no alignment requirement. The intrinsics need SSE2,
+    // which is in x86-64's baseline: every CPU this code is built for has it (the compiler
+    // enables it for every x86_64 target).
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        // Below 0x20, unsigned: the byte is its own minimum with 0x1F.
+        let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
+    }
 }
 
 /// The end of the JSON number (RFC 8259 grammar) that starts at `start`; `Err(at)`: the offset
@@ -1306,14 +1342,19 @@ mod tests {
                 assert_eq!(next_special(c, from), want, "{c:?} from {from}");
             }
         }
-        // Every byte value at every position of a 16-byte window.
-        for b in 0..=255u8 {
-            for at in 0..16 {
-                let mut buf = [b'a'; 16];
-                buf[at] = b;
-                let special = b == b'"' || b == b'\\' || b < 0x20;
-                let want = if special { at } else { 16 };
-                assert_eq!(next_special(&buf, 0), want, "byte {b} at {at}");
+        // Every byte value at every position of windows that take each path (sixteen at a
+        // time, eight at a time, one at a time), from every start.
+        for len in [7, 16, 24, 40] {
+            for b in 0..=255u8 {
+                for at in 0..len {
+                    let mut buf = vec![b'a'; len];
+                    buf[at] = b;
+                    let special = b == b'"' || b == b'\\' || b < 0x20;
+                    for from in [0, 1, at.saturating_sub(9), at] {
+                        let want = if special && from <= at { at } else { len };
+                        assert_eq!(next_special(&buf, from), want, "byte {b} at {at}/{len}");
+                    }
+                }
             }
         }
     }
