@@ -140,10 +140,16 @@ pub(crate) struct Document<'a> {
 
 impl Document<'_> {
     /// The pointer of a duplicate of this document.
+    #[cfg(test)]
     pub fn pointer(&self, d: &DuplicateKey) -> &str {
-        self.pointers
-            .get(d.pointer.0..d.pointer.1)
-            .unwrap_or_default()
+        d.pointer_in(&self.pointers)
+    }
+}
+
+impl DuplicateKey {
+    /// Its pointer, in its document's `pointers`.
+    pub fn pointer_in<'p>(&self, pointers: &'p str) -> &'p str {
+        pointers.get(self.pointer.0..self.pointer.1).unwrap_or_default()
     }
 }
 
