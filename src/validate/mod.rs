@@ -796,17 +796,23 @@ pub(crate) fn validate_slow(
         pointers,
     } = doc;
     drop(root);
-    let dups = repeated_keys(bytes, origin, duplicates, &pointers);
-    finish_after(bytes, origin, options, kind, schema, dups, raw, skipped)
+    // The report's order is the order of offset, the repeated keys first where offsets tie
+    // (as they were written first); the others are merged in while the repeated keys' are
+    // written, not moved into place after (a million findings each moved).
+    raw.sort_by_key(|f| f.offset);
+    let written = repeated_keys(bytes, origin, duplicates, &pointers, raw);
+    finish(bytes, origin, options, kind, schema, written, skipped)
 }
 
 /// The `duplicate-key` findings of `duplicates` (in order of offset; their pointers are ranges
-/// of `pointers`).
+/// of `pointers`) and the `others` (in order of offset), merged in order of offset, the
+/// repeated keys first where offsets tie.
 fn repeated_keys(
     bytes: &[u8],
     origin: Origin,
     duplicates: Vec<position::DuplicateKey>,
     pointers: &str,
+    others: Vec<RawFinding>,
 ) -> text::Written {
     // Where each repeated key's first occurrence is: the offsets in increasing order through
     // one line counter (one pass over the bytes, however many repeats).
@@ -819,10 +825,16 @@ fn repeated_keys(
     // A key repeated many times has one message for all its repeats: formatted once, and
     // written once into the report's text.
     let mut dups = text::Written::default();
-    dups.findings.reserve_exact(duplicates.len());
+    dups.findings.reserve_exact(duplicates.len() + others.len());
+    let mut others = others.into_iter().peekable();
     let mut last = None;
     let mut message = String::new();
     for d in duplicates {
+        while let Some(f) = others.next_if(|f| f.offset < d.offset) {
+            dups.push(f.code, f.offset, &f.pointer, &f.message);
+            // The last message is no longer the repeated key's.
+            last = None;
+        }
         let pointer = d.pointer_in(pointers);
         if last != Some(d.first) || !dups.push_repeat(Code::DuplicateKey, d.offset, pointer) {
             let (l, c) = match firsts.binary_search(&d.first) {
@@ -838,6 +850,9 @@ fn repeated_keys(
             dups.push(Code::DuplicateKey, d.offset, pointer, &message);
             last = Some(d.first);
         }
+    }
+    for f in others {
+        dups.push(f.code, f.offset, &f.pointer, &f.message);
     }
     dups
 }
