@@ -260,6 +260,19 @@ pub(crate) fn finish<P: FnMut(usize) -> (usize, usize)>(
     findings
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Findings moved to make room for late ones ([`moved`]).
+    static MOVED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Findings moved by [`in_order`] on this thread so far, to make room for late ones (test
+/// builds only).
+#[cfg(test)]
+pub(crate) fn moved() -> u64 {
+    MOVED.with(|m| m.get())
+}
+
 /// Puts findings in order of offset, where they nearly always are already but for a few
 /// placed before ones found earlier (an object's missing field is at its start, found at its
 /// end): those are taken out, sorted and merged back in place, the others keep their order
@@ -289,6 +302,8 @@ fn in_order(findings: &mut Vec<Finding>) {
     findings.extend(late.iter().cloned());
     for j in (0..late.len()).rev() {
         let at = findings[..kept].partition_point(|f| offset(f) <= offset(&late[j]));
+        #[cfg(test)]
+        MOVED.with(|m| m.set(m.get() + (kept - at) as u64));
         for i in (at..kept).rev() {
             findings.swap(i, i + j + 1);
         }
@@ -342,6 +357,41 @@ mod tests {
             let t = Text::of(&bufs, s);
             assert_eq!(t.pointer(), format!("/k{i}"));
             assert_eq!(t.message(), format!("{message}{i}"));
+        }
+    }
+
+    #[test]
+    fn in_order_is_a_stable_sort_by_offset() {
+        // Lists of findings mostly in order with some out of it (ties among them), put in
+        // order in place: the result is the stable sort of the list by offset.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..500 {
+            let len = next(40) as usize;
+            let mut offset = 0;
+            let mut findings: Vec<Finding> = (0..len)
+                .map(|i| {
+                    offset += next(3) as usize;
+                    let at = if next(4) == 0 { next(offset as u64 + 1) as usize } else { offset };
+                    let span = Span {
+                        chunk: 0,
+                        pointer: (i as u32, i as u32),
+                        message: (0, 0),
+                    };
+                    found(Code::UnknownField, at, span)
+                })
+                .collect();
+            let key = |f: &Finding| (f.offset, f.text.pointer.0);
+            let mut want: Vec<(Option<usize>, u32)> = findings.iter().map(key).collect();
+            want.sort_by_key(|k| k.0);
+            in_order(&mut findings);
+            let got: Vec<(Option<usize>, u32)> = findings.iter().map(key).collect();
+            assert_eq!(got, want);
         }
     }
 
