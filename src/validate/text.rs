@@ -16,12 +16,11 @@ use super::{Code, Finding, Severity};
 const LIMIT: usize = u32::MAX as usize;
 
 /// A full buffer of at least this capacity is not grown (a `realloc` that copies it whole,
-/// again at each doubling) but kept as it is, and the text goes on in a new one of twice its
-/// capacity, up to [`BUF_MAX`]: a findings-heavy report's text is written once, never copied.
+/// again at each doubling) but kept as it is, and the text goes on in a new one of this
+/// capacity: a findings-heavy report's text is written once, never copied, and at most this
+/// much room is left unused at its end while the report is written (the last buffer's;
+/// buffers that doubled up to 64 MB left up to half of it).
 const GROW_AT: usize = 1 << 20;
-
-/// The capacity new buffers stop doubling at.
-const BUF_MAX: usize = 64 << 20;
 
 /// Where a finding's pointer and message are in [`Texts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +58,7 @@ impl Texts {
         let need = self.cur.len().saturating_add(len);
         let capacity = self.cur.capacity();
         if !self.cur.is_empty() && (need > LIMIT || (need > capacity && capacity >= GROW_AT)) {
-            let next = capacity.saturating_mul(2).clamp(len, BUF_MAX.max(len));
+            let next = GROW_AT.max(len);
             let full = std::mem::replace(&mut self.cur, String::with_capacity(next));
             self.full.push(full);
             self.last = None;
@@ -352,7 +351,7 @@ mod tests {
             .collect();
         let bufs = texts.freeze();
         assert!(bufs.len() > 3, "{} buffers", bufs.len());
-        assert!(bufs.iter().all(|b| b.len() <= BUF_MAX));
+        assert!(bufs.iter().all(|b| b.len() <= 2 * GROW_AT));
         for (i, &s) in spans.iter().enumerate() {
             let t = Text::of(&bufs, s);
             assert_eq!(t.pointer(), format!("/k{i}"));
