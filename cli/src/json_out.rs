@@ -30,7 +30,8 @@ pub const PIECE_FINDINGS: usize = 1 << 14;
 #[derive(Debug, Default)]
 pub struct Spare {
     bufs: std::sync::Mutex<Vec<Vec<u8>>>,
-    /// Buffers made anew.
+    /// Buffers made anew (test builds only).
+    #[cfg(test)]
     fresh: std::sync::atomic::AtomicUsize,
 }
 
@@ -49,6 +50,7 @@ impl Spare {
                 b
             }
             None => {
+                #[cfg(test)]
                 self.fresh
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 Vec::with_capacity(capacity)
@@ -69,7 +71,8 @@ impl Spare {
         }
     }
 
-    /// Buffers made anew so far.
+    /// Buffers made anew so far (test builds only).
+    #[cfg(test)]
     pub fn fresh(&self) -> usize {
         self.fresh.load(std::sync::atomic::Ordering::Relaxed)
     }

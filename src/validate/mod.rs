@@ -709,7 +709,7 @@ pub(crate) fn validate_slow(
             }
         }
     }
-    let mut doc = match position::parse(bytes) {
+    let doc = match position::parse(bytes) {
         Ok(doc) => doc,
         Err(e) => {
             let raw = RawFinding {

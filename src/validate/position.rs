@@ -149,7 +149,9 @@ impl Document<'_> {
 impl DuplicateKey {
     /// Its pointer, in its document's `pointers`.
     pub fn pointer_in<'p>(&self, pointers: &'p str) -> &'p str {
-        pointers.get(self.pointer.0..self.pointer.1).unwrap_or_default()
+        pointers
+            .get(self.pointer.0..self.pointer.1)
+            .unwrap_or_default()
     }
 }
 

@@ -303,8 +303,14 @@ fn in_order(findings: &mut Vec<Finding>) {
         let at = findings[..kept].partition_point(|f| offset(f) <= offset(&late[j]));
         #[cfg(test)]
         MOVED.with(|m| m.set(m.get() + (kept - at) as u64));
-        for i in (at..kept).rev() {
-            findings.swap(i, i + j + 1);
+        if j < kept - at {
+            // A block move (a `memmove`), which also moves the j + 1 spare places: at most
+            // as many as the findings moved.
+            findings[at..kept + j + 1].rotate_right(j + 1);
+        } else {
+            for i in (at..kept).rev() {
+                findings.swap(i, i + j + 1);
+            }
         }
         std::mem::swap(&mut findings[at + j], &mut late[j]);
         kept = at;
@@ -376,7 +382,11 @@ mod tests {
             let mut findings: Vec<Finding> = (0..len)
                 .map(|i| {
                     offset += next(3) as usize;
-                    let at = if next(4) == 0 { next(offset as u64 + 1) as usize } else { offset };
+                    let at = if next(4) == 0 {
+                        next(offset as u64 + 1) as usize
+                    } else {
+                        offset
+                    };
                     let span = Span {
                         chunk: 0,
                         pointer: (i as u32, i as u32),
