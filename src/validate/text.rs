@@ -244,6 +244,10 @@ pub(crate) fn finish<P: FnMut(usize) -> (usize, usize)>(
         mut findings,
         texts,
     } = written;
+    if findings.is_empty() {
+        // Most payloads: no buffer to share, nothing to place.
+        return findings;
+    }
     in_order(&mut findings);
     let reach = findings.last().and_then(|f| f.offset).unwrap_or(0);
     let mut place = places(reach);
