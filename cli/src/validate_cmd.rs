@@ -198,6 +198,8 @@ struct Job {
     style: Style,
     limits: Limits,
     strict: bool,
+    /// Buffers of huge records' pieces, given back by the thread that writes them out.
+    spare: json_out::Spare,
 }
 
 impl Job {
@@ -249,6 +251,7 @@ impl Job {
                         location,
                         &report,
                         json_out::PIECE_FINDINGS,
+                        &self.spare,
                         &mut *early,
                     );
                     late.push(report);
@@ -358,6 +361,7 @@ pub fn run(args: Args) -> ExitCode {
         style,
         limits,
         strict: args.strict,
+        spare: json_out::Spare::default(),
     });
     let progress = progress_bar();
     let started = std::time::Instant::now();
@@ -554,6 +558,7 @@ pub fn run(args: Args) -> ExitCode {
                                 Some(pb) => pb.suspend(|| out.write_all(&piece)),
                                 None => out.write_all(&piece),
                             };
+                            job.spare.recycle(piece);
                             if let Err(e) = res {
                                 crate::stdout::failed(&e);
                                 piece_failed = true;
@@ -782,6 +787,7 @@ mod tests {
                 errors: None,
             },
             strict: false,
+            spare: json_out::Spare::default(),
         };
         let mut pieces: Vec<Vec<u8>> = Vec::new();
         let (out, late) = job.run(batch.clone(), 0..3, true, &mut |p| pieces.push(p));

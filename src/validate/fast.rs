@@ -29,7 +29,7 @@ use super::check::{is_snowflake, rfc3339_quick, short_int};
 use super::keys::Repeats;
 use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, PropertyInfo, Quick, Schema, Spec};
-use super::text::{Raw, Texts, Written};
+use super::text::{found, Texts, Written};
 use super::{unique, Code};
 pub(crate) use crate::fast::Token;
 use crate::fast::{next_special, number_end};
@@ -133,7 +133,7 @@ pub(crate) struct Fast<'s, 'a> {
     /// Which of [`top`]'s keys the root object has.
     pub top_keys: u8,
     /// Findings ([`Fast::take_findings`]), their text in `texts`.
-    out: Vec<Raw>,
+    out: Vec<super::Finding>,
     texts: Texts,
     /// The open array of unique items, for its repeats.
     seen: unique::Seen,
@@ -330,7 +330,7 @@ impl<'s, 'a> Fast<'s, 'a> {
     /// The findings, and their text.
     pub fn take_findings(&mut self) -> Written {
         Written {
-            raws: std::mem::take(&mut self.out),
+            findings: std::mem::take(&mut self.out),
             texts: std::mem::take(&mut self.texts),
         }
     }
@@ -376,7 +376,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         match message(self.texts.buf()) {
             Some(code) => {
                 let span = self.texts.done(start, end);
-                self.out.push(Raw { code, offset, span });
+                self.out.push(found(code, offset, span));
             }
             None => self.texts.buf().truncate(start),
         }
@@ -739,11 +739,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                     pointer.push('/');
                     push_escaped(&mut pointer, r);
                     let span = self.texts.push(&pointer, &missing_message(s, r));
-                    self.out.push(Raw {
-                        code: Code::MissingRequired,
-                        offset: start,
-                        span,
-                    });
+                    self.out.push(found(Code::MissingRequired, start, span));
                 }
             }
         }

@@ -473,7 +473,10 @@ fn same(a: &str, b: &str) -> bool {
 /// Object members at any depth inside a value.
 fn nested_members(node: &Node<'_>) -> i64 {
     match &node.value {
-        Value::Object(members) => members.iter().map(|m| 1 + nested_members(&m.value)).sum(),
+        Value::Object(members) => members
+            .iter()
+            .map(|m| m.count() as i64 + nested_members(&m.value))
+            .sum(),
         Value::Array(items) => items.iter().map(nested_members).sum(),
         _ => 0,
     }

@@ -155,3 +155,28 @@ fn long_arrays_of_unique_items() {
         }
     }
 }
+
+#[test]
+fn repeated_keys_need_no_findings_moved() {
+    // A key repeated on every line after `type` and `code` (the benchmark's repeated-keys):
+    // the object's missing fields are at its start and its unknown field `k` early, found
+    // after every repeat. They are merged in as the repeats' findings are written: no finding
+    // is moved to make room (each of the 20,000 was moved before), and the order is the
+    // order of offset, as it was.
+    let n = 20_000;
+    let repeats = vec!["\"k\":1"; n].join(",\n");
+    let doc = format!("{{\"type\":0,\"code\":\"a\",{repeats}}}");
+    let moved = text::moved();
+    let report = validate(doc.as_bytes(), None);
+    assert_eq!(text::moved() - moved, 0);
+    let codes: Vec<Code> = report.findings.iter().map(|f| f.code).collect();
+    // Four missing fields, `k` unknown, and its n - 1 repeats.
+    assert_eq!(codes.len(), n + 4);
+    assert!(codes[..4].iter().all(|&c| c == Code::MissingRequired));
+    assert_eq!(codes[4], Code::UnknownField);
+    assert!(codes[5..].iter().all(|&c| c == Code::DuplicateKey));
+    assert!(report
+        .findings
+        .windows(2)
+        .all(|w| w[0].offset <= w[1].offset));
+}

@@ -709,7 +709,7 @@ pub(crate) fn validate_slow(
             }
         }
     }
-    let mut doc = match position::parse(bytes) {
+    let doc = match position::parse(bytes) {
         Ok(doc) => doc,
         Err(e) => {
             let raw = RawFinding {
@@ -729,21 +729,113 @@ pub(crate) fn validate_slow(
             );
         }
     };
+    let repeats = !doc.duplicates.is_empty();
+    let mut raw: Vec<RawFinding> = Vec::new();
+
+    // Which kind, and its findings.
+    let spec = Spec::get();
+    let (kind, schema, skipped) = match known {
+        Some(k) => {
+            let checked = check_as(spec, bytes, k, &doc.root, "", repeats);
+            raw.extend(checked.raw);
+            (Some(k), checked.schema, false)
+        }
+        None => match kind::envelope(&doc.root) {
+            kind::Envelope::Invite(k, d) => {
+                let checked = check_as(spec, bytes, k, d, "/d", repeats);
+                raw.extend(checked.raw);
+                (Some(k), checked.schema, false)
+            }
+            kind::Envelope::Other(what) => {
+                raw.push(RawFinding {
+                    code: Code::NotInvite,
+                    pointer: String::new(),
+                    offset: doc.root.start,
+                    message: format!("{what}: not invite-related, not validated"),
+                });
+                (None, None, true)
+            }
+            kind::Envelope::None => match options.kind {
+                Some(k) => {
+                    let checked = check_as(spec, bytes, k, &doc.root, "", repeats);
+                    raw.extend(checked.raw);
+                    (Some(k), checked.schema, false)
+                }
+                None => match guess::guess(spec, bytes, &doc.root, repeats) {
+                    guess::Guess::Found {
+                        kind,
+                        checked,
+                        note,
+                        settled,
+                    } => {
+                        if settled && bytes.len() < SNIFF_AT {
+                            guess::remember(spec, bytes, kind);
+                        }
+                        raw.extend(note);
+                        raw.extend(checked.raw);
+                        (Some(kind), checked.schema, false)
+                    }
+                    guess::Guess::Unknown(message) => {
+                        raw.push(RawFinding {
+                            code: Code::UnknownKind,
+                            pointer: String::new(),
+                            offset: doc.root.start,
+                            message,
+                        });
+                        (None, None, true)
+                    }
+                },
+            },
+        },
+    };
+    // The tree is done with: it goes before the repeated keys' findings are made (a key
+    // repeated a million times is a million members, and as many findings).
+    let position::Document {
+        root,
+        duplicates,
+        pointers,
+    } = doc;
+    drop(root);
+    // The report's order is the order of offset, the repeated keys first where offsets tie
+    // (as they were written first); the others are merged in while the repeated keys' are
+    // written, not moved into place after (a million findings each moved).
+    raw.sort_by_key(|f| f.offset);
+    let written = repeated_keys(bytes, origin, duplicates, &pointers, raw);
+    finish(bytes, origin, options, kind, schema, written, skipped)
+}
+
+/// The `duplicate-key` findings of `duplicates` (in order of offset; their pointers are ranges
+/// of `pointers`) and the `others` (in order of offset), merged in order of offset, the
+/// repeated keys first where offsets tie.
+fn repeated_keys(
+    bytes: &[u8],
+    origin: Origin,
+    duplicates: Vec<position::DuplicateKey>,
+    pointers: &str,
+    others: Vec<RawFinding>,
+) -> text::Written {
     // Where each repeated key's first occurrence is: the offsets in increasing order through
     // one line counter (one pass over the bytes, however many repeats).
-    let mut firsts: Vec<usize> = doc.duplicates.iter().map(|d| d.first).collect();
+    let mut firsts: Vec<usize> = duplicates.iter().map(|d| d.first).collect();
     firsts.sort_unstable();
     firsts.dedup();
+    firsts.shrink_to_fit();
     let mut lines = position::Lines::new(bytes);
     let first_at: Vec<(usize, usize)> = firsts.iter().map(|&o| lines.line_col(o)).collect();
-    let repeats = !doc.duplicates.is_empty();
     // A key repeated many times has one message for all its repeats: formatted once, and
     // written once into the report's text.
     let mut dups = text::Written::default();
+    dups.findings.reserve_exact(duplicates.len() + others.len());
+    let mut others = others.into_iter().peekable();
     let mut last = None;
     let mut message = String::new();
-    for d in std::mem::take(&mut doc.duplicates) {
-        let pointer = doc.pointer(&d);
+    for d in duplicates {
+        while let Some(f) = others.next_if(|f| f.offset < d.offset) {
+            dups.push(f.code, f.offset, &f.pointer, &f.message);
+            // The last message is no longer the repeated key's.
+            last = None;
+        }
+        let pointer = d.pointer_in(pointers);
         if last != Some(d.first) || !dups.push_repeat(Code::DuplicateKey, d.offset, pointer) {
             let (l, c) = match firsts.binary_search(&d.first) {
                 Ok(i) => first_at[i],
@@ -759,62 +851,10 @@ pub(crate) fn validate_slow(
             last = Some(d.first);
         }
     }
-    let mut raw: Vec<RawFinding> = Vec::new();
-
-    // Which kind, and its findings.
-    let spec = Spec::get();
-    let (kind, checked) = match known {
-        Some(k) => (k, check_as(spec, bytes, k, &doc.root, "", repeats)),
-        None => match kind::envelope(&doc.root) {
-            kind::Envelope::Invite(k, d) => (k, check_as(spec, bytes, k, d, "/d", repeats)),
-            kind::Envelope::Other(what) => {
-                raw.push(RawFinding {
-                    code: Code::NotInvite,
-                    pointer: String::new(),
-                    offset: doc.root.start,
-                    message: format!("{what}: not invite-related, not validated"),
-                });
-                return finish_after(bytes, origin, options, None, None, dups, raw, true);
-            }
-            kind::Envelope::None => match options.kind {
-                Some(k) => (k, check_as(spec, bytes, k, &doc.root, "", repeats)),
-                None => match guess::guess(spec, bytes, &doc.root, repeats) {
-                    guess::Guess::Found {
-                        kind,
-                        checked,
-                        note,
-                        settled,
-                    } => {
-                        if settled && bytes.len() < SNIFF_AT {
-                            guess::remember(spec, bytes, kind);
-                        }
-                        raw.extend(note);
-                        (kind, checked)
-                    }
-                    guess::Guess::Unknown(message) => {
-                        raw.push(RawFinding {
-                            code: Code::UnknownKind,
-                            pointer: String::new(),
-                            offset: doc.root.start,
-                            message,
-                        });
-                        return finish_after(bytes, origin, options, None, None, dups, raw, true);
-                    }
-                },
-            },
-        },
-    };
-    raw.extend(checked.raw);
-    finish_after(
-        bytes,
-        origin,
-        options,
-        Some(kind),
-        checked.schema,
-        dups,
-        raw,
-        false,
-    )
+    for f in others {
+        dups.push(f.code, f.offset, &f.pointer, &f.message);
+    }
+    dups
 }
 
 /// What checking a payload as one kind gives: the spec's findings and the SDK's verdict.
@@ -1067,6 +1107,7 @@ fn finish_after(
     raw: Vec<RawFinding>,
     skipped: bool,
 ) -> Report {
+    written.findings.reserve_exact(raw.len());
     for f in &raw {
         written.push(f.code, f.offset, &f.pointer, &f.message);
     }
@@ -1083,34 +1124,13 @@ fn finish(
     written: text::Written,
     skipped: bool,
 ) -> Report {
-    let text::Written { mut raws, texts } = written;
-    // Nearly always in order already, but for a few findings placed before ones found
-    // earlier (an object's missing field is at its start, found at its end): those are
-    // taken out, sorted and merged back, the others stay where they are (a stable sort of
-    // the whole moved every finding and took a scratch buffer of up to all of them).
-    let mut late = Vec::new();
-    let mut reach = raws.last().map_or(0, |f| f.offset);
-    if !raws.is_sorted_by_key(|f| f.offset) {
-        reach = 0;
-        raws.retain(|f| {
-            if f.offset < reach {
-                late.push(*f);
-                return false;
-            }
-            reach = f.offset;
-            true
-        });
-        late.sort_by_key(|f| f.offset);
-    }
-    let mut lines = position::Lines::reaching(bytes, reach);
-    let mut findings = text::findings(&raws, &late, texts);
-    for f in &mut findings {
-        let (l, c) = lines.line_col(f.offset.unwrap_or(0));
-        let (line, column) = place(origin, l, c);
-        f.severity = f.code.severity(options.strict);
-        f.line = Some(line);
-        f.column = Some(column);
-    }
+    let findings = text::finish(written, options.strict, |reach| {
+        let mut lines = position::Lines::reaching(bytes, reach);
+        move |offset| {
+            let (l, c) = lines.line_col(offset);
+            place(origin, l, c)
+        }
+    });
     let worst = findings.iter().map(|f| f.severity).max();
     let status = if skipped {
         Status::Skipped

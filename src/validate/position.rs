@@ -37,6 +37,18 @@ pub(crate) struct Member<'a> {
     pub value: Node<'a>,
     /// Whether an earlier member of the object has the same key.
     pub repeat: bool,
+    /// Members right after this one with its key and a scalar value, not kept: each is a
+    /// repeat (in [`Document::duplicates`]) that nothing reads again, and a key repeated on
+    /// every line of a file would otherwise be a million members of 88 bytes. Counted here,
+    /// so the object's size is what it was (in the room the member's layout leaves free).
+    pub dropped: u32,
+}
+
+impl Member<'_> {
+    /// This member and those dropped after it.
+    pub fn count(&self) -> usize {
+        1 + self.dropped as usize
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -101,6 +113,11 @@ impl<'a> Node<'a> {
     }
 }
 
+/// Whether a value is a scalar (no members or items of its own).
+fn is_scalar(value: &Value<'_>) -> bool {
+    !matches!(value, Value::Array(_) | Value::Object(_))
+}
+
 /// Whether a JSON number's text denotes an integer (JSON Schema counts `1.0` as one).
 pub(crate) fn number_is_integer(raw: &str) -> bool {
     if !raw.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
@@ -140,9 +157,17 @@ pub(crate) struct Document<'a> {
 
 impl Document<'_> {
     /// The pointer of a duplicate of this document.
+    #[cfg(test)]
     pub fn pointer(&self, d: &DuplicateKey) -> &str {
-        self.pointers
-            .get(d.pointer.0..d.pointer.1)
+        d.pointer_in(&self.pointers)
+    }
+}
+
+impl DuplicateKey {
+    /// Its pointer, in its document's `pointers`.
+    pub fn pointer_in<'p>(&self, pointers: &'p str) -> &'p str {
+        pointers
+            .get(self.pointer.0..self.pointer.1)
             .unwrap_or_default()
     }
 }
@@ -377,6 +402,14 @@ struct Parser<'a> {
     duplicates: Vec<DuplicateKey>,
 }
 
+/// Gives a repeated key the pointer `path` (shared with the repeat before if it has it).
+fn name_repeat(d: &mut DuplicateKey, path: &str, pointers: &mut String) {
+    if !pointers.ends_with(path) {
+        pointers.push_str(path);
+    }
+    d.pointer = (pointers.len() - path.len(), pointers.len());
+}
+
 /// Gives each repeated key in `next` (in document order) the pointer of its member, written
 /// to `pointers` (a repeat with the pointer of the one before shares its text): one walk of
 /// `node` (whose pointer is `path`), entering only the values that hold the next one, so
@@ -393,24 +426,29 @@ fn name_repeats(
     };
     match &node.value {
         Value::Object(members) => {
-            for m in members {
+            for (k, m) in members.iter().enumerate() {
                 if !inside(node, next.peek()) {
                     return;
                 }
-                let here = next.peek().is_some_and(|d| d.offset == m.key_start);
-                if !here && !inside(&m.value, next.peek()) {
+                // The member's part of the object: its key, its value and the repeats dropped
+                // after it (which have its key, so its pointer).
+                let until = members.get(k + 1).map_or(node.end, |n| n.key_start);
+                if !next
+                    .peek()
+                    .is_some_and(|d| d.offset >= m.key_start && d.offset < until)
+                {
                     continue;
                 }
                 path.push('/');
                 push_escaped(path, &m.key);
                 if let Some(d) = next.next_if(|d| d.offset == m.key_start) {
-                    if !pointers.ends_with(path.as_str()) {
-                        pointers.push_str(path);
-                    }
-                    d.pointer = (pointers.len() - path.len(), pointers.len());
+                    name_repeat(d, path, pointers);
                 }
                 if inside(&m.value, next.peek()) {
                     name_repeats(&m.value, path, next, pointers);
+                }
+                while let Some(d) = next.next_if(|d| d.offset >= m.value.end && d.offset < until) {
+                    name_repeat(d, path, pointers);
                 }
                 path.truncate(len);
             }
@@ -788,8 +826,13 @@ impl<'a> Parser<'a> {
     /// Marks the repeated keys of a whole object and records them (found once the object is
     /// read: the repeat finder's table is then sized once; `parse` puts them back in document
     /// order).
-    fn mark_repeats(&mut self, members: &mut [Member<'a>]) {
-        for (j, i) in repeats_in(members.len(), |i| &members[i].key) {
+    ///
+    /// The repeats dropped after a member (see [`Member::dropped`]), recorded with that member
+    /// as their first occurrence (`from` on in `duplicates`), get its first occurrence when it
+    /// is itself a repeat.
+    fn mark_repeats(&mut self, members: &mut [Member<'a>], from: usize) {
+        let pairs = repeats_in(members.len(), |i| &members[i].key);
+        for &(j, i) in &pairs {
             members[j].repeat = true;
             self.duplicates.push(DuplicateKey {
                 pointer: (0, 0),
@@ -797,12 +840,22 @@ impl<'a> Parser<'a> {
                 first: members[i].key_start,
             });
         }
+        if pairs.is_empty() || members.iter().all(|m| m.dropped == 0) {
+            return;
+        }
+        // `pairs` are in order of the repeat, so of its offset.
+        for d in &mut self.duplicates[from..] {
+            if let Ok(p) = pairs.binary_search_by_key(&d.first, |&(j, _)| members[j].key_start) {
+                d.first = members[pairs[p].1].key_start;
+            }
+        }
     }
 
     fn object(&mut self) -> Result<Value<'a>, SyntaxError> {
         self.enter()?;
         self.pos += 1;
         let mut members: Vec<Member<'a>> = Vec::new();
+        let from = self.duplicates.len();
         self.skip_ws();
         if self.src.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -826,19 +879,37 @@ impl<'a> Parser<'a> {
             }
             self.skip_ws();
             let value = self.value()?;
-            members.push(Member {
-                key,
-                key_start,
-                value,
-                repeat: false,
-            });
+            match members.last_mut() {
+                // The key of the member before, again, with a scalar value: a repeat nothing
+                // reads, not kept (its first occurrence is the one before's, or that one's
+                // first: see `mark_repeats`).
+                Some(last)
+                    if is_scalar(&value.value)
+                        && last.dropped < u32::MAX
+                        && key_eq(&last.key, &key) =>
+                {
+                    last.dropped += 1;
+                    self.duplicates.push(DuplicateKey {
+                        pointer: (0, 0),
+                        offset: key_start,
+                        first: last.key_start,
+                    });
+                }
+                _ => members.push(Member {
+                    key,
+                    key_start,
+                    value,
+                    repeat: false,
+                    dropped: 0,
+                }),
+            }
             self.skip_ws();
             match self.src.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
                     self.depth -= 1;
-                    self.mark_repeats(&mut members);
+                    self.mark_repeats(&mut members, from);
                     return Ok(Value::Object(members));
                 }
                 None => return Err(self.eof("an object")),
@@ -1298,6 +1369,70 @@ mod tests {
         assert_eq!(d.pointer(&d.duplicates[999]), "/k");
         assert_eq!(d.pointer(&d.duplicates[1_997]), "/k");
         assert_eq!(d.pointers, "/g/n/k");
+    }
+
+    #[test]
+    fn a_key_repeated_in_a_row_keeps_one_member() {
+        // 10,000 `"k": 1` in a row: one member, the 9,999 repeats counted on it (each was a
+        // member of 88 bytes), each still a repeat of the first with its pointer.
+        let k = vec!["\"k\": 1"; 10_000].join(",\n");
+        let text = format!("{{\"a\": 0, {k}}}");
+        let d = ok(&text);
+        let Value::Object(members) = &d.root.value else {
+            unreachable!()
+        };
+        assert_eq!(members.len(), 2);
+        assert_eq!((members[1].key.as_ref(), members[1].dropped), ("k", 9_999));
+        assert_eq!(members.iter().map(Member::count).sum::<usize>(), 10_001);
+        // The count takes room the layout left free.
+        assert_eq!(std::mem::size_of::<Member<'_>>(), 88);
+        assert_eq!(d.duplicates.len(), 9_999);
+        assert!(d.duplicates.iter().all(|x| x.first == members[1].key_start));
+        assert!(d.duplicates.iter().all(|x| d.pointer(x) == "/k"));
+        let offsets: Vec<usize> = d.duplicates.iter().map(|x| x.offset).collect();
+        let expected: Vec<usize> = text
+            .match_indices("\"k\"")
+            .skip(1)
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(offsets, expected);
+        // Only scalars are dropped (a repeat holding values stays a member: its repeats and
+        // items are in the tree), and a repeat whose first occurrence is further back is
+        // recorded with that one: `a` at 1, then `b`, then `a` (a repeat of the first) twice.
+        let d =
+            ok("{\"a\": 1, \"b\": 2, \"a\": 3, \"a\": 4, \"a\": {\"c\": 1, \"c\": 2}, \"a\": [5]}");
+        let Value::Object(members) = &d.root.value else {
+            unreachable!()
+        };
+        let kept: Vec<(&str, bool, u32)> = members
+            .iter()
+            .map(|m| (m.key.as_ref(), m.repeat, m.dropped))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("a", false, 0),
+                ("b", false, 0),
+                ("a", true, 1),
+                ("a", true, 0),
+                ("a", true, 0)
+            ]
+        );
+        let found: Vec<(usize, usize, &str)> = d
+            .duplicates
+            .iter()
+            .map(|x| (x.offset, x.first, d.pointer(x)))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (17, 1, "/a"),
+                (25, 1, "/a"),
+                (33, 1, "/a"),
+                (47, 39, "/a/c"),
+                (56, 1, "/a")
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! The text of a report's findings: every pointer and message written one after another into
 //! one buffer, which the findings then share (an `Arc`). A finding costs no allocation of its
 //! own, and a message repeated by consecutive findings (every repeat of one key) is kept once.
+//!
+//! A finding is a [`Finding`] from the moment it is found ([`Written`]): its text is only
+//! attached, and its severity, line and column set, when the report is done ([`finish`]). There
+//! is no second form of it (the findings of a large report were held twice at the end, once as
+//! they were found and once as the report's).
 
 use std::sync::Arc;
 
@@ -11,21 +16,11 @@ use super::{Code, Finding, Severity};
 const LIMIT: usize = u32::MAX as usize;
 
 /// A full buffer of at least this capacity is not grown (a `realloc` that copies it whole,
-/// again at each doubling) but kept as it is, and the text goes on in a new one of twice its
-/// capacity, up to [`BUF_MAX`]: a findings-heavy report's text is written once, never copied.
+/// again at each doubling) but kept as it is, and the text goes on in a new one of this
+/// capacity: a findings-heavy report's text is written once, never copied, and at most this
+/// much room is left unused at its end while the report is written (the last buffer's;
+/// buffers that doubled up to 64 MB left up to half of it).
 const GROW_AT: usize = 1 << 20;
-
-/// The capacity new buffers stop doubling at.
-const BUF_MAX: usize = 64 << 20;
-
-/// A finding before its report is done: the code, where it is, and its text in [`Texts`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Raw {
-    pub code: Code,
-    /// Byte offset within the validated bytes.
-    pub offset: usize,
-    pub span: Span,
-}
 
 /// Where a finding's pointer and message are in [`Texts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +58,7 @@ impl Texts {
         let need = self.cur.len().saturating_add(len);
         let capacity = self.cur.capacity();
         if !self.cur.is_empty() && (need > LIMIT || (need > capacity && capacity >= GROW_AT)) {
-            let next = capacity.saturating_mul(2).clamp(len, BUF_MAX.max(len));
+            let next = GROW_AT.max(len);
             let full = std::mem::replace(&mut self.cur, String::with_capacity(next));
             self.full.push(full);
             self.last = None;
@@ -147,18 +142,37 @@ impl Texts {
     }
 }
 
-/// Findings and their text, as they are found.
+/// Findings and their text, as they are found: each a [`Finding`] already, without its text
+/// (the buffer it is in is still being written) and with the number of that buffer in its
+/// `line` ([`finish`] attaches the text and sets the line).
 #[derive(Debug, Default)]
 pub(crate) struct Written {
-    pub raws: Vec<Raw>,
+    pub findings: Vec<Finding>,
     pub texts: Texts,
+}
+
+/// A finding of `code` at `offset` whose text is `span`, as [`Written`] holds it.
+#[inline]
+pub(crate) fn found(code: Code, offset: usize, span: Span) -> Finding {
+    Finding {
+        severity: Severity::Note,
+        code,
+        line: Some(span.chunk as usize),
+        column: None,
+        offset: Some(offset),
+        text: Text {
+            buf: None,
+            pointer: span.pointer,
+            message: span.message,
+        },
+    }
 }
 
 impl Written {
     /// Adds a finding.
     pub fn push(&mut self, code: Code, offset: usize, pointer: &str, message: &str) {
         let span = self.texts.push(pointer, message);
-        self.raws.push(Raw { code, offset, span });
+        self.findings.push(found(code, offset, span));
     }
 
     /// Adds a finding whose message is the last one's (without writing it again); `false` when
@@ -167,7 +181,7 @@ impl Written {
         let Some(span) = self.texts.push_repeat(pointer) else {
             return false;
         };
-        self.raws.push(Raw { code, offset, span });
+        self.findings.push(found(code, offset, span));
         true
     }
 }
@@ -176,7 +190,8 @@ impl Written {
 /// report.
 #[derive(Clone)]
 pub(crate) struct Text {
-    buf: Arc<String>,
+    /// `None` until the report is done (see [`Written`]).
+    buf: Option<Arc<String>>,
     pointer: (u32, u32),
     message: (u32, u32),
 }
@@ -192,19 +207,18 @@ impl Text {
 
     /// The text of `span` in frozen buffers.
     pub fn of(bufs: &[Arc<String>], span: Span) -> Text {
-        let buf = match bufs.get(span.chunk as usize) {
-            Some(b) => b.clone(),
-            None => Arc::default(),
-        };
         Text {
-            buf,
+            buf: Some(bufs.get(span.chunk as usize).cloned().unwrap_or_default()),
             pointer: span.pointer,
             message: span.message,
         }
     }
 
     fn get(&self, (a, b): (u32, u32)) -> &str {
-        self.buf.get(a as usize..b as usize).unwrap_or_default()
+        match &self.buf {
+            Some(buf) => buf.get(a as usize..b as usize).unwrap_or_default(),
+            None => "",
+        }
     }
 
     #[inline]
@@ -218,33 +232,93 @@ impl Text {
     }
 }
 
-/// The findings of `raws` and `late`, both in order of offset, merged (`raws`' first where
-/// offsets tie: `late` holds findings found after every one of `raws` at their offset), whose
-/// text is in `texts`, each with a placeholder severity and no line or column yet (`finish`
-/// fills them in).
-pub(crate) fn findings(raws: &[Raw], late: &[Raw], texts: Texts) -> Vec<Finding> {
+/// The findings `written`, done: in order of offset (see [`in_order`]), each with its text, its
+/// severity (with `--strict` or without) and its line and column: `places(reach)` gives the
+/// function that places an offset, called in increasing order of offset up to `reach`.
+pub(crate) fn finish<P: FnMut(usize) -> (usize, usize)>(
+    written: Written,
+    strict: bool,
+    places: impl FnOnce(usize) -> P,
+) -> Vec<Finding> {
+    let Written {
+        mut findings,
+        texts,
+    } = written;
+    if findings.is_empty() {
+        // Most payloads: no buffer to share, nothing to place.
+        return findings;
+    }
+    in_order(&mut findings);
+    let reach = findings.last().and_then(|f| f.offset).unwrap_or(0);
+    let mut place = places(reach);
     let bufs = texts.freeze();
-    let finding = |r: &Raw| Finding {
-        severity: Severity::Note,
-        code: r.code,
-        line: None,
-        column: None,
-        offset: Some(r.offset),
-        text: Text::of(&bufs, r.span),
-    };
-    if late.is_empty() {
-        return raws.iter().map(finding).collect();
+    for f in &mut findings {
+        let chunk = f.line.unwrap_or(0);
+        f.text.buf = Some(bufs.get(chunk).cloned().unwrap_or_default());
+        let (line, column) = place(f.offset.unwrap_or(0));
+        f.severity = f.code.severity(strict);
+        f.line = Some(line);
+        f.column = Some(column);
     }
-    let mut out = Vec::with_capacity(raws.len() + late.len());
-    let mut late = late.iter().peekable();
-    for r in raws {
-        while let Some(l) = late.next_if(|l| l.offset < r.offset) {
-            out.push(finding(l));
+    findings
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Findings moved to make room for late ones ([`moved`]).
+    static MOVED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Findings moved by [`in_order`] on this thread so far, to make room for late ones (test
+/// builds only).
+#[cfg(test)]
+pub(crate) fn moved() -> u64 {
+    MOVED.with(|m| m.get())
+}
+
+/// Puts findings in order of offset, where they nearly always are already but for a few
+/// placed before ones found earlier (an object's missing field is at its start, found at its
+/// end): those are taken out, sorted and merged back in place, the others keep their order
+/// and go first where offsets tie (a stable sort of the whole moved every finding and took a
+/// scratch buffer of up to all of them; a merge into a new vector held them twice).
+fn in_order(findings: &mut Vec<Finding>) {
+    let offset = |f: &Finding| f.offset.unwrap_or(0);
+    if findings.is_sorted_by_key(offset) {
+        return;
+    }
+    let mut late = Vec::new();
+    let mut reach = 0;
+    findings.retain(|f| {
+        if offset(f) < reach {
+            late.push(f.clone());
+            return false;
         }
-        out.push(finding(r));
+        reach = offset(f);
+        true
+    });
+    late.sort_by_key(offset);
+    // From the back: each late finding goes after the kept ones at or before its offset; the
+    // kept ones after it move up by the number of late ones still to place (one move each in
+    // all: linear however many are late). The room at the end is filled with copies of the
+    // late findings, overwritten as they are placed.
+    let mut kept = findings.len();
+    findings.extend(late.iter().cloned());
+    for j in (0..late.len()).rev() {
+        let at = findings[..kept].partition_point(|f| offset(f) <= offset(&late[j]));
+        #[cfg(test)]
+        MOVED.with(|m| m.set(m.get() + (kept - at) as u64));
+        if j < kept - at {
+            // A block move (a `memmove`), which also moves the j + 1 spare places: at most
+            // as many as the findings moved.
+            findings[at..kept + j + 1].rotate_right(j + 1);
+        } else {
+            for i in (at..kept).rev() {
+                findings.swap(i, i + j + 1);
+            }
+        }
+        std::mem::swap(&mut findings[at + j], &mut late[j]);
+        kept = at;
     }
-    out.extend(late.map(finding));
-    out
 }
 
 #[cfg(test)]
@@ -287,7 +361,7 @@ mod tests {
             .collect();
         let bufs = texts.freeze();
         assert!(bufs.len() > 3, "{} buffers", bufs.len());
-        assert!(bufs.iter().all(|b| b.len() <= BUF_MAX));
+        assert!(bufs.iter().all(|b| b.len() <= 2 * GROW_AT));
         for (i, &s) in spans.iter().enumerate() {
             let t = Text::of(&bufs, s);
             assert_eq!(t.pointer(), format!("/k{i}"));
@@ -296,21 +370,60 @@ mod tests {
     }
 
     #[test]
+    fn in_order_is_a_stable_sort_by_offset() {
+        // Lists of findings mostly in order with some out of it (ties among them), put in
+        // order in place: the result is the stable sort of the list by offset.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..500 {
+            let len = next(40) as usize;
+            let mut offset = 0;
+            let mut findings: Vec<Finding> = (0..len)
+                .map(|i| {
+                    offset += next(3) as usize;
+                    let at = if next(4) == 0 {
+                        next(offset as u64 + 1) as usize
+                    } else {
+                        offset
+                    };
+                    let span = Span {
+                        chunk: 0,
+                        pointer: (i as u32, i as u32),
+                        message: (0, 0),
+                    };
+                    found(Code::UnknownField, at, span)
+                })
+                .collect();
+            let key = |f: &Finding| (f.offset, f.text.pointer.0);
+            let mut want: Vec<(Option<usize>, u32)> = findings.iter().map(key).collect();
+            want.sort_by_key(|k| k.0);
+            in_order(&mut findings);
+            let got: Vec<(Option<usize>, u32)> = findings.iter().map(key).collect();
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
     fn findings_of_a_report_share_one_buffer() {
         // One buffer for any number of findings (`tests/finding_allocations.rs` counts the
         // allocations of whole reports).
-        let mut texts = Texts::new();
-        let raws: Vec<Raw> = (0..10_000)
-            .map(|i| Raw {
-                code: Code::UnknownField,
-                offset: i,
-                span: texts.push(&format!("/k{i}"), &format!("`k{i}` is not a field")),
-            })
-            .collect();
-        let findings = findings(&raws, &[], texts);
+        let mut written = Written::default();
+        for i in 0..10_000 {
+            let (pointer, message) = (format!("/k{i}"), format!("`k{i}` is not a field"));
+            written.push(Code::UnknownField, i, &pointer, &message);
+        }
+        let findings = finish(written, false, |_| |o| (1, o + 1));
         let shared = findings
             .windows(2)
-            .all(|w| Arc::ptr_eq(&w[0].text.buf, &w[1].text.buf));
+            .all(|w| match (&w[0].text.buf, &w[1].text.buf) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            });
         assert!(shared);
         assert_eq!(findings[9_999].pointer(), "/k9999");
         assert_eq!(findings[9_999].message(), "`k9999` is not a field");

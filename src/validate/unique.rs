@@ -250,7 +250,8 @@ pub(crate) fn node_hash(state: &RandomState, node: &Node<'_>) -> u64 {
                 .filter(|m| !m.repeat)
                 .map(|m| state.hash_one((&*m.key, node_hash(state, &m.value))))
                 .fold(0u64, u64::wrapping_add);
-            (6u8, members.len(), sum).hash(&mut h);
+            let count: usize = members.iter().map(Member::count).sum();
+            (6u8, count, sum).hash(&mut h);
         }
     }
     h.finish()
@@ -269,7 +270,8 @@ pub(crate) fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             let firsts = |m: &[Member<'_>]| m.iter().filter(|m| !m.repeat).count();
-            if x.len() != y.len() || firsts(x) != firsts(y) {
+            let count = |m: &[Member<'_>]| m.iter().map(Member::count).sum::<usize>();
+            if count(x) != count(y) || firsts(x) != firsts(y) {
                 return false;
             }
             // The first values by key: a scan for small objects, a map for large ones.
@@ -319,6 +321,23 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn objects_count_their_dropped_repeats() {
+        // `{"a":1,"a":2}` keeps one member (the repeat is dropped from the tree, counted on
+        // it): it is still an object of two members, not the same item as `{"a":1}`, and the
+        // same as `{"a":1,"a":3}` (the first value of each key decides).
+        let doc = super::super::position::parse(br#"[{"a":1,"a":2},{"a":1},{"a":1,"a":3}]"#)
+            .unwrap_or_else(|e| unreachable!("{e:?}"));
+        let Value::Array(items) = &doc.root.value else {
+            unreachable!()
+        };
+        assert!(!same(&items[0], &items[1]));
+        assert!(same(&items[0], &items[2]));
+        let state = RandomState::default();
+        assert_ne!(node_hash(&state, &items[0]), node_hash(&state, &items[1]));
+        assert_eq!(node_hash(&state, &items[0]), node_hash(&state, &items[2]));
     }
 
     #[test]
