@@ -220,6 +220,10 @@ pub fn serde_json_decode<'a, T: Decode<'a>>(bytes: &'a [u8]) -> Result<T, serde_
 /// escape), for the CLI's JSON writer.
 pub use crate::fast::{next_special, special};
 
+/// The input readers' pool of byte buffers, for the CLI's pieces of huge JSON records.
+#[cfg(feature = "validate")]
+pub use crate::validate::input::BufPool;
+
 #[cfg(feature = "validate")]
 pub use crate::check::{
     check_any_str, stash as check_stash, unknown_variant as check_unknown_variant,

@@ -6,7 +6,7 @@
 //! serde's per-record `String`, and strings that need no escaping (nearly all) are copied
 //! eight bytes at a time.
 
-use discord_invite::__private::{next_special, special};
+use discord_invite::__private::{next_special, special, BufPool};
 use discord_invite::validate::input::Location;
 use discord_invite::validate::{Report, Severity};
 
@@ -22,73 +22,26 @@ pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report
 /// Findings per piece of [`write_record_in_pieces`]: about 2–5 MB of JSON.
 pub const PIECE_FINDINGS: usize = 1 << 14;
 
-/// Piece buffers written out and given back ([`Spare::recycle`]), for the next pieces of
+/// Piece buffers written out and given back, for the next pieces of
 /// [`write_record_in_pieces`]: a record of hundreds of MB is written through a few buffers,
 /// not as many fresh ones (each one's pages faulted in by the kernel again: a third of
 /// `--format json`'s time on such a record). Shared by the workers and the thread that writes
-/// the output.
-#[derive(Debug, Default)]
-pub struct Spare {
-    bufs: std::sync::Mutex<Vec<Vec<u8>>>,
-    /// Buffers made anew (test builds only).
-    #[cfg(test)]
-    fresh: std::sync::atomic::AtomicUsize,
-}
-
-/// Spare buffers kept at most (a few windows of pieces), and the largest kept.
-const SPARE_KEEP: usize = 16;
-const SPARE_MAX_BYTES: usize = 16 << 20;
-
-impl Spare {
-    /// A buffer for a piece of about `capacity` bytes: a spare one if there is one.
-    fn buffer(&self, capacity: usize) -> Vec<u8> {
-        let spare = self.bufs.lock().ok().and_then(|mut s| s.pop());
-        match spare {
-            Some(mut b) => {
-                b.clear();
-                b.reserve(capacity);
-                b
-            }
-            None => {
-                #[cfg(test)]
-                self.fresh
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                Vec::with_capacity(capacity)
-            }
-        }
-    }
-
-    /// Gives a piece back once it is written out (kept unless there are enough spare ones or
-    /// it is very large).
-    pub fn recycle(&self, piece: Vec<u8>) {
-        if piece.capacity() > SPARE_MAX_BYTES {
-            return;
-        }
-        if let Ok(mut spare) = self.bufs.lock() {
-            if spare.len() < SPARE_KEEP {
-                spare.push(piece);
-            }
-        }
-    }
-
-    /// Buffers made anew so far (test builds only).
-    #[cfg(test)]
-    pub fn fresh(&self) -> usize {
-        self.fresh.load(std::sync::atomic::Ordering::Relaxed)
-    }
+/// the output: it keeps a few windows of pieces, none larger than 16 MB.
+pub fn spare() -> BufPool {
+    BufPool::new(16, 16 << 20)
 }
 
 /// [`write_record`] for a report of many findings, in pieces of `piece` findings, each handed
 /// to `emit` in order as soon as it is written: the pieces of a window are written in
 /// parallel (rayon), and a record of gigabytes is never held whole (the caller writes each
-/// piece out before the next window is rendered, and gives it back to `spare`). The pieces
-/// put together are exactly what [`write_record`] writes.
+/// piece out before the next window is rendered, and gives it back to `spare`: see [`spare`]).
+/// The pieces put together are exactly what [`write_record`] writes.
 pub fn write_record_in_pieces(
     source: &str,
     location: &Location,
     report: &Report,
     piece: usize,
-    spare: &Spare,
+    spare: &BufPool,
     mut emit: impl FnMut(Vec<u8>),
 ) {
     use rayon::prelude::*;
@@ -106,7 +59,7 @@ pub fn write_record_in_pieces(
         let written: Vec<Vec<u8>> = some
             .par_iter()
             .map(|r| {
-                let mut out = spare.buffer(r.len() * 160);
+                let mut out = spare.take(r.len() * 160);
                 write_findings(&mut out, report, r.clone());
                 out
             })
@@ -476,11 +429,11 @@ mod tests {
                 &format!("`k{i}` is not a field"),
             ));
         }
-        let spare = Spare::default();
+        let spare = spare();
         let mut whole = Vec::new();
         write_record_in_pieces(&r.source, &r.location, &r.report, 10, &spare, |p| {
             whole.extend_from_slice(&p);
-            spare.recycle(p);
+            spare.give(p);
         });
         assert_eq!(String::from_utf8(whole).expect("UTF-8"), ours(&r));
         let window = 2 * rayon::current_num_threads().max(1);
@@ -508,7 +461,7 @@ mod tests {
         for r in [&r, &many, &empty] {
             for piece in [1, 3, 7, 64, 1000] {
                 let mut pieces = Vec::new();
-                let spare = Spare::default();
+                let spare = spare();
                 write_record_in_pieces(&r.source, &r.location, &r.report, piece, &spare, |p| {
                     pieces.push(p)
                 });

@@ -199,7 +199,7 @@ struct Job {
     limits: Limits,
     strict: bool,
     /// Buffers of huge records' pieces, given back by the thread that writes them out.
-    spare: json_out::Spare,
+    spare: discord_invite::__private::BufPool,
 }
 
 impl Job {
@@ -361,7 +361,7 @@ pub fn run(args: Args) -> ExitCode {
         style,
         limits,
         strict: args.strict,
-        spare: json_out::Spare::default(),
+        spare: json_out::spare(),
     });
     let progress = progress_bar();
     let started = std::time::Instant::now();
@@ -558,7 +558,7 @@ pub fn run(args: Args) -> ExitCode {
                                 Some(pb) => pb.suspend(|| out.write_all(&piece)),
                                 None => out.write_all(&piece),
                             };
-                            job.spare.recycle(piece);
+                            job.spare.give(piece);
                             if let Err(e) = res {
                                 crate::stdout::failed(&e);
                                 piece_failed = true;
@@ -787,7 +787,7 @@ mod tests {
                 errors: None,
             },
             strict: false,
-            spare: json_out::Spare::default(),
+            spare: json_out::spare(),
         };
         let mut pieces: Vec<Vec<u8>> = Vec::new();
         let (out, late) = job.run(batch.clone(), 0..3, true, &mut |p| pieces.push(p));

@@ -59,7 +59,8 @@ pub(crate) enum Value<'a> {
     Number(&'a str),
     String(Cow<'a, str>),
     Array(Vec<Node<'a>>),
-    /// Members in source order, duplicates included.
+    /// Members in source order, duplicates included, except a scalar repeat of the member
+    /// right before it, which is only counted on that member ([`Member::dropped`]).
     Object(Vec<Member<'a>>),
 }
 

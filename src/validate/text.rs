@@ -253,8 +253,12 @@ pub(crate) fn finish<P: FnMut(usize) -> (usize, usize)>(
     let mut place = places(reach);
     let bufs = texts.freeze();
     for f in &mut findings {
-        let chunk = f.line.unwrap_or(0);
-        f.text.buf = Some(bufs.get(chunk).cloned().unwrap_or_default());
+        let span = Span {
+            chunk: u32::try_from(f.line.unwrap_or(0)).unwrap_or(u32::MAX),
+            pointer: f.text.pointer,
+            message: f.text.message,
+        };
+        f.text = Text::of(&bufs, span);
         let (line, column) = place(f.offset.unwrap_or(0));
         f.severity = f.code.severity(strict);
         f.line = Some(line);

@@ -250,15 +250,21 @@ pub struct Batch {
     pool: Option<Arc<BufPool>>,
 }
 
-/// NDJSON batch buffers that can be used again: a fresh 4 MiB buffer per batch costs page
-/// faults and zeroed pages on every batch.
-struct BufPool {
+/// Byte buffers that can be used again, shared by threads: a fresh multi-megabyte buffer
+/// each time costs page faults and zeroed pages. The NDJSON reader's batches use one; so do
+/// the CLI's pieces of huge JSON records (through `__private`).
+#[doc(hidden)]
+pub struct BufPool {
     free: Mutex<Vec<Vec<u8>>>,
+    /// Buffers kept at most.
+    keep: usize,
     /// Larger buffers (grown for a huge line) are let go.
     max_capacity: usize,
+    /// Buffers made anew (none was free), for tests that count them.
+    fresh: std::sync::atomic::AtomicUsize,
 }
 
-/// Buffers kept for reuse (the reader runs only a few batches ahead).
+/// Batch buffers kept for reuse (the reader runs only a few batches ahead).
 const POOL_BUFFERS: usize = 2;
 
 impl std::fmt::Debug for BufPool {
@@ -268,15 +274,26 @@ impl std::fmt::Debug for BufPool {
 }
 
 impl BufPool {
-    fn new(batch_bytes: usize) -> BufPool {
+    /// A pool that keeps up to `keep` buffers of up to `max_capacity` bytes.
+    pub fn new(keep: usize, max_capacity: usize) -> BufPool {
         BufPool {
             free: Mutex::new(Vec::new()),
-            max_capacity: batch_bytes.saturating_mul(2).saturating_add(4 << 20),
+            keep,
+            max_capacity,
+            fresh: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
+    /// The pool of an NDJSON reader whose batches hold about `batch_bytes`.
+    fn for_batches(batch_bytes: usize) -> BufPool {
+        BufPool::new(
+            POOL_BUFFERS,
+            batch_bytes.saturating_mul(2).saturating_add(4 << 20),
+        )
+    }
+
     /// An empty buffer with room for `capacity` bytes, reused if one is free.
-    fn take(&self, capacity: usize) -> Vec<u8> {
+    pub fn take(&self, capacity: usize) -> Vec<u8> {
         let reused = self.free.lock().ok().and_then(|mut free| free.pop());
         match reused {
             Some(mut buf) => {
@@ -284,20 +301,30 @@ impl BufPool {
                 buf.reserve(capacity);
                 buf
             }
-            None => Vec::with_capacity(capacity),
+            None => {
+                self.fresh
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Vec::with_capacity(capacity)
+            }
         }
     }
 
-    fn give(&self, mut buf: Vec<u8>) {
+    /// Gives a buffer back (kept unless enough are, or it is larger than the pool keeps).
+    pub fn give(&self, mut buf: Vec<u8>) {
         if buf.capacity() > self.max_capacity {
             return; // grown for a huge line: let it go
         }
         buf.clear();
         if let Ok(mut free) = self.free.lock() {
-            if free.len() < POOL_BUFFERS {
+            if free.len() < self.keep {
                 free.push(buf);
             }
         }
+    }
+
+    /// Buffers made anew so far (none was free).
+    pub fn fresh(&self) -> usize {
+        self.fresh.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -521,7 +548,7 @@ impl Reader {
                 batch_bytes: BATCH_BYTES,
                 max_payload: MAX_PAYLOAD_BYTES,
             },
-            pool: Arc::new(BufPool::new(BATCH_BYTES)),
+            pool: Arc::new(BufPool::for_batches(BATCH_BYTES)),
             tally: Tally::default(),
         }
     }
@@ -548,7 +575,7 @@ impl Reader {
     /// Sets the batch size in bytes (default [`BATCH_BYTES`]).
     pub fn batch_bytes(mut self, bytes: usize) -> Reader {
         self.limits.batch_bytes = bytes.max(1);
-        self.pool = Arc::new(BufPool::new(self.limits.batch_bytes));
+        self.pool = Arc::new(BufPool::for_batches(self.limits.batch_bytes));
         self
     }
 
