@@ -143,9 +143,9 @@ fn code_unknown_enum_value_and_strict() {
 }
 
 #[test]
-fn unknown_enum_value_messages_list_three_values_at_most() {
-    // A big enum: its name, how many values it has, the first three (`schema export` lists
-    // every one); the message is written for every unknown value, so it stays short.
+fn unknown_enum_value_messages_list_four_values_at_most() {
+    // A big enum: its name and how many values it has (`schema export` lists every one); the
+    // message is written for every unknown value, so it stays short.
     let r = validate(
         guild_invite("")
             .replace("\"features\": []", "\"features\": [\"F1\"]")
@@ -165,12 +165,12 @@ fn unknown_enum_value_messages_list_three_values_at_most() {
     assert_eq!(
         messages,
         [
-            r#""F1" is not one of the spec's 29 known GuildFeatures values ("ANIMATED_BANNER", "ANIMATED_ICON", "APPLICATION_COMMAND_PERMISSIONS_V2", … 26 more)"#,
-            "16 is not one of the spec's 12 known ChannelTypes values (0, 1, 2, … 9 more)",
+            r#""F1" is not one of the spec's 29 known GuildFeatures values"#,
+            "16 is not one of the spec's 12 known ChannelTypes values",
         ],
         "{r:#?}"
     );
-    // A small enum is listed whole: four values, as `… 1 more` would be no shorter.
+    // A small enum is listed whole.
     let text = br#"{"status": 7, "total_users": 1, "processed_users": 1, "created_at": null, "completed_at": null, "error_message": null}"#;
     assert_eq!(
         find(&validate(text, None), Code::UnknownEnumValue).message(),

@@ -48,20 +48,11 @@ pub(crate) enum Lit {
     Str(String),
 }
 
-/// How many values a closed enum's message lists before eliding: the message is written once
-/// per unknown value (millions of times in a big capture), and `discord-invite schema export`
-/// lists them all.
-const ENUM_LIST_MAX: usize = 3;
-
-/// How many of an enum's `n` values its message lists: all of them up to one past
-/// [`ENUM_LIST_MAX`] (`… 1 more` would take the room of the value it hides).
-fn listed(n: usize) -> usize {
-    if n > ENUM_LIST_MAX + 1 {
-        ENUM_LIST_MAX
-    } else {
-        n
-    }
-}
+/// The most values a closed enum's message lists: a longer enum's message gives only its
+/// count. The message is written once per unknown value (millions of times in a big capture:
+/// a cut list of the first few values, which says little, was most of each one's text), and
+/// `discord-invite schema export` lists them all.
+const ENUM_LIST_MAX: usize = 4;
 
 /// One closed enum constraint: its values and, built once, the list its messages show.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +60,8 @@ pub(crate) struct Enum {
     /// The component that declares it, for messages.
     pub name: Option<String>,
     pub values: Vec<Lit>,
-    /// `"A", "B", "C", … 3 more`: the first values in order (integers, then strings).
+    /// `0, 1, 2`: every value in order (integers, then strings), for an enum of at most
+    /// [`ENUM_LIST_MAX`] values; empty for a longer one.
     pub listing: String,
     /// The string values, sorted by length then bytes (for a binary search).
     strings: Vec<String>,
@@ -77,8 +69,9 @@ pub(crate) struct Enum {
     small_ints: u64,
     other_ints: Vec<i64>,
     /// What follows the value in the message of a value that is not one of these, built
-    /// once when the spec is compiled: ` is not one of the spec's known … values (…)`, with
-    /// the count of values when the list is cut (` … 29 known GuildFeatures values (…)`).
+    /// once when the spec is compiled: ` is not one of the spec's known InviteType values
+    /// (0, 1, 2)`, or the count of values where there are too many to list (` is not one of
+    /// the spec's 29 known GuildFeatures values`).
     pub miss_suffix: String,
 }
 
@@ -91,18 +84,17 @@ impl Enum {
             (Lit::Int(_), Lit::Str(_)) => std::cmp::Ordering::Less,
             (Lit::Str(_), Lit::Int(_)) => std::cmp::Ordering::Greater,
         });
-        let shown = listed(values.len());
-        let mut list: Vec<String> = sorted
-            .iter()
-            .take(shown)
-            .map(|l| match l {
-                Lit::Int(i) => i.to_string(),
-                Lit::Str(s) => format!("\"{s}\""),
-            })
-            .collect();
-        if values.len() > shown {
-            list.push(format!("… {} more", values.len() - shown));
-        }
+        let list: Vec<String> = if values.len() <= ENUM_LIST_MAX {
+            sorted
+                .iter()
+                .map(|l| match l {
+                    Lit::Int(i) => i.to_string(),
+                    Lit::Str(s) => format!("\"{s}\""),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut strings: Vec<String> = values
             .iter()
             .filter_map(|l| match l {
@@ -473,16 +465,22 @@ impl Spec {
             let what = s.name.as_deref().unwrap_or("this object");
             s.unknown_suffix = format!("` is not a field of {what} in the spec");
             for e in &mut s.enums {
-                // The count only where the list is cut: a whole list shows it.
-                let count = match e.values.len() {
-                    n if listed(n) < n => format!("{n} "),
-                    _ => String::new(),
+                // The count where there are too many values to list: a list shows it.
+                let n = e.values.len();
+                let count = if n > ENUM_LIST_MAX {
+                    format!("{n} ")
+                } else {
+                    String::new()
                 };
                 let known = match e.name.as_deref().or(s.name.as_deref()) {
-                    Some(n) => format!("{count}known {n}"),
+                    Some(name) => format!("{count}known {name}"),
                     None => format!("{count}allowed"),
                 };
-                e.miss_suffix = format!(" is not one of the spec's {known} values ({})", e.listing);
+                e.miss_suffix = if n > ENUM_LIST_MAX {
+                    format!(" is not one of the spec's {known} values")
+                } else {
+                    format!(" is not one of the spec's {known} values ({})", e.listing)
+                };
             }
             let unconstrained = s.alternatives.is_empty()
                 && s.enums.is_empty()
