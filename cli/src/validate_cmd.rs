@@ -417,7 +417,7 @@ pub fn run(args: Args) -> ExitCode {
         }
     });
 
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = io::BufWriter::with_capacity(1 << 16, crate::stdout::bulk());
     let mut total = Counts::default();
     let mut file = Counts::default();
     let mut format = FileFormat::Json;
@@ -618,7 +618,7 @@ pub fn run(args: Args) -> ExitCode {
             }
             sarif_results += 1;
         }
-        let write = |out: &mut io::BufWriter<io::StdoutLock<'_>>| {
+        let write = |out: &mut io::BufWriter<Box<dyn Write>>| {
             out.write_all(human.as_bytes())?;
             out.write_all(&text)
         };
