@@ -29,7 +29,7 @@ use super::check::{is_snowflake, rfc3339_quick, short_int};
 use super::keys::Repeats;
 use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, PropertyInfo, Quick, Schema, Spec};
-use super::text::{found, Texts, Written};
+use super::text::{found, Span, Texts, Written};
 use super::{unique, Code};
 pub(crate) use crate::fast::Token;
 use crate::fast::{next_special, number_end};
@@ -132,9 +132,11 @@ pub(crate) struct Fast<'s, 'a> {
     stacks: Stacks<'s, 'a>,
     /// Which of [`top`]'s keys the root object has.
     pub top_keys: u8,
-    /// Findings ([`Fast::take_findings`]), their text in `texts`.
+    /// Findings ([`Fast::take_findings`]), their text in `texts`; `late` once one was placed
+    /// before one found earlier (an object's missing field: [`Fast::found`]).
     out: Vec<super::Finding>,
     texts: Texts,
+    late: bool,
     /// The open array of unique items, for its repeats.
     seen: unique::Seen,
     /// The one-pass check's state (see [`Fast::check_decoding`]): the schema of the value a key announces (`None`: not checked) and whether it may be
@@ -204,6 +206,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             top_keys: 0,
             out: Vec::new(),
             texts: Texts::new(),
+            late: false,
             seen: unique::Seen::default(),
             next: (None, false),
             pending: Pending {
@@ -332,7 +335,15 @@ impl<'s, 'a> Fast<'s, 'a> {
         Written {
             findings: std::mem::take(&mut self.out),
             texts: std::mem::take(&mut self.texts),
+            late: std::mem::take(&mut self.late),
         }
+    }
+
+    /// Adds a finding, noting whether it goes before the last one (see [`Written::late`]).
+    #[inline(always)]
+    fn found(&mut self, code: Code, offset: usize, span: Span) {
+        self.late |= self.out.last().is_some_and(|l| l.offset > Some(offset));
+        self.out.push(found(code, offset, span));
     }
 
     fn report(&mut self, code: Code, offset: usize, message: String) {
@@ -376,7 +387,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         match message(self.texts.buf()) {
             Some(code) => {
                 let span = self.texts.done(start, end);
-                self.out.push(found(code, offset, span));
+                self.found(code, offset, span);
             }
             None => self.texts.buf().truncate(start),
         }
@@ -739,7 +750,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                     pointer.push('/');
                     push_escaped(&mut pointer, r);
                     let span = self.texts.push(&pointer, &missing_message(s, r));
-                    self.out.push(found(Code::MissingRequired, start, span));
+                    self.found(Code::MissingRequired, start, span);
                 }
             }
         }

@@ -180,3 +180,49 @@ fn repeated_keys_need_no_findings_moved() {
         .windows(2)
         .all(|w| w[0].offset <= w[1].offset));
 }
+
+#[test]
+fn findings_in_order_are_not_looked_at_for_order() {
+    // Findings are nearly always found in order of offset; only an object's missing field,
+    // found at its end and placed at its start, can come before findings found earlier.
+    // Reports without one are not scanned for order (a pass over every finding of a
+    // findings-heavy report).
+    let invite = |guild_extra: &str, extra: &str| {
+        format!(
+            r#"{{"type":0,"code":"abc","guild_id":"165176875973476352","expires_at":null,"channel":{{"id":"165176875973476352","type":0,"name":"general"}},"guild":{{"id":"165176875973476352","name":"G","splash":null,"banner":null,"description":null,"icon":null,"features":[],"verification_level":2,"vanity_url_code":null,"nsfw_level":0,"nsfw":false,"premium_subscription_count":3{guild_extra}}}{extra}}}"#
+        )
+    };
+    let in_order = |doc: &str| {
+        let before = text::ordered();
+        let report = validate(doc.as_bytes(), None);
+        assert!(
+            report.findings.windows(2).all(|w| w[0].offset <= w[1].offset),
+            "{report:#?}"
+        );
+        (text::ordered() - before, report)
+    };
+    // The fast path: many unknown fields, in order.
+    let (looked, report) = in_order(&invite("", &format!(",{}", members(1_000))));
+    assert_eq!((looked, report.findings.len()), (0, 1_000));
+    // The slow path: a key repeated on every line, the top object's missing fields merged in
+    // order as the repeats' findings are written.
+    let repeats = vec!["\"k\":1"; 1_000].join(",\n");
+    let (looked, report) = in_order(&format!("{{\"type\":0,\"code\":\"a\",{repeats}}}"));
+    assert_eq!((looked, report.findings.len()), (0, 1_004));
+    // A missing field after a finding inside its object: put in order.
+    let doc = invite(",\"zz\":1", "").replace(",\"nsfw\":false", "");
+    let (looked, report) = in_order(&doc);
+    assert_eq!(looked, 1);
+    let codes: Vec<(Code, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code, f.pointer()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (Code::MissingRequired, "/guild/nsfw"),
+            (Code::UnknownField, "/guild/zz")
+        ]
+    );
+}

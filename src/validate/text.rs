@@ -149,6 +149,10 @@ impl Texts {
 pub(crate) struct Written {
     pub findings: Vec<Finding>,
     pub texts: Texts,
+    /// Whether a finding was added with an offset below an earlier one's: only then are the
+    /// findings put in order ([`in_order`]), and only then looked at for it (a pass over
+    /// every finding of a findings-heavy report, in order nearly always).
+    pub late: bool,
 }
 
 /// A finding of `code` at `offset` whose text is `span`, as [`Written`] holds it.
@@ -172,7 +176,13 @@ impl Written {
     /// Adds a finding.
     pub fn push(&mut self, code: Code, offset: usize, pointer: &str, message: &str) {
         let span = self.texts.push(pointer, message);
-        self.findings.push(found(code, offset, span));
+        self.add(found(code, offset, span));
+    }
+
+    #[inline]
+    fn add(&mut self, f: Finding) {
+        self.late |= self.findings.last().is_some_and(|l| l.offset > f.offset);
+        self.findings.push(f);
     }
 
     /// Adds a finding whose message is the last one's (without writing it again); `false` when
@@ -181,7 +191,7 @@ impl Written {
         let Some(span) = self.texts.push_repeat(pointer) else {
             return false;
         };
-        self.findings.push(found(code, offset, span));
+        self.add(found(code, offset, span));
         true
     }
 }
@@ -243,12 +253,15 @@ pub(crate) fn finish<P: FnMut(usize) -> (usize, usize)>(
     let Written {
         mut findings,
         texts,
+        late,
     } = written;
     if findings.is_empty() {
         // Most payloads: no buffer to share, nothing to place.
         return findings;
     }
-    in_order(&mut findings);
+    if late {
+        in_order(&mut findings);
+    }
     let reach = findings.last().and_then(|f| f.offset).unwrap_or(0);
     let mut place = places(reach);
     let bufs = texts.freeze();
@@ -273,6 +286,18 @@ thread_local! {
     static MOVED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Reports [`in_order`] looked at ([`ordered`]).
+    static ORDERED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Reports whose findings [`in_order`] looked at on this thread so far (test builds only).
+#[cfg(test)]
+pub(crate) fn ordered() -> u64 {
+    ORDERED.with(|m| m.get())
+}
+
 /// Findings moved by [`in_order`] on this thread so far, to make room for late ones (test
 /// builds only).
 #[cfg(test)]
@@ -286,6 +311,8 @@ pub(crate) fn moved() -> u64 {
 /// and go first where offsets tie (a stable sort of the whole moved every finding and took a
 /// scratch buffer of up to all of them; a merge into a new vector held them twice).
 fn in_order(findings: &mut Vec<Finding>) {
+    #[cfg(test)]
+    ORDERED.with(|m| m.set(m.get() + 1));
     let offset = |f: &Finding| f.offset.unwrap_or(0);
     if findings.is_sorted_by_key(offset) {
         return;
