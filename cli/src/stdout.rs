@@ -29,13 +29,21 @@ pub fn bulk() -> Box<dyn Write> {
 #[cfg(unix)]
 fn duplicate(stdout: &io::Stdout) -> Option<std::fs::File> {
     use std::os::fd::AsFd;
-    stdout.as_fd().try_clone_to_owned().ok().map(std::fs::File::from)
+    stdout
+        .as_fd()
+        .try_clone_to_owned()
+        .ok()
+        .map(std::fs::File::from)
 }
 
 #[cfg(windows)]
 fn duplicate(stdout: &io::Stdout) -> Option<std::fs::File> {
     use std::os::windows::io::AsHandle;
-    stdout.as_handle().try_clone_to_owned().ok().map(std::fs::File::from)
+    stdout
+        .as_handle()
+        .try_clone_to_owned()
+        .ok()
+        .map(std::fs::File::from)
 }
 
 #[cfg(not(any(unix, windows)))]

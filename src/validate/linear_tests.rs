@@ -196,7 +196,10 @@ fn findings_in_order_are_not_looked_at_for_order() {
         let before = text::ordered();
         let report = validate(doc.as_bytes(), None);
         assert!(
-            report.findings.windows(2).all(|w| w[0].offset <= w[1].offset),
+            report
+                .findings
+                .windows(2)
+                .all(|w| w[0].offset <= w[1].offset),
             "{report:#?}"
         );
         (text::ordered() - before, report)
