@@ -131,7 +131,7 @@ fn a_finding_out_of_order_is_merged_in() {
     assert!(report
         .findings
         .windows(2)
-        .all(|w| w[0].offset <= w[1].offset));
+        .all(|w| w[0].offset() <= w[1].offset()));
     let codes: Vec<Code> = report.findings.iter().take(3).map(|f| f.code).collect();
     assert_eq!(
         codes,

@@ -107,7 +107,7 @@ fn query_parameters_are_checked_against_the_operation() {
     assert!(f.message().contains("true or false"), "{}", f.message());
     // The place is in the HAR file: the value's line.
     let text = std::fs::read_to_string(&path).unwrap();
-    let line = text.lines().nth(f.line.unwrap() - 1).unwrap();
+    let line = text.lines().nth(f.line().unwrap() - 1).unwrap();
     assert!(line.contains("\"value\": \"yes\""), "{line}");
     assert!(recs[0].report.findings[1].message().contains("with_counts"));
     assert_eq!(

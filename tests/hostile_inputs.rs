@@ -52,7 +52,7 @@ fn ndjson_with_crlf_line_ends() {
     );
     // The CR is not part of any value: the column of the bad value is where it is.
     let f = &records[1].report.findings[0];
-    assert_eq!((f.line, f.column), (Some(2), Some(23)));
+    assert_eq!((f.line(), f.column()), (Some(2), Some(23)));
 }
 
 #[test]

@@ -44,7 +44,7 @@ fn code_invalid_json() {
     assert_eq!(r.status, Status::Error);
     let f = find(&r, Code::InvalidJson);
     assert_eq!(
-        (f.severity, f.line, f.column),
+        (f.severity, f.line(), f.column()),
         (Severity::Error, Some(1), Some(10))
     );
     assert_eq!(validate(b"", None).findings[0].code, Code::InvalidJson);
@@ -57,7 +57,7 @@ fn code_decode_error() {
     assert_eq!(r.status, Status::Error);
     let f = find(&r, Code::DecodeError);
     assert_eq!(f.pointer(), "/code");
-    assert_eq!((f.line, f.column), (Some(1), Some(21)));
+    assert_eq!((f.line(), f.column()), (Some(1), Some(21)));
     assert!(f.message().contains("invalid type"), "{}", f.message());
     // The spec's wrong-type finding at the same place says less; it is not repeated.
     assert!(!r.findings.iter().any(|f| f.code == Code::WrongType));
@@ -92,7 +92,7 @@ fn code_unknown_field() {
     );
     assert_eq!(r.status, Status::Warning);
     let f = find(&r, Code::UnknownField);
-    assert_eq!((f.pointer(), f.column), ("/shiny", Some(28)));
+    assert_eq!((f.pointer(), f.column()), ("/shiny", Some(28)));
 }
 
 #[test]
@@ -244,7 +244,10 @@ fn code_wrong_type_where_the_sdk_still_decodes() {
 fn code_duplicate_key() {
     let r = validate(b"{\"code\": \"a\",\n \"uses\": 1,\n \"uses\": 2}", None);
     let f = find(&r, Code::DuplicateKey);
-    assert_eq!((f.pointer(), f.line, f.column), ("/uses", Some(3), Some(2)));
+    assert_eq!(
+        (f.pointer(), f.line(), f.column()),
+        ("/uses", Some(3), Some(2))
+    );
     assert!(f.message().contains("line 2, column 2"), "{}", f.message());
 }
 
@@ -287,7 +290,7 @@ fn one_problem_one_finding() {
     let all: Vec<(Code, &str, Option<usize>)> = r
         .findings
         .iter()
-        .map(|f| (f.code, f.pointer(), f.column))
+        .map(|f| (f.code, f.pointer(), f.column()))
         .collect();
     assert_eq!(all, vec![(Code::DecodeError, "/type", Some(23))], "{r:#?}");
 }
@@ -577,19 +580,23 @@ fn columns_count_characters_after_multibyte_utf8() {
     let r = validate(text.as_bytes(), None);
     let f = find(&r, Code::DecodeError);
     let col = text[..text.find("7}").unwrap()].chars().count() + 1;
-    assert_eq!((f.line, f.column), (Some(1), Some(col)));
+    assert_eq!((f.line(), f.column()), (Some(1), Some(col)));
     assert_eq!(col, 78); // byte column 88
-    assert_ne!(f.offset, Some(col - 1), "bytes and characters differ here");
+    assert_ne!(
+        f.offset(),
+        Some(col - 1),
+        "bytes and characters differ here"
+    );
 
     let text = "{\n  \"name\": \"ünï\", \"code\": \"a\",\n  \"uses\": \"1\"\n}";
     let r = validate(text.as_bytes(), Some(Kind::VanityUrl));
     let f = find(&r, Code::DecodeError);
     assert_eq!(
-        (f.line, f.column, f.pointer()),
+        (f.line(), f.column(), f.pointer()),
         (Some(3), Some(11), "/uses")
     );
     let f = find(&r, Code::UnknownField);
-    assert_eq!((f.line, f.column), (Some(2), Some(3)));
+    assert_eq!((f.line(), f.column()), (Some(2), Some(3)));
 }
 
 #[test]
@@ -597,7 +604,7 @@ fn syntax_error_position_after_multibyte_utf8() {
     let text = "{\"guild\": \"日本語🎮\" \"x\": 1}";
     let f = &validate(text.as_bytes(), None).findings[0];
     assert_eq!(f.code, Code::InvalidJson);
-    assert_eq!((f.line, f.column), (Some(1), Some(18)));
+    assert_eq!((f.line(), f.column()), (Some(1), Some(18)));
 }
 
 #[test]
@@ -612,7 +619,7 @@ fn origin_moves_positions_into_the_file() {
         &Options::default(),
     );
     let f = find(&r, Code::DecodeError);
-    assert_eq!((f.line, f.column), (Some(40), Some(25)));
+    assert_eq!((f.line(), f.column()), (Some(40), Some(25)));
 }
 
 #[test]
@@ -786,7 +793,7 @@ fn ndjson_with_a_malformed_middle_line_reports_every_line() {
     );
     let f = &records[1].report.findings[0];
     assert_eq!(
-        (f.code, f.line, f.column),
+        (f.code, f.line(), f.column()),
         (Code::InvalidJson, Some(2), Some(23))
     );
 }
@@ -804,7 +811,7 @@ fn ndjson_blank_and_indented_lines_keep_lines_and_columns() {
     assert_eq!(records.len(), 2);
     assert_eq!(records[1].location.line, Some(4));
     let f = find(&records[1].report, Code::DecodeError);
-    assert_eq!((f.line, f.column), (Some(4), Some(13)));
+    assert_eq!((f.line(), f.column()), (Some(4), Some(13)));
 }
 
 #[test]
@@ -829,7 +836,7 @@ fn json_arrays_give_elements_with_file_positions() {
     assert_eq!(records[4].location.index, Some(4));
     let f = find(&records[0].report, Code::UnknownEnumValue);
     assert_eq!(
-        (f.pointer(), f.line, f.column),
+        (f.pointer(), f.line(), f.column()),
         ("/channel/type", Some(4), Some(52))
     );
 }
@@ -897,7 +904,7 @@ mod props {
         #[test]
         fn never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
             let r = validate(&bytes, None);
-            prop_assert!(r.findings.iter().all(|f| f.line.is_some()));
+            prop_assert!(r.findings.iter().all(|f| f.line().is_some()));
         }
 
         #[test]

@@ -138,9 +138,9 @@ fn write_findings(out: &mut Vec<u8>, report: &Report, range: std::ops::Range<usi
         out.extend_from_slice(b",\"pointer\":");
         write_str(out, f.pointer());
         out.extend_from_slice(b",\"line\":");
-        write_opt_uint(out, f.line);
+        write_opt_uint(out, f.line());
         out.extend_from_slice(b",\"column\":");
-        write_opt_uint(out, f.column);
+        write_opt_uint(out, f.column());
         out.extend_from_slice(b",\"message\":");
         write_str(out, f.message());
         out.push(b'}');
@@ -349,12 +349,9 @@ mod tests {
                 findings: vec![
                     {
                         let pointer = format!("/guild/{text}/0");
-                        let mut f =
-                            Finding::new(Severity::Warning, Code::UnknownField, &pointer, text);
-                        f.line = Some(1);
-                        f.column = Some(usize::MAX);
-                        f.offset = Some(12);
-                        f
+                        Finding::new(Severity::Warning, Code::UnknownField, &pointer, text)
+                            .at(1, usize::MAX)
+                            .at_offset(12)
                     },
                     Finding::new(Severity::Error, Code::IoError, "", &format!("{text}{text}")),
                 ],

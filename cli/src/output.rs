@@ -237,7 +237,7 @@ fn finding(out: &mut String, style: &Style, p: &Payload<'_>, f: &Finding) {
         }
         out.push('\n');
     };
-    let (Some(line), Some(col)) = (f.line, f.column) else {
+    let (Some(line), Some(col)) = (f.line(), f.column()) else {
         pointer(out);
         return;
     };
@@ -1304,11 +1304,11 @@ fn first_at(source: &str, loc: Option<&Location>, f: &Finding) -> String {
     {
         Some(h) => {
             let _ = write!(s, " entry {} {} body", h.entry, h.part.as_str());
-            if let (Some(l), Some(c)) = (f.line, f.column) {
+            if let (Some(l), Some(c)) = (f.line(), f.column()) {
                 let _ = write!(s, " {l}:{c}");
             }
         }
-        None => match (f.line, f.column, loc.and_then(|l| l.line)) {
+        None => match (f.line(), f.column(), loc.and_then(|l| l.line)) {
             (Some(l), Some(c), _) => {
                 let _ = write!(s, ":{l}:{c}");
             }
@@ -1390,11 +1390,9 @@ mod tests {
             .char_indices()
             .nth(column.saturating_sub(1))
             .map_or(text.len(), |(i, _)| i);
-        let mut f = Finding::new(Severity::Warning, Code::UnknownField, "", "");
-        f.line = Some(1);
-        f.column = Some(column);
-        f.offset = Some(offset);
-        f
+        Finding::new(Severity::Warning, Code::UnknownField, "", "")
+            .at(1, column)
+            .at_offset(offset)
     }
 
     fn window_at(text: &str, column: usize) -> (String, usize) {
@@ -1546,12 +1544,7 @@ mod tests {
     fn distinct_findings_are_told_apart() {
         use Code::{UnknownEnumValue as Enum, UnknownField as Field};
         use Severity::{Error as E, Warning as W};
-        let f = |severity, code, pointer: &str| {
-            let mut f = Finding::new(severity, code, pointer, "");
-            f.line = Some(1);
-            f.column = Some(1);
-            f
-        };
+        let f = |severity, code, pointer: &str| Finding::new(severity, code, pointer, "").at(1, 1);
         let report = Report {
             kind: None,
             schema: None,
@@ -1604,12 +1597,7 @@ mod tests {
         // those of a plain count.
         use Code::{UnknownEnumValue as Enum, UnknownField as Field};
         use Severity::Warning as W;
-        let f = |code, pointer: &str| {
-            let mut f = Finding::new(W, code, pointer, "");
-            f.line = Some(1);
-            f.column = Some(1);
-            f
-        };
+        let f = |code, pointer: &str| Finding::new(W, code, pointer, "").at(1, 1);
         let mut findings: Vec<Finding> = (0..20_000)
             .map(|i| f(Field, &format!("/k{i:05}")))
             .collect();
@@ -1670,8 +1658,8 @@ mod tests {
         let mut findings = Vec::new();
         for i in 0..10_000 {
             for code in [Enum, Dup] {
-                let mut f = Finding::new(W, code, &format!("/guild/features/{i}"), "m");
-                f.line = Some(1);
+                // Line 1, no column.
+                let f = Finding::new(W, code, &format!("/guild/features/{i}"), "m").at(1, 0);
                 findings.push(f);
             }
         }

@@ -42,8 +42,8 @@ fn the_cli_and_the_library_agree_on_encodings_and_byte_order_marks() {
         assert_eq!(cli[0]["status"], "error", "{name}");
         assert_eq!(c["code"], f.code.as_str(), "{name}");
         assert_eq!(c["message"], f.message(), "{name}");
-        assert_eq!(c["line"], f.line.unwrap(), "{name}");
-        assert_eq!(c["column"], f.column.unwrap(), "{name}");
+        assert_eq!(c["line"], f.line().unwrap(), "{name}");
+        assert_eq!(c["column"], f.column().unwrap(), "{name}");
     }
 }
 

@@ -574,12 +574,12 @@ pub fn check_report_with(
             f.pointer().is_empty() || f.pointer().starts_with('/'),
             "{f:?}"
         );
-        assert_eq!(f.line.is_some(), f.column.is_some(), "{f:?}");
+        assert_eq!(f.line().is_some(), f.column().is_some(), "{f:?}");
         assert!(
-            f.line.is_none_or(|l| l >= 1) && f.column.is_none_or(|c| c >= 1),
+            f.line().is_none_or(|l| l >= 1) && f.column().is_none_or(|c| c >= 1),
             "{f:?}"
         );
-        if let Some(o) = f.offset {
+        if let Some(o) = f.offset() {
             assert!(
                 o <= bytes.len(),
                 "offset {o} past the end ({}): {f:?}",

@@ -170,10 +170,8 @@ impl<'e, 'a> Sink<'e, 'a> {
             l,
             c,
         );
-        let mut f = Finding::new(self.severity, code, pointer, &message);
-        f.line = Some(line);
-        f.column = Some(column);
-        self.out.push(f);
+        self.out
+            .push(Finding::new(self.severity, code, pointer, &message).at(line, column));
     }
 }
 

@@ -342,7 +342,7 @@ impl<'s, 'a> Fast<'s, 'a> {
     /// Adds a finding, noting whether it goes before the last one (see [`Written::late`]).
     #[inline(always)]
     fn found(&mut self, code: Code, offset: usize, span: Span) {
-        self.late |= self.out.last().is_some_and(|l| l.offset > Some(offset));
+        self.late |= self.out.last().is_some_and(|l| l.offset() > Some(offset));
         self.out.push(found(code, offset, span));
     }
 

@@ -100,7 +100,7 @@ fn many_repeated_keys() {
         // Named and placed as one at a time would: the first repeat of `k000000` is the key
         // on line n/2 + 1, its first occurrence on line 1.
         assert_eq!(repeats[0].pointer(), "/guild/k000000");
-        assert_eq!(repeats[0].line, Some(n / 2 + 1));
+        assert_eq!(repeats[0].line(), Some(n / 2 + 1));
         assert!(repeats[0].message().contains("first at line 1, column 31"));
         let last = repeats.last().unwrap_or_else(|| unreachable!());
         assert_eq!(last.pointer(), "/code");

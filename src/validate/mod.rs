@@ -12,7 +12,7 @@
 //! let f = &report.findings[0];
 //! assert_eq!((f.severity, f.code), (Severity::Warning, Code::WrongVariantField));
 //! assert_eq!(f.pointer(), "/guild_id");
-//! assert_eq!((f.line, f.column), (Some(1), Some(65)));
+//! assert_eq!((f.line(), f.column()), (Some(1), Some(65)));
 //! ```
 //!
 //! Three severities (see [`Severity`]): an **error** is something the SDK cannot decode (or
@@ -365,31 +365,47 @@ impl Serialize for Code {
 /// the findings of one report share one buffer for their text, so a finding costs no
 /// allocation of its own (a payload can have hundreds of thousands). A finding kept after its
 /// report is dropped keeps that buffer alive; [`Finding::new`] makes one with a text of its
-/// own.
+/// own. Its place is read with [`Finding::line`], [`Finding::column`] and [`Finding::offset`]
+/// (56 bytes a finding on 64-bit targets, where three `Option<usize>` fields made it 80).
 #[derive(Clone)]
 pub struct Finding {
     /// How serious it is.
     pub severity: Severity,
     /// The stable code.
     pub code: Code,
-    /// 1-based line in the source (`None` when there is no position, e.g. an I/O error).
-    pub line: Option<usize>,
-    /// 1-based column in the source, counted in characters (Unicode scalar values).
-    pub column: Option<usize>,
-    /// Byte offset within the bytes that were validated (for a missing field: the object).
-    pub offset: Option<usize>,
+    /// The line (1-based), the column (1-based) and the offset plus one: `None` where unknown.
+    pub(crate) line: Place,
+    pub(crate) column: Place,
+    pub(crate) offset: Place,
     text: text::Text,
 }
 
+/// A place that may be unknown, in the room of a `usize` (see [`Finding`]).
+pub(crate) type Place = Option<std::num::NonZeroUsize>;
+
+/// `n` as a [`Place`] (0 is none).
+#[inline]
+pub(crate) fn place_of(n: usize) -> Place {
+    std::num::NonZeroUsize::new(n)
+}
+
+/// The byte offset `o` as a [`Place`] (kept as `o + 1`; no slice reaches `usize::MAX`).
+#[inline]
+pub(crate) fn offset_place(o: usize) -> Place {
+    std::num::NonZeroUsize::new(o.wrapping_add(1))
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Finding>() == 56);
+
 impl Finding {
-    /// A finding without a position (set [`Finding::line`], [`Finding::column`] and
-    /// [`Finding::offset`] after, where known).
+    /// A finding without a place (see [`Finding::at`] and [`Finding::at_offset`]).
     ///
     /// ```
     /// use discord_invite::validate::{Code, Finding, Severity};
-    /// let mut f = Finding::new(Severity::Warning, Code::UnknownField, "/zz", "`zz` is new");
-    /// f.line = Some(1);
+    /// let f = Finding::new(Severity::Warning, Code::UnknownField, "/zz", "`zz` is new").at(1, 9);
     /// assert_eq!((f.pointer(), f.message()), ("/zz", "`zz` is new"));
+    /// assert_eq!((f.line(), f.column(), f.offset()), (Some(1), Some(9), None));
     /// ```
     pub fn new(severity: Severity, code: Code, pointer: &str, message: &str) -> Finding {
         Finding {
@@ -400,6 +416,39 @@ impl Finding {
             offset: None,
             text: text::Text::new(pointer, message),
         }
+    }
+
+    /// The finding at `line` and `column` (both 1-based; a 0 means unknown).
+    #[must_use]
+    pub fn at(mut self, line: usize, column: usize) -> Finding {
+        self.line = place_of(line);
+        self.column = place_of(column);
+        self
+    }
+
+    /// The finding at byte `offset` of the bytes that were validated.
+    #[must_use]
+    pub fn at_offset(mut self, offset: usize) -> Finding {
+        self.offset = offset_place(offset);
+        self
+    }
+
+    /// 1-based line in the source (`None` when there is no position, e.g. an I/O error).
+    #[inline]
+    pub fn line(&self) -> Option<usize> {
+        self.line.map(std::num::NonZeroUsize::get)
+    }
+
+    /// 1-based column in the source, counted in characters (Unicode scalar values).
+    #[inline]
+    pub fn column(&self) -> Option<usize> {
+        self.column.map(std::num::NonZeroUsize::get)
+    }
+
+    /// Byte offset within the bytes that were validated (for a missing field: the object).
+    #[inline]
+    pub fn offset(&self) -> Option<usize> {
+        self.offset.map(|o| o.get() - 1)
     }
 
     /// Where, as a JSON pointer (RFC 6901) into the payload; for a missing field, the pointer
@@ -422,9 +471,9 @@ impl fmt::Debug for Finding {
             .field("severity", &self.severity)
             .field("code", &self.code)
             .field("pointer", &self.pointer())
-            .field("line", &self.line)
-            .field("column", &self.column)
-            .field("offset", &self.offset)
+            .field("line", &self.line())
+            .field("column", &self.column())
+            .field("offset", &self.offset())
             .field("message", &self.message())
             .finish()
     }
@@ -455,8 +504,8 @@ impl Serialize for Finding {
         st.serialize_field("severity", &self.severity)?;
         st.serialize_field("code", &self.code)?;
         st.serialize_field("pointer", self.pointer())?;
-        st.serialize_field("line", &self.line)?;
-        st.serialize_field("column", &self.column)?;
+        st.serialize_field("line", &self.line())?;
+        st.serialize_field("column", &self.column())?;
         st.serialize_field("message", self.message())?;
         st.end()
     }

@@ -161,9 +161,9 @@ pub(crate) fn found(code: Code, offset: usize, span: Span) -> Finding {
     Finding {
         severity: Severity::Note,
         code,
-        line: Some(span.chunk as usize),
+        line: super::place_of(span.chunk as usize + 1),
         column: None,
-        offset: Some(offset),
+        offset: super::offset_place(offset),
         text: Text {
             buf: None,
             pointer: span.pointer,
@@ -262,20 +262,20 @@ pub(crate) fn finish<P: FnMut(usize) -> (usize, usize)>(
     if late {
         in_order(&mut findings);
     }
-    let reach = findings.last().and_then(|f| f.offset).unwrap_or(0);
+    let reach = findings.last().and_then(Finding::offset).unwrap_or(0);
     let mut place = places(reach);
     let bufs = texts.freeze();
     for f in &mut findings {
         let span = Span {
-            chunk: u32::try_from(f.line.unwrap_or(0)).unwrap_or(u32::MAX),
+            chunk: u32::try_from(f.line().unwrap_or(1) - 1).unwrap_or(u32::MAX),
             pointer: f.text.pointer,
             message: f.text.message,
         };
         f.text = Text::of(&bufs, span);
-        let (line, column) = place(f.offset.unwrap_or(0));
+        let (line, column) = place(f.offset().unwrap_or(0));
         f.severity = f.code.severity(strict);
-        f.line = Some(line);
-        f.column = Some(column);
+        f.line = super::place_of(line);
+        f.column = super::place_of(column);
     }
     findings
 }
@@ -313,7 +313,7 @@ pub(crate) fn moved() -> u64 {
 fn in_order(findings: &mut Vec<Finding>) {
     #[cfg(test)]
     ORDERED.with(|m| m.set(m.get() + 1));
-    let offset = |f: &Finding| f.offset.unwrap_or(0);
+    let offset = |f: &Finding| f.offset().unwrap_or(0);
     if findings.is_sorted_by_key(offset) {
         return;
     }
@@ -430,7 +430,7 @@ mod tests {
                     found(Code::UnknownField, at, span)
                 })
                 .collect();
-            let key = |f: &Finding| (f.offset, f.text.pointer.0);
+            let key = |f: &Finding| (f.offset(), f.text.pointer.0);
             let mut want: Vec<(Option<usize>, u32)> = findings.iter().map(key).collect();
             want.sort_by_key(|k| k.0);
             in_order(&mut findings);

@@ -26,7 +26,7 @@ pub fn place(location: &Location, f: &Finding) -> Place {
     match &location.har {
         Some(h) if !f.code.is_exchange() => {
             message.push_str(&format!(" (HAR entry {} {} body", h.entry, h.part.as_str()));
-            if let (Some(l), Some(c)) = (f.line, f.column) {
+            if let (Some(l), Some(c)) = (f.line(), f.column()) {
                 message.push_str(&format!(", line {l}, column {c}"));
             }
             if !f.pointer().is_empty() {
@@ -44,8 +44,8 @@ pub fn place(location: &Location, f: &Finding) -> Place {
                 message.push_str(&format!(" (at {})", f.pointer()));
             }
             Place {
-                line: f.line.or(location.line),
-                column: f.line.and(f.column),
+                line: f.line().or(location.line),
+                column: f.line().and(f.column()),
                 message,
             }
         }

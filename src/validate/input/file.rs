@@ -991,12 +991,7 @@ fn positioned(code: Code, line: usize, column: usize, message: String) -> Report
         } else {
             Status::Skipped
         },
-        findings: vec![{
-            let mut f = Finding::new(severity, code, "", &message);
-            f.line = Some(line);
-            f.column = Some(column);
-            f
-        }],
+        findings: vec![Finding::new(severity, code, "", &message).at(line, column)],
     }
 }
 

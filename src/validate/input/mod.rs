@@ -419,7 +419,7 @@ impl Batch {
     /// Like [`Batch::line_of`], borrowed and as bytes (no copy).
     pub fn line_bytes(&self, index: usize, finding: &Finding) -> Option<&[u8]> {
         let item = self.items.get(index)?;
-        let offset = finding.offset?;
+        let offset = finding.offset()?;
         let at = item.range.start.saturating_add(offset).min(self.buf.len());
         let start = memchr::memrchr(b'\n', &self.buf[..at]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &self.buf[at..]).map_or(self.buf.len(), |i| at + i);
@@ -435,7 +435,7 @@ impl Batch {
         if item.fixed.is_some() {
             return None;
         }
-        let offset = finding.offset?;
+        let offset = finding.offset()?;
         let at = item.range.start.saturating_add(offset).min(self.buf.len());
         let low = at.saturating_sub(Snippet::REACH);
         let start = memchr::memrchr(b'\n', &self.buf[low..at]).map(|i| low + i + 1);

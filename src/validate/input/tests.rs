@@ -21,8 +21,7 @@ fn read(text: &str, batch: usize) -> (Vec<Record>, u64) {
                     };
                     let mut report = report;
                     let o = b.items[i].origin;
-                    report.findings[0].line = Some(o.line);
-                    report.findings[0].column = Some(o.column);
+                    report.findings[0] = report.findings[0].clone().at(o.line, o.column);
                     records.push(Record {
                         source: b.source.clone(),
                         location,
@@ -87,7 +86,7 @@ fn array_elements_are_placed_in_one_pass() {
                 assert_eq!(r.location.line, Some(line));
                 let f = &r.report.findings[0];
                 assert_eq!(
-                    (f.line, f.column),
+                    (f.line(), f.column()),
                     (Some(line), Some(column)),
                     "element {i}"
                 );
