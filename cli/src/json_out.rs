@@ -33,9 +33,11 @@ pub fn spare() -> BufPool {
 
 /// [`write_record`] for a report of many findings, in pieces of `piece` findings, each handed
 /// to `emit` in order as soon as it is written: the pieces of a window are written in
-/// parallel (rayon), and a record of gigabytes is never held whole (the caller writes each
-/// piece out before the next window is rendered, and gives it back to `spare`: see [`spare`]).
-/// The pieces put together are exactly what [`write_record`] writes.
+/// parallel (rayon), and `pause` is called before every window after the first, so that the
+/// caller can hold the rendering back until earlier pieces are written out (the CLI's
+/// `Backlog`: a record of gigabytes going to a slow pipe is never held whole). Written pieces
+/// go back to `spare` (see [`spare`]). The pieces put together are exactly what
+/// [`write_record`] writes.
 pub fn write_record_in_pieces(
     source: &str,
     location: &Location,
@@ -43,6 +45,7 @@ pub fn write_record_in_pieces(
     piece: usize,
     spare: &BufPool,
     mut emit: impl FnMut(Vec<u8>),
+    mut pause: impl FnMut(),
 ) {
     use rayon::prelude::*;
     let piece = piece.max(1);
@@ -55,7 +58,10 @@ pub fn write_record_in_pieces(
         .map(|a| a..(a + piece).min(n))
         .collect();
     let window = 2 * rayon::current_num_threads().max(1);
-    for some in ranges.chunks(window) {
+    for (w, some) in ranges.chunks(window).enumerate() {
+        if w > 0 {
+            pause();
+        }
         let written: Vec<Vec<u8>> = some
             .par_iter()
             .map(|r| {
@@ -428,10 +434,18 @@ mod tests {
         }
         let spare = spare();
         let mut whole = Vec::new();
-        write_record_in_pieces(&r.source, &r.location, &r.report, 10, &spare, |p| {
-            whole.extend_from_slice(&p);
-            spare.give(p);
-        });
+        write_record_in_pieces(
+            &r.source,
+            &r.location,
+            &r.report,
+            10,
+            &spare,
+            |p| {
+                whole.extend_from_slice(&p);
+                spare.give(p);
+            },
+            || {},
+        );
         assert_eq!(String::from_utf8(whole).expect("UTF-8"), ours(&r));
         let window = 2 * rayon::current_num_threads().max(1);
         assert!(
@@ -458,13 +472,27 @@ mod tests {
         for r in [&r, &many, &empty] {
             for piece in [1, 3, 7, 64, 1000] {
                 let mut pieces = Vec::new();
+                let mut pauses = 0;
                 let spare = spare();
-                write_record_in_pieces(&r.source, &r.location, &r.report, piece, &spare, |p| {
-                    pieces.push(p)
-                });
+                write_record_in_pieces(
+                    &r.source,
+                    &r.location,
+                    &r.report,
+                    piece,
+                    &spare,
+                    |p| pieces.push(p),
+                    || pauses += 1,
+                );
                 // A head, the findings `piece` at a time, a tail.
                 let findings = r.report.findings.len().div_ceil(piece);
                 assert_eq!(pieces.len(), findings + 2, "{piece}");
+                // A pause before every window but the first.
+                let window = 2 * rayon::current_num_threads().max(1);
+                assert_eq!(
+                    pauses,
+                    findings.div_ceil(window).saturating_sub(1),
+                    "{piece}"
+                );
                 let whole: Vec<u8> = pieces.concat();
                 assert_eq!(String::from_utf8(whole).expect("UTF-8"), ours(r), "{piece}");
             }

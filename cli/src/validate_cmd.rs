@@ -19,7 +19,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc::{channel, sync_channel, Receiver, TryRecvError};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 
 use clap::ValueEnum;
@@ -155,14 +155,16 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 enum Slot {
     /// A file starts or ends, or a path could not be read.
     Event(Event),
-    /// A chunk of a batch, being validated by the pool.
-    Chunk(Receiver<Result<Part, ()>>),
+    /// A chunk of a batch, being validated by the pool: its number (from 1, in input order;
+    /// see [`Backlog`]) and the receiving end of its result.
+    Chunk(u64, Receiver<Result<Part, ()>>),
 }
 
 /// What a worker sends for its chunk: the output of a huge record as it is written (see
 /// [`json_out::write_record_in_pieces`]), then the chunk's result. The main thread writes
-/// each piece as it comes when the chunk is the one it is at (a single large document: the
-/// whole record is never held at once).
+/// each piece as it comes when the chunk is the one it is at, and the worker renders no
+/// further than [`Backlog`] allows ahead of that (a single large document: the whole record
+/// is never held at once, even when the output is slower than the rendering).
 enum Part {
     /// Output to write before the rest of the chunk's.
     Text(Vec<u8>),
@@ -172,6 +174,94 @@ enum Part {
 /// A report with more findings than this has its JSON record written in pieces, and is
 /// dropped only once its output is handed over (see [`Late`]).
 const PIECES_AT: usize = 2 * json_out::PIECE_FINDINGS;
+
+/// Bytes of output a worker may have handed to the main thread and not yet seen written
+/// before it renders more of a huge record (see [`Backlog`]): a few pieces of 2-5 MB.
+const BACKLOG_BYTES: usize = 32 << 20;
+
+/// The output handed to the main thread and not yet written, in bytes, and the chunk the main
+/// thread is at: a worker renders a huge record's next window only while the backlog is under
+/// its bound. A record of hundreds of MB going to a slow pipe or disk is held a window or two
+/// at a time (it was held whole: 474 MB peak RSS to a file against 282 MB to `/dev/null` for
+/// a 324 MB record).
+///
+/// Only the worker of the chunk the main thread is at waits: the main thread is then writing
+/// that chunk's pieces out, so the backlog shrinks. A worker of a later chunk renders on (its
+/// thread may be the one an earlier chunk's work is stolen onto, inside rayon, so waiting there
+/// could wait for itself), and nobody waits once the main thread has stopped.
+struct Backlog {
+    state: Mutex<BacklogState>,
+    moved: Condvar,
+    bound: usize,
+}
+
+#[derive(Default)]
+struct BacklogState {
+    /// The chunk the main thread takes output from (0: none yet).
+    at: u64,
+    /// Handed over, not yet written.
+    bytes: usize,
+    /// The largest `bytes` seen.
+    peak: usize,
+    /// Workers wait in [`Backlog::wait`] now (tests).
+    waiting: usize,
+    /// The main thread has stopped taking output.
+    closed: bool,
+}
+
+impl Backlog {
+    fn new(bound: usize) -> Backlog {
+        Backlog {
+            state: Mutex::new(BacklogState::default()),
+            moved: Condvar::new(),
+            bound,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BacklogState> {
+        // The state is a few counters, consistent after any panic.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A worker hands over `n` bytes.
+    fn handed(&self, n: usize) {
+        let mut s = self.lock();
+        s.bytes += n;
+        s.peak = s.peak.max(s.bytes);
+    }
+
+    /// The main thread has written `n` bytes handed over.
+    fn written(&self, n: usize) {
+        let mut s = self.lock();
+        s.bytes = s.bytes.saturating_sub(n);
+        drop(s);
+        self.moved.notify_all();
+    }
+
+    /// The main thread takes chunk `chunk`'s output now.
+    fn at(&self, chunk: u64) {
+        self.lock().at = chunk;
+        self.moved.notify_all();
+    }
+
+    /// The main thread takes no more output.
+    fn close(&self) {
+        self.lock().closed = true;
+        self.moved.notify_all();
+    }
+
+    /// Before a worker of chunk `chunk` renders more: waits while the main thread is at this
+    /// chunk and the backlog is at its bound.
+    fn wait(&self, chunk: u64) {
+        let mut s = self.lock();
+        while !s.closed && s.at == chunk && s.bytes >= self.bound {
+            s.waiting += 1;
+            self.moved.notify_all();
+            s = self.moved.wait(s).unwrap_or_else(|e| e.into_inner());
+            s.waiting -= 1;
+        }
+    }
+}
 
 /// What is dropped after the chunk's result is sent: freeing a report of a million findings
 /// (their shared text, a reference count each, hundreds of MB given back to the system) is
@@ -200,6 +290,12 @@ struct Job {
     strict: bool,
     /// Buffers of huge records' pieces, given back by the thread that writes them out.
     spare: discord_invite::__private::BufPool,
+    /// A report with more findings than this is written in pieces ([`PIECES_AT`]) ...
+    pieces_at: usize,
+    /// ... of this many findings each ([`json_out::PIECE_FINDINGS`]).
+    piece: usize,
+    /// Pieces handed over and not yet written.
+    backlog: Backlog,
 }
 
 impl Job {
@@ -215,13 +311,14 @@ impl Job {
 
 impl Job {
     /// Validates and renders a chunk; `early` takes output written before the chunk is done
-    /// (a huge record, piece by piece).
+    /// (a huge record, piece by piece), and `pause` is called between windows of pieces.
     fn run(
         &self,
         batch: Arc<Batch>,
         range: Range<usize>,
         last: bool,
         early: &mut dyn FnMut(Vec<u8>),
+        pause: &mut dyn FnMut(),
     ) -> (ChunkOut, Late) {
         let mut text = Vec::new();
         if self.format == Format::Json {
@@ -241,7 +338,7 @@ impl Job {
             counts.add(&report);
             let location = batch.location(i).unwrap_or(&default);
             match (self.format, &mut findings) {
-                (Format::Json, _) if report.findings.len() > PIECES_AT => {
+                (Format::Json, _) if report.findings.len() > self.pieces_at => {
                     // What came before goes first.
                     if !text.is_empty() {
                         early(std::mem::take(&mut text));
@@ -250,9 +347,10 @@ impl Job {
                         batch.source(),
                         location,
                         &report,
-                        json_out::PIECE_FINDINGS,
+                        self.piece,
                         &self.spare,
                         &mut *early,
+                        &mut *pause,
                     );
                     late.push(report);
                 }
@@ -362,6 +460,9 @@ pub fn run(args: Args) -> ExitCode {
         limits,
         strict: args.strict,
         spare: json_out::spare(),
+        pieces_at: PIECES_AT,
+        piece: json_out::PIECE_FINDINGS,
+        backlog: Backlog::new(BACKLOG_BYTES),
     });
     let progress = progress_bar();
     let started = std::time::Instant::now();
@@ -374,6 +475,7 @@ pub fn run(args: Args) -> ExitCode {
         let events = Reader::new(paths)
             .batch_bytes(batch_bytes)
             .max_payload_bytes(max_payload);
+        let mut chunk = 0u64;
         for event in events {
             let Event::Batch(batch) = event else {
                 if tx.send(Slot::Event(event)).is_err() {
@@ -386,8 +488,10 @@ pub fn run(args: Args) -> ExitCode {
             let n = ranges.len();
             for (k, range) in ranges.into_iter().enumerate() {
                 // Unbounded: a worker never blocks on it (it could hold up the pool while the
-                // main thread waits for an earlier chunk); a huge record's pieces wait here
-                // at worst, as the whole record would.
+                // main thread waits for an earlier chunk); a huge record's pieces are held
+                // back by the backlog instead, once the main thread is at their chunk.
+                chunk += 1;
+                let this = chunk;
                 let (done, result) = channel();
                 let (job, batch) = (worker_job.clone(), batch.clone());
                 rayon::spawn(move || {
@@ -395,10 +499,12 @@ pub fn run(args: Args) -> ExitCode {
                     // reports it and exits with 2. (Once the main thread is gone, pieces
                     // are dropped.)
                     let mut early = |text: Vec<u8>| {
+                        job.backlog.handed(text.len());
                         let _ = done.send(Ok(Part::Text(text)));
                     };
+                    let mut pause = || job.backlog.wait(this);
                     let out = catch_unwind(AssertUnwindSafe(|| {
-                        job.run(batch, range, k + 1 == n, &mut early)
+                        job.run(batch, range, k + 1 == n, &mut early, &mut pause)
                     }));
                     match out {
                         Ok((out, late)) => {
@@ -410,7 +516,7 @@ pub fn run(args: Args) -> ExitCode {
                         }
                     }
                 });
-                if tx.send(Slot::Chunk(result)).is_err() {
+                if tx.send(Slot::Chunk(this, result)).is_err() {
                     return;
                 }
             }
@@ -548,8 +654,9 @@ pub fn run(args: Args) -> ExitCode {
             }
             // The reader turns batches into chunks; nothing else arrives.
             Slot::Event(Event::Batch(_)) => {}
-            Slot::Chunk(result) => {
+            Slot::Chunk(this, result) => {
                 // Pieces of a huge record first, written as they come.
+                job.backlog.at(this);
                 let mut piece_failed = false;
                 let got = loop {
                     match result.recv() {
@@ -558,6 +665,7 @@ pub fn run(args: Args) -> ExitCode {
                                 Some(pb) => pb.suspend(|| out.write_all(&piece)),
                                 None => out.write_all(&piece),
                             };
+                            job.backlog.written(piece.len());
                             job.spare.give(piece);
                             if let Err(e) = res {
                                 crate::stdout::failed(&e);
@@ -632,6 +740,8 @@ pub fn run(args: Args) -> ExitCode {
             break;
         }
     }
+    // Workers of a huge record wait for nobody now.
+    job.backlog.close();
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
@@ -788,9 +898,18 @@ mod tests {
             },
             strict: false,
             spare: json_out::spare(),
+            pieces_at: PIECES_AT,
+            piece: json_out::PIECE_FINDINGS,
+            backlog: Backlog::new(BACKLOG_BYTES),
         };
         let mut pieces: Vec<Vec<u8>> = Vec::new();
-        let (out, late) = job.run(batch.clone(), 0..3, true, &mut |p| pieces.push(p));
+        let (out, late) = job.run(
+            batch.clone(),
+            0..3,
+            true,
+            &mut |p| pieces.push(p),
+            &mut || {},
+        );
         assert_eq!(late.len(), 1, "the huge report is dropped late");
         // The first record, the head, the findings in pieces, the tail.
         let findings = batch.report(1, &Options::default()).findings.len();
@@ -812,5 +931,146 @@ mod tests {
         got.extend_from_slice(&out.text);
         assert!(got == want, "the pieces differ from the records");
         assert_eq!(out.counts.payloads, 3);
+    }
+
+    /// A document with `n` unknown fields, as a one-payload batch.
+    fn unknown_fields(n: usize) -> Arc<Batch> {
+        let members: Vec<String> = (0..n).map(|i| format!("\"k{i:05}\":1")).collect();
+        let text = format!("{{\"type\":0,\"code\":\"a\",{}}}\n", members.join(","));
+        Reader::from_stream("t", std::io::Cursor::new(text))
+            .find_map(|e| match e {
+                Event::Batch(b) => Some(Arc::new(b)),
+                _ => None,
+            })
+            .unwrap_or_else(|| unreachable!())
+    }
+
+    fn pieces_job(bound: usize) -> Job {
+        Job {
+            options: Options::default(),
+            format: Format::Json,
+            style: Style {
+                color: false,
+                verbose: false,
+            },
+            limits: Limits {
+                others: None,
+                errors: None,
+            },
+            strict: false,
+            spare: json_out::spare(),
+            pieces_at: 100,
+            piece: 50,
+            backlog: Backlog::new(bound),
+        }
+    }
+
+    /// Runs chunk 1 of `job` on `batch` on a thread, as the pool does, with a main thread that
+    /// writes nothing out until the worker has either finished or waits for it: the backlog's
+    /// peak is then what the worker renders ahead of a stalled output.
+    fn stalled_output(job: Arc<Job>, batch: Arc<Batch>, main_at_chunk: bool) -> (usize, Vec<u8>) {
+        let (done, result) = channel();
+        if main_at_chunk {
+            job.backlog.at(1);
+        }
+        let worker = {
+            let job = job.clone();
+            thread::spawn(move || {
+                let mut early = |text: Vec<u8>| {
+                    job.backlog.handed(text.len());
+                    let _ = done.send(Ok(Part::Text(text)));
+                };
+                let mut pause = || job.backlog.wait(1);
+                let (out, _late) = job.run(batch, 0..1, true, &mut early, &mut pause);
+                let _ = done.send(Ok(Part::Done(Box::new(out))));
+            })
+        };
+        let mut held: Vec<Vec<u8>> = Vec::new();
+        let mut written = Vec::new();
+        let mut finished = false;
+        while !finished {
+            match result.try_recv() {
+                Ok(Ok(Part::Text(piece))) => held.push(piece),
+                Ok(Ok(Part::Done(out))) => {
+                    held.push(out.text);
+                    finished = true;
+                }
+                Ok(Err(())) => unreachable!("the worker failed"),
+                Err(TryRecvError::Disconnected) => finished = true,
+                Err(TryRecvError::Empty) => {
+                    // The output stalls until the worker waits for it (a polling loop, not a
+                    // timed assertion).
+                    if job.backlog.lock().waiting > 0 {
+                        for piece in held.drain(..) {
+                            job.backlog.written(piece.len());
+                            written.extend_from_slice(&piece);
+                        }
+                    } else {
+                        thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                }
+            }
+        }
+        for piece in held.drain(..) {
+            written.extend_from_slice(&piece);
+        }
+        worker
+            .join()
+            .unwrap_or_else(|_| unreachable!("the worker panicked"));
+        let peak = job.backlog.lock().peak;
+        (peak, written)
+    }
+
+    #[test]
+    fn a_huge_record_waits_for_a_stalled_output() {
+        // 4,000 findings in pieces of 50: 80 pieces of ~7.5 KB, windows of 2 pieces per
+        // thread. With a bound of one byte the worker renders one window, then waits for the
+        // output each time: the backlog never holds more than a window (and the head).
+        let batch = unknown_fields(4000);
+        let job = Arc::new(pieces_job(1));
+        let (peak, written) = stalled_output(job, batch.clone(), true);
+        let mut want = Vec::new();
+        let options = Options::default();
+        let location = batch.location(0).cloned().unwrap_or_default();
+        let report = batch.report(0, &options);
+        json_out::write_record(&mut want, batch.source(), &location, &report);
+        assert!(written == want, "the pieces differ from the record");
+        let window = 2 * rayon::current_num_threads().max(1);
+        let largest_piece = 200 * 50;
+        assert!(
+            peak <= (window + 1) * largest_piece,
+            "{peak} bytes held of a {} byte record (window {window})",
+            want.len()
+        );
+        assert!(peak * 4 < want.len(), "{peak} of {}", want.len());
+    }
+
+    #[test]
+    fn a_worker_ahead_of_the_main_thread_does_not_wait() {
+        // The main thread is at an earlier chunk: the worker renders its whole record (waiting
+        // could wait for itself, see `Backlog`) and finishes.
+        let batch = unknown_fields(4000);
+        let job = Arc::new(pieces_job(1));
+        let (peak, written) = stalled_output(job.clone(), batch, false);
+        assert_eq!(job.backlog.lock().waiting, 0);
+        assert!(peak >= written.len() - 4096, "{peak} of {}", written.len());
+    }
+
+    #[test]
+    fn a_closed_backlog_lets_every_worker_go() {
+        let backlog = Arc::new(Backlog::new(1));
+        backlog.at(1);
+        backlog.handed(10);
+        let b = backlog.clone();
+        let worker = thread::spawn(move || b.wait(1));
+        while backlog.lock().waiting == 0 {
+            thread::yield_now();
+        }
+        backlog.close();
+        worker
+            .join()
+            .unwrap_or_else(|_| unreachable!("the worker panicked"));
+        // And a closed backlog never makes anyone wait.
+        backlog.wait(1);
     }
 }
