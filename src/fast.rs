@@ -61,7 +61,20 @@ pub(crate) const MAX_NESTING: usize = 127;
 /// [`Decode::direct`]: crate::decode::Decode::direct
 #[inline(always)]
 pub(crate) fn from_str<'a, T: crate::decode::Decode<'a>>(text: &'a str) -> Option<T> {
-    let mut de = Reader::new(text, NoHook);
+    direct(Reader::new(text, NoHook))
+}
+
+/// [`from_str`] for bytes not yet known to be UTF-8: the reader checks the UTF-8 of what it
+/// reads (every byte of a value it returns) in the same pass, and gives up on invalid UTF-8
+/// (serde_json words the error). One pass instead of a UTF-8 check over the whole input
+/// first; the same reader and decoders, so no second copy of them is compiled.
+#[inline(always)]
+pub(crate) fn from_slice<'a, T: crate::decode::Decode<'a>>(bytes: &'a [u8]) -> Option<T> {
+    direct(Reader::checked(bytes, NoHook))
+}
+
+#[inline(always)]
+fn direct<'a, T: crate::decode::Decode<'a>>(mut de: Direct<'a>) -> Option<T> {
     match T::direct(&mut de) {
         Ok(value) if de.at_end() => Some(value),
         _ => None,
@@ -148,10 +161,21 @@ impl Hook<'_> for NoHook {
 
 /// The reader of the decoders' fast path: a serde `Deserializer`, and for the generated direct
 /// decoders ([`Direct`]) a few calls of its own.
+///
+/// Its input is text (`&str`) or bytes not yet known to be UTF-8 ([`Reader::checked`]); the
+/// strings and raw texts it hands out are `&str` cut from the input by [`Reader::slice`],
+/// whose proof rests on one invariant of the reader: **every byte it has read past is ASCII,
+/// or inside a string and UTF-8-checked** (for bytes input; text is UTF-8 already). Outside
+/// strings only the JSON grammar's ASCII bytes are ever consumed (structure, whitespace,
+/// numbers, literals: each is matched byte by byte against ASCII values, and any other byte
+/// stops the reader, which then gives up); inside strings every run of bytes from 0x80 up
+/// is stopped at and checked by [`scan`](Self::scan) when `high` is set.
 #[doc(hidden)]
 pub struct Reader<'a, H> {
-    text: &'a str,
     bytes: &'a [u8],
+    /// 0x80 when the input is bytes whose UTF-8 the reader checks (the string scan stops at
+    /// bytes from 0x80 up), 0 for text (`&str`, UTF-8 already).
+    high: u8,
     pos: usize,
     depth: u32,
     scratch: String,
@@ -223,24 +247,35 @@ pub fn special(w: u64) -> u64 {
 /// length of `b`: where a string's plain run ends (and the bytes JSON must escape). Eight bytes
 /// at a time. The validator's scanner and the CLI's JSON writer use it too.
 #[inline(always)]
-pub fn next_special(b: &[u8], mut i: usize) -> usize {
+pub fn next_special(b: &[u8], i: usize) -> usize {
+    next_stop(b, i, 0)
+}
+
+/// [`next_special`], stopping also at the bytes from 0x80 up (the non-ASCII bytes, whose
+/// UTF-8 the reader checks) when `high` is 0x80; `high` is 0 or 0x80. One test more per
+/// sixteen bytes (their top bits, masked by `high`), no branch.
+#[inline(always)]
+fn next_stop(b: &[u8], mut i: usize, high: u8) -> usize {
     #[cfg(target_arch = "x86_64")]
     while let Some(chunk) = b.get(i..i + 16).and_then(|c| <&[u8; 16]>::try_from(c).ok()) {
-        let m = special16(chunk);
+        let m = special16(chunk, high);
         if m != 0 {
             return i + m.trailing_zeros() as usize;
         }
         i += 16;
     }
+    let highs = ONES * u64::from(high);
     while let Some(chunk) = b.get(i..i + 8) {
-        let m = special(word(chunk));
+        let w = word(chunk);
+        // The high bits are exact at every byte: no borrow between bytes.
+        let m = special(w) | (w & highs);
         if m != 0 {
             return i + (m.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
     while let Some(&c) = b.get(i) {
-        if c == b'"' || c == b'\\' || c < 0x20 {
+        if c == b'"' || c == b'\\' || c < 0x20 || c & high != 0 {
             return i;
         }
         i += 1;
@@ -248,15 +283,17 @@ pub fn next_special(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Bit `k` of the result is set when byte `k` of `chunk` is `"`, `\` or a control character: [`special`] sixteen bytes at a time, in SSE2 (part of
-/// every x86-64 CPU), about half the instructions per byte of the word-wide test.
+/// Bit `k` of the result is set when byte `k` of `chunk` is `"`, `\` or a control character,
+/// or has a bit of `high` (0 or 0x80: a non-ASCII byte) set: [`special`] sixteen bytes at a
+/// time, in SSE2 (part of every x86-64 CPU), about half the instructions per byte of the
+/// word-wide test.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 #[allow(unsafe_code)]
-fn special16(chunk: &[u8; 16]) -> u32 {
+fn special16(chunk: &[u8; 16], high: u8) -> u32 {
     use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8,
     };
     // SAFETY: `chunk` is 16 readable bytes (its type says so), exactly what
     // `_mm_loadu_si128` reads, and it has no alignment requirement. The intrinsics need SSE2,
@@ -268,7 +305,10 @@ fn special16(chunk: &[u8; 16]) -> u32 {
         let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
         // Below 0x20, unsigned: the byte is its own minimum with 0x1F.
         let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
-        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
+        // `movemask` takes each byte's top bit: the byte itself for non-ASCII ones.
+        let high = _mm_and_si128(v, _mm_set1_epi8(high as i8));
+        let special = _mm_or_si128(_mm_or_si128(quote, backslash), control);
+        _mm_movemask_epi8(_mm_or_si128(special, high)) as u32
     }
 }
 
@@ -397,10 +437,21 @@ fn pointer_of_open(b: &[u8], open: &[Open]) -> String {
 }
 
 impl<'a, H: Hook<'a>> Reader<'a, H> {
+    /// A reader of text.
     fn new(text: &'a str, hook: H) -> Self {
+        Self::with(text.as_bytes(), 0, hook)
+    }
+
+    /// A reader of bytes not yet known to be UTF-8: it checks the UTF-8 of every string it
+    /// reads or skips, and gives up on invalid UTF-8.
+    fn checked(bytes: &'a [u8], hook: H) -> Self {
+        Self::with(bytes, 0x80, hook)
+    }
+
+    fn with(bytes: &'a [u8], high: u8, hook: H) -> Self {
         Reader {
-            text,
-            bytes: text.as_bytes(),
+            bytes,
+            high,
             pos: 0,
             depth: 0,
             scratch: String::new(),
@@ -486,14 +537,56 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         }
     }
 
-    /// The position of the first `"`, `\` or control byte at or after `i`.
+    /// The input's bytes `start..end` as text.
+    ///
+    /// # Safety
+    ///
+    /// `start..end` is within the input, the reader has read past all of its bytes (so they
+    /// are ASCII or UTF-8-checked: the invariant on [`Reader`]), and `start` and `end` are at
+    /// ASCII bytes or the input's end (so no UTF-8 sequence is cut: each checked run of
+    /// non-ASCII bytes starts and ends next to ASCII bytes).
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    unsafe fn slice(&self, start: usize, end: usize) -> &'a str {
+        debug_assert!(std::str::from_utf8(&self.bytes[start..end]).is_ok());
+        // SAFETY: the caller's promise: the bytes are ASCII or in whole runs of non-ASCII
+        // bytes that are valid UTF-8 (checked by `scan`, or part of a `&str` input): valid
+        // UTF-8 as a whole. The range is within `bytes` (the caller's promise; `get_unchecked`
+        // is not used, so a broken promise here would panic, not read out of bounds).
+        unsafe { std::str::from_utf8_unchecked(&self.bytes[start..end]) }
+    }
+
+    /// The position of the first `"`, `\` or control byte at or after `i`, inside a string.
+    /// Reading bytes input, it checks the UTF-8 of every run of non-ASCII bytes on the way
+    /// (and gives up on invalid UTF-8): then everything before the position is checked.
     #[inline(always)]
     fn scan(&self, i: usize) -> Result<usize> {
-        let i = next_special(self.bytes, i);
-        if i < self.bytes.len() {
-            Ok(i)
-        } else {
-            Err(Bail)
+        let i = next_stop(self.bytes, i, self.high);
+        match self.bytes.get(i) {
+            Some(&c) if c < 0x80 => Ok(i),
+            Some(_) => self.scan_utf8(i),
+            None => Err(Bail),
+        }
+    }
+
+    /// [`scan`](Self::scan) from a non-ASCII byte at `i` (bytes input only): checks each run
+    /// of non-ASCII bytes, then scans on.
+    #[inline(never)]
+    fn scan_utf8(&self, mut i: usize) -> Result<usize> {
+        loop {
+            // A run of non-ASCII bytes between ASCII ones is valid UTF-8 exactly when the
+            // input is there: an ASCII byte is never part of a multi-byte sequence.
+            let run = self.bytes[i..].iter().position(|&c| c < 0x80);
+            let end = run.map_or(self.bytes.len(), |n| i + n);
+            if std::str::from_utf8(&self.bytes[i..end]).is_err() {
+                return Err(Bail);
+            }
+            i = next_stop(self.bytes, end, self.high);
+            match self.bytes.get(i) {
+                Some(&c) if c < 0x80 => return Ok(i),
+                Some(_) => {}
+                None => return Err(Bail),
+            }
         }
     }
 
@@ -504,9 +597,11 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         let end = self.scan(start)?;
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
-            if let Some(s) = self.text.get(start..end) {
-                return Ok(Str::Borrowed(s));
-            }
+            // SAFETY: `scan` read `start..end` (a string's plain run: ASCII or checked) and
+            // stopped at `end`, a quote; `start` is just past the opening quote.
+            #[allow(unsafe_code)]
+            let s = unsafe { self.slice(start, end) };
+            return Ok(Str::Borrowed(s));
         }
         self.string_escaped(start, end)
     }
@@ -519,8 +614,11 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         self.scratch.clear();
         let mut from = start;
         loop {
-            // `from..end` holds no quote, backslash or control byte: ASCII boundaries.
-            self.scratch.push_str(&self.text[from..end]);
+            // SAFETY: `scan` read `from..end` (a plain run: ASCII or checked) and stopped at
+            // `end`, an ASCII byte; `from` is past the opening quote or an escape, ASCII.
+            #[allow(unsafe_code)]
+            let run = unsafe { self.slice(from, end) };
+            self.scratch.push_str(run);
             match self.bytes[end] {
                 b'"' => {
                     self.pos = end + 1;
@@ -774,8 +872,10 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         let at = self.pos;
         let n = self.integer()?;
         if H::ACTIVE {
-            self.hook
-                .scalar(at, Token::Number(&self.text[at..self.pos]))?;
+            // SAFETY: `integer` read `at..pos`, a sign and digits: ASCII.
+            #[allow(unsafe_code)]
+            let number = unsafe { self.slice(at, self.pos) };
+            self.hook.scalar(at, Token::Number(number))?;
         }
         Ok(n)
     }
@@ -897,7 +997,11 @@ impl<'a> Reader<'a, NoHook> {
         let start = self.pos;
         self.unicode = false;
         self.skip_value()?;
-        Ok((&self.text[start..self.pos], self.unicode))
+        // SAFETY: `skip_value` read `start..pos`, one value: ASCII tokens and strings read by
+        // `scan`; it starts and ends at ASCII bytes (its first and last).
+        #[allow(unsafe_code)]
+        let text = unsafe { self.slice(start, self.pos) };
+        Ok((text, self.unicode))
     }
 
     /// `null` (read) or not (nothing read): an option's first step.
@@ -1060,7 +1164,10 @@ impl<'a, H: Hook<'a>> de::Deserializer<'a> for &mut Reader<'a, H> {
             self.skip_ws();
             let start = self.pos;
             self.skip_value()?;
-            visitor.visit_map(RawMap(Some(&self.text[start..self.pos])))
+            // SAFETY: as in `raw`: `skip_value` read the value `start..pos`.
+            #[allow(unsafe_code)]
+            let raw = unsafe { self.slice(start, self.pos) };
+            visitor.visit_map(RawMap(Some(raw)))
         } else {
             visitor.visit_newtype_struct(self)
         }
@@ -1156,7 +1263,9 @@ impl<'a, H: Hook<'a>> de::MapAccess<'a> for Map<'_, 'a, H> {
             self.de.escaped = false;
             let key = seed.deserialize(Key(&mut *self.de))?;
             // Without escapes, the key's text is the bytes between its quotes.
-            let text = (!self.de.escaped).then(|| &self.de.text[at + 1..self.de.pos - 1]);
+            // SAFETY: `string` read the key `at + 1..pos - 1`, between its quotes.
+            #[allow(unsafe_code)]
+            let text = (!self.de.escaped).then(|| unsafe { self.de.slice(at + 1, self.de.pos - 1) });
             self.de.hook.key(at, text)?;
             return Ok(Some(key));
         }
