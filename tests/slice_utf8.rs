@@ -113,8 +113,13 @@ fn invalid_utf8_anywhere_gets_serde_jsons_error() {
     let mut n = 0;
     for &(template, pointer) in PLACES {
         for piece in INVALID {
-            check_invalid(&put(template, piece), Some(pointer));
-            n += 1;
+            // At every offset 0..32 from the string's start (the scan's 16-byte, 8-byte and
+            // byte-at-a-time paths).
+            for k in 0..32 {
+                let piece = [&b"a".repeat(k), *piece].concat();
+                check_invalid(&put(template, &piece), Some(pointer));
+                n += 1;
+            }
         }
     }
     for template in OUTSIDE {
@@ -132,21 +137,23 @@ fn invalid_utf8_anywhere_gets_serde_jsons_error() {
             n += 1;
         }
     }
-    assert!(n > 400, "{n}");
+    assert!(n > 7000, "{n}");
 }
 
 #[test]
 fn invalid_utf8_makes_the_fast_reader_give_up() {
     for &(template, _) in PLACES {
         for piece in INVALID {
-            let bytes = put(template, piece);
-            assert!(
-                fast_decode_slice::<Invite>(&bytes).is_none(),
-                "{:?}",
-                String::from_utf8_lossy(&bytes)
-            );
-            assert!(fast_decode_slice::<serde_json::Value>(&bytes).is_none());
-            assert!(fast_decode_slice::<Box<serde_json::value::RawValue>>(&bytes).is_none());
+            for k in 0..32 {
+                let bytes = put(template, &[&b"a".repeat(k), *piece].concat());
+                assert!(
+                    fast_decode_slice::<Invite>(&bytes).is_none(),
+                    "{:?}",
+                    String::from_utf8_lossy(&bytes)
+                );
+                assert!(fast_decode_slice::<serde_json::Value>(&bytes).is_none());
+                assert!(fast_decode_slice::<Box<serde_json::value::RawValue>>(&bytes).is_none());
+            }
         }
         // The same places with valid text are read by the fast reader (so the give-ups above
         // are the UTF-8 check's).
