@@ -173,9 +173,9 @@ impl Hook<'_> for NoHook {
 #[doc(hidden)]
 pub struct Reader<'a, H> {
     bytes: &'a [u8],
-    /// 0x80 when the input is bytes whose UTF-8 the reader checks (the string scan stops at
-    /// bytes from 0x80 up), 0 for text (`&str`, UTF-8 already).
-    high: u8,
+    /// All ones when the input is bytes whose UTF-8 the reader checks (the string scan stops
+    /// at bytes from 0x80 up), 0 for text (`&str`, UTF-8 already): a mask (see [`next_stop`]).
+    high: u64,
     pos: usize,
     depth: u32,
     scratch: String,
@@ -252,30 +252,30 @@ pub fn next_special(b: &[u8], i: usize) -> usize {
 }
 
 /// [`next_special`], stopping also at the bytes from 0x80 up (the non-ASCII bytes, whose
-/// UTF-8 the reader checks) when `high` is 0x80; `high` is 0 or 0x80. One test more per
-/// sixteen bytes (their top bits, masked by `high`), no branch.
+/// UTF-8 the reader checks) when `high` is all ones; `high` is 0 or all ones. The bytes' top
+/// bits, masked by `high`, join the other tests' result bits: no branch, and nothing to set up
+/// per call but the mask.
 #[inline(always)]
-fn next_stop(b: &[u8], mut i: usize, high: u8) -> usize {
+fn next_stop(b: &[u8], mut i: usize, high: u64) -> usize {
     #[cfg(target_arch = "x86_64")]
     while let Some(chunk) = b.get(i..i + 16).and_then(|c| <&[u8; 16]>::try_from(c).ok()) {
-        let m = special16(chunk, high);
+        let m = special16(chunk, high as u32);
         if m != 0 {
             return i + m.trailing_zeros() as usize;
         }
         i += 16;
     }
-    let highs = ONES * u64::from(high);
     while let Some(chunk) = b.get(i..i + 8) {
         let w = word(chunk);
-        // The high bits are exact at every byte: no borrow between bytes.
-        let m = special(w) | (w & highs);
+        // The top bits are exact at every byte: no borrow between bytes.
+        let m = special(w) | (w & HIGHS & high);
         if m != 0 {
             return i + (m.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
     while let Some(&c) = b.get(i) {
-        if c == b'"' || c == b'\\' || c < 0x20 || c & high != 0 {
+        if c == b'"' || c == b'\\' || c < 0x20 || u64::from(c & 0x80) & high != 0 {
             return i;
         }
         i += 1;
@@ -284,16 +284,16 @@ fn next_stop(b: &[u8], mut i: usize, high: u8) -> usize {
 }
 
 /// Bit `k` of the result is set when byte `k` of `chunk` is `"`, `\` or a control character,
-/// or has a bit of `high` (0 or 0x80: a non-ASCII byte) set: [`special`] sixteen bytes at a
-/// time, in SSE2 (part of every x86-64 CPU), about half the instructions per byte of the
-/// word-wide test.
+/// or, where bit `k` of `high` is set, a non-ASCII byte (from 0x80 up): [`special`] sixteen
+/// bytes at a time, in SSE2 (part of every x86-64 CPU), about half the instructions per byte
+/// of the word-wide test.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 #[allow(unsafe_code)]
-fn special16(chunk: &[u8; 16], high: u8) -> u32 {
+fn special16(chunk: &[u8; 16], high: u32) -> u32 {
     use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8,
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
     };
     // SAFETY: `chunk` is 16 readable bytes (its type says so), exactly what
     // `_mm_loadu_si128` reads, and it has no alignment requirement. The intrinsics need SSE2,
@@ -305,10 +305,9 @@ fn special16(chunk: &[u8; 16], high: u8) -> u32 {
         let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
         // Below 0x20, unsigned: the byte is its own minimum with 0x1F.
         let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
-        // `movemask` takes each byte's top bit: the byte itself for non-ASCII ones.
-        let high = _mm_and_si128(v, _mm_set1_epi8(high as i8));
         let special = _mm_or_si128(_mm_or_si128(quote, backslash), control);
-        _mm_movemask_epi8(_mm_or_si128(special, high)) as u32
+        // `movemask` takes each byte's top bit: of the input itself, the non-ASCII bytes.
+        (_mm_movemask_epi8(special) as u32) | (_mm_movemask_epi8(v) as u32 & high)
     }
 }
 
@@ -445,10 +444,10 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
     /// A reader of bytes not yet known to be UTF-8: it checks the UTF-8 of every string it
     /// reads or skips, and gives up on invalid UTF-8.
     fn checked(bytes: &'a [u8], hook: H) -> Self {
-        Self::with(bytes, 0x80, hook)
+        Self::with(bytes, u64::MAX, hook)
     }
 
-    fn with(bytes: &'a [u8], high: u8, hook: H) -> Self {
+    fn with(bytes: &'a [u8], high: u64, hook: H) -> Self {
         Reader {
             bytes,
             high,
