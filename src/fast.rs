@@ -173,9 +173,10 @@ impl Hook<'_> for NoHook {
 #[doc(hidden)]
 pub struct Reader<'a, H> {
     bytes: &'a [u8],
-    /// All ones when the input is bytes whose UTF-8 the reader checks (the string scan stops
-    /// at bytes from 0x80 up), 0 for text (`&str`, UTF-8 already): a mask (see [`next_stop`]).
-    high: u64,
+    /// Whether the input is bytes whose UTF-8 the reader checks (the string scan stops at bytes
+    /// from 0x80 up), not text (`&str`, UTF-8 already). Tested once per string scan, which
+    /// then runs the scan loop of its mode (a branch the CPU predicts: one mode per decode).
+    high: bool,
     pos: usize,
     depth: u32,
     scratch: String,
@@ -248,18 +249,17 @@ pub fn special(w: u64) -> u64 {
 /// at a time. The validator's scanner and the CLI's JSON writer use it too.
 #[inline(always)]
 pub fn next_special(b: &[u8], i: usize) -> usize {
-    next_stop(b, i, 0)
+    next_stop::<false>(b, i)
 }
 
 /// [`next_special`], stopping also at the bytes from 0x80 up (the non-ASCII bytes, whose
-/// UTF-8 the reader checks) when `high` is all ones; `high` is 0 or all ones. The bytes' top
-/// bits, masked by `high`, join the other tests' result bits: no branch, and nothing to set up
-/// per call but the mask.
+/// UTF-8 the reader checks) when `HIGH`: the bytes' top bits join the other tests' result
+/// bits (one OR more per step).
 #[inline(always)]
-fn next_stop(b: &[u8], mut i: usize, high: u64) -> usize {
+fn next_stop<const HIGH: bool>(b: &[u8], mut i: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
     while let Some(chunk) = b.get(i..i + 16).and_then(|c| <&[u8; 16]>::try_from(c).ok()) {
-        let m = special16(chunk, high as u32);
+        let m = special16::<HIGH>(chunk);
         if m != 0 {
             return i + m.trailing_zeros() as usize;
         }
@@ -268,14 +268,18 @@ fn next_stop(b: &[u8], mut i: usize, high: u64) -> usize {
     while let Some(chunk) = b.get(i..i + 8) {
         let w = word(chunk);
         // The top bits are exact at every byte: no borrow between bytes.
-        let m = special(w) | (w & HIGHS & high);
+        let m = if HIGH {
+            special(w) | (w & HIGHS)
+        } else {
+            special(w)
+        };
         if m != 0 {
             return i + (m.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
     while let Some(&c) = b.get(i) {
-        if c == b'"' || c == b'\\' || c < 0x20 || u64::from(c & 0x80) & high != 0 {
+        if c == b'"' || c == b'\\' || c < 0x20 || (HIGH && c >= 0x80) {
             return i;
         }
         i += 1;
@@ -284,13 +288,13 @@ fn next_stop(b: &[u8], mut i: usize, high: u64) -> usize {
 }
 
 /// Bit `k` of the result is set when byte `k` of `chunk` is `"`, `\` or a control character,
-/// or, where bit `k` of `high` is set, a non-ASCII byte (from 0x80 up): [`special`] sixteen
-/// bytes at a time, in SSE2 (part of every x86-64 CPU), about half the instructions per byte
-/// of the word-wide test.
+/// or, with `HIGH`, a non-ASCII byte (from 0x80 up): [`special`] sixteen bytes at a time, in
+/// SSE2 (part of every x86-64 CPU), about half the instructions per byte of the word-wide
+/// test.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 #[allow(unsafe_code)]
-fn special16(chunk: &[u8; 16], high: u32) -> u32 {
+fn special16<const HIGH: bool>(chunk: &[u8; 16]) -> u32 {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
         _mm_set1_epi8,
@@ -307,7 +311,12 @@ fn special16(chunk: &[u8; 16], high: u32) -> u32 {
         let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
         let special = _mm_or_si128(_mm_or_si128(quote, backslash), control);
         // `movemask` takes each byte's top bit: of the input itself, the non-ASCII bytes.
-        (_mm_movemask_epi8(special) as u32) | (_mm_movemask_epi8(v) as u32 & high)
+        let special = if HIGH {
+            _mm_or_si128(special, v)
+        } else {
+            special
+        };
+        _mm_movemask_epi8(special) as u32
     }
 }
 
@@ -438,16 +447,16 @@ fn pointer_of_open(b: &[u8], open: &[Open]) -> String {
 impl<'a, H: Hook<'a>> Reader<'a, H> {
     /// A reader of text.
     fn new(text: &'a str, hook: H) -> Self {
-        Self::with(text.as_bytes(), 0, hook)
+        Self::with(text.as_bytes(), false, hook)
     }
 
     /// A reader of bytes not yet known to be UTF-8: it checks the UTF-8 of every string it
     /// reads or skips, and gives up on invalid UTF-8.
     fn checked(bytes: &'a [u8], hook: H) -> Self {
-        Self::with(bytes, u64::MAX, hook)
+        Self::with(bytes, true, hook)
     }
 
-    fn with(bytes: &'a [u8], high: u64, hook: H) -> Self {
+    fn with(bytes: &'a [u8], high: bool, hook: H) -> Self {
         Reader {
             bytes,
             high,
@@ -560,7 +569,15 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
     /// (and gives up on invalid UTF-8): then everything before the position is checked.
     #[inline(always)]
     fn scan(&self, i: usize) -> Result<usize> {
-        let i = next_stop(self.bytes, i, self.high);
+        if !self.high {
+            let i = next_stop::<false>(self.bytes, i);
+            return if i < self.bytes.len() {
+                Ok(i)
+            } else {
+                Err(Bail)
+            };
+        }
+        let i = next_stop::<true>(self.bytes, i);
         match self.bytes.get(i) {
             Some(&c) if c < 0x80 => Ok(i),
             Some(_) => self.scan_utf8(i),
@@ -580,7 +597,7 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
             if std::str::from_utf8(&self.bytes[i..end]).is_err() {
                 return Err(Bail);
             }
-            i = next_stop(self.bytes, end, self.high);
+            i = next_stop::<true>(self.bytes, end);
             match self.bytes.get(i) {
                 Some(&c) if c < 0x80 => return Ok(i),
                 Some(_) => {}
@@ -1264,7 +1281,8 @@ impl<'a, H: Hook<'a>> de::MapAccess<'a> for Map<'_, 'a, H> {
             // Without escapes, the key's text is the bytes between its quotes.
             // SAFETY: `string` read the key `at + 1..pos - 1`, between its quotes.
             #[allow(unsafe_code)]
-            let text = (!self.de.escaped).then(|| unsafe { self.de.slice(at + 1, self.de.pos - 1) });
+            let text =
+                (!self.de.escaped).then(|| unsafe { self.de.slice(at + 1, self.de.pos - 1) });
             self.de.hook.key(at, text)?;
             return Ok(Some(key));
         }
@@ -1457,6 +1475,29 @@ mod tests {
                     for from in [0, 1, at.saturating_sub(9), at] {
                         let want = if special && from <= at { at } else { len };
                         assert_eq!(next_special(&buf, from), want, "byte {b} at {at}/{len}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn next_stop_with_high_also_finds_non_ascii_bytes() {
+        // Every byte value at every position of windows that take each path, from several
+        // starts: the checked scan stops at what `next_special` stops at, and at 0x80 and up.
+        for len in [7, 16, 24, 40] {
+            for b in 0..=255u8 {
+                for at in 0..len {
+                    let mut buf = vec![b'a'; len];
+                    buf[at] = b;
+                    let stop = b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80;
+                    for from in [0, 1, at.saturating_sub(9), at] {
+                        let want = if stop && from <= at { at } else { len };
+                        assert_eq!(
+                            next_stop::<true>(&buf, from),
+                            want,
+                            "byte {b} at {at}/{len}"
+                        );
                     }
                 }
             }

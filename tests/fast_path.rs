@@ -315,7 +315,10 @@ where
     let fast = discord_invite::__private::fast_decode_slice::<T>(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
         assert!(by_slice.is_err(), "accepted invalid UTF-8: {bytes:?}");
-        assert!(fast.is_none(), "fast path accepted invalid UTF-8: {bytes:?}");
+        assert!(
+            fast.is_none(),
+            "fast path accepted invalid UTF-8: {bytes:?}"
+        );
         return false;
     };
     assert_eq!(by_slice, T::from_json_str(text), "{text:?}");

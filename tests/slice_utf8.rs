@@ -15,7 +15,10 @@ const PLACES: &[(&str, &str)] = &[
     (r#"{"type":0,"code":"abcdefghijklmnopq@"}"#, "/code"),
     (r#"{"type":0,"code":"@abcdefghijklmnopq"}"#, "/code"),
     // A known string in a nested object, and in an array of enums.
-    (r#"{"type":0,"code":"a","guild":{"id":"1","name":"n@"}}"#, "/guild/name"),
+    (
+        r#"{"type":0,"code":"a","guild":{"id":"1","name":"n@"}}"#,
+        "/guild/name",
+    ),
     (
         r#"{"type":0,"code":"a","guild":{"id":"1","name":"n","features":["NEWS","@"]}}"#,
         "/guild/features/1",
@@ -24,7 +27,10 @@ const PLACES: &[(&str, &str)] = &[
     (r#"{"type":0,"code":"a","zz":"x@y"}"#, "/zz"),
     // A key, unknown and in a nested known object.
     (r#"{"type":0,"code":"a","k@":1}"#, ""),
-    (r#"{"type":0,"code":"a","guild":{"id":"1","name":"n","n@":2}}"#, "/guild"),
+    (
+        r#"{"type":0,"code":"a","guild":{"id":"1","name":"n","n@":2}}"#,
+        "/guild",
+    ),
     // Inside unknown fields' nested objects and arrays, values and keys.
     (r#"{"type":0,"code":"a","zz":{"a":[1,{"b":"x@"}]}}"#, "/zz"),
     (r#"{"type":0,"code":"a","zz":[null,"@",2]}"#, "/zz"),
@@ -90,7 +96,9 @@ fn check_invalid(bytes: &[u8], pointer: Option<&str>) {
         panic!("{:?}: {ours:?} / {value:?}", String::from_utf8_lossy(bytes))
     };
     let message = want.to_string();
-    let message = message.rsplit_once(" at line ").map_or(&*message, |(m, _)| m);
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(&*message, |(m, _)| m);
     assert_eq!(
         (err.message(), err.line(), err.column()),
         (message, Some(want.line()), Some(want.column())),
@@ -104,7 +112,12 @@ fn check_invalid(bytes: &[u8], pointer: Option<&str>) {
     };
     assert_eq!(err.kind(), kind, "{:?}", String::from_utf8_lossy(bytes));
     if let Some(pointer) = pointer {
-        assert_eq!(err.pointer(), pointer, "{:?}", String::from_utf8_lossy(bytes));
+        assert_eq!(
+            err.pointer(),
+            pointer,
+            "{:?}",
+            String::from_utf8_lossy(bytes)
+        );
     }
 }
 
