@@ -4,7 +4,8 @@
 //! `Result` per member in between); everything else (value types, a verdict-only check's
 //! `Deserialize`, a caller's type) through the reader's serde `Deserializer`. It handles the
 //! common shapes of Discord's JSON and *gives up* ([`Bail`]) on anything else: floats, integers
-//! that do not fit, surrogate escapes, deep nesting, any syntax error, any type mismatch. The
+//! that do not fit, surrogate escapes, deep nesting, any syntax error, any type mismatch, and,
+//! reading bytes ([`from_slice`]), invalid UTF-8, which it checks in the same pass. The
 //! caller then decodes the same text with serde_json, which decides the result and words the
 //! error, so this path never changes what is accepted, only how fast.
 //!
@@ -1490,7 +1491,7 @@ mod tests {
                 for at in 0..len {
                     let mut buf = vec![b'a'; len];
                     buf[at] = b;
-                    let stop = b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80;
+                    let stop = b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b);
                     for from in [0, 1, at.saturating_sub(9), at] {
                         let want = if stop && from <= at { at } else { len };
                         assert_eq!(
