@@ -551,16 +551,18 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
     /// # Safety
     ///
     /// `start..end` is within the input, the reader has read past all of its bytes (so they
-    /// are ASCII or UTF-8-checked: the invariant on [`Reader`]), and `start` and `end` are at
-    /// ASCII bytes or the input's end (so no UTF-8 sequence is cut: each checked run of
-    /// non-ASCII bytes starts and ends next to ASCII bytes).
+    /// are ASCII or in checked runs of non-ASCII bytes: the invariant on [`Reader`]), and no
+    /// such run crosses either end of the range: at each end, the byte just inside or the
+    /// byte just outside the range is ASCII (or that end is the input's). A checked run is a
+    /// whole run between ASCII bytes, valid UTF-8 by itself; text input is valid throughout,
+    /// and a range ending next to an ASCII byte cuts no character.
     #[inline(always)]
     #[allow(unsafe_code)]
     unsafe fn slice(&self, start: usize, end: usize) -> &'a str {
         debug_assert!(std::str::from_utf8(&self.bytes[start..end]).is_ok());
-        // SAFETY: the caller's promise: the bytes are ASCII or in whole runs of non-ASCII
-        // bytes that are valid UTF-8 (checked by `scan`, or part of a `&str` input): valid
-        // UTF-8 as a whole. The range is within `bytes` (the caller's promise; `get_unchecked`
+        // SAFETY: the caller's promise: the bytes are ASCII or whole runs of non-ASCII bytes
+        // that are valid UTF-8 (checked by `scan`, or part of a `&str` input), so valid UTF-8
+        // as a whole. The range is within `bytes` (the caller's promise; `get_unchecked`
         // is not used, so a broken promise here would panic, not read out of bounds).
         unsafe { std::str::from_utf8_unchecked(&self.bytes[start..end]) }
     }
@@ -615,7 +617,7 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
             // SAFETY: `scan` read `start..end` (a string's plain run: ASCII or checked) and
-            // stopped at `end`, a quote; `start` is just past the opening quote.
+            // stopped at `end`, a quote; the byte before `start` is the opening quote.
             #[allow(unsafe_code)]
             let s = unsafe { self.slice(start, end) };
             return Ok(Str::Borrowed(s));
@@ -632,7 +634,8 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         let mut from = start;
         loop {
             // SAFETY: `scan` read `from..end` (a plain run: ASCII or checked) and stopped at
-            // `end`, an ASCII byte; `from` is past the opening quote or an escape, ASCII.
+            // `end`, an ASCII byte; the byte before `from` is the opening quote or the last of
+            // an escape, ASCII.
             #[allow(unsafe_code)]
             let run = unsafe { self.slice(from, end) };
             self.scratch.push_str(run);
@@ -1015,7 +1018,8 @@ impl<'a> Reader<'a, NoHook> {
         self.unicode = false;
         self.skip_value()?;
         // SAFETY: `skip_value` read `start..pos`, one value: ASCII tokens and strings read by
-        // `scan`; it starts and ends at ASCII bytes (its first and last).
+        // `scan`; its first and last bytes are ASCII (a value starts with `"`, `[`, `{`, `-`,
+        // a digit or a literal's letter, and ends with `"`, `]`, `}`, a digit or a letter).
         #[allow(unsafe_code)]
         let text = unsafe { self.slice(start, self.pos) };
         Ok((text, self.unicode))
@@ -1280,7 +1284,8 @@ impl<'a, H: Hook<'a>> de::MapAccess<'a> for Map<'_, 'a, H> {
             self.de.escaped = false;
             let key = seed.deserialize(Key(&mut *self.de))?;
             // Without escapes, the key's text is the bytes between its quotes.
-            // SAFETY: `string` read the key `at + 1..pos - 1`, between its quotes.
+            // SAFETY: `string` read the key `at + 1..pos - 1`; the bytes just outside it are its
+            // quotes.
             #[allow(unsafe_code)]
             let text =
                 (!self.de.escaped).then(|| unsafe { self.de.slice(at + 1, self.de.pos - 1) });
