@@ -201,6 +201,12 @@ pub fn fast_decode<'a, T: Decode<'a>>(text: &'a str) -> Option<T> {
     crate::fast::from_str(text)
 }
 
+/// The decode fast path alone on bytes not yet known to be UTF-8 (it checks their UTF-8 in
+/// its pass): `None` where it gives up. For the differential tests (`tests/slice_utf8.rs`).
+pub fn fast_decode_slice<'a, T: Decode<'a>>(bytes: &'a [u8]) -> Option<T> {
+    crate::fast::from_slice(bytes)
+}
+
 /// The fast reader through a type's `Deserialize` (not [`Decode`]): the verdict-only checks
 /// (`Check<T>`), for the differential tests and fuzz targets.
 pub fn fast_deserialize<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<T> {

@@ -163,11 +163,12 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 pub(crate) fn decode_slice<T: for<'de> Decode<'de>>(bytes: &[u8]) -> Result<T, DecodeError> {
     // RFC 8259 lets a parser ignore a byte order mark; Windows tools write one.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Check UTF-8 once for the whole input, then decode as text. Invalid UTF-8 goes to
-    // serde_json's byte reader, so its error and position are serde_json's.
-    match simdutf8::basic::from_utf8(bytes) {
-        Ok(text) => decode_text(text),
-        Err(_) => slow(bytes),
+    // The fast reader checks the UTF-8 of what it reads in its own pass (one read of the
+    // bytes, not two: BENCHMARKS.md, "Issue 16, round 7") and gives up on invalid UTF-8,
+    // which goes to serde_json's byte reader, so its error and position are serde_json's.
+    match crate::fast::from_slice(bytes) {
+        Some(v) => Ok(v),
+        None => slow(bytes),
     }
 }
 

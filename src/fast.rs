@@ -4,7 +4,8 @@
 //! `Result` per member in between); everything else (value types, a verdict-only check's
 //! `Deserialize`, a caller's type) through the reader's serde `Deserializer`. It handles the
 //! common shapes of Discord's JSON and *gives up* ([`Bail`]) on anything else: floats, integers
-//! that do not fit, surrogate escapes, deep nesting, any syntax error, any type mismatch. The
+//! that do not fit, surrogate escapes, deep nesting, any syntax error, any type mismatch, and,
+//! reading bytes ([`from_slice`]), invalid UTF-8, which it checks in the same pass. The
 //! caller then decodes the same text with serde_json, which decides the result and words the
 //! error, so this path never changes what is accepted, only how fast.
 //!
@@ -61,7 +62,20 @@ pub(crate) const MAX_NESTING: usize = 127;
 /// [`Decode::direct`]: crate::decode::Decode::direct
 #[inline(always)]
 pub(crate) fn from_str<'a, T: crate::decode::Decode<'a>>(text: &'a str) -> Option<T> {
-    let mut de = Reader::new(text, NoHook);
+    direct(Reader::new(text, NoHook))
+}
+
+/// [`from_str`] for bytes not yet known to be UTF-8: the reader checks the UTF-8 of what it
+/// reads (every byte of a value it returns) in the same pass, and gives up on invalid UTF-8
+/// (serde_json words the error). One pass instead of a UTF-8 check over the whole input
+/// first; the same reader and decoders, so no second copy of them is compiled.
+#[inline(always)]
+pub(crate) fn from_slice<'a, T: crate::decode::Decode<'a>>(bytes: &'a [u8]) -> Option<T> {
+    direct(Reader::checked(bytes, NoHook))
+}
+
+#[inline(always)]
+fn direct<'a, T: crate::decode::Decode<'a>>(mut de: Direct<'a>) -> Option<T> {
     match T::direct(&mut de) {
         Ok(value) if de.at_end() => Some(value),
         _ => None,
@@ -148,10 +162,22 @@ impl Hook<'_> for NoHook {
 
 /// The reader of the decoders' fast path: a serde `Deserializer`, and for the generated direct
 /// decoders ([`Direct`]) a few calls of its own.
+///
+/// Its input is text (`&str`) or bytes not yet known to be UTF-8 ([`Reader::checked`]); the
+/// strings and raw texts it hands out are `&str` cut from the input by [`Reader::slice`],
+/// whose proof rests on one invariant of the reader: **every byte it has read past is ASCII,
+/// or inside a string and UTF-8-checked** (for bytes input; text is UTF-8 already). Outside
+/// strings only the JSON grammar's ASCII bytes are ever consumed (structure, whitespace,
+/// numbers, literals: each is matched byte by byte against ASCII values, and any other byte
+/// stops the reader, which then gives up); inside strings every run of bytes from 0x80 up
+/// is stopped at and checked by [`scan`](Self::scan) when `high` is set.
 #[doc(hidden)]
 pub struct Reader<'a, H> {
-    text: &'a str,
     bytes: &'a [u8],
+    /// Whether the input is bytes whose UTF-8 the reader checks (the string scan stops at bytes
+    /// from 0x80 up), not text (`&str`, UTF-8 already). Tested once per string scan, which
+    /// then runs the scan loop of its mode (a branch the CPU predicts: one mode per decode).
+    high: bool,
     pos: usize,
     depth: u32,
     scratch: String,
@@ -223,24 +249,38 @@ pub fn special(w: u64) -> u64 {
 /// length of `b`: where a string's plain run ends (and the bytes JSON must escape). Eight bytes
 /// at a time. The validator's scanner and the CLI's JSON writer use it too.
 #[inline(always)]
-pub fn next_special(b: &[u8], mut i: usize) -> usize {
+pub fn next_special(b: &[u8], i: usize) -> usize {
+    next_stop::<false>(b, i)
+}
+
+/// [`next_special`], stopping also at the bytes from 0x80 up (the non-ASCII bytes, whose
+/// UTF-8 the reader checks) when `HIGH`: the bytes' top bits join the other tests' result
+/// bits (one OR more per step).
+#[inline(always)]
+fn next_stop<const HIGH: bool>(b: &[u8], mut i: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
     while let Some(chunk) = b.get(i..i + 16).and_then(|c| <&[u8; 16]>::try_from(c).ok()) {
-        let m = special16(chunk);
+        let m = special16::<HIGH>(chunk);
         if m != 0 {
             return i + m.trailing_zeros() as usize;
         }
         i += 16;
     }
     while let Some(chunk) = b.get(i..i + 8) {
-        let m = special(word(chunk));
+        let w = word(chunk);
+        // The top bits are exact at every byte: no borrow between bytes.
+        let m = if HIGH {
+            special(w) | (w & HIGHS)
+        } else {
+            special(w)
+        };
         if m != 0 {
             return i + (m.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
     while let Some(&c) = b.get(i) {
-        if c == b'"' || c == b'\\' || c < 0x20 {
+        if c == b'"' || c == b'\\' || c < 0x20 || (HIGH && c >= 0x80) {
             return i;
         }
         i += 1;
@@ -248,12 +288,14 @@ pub fn next_special(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Bit `k` of the result is set when byte `k` of `chunk` is `"`, `\` or a control character: [`special`] sixteen bytes at a time, in SSE2 (part of
-/// every x86-64 CPU), about half the instructions per byte of the word-wide test.
+/// Bit `k` of the result is set when byte `k` of `chunk` is `"`, `\` or a control character,
+/// or, with `HIGH`, a non-ASCII byte (from 0x80 up): [`special`] sixteen bytes at a time, in
+/// SSE2 (part of every x86-64 CPU), about half the instructions per byte of the word-wide
+/// test.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 #[allow(unsafe_code)]
-fn special16(chunk: &[u8; 16]) -> u32 {
+fn special16<const HIGH: bool>(chunk: &[u8; 16]) -> u32 {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
         _mm_set1_epi8,
@@ -268,7 +310,14 @@ fn special16(chunk: &[u8; 16]) -> u32 {
         let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
         // Below 0x20, unsigned: the byte is its own minimum with 0x1F.
         let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
-        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
+        let special = _mm_or_si128(_mm_or_si128(quote, backslash), control);
+        // `movemask` takes each byte's top bit: of the input itself, the non-ASCII bytes.
+        let special = if HIGH {
+            _mm_or_si128(special, v)
+        } else {
+            special
+        };
+        _mm_movemask_epi8(special) as u32
     }
 }
 
@@ -397,10 +446,21 @@ fn pointer_of_open(b: &[u8], open: &[Open]) -> String {
 }
 
 impl<'a, H: Hook<'a>> Reader<'a, H> {
+    /// A reader of text.
     fn new(text: &'a str, hook: H) -> Self {
+        Self::with(text.as_bytes(), false, hook)
+    }
+
+    /// A reader of bytes not yet known to be UTF-8: it checks the UTF-8 of every string it
+    /// reads or skips, and gives up on invalid UTF-8.
+    fn checked(bytes: &'a [u8], hook: H) -> Self {
+        Self::with(bytes, true, hook)
+    }
+
+    fn with(bytes: &'a [u8], high: bool, hook: H) -> Self {
         Reader {
-            text,
-            bytes: text.as_bytes(),
+            bytes,
+            high,
             pos: 0,
             depth: 0,
             scratch: String::new(),
@@ -486,14 +546,66 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         }
     }
 
-    /// The position of the first `"`, `\` or control byte at or after `i`.
+    /// The input's bytes `start..end` as text.
+    ///
+    /// # Safety
+    ///
+    /// `start..end` is within the input, the reader has read past all of its bytes (so they
+    /// are ASCII or in checked runs of non-ASCII bytes: the invariant on [`Reader`]), and no
+    /// such run crosses either end of the range: at each end, the byte just inside or the
+    /// byte just outside the range is ASCII (or that end is the input's). A checked run is a
+    /// whole run between ASCII bytes, valid UTF-8 by itself; text input is valid throughout,
+    /// and a range ending next to an ASCII byte cuts no character.
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    unsafe fn slice(&self, start: usize, end: usize) -> &'a str {
+        debug_assert!(std::str::from_utf8(&self.bytes[start..end]).is_ok());
+        // SAFETY: the caller's promise: the bytes are ASCII or whole runs of non-ASCII bytes
+        // that are valid UTF-8 (checked by `scan`, or part of a `&str` input), so valid UTF-8
+        // as a whole. The range is within `bytes` (the caller's promise; `get_unchecked`
+        // is not used, so a broken promise here would panic, not read out of bounds).
+        unsafe { std::str::from_utf8_unchecked(&self.bytes[start..end]) }
+    }
+
+    /// The position of the first `"`, `\` or control byte at or after `i`, inside a string.
+    /// Reading bytes input, it checks the UTF-8 of every run of non-ASCII bytes on the way
+    /// (and gives up on invalid UTF-8): then everything before the position is checked.
     #[inline(always)]
     fn scan(&self, i: usize) -> Result<usize> {
-        let i = next_special(self.bytes, i);
-        if i < self.bytes.len() {
-            Ok(i)
-        } else {
-            Err(Bail)
+        if !self.high {
+            let i = next_stop::<false>(self.bytes, i);
+            return if i < self.bytes.len() {
+                Ok(i)
+            } else {
+                Err(Bail)
+            };
+        }
+        let i = next_stop::<true>(self.bytes, i);
+        match self.bytes.get(i) {
+            Some(&c) if c < 0x80 => Ok(i),
+            Some(_) => self.scan_utf8(i),
+            None => Err(Bail),
+        }
+    }
+
+    /// [`scan`](Self::scan) from a non-ASCII byte at `i` (bytes input only): checks each run
+    /// of non-ASCII bytes, then scans on.
+    #[inline(never)]
+    fn scan_utf8(&self, mut i: usize) -> Result<usize> {
+        loop {
+            // A run of non-ASCII bytes between ASCII ones is valid UTF-8 exactly when the
+            // input is there: an ASCII byte is never part of a multi-byte sequence.
+            let run = self.bytes[i..].iter().position(|&c| c < 0x80);
+            let end = run.map_or(self.bytes.len(), |n| i + n);
+            if std::str::from_utf8(&self.bytes[i..end]).is_err() {
+                return Err(Bail);
+            }
+            i = next_stop::<true>(self.bytes, end);
+            match self.bytes.get(i) {
+                Some(&c) if c < 0x80 => return Ok(i),
+                Some(_) => {}
+                None => return Err(Bail),
+            }
         }
     }
 
@@ -504,9 +616,11 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         let end = self.scan(start)?;
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
-            if let Some(s) = self.text.get(start..end) {
-                return Ok(Str::Borrowed(s));
-            }
+            // SAFETY: `scan` read `start..end` (a string's plain run: ASCII or checked) and
+            // stopped at `end`, a quote; the byte before `start` is the opening quote.
+            #[allow(unsafe_code)]
+            let s = unsafe { self.slice(start, end) };
+            return Ok(Str::Borrowed(s));
         }
         self.string_escaped(start, end)
     }
@@ -519,8 +633,12 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         self.scratch.clear();
         let mut from = start;
         loop {
-            // `from..end` holds no quote, backslash or control byte: ASCII boundaries.
-            self.scratch.push_str(&self.text[from..end]);
+            // SAFETY: `scan` read `from..end` (a plain run: ASCII or checked) and stopped at
+            // `end`, an ASCII byte; the byte before `from` is the opening quote or the last of
+            // an escape, ASCII.
+            #[allow(unsafe_code)]
+            let run = unsafe { self.slice(from, end) };
+            self.scratch.push_str(run);
             match self.bytes[end] {
                 b'"' => {
                     self.pos = end + 1;
@@ -774,8 +892,10 @@ impl<'a, H: Hook<'a>> Reader<'a, H> {
         let at = self.pos;
         let n = self.integer()?;
         if H::ACTIVE {
-            self.hook
-                .scalar(at, Token::Number(&self.text[at..self.pos]))?;
+            // SAFETY: `integer` read `at..pos`, a sign and digits: ASCII.
+            #[allow(unsafe_code)]
+            let number = unsafe { self.slice(at, self.pos) };
+            self.hook.scalar(at, Token::Number(number))?;
         }
         Ok(n)
     }
@@ -897,7 +1017,12 @@ impl<'a> Reader<'a, NoHook> {
         let start = self.pos;
         self.unicode = false;
         self.skip_value()?;
-        Ok((&self.text[start..self.pos], self.unicode))
+        // SAFETY: `skip_value` read `start..pos`, one value: ASCII tokens and strings read by
+        // `scan`; its first and last bytes are ASCII (a value starts with `"`, `[`, `{`, `-`,
+        // a digit or a literal's letter, and ends with `"`, `]`, `}`, a digit or a letter).
+        #[allow(unsafe_code)]
+        let text = unsafe { self.slice(start, self.pos) };
+        Ok((text, self.unicode))
     }
 
     /// `null` (read) or not (nothing read): an option's first step.
@@ -1060,7 +1185,10 @@ impl<'a, H: Hook<'a>> de::Deserializer<'a> for &mut Reader<'a, H> {
             self.skip_ws();
             let start = self.pos;
             self.skip_value()?;
-            visitor.visit_map(RawMap(Some(&self.text[start..self.pos])))
+            // SAFETY: as in `raw`: `skip_value` read the value `start..pos`.
+            #[allow(unsafe_code)]
+            let raw = unsafe { self.slice(start, self.pos) };
+            visitor.visit_map(RawMap(Some(raw)))
         } else {
             visitor.visit_newtype_struct(self)
         }
@@ -1156,7 +1284,11 @@ impl<'a, H: Hook<'a>> de::MapAccess<'a> for Map<'_, 'a, H> {
             self.de.escaped = false;
             let key = seed.deserialize(Key(&mut *self.de))?;
             // Without escapes, the key's text is the bytes between its quotes.
-            let text = (!self.de.escaped).then(|| &self.de.text[at + 1..self.de.pos - 1]);
+            // SAFETY: `string` read the key `at + 1..pos - 1`; the bytes just outside it are its
+            // quotes.
+            #[allow(unsafe_code)]
+            let text =
+                (!self.de.escaped).then(|| unsafe { self.de.slice(at + 1, self.de.pos - 1) });
             self.de.hook.key(at, text)?;
             return Ok(Some(key));
         }
@@ -1349,6 +1481,29 @@ mod tests {
                     for from in [0, 1, at.saturating_sub(9), at] {
                         let want = if special && from <= at { at } else { len };
                         assert_eq!(next_special(&buf, from), want, "byte {b} at {at}/{len}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn next_stop_with_high_also_finds_non_ascii_bytes() {
+        // Every byte value at every position of windows that take each path, from several
+        // starts: the checked scan stops at what `next_special` stops at, and at 0x80 and up.
+        for len in [7, 16, 24, 40] {
+            for b in 0..=255u8 {
+                for at in 0..len {
+                    let mut buf = vec![b'a'; len];
+                    buf[at] = b;
+                    let stop = b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b);
+                    for from in [0, 1, at.saturating_sub(9), at] {
+                        let want = if stop && from <= at { at } else { len };
+                        assert_eq!(
+                            next_stop::<true>(&buf, from),
+                            want,
+                            "byte {b} at {at}/{len}"
+                        );
                     }
                 }
             }

@@ -255,3 +255,99 @@ fn mutants_agree() {
     // Some mutants stay valid, so both paths run on them.
     assert!(accepted > 100, "{accepted}");
 }
+
+/// Pieces of bytes for [`byte_mutants_agree`]: valid multi-byte text and every kind of
+/// invalid UTF-8 (lone continuation, overlong, surrogate, truncated, beyond U+10FFFF, bytes
+/// never used).
+const BYTE_PIECES: &[&[u8]] = &[
+    "é".as_bytes(),
+    "€".as_bytes(),
+    "😀".as_bytes(),
+    "\u{10FFFF}".as_bytes(),
+    b"\x80",
+    b"\xC0\xAF",
+    b"\xE0\x80\xAF",
+    b"\xED\xA0\x80",
+    b"\xC3",
+    b"\xE2\x82",
+    b"\xF0\x9F\x98",
+    b"\xF4\x90\x80\x80",
+    b"\xF5",
+    b"\xFF",
+];
+
+/// Payload bytes with random bytes flipped, set to non-ASCII values, or pieces of valid and
+/// invalid UTF-8 put in.
+fn mutate_bytes(rng: &mut Rng, pool: &[String]) -> Vec<u8> {
+    let mut data = pool[rng.below(pool.len())].as_bytes().to_vec();
+    for _ in 0..=rng.below(2) {
+        let len = data.len();
+        if len == 0 {
+            break;
+        }
+        let at = rng.below(len);
+        match rng.below(4) {
+            0 => data[at] ^= 1 << rng.below(8),
+            1 => data[at] = 0x80 | rng.below(0x80) as u8,
+            // Valid pieces as often as invalid ones (the first four are valid).
+            2 => {
+                let piece = BYTE_PIECES[rng.below(4)];
+                data.splice(at..at, piece.iter().copied());
+            }
+            _ => {
+                let piece = BYTE_PIECES[rng.below(BYTE_PIECES.len())];
+                let end = (at + 1 + rng.below(3)).min(len);
+                data.splice(at..end, piece.iter().copied());
+            }
+        }
+    }
+    data
+}
+
+/// The law of `from_json_slice`, whose reader checks UTF-8 in its own pass: it decodes
+/// exactly the bytes that are UTF-8 and that `from_json_str` decodes, to the same value; the
+/// fast reader on the bytes gives what it gives on the text (and gives up on invalid UTF-8).
+fn slice_agrees<T>(bytes: &[u8]) -> bool
+where
+    T: Payload + PartialEq + std::fmt::Debug + for<'de> Decode<'de>,
+{
+    let by_slice = T::from_json_slice(bytes);
+    let fast = discord_invite::__private::fast_decode_slice::<T>(bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        assert!(by_slice.is_err(), "accepted invalid UTF-8: {bytes:?}");
+        assert!(
+            fast.is_none(),
+            "fast path accepted invalid UTF-8: {bytes:?}"
+        );
+        return false;
+    };
+    assert_eq!(by_slice, T::from_json_str(text), "{text:?}");
+    assert_eq!(fast, fast_decode::<T>(text), "{text:?}");
+    by_slice.is_ok()
+}
+
+#[test]
+fn byte_mutants_agree() {
+    let pool = pool();
+    let mut rng = Rng(0xB17E_F11B);
+    let (mut invalid, mut accepted) = (0, 0);
+    // `FAST_PATH_MUTANTS=1000000 cargo test --release --test fast_path` for a longer run.
+    let n = std::env::var("FAST_PATH_MUTANTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4000);
+    for _ in 0..n {
+        let bytes = mutate_bytes(&mut rng, &pool);
+        invalid += usize::from(std::str::from_utf8(&bytes).is_err());
+        let any = [
+            slice_agrees::<Invite>(&bytes),
+            slice_agrees::<User>(&bytes),
+            slice_agrees::<InviteGuild>(&bytes),
+            slice_agrees::<GatewayEnvelope>(&bytes),
+            slice_agrees::<ApiError>(&bytes),
+        ];
+        accepted += usize::from(any.contains(&true));
+    }
+    // Both sides of the law are exercised.
+    assert!(invalid > n / 4 && accepted > n / 20, "{invalid} {accepted}");
+}

@@ -81,6 +81,46 @@ where
     }
 }
 
+/// `from_json_slice`, whose reader checks UTF-8 in its own pass, is `from_utf8` then
+/// `from_json_str`: the same value or the same error (pointer, line, column, message), and an
+/// error for bytes that are not UTF-8; its fast reader gives what it gives on the text, and
+/// gives up on bytes that are not UTF-8.
+fn check_slice<T>(data: &[u8])
+where
+    T: Payload + for<'de> discord_invite::__private::Decode<'de> + PartialEq + std::fmt::Debug,
+{
+    let name = T::SCHEMA_NAME;
+    let ours = T::from_json_slice(data);
+    let bytes = strip_bom(data);
+    let fast = discord_invite::__private::fast_decode_slice::<T>(bytes);
+    match std::str::from_utf8(bytes) {
+        // `from_json_str` would strip a second mark, which `from_json_slice` reads as content.
+        Ok(text) if text.starts_with('\u{feff}') => {}
+        Ok(text) => {
+            assert_eq!(
+                ours,
+                T::from_json_str(text),
+                "{name}: from_json_slice and from_json_str differ"
+            );
+            assert_eq!(
+                fast,
+                discord_invite::__private::fast_decode::<T>(text),
+                "{name}: the fast reader decodes bytes and text differently"
+            );
+        }
+        Err(_) => {
+            assert!(
+                ours.is_err(),
+                "{name}: from_json_slice accepts invalid UTF-8"
+            );
+            assert!(
+                fast.is_none(),
+                "{name}: the fast reader accepts invalid UTF-8"
+            );
+        }
+    }
+}
+
 /// The invariants of [`check_payload`] that need no verdict-only twin (`Check<T>`): the fast
 /// path agrees with serde_json, the round-trip law, text and `Value` decodes agree, errors have
 /// pointers. For models the validator does not check, such as `GatewayEnvelope`.
@@ -90,6 +130,7 @@ where
 {
     let name = T::SCHEMA_NAME;
     check_door::<T>(data);
+    check_slice::<T>(data);
     // The decode fast path (the SDK's src/fast.rs) must agree with serde_json wherever it
     // answers: same value, same bytes out. (Where it gives up, serde_json decides anyway.)
     if let Ok(text) = std::str::from_utf8(strip_bom(data)) {
