@@ -877,31 +877,9 @@ mod tests {
         let members: Vec<String> = (0..n).map(|i| format!("\"k{i:07}\":1")).collect();
         let huge = format!("{{\"type\":0,\"code\":\"a\",{}}}", members.join(","));
         let small = r#"{"type":0,"code":"b","zz":1}"#;
-        let text = format!("{small}\n{huge}\n{small}\n");
-        let batch = Reader::from_stream("t", std::io::Cursor::new(text))
-            .find_map(|e| match e {
-                Event::Batch(b) => Some(Arc::new(b)),
-                _ => None,
-            })
-            .unwrap_or_else(|| unreachable!());
+        let batch = one_batch(format!("{small}\n{huge}\n{small}\n"));
         assert_eq!(batch.len(), 3);
-        let job = Job {
-            options: Options::default(),
-            format: Format::Json,
-            style: Style {
-                color: false,
-                verbose: false,
-            },
-            limits: Limits {
-                others: None,
-                errors: None,
-            },
-            strict: false,
-            spare: json_out::spare(),
-            pieces_at: PIECES_AT,
-            piece: json_out::PIECE_FINDINGS,
-            backlog: Backlog::new(BACKLOG_BYTES),
-        };
+        let job = json_job(PIECES_AT, json_out::PIECE_FINDINGS, BACKLOG_BYTES);
         let mut pieces: Vec<Vec<u8>> = Vec::new();
         let (out, late) = job.run(
             batch.clone(),
@@ -933,10 +911,8 @@ mod tests {
         assert_eq!(out.counts.payloads, 3);
     }
 
-    /// A document with `n` unknown fields, as a one-payload batch.
-    fn unknown_fields(n: usize) -> Arc<Batch> {
-        let members: Vec<String> = (0..n).map(|i| format!("\"k{i:05}\":1")).collect();
-        let text = format!("{{\"type\":0,\"code\":\"a\",{}}}\n", members.join(","));
+    /// The first batch of NDJSON `text`.
+    fn one_batch(text: String) -> Arc<Batch> {
         Reader::from_stream("t", std::io::Cursor::new(text))
             .find_map(|e| match e {
                 Event::Batch(b) => Some(Arc::new(b)),
@@ -945,7 +921,18 @@ mod tests {
             .unwrap_or_else(|| unreachable!())
     }
 
-    fn pieces_job(bound: usize) -> Job {
+    /// A document with `n` unknown fields, as a one-payload batch.
+    fn unknown_fields(n: usize) -> Arc<Batch> {
+        let members: Vec<String> = (0..n).map(|i| format!("\"k{i:05}\":1")).collect();
+        one_batch(format!(
+            "{{\"type\":0,\"code\":\"a\",{}}}\n",
+            members.join(",")
+        ))
+    }
+
+    /// A `--format json` job: reports of more than `pieces_at` findings in pieces of `piece`,
+    /// a backlog of `bound` bytes.
+    fn json_job(pieces_at: usize, piece: usize, bound: usize) -> Job {
         Job {
             options: Options::default(),
             format: Format::Json,
@@ -959,10 +946,14 @@ mod tests {
             },
             strict: false,
             spare: json_out::spare(),
-            pieces_at: 100,
-            piece: 50,
+            pieces_at,
+            piece,
             backlog: Backlog::new(bound),
         }
+    }
+
+    fn pieces_job(bound: usize) -> Job {
+        json_job(100, 50, bound)
     }
 
     /// Runs chunk 1 of `job` on `batch` on a thread, as the pool does, with a main thread that
