@@ -238,16 +238,21 @@ fn the_fast_path_runs_on_clean_payloads() {
     }
 }
 
+/// Mutants per run: 4,000, or `FAST_PATH_MUTANTS` (`FAST_PATH_MUTANTS=1000000 cargo test
+/// --release --test fast_path` for a longer run).
+fn mutant_count() -> usize {
+    std::env::var("FAST_PATH_MUTANTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4000)
+}
+
 #[test]
 fn mutants_agree() {
     let pool = pool();
     let mut rng = Rng(0x5EED_FA57);
     let mut accepted = 0;
-    // `FAST_PATH_MUTANTS=1000000 cargo test --release --test fast_path` for a longer run.
-    let n = std::env::var("FAST_PATH_MUTANTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(4000);
+    let n = mutant_count();
     for _ in 0..n {
         let text = mutate(&mut rng, &pool);
         accepted += all_types(&text);
@@ -331,11 +336,7 @@ fn byte_mutants_agree() {
     let pool = pool();
     let mut rng = Rng(0xB17E_F11B);
     let (mut invalid, mut accepted) = (0, 0);
-    // `FAST_PATH_MUTANTS=1000000 cargo test --release --test fast_path` for a longer run.
-    let n = std::env::var("FAST_PATH_MUTANTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(4000);
+    let n = mutant_count();
     for _ in 0..n {
         let bytes = mutate_bytes(&mut rng, &pool);
         invalid += usize::from(std::str::from_utf8(&bytes).is_err());

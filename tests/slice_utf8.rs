@@ -86,6 +86,17 @@ fn put(template: &str, piece: &[u8]) -> Vec<u8> {
     [a.as_bytes(), piece, b.as_bytes()].concat()
 }
 
+/// Every invalid piece in every place of [`PLACES`], at every offset 0..32 from the string's
+/// start (the scan's 16-byte, 8-byte and byte-at-a-time paths): the bytes and the place's
+/// pointer.
+fn invalid_in_every_place() -> impl Iterator<Item = (Vec<u8>, &'static str)> {
+    PLACES.iter().flat_map(|&(template, pointer)| {
+        INVALID.iter().flat_map(move |piece| {
+            (0..32).map(move |k| (put(template, &[&b"a".repeat(k), *piece].concat()), pointer))
+        })
+    })
+}
+
 /// The verdict before the reader checked UTF-8 itself (a whole-input check, then serde_json's
 /// byte reader for invalid UTF-8): serde_json's error, as the position-keeping `Value` reader
 /// words it and places it, at the pointer of the place.
@@ -124,16 +135,9 @@ fn check_invalid(bytes: &[u8], pointer: Option<&str>) {
 #[test]
 fn invalid_utf8_anywhere_gets_serde_jsons_error() {
     let mut n = 0;
-    for &(template, pointer) in PLACES {
-        for piece in INVALID {
-            // At every offset 0..32 from the string's start (the scan's 16-byte, 8-byte and
-            // byte-at-a-time paths).
-            for k in 0..32 {
-                let piece = [&b"a".repeat(k), *piece].concat();
-                check_invalid(&put(template, &piece), Some(pointer));
-                n += 1;
-            }
-        }
+    for (bytes, pointer) in invalid_in_every_place() {
+        check_invalid(&bytes, Some(pointer));
+        n += 1;
     }
     for template in OUTSIDE {
         for piece in INVALID {
@@ -155,19 +159,16 @@ fn invalid_utf8_anywhere_gets_serde_jsons_error() {
 
 #[test]
 fn invalid_utf8_makes_the_fast_reader_give_up() {
+    for (bytes, _) in invalid_in_every_place() {
+        assert!(
+            fast_decode_slice::<Invite>(&bytes).is_none(),
+            "{:?}",
+            String::from_utf8_lossy(&bytes)
+        );
+        assert!(fast_decode_slice::<serde_json::Value>(&bytes).is_none());
+        assert!(fast_decode_slice::<Box<serde_json::value::RawValue>>(&bytes).is_none());
+    }
     for &(template, _) in PLACES {
-        for piece in INVALID {
-            for k in 0..32 {
-                let bytes = put(template, &[&b"a".repeat(k), *piece].concat());
-                assert!(
-                    fast_decode_slice::<Invite>(&bytes).is_none(),
-                    "{:?}",
-                    String::from_utf8_lossy(&bytes)
-                );
-                assert!(fast_decode_slice::<serde_json::Value>(&bytes).is_none());
-                assert!(fast_decode_slice::<Box<serde_json::value::RawValue>>(&bytes).is_none());
-            }
-        }
         // The same places with valid text are read by the fast reader (so the give-ups above
         // are the UTF-8 check's).
         let bytes = put(template, "é".as_bytes());

@@ -256,7 +256,6 @@ impl Backlog {
         let mut s = self.lock();
         while !s.closed && s.at == chunk && s.bytes >= self.bound {
             s.waiting += 1;
-            self.moved.notify_all();
             s = self.moved.wait(s).unwrap_or_else(|e| e.into_inner());
             s.waiting -= 1;
         }
