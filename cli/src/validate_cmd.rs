@@ -2,7 +2,8 @@
 //!
 //! - The **reader thread** reads paths into batches of payloads (NDJSON: about 4 MiB of whole
 //!   lines), cuts each batch into chunks of a few hundred KiB and hands every chunk to the
-//!   rayon pool at once (`rayon::spawn`); it sends the main thread, in input order, a slot per
+//!   rayon pool at once (`rayon::spawn`); a HAR's batch (256 KiB of entries, not parsed yet)
+//!   is one chunk, parsed by its worker. It sends the main thread, in input order, a slot per
 //!   chunk (the receiving end of the chunk's result) and the other events (file start and end,
 //!   unreadable paths). The slot channel is bounded, so the reader runs only a few batches
 //!   ahead and memory stays flat.
@@ -278,6 +279,8 @@ struct ChunkOut {
     findings: Option<ChunkFindings>,
     /// Input bytes done (the batch's, on its last chunk; for the progress spinner).
     bytes: u64,
+    /// HAR entries that are not invite endpoints (the batch's, on its last chunk).
+    ignored: usize,
 }
 
 /// What workers need to know.
@@ -314,11 +317,13 @@ impl Job {
     fn run(
         &self,
         batch: Arc<Batch>,
-        range: Range<usize>,
+        range: Option<Range<usize>>,
         last: bool,
         early: &mut dyn FnMut(Vec<u8>),
         pause: &mut dyn FnMut(),
     ) -> (ChunkOut, Late) {
+        // The whole batch (parsed here, if it is not yet).
+        let range = range.unwrap_or_else(|| 0..batch.len());
         let mut text = Vec::new();
         if self.format == Format::Json {
             // Records are about 1.5 times an invite's size: grow the buffer once or twice at
@@ -388,13 +393,18 @@ impl Job {
         if !human.is_empty() {
             text = human.into_bytes();
         }
-        let bytes = if last { batch.bytes() } else { 0 };
+        let (bytes, ignored) = if last {
+            (batch.bytes(), batch.ignored())
+        } else {
+            (0, 0)
+        };
         let out = ChunkOut {
             batch,
             text,
             counts,
             findings,
             bytes,
+            ignored,
         };
         (out, late)
     }
@@ -483,7 +493,12 @@ pub fn run(args: Args) -> ExitCode {
                 continue;
             };
             let batch = Arc::new(batch);
-            let ranges = chunks(&batch);
+            // A HAR's batch is small and not parsed yet: one chunk, parsed by its worker.
+            let ranges = if batch.is_parsed() {
+                chunks(&batch).into_iter().map(Some).collect()
+            } else {
+                vec![None]
+            };
             let n = ranges.len();
             for (k, range) in ranges.into_iter().enumerate() {
                 // Unbounded: a worker never blocks on it (it could hold up the pool while the
@@ -525,6 +540,7 @@ pub fn run(args: Args) -> ExitCode {
     let mut out = io::BufWriter::with_capacity(1 << 16, crate::stdout::bulk());
     let mut total = Counts::default();
     let mut file = Counts::default();
+    let mut ignored = 0;
     let mut format = FileFormat::Json;
     let (mut files, mut bytes) = (0u64, 0u64);
     let mut unseen = output::Unseen::default();
@@ -572,10 +588,11 @@ pub fn run(args: Args) -> ExitCode {
         match slot {
             Slot::Event(Event::FileStart { format: f, .. }) => {
                 file = Counts::default();
+                ignored = 0;
                 format = f;
                 files += 1;
             }
-            Slot::Event(Event::FileEnd { source, ignored }) => {
+            Slot::Event(Event::FileEnd { source }) => {
                 total.merge(&file);
                 match job.format {
                     Format::Human => {
@@ -689,6 +706,7 @@ pub fn run(args: Args) -> ExitCode {
                     continue;
                 };
                 file.merge(&chunk.counts);
+                ignored += chunk.ignored;
                 text = chunk.text;
                 if let Some(mut findings) = chunk.findings {
                     if job.format == Format::Markdown {
@@ -882,7 +900,7 @@ mod tests {
         let mut pieces: Vec<Vec<u8>> = Vec::new();
         let (out, late) = job.run(
             batch.clone(),
-            0..3,
+            Some(0..3),
             true,
             &mut |p| pieces.push(p),
             &mut || {},
@@ -971,7 +989,7 @@ mod tests {
                     let _ = done.send(Ok(Part::Text(text)));
                 };
                 let mut pause = || job.backlog.wait(1);
-                let (out, _late) = job.run(batch, 0..1, true, &mut early, &mut pause);
+                let (out, _late) = job.run(batch, Some(0..1), true, &mut early, &mut pause);
                 let _ = done.send(Ok(Part::Done(Box::new(out))));
             })
         };

@@ -46,6 +46,28 @@ fn exit_0_when_nothing_is_an_error() {
     );
 }
 
+/// The entries of a HAR that are not invite endpoints are counted in its summary, whether they
+/// fall in one batch or in many (each parsed by the worker that validates it).
+#[test]
+fn har_entries_not_invite_related_are_counted() {
+    for batch in ["1", "4194304"] {
+        let out = run(&[
+            "validate",
+            "--batch-bytes",
+            batch,
+            "--color",
+            "never",
+            "captures/discord-web.har",
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("8 payloads: 5 valid, 3 with warnings")
+                && text.contains("; 2 HAR entries not invite-related, ignored"),
+            "--batch-bytes {batch}: {text}"
+        );
+    }
+}
+
 #[test]
 fn exit_1_on_an_error_finding() {
     let out = run(&["validate", "captures/broken/invite-code-is-a-number.json"]);

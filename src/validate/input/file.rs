@@ -5,9 +5,8 @@
 //! payload (capped: [`Limits::max_payload`]), never the size of the input.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use super::har::entry_items;
 use super::scan::{Scan, ValueEnd};
 use super::source::{Source, Tally};
 use super::{Batch, BufPool, Event, FileFormat, Item, Location, Record, BATCH_ITEMS};
@@ -25,6 +24,11 @@ pub(super) struct Limits {
 
 /// Members of a HAR's top-level object (and of its `log`) looked at before `log` (`entries`).
 const HAR_MEMBERS: usize = 16;
+
+/// A HAR's batches hold at most this many bytes of entries (or the batch size, if smaller):
+/// a batch's entries are parsed by the thread that first uses it, so small batches let
+/// several threads parse at once, as they validate.
+const HAR_BATCH_BYTES: usize = 256 << 10;
 
 /// How far the shape is sniffed: the first line, if it ends within this many bytes (one read).
 const SNIFF_BYTES: usize = 1 << 20;
@@ -82,8 +86,6 @@ pub(super) struct File {
     items: Vec<Item>,
     /// The HAR bodies of the pending items.
     bodies: Vec<u8>,
-    /// HAR entries that are not invite endpoints.
-    ignored: usize,
     /// Where the input's JSON starts (after a byte order mark).
     origin: u64,
 }
@@ -109,7 +111,6 @@ impl File {
             from: 0,
             items: Vec::new(),
             bodies: Vec::new(),
-            ignored: 0,
             origin: 0,
         }
     }
@@ -258,7 +259,6 @@ impl File {
         }
         out.push_back(Event::FileEnd {
             source: self.source.clone(),
-            ignored: self.ignored,
         });
         self.mode = Mode::Done;
     }
@@ -532,9 +532,12 @@ impl File {
             // (An array's first batch waits for its first MiB: see `stop`.)
             let early =
                 !har && self.format.is_none() && self.pos - self.origin < SNIFF_BYTES as u64;
-            if (pending >= self.limits.batch_bytes as u64 && !early)
-                || self.items.len() >= BATCH_ITEMS
-            {
+            let full = if har {
+                self.limits.batch_bytes.min(HAR_BATCH_BYTES)
+            } else {
+                self.limits.batch_bytes
+            };
+            if (pending >= full as u64 && !early) || self.items.len() >= BATCH_ITEMS {
                 self.flush(out, format);
                 return;
             }
@@ -568,8 +571,8 @@ impl File {
         result
     }
 
-    /// HAR entry `index` at the read position: parsed on its own, its invite bodies copied
-    /// into the batch.
+    /// HAR entry `index` at the read position: its text copied into the batch, to be parsed
+    /// (into its invite bodies) by whoever first uses the batch.
     fn entry(&mut self, out: &mut VecDeque<Event>, index: usize) -> Result<(), Stop> {
         let start = self.pos;
         let (line, column) = self.tally.place(&self.src, start);
@@ -585,38 +588,17 @@ impl File {
             }
             Err(stop) => return Err(stop),
         };
-        let text = self.src.slice(start, end);
-        match position::parse(text) {
-            Ok(doc) => {
-                let at = Origin { line, column };
-                if !entry_items(
-                    &doc.root,
-                    text,
-                    at,
-                    index,
-                    &mut self.bodies,
-                    &mut self.items,
-                ) {
-                    self.ignored += 1;
-                }
-            }
-            Err(e) => {
-                // A broken entry is reported where it breaks; the entries after it are read.
-                let (l, c) = position::line_col(text, e.offset);
-                let (l, c) = if l == 1 {
-                    (line, column + c - 1)
-                } else {
-                    (line + l - 1, c)
-                };
-                let report = positioned(
-                    Code::InvalidJson,
-                    l,
-                    c,
-                    format!("HAR entry {index} is not JSON: {}", e.message),
-                );
-                self.items.push(fixed_item(Location::at_line(line), report));
-            }
-        }
+        let from = self.bodies.len();
+        self.bodies.extend_from_slice(self.src.slice(start, end));
+        self.items.push(Item {
+            range: from..self.bodies.len(),
+            location: Location::at_line(line),
+            origin: Origin { line, column },
+            known: None,
+            fixed: None,
+            extra: None,
+            entry: Some(index),
+        });
         self.forget(end);
         Ok(())
     }
@@ -739,6 +721,7 @@ impl File {
             items,
             bytes,
             pool: pooled.then(|| self.pool.clone()),
+            har: (self.format_now() == FileFormat::Har).then(OnceLock::new),
         }));
     }
 
@@ -918,6 +901,7 @@ impl File {
             items,
             bytes,
             pool: None,
+            har: None,
         }));
         self.end(out, format);
     }
@@ -956,11 +940,12 @@ fn text_item(range: std::ops::Range<usize>, location: Location, origin: Origin) 
         known: None,
         fixed: None,
         extra: None,
+        entry: None,
     }
 }
 
 /// A payload that is not validated: only `report` is said about it.
-fn fixed_item(location: Location, report: Report) -> Item {
+pub(super) fn fixed_item(location: Location, report: Report) -> Item {
     Item {
         range: 0..0,
         location,
@@ -968,6 +953,7 @@ fn fixed_item(location: Location, report: Report) -> Item {
         known: None,
         fixed: Some(report),
         extra: None,
+        entry: None,
     }
 }
 
@@ -981,7 +967,7 @@ fn too_large(max: usize) -> Report {
 }
 
 /// A one-finding report at a place in the file.
-fn positioned(code: Code, line: usize, column: usize, message: String) -> Report {
+pub(super) fn positioned(code: Code, line: usize, column: usize, message: String) -> Report {
     let severity = code.severity(false);
     Report {
         kind: None,

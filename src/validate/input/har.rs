@@ -4,11 +4,72 @@
 
 use base64::Engine as _;
 
+use super::file::{fixed_item, positioned};
 use super::{HarEntry, Item, Location};
 use crate::validate::exchange::{self, Extra};
 use crate::validate::kind::{har_kind, har_operation, HarOp, HarPart, Kind};
-use crate::validate::position::{Node, Value};
+use crate::validate::position::{self, Node, Value};
 use crate::validate::{Code, Finding, Origin, Report, Status};
+
+/// A HAR batch's entries, parsed: their payloads and what they add up to.
+#[derive(Debug)]
+pub(super) struct Parsed {
+    /// The payloads' bytes (bodies copied or base64-decoded).
+    pub buf: Vec<u8>,
+    /// The payloads, in entry order.
+    pub items: Vec<Item>,
+    /// Entries that are not invite endpoints.
+    pub ignored: usize,
+}
+
+/// Parses the entries among `items` (their text in `raw`; other items, such as an entry too
+/// large to read, are kept as they are), in order.
+pub(super) fn parse_entries(raw: &[u8], items: &[Item]) -> Parsed {
+    let mut out = Parsed {
+        buf: Vec::with_capacity(raw.len()),
+        items: Vec::with_capacity(items.len() + items.len() / 2),
+        ignored: 0,
+    };
+    for item in items {
+        let Some(index) = item.entry else {
+            out.items.push(item.clone());
+            continue;
+        };
+        let text = &raw[item.range.clone()];
+        let Origin { line, column } = item.origin;
+        match position::parse(text) {
+            Ok(doc) => {
+                if !entry_items(
+                    &doc.root,
+                    text,
+                    item.origin,
+                    index,
+                    &mut out.buf,
+                    &mut out.items,
+                ) {
+                    out.ignored += 1;
+                }
+            }
+            Err(e) => {
+                // A broken entry is reported where it breaks; the entries after it are read.
+                let (l, c) = position::line_col(text, e.offset);
+                let (l, c) = if l == 1 {
+                    (line, column + c - 1)
+                } else {
+                    (line + l - 1, c)
+                };
+                let report = positioned(
+                    Code::InvalidJson,
+                    l,
+                    c,
+                    format!("HAR entry {index} is not JSON: {}", e.message),
+                );
+                out.items.push(fixed_item(Location::at_line(line), report));
+            }
+        }
+    }
+    out
+}
 
 fn str_at<'n>(node: &'n Node<'_>, pointer: &str) -> Option<&'n str> {
     match &node.pointer(pointer)?.value {
@@ -120,6 +181,7 @@ pub(super) fn entry_items(
             findings: Vec::new(),
         }),
         extra: extra(findings, rejected),
+        entry: None,
     };
     if exchange.undocumented {
         items.push(bare(HarPart::Request, exchange.request, false));
@@ -175,6 +237,7 @@ pub(super) fn entry_items(
             known,
             fixed,
             extra,
+            entry: None,
         });
     };
 

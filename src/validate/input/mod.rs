@@ -8,7 +8,9 @@
 //!   the file's first line is a whole JSON value and more follows;
 //! - **a HAR** export (`.har`, or any JSON document whose first `log` has an `entries` array):
 //!   the request and response bodies of entries whose method and URL are an invite endpoint,
-//!   read one entry at a time; other entries are counted as ignored.
+//!   read one entry at a time; other entries are counted as ignored ([`Batch::ignored`]). A
+//!   HAR's batch holds its entries as read: they are parsed by the first call that needs its
+//!   payloads, on the thread that makes it ([`Batch::is_parsed`]).
 //!
 //! Everything is read as a stream in bounded batches (about [`BATCH_BYTES`] of input), so memory
 //! follows the batch size and the largest payload, not the file: a payload (an NDJSON line, an
@@ -45,7 +47,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 
@@ -209,12 +211,11 @@ pub enum Event {
     },
     /// Payloads to validate, in source order.
     Batch(Batch),
-    /// A file is done.
+    /// A file is done. (A HAR's entries that are not invite endpoints are counted by its
+    /// batches: [`Batch::ignored`].)
     FileEnd {
         /// Its name.
         source: Arc<str>,
-        /// HAR entries that are not invite endpoints (not payloads; counted, not validated).
-        ignored: usize,
     },
     /// A path was not read: it could not be (the record holds an `io-error` finding), or it is
     /// a FIFO, socket or device found in a directory (a `not-a-file` note, status `skipped`).
@@ -236,10 +237,18 @@ struct Item {
     fixed: Option<Report>,
     /// What the HAR exchange adds (see `exchange`).
     extra: Option<Box<Extra>>,
+    /// A HAR entry not parsed yet: its index in `log.entries` (`range` is its text, `origin`
+    /// its place). It becomes the entry's payloads when the batch is first used.
+    entry: Option<usize>,
 }
 
 /// Payloads from one file that share one buffer. Validate them in any order (or in parallel)
 /// and emit in index order.
+///
+/// A HAR's batch holds its entries as read: the first call that needs its payloads (such as
+/// [`Batch::len`]) parses them, on the calling thread, once. So a HAR's entries are parsed by
+/// the threads that validate them, not by the one that reads the file (see
+/// [`Batch::is_parsed`]).
 #[derive(Debug)]
 pub struct Batch {
     source: Arc<str>,
@@ -248,6 +257,8 @@ pub struct Batch {
     bytes: u64,
     /// Where an NDJSON batch's buffer goes back when the batch is dropped.
     pool: Option<Arc<BufPool>>,
+    /// A HAR's batch: its entries' payloads, once parsed (`buf` and `items` hold the entries).
+    har: Option<OnceLock<har::Parsed>>,
 }
 
 /// Byte buffers that can be used again, shared by threads: a fresh multi-megabyte buffer
@@ -342,14 +353,44 @@ impl Batch {
         &self.source
     }
 
+    /// The payloads' buffer and items (a HAR's entries parsed first, once).
+    fn parts(&self) -> (&[u8], &[Item]) {
+        match &self.har {
+            None => (&self.buf, &self.items),
+            Some(parsed) => {
+                let p = parsed.get_or_init(|| har::parse_entries(&self.buf, &self.items));
+                (&p.buf, &p.items)
+            }
+        }
+    }
+
+    /// Whether the payloads are known without more work: `false` for a HAR's batch whose
+    /// entries are not parsed yet (the first call that needs them parses them). A pipeline
+    /// can hand such a batch to a worker thread before asking for its [`len`](Batch::len).
+    pub fn is_parsed(&self) -> bool {
+        self.har.as_ref().is_none_or(|p| p.get().is_some())
+    }
+
     /// The number of payloads.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.parts().1.len()
     }
 
     /// Whether there are no payloads.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.parts().1.is_empty()
+    }
+
+    /// HAR entries of this batch that are not invite endpoints: counted, not validated (no
+    /// payload); 0 for other files.
+    pub fn ignored(&self) -> usize {
+        match &self.har {
+            None => 0,
+            Some(parsed) => {
+                self.parts();
+                parsed.get().map_or(0, |p| p.ignored)
+            }
+        }
     }
 
     /// Input bytes this batch covers (for progress).
@@ -361,7 +402,7 @@ impl Batch {
     pub fn validate(&self, index: usize, options: &Options) -> Record {
         Record {
             source: self.source.clone(),
-            location: self.items[index].location.clone(),
+            location: self.parts().1[index].location.clone(),
             report: self.report(index, options),
         }
     }
@@ -374,15 +415,11 @@ impl Batch {
     ///
     /// If `index` is not below [`Batch::len`].
     pub fn report(&self, index: usize, options: &Options) -> Report {
-        let item = &self.items[index];
+        let (buf, items) = self.parts();
+        let item = &items[index];
         let mut report = match &item.fixed {
             Some(r) => r.clone(),
-            None => validate_payload(
-                &self.buf[item.range.clone()],
-                item.known,
-                item.origin,
-                options,
-            ),
+            None => validate_payload(&buf[item.range.clone()], item.known, item.origin, options),
         };
         if let Some(extra) = &item.extra {
             exchange::apply(&mut report, extra);
@@ -392,15 +429,16 @@ impl Batch {
 
     /// Where payload `index` is in its source (`None` out of range).
     pub fn location(&self, index: usize) -> Option<&Location> {
-        self.items.get(index).map(|item| &item.location)
+        self.parts().1.get(index).map(|item| &item.location)
     }
 
     /// The bytes of payload `index` as read (a HAR body after base64 decoding; empty for a
     /// body that is missing).
     pub fn payload(&self, index: usize) -> &[u8] {
-        self.items
+        let (buf, items) = self.parts();
+        items
             .get(index)
-            .map_or(&[][..], |item| &self.buf[item.range.clone()])
+            .map_or(&[][..], |item| &buf[item.range.clone()])
     }
 
     /// Validates every payload, in order.
@@ -418,12 +456,13 @@ impl Batch {
 
     /// Like [`Batch::line_of`], borrowed and as bytes (no copy).
     pub fn line_bytes(&self, index: usize, finding: &Finding) -> Option<&[u8]> {
-        let item = self.items.get(index)?;
+        let (buf, items) = self.parts();
+        let item = items.get(index)?;
         let offset = finding.offset()?;
-        let at = item.range.start.saturating_add(offset).min(self.buf.len());
-        let start = memchr::memrchr(b'\n', &self.buf[..at]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &self.buf[at..]).map_or(self.buf.len(), |i| at + i);
-        let line = &self.buf[start..end];
+        let at = item.range.start.saturating_add(offset).min(buf.len());
+        let start = memchr::memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i);
+        let line = &buf[start..end];
         Some(line.strip_suffix(b"\r").unwrap_or(line))
     }
 
@@ -431,36 +470,37 @@ impl Batch {
     /// [`Snippet::REACH`] bytes on either side of the finding's position, so that printing a
     /// finding costs the same on a one-line 2 GB file as on a short line.
     pub fn snippet(&self, index: usize, finding: &Finding) -> Option<Snippet<'_>> {
-        let item = self.items.get(index)?;
+        let (buf, items) = self.parts();
+        let item = items.get(index)?;
         if item.fixed.is_some() {
             return None;
         }
         let offset = finding.offset()?;
-        let at = item.range.start.saturating_add(offset).min(self.buf.len());
+        let at = item.range.start.saturating_add(offset).min(buf.len());
         let low = at.saturating_sub(Snippet::REACH);
-        let start = memchr::memrchr(b'\n', &self.buf[low..at]).map(|i| low + i + 1);
-        let high = at.saturating_add(Snippet::REACH).min(self.buf.len());
-        let end = memchr::memchr(b'\n', &self.buf[at..high]).map(|i| at + i);
+        let start = memchr::memrchr(b'\n', &buf[low..at]).map(|i| low + i + 1);
+        let high = at.saturating_add(Snippet::REACH).min(buf.len());
+        let end = memchr::memchr(b'\n', &buf[at..high]).map(|i| at + i);
         // Cut at character boundaries (a continuation byte never starts a character).
         let mut from = start.unwrap_or(low);
-        while start.is_none() && from < at && self.buf[from] & 0xC0 == 0x80 {
+        while start.is_none() && from < at && buf[from] & 0xC0 == 0x80 {
             from += 1;
         }
         let mut to = end.unwrap_or(high);
-        while end.is_none() && to > at && to < self.buf.len() && self.buf[to] & 0xC0 == 0x80 {
+        while end.is_none() && to > at && to < buf.len() && buf[to] & 0xC0 == 0x80 {
             to -= 1;
         }
-        let after = &self.buf[at..to];
+        let after = &buf[at..to];
         let after = if end.is_some() {
             after.strip_suffix(b"\r").unwrap_or(after)
         } else {
             after
         };
         Some(Snippet {
-            before: &self.buf[from..at],
+            before: &buf[from..at],
             after,
             cut_before: start.is_none() && low > 0,
-            cut_after: end.is_none() && high < self.buf.len(),
+            cut_after: end.is_none() && high < buf.len(),
         })
     }
 }

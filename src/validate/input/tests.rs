@@ -15,12 +15,12 @@ fn read(text: &str, batch: usize) -> (Vec<Record>, u64) {
                 for i in 0..b.len() {
                     let location = b.location(i).cloned().unwrap_or_default();
                     // The reader's part only: a fixed report, or the payload's origin.
-                    let report = match &b.items[i].fixed {
+                    let report = match &b.parts().1[i].fixed {
                         Some(r) => r.clone(),
                         None => Report::single(None, Code::NotJson, String::new()),
                     };
                     let mut report = report;
-                    let o = b.items[i].origin;
+                    let o = b.parts().1[i].origin;
                     report.findings[0] = report.findings[0].clone().at(o.line, o.column);
                     records.push(Record {
                         source: b.source.clone(),
@@ -160,4 +160,52 @@ fn a_document_read_to_look_for_a_har_is_checked_not_parsed() {
         }
     }
     assert!(failed);
+}
+
+/// A HAR's entries are parsed by whoever first uses their batch, not by the reader: the
+/// reader hands batches out unparsed, and what they hold (payloads, entries ignored) is the
+/// same whichever thread parses them, in whatever order.
+#[test]
+fn har_entries_are_parsed_where_the_batch_is_used() {
+    let not_invite = r#"{"request": {"method": "GET", "url": "https://discord.com/api/v10/gateway"},
+      "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{}"}}}"#;
+    let entry = r#"{"request": {"method": "GET", "url": "https://discord.com/api/v10/invites/abc"},
+      "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{\"type\":0,\"code\":\"abc\"}"}}}"#;
+    let entries: Vec<&str> = (0..300)
+        .map(|i| if i % 3 == 0 { not_invite } else { entry })
+        .collect();
+    let text = format!(
+        "{{\"log\": {{\"entries\": [\n{}\n]}}}}\n",
+        entries.join(",\n")
+    );
+    let batches: Vec<Batch> = Reader::from_stream("mem", io::Cursor::new(text))
+        .batch_bytes(1 << 12)
+        .filter_map(|e| match e {
+            Event::Batch(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    assert!(batches.len() > 3, "{} batches", batches.len());
+    assert!(
+        batches.iter().all(|b| !b.is_parsed()),
+        "parsed by the reader"
+    );
+    // Parsed on other threads, last batch first.
+    std::thread::scope(|s| {
+        for b in batches.iter().rev() {
+            s.spawn(move || b.len());
+        }
+    });
+    assert!(batches.iter().all(Batch::is_parsed));
+    let ignored: usize = batches.iter().map(Batch::ignored).sum();
+    let payloads: usize = batches.iter().map(Batch::len).sum();
+    assert_eq!((ignored, payloads), (100, 200));
+    let options = Options::default();
+    let entries: Vec<usize> = batches
+        .iter()
+        .flat_map(|b| b.validate_all(&options))
+        .map(|r| r.location.har.map_or(usize::MAX, |h| h.entry))
+        .collect();
+    let want: Vec<usize> = (0..300).filter(|i| i % 3 != 0).collect();
+    assert_eq!(entries, want, "entries in order");
 }
