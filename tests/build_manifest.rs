@@ -6,45 +6,28 @@
 mod manifest;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tempfile::TempDir;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A temporary directory, removed when the test ends.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-/// A copy of `schema/` and `generated/` in a fresh temporary directory.
+/// A copy of `schema/` and `generated/` in a fresh scratch directory, removed when the returned
+/// guard is dropped (on a panic too).
 fn copy() -> TempDir {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "discord-invite-manifest-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = tempfile::Builder::new()
+        .prefix("discord-invite-manifest-")
+        .tempdir()
+        .unwrap();
     for sub in ["schema", "generated"] {
-        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         for entry in std::fs::read_dir(root().join(sub)).unwrap() {
             let path = entry.unwrap().path();
-            std::fs::copy(&path, dir.join(sub).join(path.file_name().unwrap())).unwrap();
+            std::fs::copy(&path, dir.path().join(sub).join(path.file_name().unwrap())).unwrap();
         }
     }
-    TempDir(dir)
+    dir
 }
 
 fn edit(path: &Path, f: impl FnOnce(String) -> String) {
@@ -70,11 +53,12 @@ fn the_committed_copy_matches_the_schema() {
 
 #[test]
 fn an_edited_schema_fails_and_names_the_file() {
-    let dir = copy();
+    let tmp = copy();
+    let dir = tmp.path();
     edit(&dir.join("schema/overlay.toml"), |t| {
         t + "\n# a new comment\n"
     });
-    let message = error(&dir);
+    let message = error(dir);
     assert!(
         message.contains("schema/overlay.toml changed since generated/ was last regenerated"),
         "{message}"
@@ -84,11 +68,12 @@ fn an_edited_schema_fails_and_names_the_file() {
 
 #[test]
 fn a_hand_edited_generated_file_fails() {
-    let dir = copy();
+    let tmp = copy();
+    let dir = tmp.path();
     edit(&dir.join("generated/models.rs"), |t| {
         t.replacen("pub struct", "pub(crate) struct", 1)
     });
-    let message = error(&dir);
+    let message = error(dir);
     assert!(
         message.contains("generated/models.rs is not what the generator wrote"),
         "{message}"
@@ -97,7 +82,8 @@ fn a_hand_edited_generated_file_fails() {
 
 #[test]
 fn crlf_line_endings_hash_as_lf() {
-    let dir = copy();
+    let tmp = copy();
+    let dir = tmp.path();
     for file in [
         "schema/openapi.json",
         "generated/models.rs",
@@ -105,17 +91,18 @@ fn crlf_line_endings_hash_as_lf() {
     ] {
         edit(&dir.join(file), |t| t.replace('\n', "\r\n"));
     }
-    let outputs = manifest::check(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let outputs = manifest::check(dir).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(outputs.len(), 3);
 }
 
 #[test]
 fn a_missing_or_malformed_manifest_fails() {
-    let dir = copy();
+    let tmp = copy();
+    let dir = tmp.path();
     edit(&dir.join("generated/MANIFEST"), |t| {
         t + "fnv1a64 xyz generated/models.rs\n"
     });
-    let message = error(&dir);
+    let message = error(dir);
     assert!(message.contains("generated/MANIFEST:"), "{message}");
     assert!(
         message.contains("expected `fnv1a64 <16 hex digits> <path>`"),
@@ -128,17 +115,18 @@ fn a_missing_or_malformed_manifest_fails() {
             .map(|l| format!("{l}\n"))
             .collect()
     });
-    assert!(error(&dir).contains("lists no schema or no generated file"));
+    assert!(error(dir).contains("lists no schema or no generated file"));
 
     std::fs::remove_file(dir.join("generated/MANIFEST")).unwrap();
-    assert!(error(&dir).contains("cannot read generated/MANIFEST"));
+    assert!(error(dir).contains("cannot read generated/MANIFEST"));
 }
 
 #[test]
 fn a_missing_schema_file_fails() {
-    let dir = copy();
+    let tmp = copy();
+    let dir = tmp.path();
     std::fs::remove_file(dir.join("schema/docs.toml")).unwrap();
-    let message = error(&dir);
+    let message = error(dir);
     assert!(
         message.contains("schema/docs.toml: cannot read it"),
         "{message}"
@@ -147,9 +135,10 @@ fn a_missing_schema_file_fails() {
 
 #[test]
 fn paths_that_leave_the_package_are_refused() {
-    let dir = copy();
+    let tmp = copy();
+    let dir = tmp.path();
     edit(&dir.join("generated/MANIFEST"), |t| {
         t + "fnv1a64 0000000000000000 ../outside.txt\n"
     });
-    assert!(error(&dir).contains("../outside.txt"));
+    assert!(error(dir).contains("../outside.txt"));
 }

@@ -7,14 +7,19 @@ use std::path::PathBuf;
 use discord_invite::validate::input::{Event, Reader, Record};
 use discord_invite::validate::{Code, Finding, HarPart, Kind, Severity, Status};
 use serde_json::{json, Value};
+use tempfile::TempDir;
 
-fn temp_har(name: &str, entries: Vec<Value>) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("discord-invite-exchange-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.har"));
+/// `{name}.har` with these entries, in a scratch directory that is removed when the returned
+/// guard is dropped (on a panic too).
+fn temp_har(name: &str, entries: Vec<Value>) -> (TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("discord-invite-exchange-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join(format!("{name}.har"));
     let har = json!({"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, "entries": entries}});
     std::fs::write(&path, serde_json::to_string_pretty(&har).unwrap()).unwrap();
-    path
+    (dir, path)
 }
 
 fn records(path: &PathBuf) -> Vec<Record> {
@@ -68,7 +73,7 @@ fn part(r: &Record) -> HarPart {
 
 #[test]
 fn query_parameters_are_checked_against_the_operation() {
-    let path = temp_har(
+    let (_dir, path) = temp_har(
         "query",
         vec![entry(
             "GET",
@@ -151,7 +156,7 @@ fn path_parameters_headers_and_4xx_notes() {
         "application/json",
         INVITE,
     );
-    let path = temp_har("params", vec![create, revoke, bad_code]);
+    let (_dir, path) = temp_har("params", vec![create, revoke, bad_code]);
     let recs = records(&path);
     // The 400: the request's findings, its body's included, are notes; the error body is
     // validated as usual.
@@ -198,7 +203,7 @@ fn path_parameters_headers_and_4xx_notes() {
 
 #[test]
 fn undocumented_operations_statuses_and_content_types() {
-    let path = temp_har(
+    let (_dir, path) = temp_har(
         "ops",
         vec![
             // Accepting an invite: Discord's web client does it, the spec has no such operation.

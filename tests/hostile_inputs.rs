@@ -1,19 +1,16 @@
 //! Hostile files for the validator's readers (issue 7): CRLF line ends, an empty file, a HAR
 //! whose body is truncated or base64. Each gives records with clear findings, never a panic.
 
-use std::path::PathBuf;
-
 use discord_invite::validate::input::{Event, Reader, Record};
 use discord_invite::validate::{Code, Options, Status};
+use tempfile::TempDir;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "discord-invite-hostile-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory, removed when the returned guard is dropped (on a panic too).
+fn temp_dir(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("discord-invite-hostile-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn read_all(path: &std::path::Path) -> (Vec<Record>, usize) {
@@ -33,7 +30,8 @@ fn read_all(path: &std::path::Path) -> (Vec<Record>, usize) {
 
 #[test]
 fn ndjson_with_crlf_line_ends() {
-    let dir = temp_dir("crlf");
+    let tmp = temp_dir("crlf");
+    let dir = tmp.path();
     let path = dir.join("dump.ndjson");
     let text = "{\"code\": \"a\", \"uses\": 1}\r\n{\"code\": \"b\", \"uses\": \"x\"}\r\n{\"code\": \"c\"}\r\n";
     std::fs::write(&path, text).unwrap();
@@ -57,7 +55,8 @@ fn ndjson_with_crlf_line_ends() {
 
 #[test]
 fn an_empty_file_is_reported_not_skipped() {
-    let dir = temp_dir("empty");
+    let tmp = temp_dir("empty");
+    let dir = tmp.path();
     let path = dir.join("empty.json");
     std::fs::write(&path, "").unwrap();
     let (records, events) = read_all(&path);
@@ -70,7 +69,8 @@ fn an_empty_file_is_reported_not_skipped() {
 
 #[test]
 fn a_har_with_a_truncated_body_and_a_base64_body() {
-    let dir = temp_dir("har");
+    let tmp = temp_dir("har");
+    let dir = tmp.path();
     let path = dir.join("cut.har");
     let invite = r#"{"type":0,"code":"abc","channel":{"id":"1","type":0,"name":"c"}}"#;
     let b64 =

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use discord_invite::validate::input::{Event, FileFormat, Reader, BATCH_BYTES};
 use discord_invite::validate::{Code, Options, Status};
+use tempfile::TempDir;
 
 /// A stream that counts what is read from it.
 struct Counted<R> {
@@ -142,9 +143,8 @@ fn a_device_is_read_as_a_bounded_stream() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_in_a_directory_is_skipped_with_a_note() {
-    let dir = std::env::temp_dir().join(format!("discord-invite-readers-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = temp_dir("fifo");
+    let dir = tmp.path();
     std::fs::write(dir.join("a.json"), "{\"code\": \"a\", \"uses\": 1}").unwrap();
     std::fs::write(dir.join("c.json"), "{\"code\": \"c\", \"uses\": 1}").unwrap();
     let made = std::process::Command::new("mkfifo")
@@ -155,7 +155,7 @@ fn a_fifo_in_a_directory_is_skipped_with_a_note() {
     // A symlink to a device, too.
     std::os::unix::fs::symlink("/dev/zero", dir.join("d.json")).unwrap();
     let mut seen = Vec::new();
-    for e in Reader::new([&dir]) {
+    for e in Reader::new([dir]) {
         match e {
             Event::FileStart { source, .. } => seen.push(format!("start {}", name(&source))),
             Event::Failed(r) => {
@@ -175,7 +175,6 @@ fn a_fifo_in_a_directory_is_skipped_with_a_note() {
             "not-a-file d.json"
         ]
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Every file a walk passes over is told (a `skipped-file` note, in name order among the
@@ -183,8 +182,8 @@ fn a_fifo_in_a_directory_is_skipped_with_a_note() {
 /// `no-payload-file` warning, sent after its walk; one with a file read is not.
 #[test]
 fn nothing_in_a_directory_passes_unseen() {
-    let dir = std::env::temp_dir().join(format!("discord-invite-unseen-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let tmp = temp_dir("unseen");
+    let dir = tmp.path();
     let (full, empty, none) = (dir.join("full"), dir.join("empty"), dir.join("none"));
     for d in [&full, &empty, &none] {
         std::fs::create_dir_all(d.join("sub")).unwrap();
@@ -226,7 +225,14 @@ fn nothing_in_a_directory_passes_unseen() {
             "no file was read in DIR/none: it holds no *.json, *.ndjson, *.jsonl or *.har file",
         ]
     );
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A fresh scratch directory, removed when the returned guard is dropped (on a panic too).
+fn temp_dir(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("discord-invite-readers-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn name(source: &str) -> &str {

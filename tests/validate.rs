@@ -1,11 +1,10 @@
 //! The validator's library API: one test per finding code, positions, strictness, readers.
 
-use std::path::PathBuf;
-
 use discord_invite::validate::input::{Event, FileFormat, Reader, Record};
 use discord_invite::validate::{
     validate, validate_payload, Code, Finding, Kind, Options, Origin, Report, Severity, Status,
 };
+use tempfile::TempDir;
 
 fn find(r: &Report, code: Code) -> &Finding {
     r.findings
@@ -431,7 +430,8 @@ fn code_not_invite() {
 
 #[test]
 fn codes_no_body_and_not_json_from_a_har() {
-    let dir = temp_dir("har-notes");
+    let tmp = temp_dir("har-notes");
+    let dir = tmp.path();
     let har = r#"{"log": {"version": "1.2", "entries": [
       {"request": {"method": "GET", "url": "https://discord.com/api/v10/invites/abc"},
        "response": {"status": 200, "content": {"size": 0, "mimeType": "application/json"}}},
@@ -505,9 +505,10 @@ fn code_too_large() {
 #[cfg(unix)]
 #[test]
 fn code_not_a_file() {
-    let dir = temp_dir("not-a-file");
+    let tmp = temp_dir("not-a-file");
+    let dir = tmp.path();
     std::os::unix::fs::symlink("/dev/null", dir.join("null.json")).unwrap();
-    let events: Vec<Event> = Reader::new([&dir]).collect();
+    let events: Vec<Event> = Reader::new([dir]).collect();
     // Nothing was read in the directory either.
     let [Event::Failed(rec), Event::Skipped(empty)] = events.as_slice() else {
         panic!("{events:?}")
@@ -519,10 +520,11 @@ fn code_not_a_file() {
 
 #[test]
 fn code_skipped_file() {
-    let dir = temp_dir("skipped-file");
+    let tmp = temp_dir("skipped-file");
+    let dir = tmp.path();
     std::fs::write(dir.join("a.json"), "{\"code\": \"a\", \"uses\": 1}").unwrap();
     std::fs::write(dir.join("b.txt"), "{\"code\": \"b\", \"uses\": 1}").unwrap();
-    let skipped: Vec<Record> = Reader::new([&dir])
+    let skipped: Vec<Record> = Reader::new([dir])
         .filter_map(|e| match e {
             Event::Skipped(r) => Some(r),
             _ => None,
@@ -544,9 +546,10 @@ fn code_skipped_file() {
 
 #[test]
 fn code_no_payload_file() {
-    let dir = temp_dir("no-payload-file");
+    let tmp = temp_dir("no-payload-file");
+    let dir = tmp.path();
     std::fs::write(dir.join("notes.txt"), "{}").unwrap();
-    let events: Vec<Event> = Reader::new([&dir]).collect();
+    let events: Vec<Event> = Reader::new([dir]).collect();
     let [Event::Skipped(note), Event::Skipped(rec)] = events.as_slice() else {
         panic!("{events:?}")
     };
@@ -679,14 +682,12 @@ fn arbitrary_bytes_never_panic() {
 
 // ---- readers --------------------------------------------------------------------------------
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "discord-invite-validate-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory, removed when the returned guard is dropped (on a panic too).
+fn temp_dir(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("discord-invite-validate-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn read_all(path: &std::path::Path) -> Vec<Record> {
@@ -763,7 +764,8 @@ fn har_fixture_entries_by_method_and_url() {
 
 #[test]
 fn ndjson_with_a_malformed_middle_line_reports_every_line() {
-    let dir = temp_dir("ndjson");
+    let tmp = temp_dir("ndjson");
+    let dir = tmp.path();
     let path = dir.join("dump.ndjson");
     let lines = [
         r#"{"code": "a", "uses": 1}"#,
@@ -803,7 +805,8 @@ fn ndjson_with_a_malformed_middle_line_reports_every_line() {
 
 #[test]
 fn ndjson_blank_and_indented_lines_keep_lines_and_columns() {
-    let dir = temp_dir("ndjson-blank");
+    let tmp = temp_dir("ndjson-blank");
+    let dir = tmp.path();
     let path = dir.join("dump.json");
     std::fs::write(
         &path,
@@ -819,7 +822,8 @@ fn ndjson_blank_and_indented_lines_keep_lines_and_columns() {
 
 #[test]
 fn a_json_file_with_a_broken_first_line_is_still_read_line_by_line() {
-    let dir = temp_dir("ndjson-json-ext");
+    let tmp = temp_dir("ndjson-json-ext");
+    let dir = tmp.path();
     let path = dir.join("log.json");
     std::fs::write(
         &path,
@@ -846,14 +850,15 @@ fn json_arrays_give_elements_with_file_positions() {
 
 #[test]
 fn directories_are_walked_in_order_and_symlink_loops_end() {
-    let dir = temp_dir("walk");
+    let tmp = temp_dir("walk");
+    let dir = tmp.path();
     std::fs::create_dir_all(dir.join("b/c")).unwrap();
     std::fs::write(dir.join("b/c/z.json"), "{\"code\": \"z\", \"uses\": 1}").unwrap();
     std::fs::write(dir.join("a.json"), "{\"code\": \"a\", \"uses\": 1}").unwrap();
     std::fs::write(dir.join("notes.md"), "not a payload").unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(&dir, dir.join("b/c/loop")).unwrap();
-    let sources: Vec<String> = Reader::new([&dir])
+    std::os::unix::fs::symlink(dir, dir.join("b/c/loop")).unwrap();
+    let sources: Vec<String> = Reader::new([dir])
         .filter_map(|e| match e {
             Event::FileStart { source, .. } => Some(source.to_string()),
             _ => None,

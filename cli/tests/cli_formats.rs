@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
+use tempfile::TempDir;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -23,11 +24,14 @@ fn stdout(out: &Output) -> String {
 }
 
 /// A HAR with exchange findings (a query parameter of the wrong type, an undocumented
-/// operation), so that every kind of place shows up.
-fn exchange_har() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("discord-invite-formats-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("session with spaces.har");
+/// operation), so that every kind of place shows up. It lives in a scratch directory that is
+/// removed when the returned guard is dropped (on a panic too).
+fn exchange_har() -> (TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("discord-invite-formats-")
+        .tempdir()
+        .expect("temp dir");
+    let path = dir.path().join("session with spaces.har");
     let har = serde_json::json!({"log": {"entries": [
         {"request": {"method": "GET", "url": "https://discord.com/api/v10/invites/abc?with_counts=yes",
                      "queryString": [{"name": "with_counts", "value": "yes"}]},
@@ -37,7 +41,7 @@ fn exchange_har() -> PathBuf {
          "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{}"}}}
     ]}});
     std::fs::write(&path, serde_json::to_string_pretty(&har).unwrap()).unwrap();
-    path
+    (dir, path)
 }
 
 /// The `--format json` records of the same run: every finding, for the counts.
@@ -55,7 +59,7 @@ fn findings(args: &[&str]) -> Vec<Value> {
 
 #[test]
 fn sarif_validates_against_the_official_schema() {
-    let har = exchange_har();
+    let (_dir, har) = exchange_har();
     let har = har.to_str().unwrap();
     let args = ["captures", har, "no/such/file.json"];
     let out = run(&[&["validate", "--format", "sarif"][..], &args].concat());

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tempfile::TempDir;
 
 /// The repository root, where `schema/` and the generator's fixtures are.
 fn root() -> PathBuf {
@@ -14,19 +15,21 @@ fn fixture(name: &str) -> PathBuf {
     root().join("codegen/tests/fixtures/sync").join(name)
 }
 
-fn schema_copy(tag: &str) -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "discord-invite-cli-sync-{tag}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// A fresh scratch directory, removed when the returned guard is dropped (on a panic too).
+fn temp_dir(tag: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("discord-invite-cli-sync-{tag}-"))
+        .tempdir()
+        .unwrap()
+}
+
+/// A copy of `schema/` in a scratch directory (see `temp_dir`).
+fn schema_copy(tag: &str) -> TempDir {
+    let dir = temp_dir(tag);
     for entry in std::fs::read_dir(root().join("schema")).unwrap() {
         let path = entry.unwrap().path();
         if path.is_file() {
-            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
         }
     }
     dir
@@ -66,27 +69,24 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn check_on_the_current_spec_exits_0_and_writes_nothing() {
-    let dir = schema_copy("self");
-    let before = snapshot(&dir);
-    let out = sync(&dir, &root().join("schema/openapi.json"), &["--check"]);
+    let tmp = schema_copy("self");
+    let dir = tmp.path();
+    let before = snapshot(dir);
+    let out = sync(dir, &root().join("schema/openapi.json"), &["--check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
         "Schema change report: 2026-07-18 (74fda0f) -> new\nNo changes: the new subset is identical to the pinned one.\n"
     );
-    assert_eq!(snapshot(&dir), before);
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(snapshot(dir), before);
 }
 
 #[test]
 fn check_with_changes_exits_1_and_writes_nothing() {
-    let dir = schema_copy("check");
-    let before = snapshot(&dir);
-    let out = sync(
-        &dir,
-        &fixture("invite-subset.2026-02-18.json"),
-        &["--check"],
-    );
+    let tmp = schema_copy("check");
+    let dir = tmp.path();
+    let before = snapshot(dir);
+    let out = sync(dir, &fixture("invite-subset.2026-02-18.json"), &["--check"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("Suggested version bump: MAJOR"), "{text}");
@@ -95,15 +95,15 @@ fn check_with_changes_exits_1_and_writes_nothing() {
         "{text}"
     );
     assert!(stderr(&out).contains("out of date"), "{}", stderr(&out));
-    assert_eq!(snapshot(&dir), before);
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(snapshot(dir), before);
 }
 
 #[test]
 fn json_format() {
-    let dir = schema_copy("json");
+    let tmp = schema_copy("json");
+    let dir = tmp.path();
     let out = sync(
-        &dir,
+        dir,
         &fixture("invite-subset.2026-02-18.json"),
         &[
             "--check",
@@ -136,14 +136,14 @@ fn json_format() {
             && t["changes"][0]["kind"] == "type_removed"
             && t["changes"][0]["class"] == "breaking"));
     assert!(!report["conflicts"].as_array().unwrap().is_empty());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn sync_writes_schema_then_reports_overlay_conflicts() {
-    let dir = schema_copy("write");
+    let tmp = schema_copy("write");
+    let dir = tmp.path();
     let out = sync(
-        &dir,
+        dir,
         &fixture("invite-subset.2025-07-10.json"),
         &[
             "--commit",
@@ -166,11 +166,7 @@ fn sync_writes_schema_then_reports_overlay_conflicts() {
         std::fs::read(fixture("invite-subset.2025-07-10.json")).unwrap()
     );
     // Re-checking after the write: no changes left, but the conflicts still fail the check.
-    let out = sync(
-        &dir,
-        &fixture("invite-subset.2025-07-10.json"),
-        &["--check"],
-    );
+    let out = sync(dir, &fixture("invite-subset.2025-07-10.json"), &["--check"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("\nNo changes: "), "{text}");
@@ -182,7 +178,7 @@ fn sync_writes_schema_then_reports_overlay_conflicts() {
     );
     // And back to the current spec: exit 0, byte-identical to the real schema/.
     let out = sync(
-        &dir,
+        dir,
         &fixture("invite-subset.2026-07-18.json"),
         &[
             "--commit",
@@ -198,7 +194,6 @@ fn sync_writes_schema_then_reports_overlay_conflicts() {
         std::fs::read(dir.join("openapi.json")).unwrap(),
         std::fs::read(root().join("schema/openapi.json")).unwrap()
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -210,9 +205,10 @@ fn malformed_input_exits_2_and_leaves_schema_untouched() {
         "dangling-ref.json",
         "no-invite-paths.json",
     ] {
-        let dir = schema_copy("malformed");
-        let before = snapshot(&dir);
-        let out = sync(&dir, &fixture(&format!("malformed/{name}")), &[]);
+        let tmp = schema_copy("malformed");
+        let dir = tmp.path();
+        let before = snapshot(dir);
+        let out = sync(dir, &fixture(&format!("malformed/{name}")), &[]);
         assert_eq!(out.status.code(), Some(2), "{name}");
         let err = stderr(&out);
         assert!(
@@ -220,8 +216,7 @@ fn malformed_input_exits_2_and_leaves_schema_untouched() {
             "{name}: {err}"
         );
         assert!(!err.contains("panicked"), "{name}: {err}");
-        assert_eq!(snapshot(&dir), before, "{name}");
-        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(snapshot(dir), before, "{name}");
     }
 }
 
@@ -246,10 +241,10 @@ fn usage_errors_exit_2() {
 
 /// A copy of `schema/` pinned at 2026-02-18 (the overlay fixed for it), so that syncing to
 /// 2026-07-18 is the real sync that happened.
-fn pinned_at_0218(tag: &str) -> PathBuf {
+fn pinned_at_0218(tag: &str) -> TempDir {
     let dir = schema_copy(tag);
     let out = sync(
-        &dir,
+        dir.path(),
         &fixture("invite-subset.2026-02-18.json"),
         &["--fix-overlay"],
     );
@@ -259,9 +254,10 @@ fn pinned_at_0218(tag: &str) -> PathBuf {
 
 #[test]
 fn markdown_format_is_a_pull_request_body() {
-    let dir = pinned_at_0218("md");
+    let tmp = pinned_at_0218("md");
+    let dir = tmp.path();
     let out = sync(
-        &dir,
+        dir,
         &fixture("invite-subset.2026-07-18.json"),
         &["--check", "--format", "markdown"],
     );
@@ -277,42 +273,39 @@ fn markdown_format_is_a_pull_request_body() {
         md.contains("- `field-added-optional` `GuildInviteResponse.liveliness` → `GuildInvite::liveliness`: field `liveliness`: GuildLivelinessResponse \\| null (optional) *(new upstream)*"),
         "{md}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn fail_on_sets_the_exit_code() {
-    let dir = pinned_at_0218("failon");
+    let tmp = pinned_at_0218("failon");
+    let dir = tmp.path();
     let from = fixture("invite-subset.2026-07-18.json");
     for (level, code) in [("breaking", 1), ("additive", 1), ("any", 1)] {
-        let out = sync(&dir, &from, &["--check", "--fail-on", level]);
+        let out = sync(dir, &from, &["--check", "--fail-on", level]);
         assert_eq!(out.status.code(), Some(code), "{level}: {}", stderr(&out));
     }
     // Only patch-level changes (descriptions): --fail-on additive passes, --fail-on any fails.
-    let docs_only = std::env::temp_dir().join(format!(
-        "discord-invite-cli-docs-{}.json",
-        std::process::id()
-    ));
+    let scratch = temp_dir("docs");
+    let docs_only = scratch.path().join("docs.json");
     let mut spec: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("openapi.json")).unwrap()).unwrap();
     spec["components"]["schemas"]["GuildInviteResponse"]["description"] = "Changed.".into();
     std::fs::write(&docs_only, serde_json::to_vec(&spec).unwrap()).unwrap();
-    let out = sync(&dir, &docs_only, &["--check", "--fail-on", "additive"]);
+    let out = sync(dir, &docs_only, &["--check", "--fail-on", "additive"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let out = sync(&dir, &docs_only, &["--check", "--fail-on", "any"]);
+    let out = sync(dir, &docs_only, &["--check", "--fail-on", "any"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     // Without --fail-on, --check fails on any change.
-    let out = sync(&dir, &docs_only, &["--check"]);
+    let out = sync(dir, &docs_only, &["--check"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let _ = std::fs::remove_file(&docs_only);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn hold_new_writes_the_hold_list_and_says_so() {
-    let dir = pinned_at_0218("hold");
+    let tmp = pinned_at_0218("hold");
+    let dir = tmp.path();
     let out = sync(
-        &dir,
+        dir,
         &fixture("invite-subset.2026-07-18.json"),
         &["--hold-new"],
     );
@@ -328,12 +321,12 @@ fn hold_new_writes_the_hold_list_and_says_so() {
         held.contains("item = \"GuildInviteResponse.liveliness\""),
         "{held}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn api_diff_checks_the_prediction() {
-    let dir = pinned_at_0218("apidiff");
+    let tmp = pinned_at_0218("apidiff");
+    let dir = tmp.path();
     let from = fixture("invite-subset.2026-07-18.json");
     let lints = fixture("api-diff/lints.txt");
     let real = fixture("api-diff/2026-02-18_to_2026-07-18.txt");
@@ -345,10 +338,10 @@ fn api_diff_checks_the_prediction() {
             lints.display().to_string(),
         ]
     };
-    let before = snapshot(&dir);
+    let before = snapshot(dir);
     let a = args(&real);
     let out = sync(
-        &dir,
+        dir,
         &from,
         &a.iter().map(String::as_str).collect::<Vec<_>>(),
     );
@@ -358,11 +351,11 @@ fn api_diff_checks_the_prediction() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(snapshot(&dir), before, "--api-diff implies --check");
+    assert_eq!(snapshot(dir), before, "--api-diff implies --check");
 
     // The tool finds a break in a field the report calls an addition.
-    let doctored =
-        std::env::temp_dir().join(format!("discord-invite-cli-api-{}.txt", std::process::id()));
+    let scratch = temp_dir("api");
+    let doctored = scratch.path().join("api-diff.txt");
     std::fs::write(
         &doctored,
         std::fs::read_to_string(&real).unwrap()
@@ -371,7 +364,7 @@ fn api_diff_checks_the_prediction() {
     .unwrap();
     let a = args(&doctored);
     let out = sync(
-        &dir,
+        dir,
         &from,
         &a.iter().map(String::as_str).collect::<Vec<_>>(),
     );
@@ -381,6 +374,4 @@ fn api_diff_checks_the_prediction() {
         "{}",
         stderr(&out)
     );
-    let _ = std::fs::remove_file(&doctored);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,22 +7,23 @@
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+use tempfile::TempDir;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A copy of `schema/` for `schema sync --check` (which writes nothing, but takes a directory).
-fn schema_copy(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "discord-invite-cli-stdout-{tag}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+/// A copy of `schema/` for `schema sync --check` (which writes nothing, but takes a directory),
+/// in a scratch directory removed when the returned guard is dropped (on a panic too).
+fn schema_copy(tag: &str) -> TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("discord-invite-cli-stdout-{tag}-"))
+        .tempdir()
+        .expect("temp dir");
     for entry in std::fs::read_dir(root().join("schema")).expect("schema/") {
         let path = entry.expect("entry").path();
         if path.is_file() {
-            std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+            std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
         }
     }
     dir
@@ -103,7 +104,7 @@ fn schema_export_listing_the_kinds() {
 #[test]
 fn schema_sync() {
     let dir = schema_copy("sync");
-    let dir_arg = dir.to_string_lossy().into_owned();
+    let dir_arg = dir.path().to_string_lossy().into_owned();
     check(
         &[
             "schema",
@@ -130,7 +131,6 @@ fn schema_sync() {
         ],
         0,
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use tempfile::TempDir;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -17,14 +19,12 @@ fn run(args: &[&str], paths: &[&Path]) -> Output {
         .expect("the binary runs")
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "discord-invite-unseen-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory, removed when the returned guard is dropped (on a panic too).
+fn temp_dir(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("discord-invite-unseen-{name}-"))
+        .tempdir()
+        .expect("temp dir")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -40,12 +40,13 @@ fn records(out: &Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn a_directory_with_nothing_to_read_exits_2_and_says_why() {
-    let empty = temp_dir("empty");
-    let other = temp_dir("other-names");
+    let empty_tmp = temp_dir("empty");
+    let other_tmp = temp_dir("other-names");
+    let (empty, other) = (empty_tmp.path(), other_tmp.path());
     std::fs::write(other.join("invite.txt"), "{\"code\": \"a\", \"uses\": 1}").unwrap();
     std::fs::write(other.join("README.md"), "# captures").unwrap();
 
-    let out = run(&["validate"], &[&empty]);
+    let out = run(&["validate"], &[empty]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("warning[no-payload-file]"), "{stdout}");
@@ -59,7 +60,7 @@ fn a_directory_with_nothing_to_read_exits_2_and_says_why() {
         text(&out.stderr)
     );
 
-    let out = run(&["validate"], &[&other]);
+    let out = run(&["validate"], &[other]);
     assert_eq!(out.status.code(), Some(2));
     let stdout = text(&out.stdout);
     assert!(
@@ -81,29 +82,28 @@ fn a_directory_with_nothing_to_read_exits_2_and_says_why() {
     );
 
     // With -v, a note per skipped file.
-    let out = run(&["validate", "-v"], &[&other]);
+    let out = run(&["validate", "-v"], &[other]);
     let stdout = text(&out.stdout);
     assert_eq!(stdout.matches("note[skipped-file]").count(), 2, "{stdout}");
     assert!(stdout.contains("invite.txt is not read"), "{stdout}");
 
     // Every format exits 2.
     for format in ["json", "sarif", "junit", "github", "markdown"] {
-        let out = run(&["validate", "--format", format], &[&other]);
+        let out = run(&["validate", "--format", format], &[other]);
         assert_eq!(out.status.code(), Some(2), "{format}");
     }
-    let _ = std::fs::remove_dir_all(&empty);
-    let _ = std::fs::remove_dir_all(&other);
 }
 
 #[test]
 fn skipped_files_are_counted_and_listed_with_verbose() {
-    let dir = temp_dir("mixed");
+    let tmp = temp_dir("mixed");
+    let dir = tmp.path();
     std::fs::write(dir.join("a.json"), "{\"code\": \"a\", \"uses\": 1}").unwrap();
     std::fs::write(dir.join("b.txt"), "{\"code\": 7, \"uses\": 1}").unwrap();
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::write(dir.join("sub/c.json.orig"), "{}").unwrap();
 
-    let out = run(&["validate"], &[&dir]);
+    let out = run(&["validate"], &[dir]);
     assert_eq!(out.status.code(), Some(0), "b.txt is not read");
     let stdout = text(&out.stdout);
     assert!(
@@ -112,33 +112,30 @@ fn skipped_files_are_counted_and_listed_with_verbose() {
     );
     assert!(!stdout.contains("skipped-file"), "{stdout}");
 
-    let out = run(&["validate", "-v"], &[&dir]);
+    let out = run(&["validate", "-v"], &[dir]);
     let stdout = text(&out.stdout);
     assert!(stdout.contains("note[skipped-file]"), "{stdout}");
     assert!(stdout.contains("b.txt is not read"), "{stdout}");
     assert!(stdout.contains("c.json.orig is not read"), "{stdout}");
 
     // JSON: the count in the summary record; a record per skipped file with -v.
-    let recs = records(&run(
-        &["validate", "--format", "json", "--summary"],
-        &[&dir],
-    ));
+    let recs = records(&run(&["validate", "--format", "json", "--summary"], &[dir]));
     assert_eq!(recs.len(), 2, "{recs:?}");
     assert_eq!(recs[1]["summary"]["skipped_files"], 2);
-    let recs = records(&run(&["validate", "--format", "json", "-v"], &[&dir]));
+    let recs = records(&run(&["validate", "--format", "json", "-v"], &[dir]));
     let codes: Vec<&str> = recs
         .iter()
         .map(|r| r["findings"][0]["code"].as_str().unwrap_or("none"))
         .collect();
     assert_eq!(codes, ["none", "skipped-file", "skipped-file"], "{recs:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_directory_without_a_file_read_among_others_is_a_warning() {
-    let empty = temp_dir("among-others");
+    let tmp = temp_dir("among-others");
+    let empty = tmp.path();
     let good = root().join("captures/docs/invite-metadata.json");
-    let out = run(&["validate"], &[&good, &empty]);
+    let out = run(&["validate"], &[&good, empty]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "something was read: {stdout}");
     assert!(stdout.contains("warning[no-payload-file]"), "{stdout}");
@@ -146,15 +143,14 @@ fn a_directory_without_a_file_read_among_others_is_a_warning() {
         stdout.ends_with("; 1 directory without a file read\n"),
         "{stdout}"
     );
-    let out = run(&["validate", "--fail-on", "warning"], &[&good, &empty]);
+    let out = run(&["validate", "--fail-on", "warning"], &[&good, empty]);
     assert_eq!(out.status.code(), Some(1));
-    let out = run(&["validate", "--format", "github"], &[&good, &empty]);
+    let out = run(&["validate", "--format", "github"], &[&good, empty]);
     assert!(
         text(&out.stdout).contains("::warning file="),
         "{}",
         text(&out.stdout)
     );
-    let _ = std::fs::remove_dir_all(&empty);
 }
 
 #[test]

@@ -4,6 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+use tempfile::TempDir;
+
 /// The repository root: the tests name captures by their paths from there, as the README does.
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -19,12 +21,12 @@ fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("the binary runs")
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("discord-invite-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory, removed when the returned guard is dropped (on a panic too).
+fn temp_dir(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("discord-invite-cli-{name}-"))
+        .tempdir()
+        .expect("temp dir")
 }
 
 fn records(out: &Output) -> Vec<serde_json::Value> {
@@ -242,7 +244,8 @@ fn captures_end_to_end() {
 /// the counts stay exact and the output does not depend on how the input is batched.
 #[test]
 fn repeated_findings_are_printed_a_few_times_then_counted() {
-    let dir = temp_dir("repeats");
+    let tmp = temp_dir("repeats");
+    let dir = tmp.path();
     let path = dir.join("many.ndjson");
     // Two unknown guild features per invite (at /guild/features/1 and /2), and a decode error.
     let invite = r#"{"type":0,"code":"abc","expires_at":null,"guild_id":"1","guild":{"id":"1","name":"G","splash":null,"banner":null,"description":null,"icon":null,"features":["NEWS","X_ONE","X_TWO"],"verification_level":2,"vanity_url_code":null,"nsfw_level":0,"nsfw":false,"premium_subscription_count":5},"channel":{"id":"1","type":0,"name":"general"}}"#;
@@ -305,7 +308,6 @@ fn repeated_findings_are_printed_a_few_times_then_counted() {
     assert_eq!(count(&one, "warning[unknown-enum-value]:"), 1);
     assert_eq!(count(&one, "error[decode-error]:"), 1);
     assert_eq!(count(&one, "==> "), 2, "{one}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Runs the binary with a guard: killed (and the test failed) if it has not ended in 120 s,
@@ -351,12 +353,13 @@ fn run_guarded(cmd: &mut Command) -> Output {
 #[cfg(unix)]
 #[test]
 fn a_fifo_in_a_directory_is_a_note_and_the_run_goes_on() {
-    let dir = temp_dir("fifo");
+    let tmp = temp_dir("fifo");
+    let dir = tmp.path();
     std::fs::write(dir.join("a.json"), "{\"code\": \"a\", \"uses\": 1}").unwrap();
     std::fs::write(dir.join("c.json"), "{\"code\": 7, \"uses\": 1}").unwrap();
     let made = Command::new("mkfifo").arg(dir.join("b.json")).status();
     assert!(made.is_ok_and(|s| s.success()), "mkfifo");
-    let out = run_guarded(bin().args(["validate", "-v"]).arg(&dir));
+    let out = run_guarded(bin().args(["validate", "-v"]).arg(dir));
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "c.json has an error: {text}");
     assert!(text.contains("note[not-a-file]"), "{text}");
@@ -381,7 +384,8 @@ fn a_fifo_in_a_directory_is_a_note_and_the_run_goes_on() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_device_on_the_command_line_is_read_as_a_bounded_stream() {
-    let dir = temp_dir("device");
+    let tmp = temp_dir("device");
+    let dir = tmp.path();
     std::os::unix::fs::symlink("/dev/zero", dir.join("zero.json")).unwrap();
     let link = dir.join("zero.json");
     for path in [std::path::Path::new("/dev/zero"), link.as_path()] {
@@ -404,7 +408,8 @@ fn a_device_on_the_command_line_is_read_as_a_bounded_stream() {
 #[test]
 fn results_are_shown_before_waiting_for_a_blocking_input() {
     use std::io::{BufRead, BufReader};
-    let dir = temp_dir("fifo-later");
+    let tmp = temp_dir("fifo-later");
+    let dir = tmp.path();
     let fifo = dir.join("later.json");
     let made = Command::new("mkfifo").arg(&fifo).status();
     assert!(made.is_ok_and(|s| s.success()), "mkfifo");
@@ -490,7 +495,8 @@ fn streaming_a_large_ndjson_keeps_memory_flat() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(300);
-    let dir = temp_dir("stream");
+    let tmp = temp_dir("stream");
+    let dir = tmp.path();
     let path = dir.join("big.ndjson");
     let lines = [
         r#"{"op":0,"s":1,"t":"INVITE_CREATE","d":{"channel_id":"165176875973476352","code":"hD3kQpW9","created_at":"2026-11-26T14:02:11.482910+00:00","guild_id":"165176875973476352","inviter":{"id":"115590097100865541","username":"speed","avatar":null,"discriminator":"0","public_flags":0,"flags":0,"global_name":"Spéed 🎮","primary_guild":null},"max_age":86400,"max_uses":0,"temporary":false,"uses":0,"expires_at":"2026-11-27T14:02:11.482910+00:00"}}"#,
@@ -537,7 +543,7 @@ fn streaming_a_large_ndjson_keeps_memory_flat() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let secs = started.elapsed().as_secs_f64();
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(tmp);
     eprintln!(
         "validated {mb} MB in {secs:.1} s ({:.0} MB/s), peak RSS {} MB",
         mb as f64 / secs,

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use discord_invite_codegen::sync::{self, Bump, Class, HoldStatus, Rule, SyncError, SyncOptions};
+use tempfile::TempDir;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -14,20 +14,21 @@ fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures/sync").join(name)
 }
 
-/// A fresh copy of the real `schema/` in a temporary directory.
-fn schema_copy(tag: &str) -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "discord-invite-sync-{tag}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// A fresh scratch directory, removed when the returned guard is dropped (on a panic too).
+fn temp_dir(tag: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("discord-invite-sync-{tag}-"))
+        .tempdir()
+        .unwrap()
+}
+
+/// A fresh copy of the real `schema/` in a scratch directory (see `temp_dir`).
+fn schema_copy(tag: &str) -> TempDir {
+    let dir = temp_dir(tag);
     for entry in std::fs::read_dir(root().join("../schema")).unwrap() {
         let path = entry.unwrap().path();
         if path.is_file() {
-            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
         }
     }
     dir
@@ -57,16 +58,17 @@ const CURRENT_COMMIT: &str = "74fda0fad044407ea280043a03ffc9bc64c4e49e";
 
 #[test]
 fn self_sync_changes_nothing() {
-    let dir = schema_copy("self");
-    let before = snapshot(&dir);
-    let mut opts = options(dir.join("openapi.json"), &dir, true);
+    let tmp = schema_copy("self");
+    let dir = tmp.path();
+    let before = snapshot(dir);
+    let mut opts = options(dir.join("openapi.json"), dir, true);
     let outcome = sync::run(opts.clone()).unwrap();
     assert!(!outcome.changed);
     assert!(!outcome.written);
     assert!(outcome.report.is_empty());
     assert_eq!(outcome.report.bump(), Bump::None);
     assert_eq!(outcome.report.conflicts, vec![]);
-    assert_eq!(snapshot(&dir), before);
+    assert_eq!(snapshot(dir), before);
 
     // Not --check, with the pinned commit and date: still byte-identical.
     opts.check = false;
@@ -77,7 +79,7 @@ fn self_sync_changes_nothing() {
     assert!(!outcome.changed);
     // SOURCE.md records the SHA-256 of the file given to --from; here that is the subset, not
     // the whole upstream file, so that one line differs and nothing else.
-    let after = snapshot(&dir);
+    let after = snapshot(dir);
     assert_eq!(after["openapi.json"], before["openapi.json"]);
     let old = String::from_utf8(before["SOURCE.md"].clone()).unwrap();
     let new = String::from_utf8(after["SOURCE.md"].clone()).unwrap();
@@ -90,13 +92,13 @@ fn self_sync_changes_nothing() {
     assert!(differing[0]
         .1
         .starts_with("- SHA-256 of the whole upstream file: `17dbe970"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn sync_to_an_older_spec_rewrites_schema_and_reports_conflicts() {
-    let dir = schema_copy("older");
-    let mut opts = options(fixture("invite-subset.2026-02-18.json"), &dir, false);
+    let tmp = schema_copy("older");
+    let dir = tmp.path();
+    let mut opts = options(fixture("invite-subset.2026-02-18.json"), dir, false);
     opts.commit = Some("e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d".into());
     opts.date = Some("2026-02-18".into());
     let outcome = sync::run(opts.clone()).unwrap();
@@ -141,7 +143,7 @@ fn sync_to_an_older_spec_rewrites_schema_and_reports_conflicts() {
     assert!(text.contains("Overlay conflicts ("), "{text}");
 
     // Syncing forward again restores the original bytes exactly.
-    let mut back = options(fixture("invite-subset.2026-07-18.json"), &dir, false);
+    let mut back = options(fixture("invite-subset.2026-07-18.json"), dir, false);
     back.commit = Some(CURRENT_COMMIT.into());
     back.date = Some("2026-07-18T00:38:55Z".into());
     let outcome = sync::run(back).unwrap();
@@ -151,34 +153,29 @@ fn sync_to_an_older_spec_rewrites_schema_and_reports_conflicts() {
         std::fs::read(dir.join("openapi.json")).unwrap(),
         std::fs::read(root().join("../schema/openapi.json")).unwrap()
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn check_reports_but_never_writes() {
-    let dir = schema_copy("check");
-    let before = snapshot(&dir);
-    let outcome = sync::run(options(
-        fixture("invite-subset.2025-07-10.json"),
-        &dir,
-        true,
-    ))
-    .unwrap();
+    let tmp = schema_copy("check");
+    let dir = tmp.path();
+    let before = snapshot(dir);
+    let outcome = sync::run(options(fixture("invite-subset.2025-07-10.json"), dir, true)).unwrap();
     assert!(outcome.changed);
     assert!(!outcome.written);
     assert_eq!(outcome.report.bump(), Bump::Major);
-    assert_eq!(snapshot(&dir), before);
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(snapshot(dir), before);
 }
 
 #[test]
 fn history_report_header_uses_source_md() {
-    let dir = schema_copy("history");
-    let mut opts = options(fixture("invite-subset.2025-07-10.json"), &dir, false);
+    let tmp = schema_copy("history");
+    let dir = tmp.path();
+    let mut opts = options(fixture("invite-subset.2025-07-10.json"), dir, false);
     opts.commit = Some("200a60ab17895eb458aa23b00d522ee24db01ba7".into());
     opts.date = Some("2025-07-10".into());
     sync::run(opts.clone()).unwrap();
-    let mut opts = options(fixture("invite-subset.2026-02-18.json"), &dir, true);
+    let mut opts = options(fixture("invite-subset.2026-02-18.json"), dir, true);
     opts.commit = Some("e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d".into());
     opts.date = Some("2026-02-18".into());
     let text = sync::run(opts.clone()).unwrap().report.render_text();
@@ -186,7 +183,6 @@ fn history_report_header_uses_source_md() {
         text.starts_with("Schema change report: 2025-07-10 (200a60a) -> 2026-02-18 (e4c6589)\nSuggested version bump: MAJOR (79 breaking, 16 additive, 36 patch)\n"),
         "{text}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -198,27 +194,28 @@ fn malformed_input_leaves_schema_untouched() {
         ("dangling-ref.json", "dangling `$ref`"),
         ("no-invite-paths.json", "no invite paths"),
     ] {
-        let dir = schema_copy("malformed");
-        let before = snapshot(&dir);
+        let tmp = schema_copy("malformed");
+        let dir = tmp.path();
+        let before = snapshot(dir);
         let err =
-            sync::run(options(fixture(&format!("malformed/{name}")), &dir, false)).unwrap_err();
+            sync::run(options(fixture(&format!("malformed/{name}")), dir, false)).unwrap_err();
         assert!(err.to_string().contains(expect), "{name}: {err}");
-        assert_eq!(snapshot(&dir), before, "{name}");
-        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(snapshot(dir), before, "{name}");
     }
-    let dir = schema_copy("missing");
-    let err = sync::run(options(dir.join("nope.json"), &dir, false)).unwrap_err();
+    let tmp = schema_copy("missing");
+    let dir = tmp.path();
+    let err = sync::run(options(dir.join("nope.json"), dir, false)).unwrap_err();
     assert!(matches!(err, SyncError::Io { action: "read", .. }), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn corrupt_pinned_schema_is_an_error_not_an_overwrite() {
-    let dir = schema_copy("corrupt");
+    let tmp = schema_copy("corrupt");
+    let dir = tmp.path();
     std::fs::write(dir.join("openapi.json"), "{ half").unwrap();
     let err = sync::run(options(
         fixture("invite-subset.2026-07-18.json"),
-        &dir,
+        dir,
         false,
     ))
     .unwrap_err();
@@ -227,12 +224,12 @@ fn corrupt_pinned_schema_is_an_error_not_an_overwrite() {
         std::fs::read_to_string(dir.join("openapi.json")).unwrap(),
         "{ half"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn first_sync_into_an_empty_directory() {
-    let dir = schema_copy("empty");
+    let tmp = schema_copy("empty");
+    let dir = tmp.path();
     for f in [
         "openapi.json",
         "SOURCE.md",
@@ -242,7 +239,7 @@ fn first_sync_into_an_empty_directory() {
     ] {
         let _ = std::fs::remove_file(dir.join(f));
     }
-    let mut opts = options(fixture("invite-subset.2026-07-18.json"), &dir, false);
+    let mut opts = options(fixture("invite-subset.2026-07-18.json"), dir, false);
     opts.commit = Some(CURRENT_COMMIT.into());
     let outcome = sync::run(opts.clone()).unwrap();
     assert!(outcome.written);
@@ -253,16 +250,14 @@ fn first_sync_into_an_empty_directory() {
     assert!(source.contains("- Commit date: unknown (not given to `schema sync`)\n"));
     assert!(source.contains("- Licence: MIT (declared in the spec's `info.license`)\n"));
     // No temporary files left behind.
-    let names: Vec<String> = snapshot(&dir).into_keys().collect();
+    let names: Vec<String> = snapshot(dir).into_keys().collect();
     assert_eq!(names, vec!["SOURCE.md", "openapi.json"]);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn unwritable_schema_dir_is_an_io_error() {
-    let dir =
-        std::env::temp_dir().join(format!("discord-invite-sync-absent-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let tmp = temp_dir("absent");
+    let dir = tmp.path().join("absent");
     let err = sync::run(options(
         fixture("invite-subset.2026-07-18.json"),
         &dir,
@@ -291,15 +286,16 @@ fn overlay_conflicts_agree_with_the_generator() {
         ("2026-02-18", "e4c6589bcb28dca6d9dbe3352a6e8438bc8f5b7d"),
         ("2025-07-10", "200a60ab17895eb458aa23b00d522ee24db01ba7"),
     ] {
-        let dir = schema_copy("agree");
+        let tmp = schema_copy("agree");
+        let dir = tmp.path();
         let mut opts = options(
             fixture(&format!("invite-subset.{version}.json")),
-            &dir,
+            dir,
             false,
         );
         opts.commit = Some(commit.into());
         let conflicts = sync::run(opts.clone()).unwrap().report.conflicts;
-        match discord_invite_codegen::generate(&dir) {
+        match discord_invite_codegen::generate(dir) {
             Ok(_) => assert_eq!(
                 conflicts,
                 vec![],
@@ -323,7 +319,6 @@ fn overlay_conflicts_agree_with_the_generator() {
                 }
             }
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -331,19 +326,15 @@ fn overlay_conflicts_agree_with_the_generator() {
 /// already decodes it leniently, so the Rust type does not change: patch, not breaking.
 #[test]
 fn presence_changes_on_lenient_fields_are_patch_level() {
-    let dir = schema_copy("lenient");
+    let tmp = schema_copy("lenient");
+    let dir = tmp.path();
     sync::run(options(
         fixture("invite-subset.2025-07-10.json"),
-        &dir,
+        dir,
         false,
     ))
     .unwrap();
-    let outcome = sync::run(options(
-        fixture("invite-subset.2026-02-18.json"),
-        &dir,
-        true,
-    ))
-    .unwrap();
+    let outcome = sync::run(options(fixture("invite-subset.2026-02-18.json"), dir, true)).unwrap();
     let report = &outcome.report;
     let find = |group: &str, path: &str, rule: Rule| {
         report
@@ -376,18 +367,18 @@ fn presence_changes_on_lenient_fields_are_patch_level() {
         inviter.note.as_deref(),
         Some("Rust: `Nullable<User>` -> `Option<User>`")
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn formatting_only_differences_are_not_changes_but_are_rewritten() {
-    let dir = schema_copy("crlf");
+    let tmp = schema_copy("crlf");
+    let dir = tmp.path();
     let pinned = std::fs::read_to_string(dir.join("openapi.json")).unwrap();
     std::fs::write(dir.join("openapi.json"), pinned.replace('\n', "\r\n")).unwrap();
-    let check = sync::run(options(dir.join("openapi.json"), &dir, true)).unwrap();
+    let check = sync::run(options(dir.join("openapi.json"), dir, true)).unwrap();
     assert!(!check.changed && !check.written);
     assert!(check.report.is_empty());
-    let mut opts = options(fixture("invite-subset.2026-07-18.json"), &dir, false);
+    let mut opts = options(fixture("invite-subset.2026-07-18.json"), dir, false);
     opts.commit = Some(CURRENT_COMMIT.into());
     let outcome = sync::run(opts).unwrap();
     assert!(!outcome.changed && outcome.written);
@@ -395,7 +386,6 @@ fn formatting_only_differences_are_not_changes_but_are_rewritten() {
         std::fs::read_to_string(dir.join("openapi.json")).unwrap(),
         pinned
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn held_items(dir: &Path) -> Vec<String> {
@@ -410,16 +400,17 @@ fn held_items(dir: &Path) -> Vec<String> {
 /// them; what is gone again is dropped.
 #[test]
 fn hold_new_holds_then_admits_or_drops() {
-    let dir = schema_copy("hold");
+    let tmp = schema_copy("hold");
+    let dir = tmp.path();
     sync::run(options(
         fixture("invite-subset.2026-02-18.json"),
-        &dir,
+        dir,
         false,
     ))
     .unwrap();
     let pinned_0218 = std::fs::read_to_string(dir.join("openapi.json")).unwrap();
     let hold = |from: &str| {
-        let mut opts = options(fixture(from), &dir, false);
+        let mut opts = options(fixture(from), dir, false);
         opts.hold_new = true;
         sync::run(opts).unwrap()
     };
@@ -433,7 +424,7 @@ fn hold_new_holds_then_admits_or_drops() {
         written.contains("RecurrenceRuleFrequencies")
             == pinned_0218.contains("RecurrenceRuleFrequencies")
     );
-    let held = held_items(&dir);
+    let held = held_items(dir);
     assert!(
         held.contains(&"GuildInviteResponse.liveliness".to_owned()),
         "{held:?}"
@@ -477,20 +468,20 @@ fn hold_new_holds_then_admits_or_drops() {
         .find(|c| c.path == "GuildInviteResponse.liveliness")
         .unwrap();
     assert!(!live.new_upstream, "admitted, so no longer new");
-    let _ = std::fs::remove_dir_all(&dir);
 
     // Flapping: held, then gone again upstream.
-    let dir = schema_copy("flap");
+    let tmp = schema_copy("flap");
+    let dir = tmp.path();
     sync::run(options(
         fixture("invite-subset.2026-02-18.json"),
-        &dir,
+        dir,
         false,
     ))
     .unwrap();
-    let mut opts = options(fixture("invite-subset.2026-07-18.json"), &dir, false);
+    let mut opts = options(fixture("invite-subset.2026-07-18.json"), dir, false);
     opts.hold_new = true;
     sync::run(opts).unwrap();
-    let mut opts = options(fixture("invite-subset.2026-02-18.json"), &dir, false);
+    let mut opts = options(fixture("invite-subset.2026-02-18.json"), dir, false);
     opts.hold_new = true;
     let back = sync::run(opts).unwrap();
     assert!(!back.report.new_upstream.is_empty());
@@ -504,25 +495,20 @@ fn hold_new_holds_then_admits_or_drops() {
         std::fs::read_to_string(dir.join("openapi.json")).unwrap(),
         pinned_0218
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Without `--hold-new`, additions are written and marked `new-upstream`.
 #[test]
 fn additions_are_marked_new_upstream() {
-    let dir = schema_copy("mark");
+    let tmp = schema_copy("mark");
+    let dir = tmp.path();
     sync::run(options(
         fixture("invite-subset.2026-02-18.json"),
-        &dir,
+        dir,
         false,
     ))
     .unwrap();
-    let outcome = sync::run(options(
-        fixture("invite-subset.2026-07-18.json"),
-        &dir,
-        true,
-    ))
-    .unwrap();
+    let outcome = sync::run(options(fixture("invite-subset.2026-07-18.json"), dir, true)).unwrap();
     let live = outcome
         .report
         .changes()
@@ -535,26 +521,22 @@ fn additions_are_marked_new_upstream() {
         .changes()
         .filter(|c| c.rule == Rule::EnumValueAdded || c.rule == Rule::TypeAdded)
         .all(|c| !c.new_upstream));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `sync-ignore.toml`: matching changes are listed apart and not counted.
 #[test]
 fn ignore_file_sets_accepted_changes_apart() {
-    let dir = schema_copy("ignore");
+    let tmp = schema_copy("ignore");
+    let dir = tmp.path();
     sync::run(options(
         fixture("invite-subset.2026-02-18.json"),
-        &dir,
+        dir,
         false,
     ))
     .unwrap();
-    let before = sync::run(options(
-        fixture("invite-subset.2026-07-18.json"),
-        &dir,
-        true,
-    ))
-    .unwrap()
-    .report;
+    let before = sync::run(options(fixture("invite-subset.2026-07-18.json"), dir, true))
+        .unwrap()
+        .report;
     std::fs::write(
         dir.join(sync::IGNORE_FILE),
         r#"
@@ -565,13 +547,9 @@ reason = "new required fields of scheduled events; accepted for the 0.2 release"
 "#,
     )
     .unwrap();
-    let after = sync::run(options(
-        fixture("invite-subset.2026-07-18.json"),
-        &dir,
-        true,
-    ))
-    .unwrap()
-    .report;
+    let after = sync::run(options(fixture("invite-subset.2026-07-18.json"), dir, true))
+        .unwrap()
+        .report;
     assert_eq!(after.ignored.len(), 2);
     assert!(after
         .ignored
@@ -594,10 +572,10 @@ reason = "new required fields of scheduled events; accepted for the 0.2 release"
         "[[ignore]]\nrule = \"field-added\"\npath = \"*\"\nreason = \"x\"\n",
     )
     .unwrap();
-    let snap = snapshot(&dir);
+    let snap = snapshot(dir);
     let err = sync::run(options(
         fixture("invite-subset.2026-07-18.json"),
-        &dir,
+        dir,
         false,
     ))
     .unwrap_err();
@@ -607,8 +585,7 @@ reason = "new required fields of scheduled events; accepted for the 0.2 release"
             .contains("[[ignore]] entry 1 (rule = \"field-added\"): unknown rule id"),
         "{err}"
     );
-    assert_eq!(snapshot(&dir), snap);
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(snapshot(dir), snap);
 }
 
 /// `--fix-overlay` deletes exactly the stale entries (comments kept), after which the generator
@@ -616,10 +593,11 @@ reason = "new required fields of scheduled events; accepted for the 0.2 release"
 #[test]
 fn fix_overlay_lets_the_generator_build_older_specs() {
     for version in ["2026-02-18", "2025-07-10"] {
-        let dir = schema_copy("fix");
+        let tmp = schema_copy("fix");
+        let dir = tmp.path();
         let mut opts = options(
             fixture(&format!("invite-subset.{version}.json")),
-            &dir,
+            dir,
             false,
         );
         opts.fix_overlay = true;
@@ -633,9 +611,8 @@ fn fix_overlay_lets_the_generator_build_older_specs() {
         let overlay = std::fs::read_to_string(dir.join("overlay.toml")).unwrap();
         assert!(overlay.contains("# Fields the spec marks required that real payloads leave out"));
         assert!(!overlay.contains("RecurrenceRuleFrequencies"));
-        if let Err(e) = discord_invite_codegen::generate(&dir) {
+        if let Err(e) = discord_invite_codegen::generate(dir) {
             panic!("{version}: {e}");
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
