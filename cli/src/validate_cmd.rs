@@ -3,7 +3,8 @@
 //! - The **reader thread** reads paths into batches of payloads (NDJSON: about 4 MiB of whole
 //!   lines), cuts each batch into chunks of a few hundred KiB and hands every chunk to the
 //!   rayon pool at once (`rayon::spawn`); a HAR's batch (256 KiB of entries, not parsed yet)
-//!   is one chunk, parsed by its worker. It sends the main thread, in input order, a slot per
+//!   is one chunk, parsed by its worker, or by the reader thread itself when the workers are
+//!   behind (`send_or_parse`). It sends the main thread, in input order, a slot per
 //!   chunk (the receiving end of the chunk's result) and the other events (file start and end,
 //!   unreadable paths). The slot channel is bounded, so the reader runs only a few batches
 //!   ahead and memory stays flat.
@@ -14,13 +15,14 @@
 //!   limits) which occurrences are printed, and writes. It never waits for a whole batch: while
 //!   it writes one chunk, the workers validate the next ones.
 
+use std::collections::VecDeque;
 use std::io::{self, IsTerminal, Write};
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc::{channel, sync_channel, Receiver, TryRecvError};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::thread;
 
 use clap::ValueEnum;
@@ -410,6 +412,41 @@ impl Job {
     }
 }
 
+/// Sends `slot` to the main thread (`false`: it is gone). While the channel is full (the
+/// workers are behind), the reader thread parses HAR batches still waiting for a worker,
+/// newest first (the workers take the oldest), instead of waiting idle: with one worker
+/// (`-j 1`) a HAR is still parsed beside the validating, and with more, by whoever is free.
+/// A batch is parsed once, whoever gets to it first (another caller waits for it).
+fn send_or_parse(
+    tx: &SyncSender<Slot>,
+    mut slot: Slot,
+    unparsed: &mut VecDeque<Weak<Batch>>,
+) -> bool {
+    // The oldest are being parsed or done by now.
+    while unparsed
+        .front()
+        .is_some_and(|b| b.upgrade().is_none_or(|b| b.is_parsed()))
+    {
+        unparsed.pop_front();
+    }
+    loop {
+        match tx.try_send(slot) {
+            Ok(()) => return true,
+            Err(TrySendError::Disconnected(_)) => return false,
+            Err(TrySendError::Full(back)) => {
+                slot = back;
+                let Some(batch) = unparsed.pop_back() else {
+                    return tx.send(slot).is_ok();
+                };
+                if let Some(batch) = batch.upgrade().filter(|b| !b.is_parsed()) {
+                    // A panic here is the worker's to report (it parses again and fails).
+                    let _ = catch_unwind(AssertUnwindSafe(|| batch.len()));
+                }
+            }
+        }
+    }
+}
+
 /// Cuts a batch into chunks of whole payloads.
 fn chunks(batch: &Batch) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -485,18 +522,21 @@ pub fn run(args: Args) -> ExitCode {
             .batch_bytes(batch_bytes)
             .max_payload_bytes(max_payload);
         let mut chunk = 0u64;
+        let mut unparsed = VecDeque::new();
         for event in events {
             let Event::Batch(batch) = event else {
-                if tx.send(Slot::Event(event)).is_err() {
+                if !send_or_parse(&tx, Slot::Event(event), &mut unparsed) {
                     return;
                 }
                 continue;
             };
             let batch = Arc::new(batch);
-            // A HAR's batch is small and not parsed yet: one chunk, parsed by its worker.
+            // A HAR's batch is small and not parsed yet: one chunk, parsed by its worker (or
+            // by this thread, when the workers are behind: `send_or_parse`).
             let ranges = if batch.is_parsed() {
                 chunks(&batch).into_iter().map(Some).collect()
             } else {
+                unparsed.push_back(Arc::downgrade(&batch));
                 vec![None]
             };
             let n = ranges.len();
@@ -530,7 +570,7 @@ pub fn run(args: Args) -> ExitCode {
                         }
                     }
                 });
-                if tx.send(Slot::Chunk(this, result)).is_err() {
+                if !send_or_parse(&tx, Slot::Chunk(this, result), &mut unparsed) {
                     return;
                 }
             }
@@ -936,6 +976,61 @@ mod tests {
                 _ => None,
             })
             .unwrap_or_else(|| unreachable!())
+    }
+
+    /// A HAR of two invite lookups, as one batch (not parsed yet).
+    fn har_batch() -> Arc<Batch> {
+        let entry = r#"{"request": {"method": "GET", "url": "https://discord.com/api/v10/invites/abc"},
+            "response": {"status": 200, "content": {"text": "{\"type\":0,\"code\":\"abc\"}"}}}"#;
+        let batch = one_batch(format!("{{\"log\": {{\"entries\": [{entry}, {entry}]}}}}"));
+        assert!(!batch.is_parsed());
+        batch
+    }
+
+    /// A slot with nothing behind it.
+    fn slot() -> Slot {
+        Slot::Chunk(0, channel().1)
+    }
+
+    #[test]
+    fn the_reader_leaves_a_har_batch_to_the_workers_when_they_keep_up() {
+        let batch = har_batch();
+        let (tx, rx) = sync_channel(1);
+        let mut unparsed = VecDeque::from([Arc::downgrade(&batch)]);
+        assert!(send_or_parse(&tx, slot(), &mut unparsed));
+        assert!(!batch.is_parsed(), "parsed on the reader thread");
+        drop(rx);
+        assert!(
+            !send_or_parse(&tx, slot(), &mut unparsed),
+            "the main thread is gone"
+        );
+    }
+
+    #[test]
+    fn the_reader_parses_a_waiting_har_batch_while_the_workers_are_behind() {
+        let batch = har_batch();
+        let (tx, rx) = sync_channel(1);
+        assert!(send_or_parse(&tx, slot(), &mut VecDeque::new()));
+        // The channel is full: the main thread takes the next slot only once the batch is
+        // parsed (or, if it never is, after a while, to end the test rather than hang it).
+        let watched = batch.clone();
+        let main = thread::spawn(move || {
+            let mut polls = 0;
+            while !watched.is_parsed() && polls < 10_000 {
+                thread::sleep(std::time::Duration::from_millis(1));
+                polls += 1;
+            }
+            let parsed_first = watched.is_parsed();
+            let taken = rx.iter().count();
+            (parsed_first, taken)
+        });
+        let mut unparsed = VecDeque::from([Arc::downgrade(&batch)]);
+        assert!(send_or_parse(&tx, slot(), &mut unparsed));
+        drop(tx);
+        let (parsed_first, taken) = main.join().unwrap_or_else(|_| unreachable!());
+        assert!(parsed_first, "the reader waited instead of parsing");
+        assert_eq!(taken, 2);
+        assert_eq!(batch.len(), 2);
     }
 
     /// A document with `n` unknown fields, as a one-payload batch.
