@@ -383,6 +383,24 @@ impl Batch {
 
     /// HAR entries of this batch that are not invite endpoints: counted, not validated (no
     /// payload); 0 for other files.
+    ///
+    /// ```
+    /// use discord_invite::validate::input::{Event, Reader};
+    ///
+    /// let har = r#"{"log": {"entries": [
+    ///   {"request": {"method": "GET", "url": "https://discord.com/api/v10/gateway"},
+    ///    "response": {"status": 200, "content": {"text": "{}"}}},
+    ///   {"request": {"method": "GET", "url": "https://discord.com/api/v10/invites/abc"},
+    ///    "response": {"status": 200, "content": {"text": "{\"type\":0,\"code\":\"abc\"}"}}}
+    /// ]}}"#;
+    /// for event in Reader::from_stream("capture.har", std::io::Cursor::new(har)) {
+    ///     if let Event::Batch(batch) = event {
+    ///         assert!(!batch.is_parsed()); // the entries are parsed on first use
+    ///         assert_eq!((batch.len(), batch.ignored()), (1, 1));
+    ///         assert!(batch.is_parsed());
+    ///     }
+    /// }
+    /// ```
     pub fn ignored(&self) -> usize {
         match &self.har {
             None => 0,
