@@ -145,7 +145,8 @@ pub struct Args {
     /// whole document beyond it is reported as `too-large` and not held in memory.
     #[arg(long, value_name = "BYTES", default_value_t = MAX_PAYLOAD_BYTES)]
     max_payload_bytes: usize,
-    /// NDJSON batch size in bytes (memory use is a few batches).
+    /// Batch size in bytes for NDJSON and JSON arrays (memory use is a few batches); a HAR's
+    /// batches hold at most 256 KiB of entries, or this, if smaller.
     #[arg(long, value_name = "BYTES", default_value_t = BATCH_BYTES, hide = true)]
     batch_bytes: usize,
 }

@@ -630,7 +630,8 @@ impl Reader {
         reader
     }
 
-    /// Sets the batch size in bytes (default [`BATCH_BYTES`]).
+    /// Sets the batch size in bytes (default [`BATCH_BYTES`]; a HAR's batches hold at most
+    /// 256 KiB of entries, or this, if smaller).
     pub fn batch_bytes(mut self, bytes: usize) -> Reader {
         self.limits.batch_bytes = bytes.max(1);
         self.pool = Arc::new(BufPool::for_batches(self.limits.batch_bytes));
