@@ -1,6 +1,7 @@
 //! One input read as a stream, one payload at a time: its shape is sniffed from its first
 //! bytes, then NDJSON is cut into batches of whole lines, a top-level JSON array into batches
-//! of whole elements, and a HAR into the invite bodies of its entries, one entry at a time.
+//! of whole elements, and a HAR into batches of whole entries, one entry at a time (each batch
+//! parses its entries into their invite bodies where it is used: `har::parse_entries`).
 //! Only a single JSON document is held whole. Memory follows the batch size and the largest
 //! payload (capped: [`Limits::max_payload`]), never the size of the input.
 
@@ -84,7 +85,7 @@ pub(super) struct File {
     from: u64,
     /// Payloads not yet sent.
     items: Vec<Item>,
-    /// The HAR bodies of the pending items.
+    /// The text of the pending HAR entries (parsed where their batch is used).
     bodies: Vec<u8>,
     /// Where the input's JSON starts (after a byte order mark).
     origin: u64,

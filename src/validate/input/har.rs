@@ -1,6 +1,8 @@
 //! A HAR entry's invite payloads: which bodies an entry holds, for which kind, and the notes
-//! for bodies that are missing or not JSON. One entry at a time (the reader streams the
-//! `entries` array), each body copied (or base64-decoded) straight into the batch's buffer.
+//! for bodies that are missing or not JSON. The reader streams the `entries` array into
+//! batches of entries as read; a batch's entries are parsed here, one at a time, by the first
+//! call that needs its payloads, each body copied (or base64-decoded) straight into the
+//! batch's payload buffer.
 
 use base64::Engine as _;
 
