@@ -19,8 +19,9 @@ pub fn write_record(out: &mut Vec<u8>, source: &str, location: &Location, report
     out.extend_from_slice(b"]}\n");
 }
 
-/// Findings per piece of [`write_record_in_pieces`]: about 2–5 MB of JSON.
-pub const PIECE_FINDINGS: usize = 1 << 14;
+/// Findings per piece of [`write_record_in_pieces`]: about 0.5–1.3 MB of JSON (small enough
+/// that the pieces in flight hold little memory, large enough that a piece is a real task).
+pub const PIECE_FINDINGS: usize = 1 << 12;
 
 /// Piece buffers written out and given back, for the next pieces of
 /// [`write_record_in_pieces`]: a record of hundreds of MB is written through a few buffers,

@@ -177,7 +177,7 @@ enum Part {
 
 /// A report with more findings than this has its JSON record written in pieces, and is
 /// dropped only once its output is handed over (see [`Late`]).
-const PIECES_AT: usize = 2 * json_out::PIECE_FINDINGS;
+const PIECES_AT: usize = 1 << 15;
 
 /// Bytes of output a worker may have handed to the main thread and not yet seen written
 /// before it renders more of a huge record (see [`Backlog`]): a few pieces of 2-5 MB.
