@@ -180,7 +180,7 @@ enum Part {
 const PIECES_AT: usize = 1 << 15;
 
 /// Bytes of output a worker may have handed to the main thread and not yet seen written
-/// before it renders more of a huge record (see [`Backlog`]): a few pieces of 2-5 MB.
+/// before it renders more of a huge record (see [`Backlog`]): a few windows of pieces.
 const BACKLOG_BYTES: usize = 32 << 20;
 
 /// The output handed to the main thread and not yet written, in bytes, and the chunk the main

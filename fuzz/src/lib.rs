@@ -758,9 +758,9 @@ pub fn har(data: &[u8]) {
 /// `readers`: arbitrary bytes as a stream through the validator's readers
 /// (`validate::input::Reader::from_stream`, as the CLI reads files, stdin and FIFOs), with a
 /// payload limit picked from the input. The same bytes are read with batches of 1 byte, 97
-/// bytes and the default, and must give the same records and HAR entries ignored (where the reader cuts its batches
-/// never changes what it reports). One file start and one end, in that order, around the
-/// batches; every report is well formed; a snippet of every finding can be taken; payloads
+/// bytes and the default, and must give the same records and the same count of ignored HAR
+/// entries (where the reader cuts its batches never changes what it reports). One file start
+/// and one end, in that order, around the batches; every report is well formed; a snippet of every finding can be taken; payloads
 /// come in source order (lines never go back). Where serde_json reads the input as a JSON
 /// array and the reader calls it one, the payloads are exactly its elements' text, in order.
 pub fn readers(data: &[u8]) {

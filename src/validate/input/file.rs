@@ -580,12 +580,7 @@ impl File {
         let (start, end) = match self.value() {
             Ok(range) => range,
             Err(Stop::TooLarge(start)) => {
-                let location = Location {
-                    line: Some(line),
-                    index: None,
-                    har: None,
-                };
-                return self.skip_large(out, start, location, FileFormat::Har);
+                return self.skip_large(out, start, Location::at_line(line), FileFormat::Har);
             }
             Err(stop) => return Err(stop),
         };

@@ -353,14 +353,18 @@ impl Batch {
         &self.source
     }
 
-    /// The payloads' buffer and items (a HAR's entries parsed first, once).
+    /// A HAR's batch: its entries, parsed (on the first call, once).
+    fn parsed(&self) -> Option<&har::Parsed> {
+        self.har
+            .as_ref()
+            .map(|p| p.get_or_init(|| har::parse_entries(&self.buf, &self.items)))
+    }
+
+    /// The payloads' buffer and items.
     fn parts(&self) -> (&[u8], &[Item]) {
-        match &self.har {
+        match self.parsed() {
             None => (&self.buf, &self.items),
-            Some(parsed) => {
-                let p = parsed.get_or_init(|| har::parse_entries(&self.buf, &self.items));
-                (&p.buf, &p.items)
-            }
+            Some(p) => (&p.buf, &p.items),
         }
     }
 
@@ -402,13 +406,7 @@ impl Batch {
     /// }
     /// ```
     pub fn ignored(&self) -> usize {
-        match &self.har {
-            None => 0,
-            Some(parsed) => {
-                self.parts();
-                parsed.get().map_or(0, |p| p.ignored)
-            }
-        }
+        self.parsed().map_or(0, |p| p.ignored)
     }
 
     /// Input bytes this batch covers (for progress).
