@@ -8,7 +8,8 @@
 //! The CLI rows need the binary: `DISCORD_INVITE_BIN=../target/release/discord-invite` (build it
 //! with `cargo build --release -p discord-invite-cli` in the workspace). The inputs are written
 //! to a temporary directory, deleted at the end. `adversarial write DIR SIZE_MB` writes every
-//! input to DIR (for profiling the CLI on them).
+//! input to DIR (for profiling the CLI on them); `adversarial lib PATH [ROUNDS]` runs the
+//! library's `validate` on one of them, ROUNDS times.
 
 use std::hint::black_box;
 use std::io::Cursor;
@@ -85,6 +86,26 @@ fn main() {
             "{payloads} payloads, {bytes} bytes in {s:.2} s: {:.0} MB/s",
             bytes as f64 / s / 1e6
         );
+        return;
+    }
+    // `adversarial lib PATH [ROUNDS]`: the library's `validate` on one JSON document, ROUNDS
+    // times (default 5) in one process, for perf.
+    if std::env::args().nth(1).as_deref() == Some("lib") {
+        let path = std::env::args().nth(2).expect("a path");
+        let rounds = std::env::args()
+            .nth(3)
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(5);
+        let bytes = std::fs::read(&path).expect("a readable file");
+        for _ in 0..rounds {
+            let t = Instant::now();
+            let n = black_box(validate(&bytes, None)).findings.len();
+            let s = t.elapsed().as_secs_f64();
+            println!(
+                "{n} findings in {s:.3} s: {:.0} MB/s",
+                bytes.len() as f64 / s / 1e6
+            );
+        }
         return;
     }
     // `adversarial write DIR SIZE_MB`: every input written to DIR as NAME.EXT, for profiling
