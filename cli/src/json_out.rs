@@ -362,6 +362,7 @@ mod tests {
                     },
                     Finding::new(Severity::Error, Code::IoError, "", &format!("{text}{text}")),
                 ],
+                omitted: Vec::new(),
             },
         }
     }

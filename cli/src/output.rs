@@ -7,7 +7,9 @@ use std::hash::Hasher as _;
 use rustc_hash::FxHashMap;
 
 use discord_invite::validate::input::{Batch, FileFormat, Location, Snippet};
-use discord_invite::validate::{Code, Finding, Report, Severity, Status};
+use discord_invite::validate::{
+    push_pointer_pattern, Code, Finding, Omitted, Report, Severity, Status,
+};
 
 /// How findings are printed.
 #[derive(Debug, Clone, Copy)]
@@ -78,8 +80,8 @@ fn is_not_invite(report: &Report) -> bool {
 /// Whether human output lists a payload: not when it is valid without findings or another
 /// gateway event, unless verbose.
 pub fn listed(style: &Style, report: &Report) -> bool {
-    style.verbose
-        || !(report.findings.is_empty() && report.status == Status::Valid || is_not_invite(report))
+    let quiet = report.findings.is_empty() && report.omitted.is_empty();
+    style.verbose || !(quiet && report.status == Status::Valid || is_not_invite(report))
 }
 
 /// One payload to print: where it is, its verdict, and its source lines (for snippets; `None`
@@ -124,7 +126,8 @@ pub fn human(out: &mut String, style: &Style, p: &Payload<'_>, shown: Option<&[b
     out.push_str(": ");
     style.paint(out, status_colour(r.status), r.status.as_str());
     out.push('\n');
-    let mut hidden = 0usize;
+    // The findings the validator only counted are repeats too.
+    let mut hidden: usize = r.omitted.iter().map(|o| o.count).sum();
     let is_shown = |i: usize| shown.is_none_or(|s| s.get(i).copied().unwrap_or(false));
     let findings = &r.findings;
     let mut i = 0;
@@ -519,11 +522,13 @@ impl Counts {
         if is_not_invite(r) {
             self.not_invite += 1;
         }
-        for f in &r.findings {
-            match f.severity {
-                Severity::Error => self.errors += 1,
-                Severity::Warning => self.warnings += 1,
-                Severity::Note => self.notes += 1,
+        let severities = r.findings.iter().map(|f| (f.severity, 1));
+        let omitted = r.omitted.iter().map(|o| (o.severity, o.count as u64));
+        for (severity, n) in severities.chain(omitted) {
+            match severity {
+                Severity::Error => self.errors += n,
+                Severity::Warning => self.warnings += n,
+                Severity::Note => self.notes += n,
             }
         }
     }
@@ -704,33 +709,6 @@ impl Limits {
     }
 }
 
-/// `pointer` with array indices (and other all-digit segments) as `*`: `/guild/features/3` →
-/// `/guild/features/*`. (Text before the first `/`, which a pointer has not, is kept.)
-fn normalise_pointer(out: &mut String, pointer: &str) {
-    // One pass over the bytes (a finding each): runs without an index are copied whole.
-    let b = pointer.as_bytes();
-    let mut done = 0;
-    let mut segment: Option<usize> = None;
-    let mut digits = false;
-    for i in 0..=b.len() {
-        let c = b.get(i).copied().unwrap_or(b'/');
-        if c == b'/' {
-            if let Some(s) = segment {
-                if digits && i > s {
-                    out.push_str(&pointer[done..s]);
-                    out.push('*');
-                    done = i;
-                }
-            }
-            segment = Some(i + 1);
-            digits = true;
-        } else if !c.is_ascii_digit() {
-            digits = false;
-        }
-    }
-    out.push_str(&pointer[done..]);
-}
-
 /// The first occurrences of a distinct finding, up to the limit: the first held inline, the
 /// others boxed (in a findings-heavy payload most distinct findings occur once: no allocation
 /// for them, and 24 bytes a key, where an inline `Option` and `Vec` took 48).
@@ -798,6 +776,35 @@ pub struct Candidate {
     shown: Vec<bool>,
 }
 
+/// A finding's kind, as [`ChunkFindings`] counts it: of a finding listed, or of findings
+/// omitted.
+#[derive(Clone, Copy)]
+struct Of<'a> {
+    severity: Severity,
+    code: Code,
+    pointer: &'a str,
+}
+
+impl<'a> From<&'a Finding> for Of<'a> {
+    fn from(f: &'a Finding) -> Self {
+        Of {
+            severity: f.severity,
+            code: f.code,
+            pointer: f.pointer(),
+        }
+    }
+}
+
+impl<'a> From<&'a Omitted> for Of<'a> {
+    fn from(o: &'a Omitted) -> Self {
+        Of {
+            severity: o.severity,
+            code: o.code,
+            pointer: &o.pointer,
+        }
+    }
+}
+
 /// What a worker keeps of one chunk in human output with limits: counts of the distinct
 /// findings and the payloads that may be printed; the rest is dropped at once.
 pub struct ChunkFindings {
@@ -839,10 +846,10 @@ impl ChunkFindings {
         }
     }
 
-    fn key_of(&mut self, f: &Finding) -> usize {
+    fn key_of(&mut self, f: Of<'_>) -> usize {
         // The normalised pointer, written where a new key keeps it.
         let start = self.pointers.len();
-        normalise_pointer(&mut self.pointers, f.pointer());
+        push_pointer_pattern(&mut self.pointers, f.pointer);
         let end = self.pointers.len();
         // Lengths, then last bytes first: the pointers of a sorted object's unknown fields
         // (each one a new key) differ at their end.
@@ -875,7 +882,7 @@ impl ChunkFindings {
 
     /// [`ChunkFindings::key_of`] for a key not among the recent ones: by the hash of its
     /// normalised pointer (`start..end` of `pointers`).
-    fn key_hashed(&mut self, f: &Finding, start: usize, end: usize) -> usize {
+    fn key_hashed(&mut self, f: Of<'_>, start: usize, end: usize) -> usize {
         #[cfg(test)]
         {
             self.hashed += 1;
@@ -958,13 +965,19 @@ impl ChunkFindings {
         let candidate = self.candidates.len();
         let mut any = false;
         for (i, f) in report.findings.iter().enumerate() {
-            let k = self.key_of(f);
+            let k = self.key_of(Of::from(f));
             let lk = &mut self.keys[k];
             lk.count += 1;
             if lk.occurrences.len() < limits.of(f.severity) {
                 lk.occurrences.push((candidate, i));
                 any = true;
             }
+        }
+        // The findings the validator counted but did not list (past the limit per kind):
+        // counted here, never printed.
+        for o in &report.omitted {
+            let k = self.key_of(Of::from(o));
+            self.keys[k].count += o.count as u64;
         }
         if any || style.verbose {
             let shown = vec![false; report.findings.len()];
@@ -1324,6 +1337,7 @@ fn first_at(source: &str, loc: Option<&Location>, f: &Finding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use discord_invite::validate::Options;
 
     thread_local! {
         static READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
@@ -1559,6 +1573,7 @@ mod tests {
                 f(W, Field, "/a/12/b"),
                 f(W, Field, "/a/3/b"),
             ],
+            omitted: Vec::new(),
         };
         let (style, limits) = (plain(), two_repeats());
         let mut chunk = ChunkFindings::new();
@@ -1618,6 +1633,7 @@ mod tests {
             schema: None,
             status: Status::Warning,
             findings: findings.clone(),
+            omitted: Vec::new(),
         };
         let (style, limits) = (plain(), two_repeats());
         let mut chunk = ChunkFindings::new();
@@ -1630,7 +1646,7 @@ mod tests {
         let mut at: std::collections::HashMap<(Code, String), usize> = Default::default();
         for x in &findings {
             let mut p = String::new();
-            normalise_pointer(&mut p, x.pointer());
+            push_pointer_pattern(&mut p, x.pointer());
             let i = *at.entry((x.code, p.clone())).or_insert_with(|| {
                 want.push((x.code, p, 0));
                 want.len() - 1
@@ -1670,6 +1686,7 @@ mod tests {
             schema: None,
             status: Status::Warning,
             findings,
+            omitted: Vec::new(),
         };
         let mut chunk = ChunkFindings::new();
         chunk.add(&plain(), &two_repeats(), 0, report);
@@ -1708,6 +1725,103 @@ mod tests {
         let mut one = Occurrences::default();
         one.push((5, 6));
         assert_eq!((one.len(), one.more.is_none()), (1, true));
+    }
+
+    /// Human output with limits, the whole way: each chunk's findings counted, merged,
+    /// printed, then the table; with reports from `options`.
+    fn human_run(text: &str, limits: Limits, options: &Options) -> String {
+        let style = plain();
+        let mut repeats = Repeats::new(limits);
+        let mut out = String::new();
+        for e in discord_invite::validate::input::Reader::from_stream(
+            "t",
+            std::io::Cursor::new(text.to_owned()),
+        ) {
+            if let discord_invite::validate::input::Event::Batch(b) = e {
+                let mut chunk = ChunkFindings::new();
+                for i in 0..b.len() {
+                    let report = b.report(i, options);
+                    if listed(&style, &report) {
+                        chunk.add(&style, &limits, i, report);
+                    }
+                }
+                repeats.print_chunk(&mut out, &style, &b, &mut chunk);
+            }
+        }
+        out.push_str(&repeats.table(&style));
+        out
+    }
+
+    #[test]
+    fn reports_capped_by_the_validator_print_as_the_whole_reports() {
+        // Repeats of one kind within a payload and across payloads, errors among them, and
+        // repeated keys (the validator's other path).
+        let features = (0..30)
+            .map(|i| format!("\"F{}\"", i % 12))
+            .collect::<Vec<_>>()
+            .join(",");
+        let invite = format!(
+            r#"{{"type":0,"code":"a","uses":"x","guild":{{"id":"1","name":"g","features":[{features}]}},"max_age":"y"}}"#
+        );
+        let keys = format!(
+            "{{\"type\":0,\"code\":\"a\",{}}}",
+            vec!["\"k\":1"; 40].join(",\n")
+        );
+        let text = [invite.as_str(), &invite, &keys, &invite, &keys].join("\n");
+        let only_errors = Limits {
+            others: None,
+            errors: Some(1),
+        };
+        let only_others = Limits {
+            others: Some(1),
+            errors: None,
+        };
+        for limits in [two_repeats(), only_others, only_errors] {
+            for strict in [false, true] {
+                let options = Options::new(None, strict);
+                let whole = human_run(&text, limits, &options);
+                let capped = options.with_max_repeats(limits.others, limits.errors);
+                assert_eq!(human_run(&text, limits, &capped), whole, "{limits:?}");
+                // Not vacuous: the validator did leave findings out (closed enums are errors
+                // when strict), and the table counts them.
+                let report = batch(&invite).report(0, &capped);
+                if strict || limits.others.is_some() {
+                    assert!(!report.omitted.is_empty(), "{limits:?}, strict {strict}");
+                    assert!(whole.contains("findings not printed"), "{whole}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_capped_report_counts_as_the_whole_report() {
+        let keys = format!(
+            "{{\"type\":0,\"code\":\"a\",{}}}",
+            vec!["\"k\":1"; 40].join(",")
+        );
+        let b = batch(&keys);
+        let (mut whole, mut capped) = (Counts::default(), Counts::default());
+        whole.add(&b.report(0, &Options::default()));
+        let report = b.report(0, &Options::default().with_max_repeats(Some(2), Some(2)));
+        assert!(!report.omitted.is_empty());
+        capped.add(&report);
+        assert_eq!(
+            (
+                capped.payloads,
+                capped.warning,
+                capped.errors,
+                capped.warnings,
+                capped.notes
+            ),
+            (
+                whole.payloads,
+                whole.warning,
+                whole.errors,
+                whole.warnings,
+                whole.notes
+            )
+        );
+        assert!(whole.warnings >= 39, "{}", whole.warnings);
     }
 
     #[test]
@@ -1761,10 +1875,10 @@ mod tests {
     #[test]
     fn pointers_are_normalised() {
         let mut s = String::new();
-        normalise_pointer(&mut s, "/guild/features/12/x/0a/");
+        push_pointer_pattern(&mut s, "/guild/features/12/x/0a/");
         assert_eq!(s, "/guild/features/*/x/0a/");
         s.clear();
-        normalise_pointer(&mut s, "");
+        push_pointer_pattern(&mut s, "");
         assert_eq!(s, "");
         // The reference: segment by segment.
         let reference = |pointer: &str| {
@@ -1793,7 +1907,7 @@ mod tests {
             "7",
         ] {
             let mut s = String::new();
-            normalise_pointer(&mut s, p);
+            push_pointer_pattern(&mut s, p);
             assert_eq!(s, reference(p), "{p}");
         }
     }

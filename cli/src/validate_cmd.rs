@@ -500,8 +500,14 @@ pub fn run(args: Args) -> ExitCode {
             errors: limit(args.max_error_repeats),
         },
     };
+    let mut options = Options::new(args.kind, args.strict);
+    if args.format == Format::Markdown || (args.format == Format::Human && !limits.unlimited()) {
+        // Only the first few of each kind are printed, and the rest counted: the validator
+        // counts them without writing them (a million repeats cost counts, not findings).
+        options = options.with_max_repeats(limits.others, limits.errors);
+    }
     let job = Arc::new(Job {
-        options: Options::new(args.kind, args.strict),
+        options,
         format: args.format,
         style,
         limits,

@@ -246,6 +246,28 @@ pub(crate) fn undeclared_is_reported(s: &Schema, key: &str) -> bool {
     !(matches!(s.additional, Some(Some(_))) || s.free_form) || is_legacy_field(key)
 }
 
+/// The code of [`undeclared_member_into`]'s finding, without its message.
+pub(crate) fn undeclared_member_code(
+    spec: &Spec,
+    s: &Schema,
+    key: &str,
+    siblings: &[Id],
+) -> Option<Code> {
+    if LEGACY_FIELDS.iter().any(|(k, _)| key_eq(k, key)) {
+        return Some(Code::DeprecatedField);
+    }
+    if matches!(s.additional, Some(Some(_))) || s.free_form {
+        return None;
+    }
+    if siblings
+        .iter()
+        .any(|&sid| spec.schema(sid).property(key).is_some())
+    {
+        return Some(Code::WrongVariantField);
+    }
+    Some(Code::UnknownField)
+}
+
 /// [`undeclared_member`], its message appended to `out`.
 pub(crate) fn undeclared_member_into(
     spec: &Spec,
@@ -254,34 +276,49 @@ pub(crate) fn undeclared_member_into(
     siblings: &[Id],
     out: &mut String,
 ) -> Option<Code> {
-    // `key_eq` rejects on length and first byte: no `memcmp` call per unknown key.
-    if let Some((_, why)) = LEGACY_FIELDS.iter().find(|(k, _)| key_eq(k, key)) {
-        out.push('`');
-        out.push_str(key);
-        out.push_str("`: ");
-        out.push_str(why);
-        return Some(Code::DeprecatedField);
+    let code = undeclared_member_code(spec, s, key, siblings)?;
+    undeclared_message_into(spec, s, key, siblings, code, out);
+    Some(code)
+}
+
+/// The message of [`undeclared_member_code`]'s finding `code`, appended to `out`.
+pub(crate) fn undeclared_message_into(
+    spec: &Spec,
+    s: &Schema,
+    key: &str,
+    siblings: &[Id],
+    code: Code,
+    out: &mut String,
+) {
+    match code {
+        Code::DeprecatedField => {
+            if let Some((_, why)) = LEGACY_FIELDS.iter().find(|(k, _)| key_eq(k, key)) {
+                out.push('`');
+                out.push_str(key);
+                out.push_str("`: ");
+                out.push_str(why);
+            }
+        }
+        Code::WrongVariantField => {
+            let other = siblings.iter().find_map(|&sid| {
+                let sib = spec.schema(sid);
+                sib.property(key)
+                    .map(|_| sib.name.as_deref().unwrap_or_default())
+            });
+            let here = s.name.as_deref().unwrap_or_default();
+            let _ = write!(
+                out,
+                "`{key}` belongs to {}, not to {here} (the invite's `type` picks the variant)",
+                other.unwrap_or_default()
+            );
+        }
+        _ => {
+            // The most frequent finding of real traffic: no formatting machinery.
+            out.push('`');
+            out.push_str(key);
+            out.push_str(&s.unknown_suffix);
+        }
     }
-    if matches!(s.additional, Some(Some(_))) || s.free_form {
-        return None;
-    }
-    if let Some(other) = siblings.iter().find_map(|&sid| {
-        let sib = spec.schema(sid);
-        sib.property(key)
-            .map(|_| sib.name.as_deref().unwrap_or_default())
-    }) {
-        let here = s.name.as_deref().unwrap_or_default();
-        let _ = write!(
-            out,
-            "`{key}` belongs to {other}, not to {here} (the invite's `type` picks the variant)"
-        );
-        return Some(Code::WrongVariantField);
-    }
-    // The most frequent finding of real traffic: no formatting machinery.
-    out.push('`');
-    out.push_str(key);
-    out.push_str(&s.unknown_suffix);
-    Some(Code::UnknownField)
 }
 
 /// The message of a deprecated property.

@@ -506,9 +506,17 @@ pub(crate) fn apply(report: &mut Report, extra: &Extra) {
         for f in &mut findings {
             f.severity = Severity::Note;
         }
+        for o in &mut report.omitted {
+            o.severity = Severity::Note;
+        }
     }
     report.findings = findings;
-    let worst = report.findings.iter().map(|f| f.severity).max();
+    let worst = report
+        .findings
+        .iter()
+        .map(|f| f.severity)
+        .chain(report.omitted.iter().map(|o| o.severity))
+        .max();
     report.status = match worst {
         Some(Severity::Error) => Status::Error,
         Some(Severity::Warning) => Status::Warning,

@@ -20,10 +20,11 @@
 //! slow path wherever it does not bail, which `tests` (and the `validate_bytes` fuzz target)
 //! check over every payload they have.
 
+use super::cap::Cap;
 use super::check::{
     deprecated_message, missing_message, pointer_len, pointer_of, property_index, push_pointer,
     push_repeat_message, scalar_findings, too_long_message, type_finding, undeclared_is_reported,
-    undeclared_member_into, Scalar, Seg,
+    undeclared_member_code, undeclared_message_into, Scalar, Seg,
 };
 use super::check::{is_snowflake, rfc3339_quick, short_int};
 use super::keys::Repeats;
@@ -150,6 +151,10 @@ pub(crate) struct Fast<'s, 'a> {
     /// and the root's sibling variants.
     siblings: [Id; 2],
     n_siblings: usize,
+    /// The cap on repeated findings (`None`: every finding is kept). The scanner finds the
+    /// findings of one kind in source order (only an object's missing properties are found
+    /// late, each at its object's end, so in order among themselves), so it keeps the first.
+    pub cap: Option<Cap>,
 }
 
 /// The common member: a key that is property `pi` of `s` (`None`: no property), not seen
@@ -218,6 +223,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             closed_at: usize::MAX,
             siblings: [0; 2],
             n_siblings: 0,
+            cap: None,
         }
     }
 
@@ -336,6 +342,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             findings: std::mem::take(&mut self.out),
             texts: std::mem::take(&mut self.texts),
             late: std::mem::take(&mut self.late),
+            cap: self.cap.take(),
         }
     }
 
@@ -360,13 +367,19 @@ impl<'s, 'a> Fast<'s, 'a> {
         len: usize,
         message: impl FnOnce(&mut String),
     ) {
+        if let Some(cap) = &mut self.cap {
+            if !cap.admit(code, &self.stacks.path, None, offset) {
+                return;
+            }
+        }
         self.report_maybe(offset, len, |out| {
             message(out);
             Some(code)
         });
     }
 
-    /// [`Fast::report_with`] where `message` also gives the code, or `None` for no finding.
+    /// [`Fast::report_with`] where `message` also gives the code, or `None` for no finding
+    /// (not capped: the caller admits it).
     #[inline]
     fn report_maybe(
         &mut self,
@@ -725,8 +738,17 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
             (Some(s), None) if undeclared_is_reported(s, key) => {
                 let spec = self.spec;
+                let Some(code) = undeclared_member_code(spec, s, key, siblings) else {
+                    return Ok((None, false));
+                };
+                if let Some(cap) = &mut self.cap {
+                    if !cap.admit(code, &self.stacks.path, None, key_start) {
+                        return Ok((None, false));
+                    }
+                }
                 self.report_maybe(key_start, key.len() + s.unknown_suffix.len() + 1, |out| {
-                    undeclared_member_into(spec, s, key, siblings, out)
+                    undeclared_message_into(spec, s, key, siblings, code, out);
+                    Some(code)
                 });
                 (None, false)
             }
@@ -745,7 +767,11 @@ impl<'s, 'a> Fast<'s, 'a> {
                     Some(pi) => seen & (1 << pi) != 0,
                     None => self.is_undeclared(base, r),
                 };
-                if !present {
+                let admitted = |cap: &mut Option<Cap>, path: &[Seg<'_>]| {
+                    cap.as_mut()
+                        .is_none_or(|c| c.admit(Code::MissingRequired, path, Some(r), start))
+                };
+                if !present && admitted(&mut self.cap, &self.stacks.path) {
                     let mut pointer = pointer_of("", &self.stacks.path);
                     pointer.push('/');
                     push_escaped(&mut pointer, r);

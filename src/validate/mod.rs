@@ -35,6 +35,7 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
+mod cap;
 mod check;
 mod exchange;
 mod fast;
@@ -554,15 +555,67 @@ pub struct Report {
     pub status: Status,
     /// Findings in source order.
     pub findings: Vec<Finding>,
+    /// The findings left out by [`Options::max_repeats`] and [`Options::max_error_repeats`],
+    /// counted by kind (empty unless one of them is set).
+    pub omitted: Vec<Omitted>,
+}
+
+/// Findings of one kind that a report counts but does not list: the ones past
+/// [`Options::max_repeats`] (or [`Options::max_error_repeats`]), in source order.
+///
+/// ```
+/// use discord_invite::validate::{validate_payload, Code, Options, Origin};
+/// let json = br#"{"type": 0, "code": "a", "guild": {"id": "1", "name": "g",
+///     "features": ["F1", "F2", "F3", "F4"]}}"#;
+/// let options = Options::default().with_max_repeats(Some(1), None);
+/// let report = validate_payload(json, None, Origin::START, &options);
+/// let listed = report.findings.iter().filter(|f| f.code == Code::UnknownEnumValue);
+/// assert_eq!(listed.map(|f| f.pointer()).collect::<Vec<_>>(), ["/guild/features/0"]);
+/// let o = &report.omitted[0];
+/// assert_eq!((o.code, o.pointer.as_str(), o.count), (Code::UnknownEnumValue, "/guild/features/*", 3));
+/// assert_eq!(report.count(o.severity), report.findings.len() + 3);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub struct Omitted {
+    /// How serious they are.
+    pub severity: Severity,
+    /// Their code.
+    pub code: Code,
+    /// Their pointer, with array indices (and other all-digit segments, which a pointer
+    /// cannot tell from indices) as `*`: the kind of finding.
+    pub pointer: String,
+    /// How many were left out.
+    pub count: usize,
+}
+
+/// Appends `pointer` with array indices (and other all-digit segments) as `*`: the kind of
+/// finding that [`Options::max_repeats`] counts, and [`Omitted::pointer`] names.
+///
+/// ```
+/// let mut out = String::new();
+/// discord_invite::validate::push_pointer_pattern(&mut out, "/guild/features/3");
+/// assert_eq!(out, "/guild/features/*");
+/// ```
+pub fn push_pointer_pattern(out: &mut String, pointer: &str) {
+    cap::push_pointer_pattern(out, pointer);
 }
 
 impl Report {
-    /// The number of findings of a severity.
+    /// The number of findings of a severity, the omitted ones included.
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings
+        let listed = self
+            .findings
             .iter()
             .filter(|f| f.severity == severity)
-            .count()
+            .count();
+        let omitted: usize = self
+            .omitted
+            .iter()
+            .filter(|o| o.severity == severity)
+            .map(|o| o.count)
+            .sum();
+        listed + omitted
     }
 
     /// A report that only says something (an I/O error, a missing body); used by the readers.
@@ -576,6 +629,7 @@ impl Report {
                 _ => Status::Skipped,
             },
             findings: vec![Finding::new(severity, code, "", &message)],
+            omitted: Vec::new(),
         }
     }
 }
@@ -588,12 +642,37 @@ pub struct Options {
     pub kind: Option<Kind>,
     /// Treat the spec's required fields and closed enums as errors (`--strict`).
     pub strict: bool,
+    /// List at most this many warnings and notes of each kind (a code at one pointer, array
+    /// indices as `*`) and count the rest in [`Report::omitted`] (`None`: list them all). A
+    /// payload of a million repeats then costs a count each, not a million findings: what
+    /// human output (`--max-repeats`) sets.
+    pub max_repeats: Option<usize>,
+    /// [`Options::max_repeats`] for errors (`--max-error-repeats`).
+    pub max_error_repeats: Option<usize>,
 }
 
 impl Options {
-    /// Options with a kind and strictness.
+    /// Options with a kind and strictness (every finding listed).
     pub fn new(kind: Option<Kind>, strict: bool) -> Self {
-        Options { kind, strict }
+        Options {
+            kind,
+            strict,
+            max_repeats: None,
+            max_error_repeats: None,
+        }
+    }
+
+    /// These options with [`Options::max_repeats`] and [`Options::max_error_repeats`] set.
+    ///
+    /// ```
+    /// use discord_invite::validate::Options;
+    /// let o = Options::default().with_max_repeats(Some(5), Some(50));
+    /// assert_eq!((o.max_repeats, o.max_error_repeats), (Some(5), Some(50)));
+    /// ```
+    pub fn with_max_repeats(mut self, others: Option<usize>, errors: Option<usize>) -> Self {
+        self.max_repeats = others;
+        self.max_error_repeats = errors;
+        self
     }
 }
 
@@ -664,6 +743,7 @@ fn validate_fast(
     }
     let spec = Spec::get();
     let mut scan = fast::Fast::new(spec, text);
+    scan.cap = cap::Cap::new(options);
     scan.root_object()?;
     let first = scan.first_member();
     // The kind: the context's, else `--kind`'s (an envelope would beat it: checked below), else
@@ -719,6 +799,9 @@ fn validate_fast(
     }
     if known.is_none() && options.kind.is_none() && !remembered && scan.top_keys & top::CODE == 0 {
         return Err(Bail); // the shape says something else than an invite
+    }
+    if scan.cap.as_ref().is_some_and(cap::Cap::unsure) {
+        return Err(Bail); // capped out of order (see `Cap::unsure`)
     }
     Ok(finish(
         bytes,
@@ -849,7 +932,7 @@ pub(crate) fn validate_slow(
     // (as they were written first); the others are merged in while the repeated keys' are
     // written, not moved into place after (a million findings each moved).
     raw.sort_by_key(|f| f.offset);
-    let written = repeated_keys(bytes, origin, duplicates, &pointers, raw);
+    let written = repeated_keys(bytes, origin, options, duplicates, &pointers, raw);
     finish(bytes, origin, options, kind, schema, written, skipped)
 }
 
@@ -859,6 +942,7 @@ pub(crate) fn validate_slow(
 fn repeated_keys(
     bytes: &[u8],
     origin: Origin,
+    options: &Options,
     duplicates: Vec<position::DuplicateKey>,
     pointers: &str,
     others: Vec<RawFinding>,
@@ -873,18 +957,32 @@ fn repeated_keys(
     let first_at: Vec<(usize, usize)> = firsts.iter().map(|&o| lines.line_col(o)).collect();
     // A key repeated many times has one message for all its repeats: formatted once, and
     // written once into the report's text.
+    // In source order here: capped as they are written (a million repeats of one key are
+    // counted, not written).
+    let mut cap = cap::Cap::new(options);
+    let mut admit = |code: Code, pointer: &str, offset: usize| {
+        cap.as_mut()
+            .is_none_or(|c| c.admit_pointer(code, pointer, offset))
+    };
     let mut dups = text::Written::default();
-    dups.findings.reserve_exact(duplicates.len() + others.len());
+    if options.max_repeats.is_none() && options.max_error_repeats.is_none() {
+        dups.findings.reserve_exact(duplicates.len() + others.len());
+    }
     let mut others = others.into_iter().peekable();
     let mut last = None;
     let mut message = String::new();
     for d in duplicates {
         while let Some(f) = others.next_if(|f| f.offset < d.offset) {
-            dups.push(f.code, f.offset, &f.pointer, &f.message);
-            // The last message is no longer the repeated key's.
-            last = None;
+            if admit(f.code, &f.pointer, f.offset) {
+                dups.push(f.code, f.offset, &f.pointer, &f.message);
+                // The last message is no longer the repeated key's.
+                last = None;
+            }
         }
         let pointer = d.pointer_in(pointers);
+        if !admit(Code::DuplicateKey, pointer, d.offset) {
+            continue;
+        }
         if last != Some(d.first) || !dups.push_repeat(Code::DuplicateKey, d.offset, pointer) {
             let (l, c) = match firsts.binary_search(&d.first) {
                 Ok(i) => first_at[i],
@@ -901,8 +999,11 @@ fn repeated_keys(
         }
     }
     for f in others {
-        dups.push(f.code, f.offset, &f.pointer, &f.message);
+        if admit(f.code, &f.pointer, f.offset) {
+            dups.push(f.code, f.offset, &f.pointer, &f.message);
+        }
     }
+    dups.cap = cap;
     dups
 }
 
@@ -1170,17 +1271,29 @@ fn finish(
     options: &Options,
     kind: Option<Kind>,
     schema: Option<&'static str>,
-    written: text::Written,
+    mut written: text::Written,
     skipped: bool,
 ) -> Report {
-    let findings = text::finish(written, options.strict, |reach| {
+    // Capped as they were found (the fast path, repeated keys), or here.
+    let early = written.cap.take();
+    let mut findings = text::finish(written, options.strict, |reach| {
         let mut lines = position::Lines::reaching(bytes, reach);
         move |offset| {
             let (l, c) = lines.line_col(offset);
             place(origin, l, c)
         }
     });
-    let worst = findings.iter().map(|f| f.severity).max();
+    let cap = early.or_else(|| {
+        let mut cap = cap::Cap::new(options)?;
+        cap.apply(&mut findings);
+        Some(cap)
+    });
+    let omitted = cap.map(cap::Cap::omitted).unwrap_or_default();
+    let worst = findings
+        .iter()
+        .map(|f| f.severity)
+        .chain(omitted.iter().map(|o| o.severity))
+        .max();
     let status = if skipped {
         Status::Skipped
     } else {
@@ -1195,6 +1308,7 @@ fn finish(
         schema,
         status,
         findings,
+        omitted,
     }
 }
 
@@ -1328,8 +1442,39 @@ mod fast_path_tests {
                     );
                 }
             }
+            capped_agree(bytes, known);
         }
         fast_reports
+    }
+
+    /// With repeats capped, both paths give the full report capped after the fact: the
+    /// first findings of each kind, and the rest counted.
+    fn capped_agree(bytes: &[u8], known: Option<Kind>) {
+        let origin = Origin { line: 3, column: 5 };
+        for (others, errors) in [(Some(1), Some(2)), (None, Some(1)), (Some(0), None)] {
+            let options = Options::default();
+            let capped = Options {
+                max_repeats: others,
+                max_error_repeats: errors,
+                ..options
+            };
+            let mut expected = validate_payload(bytes, known, origin, &options);
+            if let Some(mut cap) = cap::Cap::new(&capped) {
+                cap.apply(&mut expected.findings);
+                expected.omitted = cap.omitted();
+            }
+            let what = || {
+                format!(
+                    "known {known:?}, cap {others:?}/{errors:?} on {}",
+                    String::from_utf8_lossy(bytes)
+                )
+            };
+            let slow = validate_slow(bytes, known, origin, &capped);
+            assert_eq!(slow, expected, "{}", what());
+            if let Ok(fast) = validate_fast(bytes, known, origin, &capped) {
+                assert_eq!(fast, expected, "{}", what());
+            }
+        }
     }
 
     /// The verdict-only decode (`Check<Model>`) accepts no more than the model, for every
@@ -1391,6 +1536,75 @@ mod fast_path_tests {
         assert!(
             validate_fast(&invite, None, Origin::START, &Options::default()).is_ok(),
             "{slow:#?}"
+        );
+    }
+
+    #[test]
+    fn capped_reports_list_the_first_of_each_kind_and_count_the_rest() {
+        // Features the spec lacks, each twice: an unknown value each, a repeat each the second
+        // time (the fast path).
+        let mut v = guild_invite();
+        let features: Vec<String> = (0..20).map(|i| format!("F{}", i % 10)).collect();
+        v["guild"]["features"] = json!(features);
+        let many = serde_json::to_vec(&v).unwrap_or_default();
+        // One unknown key repeated a hundred times (the slow path).
+        let repeats = vec!["\"k\":1"; 100].join(",\n");
+        let keys = format!("{{\"type\":0,\"code\":\"a\",{repeats}}}");
+        let capped = Options {
+            max_repeats: Some(2),
+            ..Options::default()
+        };
+        for (bytes, fast) in [(&many[..], true), (keys.as_bytes(), false)] {
+            assert_eq!(
+                validate_fast(bytes, None, Origin::START, &capped).is_ok(),
+                fast
+            );
+            let full = validate(bytes, None);
+            let report = validate_payload(bytes, None, Origin::START, &capped);
+            assert_eq!(report.status, full.status);
+            for severity in [Severity::Error, Severity::Warning, Severity::Note] {
+                assert_eq!(report.count(severity), full.count(severity));
+            }
+            // At most two of each kind listed, the first ones.
+            let kinds: Vec<(Code, String)> = report
+                .findings
+                .iter()
+                .map(|f| {
+                    (
+                        f.code,
+                        f.pointer().replace(|c: char| c.is_ascii_digit(), ""),
+                    )
+                })
+                .collect();
+            for k in &kinds {
+                assert!(kinds.iter().filter(|x| *x == k).count() <= 2, "{k:?}");
+            }
+            assert!(full.findings.starts_with(&report.findings[..1]));
+            let omitted: usize = report.omitted.iter().map(|o| o.count).sum();
+            assert_eq!(report.findings.len() + omitted, full.findings.len());
+        }
+        let report = validate_payload(&many, None, Origin::START, &capped);
+        let o: Vec<(Code, &str, usize)> = report
+            .omitted
+            .iter()
+            .map(|o| (o.code, o.pointer.as_str(), o.count))
+            .collect();
+        assert_eq!(
+            o,
+            [
+                (Code::UnknownEnumValue, "/guild/features/*", 18),
+                (Code::DuplicateItem, "/guild/features/*", 8)
+            ]
+        );
+        let report = validate_payload(keys.as_bytes(), None, Origin::START, &capped);
+        assert_eq!(report.omitted.len(), 1);
+        assert_eq!(
+            (
+                report.omitted[0].code,
+                report.omitted[0].pointer.as_str(),
+                report.omitted[0].count
+            ),
+            (Code::DuplicateKey, "/k", 97)
         );
     }
 

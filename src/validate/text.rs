@@ -153,6 +153,9 @@ pub(crate) struct Written {
     /// findings put in order ([`in_order`]), and only then looked at for it (a pass over
     /// every finding of a findings-heavy report, in order nearly always).
     pub late: bool,
+    /// The cap on repeated findings, when they were capped as they were found (see
+    /// [`super::cap`]).
+    pub cap: Option<super::cap::Cap>,
 }
 
 /// A finding of `code` at `offset` whose text is `span`, as [`Written`] holds it.
@@ -254,6 +257,7 @@ pub(crate) fn finish<P: FnMut(usize) -> (usize, usize)>(
         mut findings,
         texts,
         late,
+        ..
     } = written;
     if findings.is_empty() {
         // Most payloads: no buffer to share, nothing to place.

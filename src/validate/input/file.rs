@@ -974,6 +974,7 @@ pub(super) fn positioned(code: Code, line: usize, column: usize, message: String
             Status::Skipped
         },
         findings: vec![Finding::new(severity, code, "", &message).at(line, column)],
+        omitted: Vec::new(),
     }
 }
 

@@ -181,6 +181,7 @@ pub(super) fn entry_items(
             schema: None,
             status: Status::Valid,
             findings: Vec::new(),
+            omitted: Vec::new(),
         }),
         extra: extra(findings, rejected),
         entry: None,
