@@ -195,6 +195,16 @@ pub fn validate_slow(
     crate::validate::validate_slow(bytes, known, origin, options)
 }
 
+#[cfg(feature = "validate")]
+/// `report` (of every finding) capped after the fact as [`crate::validate::Options::max_repeats`]
+/// caps a report as it is made: the oracle of the capped reports in the fuzz targets.
+pub fn cap_after(
+    report: &crate::validate::Report,
+    options: &crate::validate::Options,
+) -> crate::validate::Report {
+    crate::validate::cap_after(report, options)
+}
+
 /// The decode fast path alone (src/fast.rs): `None` where it gives up and serde_json decides.
 /// For the differential tests (`tests/fast_path.rs`).
 pub fn fast_decode<'a, T: Decode<'a>>(text: &'a str) -> Option<T> {

@@ -648,6 +648,17 @@ pub fn validate_bytes(data: &[u8]) {
     let slow =
         discord_invite::__private::validate_slow(data, None, Origin::START, &Options::default());
     assert_eq!(report, slow, "fast and slow paths disagree");
+    // A report capped as it is made (`max_repeats`: the fast path and the slow path's repeated
+    // keys count the findings past the cap without writing them) is the whole report capped
+    // after the fact, on both paths.
+    for (others, errors) in [(Some(1), Some(1)), (Some(2), None)] {
+        let capped = Options::default().with_max_repeats(others, errors);
+        let expected = discord_invite::__private::cap_after(&report, &capped);
+        let r = validate_payload(data, None, Origin::START, &capped);
+        assert_eq!(r, expected, "capped {others:?}/{errors:?}");
+        let slow = discord_invite::__private::validate_slow(data, None, Origin::START, &capped);
+        assert_eq!(slow, expected, "capped slow path {others:?}/{errors:?}");
+    }
     // Pick a few kinds from the input so each run stays cheap; the fuzzer reaches them all.
     let pick = data
         .iter()

@@ -1245,6 +1245,16 @@ fn finish_raw(
     finish_after(bytes, origin, options, kind, schema, written, raw, skipped)
 }
 
+/// `report` (of every finding) capped after the fact by `options` (see `__private::cap_after`).
+pub(crate) fn cap_after(report: &Report, options: &Options) -> Report {
+    let mut capped = report.clone();
+    if let Some(mut cap) = cap::Cap::new(options) {
+        cap.apply(&mut capped.findings);
+        capped.omitted = cap.omitted();
+    }
+    capped
+}
+
 /// [`finish_raw`] after findings already `written`.
 #[allow(clippy::too_many_arguments)]
 fn finish_after(
@@ -1458,11 +1468,7 @@ mod fast_path_tests {
                 max_error_repeats: errors,
                 ..options
             };
-            let mut expected = validate_payload(bytes, known, origin, &options);
-            if let Some(mut cap) = cap::Cap::new(&capped) {
-                cap.apply(&mut expected.findings);
-                expected.omitted = cap.omitted();
-            }
+            let expected = cap_after(&validate_payload(bytes, known, origin, &options), &capped);
             let what = || {
                 format!(
                     "known {known:?}, cap {others:?}/{errors:?} on {}",
