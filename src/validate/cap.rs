@@ -17,6 +17,9 @@ use super::check::Seg;
 use super::position::push_escaped;
 use super::{Code, Finding, Omitted, Options, Severity};
 
+/// Kinds from which on a cap hashes them (fewer are compared one by one).
+const INDEX_AT: usize = 16;
+
 /// The most kinds one report tracks: findings of kinds met after these many are listed in
 /// full (the table stays small enough to be cheap to probe; the CLI tracks as many).
 pub(crate) const MAX_KINDS: usize = 10_000;
@@ -32,6 +35,23 @@ struct Kind {
     first_omitted: usize,
 }
 
+/// The most findings listed of each kind.
+struct Limits {
+    /// Warnings and notes; errors; whether `--strict` makes more of them errors.
+    others: usize,
+    errors: usize,
+    strict: bool,
+}
+
+impl Limits {
+    fn limit(&self, code: Code) -> usize {
+        match code.severity(self.strict) {
+            Severity::Error => self.errors,
+            _ => self.others,
+        }
+    }
+}
+
 /// The kinds of finding of one report so far.
 pub(crate) struct Cap {
     /// The most kept of each kind: warnings and notes, errors.
@@ -41,10 +61,9 @@ pub(crate) struct Cap {
     /// The kinds met (at most [`MAX_KINDS`]), their patterns one after another in `patterns`.
     kinds: Vec<Kind>,
     patterns: String,
-    /// Each kind's hash (randomly keyed, so that an input cannot aim for collisions) → its
-    /// index in `kinds`.
-    index: HashTable<u32>,
-    state: RandomState,
+    /// Past [`INDEX_AT`] kinds, each kind's hash (randomly keyed, so that an input cannot aim
+    /// for collisions) → its index in `kinds`; below it, the kinds are scanned.
+    index: Option<(RandomState, HashTable<u32>)>,
     /// The greatest pattern of the kinds (an index): a pattern above it is a new kind, with
     /// no lookup (the unknown fields of a sorted object, a million of them, each new).
     greatest: Option<usize>,
@@ -72,17 +91,14 @@ impl std::fmt::Debug for Cap {
 impl Cap {
     /// A cap for `options` (`None`: findings are not capped).
     pub fn new(options: &Options) -> Option<Cap> {
-        if options.max_repeats.is_none() && options.max_error_repeats.is_none() {
-            return None;
-        }
+        let limits = Cap::limits(options)?;
         Some(Cap {
-            others: options.max_repeats.unwrap_or(usize::MAX),
-            errors: options.max_error_repeats.unwrap_or(usize::MAX),
-            strict: options.strict,
+            others: limits.others,
+            errors: limits.errors,
+            strict: limits.strict,
             kinds: Vec::new(),
             patterns: String::new(),
-            index: HashTable::new(),
-            state: RandomState::default(),
+            index: None,
             greatest: None,
             recent: [None; 2],
             scratch: String::new(),
@@ -91,11 +107,24 @@ impl Cap {
         })
     }
 
-    fn limit(&self, code: Code) -> usize {
-        match code.severity(self.strict) {
-            Severity::Error => self.errors,
-            _ => self.others,
+    fn limits(options: &Options) -> Option<Limits> {
+        if options.max_repeats.is_none() && options.max_error_repeats.is_none() {
+            return None;
         }
+        Some(Limits {
+            others: options.max_repeats.unwrap_or(usize::MAX),
+            errors: options.max_error_repeats.unwrap_or(usize::MAX),
+            strict: options.strict,
+        })
+    }
+
+    fn limit(&self, code: Code) -> usize {
+        Limits {
+            others: self.others,
+            errors: self.errors,
+            strict: self.strict,
+        }
+        .limit(code)
     }
 
     /// Whether the next finding of `code` at `path` (and then `last`, a key), at `offset`, is
@@ -125,11 +154,9 @@ impl Cap {
 
     /// [`Cap::admit`] for a finding whose pointer is `pointer`.
     pub fn admit_pointer(&mut self, code: Code, pointer: &str, offset: usize) -> bool {
-        let mut pattern = std::mem::take(&mut self.scratch);
-        pattern.clear();
-        push_pointer_pattern(&mut pattern, pointer);
-        let kept = self.admit_pattern(code, &pattern, offset);
-        self.scratch = pattern;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let kept = self.admit_pattern(code, pattern_of(pointer, &mut scratch), offset);
+        self.scratch = scratch;
         kept
     }
 
@@ -157,9 +184,12 @@ impl Cap {
         if let Some(a) = a.filter(|&a| self.is(a, code, pattern)) {
             return Some(a);
         }
-        let above = self
-            .greatest
-            .is_none_or(|g| below(self.pattern(g), pattern));
+        // Few kinds are compared one by one (the greatest is then only kept up to date).
+        let few = self.kinds.len() < INDEX_AT;
+        let above = !few
+            && self
+                .greatest
+                .is_none_or(|g| below(self.pattern(g), pattern));
         let full = self.kinds.len() >= MAX_KINDS;
         if above && full {
             return None;
@@ -168,23 +198,37 @@ impl Cap {
             self.recent = [Some(b), a];
             return Some(b);
         }
-        let state = &self.state;
-        let hash = state.hash_one((code, pattern));
         if !above {
-            let (kinds, patterns) = (&self.kinds, &self.patterns);
-            let found = self.index.find(hash, |&k| {
-                let k = &kinds[k as usize];
-                k.code == code && &patterns[k.pattern.0..k.pattern.1] == pattern
-            });
-            if let Some(&k) = found {
-                self.recent = [Some(k as usize), a];
-                return Some(k as usize);
+            let found = match &self.index {
+                Some((state, index)) => {
+                    let (kinds, patterns) = (&self.kinds, &self.patterns);
+                    index
+                        .find(state.hash_one((code, pattern)), |&k| {
+                            let k = &kinds[k as usize];
+                            k.code == code && &patterns[k.pattern.0..k.pattern.1] == pattern
+                        })
+                        .map(|&k| k as usize)
+                }
+                None => (0..self.kinds.len()).find(|&k| self.is(k, code, pattern)),
+            };
+            if let Some(k) = found {
+                self.recent = [Some(k), a];
+                return Some(k);
             }
             if full {
                 return None;
             }
         }
         let k = self.kinds.len();
+        if k == 0 {
+            // Room for a payload's few kinds, allocated once.
+            self.kinds.reserve(8);
+            self.patterns.reserve(256);
+        }
+        let greatest = above
+            || self
+                .greatest
+                .is_none_or(|g| below(self.pattern(g), pattern));
         let start = self.patterns.len();
         self.patterns.push_str(pattern);
         self.kinds.push(Kind {
@@ -194,16 +238,34 @@ impl Cap {
             omitted: 0,
             first_omitted: 0,
         });
-        let (kinds, patterns) = (&self.kinds, &self.patterns);
-        self.index.insert_unique(hash, k as u32, |&k| {
-            let k = &kinds[k as usize];
-            state.hash_one((k.code, &patterns[k.pattern.0..k.pattern.1]))
-        });
-        if above {
+        self.index_kind(k);
+        if greatest {
             self.greatest = Some(k);
         }
         self.recent = [Some(k), a];
         Some(k)
+    }
+
+    /// Adds kind `k` to the index (made when there are [`INDEX_AT`] kinds).
+    fn index_kind(&mut self, k: usize) {
+        let (kinds, patterns) = (&self.kinds, &self.patterns);
+        let hash_of = |state: &RandomState, k: usize| {
+            let k = &kinds[k];
+            state.hash_one((k.code, &patterns[k.pattern.0..k.pattern.1]))
+        };
+        if self.index.is_none() && kinds.len() >= INDEX_AT {
+            let state = RandomState::default();
+            let mut index = HashTable::with_capacity(2 * INDEX_AT);
+            for j in 0..k {
+                index.insert_unique(hash_of(&state, j), j as u32, |&j| {
+                    hash_of(&state, j as usize)
+                });
+            }
+            self.index = Some((state, index));
+        }
+        if let Some((state, index)) = &mut self.index {
+            index.insert_unique(hash_of(state, k), k as u32, |&j| hash_of(state, j as usize));
+        }
     }
 
     fn admit_pattern(&mut self, code: Code, pattern: &str, offset: usize) -> bool {
@@ -227,6 +289,63 @@ impl Cap {
         }
     }
 
+    /// Whether `findings` can hold more of one kind than `options` lists: a code has more
+    /// than its limit, and so many of them have patterns of one length (a kind is a code at a
+    /// pattern). Most payloads have a few findings, of distinct codes or places: they need no
+    /// cap at all, and no pattern is written.
+    pub fn needed(options: &Options, findings: &[Finding]) -> bool {
+        let Some(limits) = Cap::limits(options) else {
+            return false;
+        };
+        let mut counts = [0usize; Code::ALL.len()];
+        let mut hot = false;
+        for f in findings {
+            match counts.get_mut(f.code as usize) {
+                Some(n) => {
+                    *n += 1;
+                    hot |= *n > limits.limit(f.code);
+                }
+                None => return true,
+            }
+        }
+        if !hot {
+            return false;
+        }
+        let hot = findings
+            .iter()
+            .filter(|f| {
+                counts
+                    .get(f.code as usize)
+                    .is_some_and(|&n| n > limits.limit(f.code))
+            })
+            .map(|f| (f.code, pattern_len(f.pointer())));
+        // On the stack for a payload's few (a findings-heavy one takes the vector).
+        let mut few = [(Code::InvalidJson, 0); 64];
+        let mut many = Vec::new();
+        let mut n = 0;
+        for kind in hot {
+            match few.get_mut(n) {
+                Some(slot) => *slot = kind,
+                None => {
+                    if many.is_empty() {
+                        many.extend_from_slice(&few);
+                    }
+                    many.push(kind);
+                }
+            }
+            n += 1;
+        }
+        let lengths = if many.is_empty() {
+            &mut few[..n]
+        } else {
+            &mut many[..]
+        };
+        lengths.sort_unstable();
+        lengths
+            .chunk_by(|a, b| a == b)
+            .any(|run| run.len() > limits.limit(run[0].0))
+    }
+
     /// Whether a finding found out of source order was of a kind not tracked (the table was
     /// full): in source order its kind might have been tracked, and its findings capped. A
     /// caller that admits findings as it finds them then gives the report up to one that caps
@@ -237,7 +356,23 @@ impl Cap {
 
     /// Caps the finished `findings` (in source order, none of them admitted before).
     pub fn apply(&mut self, findings: &mut Vec<Finding>) {
+        // A finding of a code with no more findings than its limit is kept whatever its kind:
+        // only the others need a pattern, unless the kinds could pass the most tracked (then
+        // every kind counts, in order).
+        let mut counts = [0usize; Code::ALL.len()];
+        for f in findings.iter() {
+            if let Some(n) = counts.get_mut(f.code as usize) {
+                *n += 1;
+            }
+        }
+        let every = findings.len() > MAX_KINDS;
         findings.retain(|f| {
+            let hot = counts
+                .get(f.code as usize)
+                .is_none_or(|&n| n > self.limit(f.code));
+            if !(every || hot) {
+                return true;
+            }
             let offset = f.offset().unwrap_or(0);
             self.admit_pointer(f.code, f.pointer(), offset)
         });
@@ -290,29 +425,73 @@ fn push_key_pattern(out: &mut String, k: &str) {
 
 /// Appends `pointer` with array indices (and other all-digit segments) as `*`:
 /// `/guild/features/3` becomes `/guild/features/*` (see [`Omitted::pointer`]).
+#[inline]
 pub(crate) fn push_pointer_pattern(out: &mut String, pointer: &str) {
-    // One pass over the bytes: runs without an index are copied whole.
-    let b = pointer.as_bytes();
-    let mut done = 0;
-    let mut segment: Option<usize> = None;
-    let mut digits = false;
-    for i in 0..=b.len() {
-        let c = b.get(i).copied().unwrap_or(b'/');
-        if c == b'/' {
-            if let Some(s) = segment {
-                if digits && i > s {
-                    out.push_str(&pointer[done..s]);
-                    out.push('*');
-                    done = i;
-                }
-            }
-            segment = Some(i + 1);
-            digits = true;
-        } else if !c.is_ascii_digit() {
-            digits = false;
-        }
-    }
+    let done = each_index(pointer, |before| {
+        out.push_str(before);
+        out.push('*');
+    });
     out.push_str(&pointer[done..]);
+}
+
+/// The length of `pointer`'s pattern (see [`push_pointer_pattern`]), without writing it.
+fn pattern_len(pointer: &str) -> usize {
+    let mut len = pointer.len();
+    if pointer.bytes().any(|b| b.is_ascii_digit()) {
+        let mut at = 0;
+        each_index(pointer, |before| {
+            // The index that follows `before` starts at `at + before.len()`; it ends where
+            // the next segment starts or at the end.
+            let start = at + before.len();
+            let end = pointer[start..]
+                .find('/')
+                .map_or(pointer.len(), |e| start + e);
+            len -= end - start - 1;
+            at = end;
+        });
+    }
+    len
+}
+
+/// `pointer`'s pattern (see [`push_pointer_pattern`]): `pointer` itself when it has no
+/// all-digit segment (most pointers), else written to `scratch`.
+fn pattern_of<'p>(pointer: &'p str, scratch: &'p mut String) -> &'p str {
+    if !pointer.bytes().any(|b| b.is_ascii_digit()) {
+        return pointer; // most pointers: no index, no digit at all
+    }
+    let mut built = false;
+    let done = each_index(pointer, |before| {
+        if !built {
+            scratch.clear();
+            built = true;
+        }
+        scratch.push_str(before);
+        scratch.push('*');
+    });
+    if !built {
+        return pointer;
+    }
+    scratch.push_str(&pointer[done..]);
+    scratch
+}
+
+/// Calls `index` for each all-digit segment of `pointer` with the text since the previous one
+/// (or the start) up to it; returns where the text after the last one starts. A segment is
+/// looked at up to its first byte that is not a digit: one byte, for most.
+#[inline]
+fn each_index(pointer: &str, mut index: impl FnMut(&str)) -> usize {
+    let b = pointer.as_bytes();
+    let (mut done, mut at) = (0, 0);
+    while let Some(slash) = memchr::memchr(b'/', &b[at..]) {
+        let start = at + slash + 1;
+        let end = memchr::memchr(b'/', &b[start..]).map_or(b.len(), |e| start + e);
+        if end > start && b[start..end].iter().all(u8::is_ascii_digit) {
+            index(&pointer[done..start]);
+            done = end;
+        }
+        at = end;
+    }
+    done
 }
 
 #[cfg(test)]
@@ -362,5 +541,82 @@ mod tests {
         let mut out = String::new();
         push_pointer_pattern(&mut out, "/guild/features/12/x/0a/");
         assert_eq!(out, "/guild/features/*/x/0a/");
+    }
+
+    /// Every all-digit segment as `*`, byte by byte: what [`pattern_of`] must write (text
+    /// before the first `/`, which a pointer has not, is kept).
+    fn reference(pointer: &str) -> String {
+        pointer
+            .split('/')
+            .enumerate()
+            .map(|(i, seg)| {
+                if i == 0 {
+                    return seg;
+                }
+                if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+                    "*"
+                } else {
+                    seg
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    #[test]
+    fn kinds_past_the_most_tracked_are_kept_whole() {
+        let options = Options::default().with_max_repeats(Some(1), None);
+        // Kinds in order, each above the ones before (no hash for them), then out of order.
+        for sorted in [true, false] {
+            let mut cap = Cap::new(&options).unwrap_or_else(|| unreachable!());
+            let name = |i: usize| {
+                let i = if sorted {
+                    i
+                } else {
+                    (i * 7_919) % (MAX_KINDS + 10)
+                };
+                format!("/k{i:07}")
+            };
+            for i in 0..MAX_KINDS + 10 {
+                assert!(cap.admit_pointer(Code::UnknownField, &name(i), i), "{i}");
+            }
+            // A tracked kind again: capped. An untracked one: kept, every time.
+            assert!(!cap.admit_pointer(Code::UnknownField, &name(3), 20_000));
+            for _ in 0..3 {
+                assert!(cap.admit_pointer(Code::UnknownField, &name(MAX_KINDS + 5), 20_001));
+            }
+            assert!(!cap.unsure());
+            // Out of order, of a kind not tracked: the cap cannot say it kept the first.
+            assert!(cap.admit_pointer(Code::UnknownField, &name(MAX_KINDS + 6), 5));
+            assert!(cap.unsure());
+            let omitted = cap.omitted();
+            assert_eq!(omitted.len(), 1);
+            assert_eq!(
+                (omitted[0].pointer.as_str(), omitted[0].count),
+                (&*name(3), 1)
+            );
+        }
+    }
+
+    #[test]
+    fn patterns_are_written_as_the_reference_writes_them() {
+        for p in ["", "/", "/a", "/12", "/a/0/b/123/", "/0/0", "x0/1", "/é/42"] {
+            assert_eq!(pattern_len(p), reference(p).len(), "{p:?}");
+        }
+        let parts = ["", "0", "12", "a", "1a", "a1", "~1", "é", "007", "*"];
+        let mut scratch = String::from("stale");
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for p in [
+                        format!("/{a}/{b}/{c}"),
+                        format!("{a}/{b}"),
+                        format!("/{a}{b}//{c}/"),
+                    ] {
+                        assert_eq!(pattern_of(&p, &mut scratch), reference(&p), "{p:?}");
+                    }
+                }
+            }
+        }
     }
 }

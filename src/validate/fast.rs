@@ -151,11 +151,18 @@ pub(crate) struct Fast<'s, 'a> {
     /// and the root's sibling variants.
     siblings: [Id; 2],
     n_siblings: usize,
-    /// The cap on repeated findings (`None`: every finding is kept). The scanner finds the
-    /// findings of one kind in source order (only an object's missing properties are found
-    /// late, each at its object's end, so in order among themselves), so it keeps the first.
-    pub cap: Option<Cap>,
+    /// The options of the cap on repeated findings (`None`: every finding is kept), and the
+    /// cap, made once the payload has [`CAP_AT`] findings: a smaller report is capped when it
+    /// is done, if it needs it (`Cap::needed`). The scanner finds the findings of one kind in
+    /// source order (only an object's missing properties are found late, each at its object's
+    /// end, so in order among themselves), so it keeps the first.
+    pub cap_with: Option<super::Options>,
+    cap: Option<Box<Cap>>,
 }
+
+/// The findings a payload has before its findings are capped as they are found (the ones
+/// before are capped then, in the order they were found).
+const CAP_AT: usize = 256;
 
 /// The common member: a key that is property `pi` of `s` (`None`: no property), not seen
 /// before in this object (`seen`, whose bit it sets) and not deprecated, so it needs no
@@ -223,6 +230,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             closed_at: usize::MAX,
             siblings: [0; 2],
             n_siblings: 0,
+            cap_with: None,
             cap: None,
         }
     }
@@ -342,7 +350,8 @@ impl<'s, 'a> Fast<'s, 'a> {
             findings: std::mem::take(&mut self.out),
             texts: std::mem::take(&mut self.texts),
             late: std::mem::take(&mut self.late),
-            cap: self.cap.take(),
+            // A cap not yet asked is applied to the finished report, if it needs it.
+            cap: self.cap.take().map(|cap| *cap),
         }
     }
 
@@ -351,6 +360,31 @@ impl<'s, 'a> Fast<'s, 'a> {
     fn found(&mut self, code: Code, offset: usize, span: Span) {
         self.late |= self.out.last().is_some_and(|l| l.offset() > Some(offset));
         self.out.push(found(code, offset, span));
+        if self.out.len() == CAP_AT && self.cap.is_none() && self.cap_with.is_some() {
+            self.start_capping();
+        }
+    }
+
+    /// Whether the cap met a finding out of order that it could not place (see
+    /// `Cap::unsure`): the report is then left to the slow path.
+    pub fn unsure(&self) -> bool {
+        self.cap.as_ref().is_some_and(|cap| cap.unsure())
+    }
+
+    /// From now on, findings are capped as they are found; the ones found so far are capped
+    /// now, in the order they were found (as they would have been one by one).
+    #[cold]
+    #[inline(never)]
+    fn start_capping(&mut self) {
+        let Some(mut cap) = self.cap_with.as_ref().and_then(Cap::new) else {
+            return;
+        };
+        let texts = &self.texts;
+        self.out.retain(|f| {
+            let offset = f.offset().unwrap_or(0);
+            cap.admit_pointer(f.code, texts.pointer_of(f), offset)
+        });
+        self.cap = Some(Box::new(cap));
     }
 
     fn report(&mut self, code: Code, offset: usize, message: String) {
@@ -767,7 +801,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                     Some(pi) => seen & (1 << pi) != 0,
                     None => self.is_undeclared(base, r),
                 };
-                let admitted = |cap: &mut Option<Cap>, path: &[Seg<'_>]| {
+                let admitted = |cap: &mut Option<Box<Cap>>, path: &[Seg<'_>]| {
                     cap.as_mut()
                         .is_none_or(|c| c.admit(Code::MissingRequired, path, Some(r), start))
                 };

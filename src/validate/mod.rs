@@ -597,6 +597,7 @@ pub struct Omitted {
 /// discord_invite::validate::push_pointer_pattern(&mut out, "/guild/features/3");
 /// assert_eq!(out, "/guild/features/*");
 /// ```
+#[inline]
 pub fn push_pointer_pattern(out: &mut String, pointer: &str) {
     cap::push_pointer_pattern(out, pointer);
 }
@@ -743,7 +744,8 @@ fn validate_fast(
     }
     let spec = Spec::get();
     let mut scan = fast::Fast::new(spec, text);
-    scan.cap = cap::Cap::new(options);
+    scan.cap_with =
+        Some(*options).filter(|o| o.max_repeats.is_some() || o.max_error_repeats.is_some());
     scan.root_object()?;
     let first = scan.first_member();
     // The kind: the context's, else `--kind`'s (an envelope would beat it: checked below), else
@@ -800,7 +802,7 @@ fn validate_fast(
     if known.is_none() && options.kind.is_none() && !remembered && scan.top_keys & top::CODE == 0 {
         return Err(Bail); // the shape says something else than an invite
     }
-    if scan.cap.as_ref().is_some_and(cap::Cap::unsure) {
+    if scan.unsure() {
         return Err(Bail); // capped out of order (see `Cap::unsure`)
     }
     Ok(finish(
@@ -958,8 +960,8 @@ fn repeated_keys(
     // A key repeated many times has one message for all its repeats: formatted once, and
     // written once into the report's text.
     // In source order here: capped as they are written (a million repeats of one key are
-    // counted, not written).
-    let mut cap = cap::Cap::new(options);
+    // counted, not written); a small report is capped when it is done, if it needs it.
+    let mut cap = cap::Cap::new(options).filter(|_| duplicates.len() + others.len() > CAP_AT);
     let mut admit = |code: Code, pointer: &str, offset: usize| {
         cap.as_mut()
             .is_none_or(|c| c.admit_pointer(code, pointer, offset))
@@ -1095,6 +1097,9 @@ fn restates_decode_error(code: Code) -> bool {
             | Code::UnknownEnumValue
     )
 }
+
+/// The findings a payload of repeated keys has before they are capped as they are written.
+const CAP_AT: usize = 256;
 
 /// Payloads from this size on are sniffed for a gateway envelope before they are parsed.
 const SNIFF_AT: usize = 1024;
@@ -1294,6 +1299,9 @@ fn finish(
         }
     });
     let cap = early.or_else(|| {
+        if !cap::Cap::needed(options, &findings) {
+            return None;
+        }
         let mut cap = cap::Cap::new(options)?;
         cap.apply(&mut findings);
         Some(cap)
@@ -1612,6 +1620,43 @@ mod fast_path_tests {
             ),
             (Code::DuplicateKey, "/k", 97)
         );
+    }
+
+    #[test]
+    fn capped_reports_past_the_most_tracked_kinds_are_the_whole_report_capped() {
+        let unknown: Vec<String> = (0..cap::MAX_KINDS + 50)
+            .map(|i| format!("\"u{i:06}\":1"))
+            .collect();
+        let items = vec!["{\"zz\":1}"; 30].join(",");
+        // After the kinds run out: a kind repeated (unknown in array items), and an object's
+        // missing fields found at its end, of kinds not tracked (the fast path leaves it).
+        let base = r#"{"type":0,"code":"a","guild_id":"1","expires_at":null,"channel":{"id":"1","type":0,"name":"g"},"guild":{"id":"1","name":"g"},"#;
+        let at_top = format!("{base}{},\"list\":[{items}]}}", unknown.join(","));
+        let in_guild = format!(
+            "{{\"type\":0,\"code\":\"a\",\"guild\":{{{}}}}}",
+            unknown.join(",")
+        );
+        let options = Options::default().with_max_repeats(Some(2), Some(2));
+        for (doc, fast) in [(&at_top, true), (&in_guild, false)] {
+            let bytes = doc.as_bytes();
+            assert_eq!(
+                validate_fast(bytes, None, Origin::START, &options).is_ok(),
+                fast
+            );
+            let full = validate(bytes, None);
+            let capped = validate_payload(bytes, None, Origin::START, &options);
+            assert_eq!(capped, cap_after(&full, &options));
+            assert_eq!(validate_slow(bytes, None, Origin::START, &options), capped);
+            let listed = |r: &Report| {
+                r.findings
+                    .iter()
+                    .filter(|f| f.code == Code::UnknownField)
+                    .count()
+            };
+            // Every unknown key is a kind of its own: none left out; `zz` is past the tracked
+            // kinds, so its 30 are listed too.
+            assert_eq!(listed(&capped), listed(&full));
+        }
     }
 
     /// Every path to a value in `v`.

@@ -175,6 +175,16 @@ pub(crate) fn found(code: Code, offset: usize, span: Span) -> Finding {
     }
 }
 
+impl Texts {
+    /// The pointer of a finding written here and not yet finished ([`found`]).
+    pub fn pointer_of(&self, f: &Finding) -> &str {
+        let chunk = f.line.map_or(0, |l| l.get() - 1);
+        let buf = self.full.get(chunk).unwrap_or(&self.cur);
+        let (a, b) = f.text.pointer;
+        buf.get(a as usize..b as usize).unwrap_or_default()
+    }
+}
+
 impl Written {
     /// Adds a finding.
     pub fn push(&mut self, code: Code, offset: usize, pointer: &str, message: &str) {
