@@ -267,6 +267,32 @@ fn dangling_ref_is_rejected() {
     );
 }
 
+/// Fuzz finding (`sync_reader`, 2026-12-04): a `$ref` inside a security scheme's body was
+/// copied into the subset without being followed, so the subset was not self-contained.
+#[test]
+fn refs_inside_a_kept_security_scheme_are_followed() {
+    let spec = |scheme: Value| {
+        json!({"openapi": "3.1.0", "info": {}, "paths": {"/invites/{code}": {"get": {
+            "security": [{"OAuth2": []}], "responses": {}}}},
+            "components": {"securitySchemes": {"OAuth2": scheme},
+                "schemas": {"Scopes": {"type": "object"}, "Unrelated": {"type": "string"}}}})
+    };
+    let with_ref = spec(json!({"type": "oauth2", "flows": {"implicit": {
+        "x-scopes": {"$ref": "#/components/schemas/Scopes"}}}}));
+    let subset = sync::extract_subset(&with_ref).unwrap();
+    assert_eq!(
+        subset["components"]["schemas"],
+        json!({"Scopes": {"type": "object"}})
+    );
+    let dangling = spec(json!({"type": "oauth2", "flows": {"implicit": {
+        "x-scopes": {"$ref": "#/components/schemas/Missing"}}}}));
+    let err = sync::extract_subset(&dangling).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "dangling `$ref` \"#/components/schemas/Missing\" (in components.securitySchemes.OAuth2): the spec is not self-contained"
+    );
+}
+
 #[test]
 fn spec_without_invite_paths_is_rejected() {
     let err = malformed("no-invite-paths.json").unwrap_err();

@@ -92,28 +92,8 @@ pub fn extract_subset(spec: &Value) -> Result<Value, SyncError> {
             pending.push((format!("#/components/schemas/{name}"), String::new()));
         }
     }
-    let mut seen: BTreeSet<(String, String)> = BTreeSet::new(); // (kind, name)
-    while let Some((reference, found_in)) = pending.pop() {
-        let (kind, name) = parse_ref(&reference).ok_or_else(|| SyncError::DanglingRef {
-            reference: reference.clone(),
-            found_in: found_in.clone(),
-        })?;
-        if seen.contains(&(kind.clone(), name.clone())) {
-            continue;
-        }
-        let body = components
-            .get(&kind)
-            .and_then(|m| m.get(&name))
-            .ok_or_else(|| SyncError::DanglingRef {
-                reference: reference.clone(),
-                found_in: found_in.clone(),
-            })?;
-        let here = format!("components.{kind}.{name}");
-        collect_refs(body, &mut |r| pending.push((r.to_owned(), here.clone())));
-        seen.insert((kind, name));
-    }
-
-    // Security schemes named by the kept operations (and a top-level `security`, if any).
+    // Security schemes named by the kept operations (and a top-level `security`, if any):
+    // roots of the closure too (a scheme's body may hold `$ref`s, followed like any other).
     let mut schemes: BTreeSet<String> = BTreeSet::new();
     let mut add_security = |sec: &Value| {
         for requirement in sec.as_array().into_iter().flatten() {
@@ -133,17 +113,31 @@ pub fn extract_subset(spec: &Value) -> Result<Value, SyncError> {
         }
     }
     for scheme in &schemes {
-        let exists = components
-            .get("securitySchemes")
-            .and_then(|m| m.get(scheme))
-            .is_some();
-        if !exists {
-            return Err(SyncError::DanglingRef {
-                reference: format!("#/components/securitySchemes/{scheme}"),
-                found_in: "an operation's `security`".into(),
-            });
+        let escaped = scheme.replace('~', "~0").replace('/', "~1");
+        pending.push((
+            format!("#/components/securitySchemes/{escaped}"),
+            "an operation's `security`".into(),
+        ));
+    }
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new(); // (kind, name)
+    while let Some((reference, found_in)) = pending.pop() {
+        let (kind, name) = parse_ref(&reference).ok_or_else(|| SyncError::DanglingRef {
+            reference: reference.clone(),
+            found_in: found_in.clone(),
+        })?;
+        if seen.contains(&(kind.clone(), name.clone())) {
+            continue;
         }
-        seen.insert(("securitySchemes".into(), scheme.clone()));
+        let body = components
+            .get(&kind)
+            .and_then(|m| m.get(&name))
+            .ok_or_else(|| SyncError::DanglingRef {
+                reference: reference.clone(),
+                found_in: found_in.clone(),
+            })?;
+        let here = format!("components.{kind}.{name}");
+        collect_refs(body, &mut |r| pending.push((r.to_owned(), here.clone())));
+        seen.insert((kind, name));
     }
 
     detect_ref_cycles(components, &seen)?;
