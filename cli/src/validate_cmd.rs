@@ -289,6 +289,9 @@ struct ChunkOut {
 /// What workers need to know.
 struct Job {
     options: Options,
+    /// `options` with repeats capped as the output prints them (human output with limits,
+    /// Markdown), for payloads of at least [`CAP_FROM`] bytes.
+    capped: Option<Options>,
     format: Format,
     style: Style,
     limits: Limits,
@@ -341,7 +344,11 @@ impl Job {
         let mut late = Late::new();
         let default = Location::default();
         for i in range {
-            let report = batch.report(i, &self.options);
+            let options = match &self.capped {
+                Some(capped) if batch.payload(i).len() >= CAP_FROM => capped,
+                _ => &self.options,
+            };
+            let report = batch.report(i, options);
             counts.add(&report);
             let location = batch.location(i).unwrap_or(&default);
             match (self.format, &mut findings) {
@@ -412,6 +419,11 @@ impl Job {
         (out, late)
     }
 }
+
+/// Payloads from this size on are validated with repeats capped (human output and Markdown):
+/// a smaller one cannot hold enough findings for their memory to matter, and is spared the
+/// cap's check (2 % of the work on a corpus of invites).
+const CAP_FROM: usize = 64 * 1024;
 
 /// Sends `slot` to the main thread (`false`: it is gone). While the channel is full (the
 /// workers are behind), the reader thread parses HAR batches still waiting for a worker,
@@ -500,14 +512,15 @@ pub fn run(args: Args) -> ExitCode {
             errors: limit(args.max_error_repeats),
         },
     };
-    let mut options = Options::new(args.kind, args.strict);
-    if args.format == Format::Markdown || (args.format == Format::Human && !limits.unlimited()) {
-        // Only the first few of each kind are printed, and the rest counted: the validator
-        // counts them without writing them (a million repeats cost counts, not findings).
-        options = options.with_max_repeats(limits.others, limits.errors);
-    }
+    let options = Options::new(args.kind, args.strict);
+    // Only the first few of each kind are printed, and the rest counted: the validator counts
+    // them without writing them (a million repeats cost counts, not findings).
+    let capped = (args.format == Format::Markdown
+        || (args.format == Format::Human && !limits.unlimited()))
+    .then(|| options.with_max_repeats(limits.others, limits.errors));
     let job = Arc::new(Job {
         options,
+        capped,
         format: args.format,
         style,
         limits,
@@ -1040,6 +1053,42 @@ mod tests {
         assert_eq!(batch.len(), 2);
     }
 
+    #[test]
+    fn human_output_caps_the_repeats_of_large_payloads_only() {
+        let job = Job {
+            options: Options::default(),
+            capped: Some(Options::default().with_max_repeats(Some(5), Some(50))),
+            format: Format::Human,
+            style: Style {
+                color: false,
+                verbose: false,
+            },
+            limits: Limits {
+                others: Some(5),
+                errors: Some(50),
+            },
+            ..json_job(PIECES_AT, json_out::PIECE_FINDINGS, BACKLOG_BYTES)
+        };
+        // One key repeated on every line: a `duplicate-key` finding each.
+        let repeats = |n: usize| {
+            let lines = vec!["\"k\":1"; n].join(",\n");
+            one_batch(format!("{{\"type\":0,\"code\":\"a\",{lines}}}"))
+        };
+        let kept = |batch: Arc<Batch>| {
+            let (mut early, mut pause) = (|_: Vec<u8>| {}, || {});
+            let (out, _) = job.run(batch, None, true, &mut early, &mut pause);
+            out.findings.map_or(0, |f| f.findings())
+        };
+        // Under `CAP_FROM` bytes: every finding is in the report (the CLI counts them).
+        let small = repeats(1_000);
+        assert!(small.payload(0).len() < CAP_FROM);
+        assert!(kept(small) > 1_000);
+        // From it on: the validator lists five of the kind and counts the rest.
+        let large = repeats(20_000);
+        assert!(large.payload(0).len() >= CAP_FROM);
+        assert!(kept(large) < 20, "the validator did not cap");
+    }
+
     /// A document with `n` unknown fields, as a one-payload batch.
     fn unknown_fields(n: usize) -> Arc<Batch> {
         let members: Vec<String> = (0..n).map(|i| format!("\"k{i:05}\":1")).collect();
@@ -1054,6 +1103,7 @@ mod tests {
     fn json_job(pieces_at: usize, piece: usize, bound: usize) -> Job {
         Job {
             options: Options::default(),
+            capped: None,
             format: Format::Json,
             style: Style {
                 color: false,
