@@ -17,6 +17,10 @@ use super::check::Seg;
 use super::position::push_escaped;
 use super::{Code, Finding, Omitted, Options, Severity};
 
+/// The findings a payload has before they are capped as they are found (the fast path, the
+/// slow path's repeated keys); a smaller report is capped when it is done ([`Cap::finished`]).
+pub(crate) const CAP_AT: usize = 256;
+
 /// Kinds from which on a cap hashes them (fewer are compared one by one).
 const INDEX_AT: usize = 16;
 
@@ -36,6 +40,7 @@ struct Kind {
 }
 
 /// The most findings listed of each kind.
+#[derive(Debug)]
 struct Limits {
     /// Warnings and notes; errors; whether `--strict` makes more of them errors.
     others: usize,
@@ -54,10 +59,7 @@ impl Limits {
 
 /// The kinds of finding of one report so far.
 pub(crate) struct Cap {
-    /// The most kept of each kind: warnings and notes, errors.
-    others: usize,
-    errors: usize,
-    strict: bool,
+    limits: Limits,
     /// The kinds met (at most [`MAX_KINDS`]), their patterns one after another in `patterns`.
     kinds: Vec<Kind>,
     patterns: String,
@@ -81,8 +83,7 @@ pub(crate) struct Cap {
 impl std::fmt::Debug for Cap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Cap")
-            .field("others", &self.others)
-            .field("errors", &self.errors)
+            .field("limits", &self.limits)
             .field("kinds", &self.kinds.len())
             .finish_non_exhaustive()
     }
@@ -91,11 +92,12 @@ impl std::fmt::Debug for Cap {
 impl Cap {
     /// A cap for `options` (`None`: findings are not capped).
     pub fn new(options: &Options) -> Option<Cap> {
-        let limits = Cap::limits(options)?;
-        Some(Cap {
-            others: limits.others,
-            errors: limits.errors,
-            strict: limits.strict,
+        Cap::limits(options).map(Cap::with)
+    }
+
+    fn with(limits: Limits) -> Cap {
+        Cap {
+            limits,
             kinds: Vec::new(),
             patterns: String::new(),
             index: None,
@@ -104,7 +106,7 @@ impl Cap {
             scratch: String::new(),
             reach: 0,
             unsure: false,
-        })
+        }
     }
 
     fn limits(options: &Options) -> Option<Limits> {
@@ -116,15 +118,6 @@ impl Cap {
             errors: options.max_error_repeats.unwrap_or(usize::MAX),
             strict: options.strict,
         })
-    }
-
-    fn limit(&self, code: Code) -> usize {
-        Limits {
-            others: self.others,
-            errors: self.errors,
-            strict: self.strict,
-        }
-        .limit(code)
     }
 
     /// Whether the next finding of `code` at `path` (and then `last`, a key), at `offset`, is
@@ -269,7 +262,7 @@ impl Cap {
     }
 
     fn admit_pattern(&mut self, code: Code, pattern: &str, offset: usize) -> bool {
-        let limit = self.limit(code);
+        let limit = self.limits.limit(code);
         let before = offset < self.reach;
         self.reach = self.reach.max(offset);
         let Some(k) = self.kind(code, pattern) else {
@@ -289,61 +282,33 @@ impl Cap {
         }
     }
 
-    /// Whether `findings` can hold more of one kind than `options` lists: a code has more
-    /// than its limit, and so many of them have patterns of one length (a kind is a code at a
-    /// pattern). Most payloads have a few findings, of distinct codes or places: they need no
-    /// cap at all, and no pattern is written.
-    pub fn needed(options: &Options, findings: &[Finding]) -> bool {
-        let Some(limits) = Cap::limits(options) else {
-            return false;
+    /// Caps the finished `findings` (in source order, none of them admitted before) if they
+    /// can hold more of one kind than `options` lists: a code has more than its limit, and so
+    /// many of them have patterns of one length (a kind is a code at a pattern). Most payloads
+    /// have a few findings, of distinct codes or places: they need no cap at all (`None`), and
+    /// no pattern is written.
+    pub fn finished(options: &Options, findings: &mut Vec<Finding>) -> Option<Cap> {
+        let limits = Cap::limits(options)?;
+        let counts = code_counts(findings);
+        let over = |f: &Finding| {
+            counts
+                .get(f.code as usize)
+                .is_none_or(|&n| n > limits.limit(f.code))
         };
-        let mut counts = [0usize; Code::ALL.len()];
-        let mut hot = false;
-        for f in findings {
-            match counts.get_mut(f.code as usize) {
-                Some(n) => {
-                    *n += 1;
-                    hot |= *n > limits.limit(f.code);
-                }
-                None => return true,
-            }
-        }
-        if !hot {
-            return false;
-        }
-        let hot = findings
+        let mut lengths: Vec<(Code, usize)> = findings
             .iter()
-            .filter(|f| {
-                counts
-                    .get(f.code as usize)
-                    .is_some_and(|&n| n > limits.limit(f.code))
-            })
-            .map(|f| (f.code, pattern_len(f.pointer())));
-        // On the stack for a payload's few (a findings-heavy one takes the vector).
-        let mut few = [(Code::InvalidJson, 0); 64];
-        let mut many = Vec::new();
-        let mut n = 0;
-        for kind in hot {
-            match few.get_mut(n) {
-                Some(slot) => *slot = kind,
-                None => {
-                    if many.is_empty() {
-                        many.extend_from_slice(&few);
-                    }
-                    many.push(kind);
-                }
-            }
-            n += 1;
-        }
-        let lengths = if many.is_empty() {
-            &mut few[..n]
-        } else {
-            &mut many[..]
-        };
+            .filter(|f| over(f))
+            .map(|f| (f.code, pattern_len(f.pointer())))
+            .collect();
         lengths.sort_unstable();
-        lengths
+        let needed = lengths
             .chunk_by(|a, b| a == b)
-            .any(|run| run.len() > limits.limit(run[0].0))
+            .any(|run| run.len() > limits.limit(run[0].0));
+        needed.then(|| {
+            let mut cap = Cap::with(limits);
+            cap.apply_counted(findings, &counts);
+            cap
+        })
     }
 
     /// Whether a finding found out of source order was of a kind not tracked (the table was
@@ -354,22 +319,23 @@ impl Cap {
         self.unsure
     }
 
-    /// Caps the finished `findings` (in source order, none of them admitted before).
+    /// Caps the finished `findings` (in source order, none of them admitted before), whether
+    /// or not they need it.
     pub fn apply(&mut self, findings: &mut Vec<Finding>) {
+        let counts = code_counts(findings);
+        self.apply_counted(findings, &counts);
+    }
+
+    /// [`Cap::apply`], the findings of each code counted (`counts`).
+    fn apply_counted(&mut self, findings: &mut Vec<Finding>, counts: &[usize]) {
         // A finding of a code with no more findings than its limit is kept whatever its kind:
         // only the others need a pattern, unless the kinds could pass the most tracked (then
         // every kind counts, in order).
-        let mut counts = [0usize; Code::ALL.len()];
-        for f in findings.iter() {
-            if let Some(n) = counts.get_mut(f.code as usize) {
-                *n += 1;
-            }
-        }
         let every = findings.len() > MAX_KINDS;
         findings.retain(|f| {
             let hot = counts
                 .get(f.code as usize)
-                .is_none_or(|&n| n > self.limit(f.code));
+                .is_none_or(|&n| n > self.limits.limit(f.code));
             if !(every || hot) {
                 return true;
             }
@@ -386,7 +352,7 @@ impl Cap {
             .filter(|k| k.omitted > 0)
             .map(|k| {
                 let o = Omitted {
-                    severity: k.code.severity(self.strict),
+                    severity: k.code.severity(self.limits.strict),
                     code: k.code,
                     pointer: self.patterns[k.pattern.0..k.pattern.1].to_owned(),
                     count: k.omitted,
@@ -401,6 +367,17 @@ impl Cap {
         });
         omitted.into_iter().map(|(_, o)| o).collect()
     }
+}
+
+/// How many of `findings` there are of each code (indexed by the code).
+fn code_counts(findings: &[Finding]) -> [usize; Code::ALL.len()] {
+    let mut counts = [0; Code::ALL.len()];
+    for f in findings {
+        if let Some(n) = counts.get_mut(f.code as usize) {
+            *n += 1;
+        }
+    }
+    counts
 }
 
 /// `a < b`, byte by byte: patterns are short, and most differ near their end (a loop beats

@@ -236,8 +236,10 @@ pub(crate) fn undeclared_member(
     key: &str,
     siblings: &[Id],
 ) -> Option<(Code, String)> {
+    let code = undeclared_member_code(spec, s, key, siblings)?;
     let mut message = String::new();
-    undeclared_member_into(spec, s, key, siblings, &mut message).map(|code| (code, message))
+    undeclared_message_into(spec, s, key, siblings, code, &mut message);
+    Some((code, message))
 }
 
 /// Whether [`undeclared_member`] reports `key` (not a property of `s`).
@@ -246,7 +248,7 @@ pub(crate) fn undeclared_is_reported(s: &Schema, key: &str) -> bool {
     !(matches!(s.additional, Some(Some(_))) || s.free_form) || is_legacy_field(key)
 }
 
-/// The code of [`undeclared_member_into`]'s finding, without its message.
+/// The code of [`undeclared_member`]'s finding, without its message.
 pub(crate) fn undeclared_member_code(
     spec: &Spec,
     s: &Schema,
@@ -266,19 +268,6 @@ pub(crate) fn undeclared_member_code(
         return Some(Code::WrongVariantField);
     }
     Some(Code::UnknownField)
-}
-
-/// [`undeclared_member`], its message appended to `out`.
-pub(crate) fn undeclared_member_into(
-    spec: &Spec,
-    s: &Schema,
-    key: &str,
-    siblings: &[Id],
-    out: &mut String,
-) -> Option<Code> {
-    let code = undeclared_member_code(spec, s, key, siblings)?;
-    undeclared_message_into(spec, s, key, siblings, code, out);
-    Some(code)
 }
 
 /// The message of [`undeclared_member_code`]'s finding `code`, appended to `out`.

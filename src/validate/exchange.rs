@@ -511,13 +511,7 @@ pub(crate) fn apply(report: &mut Report, extra: &Extra) {
         }
     }
     report.findings = findings;
-    let worst = report
-        .findings
-        .iter()
-        .map(|f| f.severity)
-        .chain(report.omitted.iter().map(|o| o.severity))
-        .max();
-    report.status = match worst {
+    report.status = match super::worst(&report.findings, &report.omitted) {
         Some(Severity::Error) => Status::Error,
         Some(Severity::Warning) => Status::Warning,
         _ if report.status == Status::Skipped && !replaced => Status::Skipped,

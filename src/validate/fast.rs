@@ -20,7 +20,7 @@
 //! slow path wherever it does not bail, which `tests` (and the `validate_bytes` fuzz target)
 //! check over every payload they have.
 
-use super::cap::Cap;
+use super::cap::{Cap, CAP_AT};
 use super::check::{
     deprecated_message, missing_message, pointer_len, pointer_of, property_index, push_pointer,
     push_repeat_message, scalar_findings, too_long_message, type_finding, undeclared_is_reported,
@@ -153,16 +153,12 @@ pub(crate) struct Fast<'s, 'a> {
     n_siblings: usize,
     /// The options of the cap on repeated findings (`None`: every finding is kept), and the
     /// cap, made once the payload has [`CAP_AT`] findings: a smaller report is capped when it
-    /// is done, if it needs it (`Cap::needed`). The scanner finds the findings of one kind in
+    /// is done, if it needs it (`Cap::finished`). The scanner finds the findings of one kind in
     /// source order (only an object's missing properties are found late, each at its object's
     /// end, so in order among themselves), so it keeps the first.
     pub cap_with: Option<super::Options>,
     cap: Option<Box<Cap>>,
 }
-
-/// The findings a payload has before its findings are capped as they are found (the ones
-/// before are capped then, in the order they were found).
-const CAP_AT: usize = 256;
 
 /// The common member: a key that is property `pi` of `s` (`None`: no property), not seen
 /// before in this object (`seen`, whose bit it sets) and not deprecated, so it needs no
@@ -365,6 +361,16 @@ impl<'s, 'a> Fast<'s, 'a> {
         }
     }
 
+    /// Whether a finding of `code` at the current path (and then `last`, a key), at `offset`,
+    /// is kept (see [`Cap::admit`]); always, until capping starts.
+    #[inline]
+    fn admits(&mut self, code: Code, last: Option<&str>, offset: usize) -> bool {
+        match &mut self.cap {
+            Some(cap) => cap.admit(code, &self.stacks.path, last, offset),
+            None => true,
+        }
+    }
+
     /// Whether the cap met a finding out of order that it could not place (see
     /// `Cap::unsure`): the report is then left to the slow path.
     pub fn unsure(&self) -> bool {
@@ -401,10 +407,8 @@ impl<'s, 'a> Fast<'s, 'a> {
         len: usize,
         message: impl FnOnce(&mut String),
     ) {
-        if let Some(cap) = &mut self.cap {
-            if !cap.admit(code, &self.stacks.path, None, offset) {
-                return;
-            }
+        if !self.admits(code, None, offset) {
+            return;
         }
         self.report_maybe(offset, len, |out| {
             message(out);
@@ -775,10 +779,8 @@ impl<'s, 'a> Fast<'s, 'a> {
                 let Some(code) = undeclared_member_code(spec, s, key, siblings) else {
                     return Ok((None, false));
                 };
-                if let Some(cap) = &mut self.cap {
-                    if !cap.admit(code, &self.stacks.path, None, key_start) {
-                        return Ok((None, false));
-                    }
+                if !self.admits(code, None, key_start) {
+                    return Ok((None, false));
                 }
                 self.report_maybe(key_start, key.len() + s.unknown_suffix.len() + 1, |out| {
                     undeclared_message_into(spec, s, key, siblings, code, out);
@@ -801,11 +803,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                     Some(pi) => seen & (1 << pi) != 0,
                     None => self.is_undeclared(base, r),
                 };
-                let admitted = |cap: &mut Option<Box<Cap>>, path: &[Seg<'_>]| {
-                    cap.as_mut()
-                        .is_none_or(|c| c.admit(Code::MissingRequired, path, Some(r), start))
-                };
-                if !present && admitted(&mut self.cap, &self.stacks.path) {
+                if !present && self.admits(Code::MissingRequired, Some(r), start) {
                     let mut pointer = pointer_of("", &self.stacks.path);
                     pointer.push('/');
                     push_escaped(&mut pointer, r);

@@ -602,6 +602,12 @@ pub fn push_pointer_pattern(out: &mut String, pointer: &str) {
     cap::push_pointer_pattern(out, pointer);
 }
 
+/// The worst severity among findings listed and omitted (`None`: there are none).
+pub(crate) fn worst(findings: &[Finding], omitted: &[Omitted]) -> Option<Severity> {
+    let listed = findings.iter().map(|f| f.severity);
+    listed.chain(omitted.iter().map(|o| o.severity)).max()
+}
+
 impl Report {
     /// The number of findings of a severity, the omitted ones included.
     pub fn count(&self, severity: Severity) -> usize {
@@ -961,7 +967,7 @@ fn repeated_keys(
     // written once into the report's text.
     // In source order here: capped as they are written (a million repeats of one key are
     // counted, not written); a small report is capped when it is done, if it needs it.
-    let mut cap = cap::Cap::new(options).filter(|_| duplicates.len() + others.len() > CAP_AT);
+    let mut cap = cap::Cap::new(options).filter(|_| duplicates.len() + others.len() > cap::CAP_AT);
     let mut admit = |code: Code, pointer: &str, offset: usize| {
         cap.as_mut()
             .is_none_or(|c| c.admit_pointer(code, pointer, offset))
@@ -1097,9 +1103,6 @@ fn restates_decode_error(code: Code) -> bool {
             | Code::UnknownEnumValue
     )
 }
-
-/// The findings a payload of repeated keys has before they are capped as they are written.
-const CAP_AT: usize = 256;
 
 /// Payloads from this size on are sniffed for a gateway envelope before they are parsed.
 const SNIFF_AT: usize = 1024;
@@ -1298,24 +1301,12 @@ fn finish(
             place(origin, l, c)
         }
     });
-    let cap = early.or_else(|| {
-        if !cap::Cap::needed(options, &findings) {
-            return None;
-        }
-        let mut cap = cap::Cap::new(options)?;
-        cap.apply(&mut findings);
-        Some(cap)
-    });
+    let cap = early.or_else(|| cap::Cap::finished(options, &mut findings));
     let omitted = cap.map(cap::Cap::omitted).unwrap_or_default();
-    let worst = findings
-        .iter()
-        .map(|f| f.severity)
-        .chain(omitted.iter().map(|o| o.severity))
-        .max();
     let status = if skipped {
         Status::Skipped
     } else {
-        match worst {
+        match worst(&findings, &omitted) {
             Some(Severity::Error) => Status::Error,
             Some(Severity::Warning) => Status::Warning,
             _ => Status::Valid,
