@@ -367,37 +367,39 @@ impl Serialize for Code {
 /// allocation of its own (a payload can have hundreds of thousands). A finding kept after its
 /// report is dropped keeps that buffer alive; [`Finding::new`] makes one with a text of its
 /// own. Its place is read with [`Finding::line`], [`Finding::column`] and [`Finding::offset`]
-/// (56 bytes a finding on 64-bit targets, where three `Option<usize>` fields made it 80).
+/// (40 bytes a finding on 64-bit targets, where three `Option<usize>` fields made it 80): a
+/// line or a column is kept up to 4,294,967,295 and an offset up to 2^48 − 2, and one past
+/// that (only a payload of more than 4 GiB has one) reads as unknown, `None`.
 #[derive(Clone)]
 pub struct Finding {
     /// How serious it is.
     pub severity: Severity,
     /// The stable code.
     pub code: Code,
-    /// The line (1-based), the column (1-based) and the offset plus one: `None` where unknown.
+    /// The line (1-based) and the column (1-based): `None` where unknown.
     pub(crate) line: Place,
     pub(crate) column: Place,
-    pub(crate) offset: Place,
+    /// The offset plus one, its low 32 bits and its high 16 (0: unknown): in the room two
+    /// `u32` fields leave beside the severity and the code.
+    offset_low: u32,
+    offset_high: u16,
     text: text::Text,
 }
 
-/// A place that may be unknown, in the room of a `usize` (see [`Finding`]).
-pub(crate) type Place = Option<std::num::NonZeroUsize>;
+/// A line or a column that may be unknown, in the room of a `u32` (see [`Finding`]).
+pub(crate) type Place = Option<std::num::NonZeroU32>;
 
-/// `n` as a [`Place`] (0 is none).
+/// `n` as a [`Place`] (0, and a number past `u32::MAX`, is none).
 #[inline]
 pub(crate) fn place_of(n: usize) -> Place {
-    std::num::NonZeroUsize::new(n)
+    u32::try_from(n).ok().and_then(std::num::NonZeroU32::new)
 }
 
-/// The byte offset `o` as a [`Place`] (kept as `o + 1`; no slice reaches `usize::MAX`).
-#[inline]
-pub(crate) fn offset_place(o: usize) -> Place {
-    std::num::NonZeroUsize::new(o.wrapping_add(1))
-}
+/// The most a finding's offset plus one can be (48 bits).
+const OFFSET_ROOM: u64 = (1 << 48) - 1;
 
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Finding>() == 56);
+const _: () = assert!(std::mem::size_of::<Finding>() == 40);
 
 impl Finding {
     /// A finding without a place (see [`Finding::at`] and [`Finding::at_offset`]).
@@ -414,7 +416,8 @@ impl Finding {
             code,
             line: None,
             column: None,
-            offset: None,
+            offset_low: 0,
+            offset_high: 0,
             text: text::Text::new(pointer, message),
         }
     }
@@ -430,26 +433,46 @@ impl Finding {
     /// The finding at byte `offset` of the bytes that were validated.
     #[must_use]
     pub fn at_offset(mut self, offset: usize) -> Finding {
-        self.offset = offset_place(offset);
+        self.set_offset(offset);
         self
+    }
+
+    /// Sets the offset (kept plus one; past [`OFFSET_ROOM`], unknown).
+    #[inline]
+    pub(crate) fn set_offset(&mut self, offset: usize) {
+        let kept = (offset as u64)
+            .checked_add(1)
+            .filter(|&k| k <= OFFSET_ROOM)
+            .unwrap_or(0);
+        self.offset_low = kept as u32;
+        self.offset_high = (kept >> 32) as u16;
+    }
+
+    /// The offset plus one (0: unknown), which orders findings as their offsets do, the
+    /// unknown first.
+    #[inline]
+    pub(crate) fn offset_key(&self) -> u64 {
+        u64::from(self.offset_low) | (u64::from(self.offset_high) << 32)
     }
 
     /// 1-based line in the source (`None` when there is no position, e.g. an I/O error).
     #[inline]
     pub fn line(&self) -> Option<usize> {
-        self.line.map(std::num::NonZeroUsize::get)
+        self.line.map(|l| l.get() as usize)
     }
 
     /// 1-based column in the source, counted in characters (Unicode scalar values).
     #[inline]
     pub fn column(&self) -> Option<usize> {
-        self.column.map(std::num::NonZeroUsize::get)
+        self.column.map(|c| c.get() as usize)
     }
 
     /// Byte offset within the bytes that were validated (for a missing field: the object).
     #[inline]
     pub fn offset(&self) -> Option<usize> {
-        self.offset.map(|o| o.get() - 1)
+        self.offset_key()
+            .checked_sub(1)
+            .and_then(|o| usize::try_from(o).ok())
     }
 
     /// Where, as a JSON pointer (RFC 6901) into the payload; for a missing field, the pointer
@@ -487,8 +510,8 @@ impl PartialEq for Finding {
             self.code,
             self.line,
             self.column,
-            self.offset,
-        ) == (o.severity, o.code, o.line, o.column, o.offset)
+            self.offset_key(),
+        ) == (o.severity, o.code, o.line, o.column, o.offset_key())
             && self.pointer() == o.pointer()
             && self.message() == o.message()
     }
@@ -933,6 +956,7 @@ pub(crate) fn validate_slow(
     let position::Document {
         root,
         duplicates,
+        named,
         pointers,
     } = doc;
     drop(root);
@@ -940,24 +964,32 @@ pub(crate) fn validate_slow(
     // (as they were written first); the others are merged in while the repeated keys' are
     // written, not moved into place after (a million findings each moved).
     raw.sort_by_key(|f| f.offset);
-    let written = repeated_keys(bytes, origin, options, duplicates, &pointers, raw);
+    let pointers = position::Pointers::new(&named, &pointers);
+    let written = repeated_keys(bytes, origin, options, duplicates, pointers, raw);
     finish(bytes, origin, options, kind, schema, written, skipped)
 }
 
-/// The `duplicate-key` findings of `duplicates` (in order of offset; their pointers are ranges
-/// of `pointers`) and the `others` (in order of offset), merged in order of offset, the
+/// The `duplicate-key` findings of `duplicates` (in order of offset; their pointers, in order,
+/// from `pointers`) and the `others` (in order of offset), merged in order of offset, the
 /// repeated keys first where offsets tie.
 fn repeated_keys(
     bytes: &[u8],
     origin: Origin,
     options: &Options,
     duplicates: Vec<position::DuplicateKey>,
-    pointers: &str,
+    mut pointers: position::Pointers<'_>,
     others: Vec<RawFinding>,
 ) -> text::Written {
     // Where each repeated key's first occurrence is: the offsets in increasing order through
     // one line counter (one pass over the bytes, however many repeats).
-    let mut firsts: Vec<usize> = duplicates.iter().map(|d| d.first).collect();
+    // (The repeats of one key come together: each run's first occurrence is taken once, not
+    // a million times to be sorted and deduplicated.)
+    let mut firsts: Vec<usize> = Vec::new();
+    for d in &duplicates {
+        if firsts.last() != Some(&d.first) {
+            firsts.push(d.first);
+        }
+    }
     firsts.sort_unstable();
     firsts.dedup();
     firsts.shrink_to_fit();
@@ -979,7 +1011,7 @@ fn repeated_keys(
     let mut others = others.into_iter().peekable();
     let mut last = None;
     let mut message = String::new();
-    for d in duplicates {
+    for (i, d) in duplicates.into_iter().enumerate() {
         while let Some(f) = others.next_if(|f| f.offset < d.offset) {
             if admit(f.code, &f.pointer, f.offset) {
                 dups.push(f.code, f.offset, &f.pointer, &f.message);
@@ -987,7 +1019,7 @@ fn repeated_keys(
                 last = None;
             }
         }
-        let pointer = d.pointer_in(pointers);
+        let pointer = pointers.of(i);
         if !admit(Code::DuplicateKey, pointer, d.offset) {
             continue;
         }
@@ -1331,6 +1363,36 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Code::ALL.len());
+    }
+
+    /// A finding keeps its place in 14 bytes: up to the limits, exactly; past them, unknown.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn places_past_their_room_read_as_unknown() {
+        let most = u32::MAX as usize;
+        let f = Finding::new(Severity::Note, Code::UnknownField, "/a", "m")
+            .at(most, 1)
+            .at_offset((1 << 48) - 2);
+        assert_eq!(
+            (f.line(), f.column(), f.offset()),
+            (Some(most), Some(1), Some((1 << 48) - 2))
+        );
+        let near = f.clone().at(2, most).at_offset((1 << 32) + 5);
+        assert_eq!(
+            (near.line(), near.column(), near.offset()),
+            (Some(2), Some(most), Some((1 << 32) + 5))
+        );
+        let past = f.clone().at(most + 1, most + 1).at_offset((1 << 48) - 1);
+        assert_eq!(
+            (past.line(), past.column(), past.offset()),
+            (None, None, None)
+        );
+        assert_eq!(past.clone().at_offset(usize::MAX).offset(), None);
+        assert_eq!(past.at_offset(0).offset(), Some(0));
+        // Unknown places order first, as `None` does.
+        let none = Finding::new(Severity::Note, Code::UnknownField, "", "");
+        assert!(none.offset_key() < f.clone().at_offset(0).offset_key());
+        assert!(f.clone().at_offset(1 << 32).offset_key() > f.at_offset(7).offset_key());
     }
 
     #[test]

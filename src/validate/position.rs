@@ -128,12 +128,11 @@ pub(crate) fn number_is_integer(raw: &str) -> bool {
         .is_ok_and(|f| f.is_finite() && f.fract() == 0.0)
 }
 
-/// A repeated key in one object: where the repeat and the first occurrence start.
+/// A repeated key in one object: where the repeat and the first occurrence start (its
+/// pointer is in [`Document::named`]; 16 bytes a repeat, of which a document may have
+/// millions).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DuplicateKey {
-    /// Pointer to the duplicated member (e.g. `/guild/name`): a range of
-    /// [`Document::pointers`] (repeats of one member share it).
-    pub pointer: (usize, usize),
     /// Byte offset of the repeated key.
     pub offset: usize,
     /// Byte offset of the first occurrence of the key.
@@ -151,25 +150,55 @@ pub(crate) struct SyntaxError {
 #[derive(Debug)]
 pub(crate) struct Document<'a> {
     pub root: Node<'a>,
+    /// In document order.
     pub duplicates: Vec<DuplicateKey>,
+    /// The duplicates' pointers: each run of duplicates with one pointer (repeats of one
+    /// member) is `(its first duplicate's index, a range of pointers)`.
+    pub named: Vec<(usize, (usize, usize))>,
     /// The duplicates' pointers, one after another.
     pub pointers: String,
 }
 
 impl Document<'_> {
-    /// The pointer of a duplicate of this document.
+    /// The pointer of duplicate `i` of this document.
     #[cfg(test)]
-    pub fn pointer(&self, d: &DuplicateKey) -> &str {
-        d.pointer_in(&self.pointers)
+    pub fn pointer(&self, i: usize) -> &str {
+        let run = self.named.partition_point(|&(first, _)| first <= i);
+        let (a, b) = run.checked_sub(1).map_or((0, 0), |r| self.named[r].1);
+        self.pointers.get(a..b).unwrap_or_default()
     }
 }
 
-impl DuplicateKey {
-    /// Its pointer, in its document's `pointers`.
-    pub fn pointer_in<'p>(&self, pointers: &'p str) -> &'p str {
-        pointers
-            .get(self.pointer.0..self.pointer.1)
-            .unwrap_or_default()
+/// The pointers of a document's duplicates in order ([`Document::named`]), one after another.
+pub(crate) struct Pointers<'d> {
+    named: &'d [(usize, (usize, usize))],
+    pointers: &'d str,
+    run: usize,
+}
+
+impl<'d> Pointers<'d> {
+    /// From the start.
+    pub fn new(named: &'d [(usize, (usize, usize))], pointers: &'d str) -> Pointers<'d> {
+        Pointers {
+            named,
+            pointers,
+            run: 0,
+        }
+    }
+
+    /// The pointer of duplicate `i`; `i` must not be below the one asked before.
+    pub fn of(&mut self, i: usize) -> &'d str {
+        while self
+            .named
+            .get(self.run + 1)
+            .is_some_and(|&(first, _)| first <= i)
+        {
+            self.run += 1;
+        }
+        match self.named.get(self.run) {
+            Some(&(first, (a, b))) if first <= i => self.pointers.get(a..b).unwrap_or_default(),
+            _ => "",
+        }
     }
 }
 
@@ -220,18 +249,24 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
     }
     let mut duplicates = p.duplicates;
     let mut pointers = String::new();
+    let mut named = Vec::new();
     // Pointers are built only when there is a duplicate (rare), in one walk of the tree for
     // all of them, in document order (the walk's order; an object's repeats are found when it
     // closes, so an inner object's come before its holder's).
     if !duplicates.is_empty() {
         duplicates.sort_unstable_by_key(|d| d.offset);
         let mut path = String::new();
-        let mut next = duplicates.iter_mut().peekable();
-        name_repeats(&root, &mut path, &mut next, &mut pointers);
+        let mut next = duplicates.iter().enumerate().peekable();
+        let mut names = Names {
+            named: &mut named,
+            pointers: &mut pointers,
+        };
+        name_repeats(&root, &mut path, &mut next, &mut names);
     }
     Ok(Document {
         root,
         duplicates,
+        named,
         pointers,
     })
 }
@@ -403,27 +438,40 @@ struct Parser<'a> {
     duplicates: Vec<DuplicateKey>,
 }
 
-/// Gives a repeated key the pointer `path` (shared with the repeat before if it has it).
-fn name_repeat(d: &mut DuplicateKey, path: &str, pointers: &mut String) {
-    if !pointers.ends_with(path) {
-        pointers.push_str(path);
+/// The pointers of a document's duplicates being written ([`Document::named`]).
+struct Names<'n> {
+    named: &'n mut Vec<(usize, (usize, usize))>,
+    pointers: &'n mut String,
+}
+
+/// The duplicates in document order, with their indices.
+type Next<'d> = std::iter::Peekable<std::iter::Enumerate<std::slice::Iter<'d, DuplicateKey>>>;
+
+/// Gives repeated key `i` the pointer `path` (shared with the repeat before if it has it).
+fn name_repeat(i: usize, path: &str, names: &mut Names<'_>) {
+    let len = names.pointers.len();
+    let same = names
+        .named
+        .last()
+        .is_some_and(|&(_, (a, b))| b == len && names.pointers.get(a..b) == Some(path));
+    if same {
+        return;
     }
-    d.pointer = (pointers.len() - path.len(), pointers.len());
+    if !names.pointers.ends_with(path) {
+        names.pointers.push_str(path);
+    }
+    let len = names.pointers.len();
+    names.named.push((i, (len - path.len(), len)));
 }
 
 /// Gives each repeated key in `next` (in document order) the pointer of its member, written
 /// to `pointers` (a repeat with the pointer of the one before shares its text): one walk of
 /// `node` (whose pointer is `path`), entering only the values that hold the next one, so
 /// naming every repeat of a document costs one pass, however many there are.
-fn name_repeats(
-    node: &Node<'_>,
-    path: &mut String,
-    next: &mut std::iter::Peekable<std::slice::IterMut<'_, DuplicateKey>>,
-    pointers: &mut String,
-) {
+fn name_repeats(node: &Node<'_>, path: &mut String, next: &mut Next<'_>, names: &mut Names<'_>) {
     let len = path.len();
-    let inside = |n: &Node<'_>, d: Option<&&mut DuplicateKey>| {
-        d.is_some_and(|d| d.offset >= n.start && d.offset < n.end)
+    let inside = |n: &Node<'_>, d: Option<&(usize, &DuplicateKey)>| {
+        d.is_some_and(|(_, d)| d.offset >= n.start && d.offset < n.end)
     };
     match &node.value {
         Value::Object(members) => {
@@ -436,20 +484,22 @@ fn name_repeats(
                 let until = members.get(k + 1).map_or(node.end, |n| n.key_start);
                 if !next
                     .peek()
-                    .is_some_and(|d| d.offset >= m.key_start && d.offset < until)
+                    .is_some_and(|(_, d)| d.offset >= m.key_start && d.offset < until)
                 {
                     continue;
                 }
                 path.push('/');
                 push_escaped(path, &m.key);
-                if let Some(d) = next.next_if(|d| d.offset == m.key_start) {
-                    name_repeat(d, path, pointers);
+                if let Some((i, _)) = next.next_if(|(_, d)| d.offset == m.key_start) {
+                    name_repeat(i, path, names);
                 }
                 if inside(&m.value, next.peek()) {
-                    name_repeats(&m.value, path, next, pointers);
+                    name_repeats(&m.value, path, next, names);
                 }
-                while let Some(d) = next.next_if(|d| d.offset >= m.value.end && d.offset < until) {
-                    name_repeat(d, path, pointers);
+                while let Some((i, _)) =
+                    next.next_if(|(_, d)| d.offset >= m.value.end && d.offset < until)
+                {
+                    name_repeat(i, path, names);
                 }
                 path.truncate(len);
             }
@@ -464,7 +514,7 @@ fn name_repeats(
                 }
                 path.push('/');
                 path.push_str(&i.to_string());
-                name_repeats(item, path, next, pointers);
+                name_repeats(item, path, next, names);
                 path.truncate(len);
             }
         }
@@ -836,7 +886,6 @@ impl<'a> Parser<'a> {
         for &(j, i) in &pairs {
             members[j].repeat = true;
             self.duplicates.push(DuplicateKey {
-                pointer: (0, 0),
                 offset: members[j].key_start,
                 first: members[i].key_start,
             });
@@ -891,7 +940,6 @@ impl<'a> Parser<'a> {
                 {
                     last.dropped += 1;
                     self.duplicates.push(DuplicateKey {
-                        pointer: (0, 0),
                         offset: key_start,
                         first: last.key_start,
                     });
@@ -1343,14 +1391,14 @@ mod tests {
     fn duplicates_are_recorded_with_their_pointer() {
         let d = ok("{\"g\": {\"n\": 1, \"n\": 2}, \"g\": 3}");
         assert_eq!(d.duplicates.len(), 2);
-        assert_eq!(d.pointer(&d.duplicates[0]), "/g/n");
-        assert_eq!(d.pointer(&d.duplicates[1]), "/g");
+        assert_eq!(d.pointer(0), "/g/n");
+        assert_eq!(d.pointer(1), "/g");
         // The first occurrence wins for lookups, as in a JSON pointer.
         assert!(matches!(d.root.get("g").unwrap().value, Value::Object(_)));
         // A repeat whose value holds repeats: found after them (when its object closes),
         // reported before them (document order).
         let d = ok("{\"a\": 1, \"a\": {\"b\": 1, \"b\": [{\"c\": 1, \"c\": 2}]}}");
-        let pointers: Vec<&str> = d.duplicates.iter().map(|x| d.pointer(x)).collect();
+        let pointers: Vec<&str> = (0..d.duplicates.len()).map(|i| d.pointer(i)).collect();
         assert_eq!(pointers, ["/a", "/a/b", "/a/b/0/c"]);
         let offsets: Vec<usize> = d.duplicates.iter().map(|d| d.offset).collect();
         assert_eq!(offsets, [9, 23, 38]);
@@ -1365,10 +1413,10 @@ mod tests {
         let text = format!("{{\"g\": {{{n}}}, {k}}}");
         let d = ok(&text);
         assert_eq!(d.duplicates.len(), 1_998);
-        assert_eq!(d.pointer(&d.duplicates[0]), "/g/n");
-        assert_eq!(d.pointer(&d.duplicates[998]), "/g/n");
-        assert_eq!(d.pointer(&d.duplicates[999]), "/k");
-        assert_eq!(d.pointer(&d.duplicates[1_997]), "/k");
+        assert_eq!(d.pointer(0), "/g/n");
+        assert_eq!(d.pointer(998), "/g/n");
+        assert_eq!(d.pointer(999), "/k");
+        assert_eq!(d.pointer(1_997), "/k");
         assert_eq!(d.pointers, "/g/n/k");
     }
 
@@ -1389,7 +1437,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<Member<'_>>(), 88);
         assert_eq!(d.duplicates.len(), 9_999);
         assert!(d.duplicates.iter().all(|x| x.first == members[1].key_start));
-        assert!(d.duplicates.iter().all(|x| d.pointer(x) == "/k"));
+        assert!((0..d.duplicates.len()).all(|i| d.pointer(i) == "/k"));
         let offsets: Vec<usize> = d.duplicates.iter().map(|x| x.offset).collect();
         let expected: Vec<usize> = text
             .match_indices("\"k\"")
@@ -1422,7 +1470,8 @@ mod tests {
         let found: Vec<(usize, usize, &str)> = d
             .duplicates
             .iter()
-            .map(|x| (x.offset, x.first, d.pointer(x)))
+            .enumerate()
+            .map(|(i, x)| (x.offset, x.first, d.pointer(i)))
             .collect();
         assert_eq!(
             found,

@@ -161,24 +161,27 @@ pub(crate) struct Written {
 /// A finding of `code` at `offset` whose text is `span`, as [`Written`] holds it.
 #[inline]
 pub(crate) fn found(code: Code, offset: usize, span: Span) -> Finding {
-    Finding {
+    let mut f = Finding {
         severity: Severity::Note,
         code,
-        line: super::place_of(span.chunk as usize + 1),
+        line: std::num::NonZeroU32::new(span.chunk.saturating_add(1)),
         column: None,
-        offset: super::offset_place(offset),
+        offset_low: 0,
+        offset_high: 0,
         text: Text {
             buf: None,
             pointer: span.pointer,
             message: span.message,
         },
-    }
+    };
+    f.set_offset(offset);
+    f
 }
 
 impl Texts {
     /// The pointer of a finding written here and not yet finished ([`found`]).
     pub fn pointer_of(&self, f: &Finding) -> &str {
-        let chunk = f.line.map_or(0, |l| l.get() - 1);
+        let chunk = f.line.map_or(0, |l| l.get() as usize - 1);
         let buf = self.full.get(chunk).unwrap_or(&self.cur);
         let (a, b) = f.text.pointer;
         buf.get(a as usize..b as usize).unwrap_or_default()
@@ -194,7 +197,10 @@ impl Written {
 
     #[inline]
     fn add(&mut self, f: Finding) {
-        self.late |= self.findings.last().is_some_and(|l| l.offset > f.offset);
+        self.late |= self
+            .findings
+            .last()
+            .is_some_and(|l| l.offset_key() > f.offset_key());
         self.findings.push(f);
     }
 
