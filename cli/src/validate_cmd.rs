@@ -183,16 +183,19 @@ const PIECES_AT: usize = 1 << 15;
 /// before it renders more of a huge record (see [`Backlog`]): a few windows of pieces.
 const BACKLOG_BYTES: usize = 32 << 20;
 
-/// The output handed to the main thread and not yet written, in bytes, and the chunk the main
-/// thread is at: a worker renders a huge record's next window only while the backlog is under
-/// its bound. A record of hundreds of MB going to a slow pipe or disk is held a window or two
+/// The output handed to the main thread and not yet written, in bytes per chunk, and the chunk
+/// the main thread is at: a worker renders a huge record's next window only while its chunk's
+/// backlog is under the bound. A record of hundreds of MB going to a slow pipe or disk is held a window or two
 /// at a time (it was held whole: 474 MB peak RSS to a file against 282 MB to `/dev/null` for
 /// a 324 MB record).
 ///
-/// Only the worker of the chunk the main thread is at waits: the main thread is then writing
-/// that chunk's pieces out, so the backlog shrinks. A worker of a later chunk renders on (its
-/// thread may be the one an earlier chunk's work is stolen onto, inside rayon, so waiting there
-/// could wait for itself), and nobody waits once the main thread has stopped.
+/// Only the worker of the chunk the main thread is at waits, and only on that chunk's own
+/// backlog: the main thread is then writing that chunk's pieces out, so it shrinks. A worker of
+/// a later chunk renders on (its thread may be the one an earlier chunk's work is stolen onto,
+/// inside rayon, so waiting there could wait for itself), and nobody waits once the main thread
+/// has stopped. (The bound was once on the output of every chunk together: a later chunk's
+/// pieces, rendered ahead and written only once the main thread gets to them, then held the
+/// current chunk's worker back for good, and two huge records in one run hung.)
 struct Backlog {
     state: Mutex<BacklogState>,
     moved: Condvar,
@@ -203,7 +206,8 @@ struct Backlog {
 struct BacklogState {
     /// The chunk the main thread takes output from (0: none yet).
     at: u64,
-    /// Handed over, not yet written.
+    /// Handed over, not yet written: per chunk (the few with some), and in all.
+    pending: Vec<(u64, usize)>,
     bytes: usize,
     /// The largest `bytes` seen.
     peak: usize,
@@ -227,16 +231,28 @@ impl Backlog {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A worker hands over `n` bytes.
-    fn handed(&self, n: usize) {
+    /// The worker of chunk `chunk` hands over `n` bytes.
+    fn handed(&self, chunk: u64, n: usize) {
         let mut s = self.lock();
+        match s.pending.iter_mut().find(|(c, _)| *c == chunk) {
+            Some((_, b)) => *b += n,
+            None => s.pending.push((chunk, n)),
+        }
         s.bytes += n;
         s.peak = s.peak.max(s.bytes);
     }
 
-    /// The main thread has written `n` bytes handed over.
-    fn written(&self, n: usize) {
+    /// The main thread has written `n` bytes handed over by chunk `chunk`.
+    fn written(&self, chunk: u64, n: usize) {
         let mut s = self.lock();
+        if let Some(i) = s.pending.iter().position(|(c, _)| *c == chunk) {
+            let left = s.pending[i].1.saturating_sub(n);
+            if left == 0 {
+                s.pending.swap_remove(i);
+            } else {
+                s.pending[i].1 = left;
+            }
+        }
         s.bytes = s.bytes.saturating_sub(n);
         drop(s);
         self.moved.notify_all();
@@ -254,15 +270,25 @@ impl Backlog {
         self.moved.notify_all();
     }
 
-    /// Before a worker of chunk `chunk` renders more: waits while the main thread is at this
-    /// chunk and the backlog is at its bound.
+    /// Before a worker of chunk `chunk` renders more: waits while [`Backlog::holds`] it.
     fn wait(&self, chunk: u64) {
         let mut s = self.lock();
-        while !s.closed && s.at == chunk && s.bytes >= self.bound {
+        while self.holds(&s, chunk) {
             s.waiting += 1;
             s = self.moved.wait(s).unwrap_or_else(|e| e.into_inner());
             s.waiting -= 1;
         }
+    }
+
+    /// Whether the worker of chunk `chunk` must wait: the main thread is at this chunk and
+    /// the chunk's own backlog is at the bound.
+    fn holds(&self, s: &BacklogState, chunk: u64) -> bool {
+        let pending = s
+            .pending
+            .iter()
+            .find(|(c, _)| *c == chunk)
+            .map_or(0, |(_, b)| *b);
+        !s.closed && s.at == chunk && pending >= self.bound
     }
 }
 
@@ -573,7 +599,7 @@ pub fn run(args: Args) -> ExitCode {
                     // reports it and exits with 2. (Once the main thread is gone, pieces
                     // are dropped.)
                     let mut early = |text: Vec<u8>| {
-                        job.backlog.handed(text.len());
+                        job.backlog.handed(this, text.len());
                         let _ = done.send(Ok(Part::Text(text)));
                     };
                     let mut pause = || job.backlog.wait(this);
@@ -741,7 +767,7 @@ pub fn run(args: Args) -> ExitCode {
                                 Some(pb) => pb.suspend(|| out.write_all(&piece)),
                                 None => out.write_all(&piece),
                             };
-                            job.backlog.written(piece.len());
+                            job.backlog.written(this, piece.len());
                             job.spare.give(piece);
                             if let Err(e) = res {
                                 crate::stdout::failed(&e);
@@ -1137,7 +1163,7 @@ mod tests {
             let job = job.clone();
             thread::spawn(move || {
                 let mut early = |text: Vec<u8>| {
-                    job.backlog.handed(text.len());
+                    job.backlog.handed(1, text.len());
                     let _ = done.send(Ok(Part::Text(text)));
                 };
                 let mut pause = || job.backlog.wait(1);
@@ -1162,7 +1188,7 @@ mod tests {
                     // timed assertion).
                     if job.backlog.lock().waiting > 0 {
                         for piece in held.drain(..) {
-                            job.backlog.written(piece.len());
+                            job.backlog.written(1, piece.len());
                             written.extend_from_slice(&piece);
                         }
                     } else {
@@ -1217,10 +1243,45 @@ mod tests {
     }
 
     #[test]
+    fn a_later_chunks_output_does_not_hold_the_current_one_back() {
+        // Chunk 2 rendered ahead (its worker never waits while the main thread is at chunk 1)
+        // and its pieces wait in its channel until the main thread gets to it: they must not
+        // count against chunk 1, whose worker waits for the main thread, which waits for
+        // chunk 1's next piece (a run of two huge records hung so).
+        let backlog = Backlog::new(10);
+        backlog.at(1);
+        backlog.handed(2, 100);
+        assert!(
+            !backlog.holds(&backlog.lock(), 2),
+            "chunk 2 is not at the output yet"
+        );
+        backlog.handed(1, 10);
+        assert!(backlog.holds(&backlog.lock(), 1));
+        backlog.written(1, 4);
+        assert!(
+            !backlog.holds(&backlog.lock(), 1),
+            "chunk 1 has 6 bytes pending"
+        );
+        backlog.written(1, 6);
+        assert!(!backlog.holds(&backlog.lock(), 1));
+        backlog.wait(1);
+        // The main thread gets to chunk 2, whose backlog is then what holds it.
+        backlog.at(2);
+        assert!(backlog.holds(&backlog.lock(), 2));
+        backlog.written(2, 95);
+        assert!(!backlog.holds(&backlog.lock(), 2));
+        let s = backlog.lock();
+        assert_eq!(
+            (s.bytes, s.peak, s.pending.as_slice()),
+            (5, 110, &[(2, 5)][..])
+        );
+    }
+
+    #[test]
     fn a_closed_backlog_lets_every_worker_go() {
         let backlog = Arc::new(Backlog::new(1));
         backlog.at(1);
-        backlog.handed(10);
+        backlog.handed(1, 10);
         let b = backlog.clone();
         let worker = thread::spawn(move || b.wait(1));
         while backlog.lock().waiting == 0 {
