@@ -367,39 +367,60 @@ impl Serialize for Code {
 /// allocation of its own (a payload can have hundreds of thousands). A finding kept after its
 /// report is dropped keeps that buffer alive; [`Finding::new`] makes one with a text of its
 /// own. Its place is read with [`Finding::line`], [`Finding::column`] and [`Finding::offset`]
-/// (40 bytes a finding on 64-bit targets, where three `Option<usize>` fields made it 80): a
-/// line or a column is kept up to 4,294,967,295 and an offset up to 2^48 − 2, and one past
-/// that (only a payload of more than 4 GiB has one) reads as unknown, `None`.
+/// (48 bytes a finding on 64-bit targets, where three `Option<usize>` fields made it 80): each
+/// is kept in 48 bits, so up to 281,474,976,710,654 (256 TiB); one past that reads as unknown,
+/// `None`.
 #[derive(Clone)]
 pub struct Finding {
     /// How serious it is.
     pub severity: Severity,
     /// The stable code.
     pub code: Code,
-    /// The line (1-based) and the column (1-based): `None` where unknown.
+    /// The line (1-based), the column (1-based) and the offset plus one (0: unknown).
     pub(crate) line: Place,
     pub(crate) column: Place,
-    /// The offset plus one, its low 32 bits and its high 16 (0: unknown): in the room two
-    /// `u32` fields leave beside the severity and the code.
-    offset_low: u32,
-    offset_high: u16,
+    offset: Place,
     text: text::Text,
 }
 
-/// A line or a column that may be unknown, in the room of a `u32` (see [`Finding`]).
-pub(crate) type Place = Option<std::num::NonZeroU32>;
+/// A place (a line, a column or an offset plus one; 0 is unknown) in 48 bits: three `u16`s,
+/// so that three of them and the severity and code take 20 bytes, not 32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Place([u16; 3]);
 
-/// `n` as a [`Place`] (0, and a number past `u32::MAX`, is none).
-#[inline]
-pub(crate) fn place_of(n: usize) -> Place {
-    u32::try_from(n).ok().and_then(std::num::NonZeroU32::new)
+impl Place {
+    /// The most a place holds.
+    const MOST: u64 = (1 << 48) - 1;
+
+    /// `n` (0, and a number past [`Place::MOST`], is unknown).
+    #[inline]
+    pub(crate) fn of(n: usize) -> Place {
+        let n = u64::try_from(n)
+            .ok()
+            .filter(|&n| n <= Place::MOST)
+            .unwrap_or(0);
+        Place([n as u16, (n >> 16) as u16, (n >> 32) as u16])
+    }
+
+    /// The number kept (0: unknown).
+    #[inline]
+    pub(crate) fn get(self) -> u64 {
+        let [a, b, c] = self.0;
+        u64::from(a) | u64::from(b) << 16 | u64::from(c) << 32
+    }
+
+    /// The number kept, or `None` for 0.
+    #[inline]
+    fn known(self) -> Option<usize> {
+        match self.get() {
+            0 => None,
+            n => usize::try_from(n).ok(),
+        }
+    }
 }
 
-/// The most a finding's offset plus one can be (48 bits).
-const OFFSET_ROOM: u64 = (1 << 48) - 1;
-
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Finding>() == 40);
+const _: () = assert!(std::mem::size_of::<Finding>() == 48);
 
 impl Finding {
     /// A finding without a place (see [`Finding::at`] and [`Finding::at_offset`]).
@@ -414,10 +435,9 @@ impl Finding {
         Finding {
             severity,
             code,
-            line: None,
-            column: None,
-            offset_low: 0,
-            offset_high: 0,
+            line: Place::default(),
+            column: Place::default(),
+            offset: Place::default(),
             text: text::Text::new(pointer, message),
         }
     }
@@ -425,8 +445,8 @@ impl Finding {
     /// The finding at `line` and `column` (both 1-based; a 0 means unknown).
     #[must_use]
     pub fn at(mut self, line: usize, column: usize) -> Finding {
-        self.line = place_of(line);
-        self.column = place_of(column);
+        self.line = Place::of(line);
+        self.column = Place::of(column);
         self
     }
 
@@ -437,34 +457,29 @@ impl Finding {
         self
     }
 
-    /// Sets the offset (kept plus one; past [`OFFSET_ROOM`], unknown).
+    /// Sets the offset (kept plus one; past [`Place::MOST`], unknown).
     #[inline]
     pub(crate) fn set_offset(&mut self, offset: usize) {
-        let kept = (offset as u64)
-            .checked_add(1)
-            .filter(|&k| k <= OFFSET_ROOM)
-            .unwrap_or(0);
-        self.offset_low = kept as u32;
-        self.offset_high = (kept >> 32) as u16;
+        self.offset = Place::of(offset.checked_add(1).unwrap_or(0));
     }
 
     /// The offset plus one (0: unknown), which orders findings as their offsets do, the
     /// unknown first.
     #[inline]
     pub(crate) fn offset_key(&self) -> u64 {
-        u64::from(self.offset_low) | (u64::from(self.offset_high) << 32)
+        self.offset.get()
     }
 
     /// 1-based line in the source (`None` when there is no position, e.g. an I/O error).
     #[inline]
     pub fn line(&self) -> Option<usize> {
-        self.line.map(|l| l.get() as usize)
+        self.line.known()
     }
 
     /// 1-based column in the source, counted in characters (Unicode scalar values).
     #[inline]
     pub fn column(&self) -> Option<usize> {
-        self.column.map(|c| c.get() as usize)
+        self.column.known()
     }
 
     /// Byte offset within the bytes that were validated (for a missing field: the object).
@@ -1365,24 +1380,26 @@ mod tests {
         assert_eq!(names.len(), Code::ALL.len());
     }
 
-    /// A finding keeps its place in 14 bytes: up to the limits, exactly; past them, unknown.
+    /// A finding keeps each place in 48 bits: up to the limit, exactly; past it, unknown.
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn places_past_their_room_read_as_unknown() {
-        let most = u32::MAX as usize;
+        let most = (1usize << 48) - 1;
         let f = Finding::new(Severity::Note, Code::UnknownField, "/a", "m")
             .at(most, 1)
-            .at_offset((1 << 48) - 2);
+            .at_offset(most - 1);
         assert_eq!(
             (f.line(), f.column(), f.offset()),
-            (Some(most), Some(1), Some((1 << 48) - 2))
+            (Some(most), Some(1), Some(most - 1))
         );
-        let near = f.clone().at(2, most).at_offset((1 << 32) + 5);
+        // Past 32 bits (a column in a single-line array of gigabytes, a line of a huge NDJSON).
+        let big = (1usize << 32) + 5;
+        let near = f.clone().at(big + 1, big).at_offset(big + 2);
         assert_eq!(
             (near.line(), near.column(), near.offset()),
-            (Some(2), Some(most), Some((1 << 32) + 5))
+            (Some(big + 1), Some(big), Some(big + 2))
         );
-        let past = f.clone().at(most + 1, most + 1).at_offset((1 << 48) - 1);
+        let past = f.clone().at(most + 1, usize::MAX).at_offset(most);
         assert_eq!(
             (past.line(), past.column(), past.offset()),
             (None, None, None)

@@ -164,10 +164,9 @@ pub(crate) fn found(code: Code, offset: usize, span: Span) -> Finding {
     let mut f = Finding {
         severity: Severity::Note,
         code,
-        line: std::num::NonZeroU32::new(span.chunk.saturating_add(1)),
-        column: None,
-        offset_low: 0,
-        offset_high: 0,
+        line: super::Place::of(span.chunk as usize + 1),
+        column: super::Place::default(),
+        offset: super::Place::default(),
         text: Text {
             buf: None,
             pointer: span.pointer,
@@ -181,7 +180,7 @@ pub(crate) fn found(code: Code, offset: usize, span: Span) -> Finding {
 impl Texts {
     /// The pointer of a finding written here and not yet finished ([`found`]).
     pub fn pointer_of(&self, f: &Finding) -> &str {
-        let chunk = f.line.map_or(0, |l| l.get() as usize - 1);
+        let chunk = (f.line.get() as usize).saturating_sub(1);
         let buf = self.full.get(chunk).unwrap_or(&self.cur);
         let (a, b) = f.text.pointer;
         buf.get(a as usize..b as usize).unwrap_or_default()
@@ -294,8 +293,8 @@ pub(crate) fn finish<P: FnMut(usize) -> (usize, usize)>(
         f.text = Text::of(&bufs, span);
         let (line, column) = place(f.offset().unwrap_or(0));
         f.severity = f.code.severity(strict);
-        f.line = super::place_of(line);
-        f.column = super::place_of(column);
+        f.line = super::Place::of(line);
+        f.column = super::Place::of(column);
     }
     findings
 }
