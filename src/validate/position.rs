@@ -1420,6 +1420,97 @@ mod tests {
         assert_eq!(d.pointers, "/g/n/k");
     }
 
+    /// A tree to write as JSON with keys repeated at will (serde_json's `Value` cannot hold
+    /// a repeat).
+    #[derive(Debug, Clone)]
+    enum Tree {
+        Leaf(u8),
+        Array(Vec<Tree>),
+        Object(Vec<(String, Tree)>),
+    }
+
+    fn tree() -> impl proptest::strategy::Strategy<Value = Tree> {
+        use proptest::prelude::*;
+        // Few names, so that keys repeat, in a row and not; `/` and `~` to be escaped in
+        // pointers, `"` and `\` escaped in the text.
+        let key = prop::sample::select(vec!["a", "b", "a/b", "~", "k\"", "\\"]);
+        (0u8..3)
+            .prop_map(Tree::Leaf)
+            .prop_recursive(4, 64, 8, move |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Tree::Array),
+                    prop::collection::vec((key.clone().prop_map(str::to_owned), inner), 0..8)
+                        .prop_map(Tree::Object),
+                ]
+            })
+    }
+
+    /// Writes `t` at `path`, and each repeated key's (offset, first occurrence, pointer).
+    fn write_tree(
+        t: &Tree,
+        path: &str,
+        out: &mut String,
+        repeats: &mut Vec<(usize, usize, String)>,
+    ) {
+        match t {
+            Tree::Leaf(n) => out.push_str(&n.to_string()),
+            Tree::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write_tree(item, &format!("{path}/{i}"), out, repeats);
+                }
+                out.push(']');
+            }
+            Tree::Object(members) => {
+                out.push('{');
+                let mut firsts: Vec<(&str, usize)> = Vec::new();
+                for (i, (k, v)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(",\n ");
+                    }
+                    let at = out.len();
+                    let pointer = format!("{path}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    match firsts.iter().find(|(f, _)| f == k) {
+                        Some(&(_, first)) => repeats.push((at, first, pointer.clone())),
+                        None => firsts.push((k, at)),
+                    }
+                    out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                    out.push_str(": ");
+                    write_tree(v, &pointer, out, repeats);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Every repeated key is recorded, in document order, with its first occurrence and its
+        /// member's pointer (the repeats of one member share a run of `Document::named`).
+        #[test]
+        fn repeated_keys_are_recorded_as_written(t in tree()) {
+            let mut text = String::new();
+            let mut want = Vec::new();
+            write_tree(&t, "", &mut text, &mut want);
+            want.sort_by_key(|w| w.0);
+            let d = ok(&text);
+            let got: Vec<(usize, usize, String)> = d
+                .duplicates
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.offset, x.first, d.pointer(i).to_owned()))
+                .collect();
+            proptest::prop_assert_eq!(&got, &want, "{}", text);
+            // And as the validator reads them, in order.
+            let mut pointers = Pointers::new(&d.named, &d.pointers);
+            for (i, w) in want.iter().enumerate() {
+                proptest::prop_assert_eq!(pointers.of(i), w.2.as_str());
+            }
+        }
+    }
+
     #[test]
     fn a_key_repeated_in_a_row_keeps_one_member() {
         // 10,000 `"k": 1` in a row: one member, the 9,999 repeats counted on it (each was a
