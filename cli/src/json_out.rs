@@ -34,11 +34,11 @@ pub fn spare() -> BufPool {
 
 /// [`write_record`] for a report of many findings, in pieces of `piece` findings, each handed
 /// to `emit` in order as soon as it is written: the pieces of a window are written in
-/// parallel (rayon), and `pause` is called before every window after the first, so that the
-/// caller can hold the rendering back until earlier pieces are written out (the CLI's
-/// `Backlog`: a record of gigabytes going to a slow pipe is never held whole). Written pieces
-/// go back to `spare` (see [`spare`]). The pieces put together are exactly what
-/// [`write_record`] writes.
+/// parallel (rayon), and `go_on` is asked before every window after the first (`false`: the
+/// output failed, stop; the record is left unfinished). The CLI's main thread calls it and
+/// writes each piece out in `emit`, so a record of gigabytes going to a slow pipe is held a
+/// window at a time, never whole. Written pieces go back to `spare` (see [`spare`]). The
+/// pieces put together are exactly what [`write_record`] writes.
 pub fn write_record_in_pieces(
     source: &str,
     location: &Location,
@@ -46,7 +46,7 @@ pub fn write_record_in_pieces(
     piece: usize,
     spare: &BufPool,
     mut emit: impl FnMut(Vec<u8>),
-    mut pause: impl FnMut(),
+    mut go_on: impl FnMut() -> bool,
 ) {
     use rayon::prelude::*;
     let piece = piece.max(1);
@@ -60,8 +60,8 @@ pub fn write_record_in_pieces(
         .collect();
     let window = 2 * rayon::current_num_threads().max(1);
     for (w, some) in ranges.chunks(window).enumerate() {
-        if w > 0 {
-            pause();
+        if w > 0 && !go_on() {
+            return;
         }
         let written: Vec<Vec<u8>> = some
             .par_iter()
@@ -469,7 +469,7 @@ mod tests {
                 whole.extend_from_slice(&p);
                 spare.give(p);
             },
-            || {},
+            || true,
         );
         assert_eq!(String::from_utf8(whole).expect("UTF-8"), ours(&r));
         let window = 2 * rayon::current_num_threads().max(1);
@@ -506,7 +506,10 @@ mod tests {
                     piece,
                     &spare,
                     |p| pieces.push(p),
-                    || pauses += 1,
+                    || {
+                        pauses += 1;
+                        true
+                    },
                 );
                 // A head, the findings `piece` at a time, a tail.
                 let findings = r.report.findings.len().div_ceil(piece);

@@ -10,10 +10,14 @@
 //!   ahead and memory stays flat.
 //! - **Workers** validate a chunk's payloads and render them into one buffer per chunk
 //!   (`--format json`; human output with `--max-repeats 0`), or, for human output with limits,
-//!   count the chunk's distinct findings and keep only the payloads that may be printed.
+//!   count the chunk's distinct findings and keep only the payloads that may be printed. A
+//!   worker never waits for the main thread; a huge JSON record (a payload of more than 32,768
+//!   findings) it hands over unrendered.
 //! - The **main thread** takes the slots in order, merges counts, decides (human output with
 //!   limits) which occurrences are printed, and writes. It never waits for a whole batch: while
-//!   it writes one chunk, the workers validate the next ones.
+//!   it writes one chunk, the workers validate the next ones. A huge record it renders itself,
+//!   a window of pieces at a time on the pool, each window written before the next is rendered,
+//!   so the record is never held whole however slow the output.
 
 use std::collections::VecDeque;
 use std::io::{self, IsTerminal, Write};
@@ -22,7 +26,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Weak};
 use std::thread;
 
 use clap::ValueEnum;
@@ -159,144 +163,37 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 enum Slot {
     /// A file starts or ends, or a path could not be read.
     Event(Event),
-    /// A chunk of a batch, being validated by the pool: its number (from 1, in input order;
-    /// see [`Backlog`]) and the receiving end of its result.
-    Chunk(u64, Receiver<Result<Part, ()>>),
+    /// A chunk of a batch, being validated by the pool: the receiving end of its result.
+    Chunk(Receiver<Result<Part, ()>>),
 }
 
-/// What a worker sends for its chunk: the output of a huge record as it is written (see
-/// [`json_out::write_record_in_pieces`]), then the chunk's result. The main thread writes
-/// each piece as it comes when the chunk is the one it is at, and the worker renders no
-/// further than [`Backlog`] allows ahead of that (a single large document: the whole record
-/// is never held at once, even when the output is slower than the rendering).
+/// What a worker sends for its chunk: output that goes before the rest of the chunk's, huge
+/// records (see [`Huge`]), then the chunk's result.
 enum Part {
     /// Output to write before the rest of the chunk's.
     Text(Vec<u8>),
+    /// A huge record, which the main thread renders as it writes it.
+    Huge(Box<Huge>),
     Done(Box<ChunkOut>),
 }
 
-/// A report with more findings than this has its JSON record written in pieces, and is
-/// dropped only once its output is handed over (see [`Late`]).
+/// A report with more findings than this has its JSON record rendered by the main thread
+/// ([`Huge`]).
 const PIECES_AT: usize = 1 << 15;
 
-/// Bytes of output a worker may have handed to the main thread and not yet seen written
-/// before it renders more of a huge record (see [`Backlog`]): a few windows of pieces.
-const BACKLOG_BYTES: usize = 32 << 20;
-
-/// The output handed to the main thread and not yet written, in bytes per chunk, and the chunk
-/// the main thread is at: a worker renders a huge record's next window only while its chunk's
-/// backlog is under the bound. A record of hundreds of MB going to a slow pipe or disk is held a window or two
-/// at a time (it was held whole: 474 MB peak RSS to a file against 282 MB to `/dev/null` for
-/// a 324 MB record).
-///
-/// Only the worker of the chunk the main thread is at waits, and only on that chunk's own
-/// backlog: the main thread is then writing that chunk's pieces out, so it shrinks. A worker of
-/// a later chunk renders on (its thread may be the one an earlier chunk's work is stolen onto,
-/// inside rayon, so waiting there could wait for itself), and nobody waits once the main thread
-/// has stopped. (The bound was once on the output of every chunk together: a later chunk's
-/// pieces, rendered ahead and written only once the main thread gets to them, then held the
-/// current chunk's worker back for good, and two huge records in one run hung.)
-struct Backlog {
-    state: Mutex<BacklogState>,
-    moved: Condvar,
-    bound: usize,
+/// A report of more than [`PIECES_AT`] findings, for `--format json`: its record (hundreds of
+/// MB for a million findings) is rendered by the main thread, a window of pieces at a time in
+/// parallel, each written out before the next is rendered ([`json_out::write_record_in_pieces`]).
+/// So the record is never held whole, however slow the output, and no worker ever waits for
+/// the main thread. (Workers once rendered it themselves and waited while too much of their
+/// output was unwritten; a later record's pieces, which the main thread writes only after the
+/// current one's, were counted too, and two huge records in one run hung.)
+struct Huge {
+    batch: Arc<Batch>,
+    /// The payload's index in the batch.
+    index: usize,
+    report: Report,
 }
-
-#[derive(Default)]
-struct BacklogState {
-    /// The chunk the main thread takes output from (0: none yet).
-    at: u64,
-    /// Handed over, not yet written: per chunk (the few with some), and in all.
-    pending: Vec<(u64, usize)>,
-    bytes: usize,
-    /// The largest `bytes` seen.
-    peak: usize,
-    /// Workers wait in [`Backlog::wait`] now (tests).
-    waiting: usize,
-    /// The main thread has stopped taking output.
-    closed: bool,
-}
-
-impl Backlog {
-    fn new(bound: usize) -> Backlog {
-        Backlog {
-            state: Mutex::new(BacklogState::default()),
-            moved: Condvar::new(),
-            bound,
-        }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, BacklogState> {
-        // The state is a few counters, consistent after any panic.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The worker of chunk `chunk` hands over `n` bytes.
-    fn handed(&self, chunk: u64, n: usize) {
-        let mut s = self.lock();
-        match s.pending.iter_mut().find(|(c, _)| *c == chunk) {
-            Some((_, b)) => *b += n,
-            None => s.pending.push((chunk, n)),
-        }
-        s.bytes += n;
-        s.peak = s.peak.max(s.bytes);
-    }
-
-    /// The main thread has written `n` bytes handed over by chunk `chunk`.
-    fn written(&self, chunk: u64, n: usize) {
-        let mut s = self.lock();
-        if let Some(i) = s.pending.iter().position(|(c, _)| *c == chunk) {
-            let left = s.pending[i].1.saturating_sub(n);
-            if left == 0 {
-                s.pending.swap_remove(i);
-            } else {
-                s.pending[i].1 = left;
-            }
-        }
-        s.bytes = s.bytes.saturating_sub(n);
-        drop(s);
-        self.moved.notify_all();
-    }
-
-    /// The main thread takes chunk `chunk`'s output now.
-    fn at(&self, chunk: u64) {
-        self.lock().at = chunk;
-        self.moved.notify_all();
-    }
-
-    /// The main thread takes no more output.
-    fn close(&self) {
-        self.lock().closed = true;
-        self.moved.notify_all();
-    }
-
-    /// Before a worker of chunk `chunk` renders more: waits while [`Backlog::holds`] it.
-    fn wait(&self, chunk: u64) {
-        let mut s = self.lock();
-        while self.holds(&s, chunk) {
-            s.waiting += 1;
-            s = self.moved.wait(s).unwrap_or_else(|e| e.into_inner());
-            s.waiting -= 1;
-        }
-    }
-
-    /// Whether the worker of chunk `chunk` must wait: the main thread is at this chunk and
-    /// the chunk's own backlog is at the bound.
-    fn holds(&self, s: &BacklogState, chunk: u64) -> bool {
-        let pending = s
-            .pending
-            .iter()
-            .find(|(c, _)| *c == chunk)
-            .map_or(0, |(_, b)| *b);
-        !s.closed && s.at == chunk && pending >= self.bound
-    }
-}
-
-/// What is dropped after the chunk's result is sent: freeing a report of a million findings
-/// (their shared text, a reference count each, hundreds of MB given back to the system) is
-/// work the output need not wait for; when it is the run's last chunk, the process may end
-/// before it is done.
-type Late = Vec<Report>;
 
 /// A worker's result for one chunk.
 struct ChunkOut {
@@ -324,12 +221,10 @@ struct Job {
     strict: bool,
     /// Buffers of huge records' pieces, given back by the thread that writes them out.
     spare: discord_invite::__private::BufPool,
-    /// A report with more findings than this is written in pieces ([`PIECES_AT`]) ...
+    /// A report with more findings than this is a [`Huge`] record ([`PIECES_AT`]) ...
     pieces_at: usize,
-    /// ... of this many findings each ([`json_out::PIECE_FINDINGS`]).
+    /// ... written in pieces of this many findings each ([`json_out::PIECE_FINDINGS`]).
     piece: usize,
-    /// Pieces handed over and not yet written.
-    backlog: Backlog,
 }
 
 impl Job {
@@ -344,16 +239,15 @@ impl Job {
 }
 
 impl Job {
-    /// Validates and renders a chunk; `early` takes output written before the chunk is done
-    /// (a huge record, piece by piece), and `pause` is called between windows of pieces.
+    /// Validates and renders a chunk; `hand` takes what goes out before the chunk is done: a
+    /// huge record (a [`Part::Huge`]), after the output before it (a [`Part::Text`]).
     fn run(
         &self,
         batch: Arc<Batch>,
         range: Option<Range<usize>>,
         last: bool,
-        early: &mut dyn FnMut(Vec<u8>),
-        pause: &mut dyn FnMut(),
-    ) -> (ChunkOut, Late) {
+        hand: &mut dyn FnMut(Part),
+    ) -> ChunkOut {
         // The whole batch (parsed here, if it is not yet).
         let range = range.unwrap_or_else(|| 0..batch.len());
         let mut text = Vec::new();
@@ -367,7 +261,6 @@ impl Job {
         let mut findings = self.counts_findings().then(ChunkFindings::new);
         let mut human = String::new();
         let mut suite = Vec::new();
-        let mut late = Late::new();
         let default = Location::default();
         for i in range {
             let options = match &self.capped {
@@ -381,18 +274,13 @@ impl Job {
                 (Format::Json, _) if report.findings.len() > self.pieces_at => {
                     // What came before goes first.
                     if !text.is_empty() {
-                        early(std::mem::take(&mut text));
+                        hand(Part::Text(std::mem::take(&mut text)));
                     }
-                    json_out::write_record_in_pieces(
-                        batch.source(),
-                        location,
-                        &report,
-                        self.piece,
-                        &self.spare,
-                        &mut *early,
-                        &mut *pause,
-                    );
-                    late.push(report);
+                    hand(Part::Huge(Box::new(Huge {
+                        batch: batch.clone(),
+                        index: i,
+                        report,
+                    })));
                 }
                 (Format::Json, _) => {
                     json_out::write_record(&mut text, batch.source(), location, &report)
@@ -434,15 +322,14 @@ impl Job {
         } else {
             (0, 0)
         };
-        let out = ChunkOut {
+        ChunkOut {
             batch,
             text,
             counts,
             findings,
             bytes,
             ignored,
-        };
-        (out, late)
+        }
     }
 }
 
@@ -487,6 +374,28 @@ fn send_or_parse(
 }
 
 /// Cuts a batch into chunks of whole payloads.
+/// Renders a huge record a window of pieces at a time (in parallel, on the pool) and writes
+/// each piece with `write` before the next window is rendered (`false` from `write`: the
+/// output failed; the rest is not rendered). Whether every piece was written.
+fn write_huge(job: &Job, huge: &Huge, write: &mut dyn FnMut(&[u8]) -> bool) -> bool {
+    let default = Location::default();
+    let location = huge.batch.location(huge.index).unwrap_or(&default);
+    let ok = std::cell::Cell::new(true);
+    json_out::write_record_in_pieces(
+        huge.batch.source(),
+        location,
+        &huge.report,
+        job.piece,
+        &job.spare,
+        |piece| {
+            ok.set(ok.get() && write(&piece));
+            job.spare.give(piece);
+        },
+        || ok.get(),
+    );
+    ok.get()
+}
+
 fn chunks(batch: &Batch) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let (mut start, mut bytes) = (0, 0);
@@ -554,7 +463,6 @@ pub fn run(args: Args) -> ExitCode {
         spare: json_out::spare(),
         pieces_at: PIECES_AT,
         piece: json_out::PIECE_FINDINGS,
-        backlog: Backlog::new(BACKLOG_BYTES),
     });
     let progress = progress_bar();
     let started = std::time::Instant::now();
@@ -567,7 +475,6 @@ pub fn run(args: Args) -> ExitCode {
         let events = Reader::new(paths)
             .batch_bytes(batch_bytes)
             .max_payload_bytes(max_payload);
-        let mut chunk = 0u64;
         let mut unparsed = VecDeque::new();
         for event in events {
             let Event::Batch(batch) = event else {
@@ -588,35 +495,30 @@ pub fn run(args: Args) -> ExitCode {
             let n = ranges.len();
             for (k, range) in ranges.into_iter().enumerate() {
                 // Unbounded: a worker never blocks on it (it could hold up the pool while the
-                // main thread waits for an earlier chunk); a huge record's pieces are held
-                // back by the backlog instead, once the main thread is at their chunk.
-                chunk += 1;
-                let this = chunk;
+                // main thread waits for an earlier chunk); a huge record is handed over as its
+                // report, which the main thread renders as it writes it.
                 let (done, result) = channel();
                 let (job, batch) = (worker_job.clone(), batch.clone());
                 rayon::spawn(move || {
                     // A panic in the validator must not abort the process: the main thread
-                    // reports it and exits with 2. (Once the main thread is gone, pieces
-                    // are dropped.)
-                    let mut early = |text: Vec<u8>| {
-                        job.backlog.handed(this, text.len());
-                        let _ = done.send(Ok(Part::Text(text)));
+                    // reports it and exits with 2. (Once the main thread is gone, what is
+                    // handed over is dropped.)
+                    let mut hand = |part: Part| {
+                        let _ = done.send(Ok(part));
                     };
-                    let mut pause = || job.backlog.wait(this);
                     let out = catch_unwind(AssertUnwindSafe(|| {
-                        job.run(batch, range, k + 1 == n, &mut early, &mut pause)
+                        job.run(batch, range, k + 1 == n, &mut hand)
                     }));
                     match out {
-                        Ok((out, late)) => {
+                        Ok(out) => {
                             let _ = done.send(Ok(Part::Done(Box::new(out))));
-                            drop(late);
                         }
                         Err(_) => {
                             let _ = done.send(Err(()));
                         }
                     }
                 });
-                if !send_or_parse(&tx, Slot::Chunk(this, result), &mut unparsed) {
+                if !send_or_parse(&tx, Slot::Chunk(result), &mut unparsed) {
                     return;
                 }
             }
@@ -756,24 +658,35 @@ pub fn run(args: Args) -> ExitCode {
             }
             // The reader turns batches into chunks; nothing else arrives.
             Slot::Event(Event::Batch(_)) => {}
-            Slot::Chunk(this, result) => {
-                // Pieces of a huge record first, written as they come.
-                job.backlog.at(this);
+            Slot::Chunk(result) => {
+                // Huge records first (and the output before each), written as they come.
                 let mut piece_failed = false;
+                let mut write = |piece: &[u8]| {
+                    let res = match &progress {
+                        Some(pb) => pb.suspend(|| out.write_all(piece)),
+                        None => out.write_all(piece),
+                    };
+                    if let Err(e) = &res {
+                        crate::stdout::failed(e);
+                    }
+                    res.is_ok()
+                };
                 let got = loop {
                     match result.recv() {
                         Ok(Ok(Part::Text(piece))) => {
-                            let res = match &progress {
-                                Some(pb) => pb.suspend(|| out.write_all(&piece)),
-                                None => out.write_all(&piece),
-                            };
-                            job.backlog.written(this, piece.len());
-                            job.spare.give(piece);
-                            if let Err(e) = res {
-                                crate::stdout::failed(&e);
+                            if !write(&piece) {
                                 piece_failed = true;
                                 break None;
                             }
+                        }
+                        Ok(Ok(Part::Huge(huge))) => {
+                            if !write_huge(&job, &huge, &mut write) {
+                                piece_failed = true;
+                                break None;
+                            }
+                            // Freed beside the output: a report of a million findings is a
+                            // reference count each and hundreds of MB given back.
+                            rayon::spawn(move || drop(huge));
                         }
                         Ok(Ok(Part::Done(chunk))) => break Some(chunk),
                         _ => break None,
@@ -801,7 +714,7 @@ pub fn run(args: Args) -> ExitCode {
                         repeats.print_chunk(&mut human, &style, &chunk.batch, &mut findings);
                     }
                     if findings.findings() > PIECES_AT {
-                        // Freed beside the output (see `Late`).
+                        // Freed beside the output (as a huge record's report is).
                         rayon::spawn(move || drop(findings));
                     }
                 }
@@ -844,7 +757,6 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     // Workers of a huge record wait for nobody now.
-    job.backlog.close();
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
@@ -972,35 +884,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_huge_record_is_handed_out_in_pieces() {
+    fn a_huge_record_is_handed_to_the_main_thread_to_render() {
         // A small payload, then one of 3 pieces' worth of unknown fields, then a small one:
-        // the first is handed out before the huge record's pieces, the last stays in the
-        // chunk's text, and all together are the records `write_record` writes.
+        // the first record goes out before the huge one, which the worker hands over as its
+        // report (it renders nothing of it), the last stays in the chunk's text, and all
+        // together, the huge one written in pieces, are the records `write_record` writes.
         let n = PIECES_AT + json_out::PIECE_FINDINGS;
         let members: Vec<String> = (0..n).map(|i| format!("\"k{i:07}\":1")).collect();
         let huge = format!("{{\"type\":0,\"code\":\"a\",{}}}", members.join(","));
         let small = r#"{"type":0,"code":"b","zz":1}"#;
         let batch = one_batch(format!("{small}\n{huge}\n{small}\n"));
         assert_eq!(batch.len(), 3);
-        let job = json_job(PIECES_AT, json_out::PIECE_FINDINGS, BACKLOG_BYTES);
-        let mut pieces: Vec<Vec<u8>> = Vec::new();
-        let (out, late) = job.run(
-            batch.clone(),
-            Some(0..3),
-            true,
-            &mut |p| pieces.push(p),
-            &mut || {},
-        );
-        assert_eq!(late.len(), 1, "the huge report is dropped late");
-        // The first record, the head, the findings in pieces, the tail.
-        let findings = batch.report(1, &Options::default()).findings.len();
+        let job = json_job(PIECES_AT, json_out::PIECE_FINDINGS);
+        let mut parts: Vec<Part> = Vec::new();
+        let out = job.run(batch.clone(), Some(0..3), true, &mut |p| parts.push(p));
+        let [Part::Text(first), Part::Huge(h)] = parts.as_slice() else {
+            unreachable!("the first record, then the huge one")
+        };
+        assert_eq!(h.index, 1);
+        let findings = h.report.findings.len();
         assert!(findings > PIECES_AT);
+        // The main thread's rendering: the head, the findings in pieces, the tail.
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        let written = write_huge(&job, h, &mut |p| {
+            pieces.push(p.to_vec());
+            true
+        });
+        assert!(written);
         assert_eq!(
             pieces.len(),
-            3 + findings.div_ceil(json_out::PIECE_FINDINGS)
+            2 + findings.div_ceil(json_out::PIECE_FINDINGS)
         );
         let largest = pieces.iter().map(Vec::len).max().unwrap_or(0);
         assert!(largest < 200 * json_out::PIECE_FINDINGS, "{largest} bytes");
+        // An output that fails takes no more pieces, and no more are rendered than a window.
+        let mut taken = 0;
+        let failed = write_huge(&job, h, &mut |_| {
+            taken += 1;
+            taken < 2
+        });
+        assert!(!failed);
+        let window = 2 * rayon::current_num_threads().max(1);
+        assert!(
+            taken <= 1 + window,
+            "{taken} pieces offered after a failed write"
+        );
         let mut want = Vec::new();
         let options = Options::default();
         for i in 0..3 {
@@ -1008,7 +936,8 @@ mod tests {
             let report = batch.report(i, &options);
             json_out::write_record(&mut want, batch.source(), &location, &report);
         }
-        let mut got = pieces.concat();
+        let mut got = first.clone();
+        got.extend_from_slice(&pieces.concat());
         got.extend_from_slice(&out.text);
         assert!(got == want, "the pieces differ from the records");
         assert_eq!(out.counts.payloads, 3);
@@ -1035,7 +964,7 @@ mod tests {
 
     /// A slot with nothing behind it.
     fn slot() -> Slot {
-        Slot::Chunk(0, channel().1)
+        Slot::Chunk(channel().1)
     }
 
     #[test]
@@ -1093,7 +1022,7 @@ mod tests {
                 others: Some(5),
                 errors: Some(50),
             },
-            ..json_job(PIECES_AT, json_out::PIECE_FINDINGS, BACKLOG_BYTES)
+            ..json_job(PIECES_AT, json_out::PIECE_FINDINGS)
         };
         // One key repeated on every line: a `duplicate-key` finding each.
         let repeats = |n: usize| {
@@ -1101,8 +1030,7 @@ mod tests {
             one_batch(format!("{{\"type\":0,\"code\":\"a\",{lines}}}"))
         };
         let kept = |batch: Arc<Batch>| {
-            let (mut early, mut pause) = (|_: Vec<u8>| {}, || {});
-            let (out, _) = job.run(batch, None, true, &mut early, &mut pause);
+            let out = job.run(batch, None, true, &mut |_| {});
             out.findings.map_or(0, |f| f.findings())
         };
         // Under `CAP_FROM` bytes: every finding is in the report (the CLI counts them).
@@ -1124,9 +1052,8 @@ mod tests {
         ))
     }
 
-    /// A `--format json` job: reports of more than `pieces_at` findings in pieces of `piece`,
-    /// a backlog of `bound` bytes.
-    fn json_job(pieces_at: usize, piece: usize, bound: usize) -> Job {
+    /// A `--format json` job: reports of more than `pieces_at` findings in pieces of `piece`.
+    fn json_job(pieces_at: usize, piece: usize) -> Job {
         Job {
             options: Options::default(),
             capped: None,
@@ -1143,155 +1070,56 @@ mod tests {
             spare: json_out::spare(),
             pieces_at,
             piece,
-            backlog: Backlog::new(bound),
         }
     }
 
-    fn pieces_job(bound: usize) -> Job {
-        json_job(100, 50, bound)
-    }
-
-    /// Runs chunk 1 of `job` on `batch` on a thread, as the pool does, with a main thread that
-    /// writes nothing out until the worker has either finished or waits for it: the backlog's
-    /// peak is then what the worker renders ahead of a stalled output.
-    fn stalled_output(job: Arc<Job>, batch: Arc<Batch>, main_at_chunk: bool) -> (usize, Vec<u8>) {
-        let (done, result) = channel();
-        if main_at_chunk {
-            job.backlog.at(1);
-        }
-        let worker = {
-            let job = job.clone();
-            thread::spawn(move || {
-                let mut early = |text: Vec<u8>| {
-                    job.backlog.handed(1, text.len());
-                    let _ = done.send(Ok(Part::Text(text)));
-                };
-                let mut pause = || job.backlog.wait(1);
-                let (out, _late) = job.run(batch, Some(0..1), true, &mut early, &mut pause);
-                let _ = done.send(Ok(Part::Done(Box::new(out))));
+    #[test]
+    fn huge_records_in_a_run_are_written_in_order_without_waiting() {
+        // Two chunks with a huge record each, on the pool, both handing over before the main
+        // thread reads anything (it once hung here: a worker waited for the main thread,
+        // which waited for it). Every part arrives without the main thread's help.
+        let job = Arc::new(json_job(100, 50));
+        let batch = unknown_fields(4000);
+        let results: Vec<Receiver<Result<Part, ()>>> = (0..2)
+            .map(|_| {
+                let (done, result) = channel();
+                let (job, batch) = (job.clone(), batch.clone());
+                rayon::spawn(move || {
+                    let out = job.run(batch, None, true, &mut |p| {
+                        let _ = done.send(Ok(p));
+                    });
+                    let _ = done.send(Ok(Part::Done(Box::new(out))));
+                });
+                result
             })
-        };
-        let mut held: Vec<Vec<u8>> = Vec::new();
-        let mut written = Vec::new();
-        let mut finished = false;
-        while !finished {
-            match result.try_recv() {
-                Ok(Ok(Part::Text(piece))) => held.push(piece),
-                Ok(Ok(Part::Done(out))) => {
-                    held.push(out.text);
-                    finished = true;
-                }
-                Ok(Err(())) => unreachable!("the worker failed"),
-                Err(TryRecvError::Disconnected) => finished = true,
-                Err(TryRecvError::Empty) => {
-                    // The output stalls until the worker waits for it (a polling loop, not a
-                    // timed assertion).
-                    if job.backlog.lock().waiting > 0 {
-                        for piece in held.drain(..) {
-                            job.backlog.written(1, piece.len());
-                            written.extend_from_slice(&piece);
-                        }
-                    } else {
-                        thread::sleep(std::time::Duration::from_millis(1));
+            .collect();
+        let mut want = Vec::new();
+        let location = batch.location(0).cloned().unwrap_or_default();
+        json_out::write_record(
+            &mut want,
+            batch.source(),
+            &location,
+            &batch.report(0, &job.options),
+        );
+        for result in results {
+            let mut got = Vec::new();
+            loop {
+                match result.recv() {
+                    Ok(Ok(Part::Text(t))) => got.extend_from_slice(&t),
+                    Ok(Ok(Part::Huge(h))) => {
+                        assert!(write_huge(&job, &h, &mut |p| {
+                            got.extend_from_slice(p);
+                            true
+                        }));
                     }
+                    Ok(Ok(Part::Done(out))) => {
+                        got.extend_from_slice(&out.text);
+                        break;
+                    }
+                    _ => unreachable!("the worker failed"),
                 }
             }
+            assert!(got == want, "a huge record differs from write_record's");
         }
-        for piece in held.drain(..) {
-            written.extend_from_slice(&piece);
-        }
-        worker
-            .join()
-            .unwrap_or_else(|_| unreachable!("the worker panicked"));
-        let peak = job.backlog.lock().peak;
-        (peak, written)
-    }
-
-    #[test]
-    fn a_huge_record_waits_for_a_stalled_output() {
-        // 4,000 findings in pieces of 50: 80 pieces of ~7.5 KB, windows of 2 pieces per
-        // thread. With a bound of one byte the worker renders one window, then waits for the
-        // output each time: the backlog never holds more than a window (and the head).
-        let batch = unknown_fields(4000);
-        let job = Arc::new(pieces_job(1));
-        let (peak, written) = stalled_output(job, batch.clone(), true);
-        let mut want = Vec::new();
-        let options = Options::default();
-        let location = batch.location(0).cloned().unwrap_or_default();
-        let report = batch.report(0, &options);
-        json_out::write_record(&mut want, batch.source(), &location, &report);
-        assert!(written == want, "the pieces differ from the record");
-        let window = 2 * rayon::current_num_threads().max(1);
-        let largest_piece = 200 * 50;
-        assert!(
-            peak <= (window + 1) * largest_piece,
-            "{peak} bytes held of a {} byte record (window {window})",
-            want.len()
-        );
-        assert!(peak * 4 < want.len(), "{peak} of {}", want.len());
-    }
-
-    #[test]
-    fn a_worker_ahead_of_the_main_thread_does_not_wait() {
-        // The main thread is at an earlier chunk: the worker renders its whole record (waiting
-        // could wait for itself, see `Backlog`) and finishes.
-        let batch = unknown_fields(4000);
-        let job = Arc::new(pieces_job(1));
-        let (peak, written) = stalled_output(job.clone(), batch, false);
-        assert_eq!(job.backlog.lock().waiting, 0);
-        assert!(peak >= written.len() - 4096, "{peak} of {}", written.len());
-    }
-
-    #[test]
-    fn a_later_chunks_output_does_not_hold_the_current_one_back() {
-        // Chunk 2 rendered ahead (its worker never waits while the main thread is at chunk 1)
-        // and its pieces wait in its channel until the main thread gets to it: they must not
-        // count against chunk 1, whose worker waits for the main thread, which waits for
-        // chunk 1's next piece (a run of two huge records hung so).
-        let backlog = Backlog::new(10);
-        backlog.at(1);
-        backlog.handed(2, 100);
-        assert!(
-            !backlog.holds(&backlog.lock(), 2),
-            "chunk 2 is not at the output yet"
-        );
-        backlog.handed(1, 10);
-        assert!(backlog.holds(&backlog.lock(), 1));
-        backlog.written(1, 4);
-        assert!(
-            !backlog.holds(&backlog.lock(), 1),
-            "chunk 1 has 6 bytes pending"
-        );
-        backlog.written(1, 6);
-        assert!(!backlog.holds(&backlog.lock(), 1));
-        backlog.wait(1);
-        // The main thread gets to chunk 2, whose backlog is then what holds it.
-        backlog.at(2);
-        assert!(backlog.holds(&backlog.lock(), 2));
-        backlog.written(2, 95);
-        assert!(!backlog.holds(&backlog.lock(), 2));
-        let s = backlog.lock();
-        assert_eq!(
-            (s.bytes, s.peak, s.pending.as_slice()),
-            (5, 110, &[(2, 5)][..])
-        );
-    }
-
-    #[test]
-    fn a_closed_backlog_lets_every_worker_go() {
-        let backlog = Arc::new(Backlog::new(1));
-        backlog.at(1);
-        backlog.handed(1, 10);
-        let b = backlog.clone();
-        let worker = thread::spawn(move || b.wait(1));
-        while backlog.lock().waiting == 0 {
-            thread::yield_now();
-        }
-        backlog.close();
-        worker
-            .join()
-            .unwrap_or_else(|_| unreachable!("the worker panicked"));
-        // And a closed backlog never makes anyone wait.
-        backlog.wait(1);
     }
 }
