@@ -584,3 +584,34 @@ fn the_readme_shows_what_the_main_command_prints() {
         "docs/VALIDATE.md: {last}"
     );
 }
+
+/// `--format json` with huge records (over 32,768 findings each), which the main thread
+/// renders as it writes them: the same document twice is its record twice, in order, at
+/// `-j 1` and `-j 2`. (A run of two such records once hung: a worker waited for the main
+/// thread, which waited for the worker.)
+#[cfg(unix)]
+#[test]
+fn huge_records_are_written_whole_and_in_order() {
+    let dir = temp_dir("huge");
+    let members: Vec<String> = (0..40_000).map(|i| format!("\"k{i:06}\":1")).collect();
+    let path = dir.path().join("huge.json");
+    std::fs::write(
+        &path,
+        format!("{{\"type\":0,\"code\":\"a\",{}}}", members.join(",")),
+    )
+    .expect("write the document");
+    let p = path.to_str().expect("a UTF-8 path");
+    let one = run_guarded(bin().args(["validate", "--format", "json", p]));
+    let record = records(&one);
+    assert_eq!(record.len(), 1);
+    let findings = record[0]["findings"].as_array().map_or(0, Vec::len);
+    assert!(findings > 40_000, "{findings} findings");
+    for jobs in ["1", "2"] {
+        let two = run_guarded(bin().args(["validate", "-j", jobs, "--format", "json", p, p]));
+        assert_eq!(two.status.code(), one.status.code(), "-j {jobs}");
+        assert!(
+            two.stdout == [one.stdout.as_slice(), one.stdout.as_slice()].concat(),
+            "-j {jobs}: the output is not the record twice"
+        );
+    }
+}
