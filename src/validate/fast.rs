@@ -30,7 +30,7 @@ use super::check::{is_snowflake, rfc3339_quick, short_int};
 use super::keys::Repeats;
 use super::position::{key_eq, number_is_integer, push_escaped};
 use super::spec::{ty, Id, PropertyInfo, Quick, Schema, Spec};
-use super::text::{found, Span, Texts, Written};
+use super::text::{add_found, found, Span, Texts, Written};
 use super::{unique, Code};
 pub(crate) use crate::fast::Token;
 use crate::fast::{next_special, number_end};
@@ -354,8 +354,7 @@ impl<'s, 'a> Fast<'s, 'a> {
     /// Adds a finding, noting whether it goes before the last one (see [`Written::late`]).
     #[inline(always)]
     fn found(&mut self, code: Code, offset: usize, span: Span) {
-        self.late |= self.out.last().is_some_and(|l| l.offset() > Some(offset));
-        self.out.push(found(code, offset, span));
+        add_found(&mut self.out, &mut self.late, found(code, offset, span));
         if self.out.len() == CAP_AT && self.cap.is_none() && self.cap_with.is_some() {
             self.start_capping();
         }

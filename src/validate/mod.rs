@@ -971,7 +971,6 @@ pub(crate) fn validate_slow(
     let position::Document {
         root,
         duplicates,
-        named,
         pointers,
     } = doc;
     drop(root);
@@ -979,8 +978,7 @@ pub(crate) fn validate_slow(
     // (as they were written first); the others are merged in while the repeated keys' are
     // written, not moved into place after (a million findings each moved).
     raw.sort_by_key(|f| f.offset);
-    let pointers = position::Pointers::new(&named, &pointers);
-    let written = repeated_keys(bytes, origin, options, duplicates, pointers, raw);
+    let written = repeated_keys(bytes, origin, options, duplicates, pointers.cursor(), raw);
     finish(bytes, origin, options, kind, schema, written, skipped)
 }
 

@@ -129,7 +129,7 @@ pub(crate) fn number_is_integer(raw: &str) -> bool {
 }
 
 /// A repeated key in one object: where the repeat and the first occurrence start (its
-/// pointer is in [`Document::named`]; 16 bytes a repeat, of which a document may have
+/// pointer is in [`Document::pointers`]; 16 bytes a repeat, of which a document may have
 /// millions).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DuplicateKey {
@@ -152,53 +152,76 @@ pub(crate) struct Document<'a> {
     pub root: Node<'a>,
     /// In document order.
     pub duplicates: Vec<DuplicateKey>,
-    /// The duplicates' pointers: each run of duplicates with one pointer (repeats of one
-    /// member) is `(its first duplicate's index, a range of pointers)`.
-    pub named: Vec<(usize, (usize, usize))>,
-    /// The duplicates' pointers, one after another.
-    pub pointers: String,
+    /// Their pointers.
+    pub pointers: RepeatPointers,
+}
+
+/// The pointers of a document's repeated keys, in document order: each run of repeats with one
+/// pointer (the repeats of one member) is `(its first repeat's index, a range of text)`, and a
+/// pointer's text is written once (a repeat whose pointer ends the text before shares it).
+#[derive(Debug, Default)]
+pub(crate) struct RepeatPointers {
+    runs: Vec<(usize, (usize, usize))>,
+    text: String,
+}
+
+impl RepeatPointers {
+    /// Gives repeat `i` (after every repeat named before) the pointer `path`.
+    fn name(&mut self, i: usize, path: &str) {
+        let len = self.text.len();
+        let same = self
+            .runs
+            .last()
+            .is_some_and(|&(_, (a, b))| b == len && self.text.get(a..b) == Some(path));
+        if same {
+            return;
+        }
+        if !self.text.ends_with(path) {
+            self.text.push_str(path);
+        }
+        let len = self.text.len();
+        self.runs.push((i, (len - path.len(), len)));
+    }
+
+    /// The pointers from the first repeat on.
+    pub fn cursor(&self) -> Pointers<'_> {
+        Pointers {
+            runs: &self.runs,
+            text: &self.text,
+            run: 0,
+        }
+    }
+}
+
+/// The pointers of a document's repeated keys, one after another ([`RepeatPointers::cursor`]).
+pub(crate) struct Pointers<'d> {
+    runs: &'d [(usize, (usize, usize))],
+    text: &'d str,
+    run: usize,
+}
+
+impl<'d> Pointers<'d> {
+    /// The pointer of repeat `i`; `i` must not be below the one asked before.
+    pub fn of(&mut self, i: usize) -> &'d str {
+        while self
+            .runs
+            .get(self.run + 1)
+            .is_some_and(|&(first, _)| first <= i)
+        {
+            self.run += 1;
+        }
+        match self.runs.get(self.run) {
+            Some(&(first, (a, b))) if first <= i => self.text.get(a..b).unwrap_or_default(),
+            _ => "",
+        }
+    }
 }
 
 impl Document<'_> {
     /// The pointer of duplicate `i` of this document.
     #[cfg(test)]
     pub fn pointer(&self, i: usize) -> &str {
-        let run = self.named.partition_point(|&(first, _)| first <= i);
-        let (a, b) = run.checked_sub(1).map_or((0, 0), |r| self.named[r].1);
-        self.pointers.get(a..b).unwrap_or_default()
-    }
-}
-
-/// The pointers of a document's duplicates in order ([`Document::named`]), one after another.
-pub(crate) struct Pointers<'d> {
-    named: &'d [(usize, (usize, usize))],
-    pointers: &'d str,
-    run: usize,
-}
-
-impl<'d> Pointers<'d> {
-    /// From the start.
-    pub fn new(named: &'d [(usize, (usize, usize))], pointers: &'d str) -> Pointers<'d> {
-        Pointers {
-            named,
-            pointers,
-            run: 0,
-        }
-    }
-
-    /// The pointer of duplicate `i`; `i` must not be below the one asked before.
-    pub fn of(&mut self, i: usize) -> &'d str {
-        while self
-            .named
-            .get(self.run + 1)
-            .is_some_and(|&(first, _)| first <= i)
-        {
-            self.run += 1;
-        }
-        match self.named.get(self.run) {
-            Some(&(first, (a, b))) if first <= i => self.pointers.get(a..b).unwrap_or_default(),
-            _ => "",
-        }
+        self.pointers.cursor().of(i)
     }
 }
 
@@ -248,8 +271,7 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
         return Err(p.error("trailing characters"));
     }
     let mut duplicates = p.duplicates;
-    let mut pointers = String::new();
-    let mut named = Vec::new();
+    let mut pointers = RepeatPointers::default();
     // Pointers are built only when there is a duplicate (rare), in one walk of the tree for
     // all of them, in document order (the walk's order; an object's repeats are found when it
     // closes, so an inner object's come before its holder's).
@@ -257,16 +279,11 @@ pub(crate) fn parse(src: &[u8]) -> Result<Document<'_>, SyntaxError> {
         duplicates.sort_unstable_by_key(|d| d.offset);
         let mut path = String::new();
         let mut next = duplicates.iter().enumerate().peekable();
-        let mut names = Names {
-            named: &mut named,
-            pointers: &mut pointers,
-        };
-        name_repeats(&root, &mut path, &mut next, &mut names);
+        name_repeats(&root, &mut path, &mut next, &mut pointers);
     }
     Ok(Document {
         root,
         duplicates,
-        named,
         pointers,
     })
 }
@@ -438,37 +455,19 @@ struct Parser<'a> {
     duplicates: Vec<DuplicateKey>,
 }
 
-/// The pointers of a document's duplicates being written ([`Document::named`]).
-struct Names<'n> {
-    named: &'n mut Vec<(usize, (usize, usize))>,
-    pointers: &'n mut String,
-}
-
 /// The duplicates in document order, with their indices.
 type Next<'d> = std::iter::Peekable<std::iter::Enumerate<std::slice::Iter<'d, DuplicateKey>>>;
 
-/// Gives repeated key `i` the pointer `path` (shared with the repeat before if it has it).
-fn name_repeat(i: usize, path: &str, names: &mut Names<'_>) {
-    let len = names.pointers.len();
-    let same = names
-        .named
-        .last()
-        .is_some_and(|&(_, (a, b))| b == len && names.pointers.get(a..b) == Some(path));
-    if same {
-        return;
-    }
-    if !names.pointers.ends_with(path) {
-        names.pointers.push_str(path);
-    }
-    let len = names.pointers.len();
-    names.named.push((i, (len - path.len(), len)));
-}
-
-/// Gives each repeated key in `next` (in document order) the pointer of its member, written
-/// to `pointers` (a repeat with the pointer of the one before shares its text): one walk of
+/// Gives each repeated key in `next` (in document order) the pointer of its member, in
+/// `pointers` (a repeat with the pointer of the one before shares its text): one walk of
 /// `node` (whose pointer is `path`), entering only the values that hold the next one, so
 /// naming every repeat of a document costs one pass, however many there are.
-fn name_repeats(node: &Node<'_>, path: &mut String, next: &mut Next<'_>, names: &mut Names<'_>) {
+fn name_repeats(
+    node: &Node<'_>,
+    path: &mut String,
+    next: &mut Next<'_>,
+    pointers: &mut RepeatPointers,
+) {
     let len = path.len();
     let inside = |n: &Node<'_>, d: Option<&(usize, &DuplicateKey)>| {
         d.is_some_and(|(_, d)| d.offset >= n.start && d.offset < n.end)
@@ -491,15 +490,15 @@ fn name_repeats(node: &Node<'_>, path: &mut String, next: &mut Next<'_>, names: 
                 path.push('/');
                 push_escaped(path, &m.key);
                 if let Some((i, _)) = next.next_if(|(_, d)| d.offset == m.key_start) {
-                    name_repeat(i, path, names);
+                    pointers.name(i, path);
                 }
                 if inside(&m.value, next.peek()) {
-                    name_repeats(&m.value, path, next, names);
+                    name_repeats(&m.value, path, next, pointers);
                 }
                 while let Some((i, _)) =
                     next.next_if(|(_, d)| d.offset >= m.value.end && d.offset < until)
                 {
-                    name_repeat(i, path, names);
+                    pointers.name(i, path);
                 }
                 path.truncate(len);
             }
@@ -514,7 +513,7 @@ fn name_repeats(node: &Node<'_>, path: &mut String, next: &mut Next<'_>, names: 
                 }
                 path.push('/');
                 path.push_str(&i.to_string());
-                name_repeats(item, path, next, names);
+                name_repeats(item, path, next, pointers);
                 path.truncate(len);
             }
         }
@@ -1417,7 +1416,7 @@ mod tests {
         assert_eq!(d.pointer(998), "/g/n");
         assert_eq!(d.pointer(999), "/k");
         assert_eq!(d.pointer(1_997), "/k");
-        assert_eq!(d.pointers, "/g/n/k");
+        assert_eq!(d.pointers.text, "/g/n/k");
     }
 
     /// A tree to write as JSON with keys repeated at will (serde_json's `Value` cannot hold
@@ -1504,7 +1503,7 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(&got, &want, "{}", text);
             // And as the validator reads them, in order.
-            let mut pointers = Pointers::new(&d.named, &d.pointers);
+            let mut pointers = d.pointers.cursor();
             for (i, w) in want.iter().enumerate() {
                 proptest::prop_assert_eq!(pointers.of(i), w.2.as_str());
             }

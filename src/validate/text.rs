@@ -177,11 +177,25 @@ pub(crate) fn found(code: Code, offset: usize, span: Span) -> Finding {
     f
 }
 
+/// The buffer a finding not yet finished has its text in (kept in its line by [`found`]).
+fn chunk_of(f: &Finding) -> usize {
+    (f.line.get() as usize).saturating_sub(1)
+}
+
+/// Adds finding `f` to `findings`, noting in `late` whether it goes before the last one (see
+/// [`Written::late`]).
+#[inline(always)]
+pub(crate) fn add_found(findings: &mut Vec<Finding>, late: &mut bool, f: Finding) {
+    *late |= findings
+        .last()
+        .is_some_and(|l| l.offset_key() > f.offset_key());
+    findings.push(f);
+}
+
 impl Texts {
     /// The pointer of a finding written here and not yet finished ([`found`]).
     pub fn pointer_of(&self, f: &Finding) -> &str {
-        let chunk = (f.line.get() as usize).saturating_sub(1);
-        let buf = self.full.get(chunk).unwrap_or(&self.cur);
+        let buf = self.full.get(chunk_of(f)).unwrap_or(&self.cur);
         let (a, b) = f.text.pointer;
         buf.get(a as usize..b as usize).unwrap_or_default()
     }
@@ -196,11 +210,7 @@ impl Written {
 
     #[inline]
     fn add(&mut self, f: Finding) {
-        self.late |= self
-            .findings
-            .last()
-            .is_some_and(|l| l.offset_key() > f.offset_key());
-        self.findings.push(f);
+        add_found(&mut self.findings, &mut self.late, f);
     }
 
     /// Adds a finding whose message is the last one's (without writing it again); `false` when
@@ -286,7 +296,7 @@ pub(crate) fn finish<P: FnMut(usize) -> (usize, usize)>(
     let bufs = texts.freeze();
     for f in &mut findings {
         let span = Span {
-            chunk: u32::try_from(f.line().unwrap_or(1) - 1).unwrap_or(u32::MAX),
+            chunk: u32::try_from(chunk_of(f)).unwrap_or(u32::MAX),
             pointer: f.text.pointer,
             message: f.text.message,
         };
