@@ -561,14 +561,16 @@ mod tests {
 
     #[test]
     fn integers_as_serde_json_writes_them() {
-        for n in (0..1000).chain([
-            9_999,
-            10_000,
-            123_456_789,
-            u64::from(u32::MAX),
-            u64::MAX - 1,
-            u64::MAX,
-        ]) {
+        // Every length on both sides of each power of ten (the eight-byte path ends at 10^8).
+        let edges = (1..20).flat_map(|e| {
+            let p = 10u64.pow(e);
+            [p - 1, p, p + 1, p + 12_345 % p]
+        });
+        for n in
+            (0..1000)
+                .chain(edges)
+                .chain([123_456_789, u64::from(u32::MAX), u64::MAX - 1, u64::MAX])
+        {
             let mut out = Vec::new();
             write_uint(&mut out, n);
             assert_eq!(out, serde_json::to_vec(&n).unwrap(), "{n}");

@@ -182,6 +182,40 @@ fn repeated_keys_need_no_findings_moved() {
 }
 
 #[test]
+fn the_repeats_of_one_key_share_their_text() {
+    // The repeats of one key in one object have one pointer and one message: both are
+    // written once, whatever the number of repeats (each repeat wrote its pointer again, and
+    // compared it again with the one before).
+    for n in [1_000, 20_000] {
+        let repeats = vec!["\"k\":1"; n].join(",\n");
+        let doc = format!("{{\"type\":0,\"code\":\"a\",\"g\":{{{repeats}}},{repeats}}}");
+        let report = validate(doc.as_bytes(), None);
+        let repeats: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::DuplicateKey)
+            .collect();
+        assert_eq!(repeats.len(), 2 * (n - 1));
+        // Two keys (`/g/k` and `/k`): two texts, each shared by its repeats.
+        let mut texts: Vec<(*const u8, *const u8)> = repeats
+            .iter()
+            .map(|f| (f.pointer().as_ptr(), f.message().as_ptr()))
+            .collect();
+        texts.dedup();
+        assert_eq!(texts.len(), 2, "{n} repeats");
+        assert_eq!(repeats[0].pointer(), "/g/k");
+        assert_eq!(repeats[n - 1].pointer(), "/k");
+        // The top object's `k` is first on the line where `g` ends.
+        let first = format!("first at line {n}, column ");
+        assert!(
+            repeats[n - 1].message().contains(&first),
+            "{:?}",
+            repeats[n - 1]
+        );
+    }
+}
+
+#[test]
 fn findings_in_order_are_not_looked_at_for_order() {
     // Findings are nearly always found in order of offset; only an object's missing field,
     // found at its end and placed at its start, can come before findings found earlier.

@@ -1023,6 +1023,9 @@ fn repeated_keys(
     }
     let mut others = others.into_iter().peekable();
     let mut last = None;
+    // The pointer of the last repeat written (its place in the document's pointers, which
+    // are not changed while this runs).
+    let mut last_pointer: Option<(*const u8, usize)> = None;
     let mut message = String::new();
     for (i, d) in duplicates.into_iter().enumerate() {
         while let Some(f) = others.next_if(|f| f.offset < d.offset) {
@@ -1030,10 +1033,19 @@ fn repeated_keys(
                 dups.push(f.code, f.offset, &f.pointer, &f.message);
                 // The last message is no longer the repeated key's.
                 last = None;
+                last_pointer = None;
             }
         }
         let pointer = pointers.of(i);
         if !admit(Code::DuplicateKey, pointer, d.offset) {
+            continue;
+        }
+        // The same key repeated again (the pointer is the same slice of the document's
+        // pointers as the last finding's, and so is the first occurrence): its text is the
+        // last finding's, whole.
+        let same = last == Some(d.first) && last_pointer == Some((pointer.as_ptr(), pointer.len()));
+        last_pointer = Some((pointer.as_ptr(), pointer.len()));
+        if same && dups.push_same(Code::DuplicateKey, d.offset) {
             continue;
         }
         if last != Some(d.first) || !dups.push_repeat(Code::DuplicateKey, d.offset, pointer) {

@@ -495,10 +495,17 @@ fn name_repeats(
                 if inside(&m.value, next.peek()) {
                     name_repeats(&m.value, path, next, pointers);
                 }
-                while let Some((i, _)) =
+                // The repeats after the value all have this pointer: named once, at the first
+                // (the rest of the run shares it; comparing the pointer again for each of them
+                // was a `memcmp` call per repeat).
+                if let Some((i, _)) =
                     next.next_if(|(_, d)| d.offset >= m.value.end && d.offset < until)
                 {
                     pointers.name(i, path);
+                    while next
+                        .next_if(|(_, d)| d.offset >= m.value.end && d.offset < until)
+                        .is_some()
+                    {}
                 }
                 path.truncate(len);
             }

@@ -37,6 +37,8 @@ pub(crate) struct Texts {
     cur: String,
     /// The last message written and where (to keep a repeated one once).
     last: Option<(u32, (u32, u32))>,
+    /// The last pointer written, in the buffer of `last` ([`Texts::push_same`]).
+    last_pointer: Option<(u32, u32)>,
 }
 
 /// `n` as a span bound (the buffer is kept under [`LIMIT`]; a single text larger than it is
@@ -62,6 +64,7 @@ impl Texts {
             let full = std::mem::replace(&mut self.cur, String::with_capacity(next));
             self.full.push(full);
             self.last = None;
+            self.last_pointer = None;
         }
         self.cur.len()
     }
@@ -96,9 +99,11 @@ impl Texts {
             }
         }
         self.last = Some((chunk, message));
+        let pointer = (at(start), at(pointer_end));
+        self.last_pointer = Some(pointer);
         Span {
             chunk,
-            pointer: (at(start), at(pointer_end)),
+            pointer,
             message,
         }
     }
@@ -121,9 +126,23 @@ impl Texts {
             return None;
         }
         self.cur.push_str(pointer);
+        let pointer = (at(start), at(self.cur.len()));
+        self.last_pointer = Some(pointer);
         Some(Span {
             chunk,
-            pointer: (at(start), at(self.cur.len())),
+            pointer,
+            message,
+        })
+    }
+
+    /// The last finding's pointer and message again (`None`: nothing written in this buffer
+    /// yet): a repeat of the same key, whose pointer is the one before's too, costs no text.
+    pub fn push_same(&mut self) -> Option<Span> {
+        let (chunk, message) = self.last?;
+        let pointer = self.last_pointer?;
+        (chunk == at(self.full.len())).then_some(Span {
+            chunk,
+            pointer,
             message,
         })
     }
@@ -211,6 +230,16 @@ impl Written {
     #[inline]
     fn add(&mut self, f: Finding) {
         add_found(&mut self.findings, &mut self.late, f);
+    }
+
+    /// Adds a finding whose pointer and message are the last one's (without writing either
+    /// again); `false` when there is none to share (nothing was added).
+    pub fn push_same(&mut self, code: Code, offset: usize) -> bool {
+        let Some(span) = self.texts.push_same() else {
+            return false;
+        };
+        self.add(found(code, offset, span));
+        true
     }
 
     /// Adds a finding whose message is the last one's (without writing it again); `false` when
@@ -408,6 +437,36 @@ mod tests {
         // The repeated message is kept once.
         assert_eq!(bufs.len(), 1);
         assert_eq!(bufs[0].as_str(), "/aone/b/0two/d");
+    }
+
+    #[test]
+    fn the_same_text_again_costs_nothing() {
+        let mut texts = Texts::new();
+        // Nothing to share yet.
+        assert_eq!(texts.push_same(), None);
+        let a = texts.push("/k", "repeated");
+        let b = texts.push_same();
+        assert_eq!(b, Some(a));
+        // After a repeat with a pointer of its own, the same is that pointer with the message.
+        let c = texts.push_repeat("/j").expect("a message to share");
+        assert_eq!(texts.push_same(), Some(c));
+        let bufs = texts.freeze();
+        assert_eq!(bufs[0].as_str(), "/krepeated/j");
+        let t = Text::of(&bufs, c);
+        assert_eq!((t.pointer(), t.message()), ("/j", "repeated"));
+    }
+
+    #[test]
+    fn the_same_text_is_not_shared_across_buffers() {
+        let mut texts = Texts::new();
+        let big = "m".repeat(GROW_AT);
+        texts.push("/a", &big);
+        // Past the buffer's room: the text goes on in a new buffer, with nothing to share.
+        texts.push("/b", &big);
+        let last = texts.push("/c", &big);
+        assert_eq!(texts.push_same(), Some(last));
+        texts.start(2 * GROW_AT);
+        assert_eq!(texts.push_same(), None);
     }
 
     #[test]
