@@ -695,6 +695,15 @@ impl<'a> Parser<'a> {
 
     fn number(&mut self) -> Result<&'a str, SyntaxError> {
         let start = self.pos;
+        // A number of one digit (a type, a flag, a count: most of them) and nothing after it
+        // that a number goes on with: no call to the grammar's scan.
+        let src: &'a [u8] = self.src;
+        if let Some(digit @ [b'0'..=b'9']) = src.get(start..start + 1) {
+            if !matches!(src.get(start + 1), Some(b'0'..=b'9' | b'.' | b'e' | b'E')) {
+                self.pos = start + 1;
+                return crate::ascii::ascii_str(digit).ok_or_else(|| self.error("invalid number"));
+            }
+        }
         match crate::fast::number_end(self.src, start) {
             Ok(end) => self.pos = end,
             Err(at) => {
@@ -708,8 +717,9 @@ impl<'a> Parser<'a> {
                 });
             }
         }
-        // Only ASCII digits and signs were consumed.
-        std::str::from_utf8(&self.src[start..self.pos]).map_err(|_| self.error("invalid number"))
+        // Only ASCII digits, signs, points and exponents were consumed.
+        crate::ascii::ascii_str(&self.src[start..self.pos])
+            .ok_or_else(|| self.error("invalid number"))
     }
 
     /// A string at `self.pos` (which is a `"`); borrowed unless it holds escapes.
@@ -1334,6 +1344,21 @@ mod tests {
             "{\"a\":1,}",
             "[[[]]]",
             "\u{feff}{}",
+            // Numbers of one digit and what may follow one.
+            "1",
+            "0",
+            "01",
+            "1.",
+            "1e",
+            "5E",
+            "-",
+            "-1",
+            "1x",
+            "[1,2]",
+            "[9]",
+            "{\"a\":7}",
+            "7e1",
+            "0.5",
         ];
         for c in cases {
             let ours = parse(c.as_bytes()).is_ok();
@@ -1341,6 +1366,44 @@ mod tests {
             let theirs =
                 serde_json::from_str::<serde_json::Value>(c.trim_start_matches('\u{feff}')).is_ok();
             assert_eq!(ours, theirs, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_kept_as_written() {
+        for n in [
+            "0",
+            "7",
+            "-0",
+            "-7",
+            "10",
+            "7.5",
+            "7e1",
+            "7E+1",
+            "0.0",
+            "123456789012345678901",
+        ] {
+            for doc in [
+                n.to_owned(),
+                format!("[{n}]"),
+                format!("{{\"a\":{n}}}"),
+                format!("[{n} ,{n}]"),
+            ] {
+                let parsed = parse(doc.as_bytes()).unwrap_or_else(|e| panic!("{doc}: {e:?}"));
+                let first = match &parsed.root.value {
+                    Value::Number(raw) => *raw,
+                    Value::Array(items) => match &items[0].value {
+                        Value::Number(raw) => raw,
+                        other => panic!("{doc}: {other:?}"),
+                    },
+                    Value::Object(members) => match &members[0].value.value {
+                        Value::Number(raw) => raw,
+                        other => panic!("{doc}: {other:?}"),
+                    },
+                    other => panic!("{doc}: {other:?}"),
+                };
+                assert_eq!(first, n, "{doc}");
+            }
         }
     }
 
