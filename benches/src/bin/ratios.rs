@@ -5,6 +5,8 @@
 //! min–max range), next to each contender's median MB/s. Two corpora: `first` (the benchmark
 //! corpus) and `second` (another seed and mix of shapes, `corpus::Mix::SECOND`). Memory per
 //! decoded invite is counted (not timed) with a counting allocator before the rounds (`--memory`: only that).
+//! After the targets, the serde door's ceiling: serde_json into the verdict-only `Check<Invite>`
+//! visitors, which build nothing (not a target; it says how far any serde door could go).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -137,6 +139,53 @@ fn decoders<'a>(c: &'a Corpus, out: &mut Vec<Contender<'a>>) {
             }
         }),
     );
+    // The serde door's ceiling: serde_json's own calls into a decoder's visitors, with a
+    // decoder that builds nothing (the validator's verdict-only `Check<Invite>`: every member
+    // visited and checked, no value made). No typed decoder through these doors can be faster.
+    #[cfg(feature = "validate")]
+    {
+        type Check = discord_invite::__private::Check<Ours>;
+        add(
+            "ceiling_slice",
+            ab,
+            all.len(),
+            Box::new(move || {
+                for p in all {
+                    black_box(serde_json::from_slice::<Check>(p).unwrap());
+                }
+            }),
+        );
+        add(
+            "ceiling_str",
+            ab,
+            all.len(),
+            Box::new(move || {
+                for t in &c.text {
+                    black_box(serde_json::from_str::<Check>(t).unwrap());
+                }
+            }),
+        );
+        add(
+            "ceiling_slice_subset",
+            sb,
+            sub.len(),
+            Box::new(move || {
+                for p in sub {
+                    black_box(serde_json::from_slice::<Check>(p).unwrap());
+                }
+            }),
+        );
+        add(
+            "ceiling_str_subset",
+            sb,
+            sub.len(),
+            Box::new(move || {
+                for t in &c.sub_text {
+                    black_box(serde_json::from_str::<Check>(t).unwrap());
+                }
+            }),
+        );
+    }
     add(
         "twilight",
         ab,
@@ -476,6 +525,40 @@ fn main() {
             },
         ]);
     }
+    // Not targets: how far the serde door could go at most (see `ceiling_*` in `decoders`).
+    let mut ceilings = Vec::new();
+    for c in ["first", "second"] {
+        let t = |what: &str, a: &str, b: &str| {
+            target(
+                &format!("{what} [{c}]"),
+                &format!("{c}/{a}"),
+                &format!("{c}/{b}"),
+                Want::AtLeast(1.5),
+            )
+        };
+        ceilings.extend([
+            t(
+                "ceiling through serde_json::from_slice / twilight-model",
+                "ceiling_slice",
+                "twilight",
+            ),
+            t(
+                "ceiling through serde_json::from_slice / serenity (its subset)",
+                "ceiling_slice_subset",
+                "serenity_subset",
+            ),
+            t(
+                "ceiling through serde_json::from_str / twilight-model from_str",
+                "ceiling_str",
+                "twilight_str",
+            ),
+            t(
+                "ceiling through serde_json::from_str / serenity from_str (its subset)",
+                "ceiling_str_subset",
+                "serenity_str_subset",
+            ),
+        ]);
+    }
     targets.push(target(
         "validate (full report) / jsonschema is_valid [first]",
         "first/validate",
@@ -484,24 +567,29 @@ fn main() {
     ));
 
     let idx = |name: &str| contenders.iter().position(|c| c.name == name);
-    println!(
-        "\n| target (same-round ratio) | median | min–max over {rounds} rounds | target | verdict |\n|---|---:|---|---|---|"
-    );
-    for t in &targets {
-        let (Some(ia), Some(ib)) = (idx(&t.a), idx(&t.b)) else {
-            continue;
-        };
-        // Throughput ratio a/b = (bytes_a / t_a) / (bytes_b / t_b); per invite: (n_a / t_a) /
-        // (n_b / t_b).
+    let ratios = |t: &Target| -> Option<Vec<f64>> {
+        let (ia, ib) = (idx(&t.a)?, idx(&t.b)?);
         let (ca, cb) = (&contenders[ia], &contenders[ib]);
         let (ua, ub) = if t.per_invite {
             (ca.count as f64, cb.count as f64)
         } else {
             (ca.bytes, cb.bytes)
         };
-        let mut r: Vec<f64> = (0..rounds)
-            .map(|k| (ua / secs[ia][k]) / (ub / secs[ib][k]))
-            .collect();
+        Some(
+            (0..rounds)
+                .map(|k| (ua / secs[ia][k]) / (ub / secs[ib][k]))
+                .collect(),
+        )
+    };
+    println!(
+        "\n| target (same-round ratio) | median | min–max over {rounds} rounds | target | verdict |\n|---|---:|---|---|---|"
+    );
+    for t in &targets {
+        // Throughput ratio a/b = (bytes_a / t_a) / (bytes_b / t_b); per invite: (n_a / t_a) /
+        // (n_b / t_b).
+        let Some(mut r) = ratios(t) else {
+            continue;
+        };
         let m = median(&mut r);
         println!(
             "| {} | {m:.2}× | {:.2}–{:.2} | {} | {} |",
@@ -510,6 +598,25 @@ fn main() {
             r[rounds - 1],
             want_text(t.want),
             verdict(m, t.want)
+        );
+    }
+    if ceilings.iter().any(|t| ratios(t).is_some()) {
+        println!(
+            "\nThe serde door's ceiling (not targets): serde_json's calls into visitors that check every\nmember and build nothing (`Check<Invite>`). Where it is below the door's target, a decoder\nwould have to build the invite for less than nothing; where it is just above, for the margin.\n\n| ceiling (same-round ratio) | median | min–max over {rounds} rounds | the door's target | the ceiling is |\n|---|---:|---|---|---|"
+        );
+    }
+    for t in &ceilings {
+        let Some(mut r) = ratios(t) else {
+            continue;
+        };
+        let m = median(&mut r);
+        println!(
+            "| {} | {m:.2}× | {:.2}–{:.2} | {} | {} |",
+            t.what,
+            r[0],
+            r[rounds - 1],
+            want_text(t.want),
+            if m >= 1.5 { "above" } else { "**below**" },
         );
     }
 }
