@@ -561,10 +561,10 @@ mod tests {
 
     #[test]
     fn integers_as_serde_json_writes_them() {
-        // Every length on both sides of each power of ten (the eight-byte path ends at 10^8).
+        // Every length, on both sides of each power of ten.
         let edges = (1..20).flat_map(|e| {
             let p = 10u64.pow(e);
-            [p - 1, p, p + 1, p + 12_345 % p]
+            [p - 1, p, p + 1]
         });
         for n in
             (0..1000)
