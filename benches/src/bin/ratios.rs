@@ -145,46 +145,24 @@ fn decoders<'a>(c: &'a Corpus, out: &mut Vec<Contender<'a>>) {
     #[cfg(feature = "validate")]
     {
         type Check = discord_invite::__private::Check<Ours>;
-        add(
-            "ceiling_slice",
-            ab,
-            all.len(),
+        let slices = |payloads: &'a [Vec<u8>]| -> Work<'a> {
             Box::new(move || {
-                for p in all {
+                for p in payloads {
                     black_box(serde_json::from_slice::<Check>(p).unwrap());
                 }
-            }),
-        );
-        add(
-            "ceiling_str",
-            ab,
-            all.len(),
+            })
+        };
+        let texts = |payloads: &'a [String]| -> Work<'a> {
             Box::new(move || {
-                for t in &c.text {
+                for t in payloads {
                     black_box(serde_json::from_str::<Check>(t).unwrap());
                 }
-            }),
-        );
-        add(
-            "ceiling_slice_subset",
-            sb,
-            sub.len(),
-            Box::new(move || {
-                for p in sub {
-                    black_box(serde_json::from_slice::<Check>(p).unwrap());
-                }
-            }),
-        );
-        add(
-            "ceiling_str_subset",
-            sb,
-            sub.len(),
-            Box::new(move || {
-                for t in &c.sub_text {
-                    black_box(serde_json::from_str::<Check>(t).unwrap());
-                }
-            }),
-        );
+            })
+        };
+        add("ceiling_slice", ab, all.len(), slices(all));
+        add("ceiling_str", ab, all.len(), texts(&c.text));
+        add("ceiling_slice_subset", sb, sub.len(), slices(sub));
+        add("ceiling_str_subset", sb, sub.len(), texts(&c.sub_text));
     }
     add(
         "twilight",
@@ -567,6 +545,8 @@ fn main() {
     ));
 
     let idx = |name: &str| contenders.iter().position(|c| c.name == name);
+    // Throughput ratio a/b = (bytes_a / t_a) / (bytes_b / t_b); per invite: (n_a / t_a) /
+    // (n_b / t_b).
     let ratios = |t: &Target| -> Option<Vec<f64>> {
         let (ia, ib) = (idx(&t.a)?, idx(&t.b)?);
         let (ca, cb) = (&contenders[ia], &contenders[ib]);
@@ -581,42 +561,34 @@ fn main() {
                 .collect(),
         )
     };
+    // One row a target: the median ratio, its range and `judge`'s word on it.
+    let rows = |list: &[Target], judge: &dyn Fn(f64, Want) -> &'static str| {
+        for t in list {
+            let Some(mut r) = ratios(t) else {
+                continue;
+            };
+            let m = median(&mut r);
+            println!(
+                "| {} | {m:.2}× | {:.2}–{:.2} | {} | {} |",
+                t.what,
+                r[0],
+                r[rounds - 1],
+                want_text(t.want),
+                judge(m, t.want)
+            );
+        }
+    };
     println!(
         "\n| target (same-round ratio) | median | min–max over {rounds} rounds | target | verdict |\n|---|---:|---|---|---|"
     );
-    for t in &targets {
-        // Throughput ratio a/b = (bytes_a / t_a) / (bytes_b / t_b); per invite: (n_a / t_a) /
-        // (n_b / t_b).
-        let Some(mut r) = ratios(t) else {
-            continue;
-        };
-        let m = median(&mut r);
-        println!(
-            "| {} | {m:.2}× | {:.2}–{:.2} | {} | {} |",
-            t.what,
-            r[0],
-            r[rounds - 1],
-            want_text(t.want),
-            verdict(m, t.want)
-        );
-    }
+    rows(&targets, &verdict);
     if ceilings.iter().any(|t| ratios(t).is_some()) {
         println!(
             "\nThe serde door's ceiling (not targets): serde_json's calls into visitors that check every\nmember and build nothing (`Check<Invite>`). Where it is below the door's target, a decoder\nwould have to build the invite for less than nothing; where it is just above, for the margin.\n\n| ceiling (same-round ratio) | median | min–max over {rounds} rounds | the door's target | the ceiling is |\n|---|---:|---|---|---|"
         );
-    }
-    for t in &ceilings {
-        let Some(mut r) = ratios(t) else {
-            continue;
-        };
-        let m = median(&mut r);
-        println!(
-            "| {} | {m:.2}× | {:.2}–{:.2} | {} | {} |",
-            t.what,
-            r[0],
-            r[rounds - 1],
-            want_text(t.want),
-            if m >= 1.5 { "above" } else { "**below**" },
-        );
+        rows(&ceilings, &|m, want| match verdict(m, want) {
+            "met" => "above",
+            _ => "**below**",
+        });
     }
 }
