@@ -1022,33 +1022,33 @@ fn repeated_keys(
         dups.findings.reserve_exact(duplicates.len() + others.len());
     }
     let mut others = others.into_iter().peekable();
-    let mut last = None;
-    // The pointer of the last repeat written (its place in the document's pointers, which
-    // are not changed while this runs).
-    let mut last_pointer: Option<(*const u8, usize)> = None;
+    // The last repeat written: its first occurrence (which its message names) and its pointer
+    // (a place in the document's pointers, which do not change while this runs).
+    let mut last: Option<(usize, *const u8, usize)> = None;
     let mut message = String::new();
     for (i, d) in duplicates.into_iter().enumerate() {
         while let Some(f) = others.next_if(|f| f.offset < d.offset) {
             if admit(f.code, &f.pointer, f.offset) {
                 dups.push(f.code, f.offset, &f.pointer, &f.message);
-                // The last message is no longer the repeated key's.
+                // The last text is no longer a repeated key's.
                 last = None;
-                last_pointer = None;
             }
         }
         let pointer = pointers.of(i);
         if !admit(Code::DuplicateKey, pointer, d.offset) {
             continue;
         }
-        // The same key repeated again (the pointer is the same slice of the document's
-        // pointers as the last finding's, and so is the first occurrence): its text is the
-        // last finding's, whole.
-        let same = last == Some(d.first) && last_pointer == Some((pointer.as_ptr(), pointer.len()));
-        last_pointer = Some((pointer.as_ptr(), pointer.len()));
-        if same && dups.push_same(Code::DuplicateKey, d.offset) {
-            continue;
-        }
-        if last != Some(d.first) || !dups.push_repeat(Code::DuplicateKey, d.offset, pointer) {
+        // The same key again shares the last finding's whole text; a repeat of the same first
+        // occurrence under another pointer, its message.
+        let here = (d.first, pointer.as_ptr(), pointer.len());
+        let shared = match last {
+            Some(l) if l == here => dups.push_same(Code::DuplicateKey, d.offset),
+            Some((first, ..)) if first == d.first => {
+                dups.push_repeat(Code::DuplicateKey, d.offset, pointer)
+            }
+            _ => false,
+        };
+        if !shared {
             let (l, c) = match firsts.binary_search(&d.first) {
                 Ok(i) => first_at[i],
                 Err(_) => position::line_col(bytes, d.first),
@@ -1060,8 +1060,8 @@ fn repeated_keys(
                 "key repeated in one object (first at line {l}, column {c}); readers disagree on which one wins"
             );
             dups.push(Code::DuplicateKey, d.offset, pointer, &message);
-            last = Some(d.first);
         }
+        last = Some(here);
     }
     for f in others {
         if admit(f.code, &f.pointer, f.offset) {

@@ -498,14 +498,12 @@ fn name_repeats(
                 // The repeats after the value all have this pointer: named once, at the first
                 // (the rest of the run shares it; comparing the pointer again for each of them
                 // was a `memcmp` call per repeat).
-                if let Some((i, _)) =
+                let mut after = std::iter::from_fn(|| {
                     next.next_if(|(_, d)| d.offset >= m.value.end && d.offset < until)
-                {
+                });
+                if let Some((i, _)) = after.next() {
                     pointers.name(i, path);
-                    while next
-                        .next_if(|(_, d)| d.offset >= m.value.end && d.offset < until)
-                        .is_some()
-                    {}
+                    after.for_each(drop);
                 }
                 path.truncate(len);
             }
@@ -697,14 +695,17 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         // A number of one digit (a type, a flag, a count: most of them) and nothing after it
         // that a number goes on with: no call to the grammar's scan.
-        let src: &'a [u8] = self.src;
-        if let Some(digit @ [b'0'..=b'9']) = src.get(start..start + 1) {
-            if !matches!(src.get(start + 1), Some(b'0'..=b'9' | b'.' | b'e' | b'E')) {
-                self.pos = start + 1;
-                return crate::ascii::ascii_str(digit).ok_or_else(|| self.error("invalid number"));
-            }
-        }
-        match crate::fast::number_end(self.src, start) {
+        let one_digit = self.src.get(start).is_some_and(u8::is_ascii_digit)
+            && !matches!(
+                self.src.get(start + 1),
+                Some(b'0'..=b'9' | b'.' | b'e' | b'E')
+            );
+        let end = if one_digit {
+            Ok(start + 1)
+        } else {
+            crate::fast::number_end(self.src, start)
+        };
+        match end {
             Ok(end) => self.pos = end,
             Err(at) => {
                 self.pos = at;

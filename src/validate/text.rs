@@ -35,10 +35,9 @@ pub(crate) struct Span {
 pub(crate) struct Texts {
     full: Vec<String>,
     cur: String,
-    /// The last message written and where (to keep a repeated one once).
-    last: Option<(u32, (u32, u32))>,
-    /// The last pointer written, in the buffer of `last` ([`Texts::push_same`]).
-    last_pointer: Option<(u32, u32)>,
+    /// The last finding's text (its message, to keep a repeated one once; both, for
+    /// [`Written::push_same`]); `None` once a new buffer is started.
+    last: Option<Span>,
 }
 
 /// `n` as a span bound (the buffer is kept under [`LIMIT`]; a single text larger than it is
@@ -64,7 +63,6 @@ impl Texts {
             let full = std::mem::replace(&mut self.cur, String::with_capacity(next));
             self.full.push(full);
             self.last = None;
-            self.last_pointer = None;
         }
         self.cur.len()
     }
@@ -86,7 +84,12 @@ impl Texts {
     pub fn done(&mut self, start: usize, pointer_end: usize) -> Span {
         let chunk = at(self.full.len());
         let mut message = (at(pointer_end), at(self.cur.len()));
-        if let Some((c, m)) = self.last {
+        if let Some(Span {
+            chunk: c,
+            message: m,
+            ..
+        }) = self.last
+        {
             // Lengths first: most messages differ from the last in length or early on.
             let bytes = |(a, b): (u32, u32)| self.cur.as_bytes().get(a as usize..b as usize);
             if c == chunk
@@ -98,14 +101,13 @@ impl Texts {
                 message = m;
             }
         }
-        self.last = Some((chunk, message));
-        let pointer = (at(start), at(pointer_end));
-        self.last_pointer = Some(pointer);
-        Span {
+        let span = Span {
             chunk,
-            pointer,
+            pointer: (at(start), at(pointer_end)),
             message,
-        }
+        };
+        self.last = Some(span);
+        span
     }
 
     /// A finding's pointer and message, written whole.
@@ -121,30 +123,20 @@ impl Texts {
     /// buffer).
     pub fn push_repeat(&mut self, pointer: &str) -> Option<Span> {
         let start = self.start(pointer.len());
-        let (chunk, message) = self.last?;
-        if chunk != at(self.full.len()) {
-            return None;
-        }
+        let last = self.last_span()?;
         self.cur.push_str(pointer);
-        let pointer = (at(start), at(self.cur.len()));
-        self.last_pointer = Some(pointer);
-        Some(Span {
-            chunk,
-            pointer,
-            message,
-        })
+        let span = Span {
+            pointer: (at(start), at(self.cur.len())),
+            ..last
+        };
+        self.last = Some(span);
+        Some(span)
     }
 
-    /// The last finding's pointer and message again (`None`: nothing written in this buffer
-    /// yet): a repeat of the same key, whose pointer is the one before's too, costs no text.
-    pub fn push_same(&mut self) -> Option<Span> {
-        let (chunk, message) = self.last?;
-        let pointer = self.last_pointer?;
-        (chunk == at(self.full.len())).then_some(Span {
-            chunk,
-            pointer,
-            message,
-        })
+    /// The last finding's pointer and message (`None`: nothing written in this buffer yet),
+    /// for a finding of the same text: a repeat of the same key costs no text.
+    pub fn last_span(&self) -> Option<Span> {
+        self.last.filter(|l| l.chunk == at(self.full.len()))
     }
 
     /// The buffers, to be shared by the findings: moved, not copied (a large buffer's spare
@@ -235,7 +227,7 @@ impl Written {
     /// Adds a finding whose pointer and message are the last one's (without writing either
     /// again); `false` when there is none to share (nothing was added).
     pub fn push_same(&mut self, code: Code, offset: usize) -> bool {
-        let Some(span) = self.texts.push_same() else {
+        let Some(span) = self.texts.last_span() else {
             return false;
         };
         self.add(found(code, offset, span));
@@ -443,13 +435,13 @@ mod tests {
     fn the_same_text_again_costs_nothing() {
         let mut texts = Texts::new();
         // Nothing to share yet.
-        assert_eq!(texts.push_same(), None);
+        assert_eq!(texts.last_span(), None);
         let a = texts.push("/k", "repeated");
-        let b = texts.push_same();
+        let b = texts.last_span();
         assert_eq!(b, Some(a));
         // After a repeat with a pointer of its own, the same is that pointer with the message.
         let c = texts.push_repeat("/j").expect("a message to share");
-        assert_eq!(texts.push_same(), Some(c));
+        assert_eq!(texts.last_span(), Some(c));
         let bufs = texts.freeze();
         assert_eq!(bufs[0].as_str(), "/krepeated/j");
         let t = Text::of(&bufs, c);
@@ -464,9 +456,9 @@ mod tests {
         // Past the buffer's room: the text goes on in a new buffer, with nothing to share.
         texts.push("/b", &big);
         let last = texts.push("/c", &big);
-        assert_eq!(texts.push_same(), Some(last));
+        assert_eq!(texts.last_span(), Some(last));
         texts.start(2 * GROW_AT);
-        assert_eq!(texts.push_same(), None);
+        assert_eq!(texts.last_span(), None);
     }
 
     #[test]
