@@ -6,8 +6,9 @@
 //! corpus) and `second` (another seed and mix of shapes, `corpus::Mix::SECOND`). Memory per
 //! decoded invite is counted (not timed) with a counting allocator before the rounds (`--memory`: only that).
 //! After the targets, the serde door's ceiling (not a target): serde_json reading every token
-//! for a visitor that keeps nothing (`Touch`), and serde_json into the verdict-only
-//! `Check<Invite>` visitors, which build nothing.
+//! for a visitor that keeps nothing (`Touch`), serde_json into the verdict-only
+//! `Check<Invite>` visitors, which build nothing, and serde_json into the models' generated
+//! visitors, which build the invite (what a visitor-driven door would be).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -103,6 +104,17 @@ fn texts<'a, T: for<'de> serde::Deserialize<'de>>(payloads: &'a [String]) -> Wor
             black_box(serde_json::from_str::<T>(t).unwrap());
         }
     })
+}
+
+/// `Invite` through its generated serde visitors (the models' hidden `Decode::decode`, which
+/// this crate's own fallback uses) instead of its `Deserialize` door: what a door that drove
+/// serde_json's tokens into the decoders would cost, the invite built.
+struct Visitors(#[allow(dead_code)] Ours);
+
+impl<'de> serde::Deserialize<'de> for Visitors {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Visitors, D::Error> {
+        <Ours as discord_invite::__private::Decode<'de>>::decode(d).map(Visitors)
+    }
 }
 
 /// Every token serde_json reads, taken and dropped: strings borrowed (so checked as UTF-8
@@ -215,9 +227,25 @@ fn decoders<'a>(c: &'a Corpus, out: &mut Vec<Contender<'a>>) {
     // takes each one and keeps nothing (`Touch`): about the least any decoder that reads every
     // member pays serde_json. `ceiling`: serde_json into the validator's verdict-only
     // `Check<Invite>` visitors (every member visited and checked as the model would, no value
-    // made): a decoder built like ours, minus building the invite.
+    // made): a decoder built like ours, minus building the invite. `visitors`: serde_json into
+    // the models' generated visitors, the invite built: a door that drove serde_json's tokens
+    // (the one shipped asks for the raw text and runs our reader on it).
     for (name, bytes, count, work) in [
         ("touch_slice", ab, all.len(), slices::<Touch>(all)),
+        ("visitors_slice", ab, all.len(), slices::<Visitors>(all)),
+        ("visitors_str", ab, all.len(), texts::<Visitors>(&c.text)),
+        (
+            "visitors_slice_subset",
+            sb,
+            sub.len(),
+            slices::<Visitors>(sub),
+        ),
+        (
+            "visitors_str_subset",
+            sb,
+            sub.len(),
+            texts::<Visitors>(&c.sub_text),
+        ),
         ("touch_str", ab, all.len(), texts::<Touch>(&c.text)),
         ("touch_slice_subset", sb, sub.len(), slices::<Touch>(sub)),
         (
@@ -614,6 +642,26 @@ fn main() {
                 "serenity_str_subset",
             ),
             t(
+                "our generated visitors, invite built, from_slice / twilight-model",
+                "visitors_slice",
+                "twilight",
+            ),
+            t(
+                "our generated visitors, invite built, from_slice / serenity (its subset)",
+                "visitors_slice_subset",
+                "serenity_subset",
+            ),
+            t(
+                "our generated visitors, invite built, from_str / twilight-model from_str",
+                "visitors_str",
+                "twilight_str",
+            ),
+            t(
+                "our generated visitors, invite built, from_str / serenity from_str (its subset)",
+                "visitors_str_subset",
+                "serenity_str_subset",
+            ),
+            t(
                 "our visitors, nothing built (Check), from_slice / twilight-model",
                 "ceiling_slice",
                 "twilight",
@@ -682,7 +730,7 @@ fn main() {
     rows(&targets, &verdict);
     if ceilings.iter().any(|t| ratios(t).is_some()) {
         println!(
-            "\nThe serde door's ceiling (not targets). `touch`: serde_json reading every token for a\nvisitor that keeps nothing, about the least any decoder reading every member pays it.\n`Check`: serde_json into our verdict-only visitors, which check every member as the model\nwould and build nothing. Below the door's target, the door cannot reach it that way.\n\n| ceiling (same-round ratio) | median | min–max over {rounds} rounds | the door's target | the ceiling is |\n|---|---:|---|---|---|"
+            "\nThe serde door's ceiling (not targets). `touch`: serde_json reading every token for a\nvisitor that keeps nothing, about the least any decoder reading every member pays it.\n`Check`: serde_json into our verdict-only visitors, which check every member as the model\nwould and build nothing. `generated visitors`: serde_json into the models' own visitors,\nthe invite built: a door that drove serde_json's tokens instead of asking for the raw text.\nBelow the door's target, the door cannot reach it that way.\n\n| ceiling (same-round ratio) | median | min–max over {rounds} rounds | the door's target | the ceiling is |\n|---|---:|---|---|---|"
         );
         rows(&ceilings, &|m, want| match verdict(m, want) {
             "met" => "above",
