@@ -84,16 +84,10 @@ impl Texts {
     pub fn done(&mut self, start: usize, pointer_end: usize) -> Span {
         let chunk = at(self.full.len());
         let mut message = (at(pointer_end), at(self.cur.len()));
-        if let Some(Span {
-            chunk: c,
-            message: m,
-            ..
-        }) = self.last
-        {
+        if let Some(Span { message: m, .. }) = self.last {
             // Lengths first: most messages differ from the last in length or early on.
             let bytes = |(a, b): (u32, u32)| self.cur.as_bytes().get(a as usize..b as usize);
-            if c == chunk
-                && m != message
+            if m != message
                 && m.1.wrapping_sub(m.0) == message.1.wrapping_sub(message.0)
                 && bytes(m) == bytes(message)
             {
@@ -133,10 +127,11 @@ impl Texts {
         Some(span)
     }
 
-    /// The last finding's pointer and message (`None`: nothing written in this buffer yet),
-    /// for a finding of the same text: a repeat of the same key costs no text.
+    /// The last finding's pointer and message (`None`: nothing written in this buffer yet,
+    /// as [`Texts::start`] forgets it when it starts a buffer), for a finding of the same
+    /// text: a repeat of the same key costs no text.
     pub fn last_span(&self) -> Option<Span> {
-        self.last.filter(|l| l.chunk == at(self.full.len()))
+        self.last
     }
 
     /// The buffers, to be shared by the findings: moved, not copied (a large buffer's spare
